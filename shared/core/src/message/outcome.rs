@@ -1,0 +1,103 @@
+//! What the planner decides for one message, and why a message is not sent.
+
+use super::MessageKey;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Why a planned message is not sent although it applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SuppressionReason {
+    NoEmail,
+    EmailRefused,
+    NoPhone,
+    SmsRefused,
+    NoMarketingConsent,
+    /// Its time was already past when the appointment was booked or moved (late policy `skip`).
+    TooLate,
+    /// A follow-up marked "only if not rebooked", and the client booked again.
+    ClientRebooked,
+    /// The phone number is on the SMS provider's opt-out list.
+    OptedOut,
+    /// The recipient (staff member, manager) no longer exists.
+    UnknownRecipient,
+}
+
+impl SuppressionReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NoEmail => "no_email",
+            Self::EmailRefused => "email_refused",
+            Self::NoPhone => "no_phone",
+            Self::SmsRefused => "sms_refused",
+            Self::NoMarketingConsent => "no_marketing_consent",
+            Self::TooLate => "too_late",
+            Self::ClientRebooked => "client_rebooked",
+            Self::OptedOut => "opted_out",
+            Self::UnknownRecipient => "unknown_recipient",
+        }
+    }
+}
+
+impl fmt::Display for SuppressionReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a triggered message no longer applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaleReason {
+    /// The appointment no longer exists.
+    AppointmentGone,
+    /// The current plan of the appointment no longer holds this message (moved, cancelled,
+    /// settings changed).
+    NotInCurrentPlan,
+    /// The change this message announced has since been superseded.
+    Superseded,
+}
+
+impl StaleReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AppointmentGone => "appointment_gone",
+            Self::NotInCurrentPlan => "not_in_current_plan",
+            Self::Superseded => "superseded",
+        }
+    }
+}
+
+impl fmt::Display for StaleReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "disposition", content = "reason", rename_all = "snake_case")]
+pub enum Disposition {
+    Deliver,
+    Suppressed(SuppressionReason),
+}
+
+/// One message the planner decided on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedMessage {
+    pub key: MessageKey,
+    pub disposition: Disposition,
+}
+
+impl PlannedMessage {
+    pub fn is_deliverable(&self) -> bool {
+        self.disposition == Disposition::Deliver
+    }
+}
+
+/// What delivery must do with a triggered message, decided on the current state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Send,
+    Suppress(SuppressionReason),
+    Stale(StaleReason),
+}

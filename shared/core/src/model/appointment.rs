@@ -1,0 +1,474 @@
+//! An appointment and its life cycle. Every change goes through one of the transition methods,
+//! which check that the change is allowed, bump `version` and record who acted and whether the
+//! client is to be told: the planner reads that record (from the stream's new image) to decide
+//! the immediate messages.
+
+use super::{AppointmentId, AppointmentTypeId, ClientId, StaffId, TenantId, TimeZone};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppointmentStatus {
+    /// Booked in manual-approval mode, waiting for the business to accept or refuse.
+    Requested,
+    /// Held until the client pays.
+    AwaitingPayment,
+    Confirmed,
+    Cancelled,
+    Refused,
+    Completed,
+    NoShow,
+}
+
+impl AppointmentStatus {
+    /// Still going to happen: it can be moved or cancelled.
+    pub fn is_active(self) -> bool {
+        matches!(
+            self,
+            Self::Requested | Self::AwaitingPayment | Self::Confirmed
+        )
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Requested => "requested",
+            Self::AwaitingPayment => "awaiting_payment",
+            Self::Confirmed => "confirmed",
+            Self::Cancelled => "cancelled",
+            Self::Refused => "refused",
+            Self::Completed => "completed",
+            Self::NoShow => "no_show",
+        }
+    }
+}
+
+/// Where the booking was made: by the client online (widget) or by staff in the console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    Online,
+    Staff,
+}
+
+/// Who made a change. Alerts to staff and managers are split by it ("client-made" vs
+/// "console-made").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Actor {
+    Client,
+    Staff,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeAction {
+    Booked,
+    Modified,
+    Cancelled,
+    Accepted,
+    Refused,
+    Paid,
+    Completed,
+    NoShow,
+}
+
+/// The last change made to an appointment, kept on the record itself so that a stream handler
+/// seeing only old and new images knows what happened, who did it and whether to tell the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastChange {
+    pub action: ChangeAction,
+    pub actor: Actor,
+    pub notify_client: bool,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Appointment {
+    pub tenant: TenantId,
+    pub id: AppointmentId,
+    pub client_id: ClientId,
+    pub staff_id: StaffId,
+    pub type_id: AppointmentTypeId,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// Where the appointment takes place: day offsets are counted in this zone.
+    pub time_zone: TimeZone,
+    pub status: AppointmentStatus,
+    pub origin: Origin,
+    /// Incremented on every change; used for optimistic concurrency and iCalendar SEQUENCE.
+    pub version: u64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// When the date, type or staff last changed (or the booking was made): reminders whose
+    /// time was already past at that moment fall under the late-booking policy.
+    pub details_changed_at: DateTime<Utc>,
+    pub last_change: LastChange,
+}
+
+/// Longest appointment accepted: longer ones are almost always a typo in the end date.
+pub const MAX_DURATION_HOURS: i64 = 24 * 7;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AppointmentError {
+    #[error("the end must be after the start")]
+    EndNotAfterStart,
+    #[error("an appointment may last at most {MAX_DURATION_HOURS} hours")]
+    TooLong,
+    #[error("the start is in the past")]
+    StartInPast,
+    #[error("a new booking must be confirmed, requested or awaiting_payment, not {0}")]
+    InvalidInitialStatus(&'static str),
+    #[error("cannot {action} an appointment that is {status}")]
+    InvalidTransition {
+        action: &'static str,
+        status: &'static str,
+    },
+    #[error("the appointment has not started yet: it cannot be marked {0}")]
+    NotStartedYet(&'static str),
+}
+
+/// What a booking request asks for, already parsed.
+#[derive(Debug, Clone)]
+pub struct NewBooking {
+    pub tenant: TenantId,
+    pub id: AppointmentId,
+    pub client_id: ClientId,
+    pub staff_id: StaffId,
+    pub type_id: AppointmentTypeId,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub time_zone: TimeZone,
+    pub status: AppointmentStatus,
+    pub origin: Origin,
+    pub notify_client: bool,
+}
+
+/// A change of date, type or staff; absent fields stay as they are.
+#[derive(Debug, Clone, Default)]
+pub struct Modification {
+    pub start: Option<DateTime<Utc>>,
+    pub end: Option<DateTime<Utc>>,
+    pub type_id: Option<AppointmentTypeId>,
+    pub staff_id: Option<StaffId>,
+}
+
+fn check_times(
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), AppointmentError> {
+    if end <= start {
+        return Err(AppointmentError::EndNotAfterStart);
+    }
+    if end - start > Duration::hours(MAX_DURATION_HOURS) {
+        return Err(AppointmentError::TooLong);
+    }
+    if start <= now {
+        return Err(AppointmentError::StartInPast);
+    }
+    Ok(())
+}
+
+impl Appointment {
+    pub fn book(request: NewBooking, now: DateTime<Utc>) -> Result<Self, AppointmentError> {
+        check_times(request.start, request.end, now)?;
+        if !request.status.is_active() {
+            return Err(AppointmentError::InvalidInitialStatus(
+                request.status.as_str(),
+            ));
+        }
+        let actor = match request.origin {
+            Origin::Online => Actor::Client,
+            Origin::Staff => Actor::Staff,
+        };
+        Ok(Self {
+            tenant: request.tenant,
+            id: request.id,
+            client_id: request.client_id,
+            staff_id: request.staff_id,
+            type_id: request.type_id,
+            start: request.start,
+            end: request.end,
+            time_zone: request.time_zone,
+            status: request.status,
+            origin: request.origin,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            details_changed_at: now,
+            last_change: LastChange {
+                action: ChangeAction::Booked,
+                actor,
+                notify_client: request.notify_client,
+                at: now,
+            },
+        })
+    }
+
+    /// Moves the appointment or changes its type or staff. `Ok(None)` when nothing would change.
+    pub fn modify(
+        &self,
+        change: Modification,
+        actor: Actor,
+        notify_client: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Self>, AppointmentError> {
+        self.require_active("modify")?;
+        let start = change.start.unwrap_or(self.start);
+        let end = change.end.unwrap_or(self.end);
+        let type_id = change.type_id.unwrap_or_else(|| self.type_id.clone());
+        let staff_id = change.staff_id.unwrap_or_else(|| self.staff_id.clone());
+        if start == self.start
+            && end == self.end
+            && type_id == self.type_id
+            && staff_id == self.staff_id
+        {
+            return Ok(None);
+        }
+        check_times(start, end, now)?;
+        let mut next = self.next_version(ChangeAction::Modified, actor, notify_client, now);
+        next.start = start;
+        next.end = end;
+        next.type_id = type_id;
+        next.staff_id = staff_id;
+        next.details_changed_at = now;
+        Ok(Some(next))
+    }
+
+    pub fn cancel(
+        &self,
+        actor: Actor,
+        notify_client: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Self, AppointmentError> {
+        self.require_active("cancel")?;
+        Ok(self.with_status(
+            AppointmentStatus::Cancelled,
+            ChangeAction::Cancelled,
+            actor,
+            notify_client,
+            now,
+        ))
+    }
+
+    pub fn accept(&self, now: DateTime<Utc>) -> Result<Self, AppointmentError> {
+        self.require(AppointmentStatus::Requested, "accept")?;
+        Ok(self.with_status(
+            AppointmentStatus::Confirmed,
+            ChangeAction::Accepted,
+            Actor::Staff,
+            true,
+            now,
+        ))
+    }
+
+    pub fn refuse(
+        &self,
+        notify_client: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Self, AppointmentError> {
+        self.require(AppointmentStatus::Requested, "refuse")?;
+        Ok(self.with_status(
+            AppointmentStatus::Refused,
+            ChangeAction::Refused,
+            Actor::Staff,
+            notify_client,
+            now,
+        ))
+    }
+
+    pub fn mark_paid(&self, actor: Actor, now: DateTime<Utc>) -> Result<Self, AppointmentError> {
+        self.require(AppointmentStatus::AwaitingPayment, "mark as paid")?;
+        Ok(self.with_status(
+            AppointmentStatus::Confirmed,
+            ChangeAction::Paid,
+            actor,
+            true,
+            now,
+        ))
+    }
+
+    pub fn complete(
+        &self,
+        notify_client: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Self, AppointmentError> {
+        self.require(AppointmentStatus::Confirmed, "complete")?;
+        if self.start > now {
+            return Err(AppointmentError::NotStartedYet("completed"));
+        }
+        Ok(self.with_status(
+            AppointmentStatus::Completed,
+            ChangeAction::Completed,
+            Actor::Staff,
+            notify_client,
+            now,
+        ))
+    }
+
+    pub fn mark_no_show(
+        &self,
+        notify_client: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Self, AppointmentError> {
+        self.require(AppointmentStatus::Confirmed, "mark as no-show")?;
+        if self.start > now {
+            return Err(AppointmentError::NotStartedYet("no-show"));
+        }
+        Ok(self.with_status(
+            AppointmentStatus::NoShow,
+            ChangeAction::NoShow,
+            Actor::Staff,
+            notify_client,
+            now,
+        ))
+    }
+
+    fn require_active(&self, action: &'static str) -> Result<(), AppointmentError> {
+        if self.status.is_active() {
+            Ok(())
+        } else {
+            Err(AppointmentError::InvalidTransition {
+                action,
+                status: self.status.as_str(),
+            })
+        }
+    }
+
+    fn require(
+        &self,
+        status: AppointmentStatus,
+        action: &'static str,
+    ) -> Result<(), AppointmentError> {
+        if self.status == status {
+            Ok(())
+        } else {
+            Err(AppointmentError::InvalidTransition {
+                action,
+                status: self.status.as_str(),
+            })
+        }
+    }
+
+    fn with_status(
+        &self,
+        status: AppointmentStatus,
+        action: ChangeAction,
+        actor: Actor,
+        notify_client: bool,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let mut next = self.next_version(action, actor, notify_client, now);
+        next.status = status;
+        next
+    }
+
+    fn next_version(
+        &self,
+        action: ChangeAction,
+        actor: Actor,
+        notify_client: bool,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let mut next = self.clone();
+        next.version = self.version + 1;
+        next.updated_at = now;
+        next.last_change = LastChange {
+            action,
+            actor,
+            notify_client,
+            at: now,
+        };
+        next
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone as _;
+
+    fn at(h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 5, 4, h, 0, 0).unwrap()
+    }
+
+    fn booking(start: DateTime<Utc>, end: DateTime<Utc>) -> NewBooking {
+        NewBooking {
+            tenant: TenantId::parse("t").unwrap(),
+            id: AppointmentId::parse("a").unwrap(),
+            client_id: ClientId::parse("c").unwrap(),
+            staff_id: StaffId::parse("s").unwrap(),
+            type_id: AppointmentTypeId::parse("ty").unwrap(),
+            start,
+            end,
+            time_zone: TimeZone::parse("Europe/Paris").unwrap(),
+            status: AppointmentStatus::Confirmed,
+            origin: Origin::Online,
+            notify_client: true,
+        }
+    }
+
+    #[test]
+    fn a_booking_must_end_after_it_starts_and_start_in_the_future() {
+        assert_eq!(
+            Appointment::book(booking(at(10), at(9)), at(8)),
+            Err(AppointmentError::EndNotAfterStart)
+        );
+        assert_eq!(
+            Appointment::book(booking(at(10), at(11)), at(12)),
+            Err(AppointmentError::StartInPast)
+        );
+        let ok = Appointment::book(booking(at(10), at(11)), at(8)).unwrap();
+        assert_eq!(ok.version, 1);
+        assert_eq!(ok.last_change.actor, Actor::Client);
+    }
+
+    #[test]
+    fn every_change_bumps_the_version_and_records_who_acted() {
+        let booked = Appointment::book(booking(at(10), at(11)), at(8)).unwrap();
+        let moved = booked
+            .modify(
+                Modification {
+                    start: Some(at(12)),
+                    end: Some(at(13)),
+                    ..Default::default()
+                },
+                Actor::Staff,
+                false,
+                at(9),
+            )
+            .unwrap()
+            .unwrap();
+        assert_eq!(moved.version, 2);
+        assert_eq!(moved.details_changed_at, at(9));
+        assert_eq!(moved.last_change.action, ChangeAction::Modified);
+        assert!(!moved.last_change.notify_client);
+        let cancelled = moved.cancel(Actor::Client, true, at(9)).unwrap();
+        assert_eq!(cancelled.version, 3);
+        assert!(cancelled.cancel(Actor::Client, true, at(9)).is_err());
+    }
+
+    #[test]
+    fn a_modification_that_changes_nothing_is_not_a_new_version() {
+        let booked = Appointment::book(booking(at(10), at(11)), at(8)).unwrap();
+        assert_eq!(
+            booked.modify(Modification::default(), Actor::Staff, true, at(9)),
+            Ok(None)
+        );
+    }
+
+    #[test]
+    fn only_requests_can_be_accepted_and_only_started_appointments_completed() {
+        let booked = Appointment::book(booking(at(10), at(11)), at(8)).unwrap();
+        assert!(booked.accept(at(9)).is_err());
+        assert_eq!(
+            booked.complete(true, at(9)),
+            Err(AppointmentError::NotStartedYet("completed"))
+        );
+        assert_eq!(
+            booked.complete(true, at(11)).unwrap().status,
+            AppointmentStatus::Completed
+        );
+    }
+}

@@ -1,0 +1,48 @@
+//! A client of a business, with the contact details and consent that decide which channels
+//! Rappel may use.
+
+use super::{ClientId, DisplayName, EmailAddress, Locale, PhoneNumber, TenantId, TimeZone};
+use serde::{Deserialize, Serialize};
+
+/// What the client agreed to receive. Refusals win over settings: a business that enables SMS
+/// reminders never texts a client who refused SMS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactPreferences {
+    /// E-mail may be used.
+    #[serde(default = "yes")]
+    pub email: bool,
+    /// SMS may be used.
+    #[serde(default = "yes")]
+    pub sms: bool,
+    /// Marketing messages (re-engagement, earlier-slot offers) may be sent.
+    #[serde(default)]
+    pub marketing: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for ContactPreferences {
+    fn default() -> Self {
+        Self {
+            email: true,
+            sms: true,
+            marketing: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Client {
+    pub tenant: TenantId,
+    pub id: ClientId,
+    pub name: DisplayName,
+    pub email: Option<EmailAddress>,
+    pub phone: Option<PhoneNumber>,
+    pub locale: Locale,
+    pub time_zone: TimeZone,
+    pub preferences: ContactPreferences,
+    pub version: u64,
+}

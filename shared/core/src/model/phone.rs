@@ -1,0 +1,100 @@
+//! Mobile phone number in E.164 form, parsed and validated with the `phonenumber` crate
+//! (libphonenumber metadata), so SMS are never sent to numbers that cannot exist.
+
+use phonenumber::Mode;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a valid international phone number: use E.164, e.g. +33612345678")]
+pub struct InvalidPhone;
+
+/// A phone number normalised to E.164 (`+` and up to 15 digits).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PhoneNumber(String);
+
+impl PhoneNumber {
+    /// Accepts an international number (leading `+`), with or without spaces, dots or dashes.
+    pub fn parse(raw: &str) -> Result<Self, InvalidPhone> {
+        let trimmed = raw.trim();
+        if !trimmed.starts_with('+') || trimmed.len() > 32 {
+            return Err(InvalidPhone);
+        }
+        let parsed = phonenumber::parse(None, trimmed).map_err(|_| InvalidPhone)?;
+        if !phonenumber::is_valid(&parsed) {
+            return Err(InvalidPhone);
+        }
+        Ok(Self(parsed.format().mode(Mode::E164).to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// A form safe for logs: country prefix and last two digits.
+    pub fn masked(&self) -> String {
+        let digits: Vec<char> = self.0.chars().collect();
+        let tail: String = digits[digits.len().saturating_sub(2)..].iter().collect();
+        let head: String = digits.iter().take(3).collect();
+        format!("{head}…{tail}")
+    }
+}
+
+impl TryFrom<String> for PhoneNumber {
+    type Error = InvalidPhone;
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<PhoneNumber> for String {
+    fn from(p: PhoneNumber) -> String {
+        p.0
+    }
+}
+
+impl fmt::Display for PhoneNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_international_number_is_normalised_to_e164() {
+        assert_eq!(
+            PhoneNumber::parse("+33 6 12 34 56 78").unwrap().as_str(),
+            "+33612345678"
+        );
+        assert_eq!(
+            PhoneNumber::parse("+1 (212) 555-0123").unwrap().as_str(),
+            "+12125550123"
+        );
+    }
+
+    #[test]
+    fn national_forms_and_impossible_numbers_are_rejected() {
+        for raw in [
+            "0612345678",
+            "+33 6",
+            "+999 123",
+            "phone",
+            "",
+            "+33612345678\n",
+        ] {
+            if raw.ends_with('\n') {
+                // trailing whitespace is trimmed, the number itself is valid
+                assert!(PhoneNumber::parse(raw).is_ok());
+                continue;
+            }
+            assert!(
+                PhoneNumber::parse(raw).is_err(),
+                "{raw:?} should be rejected"
+            );
+        }
+    }
+}

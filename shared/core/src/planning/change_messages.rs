@@ -1,0 +1,198 @@
+//! Messages sent at once because an appointment changed: confirmations, notices, alerts.
+//! Decided from the new image's `last_change` (what happened, who acted, whether to tell the
+//! client), so a stream handler that only sees images can decide.
+
+use super::{PlanningContext, resolve_channels};
+use crate::message::{MessageKey, MessageKind, PlannedMessage, Recipient};
+use crate::model::{Actor, Appointment, AppointmentStatus, ChangeAction, Origin};
+use crate::settings::{AlertChoice, ChannelChoice};
+
+pub fn change_messages(
+    old: Option<&Appointment>,
+    new: &Appointment,
+    ctx: &PlanningContext<'_>,
+) -> Vec<PlannedMessage> {
+    if old.is_some_and(|o| o.version >= new.version) {
+        return Vec::new(); // not a forward change (replayed or reordered record)
+    }
+    let s = ctx.notifications();
+    let change = new.last_change;
+    let client = Recipient::Client(new.client_id.clone());
+    let staff = Recipient::Staff(new.staff_id.clone());
+    let by_client = change.actor == Actor::Client;
+    let alert = |a: AlertChoice| {
+        if by_client {
+            a.client_made
+        } else {
+            a.console_made
+        }
+    };
+    let tell_client = |choice: ChannelChoice| {
+        if change.notify_client {
+            choice
+        } else {
+            ChannelChoice::OFF
+        }
+    };
+
+    let mut wanted: Vec<(MessageKind, Recipient, ChannelChoice)> = Vec::new();
+    let to_managers = |wanted: &mut Vec<_>, kind, choice| {
+        for manager in ctx.managers() {
+            wanted.push((kind, manager, choice));
+        }
+    };
+    match change.action {
+        ChangeAction::Booked => match new.status {
+            AppointmentStatus::Requested => {
+                wanted.push((
+                    MessageKind::RequestReceived,
+                    client,
+                    s.client.request_received,
+                ));
+                wanted.push((MessageKind::RequestAlert, staff, s.staff_alerts.request));
+                to_managers(
+                    &mut wanted,
+                    MessageKind::RequestAlert,
+                    s.manager_alerts.request,
+                );
+            }
+            AppointmentStatus::AwaitingPayment => {
+                wanted.push((
+                    MessageKind::AwaitingPayment,
+                    client,
+                    s.client.awaiting_payment,
+                ));
+            }
+            _ => {
+                // Online bookings always confirm; staff bookings only with "send initial notification".
+                let confirm = if new.origin == Origin::Online {
+                    s.client.confirmation
+                } else {
+                    tell_client(s.client.confirmation)
+                };
+                wanted.push((MessageKind::Confirmation, client, confirm));
+                wanted.push((
+                    MessageKind::NewBookingAlert,
+                    staff,
+                    alert(s.staff_alerts.new_booking),
+                ));
+                to_managers(
+                    &mut wanted,
+                    MessageKind::NewBookingAlert,
+                    alert(s.manager_alerts.new_booking),
+                );
+            }
+        },
+        ChangeAction::Modified => {
+            wanted.push((
+                MessageKind::Rescheduled,
+                client,
+                tell_client(s.client.rescheduled),
+            ));
+            wanted.push((
+                MessageKind::ModifiedAlert,
+                staff,
+                alert(s.staff_alerts.modified),
+            ));
+            to_managers(
+                &mut wanted,
+                MessageKind::ModifiedAlert,
+                alert(s.manager_alerts.modified),
+            );
+        }
+        ChangeAction::Cancelled => {
+            // Nothing to announce for an appointment that has already begun.
+            if new.start > change.at {
+                wanted.push((
+                    MessageKind::Cancelled,
+                    client,
+                    tell_client(s.client.cancelled),
+                ));
+                wanted.push((
+                    MessageKind::CancelledAlert,
+                    staff,
+                    alert(s.staff_alerts.cancelled),
+                ));
+                to_managers(
+                    &mut wanted,
+                    MessageKind::CancelledAlert,
+                    alert(s.manager_alerts.cancelled),
+                );
+            }
+        }
+        ChangeAction::Accepted => wanted.push((
+            MessageKind::RequestAccepted,
+            client,
+            s.client.request_accepted,
+        )),
+        ChangeAction::Refused => {
+            wanted.push((
+                MessageKind::RequestRefused,
+                client,
+                tell_client(s.client.request_refused),
+            ));
+            to_managers(
+                &mut wanted,
+                MessageKind::RefusedAlert,
+                s.manager_alerts.refused,
+            );
+        }
+        ChangeAction::Paid => {
+            wanted.push((MessageKind::Confirmation, client, s.client.confirmation))
+        }
+        ChangeAction::Completed => wanted.push((
+            MessageKind::Completed,
+            client,
+            tell_client(s.client.completed),
+        )),
+        ChangeAction::NoShow => {
+            wanted.push((MessageKind::NoShow, client, tell_client(s.client.no_show)))
+        }
+    }
+
+    let mut plan = Vec::new();
+    for (kind, recipient, choice) in wanted {
+        let Some(contact) = ctx.contact(&recipient) else {
+            continue;
+        };
+        for (channel, disposition) in resolve_channels(choice, &contact, false) {
+            plan.push(PlannedMessage {
+                key: MessageKey {
+                    tenant: new.tenant.clone(),
+                    appointment: new.id.clone(),
+                    kind,
+                    ordinal: new.version,
+                    recipient: recipient.clone(),
+                    channel,
+                    due: change.at,
+                },
+                disposition,
+            });
+        }
+    }
+    plan
+}
+
+/// Whether a change message still applies to the appointment as it is now. Content is rendered
+/// from the current state, so a notice is only stale when what it announces is no longer true.
+pub fn change_message_applies(kind: MessageKind, key: &MessageKey, current: &Appointment) -> bool {
+    use AppointmentStatus as S;
+    match kind {
+        MessageKind::Confirmation | MessageKind::RequestAccepted => current.status == S::Confirmed,
+        MessageKind::RequestReceived | MessageKind::RequestAlert => current.status == S::Requested,
+        MessageKind::RequestRefused | MessageKind::RefusedAlert => current.status == S::Refused,
+        MessageKind::AwaitingPayment => current.status == S::AwaitingPayment,
+        MessageKind::Cancelled | MessageKind::CancelledAlert => current.status == S::Cancelled,
+        MessageKind::Completed => current.status == S::Completed,
+        MessageKind::NoShow => current.status == S::NoShow,
+        // A later change supersedes this notice (and sends its own).
+        MessageKind::Rescheduled | MessageKind::ModifiedAlert => {
+            current.status.is_active() && current.details_changed_at == key.due
+        }
+        MessageKind::NewBookingAlert => current.status.is_active(),
+        MessageKind::Reminder
+        | MessageKind::ReminderCopy
+        | MessageKind::FollowUp
+        | MessageKind::ReviewRequest => false,
+    }
+}

@@ -1,0 +1,198 @@
+//! Channel rules: e-mail only if an address is on file and e-mail is not refused, SMS only if a
+//! phone is on file and SMS is not refused, marketing only with consent.
+
+use crate::message::{Channel, Disposition, SuppressionReason};
+use crate::model::{Client, DisplayName, EmailAddress, Locale, PhoneNumber, StaffMember, TimeZone};
+use crate::settings::{ChannelChoice, Manager};
+
+/// How to reach one recipient and what they accept.
+#[derive(Debug, Clone, Copy)]
+pub struct ContactPoint<'a> {
+    pub name: &'a DisplayName,
+    pub email: Option<&'a EmailAddress>,
+    pub phone: Option<&'a PhoneNumber>,
+    pub locale: Locale,
+    pub time_zone: TimeZone,
+    pub email_ok: bool,
+    pub sms_ok: bool,
+    pub marketing_ok: bool,
+}
+
+impl<'a> ContactPoint<'a> {
+    pub fn of_client(c: &'a Client) -> Self {
+        Self {
+            name: &c.name,
+            email: c.email.as_ref(),
+            phone: c.phone.as_ref(),
+            locale: c.locale,
+            time_zone: c.time_zone,
+            email_ok: c.preferences.email,
+            sms_ok: c.preferences.sms,
+            marketing_ok: c.preferences.marketing,
+        }
+    }
+
+    pub fn of_staff(s: &'a StaffMember) -> Self {
+        Self {
+            name: &s.name,
+            email: s.email.as_ref(),
+            phone: s.phone.as_ref(),
+            locale: s.locale,
+            time_zone: s.time_zone,
+            email_ok: true,
+            sms_ok: true,
+            marketing_ok: false,
+        }
+    }
+
+    pub fn of_manager(m: &'a Manager) -> Self {
+        Self {
+            name: &m.name,
+            email: m.email.as_ref(),
+            phone: m.phone.as_ref(),
+            locale: m.locale,
+            time_zone: m.time_zone,
+            email_ok: true,
+            sms_ok: true,
+            marketing_ok: false,
+        }
+    }
+
+    /// Why this channel cannot be used for this contact, if it cannot.
+    pub fn block(&self, channel: Channel, marketing: bool) -> Option<SuppressionReason> {
+        let reason = match channel {
+            Channel::Email if self.email.is_none() => SuppressionReason::NoEmail,
+            Channel::Email if !self.email_ok => SuppressionReason::EmailRefused,
+            Channel::Sms if self.phone.is_none() => SuppressionReason::NoPhone,
+            Channel::Sms if !self.sms_ok => SuppressionReason::SmsRefused,
+            _ if marketing && !self.marketing_ok => SuppressionReason::NoMarketingConsent,
+            _ => return None,
+        };
+        Some(reason)
+    }
+}
+
+/// The channels a message goes out on. Every usable requested channel is used; when none is
+/// usable, one suppressed entry (on the first requested channel) records why.
+pub fn resolve_channels(
+    choice: ChannelChoice,
+    contact: &ContactPoint<'_>,
+    marketing: bool,
+) -> Vec<(Channel, Disposition)> {
+    let requested: Vec<Channel> = [(choice.email, Channel::Email), (choice.sms, Channel::Sms)]
+        .into_iter()
+        .filter_map(|(wanted, channel)| wanted.then_some(channel))
+        .collect();
+    let usable: Vec<(Channel, Disposition)> = requested
+        .iter()
+        .filter(|c| contact.block(**c, marketing).is_none())
+        .map(|c| (*c, Disposition::Deliver))
+        .collect();
+    if !usable.is_empty() {
+        return usable;
+    }
+    requested
+        .first()
+        .and_then(|c| {
+            contact
+                .block(*c, marketing)
+                .map(|reason| (*c, Disposition::Suppressed(reason)))
+        })
+        .into_iter()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contact<'a>(
+        name: &'a DisplayName,
+        email: Option<&'a EmailAddress>,
+        phone: Option<&'a PhoneNumber>,
+    ) -> ContactPoint<'a> {
+        ContactPoint {
+            name,
+            email,
+            phone,
+            locale: Locale::Fr,
+            time_zone: TimeZone::parse("Europe/Paris").unwrap(),
+            email_ok: true,
+            sms_ok: true,
+            marketing_ok: false,
+        }
+    }
+
+    #[test]
+    fn both_channels_are_used_when_both_are_on_file_and_allowed() {
+        let (n, e, p) = (
+            DisplayName::parse("Léa").unwrap(),
+            EmailAddress::parse("l@x.fr").unwrap(),
+            PhoneNumber::parse("+33612345678").unwrap(),
+        );
+        let got = resolve_channels(ChannelChoice::BOTH, &contact(&n, Some(&e), Some(&p)), false);
+        assert_eq!(
+            got,
+            vec![
+                (Channel::Email, Disposition::Deliver),
+                (Channel::Sms, Disposition::Deliver)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_missing_phone_drops_sms_silently_when_email_works() {
+        let (n, e) = (
+            DisplayName::parse("Léa").unwrap(),
+            EmailAddress::parse("l@x.fr").unwrap(),
+        );
+        let got = resolve_channels(ChannelChoice::BOTH, &contact(&n, Some(&e), None), false);
+        assert_eq!(got, vec![(Channel::Email, Disposition::Deliver)]);
+    }
+
+    #[test]
+    fn no_usable_channel_is_recorded_with_the_reason() {
+        let n = DisplayName::parse("Léa").unwrap();
+        let got = resolve_channels(ChannelChoice::EMAIL, &contact(&n, None, None), false);
+        assert_eq!(
+            got,
+            vec![(
+                Channel::Email,
+                Disposition::Suppressed(SuppressionReason::NoEmail)
+            )]
+        );
+        let p = PhoneNumber::parse("+33612345678").unwrap();
+        let mut refused = contact(&n, None, Some(&p));
+        refused.sms_ok = false;
+        let got = resolve_channels(ChannelChoice::SMS, &refused, false);
+        assert_eq!(
+            got,
+            vec![(
+                Channel::Sms,
+                Disposition::Suppressed(SuppressionReason::SmsRefused)
+            )]
+        );
+    }
+
+    #[test]
+    fn marketing_needs_consent() {
+        let (n, e) = (
+            DisplayName::parse("Léa").unwrap(),
+            EmailAddress::parse("l@x.fr").unwrap(),
+        );
+        let got = resolve_channels(ChannelChoice::EMAIL, &contact(&n, Some(&e), None), true);
+        assert_eq!(
+            got,
+            vec![(
+                Channel::Email,
+                Disposition::Suppressed(SuppressionReason::NoMarketingConsent)
+            )]
+        );
+    }
+
+    #[test]
+    fn a_disabled_message_plans_nothing() {
+        let n = DisplayName::parse("Léa").unwrap();
+        assert!(resolve_channels(ChannelChoice::OFF, &contact(&n, None, None), false).is_empty());
+    }
+}

@@ -1,0 +1,49 @@
+//! Everything besides the appointment that a plan depends on, loaded by the caller.
+
+use super::ContactPoint;
+use crate::message::Recipient;
+use crate::model::{AppointmentType, Client, StaffMember};
+use crate::settings::{BusinessSettings, NotificationSettings};
+
+#[derive(Debug, Clone, Copy)]
+pub struct PlanningContext<'a> {
+    pub settings: &'a BusinessSettings,
+    pub appointment_type: &'a AppointmentType,
+    pub client: &'a Client,
+    pub staff: &'a StaffMember,
+    /// The client has another live appointment starting after this one (for "only if not
+    /// rebooked" follow-ups).
+    pub client_rebooked: bool,
+}
+
+impl<'a> PlanningContext<'a> {
+    /// The business's settings with this appointment type's overrides applied.
+    pub fn notifications(&self) -> NotificationSettings {
+        self.settings
+            .input
+            .notifications
+            .with_override(&self.appointment_type.overrides)
+    }
+
+    /// How to reach a recipient, if they are still known.
+    pub fn contact(&self, recipient: &Recipient) -> Option<ContactPoint<'a>> {
+        match recipient {
+            Recipient::Client(id) if *id == self.client.id => {
+                Some(ContactPoint::of_client(self.client))
+            }
+            Recipient::Staff(id) if *id == self.staff.id => {
+                Some(ContactPoint::of_staff(self.staff))
+            }
+            Recipient::Manager(id) => self.settings.manager(id).map(ContactPoint::of_manager),
+            _ => None,
+        }
+    }
+
+    pub fn managers(&self) -> impl Iterator<Item = Recipient> + '_ {
+        self.settings
+            .input
+            .managers
+            .iter()
+            .map(|m| Recipient::Manager(m.id.clone()))
+    }
+}

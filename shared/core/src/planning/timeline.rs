@@ -1,0 +1,126 @@
+//! The timeline: messages due at a time relative to the appointment (reminders, staff copies,
+//! follow-ups, review request). A plain function of the appointment and its context — not of
+//! "now" — so that the send handler, re-planning at fire time, finds exactly the same keys.
+
+use super::{PlanningContext, resolve_channels};
+use crate::message::{
+    Disposition, MessageKey, MessageKind, PlannedMessage, Recipient, SuppressionReason,
+};
+use crate::model::{Appointment, AppointmentStatus};
+use crate::settings::{ChannelChoice, LatePolicy};
+use chrono::{DateTime, Utc};
+
+pub fn timeline(appointment: &Appointment, ctx: &PlanningContext<'_>) -> Vec<PlannedMessage> {
+    let settings = ctx.notifications();
+    let zone = appointment.time_zone.tz();
+    let mut plan = Vec::new();
+    let client = Recipient::Client(appointment.client_id.clone());
+
+    if appointment.status == AppointmentStatus::Confirmed {
+        for (index, rule) in settings.reminders.rules().iter().enumerate() {
+            let ordinal = index as u64 + 1;
+            let natural_due = rule.offset.before(appointment.start, zone);
+            // A reminder whose time had already passed when the appointment was booked or moved.
+            let (due, late) = if natural_due >= appointment.details_changed_at {
+                (natural_due, None)
+            } else {
+                match rule.late_policy {
+                    LatePolicy::SendNow if appointment.details_changed_at < appointment.start => {
+                        (appointment.details_changed_at, None)
+                    }
+                    _ => (natural_due, Some(SuppressionReason::TooLate)),
+                }
+            };
+            let entry = Entry {
+                appointment,
+                kind: MessageKind::Reminder,
+                ordinal,
+                due,
+                late,
+            };
+            entry.push_for(&mut plan, ctx, &client, rule.channels());
+            if rule.copy_to_staff {
+                let staff = Recipient::Staff(appointment.staff_id.clone());
+                let copy = Entry {
+                    kind: MessageKind::ReminderCopy,
+                    ..entry
+                };
+                copy.push_for(&mut plan, ctx, &staff, rule.channels());
+            }
+        }
+    }
+
+    if matches!(
+        appointment.status,
+        AppointmentStatus::Confirmed | AppointmentStatus::Completed
+    ) {
+        for (index, rule) in settings.follow_ups.rules().iter().enumerate() {
+            let skip = (rule.only_if_not_rebooked && ctx.client_rebooked)
+                .then_some(SuppressionReason::ClientRebooked);
+            let entry = Entry {
+                appointment,
+                kind: MessageKind::FollowUp,
+                ordinal: index as u64 + 1,
+                due: rule.after_end.after(appointment.end, zone),
+                late: skip,
+            };
+            entry.push_for(&mut plan, ctx, &client, rule.channels());
+        }
+        if let Some(rule) = settings.review_request {
+            let entry = Entry {
+                appointment,
+                kind: MessageKind::ReviewRequest,
+                ordinal: 1,
+                due: rule.after_end.after(appointment.end, zone),
+                late: None,
+            };
+            entry.push_for(&mut plan, ctx, &client, rule.channels());
+        }
+    }
+    plan.sort_by(|a, b| {
+        (a.key.due, a.key.kind, a.key.channel).cmp(&(b.key.due, b.key.kind, b.key.channel))
+    });
+    plan
+}
+
+#[derive(Clone, Copy)]
+struct Entry<'a> {
+    appointment: &'a Appointment,
+    kind: MessageKind,
+    ordinal: u64,
+    due: DateTime<Utc>,
+    /// A reason that suppresses the message on every usable channel.
+    late: Option<SuppressionReason>,
+}
+
+impl Entry<'_> {
+    fn push_for(
+        &self,
+        plan: &mut Vec<PlannedMessage>,
+        ctx: &PlanningContext<'_>,
+        recipient: &Recipient,
+        choice: ChannelChoice,
+    ) {
+        let Some(contact) = ctx.contact(recipient) else {
+            return;
+        };
+        for (channel, disposition) in resolve_channels(choice, &contact, false) {
+            let disposition = match (disposition, self.late) {
+                (Disposition::Deliver, Some(reason)) => Disposition::Suppressed(reason),
+                (other, _) => other,
+            };
+            plan.push(PlannedMessage {
+                key: MessageKey {
+                    tenant: self.appointment.tenant.clone(),
+                    appointment: self.appointment.id.clone(),
+                    kind: self.kind,
+                    ordinal: self.ordinal,
+                    recipient: recipient.clone(),
+                    channel,
+                    due: self.due,
+                },
+                disposition,
+            });
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! The send-time check: re-plan from the current state and decide whether a triggered message
+//! is still to be sent. This is what makes a late, duplicated or reordered trigger harmless.
+
+use super::{PlanningContext, change_message_applies, timeline};
+use crate::message::{Disposition, MessageKey, StaleReason, Verdict};
+use crate::model::Appointment;
+
+pub fn verdict(key: &MessageKey, current: &Appointment, ctx: &PlanningContext<'_>) -> Verdict {
+    if key.kind.is_timeline() {
+        return match timeline(current, ctx).into_iter().find(|m| &m.key == key) {
+            Some(planned) => match planned.disposition {
+                Disposition::Deliver => Verdict::Send,
+                Disposition::Suppressed(reason) => Verdict::Suppress(reason),
+            },
+            None => Verdict::Stale(StaleReason::NotInCurrentPlan),
+        };
+    }
+    if !change_message_applies(key.kind, key, current) {
+        return Verdict::Stale(StaleReason::Superseded);
+    }
+    match ctx.contact(&key.recipient) {
+        None => Verdict::Suppress(crate::message::SuppressionReason::UnknownRecipient),
+        Some(contact) => match contact.block(key.channel, false) {
+            Some(reason) => Verdict::Suppress(reason),
+            None => Verdict::Send,
+        },
+    }
+}

@@ -1,0 +1,259 @@
+//! Default texts, in French and English, for every message kind. Each kind has a subject and a
+//! lead sentence; the e-mail (text and HTML) and SMS layouts wrap the lead. Users override any
+//! of them per kind, channel, locale and appointment type.
+
+use super::TemplateBody;
+use crate::message::{Channel, MessageKind};
+use crate::model::Locale;
+
+/// (subject, lead) for one kind in one language.
+fn phrases(kind: MessageKind, locale: Locale) -> (&'static str, &'static str) {
+    use MessageKind as K;
+    match (kind, locale) {
+        (K::Confirmation, Locale::Fr) => (
+            "Rendez-vous confirmé le {{ date }} à {{ time }}",
+            "Votre rendez-vous {{ type_name }} avec {{ staff_name }} est confirmé pour le {{ date }} à {{ time }}.",
+        ),
+        (K::Confirmation, Locale::En) => (
+            "Appointment confirmed on {{ date }} at {{ time }}",
+            "Your {{ type_name }} appointment with {{ staff_name }} is confirmed for {{ date }} at {{ time }}.",
+        ),
+        (K::RequestReceived, Locale::Fr) => (
+            "Demande de rendez-vous reçue",
+            "Nous avons bien reçu votre demande de rendez-vous {{ type_name }} pour le {{ date }} à {{ time }}. Elle est en attente de confirmation.",
+        ),
+        (K::RequestReceived, Locale::En) => (
+            "We received your appointment request",
+            "We have received your request for a {{ type_name }} appointment on {{ date }} at {{ time }}. It is awaiting confirmation.",
+        ),
+        (K::RequestAccepted, Locale::Fr) => (
+            "Votre rendez-vous est confirmé",
+            "Bonne nouvelle : votre rendez-vous {{ type_name }} du {{ date }} à {{ time }} avec {{ staff_name }} est confirmé.",
+        ),
+        (K::RequestAccepted, Locale::En) => (
+            "Your appointment is confirmed",
+            "Good news: your {{ type_name }} appointment on {{ date }} at {{ time }} with {{ staff_name }} is confirmed.",
+        ),
+        (K::RequestRefused, Locale::Fr) => (
+            "Votre demande de rendez-vous n'a pas pu être acceptée",
+            "Nous sommes désolés : votre demande de rendez-vous {{ type_name }} du {{ date }} à {{ time }} n'a pas pu être acceptée.",
+        ),
+        (K::RequestRefused, Locale::En) => (
+            "Your appointment request could not be accepted",
+            "We are sorry: your request for a {{ type_name }} appointment on {{ date }} at {{ time }} could not be accepted.",
+        ),
+        (K::AwaitingPayment, Locale::Fr) => (
+            "Confirmez votre rendez-vous par le paiement",
+            "Votre rendez-vous {{ type_name }} du {{ date }} à {{ time }} sera confirmé dès réception de votre paiement.",
+        ),
+        (K::AwaitingPayment, Locale::En) => (
+            "Confirm your appointment by paying",
+            "Your {{ type_name }} appointment on {{ date }} at {{ time }} will be confirmed as soon as we receive your payment.",
+        ),
+        (K::Rescheduled, Locale::Fr) => (
+            "Rendez-vous modifié : le {{ date }} à {{ time }}",
+            "Votre rendez-vous {{ type_name }} a été modifié. Nouvel horaire : le {{ date }} à {{ time }} avec {{ staff_name }}.",
+        ),
+        (K::Rescheduled, Locale::En) => (
+            "Appointment changed: {{ date }} at {{ time }}",
+            "Your {{ type_name }} appointment has changed. New time: {{ date }} at {{ time }} with {{ staff_name }}.",
+        ),
+        (K::Cancelled, Locale::Fr) => (
+            "Rendez-vous annulé",
+            "Votre rendez-vous {{ type_name }} du {{ date }} à {{ time }} est annulé.",
+        ),
+        (K::Cancelled, Locale::En) => (
+            "Appointment cancelled",
+            "Your {{ type_name }} appointment on {{ date }} at {{ time }} has been cancelled.",
+        ),
+        (K::Completed, Locale::Fr) => (
+            "Merci de votre visite",
+            "Merci d'être venu(e) à votre rendez-vous {{ type_name }} du {{ date }}. À bientôt !",
+        ),
+        (K::Completed, Locale::En) => (
+            "Thank you for your visit",
+            "Thank you for coming to your {{ type_name }} appointment on {{ date }}. See you soon!",
+        ),
+        (K::NoShow, Locale::Fr) => (
+            "Rendez-vous manqué",
+            "Nous ne vous avons pas vu(e) à votre rendez-vous {{ type_name }} du {{ date }} à {{ time }}. N'hésitez pas à reprendre rendez-vous.",
+        ),
+        (K::NoShow, Locale::En) => (
+            "Missed appointment",
+            "We missed you at your {{ type_name }} appointment on {{ date }} at {{ time }}. Feel free to book again.",
+        ),
+        (K::Reminder, Locale::Fr) => (
+            "Rappel : rendez-vous le {{ date }} à {{ time }}",
+            "Nous vous rappelons votre rendez-vous {{ type_name }} avec {{ staff_name }} le {{ date }} à {{ time }}.",
+        ),
+        (K::Reminder, Locale::En) => (
+            "Reminder: appointment on {{ date }} at {{ time }}",
+            "This is a reminder of your {{ type_name }} appointment with {{ staff_name }} on {{ date }} at {{ time }}.",
+        ),
+        (K::FollowUp, Locale::Fr) => (
+            "Comment s'est passé votre rendez-vous ?",
+            "Merci pour votre rendez-vous {{ type_name }} du {{ date }}. Nous serions ravis de vous revoir bientôt.",
+        ),
+        (K::FollowUp, Locale::En) => (
+            "How was your appointment?",
+            "Thank you for your {{ type_name }} appointment on {{ date }}. We would be glad to see you again soon.",
+        ),
+        (K::ReviewRequest, Locale::Fr) => (
+            "Votre avis compte",
+            "Votre rendez-vous {{ type_name }} du {{ date }} vous a plu ? Laissez-nous un avis, cela nous aide beaucoup.",
+        ),
+        (K::ReviewRequest, Locale::En) => (
+            "Your opinion matters",
+            "Did you enjoy your {{ type_name }} appointment on {{ date }}? Please leave us a review, it helps a lot.",
+        ),
+        (K::NewBookingAlert, Locale::Fr) => (
+            "Nouveau rendez-vous : {{ client_name }} le {{ date }} à {{ time }}",
+            "{{ client_name }} a réservé {{ type_name }} le {{ date }} à {{ time }} avec {{ staff_name }}.",
+        ),
+        (K::NewBookingAlert, Locale::En) => (
+            "New booking: {{ client_name }} on {{ date }} at {{ time }}",
+            "{{ client_name }} booked {{ type_name }} on {{ date }} at {{ time }} with {{ staff_name }}.",
+        ),
+        (K::RequestAlert, Locale::Fr) => (
+            "Demande à valider : {{ client_name }}",
+            "{{ client_name }} demande un rendez-vous {{ type_name }} le {{ date }} à {{ time }} avec {{ staff_name }}. Acceptez-la ou refusez-la depuis la console.",
+        ),
+        (K::RequestAlert, Locale::En) => (
+            "Request to review: {{ client_name }}",
+            "{{ client_name }} requests a {{ type_name }} appointment on {{ date }} at {{ time }} with {{ staff_name }}. Accept or refuse it from the console.",
+        ),
+        (K::ModifiedAlert, Locale::Fr) => (
+            "Rendez-vous modifié : {{ client_name }}",
+            "Le rendez-vous {{ type_name }} de {{ client_name }} est désormais le {{ date }} à {{ time }} avec {{ staff_name }}.",
+        ),
+        (K::ModifiedAlert, Locale::En) => (
+            "Appointment changed: {{ client_name }}",
+            "The {{ type_name }} appointment of {{ client_name }} is now on {{ date }} at {{ time }} with {{ staff_name }}.",
+        ),
+        (K::CancelledAlert, Locale::Fr) => (
+            "Rendez-vous annulé : {{ client_name }}",
+            "Le rendez-vous {{ type_name }} de {{ client_name }} du {{ date }} à {{ time }} est annulé.",
+        ),
+        (K::CancelledAlert, Locale::En) => (
+            "Appointment cancelled: {{ client_name }}",
+            "The {{ type_name }} appointment of {{ client_name }} on {{ date }} at {{ time }} has been cancelled.",
+        ),
+        (K::RefusedAlert, Locale::Fr) => (
+            "Demande refusée : {{ client_name }}",
+            "La demande de rendez-vous {{ type_name }} de {{ client_name }} pour le {{ date }} à {{ time }} a été refusée.",
+        ),
+        (K::RefusedAlert, Locale::En) => (
+            "Request refused: {{ client_name }}",
+            "The request of {{ client_name }} for a {{ type_name }} appointment on {{ date }} at {{ time }} was refused.",
+        ),
+        (K::ReminderCopy, Locale::Fr) => (
+            "Rappel : {{ client_name }} le {{ date }} à {{ time }}",
+            "Rappel : rendez-vous {{ type_name }} avec {{ client_name }} le {{ date }} à {{ time }}.",
+        ),
+        (K::ReminderCopy, Locale::En) => (
+            "Reminder: {{ client_name }} on {{ date }} at {{ time }}",
+            "Reminder: {{ type_name }} appointment with {{ client_name }} on {{ date }} at {{ time }}.",
+        ),
+    }
+}
+
+struct Labels {
+    hello: &'static str,
+    what: &'static str,
+    with: &'static str,
+    client: &'static str,
+    when: &'static str,
+    at: &'static str,
+    cancel: &'static str,
+    reschedule: &'static str,
+    colon: &'static str,
+}
+
+fn labels(locale: Locale) -> Labels {
+    match locale {
+        Locale::Fr => Labels {
+            hello: "Bonjour",
+            what: "Rendez-vous",
+            with: "Avec",
+            client: "Client",
+            when: "Quand",
+            at: "à",
+            cancel: "Annuler",
+            reschedule: "Déplacer",
+            colon: " :",
+        },
+        Locale::En => Labels {
+            hello: "Hello",
+            what: "Appointment",
+            with: "With",
+            client: "Client",
+            when: "When",
+            at: "at",
+            cancel: "Cancel",
+            reschedule: "Reschedule",
+            colon: ":",
+        },
+    }
+}
+
+fn is_for_team(kind: MessageKind) -> bool {
+    matches!(
+        kind,
+        MessageKind::NewBookingAlert
+            | MessageKind::RequestAlert
+            | MessageKind::ModifiedAlert
+            | MessageKind::CancelledAlert
+            | MessageKind::RefusedAlert
+            | MessageKind::ReminderCopy
+    )
+}
+
+/// The built-in template for a kind, channel and language.
+pub fn default_template(kind: MessageKind, channel: Channel, locale: Locale) -> TemplateBody {
+    let (subject, lead) = phrases(kind, locale);
+    let l = labels(locale);
+    match channel {
+        Channel::Sms => TemplateBody {
+            subject: None,
+            text: format!("{{{{ business_name }}}}{} {lead}", l.colon),
+            html: None,
+        },
+        Channel::Email => {
+            let who_line = if is_for_team(kind) {
+                format!("{}{} {{{{ client_name }}}}", l.client, l.colon)
+            } else {
+                format!("{}{} {{{{ staff_name }}}}", l.with, l.colon)
+            };
+            let text = format!(
+                "{hello} {{{{ recipient_name }}}},\n\n{lead}\n\n{what}{c} {{{{ type_name }}}}\n{who_line}\n{when}{c} {{{{ date }}}} {at} {{{{ time }}}} ({{{{ time_zone }}}})\n\n{{% if cancel_url %}}\n{cancel}{c} {{{{ cancel_url }}}}\n{reschedule}{c} {{{{ reschedule_url }}}}\n\n{{% endif %}}\n{{{{ business_name }}}}\n",
+                hello = l.hello,
+                what = l.what,
+                when = l.when,
+                at = l.at,
+                cancel = l.cancel,
+                reschedule = l.reschedule,
+                c = l.colon,
+            );
+            let html = format!(
+                "<!DOCTYPE html>\n<html lang=\"{{{{ locale }}}}\"><body style=\"font-family:Arial,sans-serif;color:#222;line-height:1.5\">\n<p>{hello} {{{{ recipient_name }}}},</p>\n<p>{lead}</p>\n<table style=\"border-collapse:collapse\">\n<tr><td style=\"padding-right:12px;color:#666\">{what}</td><td>{{{{ type_name }}}}</td></tr>\n<tr><td style=\"padding-right:12px;color:#666\">{who_label}</td><td>{{{{ {who_var} }}}}</td></tr>\n<tr><td style=\"padding-right:12px;color:#666\">{when}</td><td>{{{{ date }}}} {at} {{{{ time }}}} ({{{{ time_zone }}}})</td></tr>\n</table>\n{{% if cancel_url %}}\n<p><a href=\"{{{{ cancel_url }}}}\">{cancel}</a> &middot; <a href=\"{{{{ reschedule_url }}}}\">{reschedule}</a></p>\n{{% endif %}}\n<p>{{{{ business_name }}}}</p>\n</body></html>\n",
+                hello = l.hello,
+                what = l.what,
+                when = l.when,
+                at = l.at,
+                cancel = l.cancel,
+                reschedule = l.reschedule,
+                who_label = if is_for_team(kind) { l.client } else { l.with },
+                who_var = if is_for_team(kind) {
+                    "client_name"
+                } else {
+                    "staff_name"
+                },
+            );
+            TemplateBody {
+                subject: Some(subject.to_owned()),
+                text,
+                html: Some(html),
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! From a planned message to the e-mail or SMS to send: templates (minijinja), French and
+//! English defaults, dates in the recipient's language and zone, iCalendar invitations, MIME,
+//! SMS segment counts and signed links.
+
+mod calendar;
+mod compose;
+mod defaults;
+mod links;
+mod outgoing;
+mod sms_segments;
+mod template;
+mod variables;
+
+pub use calendar::{CalendarInvite, CalendarMethod, InviteDetails, appointment_uid, invitation};
+pub use compose::{ComposeError, Composition, SenderIdentity, compose};
+pub use defaults::default_template;
+pub use links::{LinkAction, LinkError, LinkSigner};
+pub use outgoing::{OutgoingEmail, OutgoingMessage, OutgoingSms};
+pub use sms_segments::{SmsEncoding, SmsSize, sms_size};
+pub use template::{
+    InvalidTemplate, RenderedEmail, RenderedSms, TemplateBody, TemplateError, render_email,
+    render_sms, validate,
+};
+pub use variables::{MessageVariables, VARIABLE_NAMES, format_date, format_time};

@@ -1,0 +1,279 @@
+//! Templates rendered with minijinja. HTML parts auto-escape every variable (client-supplied
+//! names cannot inject markup); text and SMS parts are plain. Undefined variables are errors,
+//! so a typo is caught when the template is saved, not when a client is waiting for a reminder.
+
+use super::{MessageVariables, SmsSize, sms_size};
+use crate::message::Channel;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use serde::{Deserialize, Serialize};
+
+/// A template as stored: `subject` and `html` only for e-mail. Without `html`, the HTML part is
+/// the text part, escaped, in paragraphs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateBody {
+    #[serde(default)]
+    pub subject: Option<String>,
+    pub text: String,
+    #[serde(default)]
+    pub html: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{part}{}: {message}", line.map(|l| format!(", line {l}")).unwrap_or_default())]
+pub struct TemplateError {
+    /// Which part failed: subject, text or html.
+    pub part: &'static str,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedEmail {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedSms {
+    pub text: String,
+    pub size: SmsSize,
+}
+
+const HTML_FROM_TEXT: &str = "<!DOCTYPE html>\n<html><body style=\"font-family:Arial,sans-serif\">\n{% for p in paragraphs %}<p>{{ p }}</p>\n{% endfor %}</body></html>\n";
+
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".html") {
+            AutoEscape::Html
+        } else {
+            AutoEscape::None
+        }
+    });
+    env
+}
+
+fn render_part(
+    env: &mut Environment<'static>,
+    part: &'static str,
+    source: &str,
+    vars: &impl Serialize,
+) -> Result<String, TemplateError> {
+    let name = if part == "html" {
+        "part.html"
+    } else {
+        "part.txt"
+    };
+    let to_error = |e: minijinja::Error| TemplateError {
+        part,
+        line: e.line(),
+        message: e
+            .detail()
+            .map(str::to_owned)
+            .unwrap_or_else(|| e.kind().to_string()),
+    };
+    env.add_template_owned(name, source.to_owned())
+        .map_err(to_error)?;
+    let template = env.get_template(name).map_err(to_error)?;
+    template.render(vars).map_err(to_error)
+}
+
+/// Subjects are one line: line breaks and control characters become spaces.
+fn one_line(raw: &str) -> String {
+    raw.split(|c: char| c.is_control())
+        .filter(|s| !s.trim().is_empty())
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub fn render_email(
+    body: &TemplateBody,
+    vars: &MessageVariables,
+) -> Result<RenderedEmail, TemplateError> {
+    let mut env = environment();
+    let subject_source = body.subject.as_deref().unwrap_or_default();
+    let subject = one_line(&render_part(&mut env, "subject", subject_source, vars)?);
+    let text = render_part(&mut env, "text", &body.text, vars)?;
+    let html = match &body.html {
+        Some(source) => render_part(&mut env, "html", source, vars)?,
+        None => {
+            let paragraphs: Vec<&str> = text
+                .split("\n\n")
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .collect();
+            render_part(
+                &mut env,
+                "html",
+                HTML_FROM_TEXT,
+                &minijinja::context! { paragraphs },
+            )?
+        }
+    };
+    Ok(RenderedEmail {
+        subject,
+        text,
+        html,
+    })
+}
+
+pub fn render_sms(
+    body: &TemplateBody,
+    vars: &MessageVariables,
+) -> Result<RenderedSms, TemplateError> {
+    let mut env = environment();
+    let text = render_part(&mut env, "text", &body.text, vars)?
+        .trim()
+        .to_owned();
+    let size = sms_size(&text);
+    Ok(RenderedSms { text, size })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidTemplate {
+    #[error("an e-mail template needs a subject")]
+    MissingSubject,
+    #[error("an SMS template has only a text part")]
+    SmsWithEmailParts,
+    #[error("the text part must not be empty")]
+    EmptyText,
+    #[error(transparent)]
+    Syntax(#[from] TemplateError),
+}
+
+/// Checks a template before it is saved: syntax, and that every variable it uses exists.
+pub fn validate(body: &TemplateBody, channel: Channel) -> Result<(), InvalidTemplate> {
+    if body.text.trim().is_empty() {
+        return Err(InvalidTemplate::EmptyText);
+    }
+    let vars = MessageVariables::sample(crate::model::Locale::Fr);
+    match channel {
+        Channel::Email => {
+            if body.subject.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                return Err(InvalidTemplate::MissingSubject);
+            }
+            render_email(body, &vars)?;
+            // Optional links must also work when absent.
+            let without_links = MessageVariables {
+                cancel_url: None,
+                reschedule_url: None,
+                ..vars
+            };
+            render_email(body, &without_links)?;
+        }
+        Channel::Sms => {
+            if body.subject.is_some() || body.html.is_some() {
+                return Err(InvalidTemplate::SmsWithEmailParts);
+            }
+            render_sms(body, &vars)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::MessageKind;
+    use crate::model::Locale;
+    use crate::render::default_template;
+
+    #[test]
+    fn every_default_template_renders_in_both_languages_on_both_channels() {
+        for kind in MessageKind::ALL {
+            for locale in Locale::ALL {
+                for channel in [Channel::Email, Channel::Sms] {
+                    let body = default_template(kind, channel, locale);
+                    assert_eq!(
+                        validate(&body, channel),
+                        Ok(()),
+                        "{kind} {channel} {locale}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn html_escapes_client_text_but_the_text_part_keeps_it_verbatim() {
+        let vars = MessageVariables {
+            client_name: "<script>x</script>".into(),
+            recipient_name: "<b>Zoé</b>".into(),
+            ..MessageVariables::sample(Locale::Fr)
+        };
+        let email = render_email(
+            &default_template(MessageKind::Confirmation, Channel::Email, Locale::Fr),
+            &vars,
+        )
+        .unwrap();
+        assert!(email.html.contains("&lt;b&gt;Zoé&lt;"));
+        assert!(!email.html.contains("<b>Zoé"));
+        assert!(email.text.contains("Bonjour <b>Zoé</b>,"));
+    }
+
+    #[test]
+    fn a_subject_never_spans_two_lines() {
+        let body = TemplateBody {
+            subject: Some("Hello\r\nBcc: x@y.z {{ client_name }}".into()),
+            text: "t".into(),
+            html: None,
+        };
+        let email = render_email(&body, &MessageVariables::sample(Locale::En)).unwrap();
+        assert_eq!(email.subject, "Hello Bcc: x@y.z Léa Martin");
+    }
+
+    #[test]
+    fn without_an_html_part_the_text_is_escaped_into_paragraphs() {
+        let body = TemplateBody {
+            subject: Some("s".into()),
+            text: "Hi {{ client_name }}\n\n<i>bye</i>".into(),
+            html: None,
+        };
+        let email = render_email(&body, &MessageVariables::sample(Locale::En)).unwrap();
+        assert!(email.html.contains("<p>Hi Léa Martin</p>"));
+        assert!(email.html.contains("<p>&lt;i&gt;bye&lt;"));
+        assert!(!email.html.contains("<i>"));
+    }
+
+    #[test]
+    fn syntax_errors_and_unknown_variables_are_reported_with_their_line() {
+        let broken = TemplateBody {
+            subject: Some("ok".into()),
+            text: "line one\n{% if x %}".into(),
+            html: None,
+        };
+        match validate(&broken, Channel::Email) {
+            Err(InvalidTemplate::Syntax(e)) => {
+                assert_eq!(e.part, "text");
+                assert_eq!(e.line, Some(2));
+            }
+            other => panic!("expected a syntax error, got {other:?}"),
+        }
+        let typo = TemplateBody {
+            subject: None,
+            text: "Hi {{ clinet_name }}".into(),
+            html: None,
+        };
+        assert!(matches!(
+            validate(&typo, Channel::Sms),
+            Err(InvalidTemplate::Syntax(_))
+        ));
+    }
+
+    #[test]
+    fn french_sms_defaults_report_their_segments() {
+        let sms = render_sms(
+            &default_template(MessageKind::Reminder, Channel::Sms, Locale::Fr),
+            &MessageVariables::sample(Locale::Fr),
+        )
+        .unwrap();
+        assert!(sms.text.starts_with("Salon Exemple : Nous vous rappelons"));
+        assert!(sms.size.segments >= 1);
+    }
+}

@@ -1,0 +1,120 @@
+//! The variables a template can use. Dates and times are written in the recipient's language
+//! and time zone (a client in New York booking a Paris appointment reads New York time).
+
+use crate::model::{Appointment, Locale, TimeZone};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MessageVariables {
+    pub locale: String,
+    pub recipient_name: String,
+    pub client_name: String,
+    pub business_name: String,
+    pub type_name: String,
+    pub staff_name: String,
+    /// Long date, e.g. "lundi 30 mars 2026" / "Monday 30 March 2026".
+    pub date: String,
+    /// Start time, 24-hour clock.
+    pub time: String,
+    pub end_time: String,
+    /// The recipient's time zone name, e.g. "Europe/Paris".
+    pub time_zone: String,
+    pub status: String,
+    /// Rule number for reminders and follow-ups (1-based), else the appointment version.
+    pub ordinal: u64,
+    pub cancel_url: Option<String>,
+    pub reschedule_url: Option<String>,
+}
+
+/// The names a template may refer to (checked when a template is saved).
+pub const VARIABLE_NAMES: [&str; 14] = [
+    "locale",
+    "recipient_name",
+    "client_name",
+    "business_name",
+    "type_name",
+    "staff_name",
+    "date",
+    "time",
+    "end_time",
+    "time_zone",
+    "status",
+    "ordinal",
+    "cancel_url",
+    "reschedule_url",
+];
+
+pub fn format_date(instant: DateTime<Utc>, zone: TimeZone, locale: Locale) -> String {
+    instant
+        .with_timezone(&zone.tz())
+        .format_localized("%A %-d %B %Y", locale.chrono_locale())
+        .to_string()
+}
+
+pub fn format_time(instant: DateTime<Utc>, zone: TimeZone) -> String {
+    instant
+        .with_timezone(&zone.tz())
+        .format("%H:%M")
+        .to_string()
+}
+
+impl MessageVariables {
+    pub fn date_fields(
+        appointment: &Appointment,
+        zone: TimeZone,
+        locale: Locale,
+    ) -> (String, String, String) {
+        (
+            format_date(appointment.start, zone, locale),
+            format_time(appointment.start, zone),
+            format_time(appointment.end, zone),
+        )
+    }
+
+    /// Plausible values used to check a template when it is saved.
+    pub fn sample(locale: Locale) -> Self {
+        Self {
+            locale: locale.code().to_owned(),
+            recipient_name: "Léa Martin".into(),
+            client_name: "Léa Martin".into(),
+            business_name: "Salon Exemple".into(),
+            type_name: "Coupe".into(),
+            staff_name: "Sam".into(),
+            date: "lundi 30 mars 2026".into(),
+            time: "10:00".into(),
+            end_time: "10:45".into(),
+            time_zone: "Europe/Paris".into(),
+            status: "confirmed".into(),
+            ordinal: 1,
+            cancel_url: Some("https://example.com/cancel".into()),
+            reschedule_url: Some("https://example.com/reschedule".into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone as _;
+
+    #[test]
+    fn dates_are_written_in_the_recipient_language_and_zone() {
+        let instant = Utc.with_ymd_and_hms(2026, 3, 30, 8, 0, 0).unwrap();
+        let paris = TimeZone::parse("Europe/Paris").unwrap();
+        let ny = TimeZone::parse("America/New_York").unwrap();
+        assert_eq!(
+            format_date(instant, paris, Locale::Fr),
+            "lundi 30 mars 2026"
+        );
+        assert_eq!(format_time(instant, paris), "10:00");
+        assert_eq!(format_date(instant, ny, Locale::En), "Monday 30 March 2026");
+        assert_eq!(format_time(instant, ny), "04:00");
+        let tokyo = TimeZone::parse("Asia/Tokyo").unwrap();
+        let late = Utc.with_ymd_and_hms(2026, 3, 30, 20, 0, 0).unwrap();
+        assert_eq!(
+            format_date(late, tokyo, Locale::En),
+            "Tuesday 31 March 2026"
+        );
+    }
+}

@@ -1,0 +1,103 @@
+//! Everything a business configures once: identity, sender, managers, and the notification
+//! matrix.
+
+use super::NotificationSettings;
+use crate::model::{DisplayName, EmailAddress, Locale, ManagerId, PhoneNumber, TenantId, TimeZone};
+use serde::{Deserialize, Serialize};
+
+/// How the From / Reply-To of e-mails is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SenderMode {
+    /// From the platform's no-reply identity, no Reply-To.
+    #[default]
+    NoReply,
+    /// From the no-reply identity with the staff member's address as Reply-To.
+    StaffReplyTo,
+}
+
+/// An owner or manager who receives business alerts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manager {
+    pub id: ManagerId,
+    pub name: DisplayName,
+    #[serde(default)]
+    pub email: Option<EmailAddress>,
+    #[serde(default)]
+    pub phone: Option<PhoneNumber>,
+    #[serde(default = "default_locale")]
+    pub locale: Locale,
+    #[serde(default = "default_time_zone")]
+    pub time_zone: TimeZone,
+}
+
+fn default_locale() -> Locale {
+    Locale::Fr
+}
+
+fn default_time_zone() -> TimeZone {
+    TimeZone::from(chrono_tz::Europe::Paris)
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// The body of `PUT /v1/settings`, also the stored record (with tenant and version added).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsInput {
+    pub business_name: DisplayName,
+    #[serde(default = "default_time_zone")]
+    pub time_zone: TimeZone,
+    #[serde(default = "default_locale")]
+    pub default_locale: Locale,
+    #[serde(default)]
+    pub sender_mode: SenderMode,
+    /// Business default for "send initial notification" on bookings made by staff.
+    #[serde(default = "default_true")]
+    pub notify_on_staff_booking: bool,
+    #[serde(default)]
+    pub managers: Vec<Manager>,
+    #[serde(default)]
+    pub notifications: NotificationSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BusinessSettings {
+    pub tenant: TenantId,
+    #[serde(flatten)]
+    pub input: SettingsInput,
+    pub version: u64,
+}
+
+impl BusinessSettings {
+    /// The settings of a business that has not configured anything yet (version 0).
+    pub fn defaults_for(tenant: &TenantId) -> Self {
+        let business_name = DisplayName::parse(tenant.as_str()).unwrap_or_else(|_| fallback_name());
+        Self {
+            tenant: tenant.clone(),
+            input: SettingsInput {
+                business_name,
+                time_zone: default_time_zone(),
+                default_locale: default_locale(),
+                sender_mode: SenderMode::default(),
+                notify_on_staff_booking: true,
+                managers: Vec::new(),
+                notifications: NotificationSettings::default(),
+            },
+            version: 0,
+        }
+    }
+
+    pub fn manager(&self, id: &ManagerId) -> Option<&Manager> {
+        self.input.managers.iter().find(|m| &m.id == id)
+    }
+}
+
+fn fallback_name() -> DisplayName {
+    // A tenant id is never empty, so this is only reached if parsing rules diverge.
+    DisplayName::try_from("Rappel".to_owned())
+        .unwrap_or_else(|_| unreachable!("constant name is valid"))
+}

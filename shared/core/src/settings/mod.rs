@@ -1,0 +1,16 @@
+//! Per-business notification settings, per-type overrides and the offsets they use.
+
+mod business_settings;
+mod notification_settings;
+mod offset;
+mod rules;
+
+pub use business_settings::{BusinessSettings, Manager, SenderMode, SettingsInput};
+pub use notification_settings::{
+    ClientMessages, ManagerAlerts, NotificationOverride, NotificationSettings, StaffAlerts,
+};
+pub use offset::{InvalidOffset, Offset};
+pub use rules::{
+    AlertChoice, ChannelChoice, FollowUpRule, FollowUps, LatePolicy, MAX_FOLLOW_UPS, MAX_REMINDERS,
+    ReminderRule, Reminders, ReviewRequestRule, TooManyRules,
+};

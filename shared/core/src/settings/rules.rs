@@ -1,0 +1,204 @@
+//! The building blocks of notification settings: which channels a message uses, and the timed
+//! rules (reminders, follow-ups, review request).
+
+use super::Offset;
+use serde::{Deserialize, Serialize};
+
+/// Which channels a message is wanted on. Both off means the message is disabled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelChoice {
+    #[serde(default)]
+    pub email: bool,
+    #[serde(default)]
+    pub sms: bool,
+}
+
+impl ChannelChoice {
+    pub const EMAIL: Self = Self {
+        email: true,
+        sms: false,
+    };
+    pub const SMS: Self = Self {
+        email: false,
+        sms: true,
+    };
+    pub const BOTH: Self = Self {
+        email: true,
+        sms: true,
+    };
+    pub const OFF: Self = Self {
+        email: false,
+        sms: false,
+    };
+
+    pub fn is_enabled(self) -> bool {
+        self.email || self.sms
+    }
+}
+
+/// An alert to staff or managers, split by who made the change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertChoice {
+    /// The client acted (online widget, client link).
+    #[serde(default)]
+    pub client_made: ChannelChoice,
+    /// Staff acted in the console.
+    #[serde(default)]
+    pub console_made: ChannelChoice,
+}
+
+/// What to do with a reminder whose time is already past when the appointment is booked or moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LatePolicy {
+    /// Do not send it; it is recorded as suppressed with reason `too_late`.
+    #[default]
+    Skip,
+    /// Send it at once.
+    SendNow,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReminderRule {
+    /// How long before the start.
+    pub offset: Offset,
+    #[serde(default)]
+    pub email: bool,
+    #[serde(default)]
+    pub sms: bool,
+    #[serde(default)]
+    pub late_policy: LatePolicy,
+    /// Also send a copy to the staff member.
+    #[serde(default)]
+    pub copy_to_staff: bool,
+}
+
+impl ReminderRule {
+    pub fn channels(&self) -> ChannelChoice {
+        ChannelChoice {
+            email: self.email,
+            sms: self.sms,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpRule {
+    /// How long after the end.
+    pub after_end: Offset,
+    #[serde(default)]
+    pub email: bool,
+    #[serde(default)]
+    pub sms: bool,
+    /// Skip it when the client has booked again since.
+    #[serde(default)]
+    pub only_if_not_rebooked: bool,
+}
+
+impl FollowUpRule {
+    pub fn channels(&self) -> ChannelChoice {
+        ChannelChoice {
+            email: self.email,
+            sms: self.sms,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRequestRule {
+    pub after_end: Offset,
+    #[serde(default)]
+    pub email: bool,
+    #[serde(default)]
+    pub sms: bool,
+}
+
+impl ReviewRequestRule {
+    pub fn channels(&self) -> ChannelChoice {
+        ChannelChoice {
+            email: self.email,
+            sms: self.sms,
+        }
+    }
+}
+
+/// Up to five reminders (the tools we studied stop at two or three).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(try_from = "Vec<ReminderRule>", into = "Vec<ReminderRule>")]
+pub struct Reminders(Vec<ReminderRule>);
+
+/// Up to six follow-ups.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(try_from = "Vec<FollowUpRule>", into = "Vec<FollowUpRule>")]
+pub struct FollowUps(Vec<FollowUpRule>);
+
+pub const MAX_REMINDERS: usize = 5;
+pub const MAX_FOLLOW_UPS: usize = 6;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("at most {max} {what} are allowed (got {got})")]
+pub struct TooManyRules {
+    pub what: &'static str,
+    pub max: usize,
+    pub got: usize,
+}
+
+impl Reminders {
+    pub fn new(rules: Vec<ReminderRule>) -> Result<Self, TooManyRules> {
+        if rules.len() > MAX_REMINDERS {
+            return Err(TooManyRules {
+                what: "reminders",
+                max: MAX_REMINDERS,
+                got: rules.len(),
+            });
+        }
+        Ok(Self(rules))
+    }
+    pub fn rules(&self) -> &[ReminderRule] {
+        &self.0
+    }
+}
+
+impl FollowUps {
+    pub fn new(rules: Vec<FollowUpRule>) -> Result<Self, TooManyRules> {
+        if rules.len() > MAX_FOLLOW_UPS {
+            return Err(TooManyRules {
+                what: "follow-ups",
+                max: MAX_FOLLOW_UPS,
+                got: rules.len(),
+            });
+        }
+        Ok(Self(rules))
+    }
+    pub fn rules(&self) -> &[FollowUpRule] {
+        &self.0
+    }
+}
+
+impl TryFrom<Vec<ReminderRule>> for Reminders {
+    type Error = TooManyRules;
+    fn try_from(v: Vec<ReminderRule>) -> Result<Self, Self::Error> {
+        Self::new(v)
+    }
+}
+impl From<Reminders> for Vec<ReminderRule> {
+    fn from(r: Reminders) -> Self {
+        r.0
+    }
+}
+impl TryFrom<Vec<FollowUpRule>> for FollowUps {
+    type Error = TooManyRules;
+    fn try_from(v: Vec<FollowUpRule>) -> Result<Self, Self::Error> {
+        Self::new(v)
+    }
+}
+impl From<FollowUps> for Vec<FollowUpRule> {
+    fn from(r: FollowUps) -> Self {
+        r.0
+    }
+}
