@@ -1,1 +1,26 @@
+//! # rappel-ports — ports and embedded adapters
+//!
+//! Each port is a trait split by capability, in its own folder next to its embedded adapter
+//! (AWS adapters live in their own crate, so this one never pulls an SDK):
+//!
+//! | port | trait(s) | embedded adapter |
+//! |---|---|---|
+//! | [`clock`] | `Clock` | `SystemClock`, `VirtualClock` (tests and demos) |
+//! | [`records`] | `RecordReader`, `RecordWriter`, change feed | `MemoryRecords` (optionally persisted to a JSON file) |
+//! | [`schedules`] | `Schedules` | `InProcessScheduler` (fired by the local runtime as the clock moves) |
+//! | [`delivery`] | `Mailer`, `SmsSender` | `Outbox` (prints, keeps, writes `.eml` files) |
+//! | [`ledger`] | `DeliveryLedger` | `MemoryLedger` |
+//! | [`history`] | `CommunicationHistory` | `MemoryHistory` |
 
+pub mod clock;
+pub mod delivery;
+pub mod history;
+mod json_file;
+pub mod ledger;
+pub mod records;
+pub mod schedules;
+
+/// A lock that survives a panic in another holder: the data is plain values, still usable.
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}

@@ -1,0 +1,223 @@
+//! The embedded mailer and SMS sender: nothing leaves the machine. Every message is kept (for
+//! `GET /_local/outbox` and tests), printed readably to stdout when asked, and e-mails are also
+//! written as `.eml` files that any mail client opens. Faults can be injected to exercise
+//! retries and failure handling.
+
+use super::{Mailer, ProviderReceipt, SendError, SmsSender};
+use crate::lock;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use rappel_core::model::PhoneNumber;
+use rappel_core::render::{OutgoingEmail, OutgoingSms};
+use serde::Serialize;
+use std::collections::{HashSet, VecDeque};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "channel", rename_all = "snake_case")]
+pub enum OutboxEntry {
+    Email {
+        id: String,
+        at: DateTime<Utc>,
+        to: String,
+        reply_to: Option<String>,
+        subject: String,
+        text: String,
+        html: String,
+        calendar: Option<String>,
+        mime: String,
+    },
+    Sms {
+        id: String,
+        at: DateTime<Utc>,
+        to: String,
+        text: String,
+        encoding: String,
+        segments: usize,
+    },
+}
+
+/// A failure to inject on the next sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxFault {
+    Transient,
+    Permanent,
+}
+
+#[derive(Default)]
+struct State {
+    sent: Vec<OutboxEntry>,
+    email_faults: VecDeque<OutboxFault>,
+    sms_faults: VecDeque<OutboxFault>,
+    opted_out: HashSet<String>,
+    rejected_addresses: HashSet<String>,
+    counter: u64,
+}
+
+pub struct Outbox {
+    state: Mutex<State>,
+    eml_dir: Option<PathBuf>,
+    echo: bool,
+}
+
+impl Outbox {
+    /// `eml_dir`: where to write `.eml` files; `echo`: print each message to stdout.
+    pub fn new(eml_dir: Option<PathBuf>, echo: bool) -> Self {
+        Self {
+            state: Mutex::new(State::default()),
+            eml_dir,
+            echo,
+        }
+    }
+
+    pub fn messages(&self) -> Vec<OutboxEntry> {
+        lock(&self.state).sent.clone()
+    }
+
+    /// The next e-mail sends fail with these faults, in order.
+    pub fn inject_email_faults(&self, faults: impl IntoIterator<Item = OutboxFault>) {
+        lock(&self.state).email_faults.extend(faults);
+    }
+
+    pub fn inject_sms_faults(&self, faults: impl IntoIterator<Item = OutboxFault>) {
+        lock(&self.state).sms_faults.extend(faults);
+    }
+
+    /// The number answered STOP.
+    pub fn opt_out(&self, phone: &PhoneNumber) {
+        lock(&self.state)
+            .opted_out
+            .insert(phone.as_str().to_owned());
+    }
+
+    /// Mail to this address bounces permanently (like an SES rejection).
+    pub fn reject_address(&self, address: &str) {
+        lock(&self.state)
+            .rejected_addresses
+            .insert(address.to_owned());
+    }
+
+    fn next_id(state: &mut State, prefix: &str) -> String {
+        state.counter += 1;
+        format!("{prefix}-{:06}", state.counter)
+    }
+}
+
+fn fault_error(fault: OutboxFault) -> SendError {
+    match fault {
+        OutboxFault::Transient => SendError::Transient("injected fault: provider throttled".into()),
+        OutboxFault::Permanent => SendError::Permanent("injected fault: message rejected".into()),
+    }
+}
+
+#[async_trait]
+impl Mailer for Outbox {
+    async fn send_email(
+        &self,
+        email: &OutgoingEmail,
+        now: DateTime<Utc>,
+    ) -> Result<ProviderReceipt, SendError> {
+        let mime = email
+            .to_mime(now)
+            .map_err(|e| SendError::Permanent(format!("cannot build MIME: {e}")))?;
+        let (id, entry) = {
+            let mut state = lock(&self.state);
+            if let Some(fault) = state.email_faults.pop_front() {
+                return Err(fault_error(fault));
+            }
+            if state.rejected_addresses.contains(email.to.as_str()) {
+                return Err(SendError::Permanent(
+                    "address rejected by the mail provider".into(),
+                ));
+            }
+            let id = Self::next_id(&mut state, "email");
+            let entry = OutboxEntry::Email {
+                id: id.clone(),
+                at: now,
+                to: email.to.to_string(),
+                reply_to: email.reply_to.as_ref().map(ToString::to_string),
+                subject: email.subject.clone(),
+                text: email.text.clone(),
+                html: email.html.clone(),
+                calendar: email.calendar.as_ref().map(|c| c.ics.clone()),
+                mime: mime.clone(),
+            };
+            state.sent.push(entry.clone());
+            (id, entry)
+        };
+        if let Some(dir) = &self.eml_dir {
+            let written = std::fs::create_dir_all(dir)
+                .and_then(|()| std::fs::write(dir.join(format!("{id}.eml")), &mime));
+            if let Err(error) = written {
+                tracing::warn!(%error, "could not write the .eml file");
+            }
+        }
+        if self.echo {
+            if let OutboxEntry::Email {
+                to,
+                subject,
+                text,
+                calendar,
+                ..
+            } = &entry
+            {
+                let invite = calendar
+                    .as_ref()
+                    .map(|_| " [+ invite.ics]")
+                    .unwrap_or_default();
+                println!(
+                    "\n── e-mail {id} @ {now} → {to}{invite}\n   Subject: {subject}\n{}",
+                    indent(text)
+                );
+            }
+        }
+        Ok(ProviderReceipt { message_id: id })
+    }
+}
+
+#[async_trait]
+impl SmsSender for Outbox {
+    async fn is_opted_out(&self, phone: &PhoneNumber) -> Result<bool, SendError> {
+        Ok(lock(&self.state).opted_out.contains(phone.as_str()))
+    }
+
+    async fn send_sms(
+        &self,
+        sms: &OutgoingSms,
+        now: DateTime<Utc>,
+    ) -> Result<ProviderReceipt, SendError> {
+        let id = {
+            let mut state = lock(&self.state);
+            if let Some(fault) = state.sms_faults.pop_front() {
+                return Err(fault_error(fault));
+            }
+            let id = Self::next_id(&mut state, "sms");
+            state.sent.push(OutboxEntry::Sms {
+                id: id.clone(),
+                at: now,
+                to: sms.to.to_string(),
+                text: sms.text.clone(),
+                encoding: format!("{:?}", sms.size.encoding),
+                segments: sms.size.segments,
+            });
+            id
+        };
+        if self.echo {
+            println!(
+                "\n── SMS {id} @ {now} → {} ({} part(s))\n{}",
+                sms.to,
+                sms.size.segments,
+                indent(&sms.text)
+            );
+        }
+        Ok(ProviderReceipt { message_id: id })
+    }
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("   │ {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,55 @@
+//! The communication history: every message decided for a client — sent, suppressed, stale or
+//! failed, with the reason — listed per client.
+
+mod memory;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use rappel_core::message::{Channel, MessageKind, Recipient};
+use rappel_core::model::{AppointmentId, ClientId, TenantId};
+use serde::{Deserialize, Serialize};
+
+pub use memory::MemoryHistory;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommunicationStatus {
+    Sent,
+    Suppressed,
+    Stale,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommunicationRecord {
+    pub tenant: TenantId,
+    /// The client the appointment is for (alerts to staff about this client are listed too,
+    /// with their recipient).
+    pub client: ClientId,
+    pub appointment: AppointmentId,
+    pub message_key: String,
+    pub kind: MessageKind,
+    pub recipient: Recipient,
+    pub channel: Channel,
+    pub due: DateTime<Utc>,
+    pub recorded_at: DateTime<Utc>,
+    pub status: CommunicationStatus,
+    pub reason: Option<String>,
+    pub subject: Option<String>,
+    pub provider_message_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the communication history is unavailable: {0}")]
+pub struct HistoryError(pub String);
+
+#[async_trait]
+pub trait CommunicationHistory: Send + Sync {
+    async fn record(&self, entry: CommunicationRecord) -> Result<(), HistoryError>;
+    /// Oldest first.
+    async fn for_client(
+        &self,
+        tenant: &TenantId,
+        client: &ClientId,
+    ) -> Result<Vec<CommunicationRecord>, HistoryError>;
+}

@@ -1,0 +1,133 @@
+//! The embedded ledger: a map guarded by a mutex (the claim is atomic, like DynamoDB's
+//! conditional put).
+
+use super::{CLAIM_LEASE, Claim, DeliveryLedger, LedgerEntry, LedgerError, LedgerState};
+use crate::json_file::JsonFile;
+use crate::lock;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+pub struct MemoryLedger {
+    entries: Mutex<BTreeMap<String, LedgerEntry>>,
+    file: Option<JsonFile>,
+}
+
+impl MemoryLedger {
+    pub fn in_memory() -> Self {
+        Self {
+            entries: Mutex::new(BTreeMap::new()),
+            file: None,
+        }
+    }
+
+    pub fn persisted(path: impl Into<PathBuf>) -> std::io::Result<Self> {
+        let file = JsonFile::new(path);
+        let entries = file.load()?;
+        Ok(Self {
+            entries: Mutex::new(entries),
+            file: Some(file),
+        })
+    }
+
+    fn save(&self, entries: &BTreeMap<String, LedgerEntry>) {
+        if let Some(file) = &self.file {
+            if let Err(error) = file.save(entries) {
+                tracing::error!(%error, "could not persist the local ledger");
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl DeliveryLedger for MemoryLedger {
+    async fn claim(&self, key: &str, now: DateTime<Utc>) -> Result<Claim, LedgerError> {
+        let mut entries = lock(&self.entries);
+        if let Some(existing) = entries.get(key) {
+            let lease_over = existing.state == LedgerState::Claimed
+                && existing.lease_until.is_some_and(|until| until <= now);
+            if !lease_over {
+                return Ok(Claim::Taken(existing.clone()));
+            }
+        }
+        entries.insert(
+            key.to_owned(),
+            LedgerEntry {
+                state: LedgerState::Claimed,
+                at: now,
+                lease_until: Some(now + CLAIM_LEASE),
+            },
+        );
+        self.save(&entries);
+        Ok(Claim::Claimed)
+    }
+
+    async fn complete(
+        &self,
+        key: &str,
+        state: LedgerState,
+        now: DateTime<Utc>,
+    ) -> Result<(), LedgerError> {
+        let mut entries = lock(&self.entries);
+        entries.insert(
+            key.to_owned(),
+            LedgerEntry {
+                state,
+                at: now,
+                lease_until: None,
+            },
+        );
+        self.save(&entries);
+        Ok(())
+    }
+
+    async fn release(&self, key: &str) -> Result<(), LedgerError> {
+        let mut entries = lock(&self.entries);
+        if entries
+            .get(key)
+            .is_some_and(|e| e.state == LedgerState::Claimed)
+        {
+            entries.remove(key);
+            self.save(&entries);
+        }
+        Ok(())
+    }
+
+    async fn entry(&self, key: &str) -> Result<Option<LedgerEntry>, LedgerError> {
+        Ok(lock(&self.entries).get(key).cloned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[tokio::test]
+    async fn a_key_is_claimed_once_until_released_or_its_lease_runs_out() {
+        let ledger = MemoryLedger::in_memory();
+        let t0 = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        assert_eq!(ledger.claim("k", t0).await.unwrap(), Claim::Claimed);
+        assert!(matches!(
+            ledger.claim("k", t0).await.unwrap(),
+            Claim::Taken(_)
+        ));
+        ledger.release("k").await.unwrap();
+        assert_eq!(ledger.claim("k", t0).await.unwrap(), Claim::Claimed);
+        assert_eq!(
+            ledger.claim("k", t0 + CLAIM_LEASE).await.unwrap(),
+            Claim::Claimed,
+            "a crashed delivery can be retried"
+        );
+        ledger.complete("k", LedgerState::Sent, t0).await.unwrap();
+        assert!(
+            matches!(
+                ledger.claim("k", t0 + CLAIM_LEASE * 10).await.unwrap(),
+                Claim::Taken(_)
+            ),
+            "a sent message is never sent again"
+        );
+    }
+}

@@ -1,0 +1,219 @@
+//! The embedded record store: a map in memory, optionally persisted to a JSON file, with a
+//! change feed of old/new images in write order — the local stand-in for DynamoDB and its
+//! stream.
+
+use super::{
+    ChangeRecord, Expected, Record, RecordKey, RecordKind, RecordReader, RecordWriter, StoreError,
+};
+use crate::json_file::JsonFile;
+use crate::lock;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use rappel_core::model::{Appointment, ClientId, TenantId};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+#[derive(Default, Serialize, Deserialize)]
+struct State {
+    /// Keyed by "tenant/kind/id" so the file stays readable.
+    records: BTreeMap<String, Record>,
+    next_sequence: u64,
+    /// Changes not yet taken by the change handler.
+    feed: VecDeque<ChangeRecord>,
+}
+
+pub struct MemoryRecords {
+    state: Mutex<State>,
+    file: Option<JsonFile>,
+}
+
+fn storage_key(key: &RecordKey) -> String {
+    format!("{}/{}/{}", key.tenant, key.kind.as_str(), key.id)
+}
+
+impl MemoryRecords {
+    pub fn in_memory() -> Self {
+        Self {
+            state: Mutex::new(State::default()),
+            file: None,
+        }
+    }
+
+    /// Loads `path` if it exists and saves every change to it.
+    pub fn persisted(path: impl Into<PathBuf>) -> std::io::Result<Self> {
+        let file = JsonFile::new(path);
+        let state = file.load()?;
+        Ok(Self {
+            state: Mutex::new(state),
+            file: Some(file),
+        })
+    }
+
+    /// Takes up to `max` pending changes, oldest first.
+    pub fn take_changes(&self, max: usize) -> Vec<ChangeRecord> {
+        let mut state = lock(&self.state);
+        let n = max.min(state.feed.len());
+        let batch: Vec<ChangeRecord> = state.feed.drain(..n).collect();
+        if !batch.is_empty() {
+            self.save(&state);
+        }
+        batch
+    }
+
+    /// Puts changes back at the front of the feed (a failed batch item to retry).
+    pub fn requeue(&self, changes: Vec<ChangeRecord>) {
+        let mut state = lock(&self.state);
+        for change in changes.into_iter().rev() {
+            state.feed.push_front(change);
+        }
+        self.save(&state);
+    }
+
+    pub fn pending_changes(&self) -> usize {
+        lock(&self.state).feed.len()
+    }
+
+    fn save(&self, state: &State) {
+        if let Some(file) = &self.file {
+            if let Err(error) = file.save(state) {
+                tracing::error!(%error, "could not persist the local record store");
+            }
+        }
+    }
+
+    fn appointments(&self, tenant: &TenantId) -> Vec<Appointment> {
+        let state = lock(&self.state);
+        let prefix = format!("{tenant}/{}/", RecordKind::Appointment.as_str());
+        state
+            .records
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .filter_map(|(_, r)| match r {
+                Record::Appointment(a) => Some(a.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+#[async_trait]
+impl RecordReader for MemoryRecords {
+    async fn get(&self, key: &RecordKey) -> Result<Option<Record>, StoreError> {
+        Ok(lock(&self.state).records.get(&storage_key(key)).cloned())
+    }
+
+    async fn appointments_of_client(
+        &self,
+        tenant: &TenantId,
+        client: &ClientId,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        Ok(self
+            .appointments(tenant)
+            .into_iter()
+            .filter(|a| &a.client_id == client)
+            .collect())
+    }
+
+    async fn appointments_ending_after(
+        &self,
+        tenant: &TenantId,
+        after: DateTime<Utc>,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        Ok(self
+            .appointments(tenant)
+            .into_iter()
+            .filter(|a| a.end > after)
+            .collect())
+    }
+}
+
+#[async_trait]
+impl RecordWriter for MemoryRecords {
+    async fn put(&self, record: Record, expected: Expected) -> Result<(), StoreError> {
+        let key = record.key();
+        let storage = storage_key(&key);
+        let mut state = lock(&self.state);
+        let current = state.records.get(&storage).cloned();
+        let found = current.as_ref().map(Record::version);
+        let matches = match expected {
+            Expected::Absent => current.is_none(),
+            Expected::Version(v) => found == Some(v),
+        };
+        if !matches {
+            return Err(StoreError::Conflict {
+                key: storage,
+                expected,
+                found,
+            });
+        }
+        state.next_sequence += 1;
+        let sequence = format!("{:020}", state.next_sequence);
+        state.records.insert(storage, record.clone());
+        state.feed.push_back(ChangeRecord {
+            sequence,
+            old: current,
+            new: Some(record),
+        });
+        self.save(&state);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::TypedRecords;
+    use rappel_core::settings::BusinessSettings;
+
+    fn settings(version: u64) -> Record {
+        let tenant = TenantId::parse("t1").unwrap();
+        let mut s = BusinessSettings::defaults_for(&tenant);
+        s.version = version;
+        Record::Settings(s)
+    }
+
+    #[tokio::test]
+    async fn a_stale_write_is_refused_and_nothing_is_lost() {
+        let store = MemoryRecords::in_memory();
+        store.put(settings(1), Expected::Absent).await.unwrap();
+        assert!(matches!(
+            store.put(settings(1), Expected::Absent).await,
+            Err(StoreError::Conflict { .. })
+        ));
+        store.put(settings(2), Expected::Version(1)).await.unwrap();
+        assert!(matches!(
+            store.put(settings(3), Expected::Version(1)).await,
+            Err(StoreError::Conflict { found: Some(2), .. })
+        ));
+    }
+
+    #[tokio::test]
+    async fn every_write_appears_in_the_feed_with_its_old_and_new_image() {
+        let store = MemoryRecords::in_memory();
+        store.put(settings(1), Expected::Absent).await.unwrap();
+        store.put(settings(2), Expected::Version(1)).await.unwrap();
+        let changes = store.take_changes(10);
+        assert_eq!(changes.len(), 2);
+        assert!(changes[0].old.is_none());
+        assert_eq!(changes[1].old.as_ref().map(Record::version), Some(1));
+        assert_eq!(changes[1].new.as_ref().map(Record::version), Some(2));
+        assert!(changes[0].sequence < changes[1].sequence);
+        assert!(store.take_changes(10).is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_persisted_store_survives_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("records.json");
+        let tenant = TenantId::parse("t1").unwrap();
+        {
+            let store = MemoryRecords::persisted(&path).unwrap();
+            store.put(settings(1), Expected::Absent).await.unwrap();
+        }
+        let reopened = MemoryRecords::persisted(&path).unwrap();
+        assert_eq!(reopened.settings(&tenant).await.unwrap().version, 1);
+        assert_eq!(reopened.pending_changes(), 1);
+    }
+}

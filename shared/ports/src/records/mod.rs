@@ -1,0 +1,62 @@
+//! The record store port: get / put with optimistic concurrency / the queries the API and the
+//! handlers need, and (embedded) the change feed that stands in for the DynamoDB stream.
+
+mod memory;
+mod record;
+mod typed;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use rappel_core::model::{Appointment, ClientId, TenantId};
+
+pub use memory::MemoryRecords;
+pub use record::{ChangeRecord, Record, RecordKey, RecordKind, StoredTemplate};
+pub use typed::TypedRecords;
+
+/// What a write expects to find, so that a stale update is refused instead of lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    Absent,
+    Version(u64),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    #[error("{key} was changed concurrently (expected {expected:?}, found version {found:?})")]
+    Conflict {
+        key: String,
+        expected: Expected,
+        found: Option<u64>,
+    },
+    #[error("the record store is unavailable: {0}")]
+    Unavailable(String),
+    #[error("a stored record could not be read: {0}")]
+    Corrupt(String),
+}
+
+#[async_trait]
+pub trait RecordReader: Send + Sync {
+    async fn get(&self, key: &RecordKey) -> Result<Option<Record>, StoreError>;
+    /// Every appointment of one client.
+    async fn appointments_of_client(
+        &self,
+        tenant: &TenantId,
+        client: &ClientId,
+    ) -> Result<Vec<Appointment>, StoreError>;
+    /// Appointments of a business ending after `after` (the ones whose messages may still be due).
+    async fn appointments_ending_after(
+        &self,
+        tenant: &TenantId,
+        after: DateTime<Utc>,
+    ) -> Result<Vec<Appointment>, StoreError>;
+}
+
+#[async_trait]
+pub trait RecordWriter: Send + Sync {
+    /// Writes `record` if the stored version is as `expected`.
+    async fn put(&self, record: Record, expected: Expected) -> Result<(), StoreError>;
+}
+
+/// Reading and writing together, for the places that need both.
+pub trait RecordStore: RecordReader + RecordWriter {}
+impl<T: RecordReader + RecordWriter> RecordStore for T {}

@@ -1,0 +1,142 @@
+//! What the record store holds: the business records of every tenant, each under a key that
+//! starts with its tenant (no query can cross tenants).
+
+use chrono::{DateTime, Utc};
+use rappel_core::message::{Channel, MessageKind};
+use rappel_core::model::{
+    Appointment, AppointmentType, AppointmentTypeId, Client, Locale, StaffMember, TenantId,
+};
+use rappel_core::render::TemplateBody;
+use rappel_core::settings::BusinessSettings;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    Settings,
+    AppointmentType,
+    Staff,
+    Client,
+    Appointment,
+    Template,
+}
+
+impl RecordKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Settings => "settings",
+            RecordKind::AppointmentType => "appointment_type",
+            RecordKind::Staff => "staff",
+            RecordKind::Client => "client",
+            RecordKind::Appointment => "appointment",
+            RecordKind::Template => "template",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RecordKey {
+    pub tenant: TenantId,
+    pub kind: RecordKind,
+    pub id: String,
+}
+
+impl RecordKey {
+    pub fn new(tenant: &TenantId, kind: RecordKind, id: impl Into<String>) -> Self {
+        Self {
+            tenant: tenant.clone(),
+            kind,
+            id: id.into(),
+        }
+    }
+
+    pub fn settings(tenant: &TenantId) -> Self {
+        Self::new(tenant, RecordKind::Settings, "settings")
+    }
+}
+
+/// A business's own template for one kind × channel × locale, optionally for one type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredTemplate {
+    pub tenant: TenantId,
+    pub kind: MessageKind,
+    pub channel: Channel,
+    pub locale: Locale,
+    pub type_id: Option<AppointmentTypeId>,
+    pub body: TemplateBody,
+    pub version: u64,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl StoredTemplate {
+    pub fn record_id(
+        kind: MessageKind,
+        channel: Channel,
+        locale: Locale,
+        type_id: Option<&AppointmentTypeId>,
+    ) -> String {
+        let scope = type_id.map(AppointmentTypeId::as_str).unwrap_or("_");
+        format!("{kind}.{channel}.{locale}.{scope}")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "record", rename_all = "snake_case")]
+pub enum Record {
+    Settings(BusinessSettings),
+    AppointmentType(AppointmentType),
+    Staff(StaffMember),
+    Client(Client),
+    Appointment(Appointment),
+    Template(StoredTemplate),
+}
+
+impl Record {
+    pub fn key(&self) -> RecordKey {
+        match self {
+            Record::Settings(s) => RecordKey::settings(&s.tenant),
+            Record::AppointmentType(t) => {
+                RecordKey::new(&t.tenant, RecordKind::AppointmentType, t.id.as_str())
+            }
+            Record::Staff(s) => RecordKey::new(&s.tenant, RecordKind::Staff, s.id.as_str()),
+            Record::Client(c) => RecordKey::new(&c.tenant, RecordKind::Client, c.id.as_str()),
+            Record::Appointment(a) => {
+                RecordKey::new(&a.tenant, RecordKind::Appointment, a.id.as_str())
+            }
+            Record::Template(t) => RecordKey::new(
+                &t.tenant,
+                RecordKind::Template,
+                StoredTemplate::record_id(t.kind, t.channel, t.locale, t.type_id.as_ref()),
+            ),
+        }
+    }
+
+    pub fn version(&self) -> u64 {
+        match self {
+            Record::Settings(s) => s.version,
+            Record::AppointmentType(t) => t.version,
+            Record::Staff(s) => s.version,
+            Record::Client(c) => c.version,
+            Record::Appointment(a) => a.version,
+            Record::Template(t) => t.version,
+        }
+    }
+}
+
+/// One change of one record, as the table's stream delivers it: old and new images.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeRecord {
+    /// Position in the feed (the stream's sequence number): reported back for failed records.
+    pub sequence: String,
+    pub old: Option<Record>,
+    pub new: Option<Record>,
+}
+
+impl ChangeRecord {
+    pub fn kind(&self) -> Option<RecordKind> {
+        self.new
+            .as_ref()
+            .or(self.old.as_ref())
+            .map(|r| r.key().kind)
+    }
+}
