@@ -1,1 +1,37 @@
+//! # rappel-change-handler
+//!
+//! Reacts to a batch of record changes (old and new images, in stream order): schedules and
+//! withdraws future messages and sends the immediate ones, through `rappel_app::react_to_change`.
+//!
+//! One bad record never blocks the batch: each record is handled on its own and the sequence
+//! numbers of the failed ones are returned, as Lambda's `ReportBatchItemFailures` expects. The
+//! reaction is idempotent (schedule create/delete by deterministic name, deliveries claimed in
+//! the ledger), so retrying a record — or a whole batch — is harmless.
 
+use rappel_app::{Services, react_to_change};
+use rappel_ports::records::ChangeRecord;
+
+/// The result of one batch: which records to retry.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BatchOutcome {
+    pub processed: usize,
+    pub failed_sequences: Vec<String>,
+}
+
+pub async fn handle_changes(services: &Services, batch: &[ChangeRecord]) -> BatchOutcome {
+    let mut outcome = BatchOutcome::default();
+    for change in batch {
+        match react_to_change(services, change).await {
+            Ok(reaction) => {
+                tracing::debug!(sequence = %change.sequence, ?reaction, "change handled");
+                outcome.processed += 1;
+            }
+            Err(error) => {
+                // Ids and sequence only: never the images, which hold personal data.
+                tracing::error!(sequence = %change.sequence, kind = ?change.kind(), %error, "change failed; it will be retried");
+                outcome.failed_sequences.push(change.sequence.clone());
+            }
+        }
+    }
+    outcome
+}

@@ -1,1 +1,114 @@
-fn main() {}
+//! `rappel-local`: starts the whole stack on 127.0.0.1 with sensible defaults.
+//!
+//! Options: `--port N` (8080), `--data-dir PATH` (`.rappel-local`), `--in-memory`,
+//! `--frozen-clock` (the clock moves only through `POST /_local/clock`), `--quiet`.
+
+use rappel_local::{LocalConfig, LocalStack, local_router};
+use std::path::PathBuf;
+use std::time::Duration;
+
+struct Options {
+    port: u16,
+    data_dir: Option<PathBuf>,
+    frozen: bool,
+    echo: bool,
+}
+
+fn options() -> Result<Options, String> {
+    let mut o = Options {
+        port: 8080,
+        data_dir: Some(PathBuf::from(".rappel-local")),
+        frozen: false,
+        echo: true,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--port" => {
+                o.port = args
+                    .next()
+                    .and_then(|p| p.parse().ok())
+                    .ok_or("--port needs a number")?
+            }
+            "--data-dir" => {
+                o.data_dir = Some(
+                    args.next()
+                        .map(PathBuf::from)
+                        .ok_or("--data-dir needs a path")?,
+                )
+            }
+            "--in-memory" => o.data_dir = None,
+            "--frozen-clock" => o.frozen = true,
+            "--quiet" => o.echo = false,
+            "--help" | "-h" => return Err(String::new()),
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    Ok(o)
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let o = match options() {
+        Ok(o) => o,
+        Err(message) => {
+            eprintln!(
+                "{message}\nusage: rappel-local [--port N] [--data-dir PATH | --in-memory] [--frozen-clock] [--quiet]"
+            );
+            std::process::exit(if message.is_empty() { 0 } else { 2 });
+        }
+    };
+    let config = LocalConfig {
+        data_dir: o.data_dir.clone(),
+        start_at: chrono::Utc::now(),
+        echo: o.echo,
+        link_base_url: format!("http://127.0.0.1:{}/links", o.port),
+        link_secret: b"rappel-local-dev-secret".to_vec(),
+        sender: rappel_local_sender(),
+    };
+    let stack = LocalStack::new(config)?;
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", o.port)).await?;
+    println!("Rappel local stack on http://{}", listener.local_addr()?);
+    println!(
+        "  data: {}",
+        o.data_dir
+            .as_ref()
+            .map_or("in memory".into(), |d| d.display().to_string())
+    );
+    println!(
+        "  clock: {}",
+        if o.frozen {
+            "frozen (POST /_local/clock to move it)"
+        } else {
+            "follows real time (POST /_local/clock jumps ahead)"
+        }
+    );
+    println!("  tenant header: X-Tenant-Id");
+
+    if !o.frozen {
+        let ticking = stack.clone();
+        tokio::spawn(async move {
+            let mut interval = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                interval.tick().await;
+                ticking.advance_by(chrono::Duration::seconds(1)).await;
+            }
+        });
+    }
+    axum::serve(listener, local_router(stack))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+fn rappel_local_sender() -> rappel_core::model::EmailAddress {
+    rappel_core::model::EmailAddress::parse("no-reply@rappel.example.com")
+        .unwrap_or_else(|_| unreachable!("constant address is valid"))
+}

@@ -47,3 +47,20 @@ impl<'a> PlanningContext<'a> {
             .map(|m| Recipient::Manager(m.id.clone()))
     }
 }
+
+/// Whether the client has booked again: another live or completed appointment starting after
+/// this one (the condition of "only if not rebooked" follow-ups).
+pub fn client_rebooked(
+    appointment: &crate::model::Appointment,
+    of_client: &[crate::model::Appointment],
+) -> bool {
+    use crate::model::AppointmentStatus as S;
+    of_client.iter().any(|other| {
+        other.id != appointment.id
+            && other.start > appointment.start
+            && matches!(
+                other.status,
+                S::Requested | S::AwaitingPayment | S::Confirmed | S::Completed
+            )
+    })
+}

@@ -9,7 +9,7 @@ mod verdict;
 
 pub use change_messages::{change_message_applies, change_messages};
 pub use channel_rules::{ContactPoint, resolve_channels};
-pub use context::PlanningContext;
+pub use context::{PlanningContext, client_rebooked};
 pub use diff::{TimelineDiff, diff};
 pub use timeline::timeline;
 pub use verdict::verdict;

@@ -1,0 +1,99 @@
+//! API errors: every failure is an HTTP problem with a machine-readable `code` and a human
+//! `message`, `{"error": {"code": "...", "message": "..."}}`. Bad input is always a 4xx.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use rappel_app::preview::PreviewError;
+use rappel_core::model::AppointmentError;
+use rappel_ports::records::StoreError;
+use serde_json::json;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no {what} with this id"),
+        )
+    }
+
+    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({ "error": { "code": self.code, "message": self.message } });
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict { .. } => Self::conflict(
+                "version_conflict",
+                "the record was changed by someone else; reload it and try again",
+            ),
+            StoreError::Unavailable(_) | StoreError::Corrupt(_) => {
+                tracing::error!(error = %e, "record store failure");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "store_unavailable",
+                    "the service is temporarily unavailable",
+                )
+            }
+        }
+    }
+}
+
+impl From<AppointmentError> for ApiError {
+    fn from(e: AppointmentError) -> Self {
+        let code = match &e {
+            AppointmentError::EndNotAfterStart => "end_before_start",
+            AppointmentError::TooLong => "appointment_too_long",
+            AppointmentError::StartInPast => "start_in_past",
+            AppointmentError::InvalidInitialStatus(_) => "invalid_status",
+            AppointmentError::InvalidTransition { .. } => {
+                return Self::conflict("invalid_transition", e.to_string());
+            }
+            AppointmentError::NotStartedYet(_) => {
+                return Self::conflict("not_started", e.to_string());
+            }
+        };
+        Self::unprocessable(code, e.to_string())
+    }
+}
+
+impl From<PreviewError> for ApiError {
+    fn from(e: PreviewError) -> Self {
+        tracing::error!(error = %e, "cannot compute planned notifications");
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "planning_unavailable",
+            "planned notifications are temporarily unavailable",
+        )
+    }
+}

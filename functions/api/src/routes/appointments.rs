@@ -1,0 +1,359 @@
+//! Appointments: book, move or change, the life-cycle actions, and the planned notifications.
+//! Each write is one conditional put (a concurrent change is a 409, never a lost write); the
+//! change handler, fed by the store's change feed, does the rest.
+
+use crate::error::ApiError;
+use crate::extract::{ApiJson, OptionalJson, Tenant, path_id};
+use crate::routes::ApiState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, FixedOffset, Utc};
+use rappel_app::preview::{PlannedNotification, planned_notifications};
+use rappel_core::model::*;
+use rappel_ports::records::{Expected, Record, TypedRecords};
+use serde::{Deserialize, Serialize};
+
+/// An appointment as the API shows it: instants with the offset of the appointment's zone.
+#[derive(Serialize)]
+pub struct AppointmentView {
+    id: AppointmentId,
+    client_id: ClientId,
+    staff_id: StaffId,
+    type_id: AppointmentTypeId,
+    start: DateTime<FixedOffset>,
+    end: DateTime<FixedOffset>,
+    time_zone: TimeZone,
+    status: AppointmentStatus,
+    origin: Origin,
+    version: u64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    last_change: LastChange,
+}
+
+impl From<&Appointment> for AppointmentView {
+    fn from(a: &Appointment) -> Self {
+        let zone = a.time_zone.tz();
+        Self {
+            id: a.id.clone(),
+            client_id: a.client_id.clone(),
+            staff_id: a.staff_id.clone(),
+            type_id: a.type_id.clone(),
+            start: a.start.with_timezone(&zone).fixed_offset(),
+            end: a.end.with_timezone(&zone).fixed_offset(),
+            time_zone: a.time_zone,
+            status: a.status,
+            origin: a.origin,
+            version: a.version,
+            created_at: a.created_at,
+            updated_at: a.updated_at,
+            last_change: a.last_change,
+        }
+    }
+}
+
+fn default_origin() -> Origin {
+    Origin::Online
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewAppointment {
+    client_id: ClientId,
+    staff_id: StaffId,
+    type_id: AppointmentTypeId,
+    /// RFC 3339 with an offset, e.g. "2026-03-30T10:00:00+02:00".
+    start: DateTime<FixedOffset>,
+    end: DateTime<FixedOffset>,
+    /// Where it takes place; defaults to the business's zone.
+    #[serde(default)]
+    time_zone: Option<TimeZone>,
+    #[serde(default = "default_origin")]
+    origin: Origin,
+    /// confirmed (default), requested (manual approval) or awaiting_payment.
+    #[serde(default)]
+    status: Option<AppointmentStatus>,
+    /// For staff bookings: "send initial notification"; defaults to the business setting.
+    #[serde(default)]
+    notify: Option<bool>,
+}
+
+pub async fn create(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    ApiJson(input): ApiJson<NewAppointment>,
+) -> Result<(StatusCode, Json<AppointmentView>), ApiError> {
+    let records = &state.services.records;
+    let settings = records.settings(&tenant).await?;
+    check_references(
+        &state,
+        &tenant,
+        Some(&input.client_id),
+        Some(&input.staff_id),
+        Some(&input.type_id),
+    )
+    .await?;
+    let notify_client = match input.origin {
+        Origin::Online => true,
+        Origin::Staff => input
+            .notify
+            .unwrap_or(settings.input.notify_on_staff_booking),
+    };
+    let id = state
+        .new_id("ap")
+        .and_then(|id| AppointmentId::parse(&id).ok())
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "id_unavailable",
+                "could not allocate an id",
+            )
+        })?;
+    let appointment = Appointment::book(
+        NewBooking {
+            tenant,
+            id,
+            client_id: input.client_id,
+            staff_id: input.staff_id,
+            type_id: input.type_id,
+            start: input.start.with_timezone(&Utc),
+            end: input.end.with_timezone(&Utc),
+            time_zone: input.time_zone.unwrap_or(settings.input.time_zone),
+            status: input.status.unwrap_or(AppointmentStatus::Confirmed),
+            origin: input.origin,
+            notify_client,
+        },
+        state.services.clock.now(),
+    )?;
+    records
+        .put(Record::Appointment(appointment.clone()), Expected::Absent)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(AppointmentView::from(&appointment)),
+    ))
+}
+
+async fn check_references(
+    state: &ApiState,
+    tenant: &TenantId,
+    client: Option<&ClientId>,
+    staff: Option<&StaffId>,
+    kind: Option<&AppointmentTypeId>,
+) -> Result<(), ApiError> {
+    let records = &state.services.records;
+    if let Some(id) = client {
+        if records.client(tenant, id).await?.is_none() {
+            return Err(ApiError::unprocessable(
+                "unknown_client",
+                format!("client_id: no client {id}"),
+            ));
+        }
+    }
+    if let Some(id) = staff {
+        if records.staff(tenant, id).await?.is_none() {
+            return Err(ApiError::unprocessable(
+                "unknown_staff",
+                format!("staff_id: no staff member {id}"),
+            ));
+        }
+    }
+    if let Some(id) = kind {
+        if records.appointment_type(tenant, id).await?.is_none() {
+            return Err(ApiError::unprocessable(
+                "unknown_appointment_type",
+                format!("type_id: no appointment type {id}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+async fn load(state: &ApiState, tenant: &TenantId, raw_id: &str) -> Result<Appointment, ApiError> {
+    let id: AppointmentId = path_id(raw_id, "appointment")?;
+    state
+        .services
+        .records
+        .appointment(tenant, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("appointment"))
+}
+
+pub async fn get(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    Path(id): Path<String>,
+) -> Result<Json<AppointmentView>, ApiError> {
+    Ok(Json(AppointmentView::from(
+        &load(&state, &tenant, &id).await?,
+    )))
+}
+
+fn default_actor() -> Actor {
+    Actor::Staff
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppointmentPatch {
+    #[serde(default)]
+    start: Option<DateTime<FixedOffset>>,
+    /// Defaults to keeping the duration when only `start` moves.
+    #[serde(default)]
+    end: Option<DateTime<FixedOffset>>,
+    #[serde(default)]
+    type_id: Option<AppointmentTypeId>,
+    #[serde(default)]
+    staff_id: Option<StaffId>,
+    #[serde(default = "default_actor")]
+    actor: Actor,
+    /// For console edits: tell the client (default true).
+    #[serde(default = "yes")]
+    notify: bool,
+    #[serde(default)]
+    expected_version: Option<u64>,
+}
+
+pub async fn patch(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    Path(id): Path<String>,
+    ApiJson(change): ApiJson<AppointmentPatch>,
+) -> Result<Json<AppointmentView>, ApiError> {
+    let current = load(&state, &tenant, &id).await?;
+    check_version(&current, change.expected_version)?;
+    check_references(
+        &state,
+        &tenant,
+        None,
+        change.staff_id.as_ref(),
+        change.type_id.as_ref(),
+    )
+    .await?;
+    let start = change.start.map(|s| s.with_timezone(&Utc));
+    let end = change
+        .end
+        .map(|e| e.with_timezone(&Utc))
+        .or_else(|| start.map(|s| s + (current.end - current.start)));
+    let modification = Modification {
+        start,
+        end,
+        type_id: change.type_id,
+        staff_id: change.staff_id,
+    };
+    let notify = change.actor == Actor::Client || change.notify;
+    match current.modify(
+        modification,
+        change.actor,
+        notify,
+        state.services.clock.now(),
+    )? {
+        None => Ok(Json(AppointmentView::from(&current))),
+        Some(next) => {
+            save(&state, &current, &next).await?;
+            Ok(Json(AppointmentView::from(&next)))
+        }
+    }
+}
+
+fn check_version(current: &Appointment, expected: Option<u64>) -> Result<(), ApiError> {
+    match expected {
+        Some(v) if v != current.version => Err(ApiError::conflict(
+            "version_conflict",
+            format!("the appointment is at version {}, not {v}", current.version),
+        )),
+        _ => Ok(()),
+    }
+}
+
+async fn save(state: &ApiState, current: &Appointment, next: &Appointment) -> Result<(), ApiError> {
+    state
+        .services
+        .records
+        .put(
+            Record::Appointment(next.clone()),
+            Expected::Version(current.version),
+        )
+        .await?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionInput {
+    #[serde(default = "default_actor")]
+    actor: Actor,
+    #[serde(default = "yes")]
+    notify: bool,
+    #[serde(default)]
+    expected_version: Option<u64>,
+}
+
+impl Default for ActionInput {
+    fn default() -> Self {
+        Self {
+            actor: Actor::Staff,
+            notify: true,
+            expected_version: None,
+        }
+    }
+}
+
+/// `POST /v1/appointments/{id}/{action}`: cancel, accept, refuse, complete, no-show, paid.
+pub async fn act(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    Path((id, action)): Path<(String, String)>,
+    OptionalJson(input): OptionalJson<ActionInput>,
+) -> Result<Json<AppointmentView>, ApiError> {
+    let current = load(&state, &tenant, &id).await?;
+    check_version(&current, input.expected_version)?;
+    let now = state.services.clock.now();
+    // A client acting on their own appointment is always told.
+    let notify = input.actor == Actor::Client || input.notify;
+    let next = match action.as_str() {
+        "cancel" => current.cancel(input.actor, notify, now)?,
+        "accept" => current.accept(now)?,
+        "refuse" => current.refuse(notify, now)?,
+        "complete" => current.complete(notify, now)?,
+        "no-show" => current.mark_no_show(notify, now)?,
+        "paid" => current.mark_paid(input.actor, now)?,
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "unknown_action",
+                format!(
+                    "no action {action:?}: use cancel, accept, refuse, complete, no-show or paid"
+                ),
+            ));
+        }
+    };
+    save(&state, &current, &next).await?;
+    Ok(Json(AppointmentView::from(&next)))
+}
+
+#[derive(Serialize)]
+pub struct Notifications {
+    appointment_id: AppointmentId,
+    version: u64,
+    notifications: Vec<PlannedNotification>,
+}
+
+pub async fn notifications(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    Path(id): Path<String>,
+) -> Result<Json<Notifications>, ApiError> {
+    let appointment = load(&state, &tenant, &id).await?;
+    let notifications = planned_notifications(&state.services, &appointment).await?;
+    Ok(Json(Notifications {
+        appointment_id: appointment.id.clone(),
+        version: appointment.version,
+        notifications,
+    }))
+}

@@ -1,0 +1,198 @@
+//! `POST /v1/clients`, `GET/PATCH /v1/clients/{id}`, `GET /v1/clients/{id}/communications`.
+//! A preference change (e.g. SMS refused) applies at once to every booked appointment.
+
+use crate::error::ApiError;
+use crate::extract::{ApiJson, Tenant, patch_field, path_id};
+use crate::routes::ApiState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use rappel_core::message::Recipient;
+use rappel_core::model::{
+    Client, ClientId, ContactPreferences, DisplayName, EmailAddress, Locale, PhoneNumber, TimeZone,
+};
+use rappel_ports::history::CommunicationRecord;
+use rappel_ports::records::{Expected, Record, TypedRecords};
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewClient {
+    name: DisplayName,
+    #[serde(default)]
+    email: Option<EmailAddress>,
+    #[serde(default)]
+    phone: Option<PhoneNumber>,
+    #[serde(default)]
+    locale: Option<Locale>,
+    #[serde(default)]
+    time_zone: Option<TimeZone>,
+    #[serde(default)]
+    preferences: ContactPreferences,
+}
+
+pub async fn create(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    ApiJson(input): ApiJson<NewClient>,
+) -> Result<(StatusCode, Json<Client>), ApiError> {
+    let records = &state.services.records;
+    let settings = records.settings(&tenant).await?;
+    let client = Client {
+        tenant,
+        id: state
+            .new_id("cl")
+            .and_then(|id| ClientId::parse(&id).ok())
+            .ok_or_else(id_failure)?,
+        name: input.name,
+        email: input.email,
+        phone: input.phone,
+        locale: input.locale.unwrap_or(settings.input.default_locale),
+        time_zone: input.time_zone.unwrap_or(settings.input.time_zone),
+        preferences: input.preferences,
+        version: 1,
+    };
+    records
+        .put(Record::Client(client.clone()), Expected::Absent)
+        .await?;
+    Ok((StatusCode::CREATED, Json(client)))
+}
+
+fn id_failure() -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "id_unavailable",
+        "could not allocate an id",
+    )
+}
+
+pub async fn get(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    Path(id): Path<String>,
+) -> Result<Json<Client>, ApiError> {
+    let id: ClientId = path_id(&id, "client")?;
+    let found = state.services.records.client(&tenant, &id).await?;
+    found.map(Json).ok_or_else(|| ApiError::not_found("client"))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ClientPatch {
+    #[serde(default)]
+    name: Option<DisplayName>,
+    #[serde(default, deserialize_with = "patch_field")]
+    email: Option<Option<EmailAddress>>,
+    #[serde(default, deserialize_with = "patch_field")]
+    phone: Option<Option<PhoneNumber>>,
+    #[serde(default)]
+    locale: Option<Locale>,
+    #[serde(default)]
+    time_zone: Option<TimeZone>,
+    #[serde(default)]
+    preferences: Option<PreferencesPatch>,
+    #[serde(default)]
+    expected_version: Option<u64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PreferencesPatch {
+    email: Option<bool>,
+    sms: Option<bool>,
+    marketing: Option<bool>,
+}
+
+pub async fn patch(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    Path(id): Path<String>,
+    ApiJson(change): ApiJson<ClientPatch>,
+) -> Result<Json<Client>, ApiError> {
+    let id: ClientId = path_id(&id, "client")?;
+    let records = &state.services.records;
+    let current = records
+        .client(&tenant, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("client"))?;
+    if change
+        .expected_version
+        .is_some_and(|v| v != current.version)
+    {
+        return Err(ApiError::conflict(
+            "version_conflict",
+            format!("the client is at version {}", current.version),
+        ));
+    }
+    let mut next = current.clone();
+    if let Some(name) = change.name {
+        next.name = name;
+    }
+    if let Some(email) = change.email {
+        next.email = email;
+    }
+    if let Some(phone) = change.phone {
+        next.phone = phone;
+    }
+    if let Some(locale) = change.locale {
+        next.locale = locale;
+    }
+    if let Some(zone) = change.time_zone {
+        next.time_zone = zone;
+    }
+    if let Some(p) = change.preferences {
+        next.preferences.email = p.email.unwrap_or(next.preferences.email);
+        next.preferences.sms = p.sms.unwrap_or(next.preferences.sms);
+        next.preferences.marketing = p.marketing.unwrap_or(next.preferences.marketing);
+    }
+    if next == current {
+        return Ok(Json(current));
+    }
+    next.version = current.version + 1;
+    records
+        .put(
+            Record::Client(next.clone()),
+            Expected::Version(current.version),
+        )
+        .await?;
+    Ok(Json(next))
+}
+
+#[derive(Serialize)]
+pub struct Communications {
+    client_id: ClientId,
+    communications: Vec<CommunicationRecord>,
+}
+
+pub async fn communications(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    Path(id): Path<String>,
+) -> Result<Json<Communications>, ApiError> {
+    let id: ClientId = path_id(&id, "client")?;
+    if state.services.records.client(&tenant, &id).await?.is_none() {
+        return Err(ApiError::not_found("client"));
+    }
+    let all = state
+        .services
+        .history
+        .for_client(&tenant, &id)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "history unavailable");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "history_unavailable",
+                "the communication history is temporarily unavailable",
+            )
+        })?;
+    let to_client = Recipient::Client(id.clone());
+    let communications = all
+        .into_iter()
+        .filter(|r| r.recipient == to_client)
+        .collect();
+    Ok(Json(Communications {
+        client_id: id,
+        communications,
+    }))
+}

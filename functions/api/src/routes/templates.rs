@@ -1,0 +1,167 @@
+//! `PUT/GET /v1/templates/{kind}/{channel}/{locale}[?type_id=…]`: a business's own texts. A
+//! template is checked when saved (syntax, unknown variables), with the line of the error.
+
+use crate::error::ApiError;
+use crate::extract::{ApiJson, Tenant, path_id};
+use crate::routes::ApiState;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use rappel_core::message::{Channel, MessageKind};
+use rappel_core::model::{AppointmentTypeId, Locale};
+use rappel_core::render::{
+    InvalidTemplate, TemplateBody, VARIABLE_NAMES, default_template, validate,
+};
+use rappel_ports::records::{Expected, Record, StoredTemplate, TypedRecords};
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize)]
+pub struct Scope {
+    type_id: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct TemplateView {
+    kind: MessageKind,
+    channel: Channel,
+    locale: Locale,
+    type_id: Option<AppointmentTypeId>,
+    /// "custom" (saved by the business) or "default" (built in).
+    source: &'static str,
+    version: u64,
+    #[serde(flatten)]
+    body: TemplateBody,
+    variables: &'static [&'static str],
+}
+
+fn parse_path(
+    kind: &str,
+    channel: &str,
+    locale: &str,
+) -> Result<(MessageKind, Channel, Locale), ApiError> {
+    let kind = MessageKind::parse(kind).map_err(|e| {
+        ApiError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "unknown_kind",
+            e.to_string(),
+        )
+    })?;
+    let channel = Channel::parse(channel).map_err(|e| {
+        ApiError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "unknown_channel",
+            e.to_string(),
+        )
+    })?;
+    let locale = Locale::parse(locale).map_err(|e| {
+        ApiError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "unknown_locale",
+            e.to_string(),
+        )
+    })?;
+    Ok((kind, channel, locale))
+}
+
+async fn scope(
+    state: &ApiState,
+    tenant: &rappel_core::model::TenantId,
+    scope: Scope,
+) -> Result<Option<AppointmentTypeId>, ApiError> {
+    match scope.type_id {
+        None => Ok(None),
+        Some(raw) => {
+            let id: AppointmentTypeId = path_id(&raw, "appointment type")?;
+            if state
+                .services
+                .records
+                .appointment_type(tenant, &id)
+                .await?
+                .is_none()
+            {
+                return Err(ApiError::not_found("appointment type"));
+            }
+            Ok(Some(id))
+        }
+    }
+}
+
+pub async fn get(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    Path((kind, channel, locale)): Path<(String, String, String)>,
+    Query(q): Query<Scope>,
+) -> Result<Json<TemplateView>, ApiError> {
+    let (kind, channel, locale) = parse_path(&kind, &channel, &locale)?;
+    let type_id = scope(&state, &tenant, q).await?;
+    let stored = state
+        .services
+        .records
+        .template(&tenant, kind, channel, locale, type_id.as_ref())
+        .await?;
+    Ok(Json(match stored {
+        Some(t) => TemplateView {
+            kind,
+            channel,
+            locale,
+            type_id,
+            source: "custom",
+            version: t.version,
+            body: t.body,
+            variables: &VARIABLE_NAMES,
+        },
+        None => TemplateView {
+            kind,
+            channel,
+            locale,
+            type_id,
+            source: "default",
+            version: 0,
+            body: default_template(kind, channel, locale),
+            variables: &VARIABLE_NAMES,
+        },
+    }))
+}
+
+pub async fn put(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    Path((kind, channel, locale)): Path<(String, String, String)>,
+    Query(q): Query<Scope>,
+    ApiJson(body): ApiJson<TemplateBody>,
+) -> Result<Json<TemplateView>, ApiError> {
+    let (kind, channel, locale) = parse_path(&kind, &channel, &locale)?;
+    let type_id = scope(&state, &tenant, q).await?;
+    validate(&body, channel).map_err(|e| match e {
+        InvalidTemplate::Syntax(_) => ApiError::unprocessable("template_syntax", e.to_string()),
+        _ => ApiError::unprocessable("invalid_template", e.to_string()),
+    })?;
+    let records = &state.services.records;
+    let current = records
+        .template(&tenant, kind, channel, locale, type_id.as_ref())
+        .await?;
+    let expected = current
+        .as_ref()
+        .map_or(Expected::Absent, |c| Expected::Version(c.version));
+    let version = current.map_or(1, |c| c.version + 1);
+    let stored = StoredTemplate {
+        tenant,
+        kind,
+        channel,
+        locale,
+        type_id: type_id.clone(),
+        body: body.clone(),
+        version,
+        updated_at: state.services.clock.now(),
+    };
+    records.put(Record::Template(stored), expected).await?;
+    Ok(Json(TemplateView {
+        kind,
+        channel,
+        locale,
+        type_id,
+        source: "custom",
+        version,
+        body,
+        variables: &VARIABLE_NAMES,
+    }))
+}

@@ -1,0 +1,116 @@
+//! The full local router: the real API (tenant from `X-Tenant-Id`), settled after every request,
+//! plus the local-only inspection routes under `/_local/`.
+
+use crate::runtime::LocalStack;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, FixedOffset, Utc};
+use rappel_api::error::ApiError;
+use rappel_api::extract::ApiJson;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+pub fn local_router(stack: Arc<LocalStack>) -> Router {
+    let api = rappel_api::dev_tenant_header(rappel_api::router(stack.services.clone()))
+        .layer(middleware::from_fn_with_state(stack.clone(), settle_after));
+    let local = Router::new()
+        .route("/_local/outbox", get(outbox))
+        .route("/_local/schedules", get(schedules))
+        .route("/_local/clock", get(clock).post(move_clock))
+        .route("/_local/dead-letters", get(dead_letters))
+        .with_state(stack);
+    local.merge(api)
+}
+
+/// Every API call returns once the change feed it caused has been handled, so what it sent
+/// is already in the outbox.
+async fn settle_after(
+    State(stack): State<Arc<LocalStack>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let response = next.run(request).await;
+    stack.settle().await;
+    response
+}
+
+async fn outbox(State(stack): State<Arc<LocalStack>>) -> Json<Value> {
+    Json(json!({ "messages": stack.outbox.messages() }))
+}
+
+async fn schedules(State(stack): State<Arc<LocalStack>>) -> Json<Value> {
+    Json(json!({ "schedules": stack.scheduler.list() }))
+}
+
+async fn clock(State(stack): State<Arc<LocalStack>>) -> Json<Value> {
+    Json(json!({ "now": stack.now() }))
+}
+
+async fn dead_letters(State(stack): State<Arc<LocalStack>>) -> Json<Value> {
+    Json(json!({ "dead_letters": stack.dead_letters() }))
+}
+
+/// `{"advance": "90m" | "2h" | "3d"}` (exact durations) or `{"to": "<RFC 3339>"}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClockMove {
+    #[serde(default)]
+    advance: Option<String>,
+    #[serde(default)]
+    to: Option<DateTime<FixedOffset>>,
+}
+
+fn parse_duration(raw: &str) -> Option<chrono::Duration> {
+    let raw = raw.trim();
+    let (number, unit) = raw.split_at(raw.len().checked_sub(1)?);
+    let n: i64 = number.parse().ok().filter(|n| *n >= 0)?;
+    match unit {
+        "s" => Some(chrono::Duration::seconds(n)),
+        "m" => Some(chrono::Duration::minutes(n)),
+        "h" => Some(chrono::Duration::hours(n)),
+        "d" => Some(chrono::Duration::days(n)),
+        _ => None,
+    }
+}
+
+async fn move_clock(
+    State(stack): State<Arc<LocalStack>>,
+    ApiJson(request): ApiJson<ClockMove>,
+) -> Result<Json<Value>, ApiError> {
+    let now = stack.now();
+    let target: DateTime<Utc> = match (request.advance, request.to) {
+        (Some(by), None) => {
+            let by = parse_duration(&by).ok_or_else(|| {
+                ApiError::unprocessable(
+                    "invalid_duration",
+                    "advance: use a whole number followed by s, m, h or d, e.g. \"26h\"",
+                )
+            })?;
+            now + by
+        }
+        (None, Some(to)) => to.with_timezone(&Utc),
+        _ => {
+            return Err(ApiError::unprocessable(
+                "invalid_body",
+                "give exactly one of \"advance\" or \"to\"",
+            ));
+        }
+    };
+    if target < now {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "clock_backwards",
+            "the clock only moves forward",
+        ));
+    }
+    let before = stack.outbox.messages().len();
+    stack.advance_to(target).await;
+    Ok(Json(
+        json!({ "now": stack.now(), "messages_sent": stack.outbox.messages().len() - before }),
+    ))
+}

@@ -1,0 +1,223 @@
+//! The local runtime: composition of the embedded adapters and the loops AWS would run.
+
+use chrono::{DateTime, Duration, Utc};
+use rappel_app::Services;
+use rappel_change_handler::handle_changes;
+use rappel_core::model::EmailAddress;
+use rappel_core::render::{LinkSigner, SenderIdentity};
+use rappel_ports::clock::{Clock, VirtualClock};
+use rappel_ports::delivery::Outbox;
+use rappel_ports::history::MemoryHistory;
+use rappel_ports::ledger::MemoryLedger;
+use rappel_ports::records::{ChangeRecord, MemoryRecords};
+use rappel_ports::schedules::{InProcessScheduler, ScheduleEntry};
+use rappel_send::handle_send;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+/// How often a failing change record or schedule firing is tried before it is dead-lettered.
+pub const MAX_ATTEMPTS: u32 = 3;
+
+#[derive(Debug, Clone)]
+pub struct LocalConfig {
+    /// Where state, schedules, history and `.eml` files are kept; `None` keeps all in memory.
+    pub data_dir: Option<PathBuf>,
+    /// The virtual clock's starting instant.
+    pub start_at: DateTime<Utc>,
+    /// Print every message to stdout.
+    pub echo: bool,
+    /// Base of the signed cancel/reschedule links.
+    pub link_base_url: String,
+    pub link_secret: Vec<u8>,
+    pub sender: EmailAddress,
+}
+
+impl LocalConfig {
+    /// In memory, silent, clock frozen at `start_at`: what tests use.
+    pub fn for_tests(start_at: DateTime<Utc>) -> Self {
+        Self {
+            data_dir: None,
+            start_at,
+            echo: false,
+            link_base_url: "http://127.0.0.1/links".into(),
+            link_secret: b"local-test-secret".to_vec(),
+            sender: default_sender(),
+        }
+    }
+}
+
+pub fn default_sender() -> EmailAddress {
+    EmailAddress::parse("no-reply@rappel.localhost.localdomain")
+        .unwrap_or_else(|_| unreachable!("constant address is valid"))
+}
+
+/// Something that failed [`MAX_ATTEMPTS`] times, kept with what is needed to replay it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum DeadLetter {
+    ChangeRecord {
+        sequence: String,
+        failed_at: DateTime<Utc>,
+    },
+    Schedule {
+        entry: ScheduleEntry,
+        error: String,
+        failed_at: DateTime<Utc>,
+    },
+}
+
+pub struct LocalStack {
+    pub services: Services,
+    pub records: Arc<MemoryRecords>,
+    pub scheduler: Arc<InProcessScheduler>,
+    pub outbox: Arc<Outbox>,
+    pub clock: Arc<VirtualClock>,
+    /// Serialises feed pumping and schedule firing, as one Lambda shard / one scheduler would.
+    runtime: tokio::sync::Mutex<()>,
+    attempts: Mutex<HashMap<String, u32>>,
+    dead_letters: Mutex<Vec<DeadLetter>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl LocalStack {
+    pub fn new(config: LocalConfig) -> std::io::Result<Arc<Self>> {
+        let clock = Arc::new(VirtualClock::starting_at(config.start_at));
+        let (records, scheduler, ledger, history, eml_dir) = match &config.data_dir {
+            Some(dir) => (
+                MemoryRecords::persisted(dir.join("records.json"))?,
+                InProcessScheduler::persisted(dir.join("schedules.json"))?,
+                MemoryLedger::persisted(dir.join("ledger.json"))?,
+                MemoryHistory::persisted(dir.join("history.json"))?,
+                Some(dir.join("outbox")),
+            ),
+            None => (
+                MemoryRecords::in_memory(),
+                InProcessScheduler::in_memory(),
+                MemoryLedger::in_memory(),
+                MemoryHistory::in_memory(),
+                None,
+            ),
+        };
+        let records = Arc::new(records);
+        let scheduler = Arc::new(scheduler);
+        let outbox = Arc::new(Outbox::new(eml_dir, config.echo));
+        let services = Services {
+            records: records.clone(),
+            schedules: scheduler.clone(),
+            mailer: outbox.clone(),
+            sms: outbox.clone(),
+            ledger: Arc::new(ledger),
+            history: Arc::new(history),
+            clock: clock.clone(),
+            sender: SenderIdentity {
+                address: config.sender,
+            },
+            links: LinkSigner::new(config.link_base_url, config.link_secret),
+        };
+        Ok(Arc::new(Self {
+            services,
+            records,
+            scheduler,
+            outbox,
+            clock,
+            runtime: tokio::sync::Mutex::new(()),
+            attempts: Mutex::new(HashMap::new()),
+            dead_letters: Mutex::new(Vec::new()),
+        }))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn dead_letters(&self) -> Vec<DeadLetter> {
+        lock(&self.dead_letters).clone()
+    }
+
+    /// Runs the change handler until the feed is empty (what the stream's event source mapping
+    /// does on AWS, without the delay).
+    pub async fn settle(&self) {
+        let _guard = self.runtime.lock().await;
+        self.settle_locked().await;
+    }
+
+    async fn settle_locked(&self) {
+        loop {
+            let batch = self.records.take_changes(100);
+            if batch.is_empty() {
+                return;
+            }
+            let outcome = handle_changes(&self.services, &batch).await;
+            let failed: Vec<ChangeRecord> = batch
+                .into_iter()
+                .filter(|c| outcome.failed_sequences.contains(&c.sequence))
+                .collect();
+            let mut retry = Vec::new();
+            for change in failed {
+                let attempts = {
+                    let mut map = lock(&self.attempts);
+                    let n = map
+                        .entry(format!("change:{}", change.sequence))
+                        .or_insert(0);
+                    *n += 1;
+                    *n
+                };
+                if attempts < MAX_ATTEMPTS {
+                    retry.push(change);
+                } else {
+                    lock(&self.dead_letters).push(DeadLetter::ChangeRecord {
+                        sequence: change.sequence.clone(),
+                        failed_at: self.now(),
+                    });
+                }
+            }
+            if !retry.is_empty() {
+                self.records.requeue(retry);
+            }
+        }
+    }
+
+    /// Moves the clock to `target`, firing every schedule due on the way, in order, each at its
+    /// own due time; then settles the feed.
+    pub async fn advance_to(&self, target: DateTime<Utc>) {
+        let _guard = self.runtime.lock().await;
+        self.settle_locked().await;
+        while let Some(entry) = self.scheduler.pop_due(target) {
+            if entry.due > self.clock.now() {
+                self.clock.set(entry.due);
+            }
+            self.fire(entry).await;
+            self.settle_locked().await;
+        }
+        if target > self.clock.now() {
+            self.clock.set(target);
+        }
+    }
+
+    pub async fn advance_by(&self, by: Duration) {
+        let target = self.clock.now() + by;
+        self.advance_to(target).await;
+    }
+
+    /// One schedule firing, retried like EventBridge Scheduler's retry policy, then dead-lettered.
+    async fn fire(&self, entry: ScheduleEntry) {
+        let mut last_error = String::new();
+        for _ in 0..MAX_ATTEMPTS {
+            match handle_send(&self.services, &entry.request).await {
+                Ok(_) => return,
+                Err(error) => last_error = error.to_string(),
+            }
+        }
+        tracing::error!(schedule = %entry.name, error = %last_error, "schedule dead-lettered");
+        lock(&self.dead_letters).push(DeadLetter::Schedule {
+            entry,
+            error: last_error,
+            failed_at: self.now(),
+        });
+    }
+}
