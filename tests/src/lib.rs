@@ -1,1 +1,163 @@
+//! Test helpers: [`spawn_app`] starts an isolated local stack (in memory, clock frozen at a
+//! known instant) on a free loopback port and returns a client for its real HTTP API.
 
+use chrono::{DateTime, Utc};
+use rappel_local::{LocalConfig, LocalStack, local_router};
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub stack: Arc<LocalStack>,
+    pub tenant: String,
+}
+
+pub struct Response {
+    pub status: u16,
+    pub body: Value,
+}
+
+/// A fresh stack whose clock starts at `now`, serving on 127.0.0.1.
+pub async fn spawn_app(now: DateTime<Utc>) -> TestApp {
+    let stack = LocalStack::new(LocalConfig::for_tests(now)).expect("in-memory stack starts");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let base = format!("http://{}", listener.local_addr().expect("bound address"));
+    let router = local_router(stack.clone());
+    tokio::spawn(async move { axum_serve(listener, router).await });
+    TestApp {
+        base,
+        http: reqwest::Client::new(),
+        stack,
+        tenant: "salon-lea".into(),
+    }
+}
+
+async fn axum_serve(listener: tokio::net::TcpListener, router: axum::Router) {
+    let _ = axum::serve(listener, router).await;
+}
+
+impl TestApp {
+    pub async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Response {
+        self.call_as(&self.tenant.clone(), method, path, body).await
+    }
+
+    pub async fn call_as(
+        &self,
+        tenant: &str,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Response {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("valid method");
+        let mut request = self
+            .http
+            .request(method, format!("{}{}", self.base, path))
+            .header("x-tenant-id", tenant);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        self.send(request).await
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {
+        let response = request.send().await.expect("the stack answers");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("a body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Response { status, body }
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.call("GET", path, None).await
+    }
+    pub async fn post(&self, path: &str, body: Value) -> Response {
+        self.call("POST", path, Some(body)).await
+    }
+    pub async fn put(&self, path: &str, body: Value) -> Response {
+        self.call("PUT", path, Some(body)).await
+    }
+    pub async fn patch(&self, path: &str, body: Value) -> Response {
+        self.call("PATCH", path, Some(body)).await
+    }
+
+    /// A French salon with an owner, one type ("Coupe") and one staff member (Sam).
+    pub async fn seed_business(&self) {
+        let settings = json!({
+            "business_name": "Salon Léa",
+            "time_zone": "Europe/Paris",
+            "default_locale": "fr",
+            "managers": [{"id": "owner", "name": "Olga", "email": "olga@salon-lea.fr"}]
+        });
+        assert_eq!(self.put("/v1/settings", settings).await.status, 200);
+        assert_eq!(
+            self.put("/v1/appointment-types/cut", json!({"name": "Coupe"}))
+                .await
+                .status,
+            200
+        );
+        assert_eq!(
+            self.put(
+                "/v1/staff/sam",
+                json!({"name": "Sam", "email": "sam@salon-lea.fr"})
+            )
+            .await
+            .status,
+            200
+        );
+    }
+
+    pub async fn create_client(&self, body: Value) -> String {
+        let created = self.post("/v1/clients", body).await;
+        assert_eq!(created.status, 201, "{}", created.body);
+        created.body["id"].as_str().expect("an id").to_owned()
+    }
+
+    /// Léa: French, Paris, e-mail and phone on file.
+    pub async fn create_lea(&self) -> String {
+        self.create_client(
+            json!({"name": "Léa Martin", "email": "lea@example.fr", "phone": "+33612345678"}),
+        )
+        .await
+    }
+
+    pub async fn book(&self, client: &str, start: &str, end: &str) -> Value {
+        let booked = self
+            .post("/v1/appointments", json!({"client_id": client, "staff_id": "sam", "type_id": "cut", "start": start, "end": end}))
+            .await;
+        assert_eq!(booked.status, 201, "{}", booked.body);
+        booked.body
+    }
+
+    pub async fn outbox(&self) -> Vec<Value> {
+        self.get("/_local/outbox").await.body["messages"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Outbox messages sent to one address or number.
+    pub async fn sent_to(&self, to: &str) -> Vec<Value> {
+        self.outbox()
+            .await
+            .into_iter()
+            .filter(|m| m["to"] == to)
+            .collect()
+    }
+
+    pub async fn advance_to(&self, instant: &str) {
+        let moved = self.post("/_local/clock", json!({"to": instant})).await;
+        assert_eq!(moved.status, 200, "{}", moved.body);
+    }
+
+    pub async fn communications(&self, client: &str) -> Vec<Value> {
+        self.get(&format!("/v1/clients/{client}/communications"))
+            .await
+            .body["communications"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+}

@@ -110,12 +110,12 @@ async fn appointment_changed(
     };
     let current = s.records.appointment(&any.tenant, &any.id).await?;
 
-    if let Some(new) = new {
-        if let Some(ctx) = context_or_skip(s, new).await? {
-            for message in change_messages(old, new, &ctx.planning()) {
-                deliver(s, &message.key).await?;
-                reaction.immediate += 1;
-            }
+    if let Some(new) = new
+        && let Some(ctx) = context_or_skip(s, new).await?
+    {
+        for message in change_messages(old, new, &ctx.planning()) {
+            deliver(s, &message.key).await?;
+            reaction.immediate += 1;
         }
     }
     let old_plan = match old {

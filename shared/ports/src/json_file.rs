@@ -44,3 +44,11 @@ fn tmp_path(path: &Path) -> PathBuf {
     name.push(".tmp");
     path.with_file_name(name)
 }
+
+/// Saves `value` if the adapter is persisted; a failure is logged, not fatal: the local stack
+/// keeps working from memory.
+pub(crate) fn persist<T: Serialize>(file: Option<&JsonFile>, value: &T, what: &str) {
+    if let Some(Err(error)) = file.map(|f| f.save(value)) {
+        tracing::error!(%error, "could not persist the local {what}");
+    }
+}

@@ -143,29 +143,29 @@ async fn check_references(
     kind: Option<&AppointmentTypeId>,
 ) -> Result<(), ApiError> {
     let records = &state.services.records;
-    if let Some(id) = client {
-        if records.client(tenant, id).await?.is_none() {
-            return Err(ApiError::unprocessable(
-                "unknown_client",
-                format!("client_id: no client {id}"),
-            ));
-        }
+    if let Some(id) = client
+        && records.client(tenant, id).await?.is_none()
+    {
+        return Err(ApiError::unprocessable(
+            "unknown_client",
+            format!("client_id: no client {id}"),
+        ));
     }
-    if let Some(id) = staff {
-        if records.staff(tenant, id).await?.is_none() {
-            return Err(ApiError::unprocessable(
-                "unknown_staff",
-                format!("staff_id: no staff member {id}"),
-            ));
-        }
+    if let Some(id) = staff
+        && records.staff(tenant, id).await?.is_none()
+    {
+        return Err(ApiError::unprocessable(
+            "unknown_staff",
+            format!("staff_id: no staff member {id}"),
+        ));
     }
-    if let Some(id) = kind {
-        if records.appointment_type(tenant, id).await?.is_none() {
-            return Err(ApiError::unprocessable(
-                "unknown_appointment_type",
-                format!("type_id: no appointment type {id}"),
-            ));
-        }
+    if let Some(id) = kind
+        && records.appointment_type(tenant, id).await?.is_none()
+    {
+        return Err(ApiError::unprocessable(
+            "unknown_appointment_type",
+            format!("type_id: no appointment type {id}"),
+        ));
     }
     Ok(())
 }

@@ -153,24 +153,23 @@ impl Mailer for Outbox {
                 tracing::warn!(%error, "could not write the .eml file");
             }
         }
-        if self.echo {
-            if let OutboxEntry::Email {
+        if self.echo
+            && let OutboxEntry::Email {
                 to,
                 subject,
                 text,
                 calendar,
                 ..
             } = &entry
-            {
-                let invite = calendar
-                    .as_ref()
-                    .map(|_| " [+ invite.ics]")
-                    .unwrap_or_default();
-                println!(
-                    "\n── e-mail {id} @ {now} → {to}{invite}\n   Subject: {subject}\n{}",
-                    indent(text)
-                );
-            }
+        {
+            let invite = calendar
+                .as_ref()
+                .map(|_| " [+ invite.ics]")
+                .unwrap_or_default();
+            println!(
+                "\n── e-mail {id} @ {now} → {to}{invite}\n   Subject: {subject}\n{}",
+                indent(text)
+            );
         }
         Ok(ProviderReceipt { message_id: id })
     }

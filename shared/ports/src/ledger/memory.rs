@@ -2,7 +2,7 @@
 //! conditional put).
 
 use super::{CLAIM_LEASE, Claim, DeliveryLedger, LedgerEntry, LedgerError, LedgerState};
-use crate::json_file::JsonFile;
+use crate::json_file::{JsonFile, persist};
 use crate::lock;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -33,11 +33,7 @@ impl MemoryLedger {
     }
 
     fn save(&self, entries: &BTreeMap<String, LedgerEntry>) {
-        if let Some(file) = &self.file {
-            if let Err(error) = file.save(entries) {
-                tracing::error!(%error, "could not persist the local ledger");
-            }
-        }
+        persist(self.file.as_ref(), entries, "ledger");
     }
 }
 

@@ -5,7 +5,7 @@
 use super::{
     ChangeRecord, Expected, Record, RecordKey, RecordKind, RecordReader, RecordWriter, StoreError,
 };
-use crate::json_file::JsonFile;
+use crate::json_file::{JsonFile, persist};
 use crate::lock;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -76,11 +76,7 @@ impl MemoryRecords {
     }
 
     fn save(&self, state: &State) {
-        if let Some(file) = &self.file {
-            if let Err(error) = file.save(state) {
-                tracing::error!(%error, "could not persist the local record store");
-            }
-        }
+        persist(self.file.as_ref(), state, "record store");
     }
 
     fn appointments(&self, tenant: &TenantId) -> Vec<Appointment> {

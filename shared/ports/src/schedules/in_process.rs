@@ -2,7 +2,7 @@
 //! next due one as its clock moves and fires it at the send handler.
 
 use super::{ScheduleEntry, ScheduleError, Schedules};
-use crate::json_file::JsonFile;
+use crate::json_file::{JsonFile, persist};
 use crate::lock;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -55,12 +55,8 @@ impl InProcessScheduler {
     }
 
     fn save(&self, entries: &BTreeMap<ScheduleName, ScheduleEntry>) {
-        if let Some(file) = &self.file {
-            let list: Vec<&ScheduleEntry> = entries.values().collect();
-            if let Err(error) = file.save(&list) {
-                tracing::error!(%error, "could not persist the local schedules");
-            }
-        }
+        let list: Vec<&ScheduleEntry> = entries.values().collect();
+        persist(self.file.as_ref(), &list, "schedules");
     }
 }
 

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The README's test command (CI runs exactly this through .ci/run): formatting, lints, then every
+# test — core unit tests, adapter and handler tests, and end-to-end tests through the HTTP API of
+# the local stack. Needs only the Rust toolchain (cargo, rustfmt, clippy); no AWS account, no
+# network beyond crates.io for the first build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v cargo >/dev/null 2>&1; then
+    echo "cargo not found: install Rust with rustup (https://rustup.rs)" >&2
+    exit 1
+fi
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+
+started=$(date +%s)
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy --all-targets -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo test --workspace"
+mkdir -p target
+set +e
+cargo test --workspace --locked 2>&1 | tee target/test-output.log
+status=${PIPESTATUS[0]}
+set -e
+
+passed=$(grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' target/test-output.log | awk '{s+=$4} END {print s+0}')
+failed=$(grep -Eo '[0-9]+ failed;' target/test-output.log | awk '{s+=$1} END {print s+0}')
+echo
+echo "== summary ($(( $(date +%s) - started )) s)"
+echo "tests: ${passed} passed, ${failed} failed"
+exit "$status"

@@ -1,0 +1,323 @@
+//! Bad input always gets a 4xx with a machine-readable code and a human message; tenants never
+//! see each other's data.
+
+use chrono::{TimeZone, Utc};
+use rappel_tests::{TestApp, spawn_app};
+use serde_json::json;
+
+async fn app() -> TestApp {
+    let app = spawn_app(Utc.with_ymd_and_hms(2026, 3, 20, 9, 0, 0).unwrap()).await;
+    app.seed_business().await;
+    app
+}
+
+fn code(r: &rappel_tests::Response) -> (u16, String) {
+    (
+        r.status,
+        r.body["error"]["code"]
+            .as_str()
+            .unwrap_or("<no code>")
+            .to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_400_and_a_wrong_content_type_a_415() {
+    let app = app().await;
+    let broken = app
+        .http
+        .post(format!("{}/v1/clients", app.base))
+        .header("x-tenant-id", "salon-lea")
+        .header("content-type", "application/json")
+        .body("{\"name\": ");
+    assert_eq!(
+        code(&app.send(broken).await),
+        (400, "malformed_json".into())
+    );
+    let text = app
+        .http
+        .post(format!("{}/v1/clients", app.base))
+        .header("x-tenant-id", "salon-lea")
+        .body("name=Léa");
+    assert_eq!(
+        code(&app.send(text).await),
+        (415, "unsupported_media_type".into())
+    );
+}
+
+#[tokio::test]
+async fn invalid_phone_email_time_zone_and_locale_name_the_field() {
+    let app = app().await;
+    for (body, field) in [
+        (json!({"name": "Léa", "phone": "0612345678"}), "phone"),
+        (json!({"name": "Léa", "phone": "+33 6"}), "phone"),
+        (json!({"name": "Léa", "email": "lea@"}), "email"),
+        (
+            json!({"name": "Léa", "email": "lea@example.fr\r\nBcc: x@y.z"}),
+            "email",
+        ),
+        (json!({"name": "Léa", "time_zone": "Paris"}), "time_zone"),
+        (json!({"name": "Léa", "locale": "xx"}), "locale"),
+        (json!({"name": ""}), "name"),
+        (json!({"name": "Léa", "nmae": "typo"}), "nmae"),
+    ] {
+        let r = app.post("/v1/clients", body.clone()).await;
+        assert_eq!(r.status, 422, "{body}");
+        assert!(
+            r.body["error"]["message"].as_str().unwrap().contains(field),
+            "{body} → {}",
+            r.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn impossible_appointment_times_are_refused_with_their_reason() {
+    let app = app().await;
+    let lea = app.create_lea().await;
+    let book = |start: &str, end: &str| json!({"client_id": lea, "staff_id": "sam", "type_id": "cut", "start": start, "end": end});
+    assert_eq!(
+        code(
+            &app.post(
+                "/v1/appointments",
+                book("2026-03-27T10:00:00+01:00", "2026-03-27T09:00:00+01:00")
+            )
+            .await
+        ),
+        (422, "end_before_start".into())
+    );
+    assert_eq!(
+        code(
+            &app.post(
+                "/v1/appointments",
+                book("2026-03-19T10:00:00+01:00", "2026-03-19T11:00:00+01:00")
+            )
+            .await
+        ),
+        (422, "start_in_past".into())
+    );
+    assert_eq!(
+        code(
+            &app.post(
+                "/v1/appointments",
+                book("2026-03-27T10:00:00", "2026-03-27T11:00:00")
+            )
+            .await
+        ),
+        (422, "invalid_field".into())
+    );
+    assert_eq!(
+        code(
+            &app.post(
+                "/v1/appointments",
+                book("2026-02-30T10:00:00+01:00", "2026-02-30T11:00:00+01:00")
+            )
+            .await
+        ),
+        (422, "invalid_field".into())
+    );
+    assert_eq!(
+        code(
+            &app.post(
+                "/v1/appointments",
+                book("2026-03-27T10:00:00+01:00", "2026-04-27T11:00:00+01:00")
+            )
+            .await
+        ),
+        (422, "appointment_too_long".into())
+    );
+    // 29 February exists in 2028.
+    assert_eq!(
+        app.post(
+            "/v1/appointments",
+            book("2028-02-29T10:00:00+01:00", "2028-02-29T11:00:00+01:00")
+        )
+        .await
+        .status,
+        201
+    );
+}
+
+#[tokio::test]
+async fn unknown_ids_are_404_and_unknown_references_422() {
+    let app = app().await;
+    assert_eq!(
+        code(&app.get("/v1/appointments/ap_nope").await),
+        (404, "not_found".into())
+    );
+    assert_eq!(
+        code(&app.get("/v1/appointments/not%20an%20id").await),
+        (404, "not_found".into())
+    );
+    assert_eq!(
+        code(&app.get("/v1/clients/cl_nope/communications").await),
+        (404, "not_found".into())
+    );
+    let lea = app.create_lea().await;
+    let r = app.post("/v1/appointments", json!({"client_id": lea, "staff_id": "nobody", "type_id": "cut", "start": "2026-03-27T10:00:00+01:00", "end": "2026-03-27T11:00:00+01:00"})).await;
+    assert_eq!(code(&r), (422, "unknown_staff".into()));
+    assert_eq!(
+        code(&app.post("/v1/appointments/ap_x/teleport", json!({})).await),
+        (404, "not_found".into())
+    );
+    assert_eq!(
+        code(&app.get("/v1/nothing-here").await),
+        (404, "no_such_route".into())
+    );
+    assert_eq!(
+        code(&app.call("DELETE", "/v1/settings", None).await),
+        (405, "method_not_allowed".into())
+    );
+}
+
+#[tokio::test]
+async fn another_business_can_neither_read_nor_use_my_records() {
+    let app = app().await;
+    let lea = app.create_lea().await;
+    let id = app
+        .book(
+            &lea,
+            "2026-03-27T10:00:00+01:00",
+            "2026-03-27T10:45:00+01:00",
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let other = "salon-rival";
+    assert_eq!(
+        app.call_as(other, "GET", &format!("/v1/appointments/{id}"), None)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        app.call_as(other, "GET", &format!("/v1/clients/{lea}"), None)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        app.call_as(
+            other,
+            "POST",
+            &format!("/v1/appointments/{id}/cancel"),
+            Some(json!({}))
+        )
+        .await
+        .status,
+        404
+    );
+    assert_eq!(
+        app.call_as(
+            other,
+            "GET",
+            &format!("/v1/clients/{lea}/communications"),
+            None
+        )
+        .await
+        .status,
+        404
+    );
+    assert_eq!(
+        app.call_as(other, "GET", "/v1/staff/sam", None)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        app.get(&format!("/v1/appointments/{id}")).await.body["status"],
+        "confirmed"
+    );
+}
+
+#[tokio::test]
+async fn a_request_without_a_tenant_is_401() {
+    let app = app().await;
+    let anonymous = app.http.get(format!("{}/v1/settings", app.base));
+    assert_eq!(
+        code(&app.send(anonymous).await),
+        (401, "unauthenticated".into())
+    );
+    assert_eq!(
+        code(
+            &app.call_as("bad tenant!", "GET", "/v1/settings", None)
+                .await
+        ),
+        (401, "invalid_tenant".into())
+    );
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_413() {
+    let app = app().await;
+    let huge = json!({"name": "x".repeat(100 * 1024)});
+    assert_eq!(
+        code(&app.post("/v1/clients", huge).await),
+        (413, "payload_too_large".into())
+    );
+}
+
+#[tokio::test]
+async fn a_template_with_a_syntax_error_is_refused_with_its_line() {
+    let app = app().await;
+    let r = app
+        .put(
+            "/v1/templates/reminder/email/fr",
+            json!({"subject": "Rappel", "text": "Bonjour\n{% if cancel_url %}oops"}),
+        )
+        .await;
+    assert_eq!(code(&r), (422, "template_syntax".into()));
+    assert!(
+        r.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("line 2"),
+        "{}",
+        r.body
+    );
+    let typo = app
+        .put(
+            "/v1/templates/reminder/sms/en",
+            json!({"text": "Hi {{ clinet_name }}"}),
+        )
+        .await;
+    assert_eq!(code(&typo), (422, "template_syntax".into()));
+    assert_eq!(
+        code(
+            &app.put("/v1/templates/nonsense/sms/en", json!({"text": "x"}))
+                .await
+        ),
+        (404, "unknown_kind".into())
+    );
+    let fine = app.get("/v1/templates/reminder/email/en").await;
+    assert_eq!(
+        (fine.status, fine.body["source"].as_str()),
+        (200, Some("default"))
+    );
+}
+
+#[tokio::test]
+async fn invalid_settings_are_refused_and_the_previous_ones_kept() {
+    let app = app().await;
+    let six = json!({"business_name": "Salon Léa", "notifications": {"reminders": [{"offset": "1h"}, {"offset": "2h"}, {"offset": "3h"}, {"offset": "4h"}, {"offset": "5h"}, {"offset": "6h"}]}});
+    assert_eq!(app.put("/v1/settings", six).await.status, 422);
+    let bad_offset =
+        json!({"business_name": "Salon Léa", "notifications": {"reminders": [{"offset": "soon"}]}});
+    let r = app.put("/v1/settings", bad_offset).await;
+    assert!(
+        r.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("notifications.reminders[0].offset"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        app.get("/v1/settings").await.body["notifications"]["reminders"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
