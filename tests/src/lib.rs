@@ -109,6 +109,22 @@ impl TestApp {
         );
     }
 
+    /// The usual scene: the salon seeded, Léa created and booked online for Friday 27 March
+    /// 2026 at 10:00 in Paris (45 minutes). Returns (client id, appointment id).
+    pub async fn lea_booked_friday_10am(&self) -> (String, String) {
+        self.seed_business().await;
+        let lea = self.create_lea().await;
+        let booked = self
+            .book(
+                &lea,
+                "2026-03-27T10:00:00+01:00",
+                "2026-03-27T10:45:00+01:00",
+            )
+            .await;
+        let id = booked["id"].as_str().expect("an id").to_owned();
+        (lea, id)
+    }
+
     pub async fn create_client(&self, body: Value) -> String {
         let created = self.post("/v1/clients", body).await;
         assert_eq!(created.status, 201, "{}", created.body);

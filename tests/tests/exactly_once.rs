@@ -16,14 +16,7 @@ fn now() -> chrono::DateTime<Utc> {
 #[tokio::test]
 async fn a_schedule_fired_twice_sends_one_message() {
     let app = spawn_app(now()).await;
-    app.seed_business().await;
-    let lea = app.create_lea().await;
-    app.book(
-        &lea,
-        "2026-03-27T10:00:00+01:00",
-        "2026-03-27T10:45:00+01:00",
-    )
-    .await;
+    let (_, _) = app.lea_booked_friday_10am().await;
     let entry = app.stack.scheduler.list().remove(0);
     app.stack.clock.set(entry.due);
     let before = app.outbox().await.len();
@@ -81,18 +74,7 @@ async fn a_replayed_stream_batch_sends_nothing_twice() {
 #[tokio::test]
 async fn a_reminder_fired_after_its_appointment_moved_is_recorded_stale_and_not_sent() {
     let app = spawn_app(now()).await;
-    app.seed_business().await;
-    let lea = app.create_lea().await;
-    let id = app
-        .book(
-            &lea,
-            "2026-03-27T10:00:00+01:00",
-            "2026-03-27T10:45:00+01:00",
-        )
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (lea, id) = app.lea_booked_friday_10am().await;
     // The scheduler already handed out the 24 h reminder when the client moved the appointment.
     let old_reminder = app.stack.scheduler.list().remove(0);
     app.patch(
@@ -138,14 +120,7 @@ async fn a_throttled_provider_is_retried_and_the_client_still_gets_one_confirmat
 #[tokio::test]
 async fn a_firing_that_keeps_failing_is_dead_lettered_with_what_is_needed_to_replay_it() {
     let app = spawn_app(now()).await;
-    app.seed_business().await;
-    let lea = app.create_lea().await;
-    app.book(
-        &lea,
-        "2026-03-27T10:00:00+01:00",
-        "2026-03-27T10:45:00+01:00",
-    )
-    .await;
+    let (_, _) = app.lea_booked_friday_10am().await;
     app.stack
         .outbox
         .inject_email_faults([OutboxFault::Transient; 3]);
@@ -213,18 +188,7 @@ async fn an_opted_out_number_gets_no_sms_and_a_rejected_address_is_recorded_as_f
 #[tokio::test]
 async fn a_concurrent_edit_is_refused_with_409_instead_of_being_lost() {
     let app = spawn_app(now()).await;
-    app.seed_business().await;
-    let lea = app.create_lea().await;
-    let id = app
-        .book(
-            &lea,
-            "2026-03-27T10:00:00+01:00",
-            "2026-03-27T10:45:00+01:00",
-        )
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (_, id) = app.lea_booked_friday_10am().await;
     let first = app
         .patch(
             &format!("/v1/appointments/{id}"),

@@ -107,18 +107,7 @@ async fn an_online_booking_confirms_at_once_and_reminds_at_the_right_instants() 
 #[tokio::test]
 async fn a_move_withdraws_the_old_reminders_and_the_new_ones_carry_the_new_time() {
     let app = spawn_app(friday_before()).await;
-    app.seed_business().await;
-    let lea = app.create_lea().await;
-    let id = app
-        .book(
-            &lea,
-            "2026-03-27T10:00:00+01:00",
-            "2026-03-27T10:45:00+01:00",
-        )
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (_, id) = app.lea_booked_friday_10am().await;
 
     let moved = app
         .patch(
@@ -199,18 +188,7 @@ async fn a_move_withdraws_the_old_reminders_and_the_new_ones_carry_the_new_time(
 #[tokio::test]
 async fn a_cancellation_is_announced_and_nothing_more_is_sent() {
     let app = spawn_app(friday_before()).await;
-    app.seed_business().await;
-    let lea = app.create_lea().await;
-    let id = app
-        .book(
-            &lea,
-            "2026-03-27T10:00:00+01:00",
-            "2026-03-27T10:45:00+01:00",
-        )
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (_, id) = app.lea_booked_friday_10am().await;
     let cancelled = app
         .post(
             &format!("/v1/appointments/{id}/cancel"),
@@ -282,18 +260,7 @@ async fn cancelling_an_appointment_that_has_begun_tells_no_one() {
 #[tokio::test]
 async fn a_console_edit_without_notify_tells_the_client_nothing() {
     let app = spawn_app(friday_before()).await;
-    app.seed_business().await;
-    let lea = app.create_lea().await;
-    let id = app
-        .book(
-            &lea,
-            "2026-03-27T10:00:00+01:00",
-            "2026-03-27T10:45:00+01:00",
-        )
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (_, id) = app.lea_booked_friday_10am().await;
     let before = app.sent_to(LEA_MAIL).await.len();
     let moved = app
         .patch(
@@ -390,14 +357,7 @@ async fn manual_approval_acknowledges_the_request_then_confirms_on_acceptance() 
 #[tokio::test]
 async fn a_client_who_refuses_sms_after_booking_gets_email_only() {
     let app = spawn_app(friday_before()).await;
-    app.seed_business().await;
-    let lea = app.create_lea().await;
-    app.book(
-        &lea,
-        "2026-03-27T10:00:00+01:00",
-        "2026-03-27T10:45:00+01:00",
-    )
-    .await;
+    let (lea, _) = app.lea_booked_friday_10am().await;
     let sms_before = app.sent_to(LEA_PHONE).await.len();
     let patched = app
         .patch(
@@ -544,18 +504,7 @@ async fn client_names_are_escaped_in_html_and_kept_verbatim_in_text() {
 #[tokio::test]
 async fn a_settings_change_applies_at_once_to_booked_appointments() {
     let app = spawn_app(friday_before()).await;
-    app.seed_business().await;
-    let lea = app.create_lea().await;
-    let id = app
-        .book(
-            &lea,
-            "2026-03-27T10:00:00+01:00",
-            "2026-03-27T10:45:00+01:00",
-        )
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (_, id) = app.lea_booked_friday_10am().await;
     let settings = json!({
         "business_name": "Salon Léa",
         "notifications": {"reminders": [{"offset": "3d", "email": true}, {"offset": "1h", "email": true}]}
