@@ -94,12 +94,10 @@ pub async fn create(
         Some(&input.type_id),
     )
     .await?;
-    let notify_client = match input.origin {
-        Origin::Online => true,
-        Origin::Staff => input
-            .notify
-            .unwrap_or(settings.input.notify_on_staff_booking),
-    };
+    // The core ignores this for online bookings, which always confirm.
+    let notify_client = input
+        .notify
+        .unwrap_or(settings.input.notify_on_staff_booking);
     let id = state
         .new_id("ap")
         .and_then(|id| AppointmentId::parse(&id).ok())
@@ -246,7 +244,7 @@ pub async fn patch(
         type_id: change.type_id,
         staff_id: change.staff_id,
     };
-    let notify = change.actor == Actor::Client || change.notify;
+    let notify = change.notify;
     match current.modify(
         modification,
         change.actor,
@@ -314,8 +312,7 @@ pub async fn act(
     let current = load(&state, &tenant, &id).await?;
     check_version(&current, input.expected_version)?;
     let now = state.services.clock.now();
-    // A client acting on their own appointment is always told.
-    let notify = input.actor == Actor::Client || input.notify;
+    let notify = input.notify;
     let next = match action.as_str() {
         "cancel" => current.cancel(input.actor, notify, now)?,
         "accept" => current.accept(now)?,

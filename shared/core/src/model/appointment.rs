@@ -200,7 +200,8 @@ impl Appointment {
             last_change: LastChange {
                 action: ChangeAction::Booked,
                 actor,
-                notify_client: request.notify_client,
+                // Online bookings always confirm; staff bookings only when asked.
+                notify_client: request.origin == Origin::Online || request.notify_client,
                 at: now,
             },
         })
@@ -374,6 +375,8 @@ impl Appointment {
         let mut next = self.clone();
         next.version = self.version + 1;
         next.updated_at = now;
+        // A client acting on their own appointment is always told; staff choose (`notify`).
+        let notify_client = actor == Actor::Client || notify_client;
         next.last_change = LastChange {
             action,
             actor,
@@ -447,6 +450,28 @@ mod tests {
         let cancelled = moved.cancel(Actor::Client, true, at(9)).unwrap();
         assert_eq!(cancelled.version, 3);
         assert!(cancelled.cancel(Actor::Client, true, at(9)).is_err());
+    }
+
+    #[test]
+    fn a_client_acting_is_always_told_and_an_online_booking_always_confirms() {
+        let mut request = booking(at(10), at(11));
+        request.notify_client = false;
+        let booked = Appointment::book(request, at(8)).unwrap();
+        assert!(booked.last_change.notify_client, "online bookings confirm");
+        assert!(
+            booked
+                .cancel(Actor::Client, false, at(9))
+                .unwrap()
+                .last_change
+                .notify_client
+        );
+        assert!(
+            !booked
+                .cancel(Actor::Staff, false, at(9))
+                .unwrap()
+                .last_change
+                .notify_client
+        );
     }
 
     #[test]
