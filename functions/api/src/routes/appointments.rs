@@ -98,16 +98,7 @@ pub async fn create(
     let notify_client = input
         .notify
         .unwrap_or(settings.input.notify_on_staff_booking);
-    let id = state
-        .new_id("ap")
-        .and_then(|id| AppointmentId::parse(&id).ok())
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "id_unavailable",
-                "could not allocate an id",
-            )
-        })?;
+    let id: AppointmentId = state.new_id("ap")?;
     let appointment = Appointment::book(
         NewBooking {
             tenant,

@@ -40,10 +40,7 @@ pub async fn create(
     let settings = records.settings(&tenant).await?;
     let client = Client {
         tenant,
-        id: state
-            .new_id("cl")
-            .and_then(|id| ClientId::parse(&id).ok())
-            .ok_or_else(id_failure)?,
+        id: state.new_id::<ClientId>("cl")?,
         name: input.name,
         email: input.email,
         phone: input.phone,
@@ -56,14 +53,6 @@ pub async fn create(
         .put(Record::Client(client.clone()), Expected::Absent)
         .await?;
     Ok((StatusCode::CREATED, Json(client)))
-}
-
-fn id_failure() -> ApiError {
-    ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "id_unavailable",
-        "could not allocate an id",
-    )
 }
 
 pub async fn get(

@@ -14,8 +14,14 @@ pub struct ApiState {
 }
 
 impl ApiState {
-    /// A fresh random id with a readable prefix ("cl_…", "ap_…").
-    pub fn new_id(&self, prefix: &str) -> Option<String> {
-        Some(format!("{prefix}_{}", uuid::Uuid::new_v4().simple()))
+    /// A fresh random id with a readable prefix ("cl_…", "ap_…"), as the id type it is for.
+    pub fn new_id<T: TryFrom<String>>(&self, prefix: &str) -> Result<T, crate::error::ApiError> {
+        T::try_from(format!("{prefix}_{}", uuid::Uuid::new_v4().simple())).map_err(|_| {
+            crate::error::ApiError::new(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "id_unavailable",
+                "could not allocate an id",
+            )
+        })
     }
 }
