@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # The README's test command (CI runs exactly this through .ci/run): formatting, lints, then every
-# test — core unit tests, adapter and handler tests, and end-to-end tests through the HTTP API of
-# the local stack. Needs only the Rust toolchain (cargo, rustfmt, clippy); no AWS account, no
-# network beyond crates.io for the first build.
+# test — core unit tests, adapter and handler tests, end-to-end tests through the HTTP API of the
+# local stack, and the Lambda handlers with the AWS adapters against an emulator (moto server,
+# installed into .venv and started here on a free loopback port). Needs the Rust toolchain and
+# python3; no AWS account, no network beyond crates.io and PyPI for the first run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+if ! command -v python3 >/dev/null 2>&1; then
+    echo "python3 not found: the AWS emulator (moto) needs it (apt-get install python3 python3-venv)" >&2
+    exit 1
+fi
 if ! command -v cargo >/dev/null 2>&1; then
     echo "cargo not found: install Rust with rustup (https://rustup.rs)" >&2
     exit 1
@@ -17,12 +22,16 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy --all-targets -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+source infra/emulator.sh
+trap stop_emulator EXIT
+start_emulator
 echo "== cargo test --workspace"
 mkdir -p target
 set +e
 cargo test --workspace --locked 2>&1 | tee target/test-output.log
 status=${PIPESTATUS[0]}
 set -e
+stop_emulator
 
 passed=$(grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' target/test-output.log | awk '{s+=$4} END {print s+0}')
 failed=$(grep -Eo '[0-9]+ failed;' target/test-output.log | awk '{s+=$1} END {print s+0}')

@@ -177,3 +177,4 @@ impl TestApp {
             .unwrap_or_default()
     }
 }
+pub mod aws;

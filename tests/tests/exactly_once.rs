@@ -20,10 +20,10 @@ async fn a_schedule_fired_twice_sends_one_message() {
     let entry = app.stack.scheduler.list().remove(0);
     app.stack.clock.set(entry.due);
     let before = app.outbox().await.len();
-    handle_send(&app.stack.services, &entry.request)
+    handle_send(&app.stack.services.delivery, &entry.request)
         .await
         .unwrap();
-    handle_send(&app.stack.services, &entry.request)
+    handle_send(&app.stack.services.delivery, &entry.request)
         .await
         .unwrap();
     assert_eq!(app.outbox().await.len(), before + 1);
@@ -84,7 +84,7 @@ async fn a_reminder_fired_after_its_appointment_moved_is_recorded_stale_and_not_
     .await;
     app.stack.clock.set(old_reminder.due);
     let before = app.outbox().await.len();
-    handle_send(&app.stack.services, &old_reminder.request)
+    handle_send(&app.stack.services.delivery, &old_reminder.request)
         .await
         .unwrap();
     assert_eq!(app.outbox().await.len(), before);
@@ -135,10 +135,10 @@ async fn a_firing_that_keeps_failing_is_dead_lettered_with_what_is_needed_to_rep
     // Replaying the dead letter delivers it, once.
     let entry: rappel_ports::schedules::ScheduleEntry =
         serde_json::from_value(dead[0]["entry"].clone()).unwrap();
-    handle_send(&app.stack.services, &entry.request)
+    handle_send(&app.stack.services.delivery, &entry.request)
         .await
         .unwrap();
-    handle_send(&app.stack.services, &entry.request)
+    handle_send(&app.stack.services.delivery, &entry.request)
         .await
         .unwrap();
     assert_eq!(

@@ -11,6 +11,7 @@
 
 pub mod error;
 pub mod extract;
+pub mod lambda;
 pub mod routes;
 
 use axum::Router;
@@ -21,14 +22,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use error::ApiError;
 use extract::{MAX_BODY_BYTES, Tenant};
-use rappel_app::Services;
+use rappel_app::ApiServices;
 use rappel_core::model::TenantId;
 pub use routes::ApiState;
 
 /// The header that names the tenant in local mode (stands in for the JWT claim).
 pub const TENANT_HEADER: &str = "x-tenant-id";
 
-pub fn router(services: Services) -> Router {
+pub fn router(services: ApiServices) -> Router {
     use routes::*;
     Router::new()
         .route("/v1/settings", get(settings::get).put(settings::put))

@@ -6,8 +6,10 @@
 //! time. A temporary failure is returned as an error so that the scheduler retries (and, past
 //! its retry policy, dead-letters the input with everything needed to replay it).
 
-use rappel_app::{DeliveryError, DeliveryOutcome, Services, deliver};
+use lambda_runtime::{Diagnostic, LambdaEvent};
+use rappel_app::{DeliveryError, DeliveryOutcome, DeliveryServices, deliver};
 use rappel_ports::schedules::SendRequest;
+use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SendHandlerError {
@@ -23,12 +25,46 @@ pub fn parse_request(input: &serde_json::Value) -> Result<SendRequest, SendHandl
 }
 
 pub async fn handle_send(
-    services: &Services,
+    services: &DeliveryServices,
     request: &SendRequest,
 ) -> Result<DeliveryOutcome, SendHandlerError> {
     let outcome = deliver(services, &request.key).await?;
     tracing::info!(kind = %request.key.kind, channel = %request.key.channel, outcome = ?outcome_name(&outcome), "scheduled message handled");
     Ok(outcome)
+}
+
+/// What the function answers (visible in the invocation result, never personal data).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SendResponse {
+    pub outcome: &'static str,
+}
+
+/// The Lambda handler: the schedule's input in, the outcome out. An error makes EventBridge
+/// Scheduler retry the invocation (then dead-letter it), so only what may succeed later, or
+/// needs an operator, is an error.
+pub async fn function_handler(
+    event: LambdaEvent<serde_json::Value>,
+    services: &DeliveryServices,
+) -> Result<SendResponse, SendHandlerError> {
+    let request = parse_request(&event.payload)?;
+    let outcome = handle_send(services, &request).await?;
+    Ok(SendResponse {
+        outcome: outcome_name(&outcome),
+    })
+}
+
+impl From<SendHandlerError> for Diagnostic {
+    fn from(error: SendHandlerError) -> Self {
+        let error_type = match &error {
+            SendHandlerError::BadRequest(_) => "Rappel.BadSendRequest",
+            SendHandlerError::Delivery(DeliveryError::Transient(_)) => "Rappel.TransientDelivery",
+            SendHandlerError::Delivery(_) => "Rappel.StorageUnavailable",
+        };
+        Diagnostic {
+            error_type: error_type.into(),
+            error_message: error.to_string(),
+        }
+    }
 }
 
 fn outcome_name(outcome: &DeliveryOutcome) -> &'static str {

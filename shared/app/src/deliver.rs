@@ -10,7 +10,7 @@
 //! A temporary provider failure releases the claim and returns an error, so the trigger retries.
 
 use crate::context::{ContextError, load_context};
-use crate::services::Services;
+use crate::services::DeliveryServices;
 use chrono::{DateTime, Utc};
 use rappel_core::message::{MessageKey, Recipient, StaleReason, SuppressionReason, Verdict};
 use rappel_core::model::ClientId;
@@ -46,7 +46,10 @@ pub enum DeliveryError {
     Transient(String),
 }
 
-pub async fn deliver(s: &Services, key: &MessageKey) -> Result<DeliveryOutcome, DeliveryError> {
+pub async fn deliver(
+    s: &DeliveryServices,
+    key: &MessageKey,
+) -> Result<DeliveryOutcome, DeliveryError> {
     let now = s.clock.now();
     let ledger_key = key.id();
     if let Claim::Taken(_) = s.ledger.claim(&ledger_key, now).await? {
@@ -68,7 +71,7 @@ pub async fn deliver(s: &Services, key: &MessageKey) -> Result<DeliveryOutcome, 
 }
 
 async fn deliver_claimed(
-    s: &Services,
+    s: &DeliveryServices,
     key: &MessageKey,
     now: DateTime<Utc>,
 ) -> Result<DeliveryOutcome, DeliveryError> {
@@ -193,7 +196,7 @@ fn transient(e: SendError) -> DeliveryError {
 
 /// Writes history entries for one message.
 struct Recorder<'a> {
-    s: &'a Services,
+    s: &'a DeliveryServices,
     key: &'a MessageKey,
     client: &'a ClientId,
     now: DateTime<Utc>,

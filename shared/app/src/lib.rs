@@ -16,4 +16,4 @@ pub mod services;
 
 pub use deliver::{DeliveryError, DeliveryOutcome, deliver};
 pub use react::{Reaction, ReactionError, react_to_change};
-pub use services::Services;
+pub use services::{ApiServices, DeliveryServices, Services};

@@ -3,7 +3,7 @@
 //! change shows at once.
 
 use crate::context::{ContextError, load_context};
-use crate::services::Services;
+use crate::services::ApiServices;
 use chrono::{DateTime, Utc};
 use rappel_core::message::{Channel, Disposition, MessageKind, Recipient};
 use rappel_core::model::Appointment;
@@ -44,7 +44,7 @@ pub enum PreviewError {
 }
 
 pub async fn planned_notifications(
-    s: &Services,
+    s: &ApiServices,
     appointment: &Appointment,
 ) -> Result<Vec<PlannedNotification>, PreviewError> {
     let ctx = load_context(s.records.as_ref(), appointment).await?;

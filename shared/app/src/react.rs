@@ -9,13 +9,15 @@ use crate::deliver::{DeliveryError, deliver};
 use crate::services::Services;
 use chrono::Duration;
 use rappel_core::message::PlannedMessage;
-use rappel_core::model::{Appointment, TenantId};
+use rappel_core::model::{Appointment, MAX_DURATION_HOURS, TenantId};
 use rappel_core::planning::{TimelineDiff, change_messages, diff, timeline};
 use rappel_ports::records::{ChangeRecord, Record, StoreError, TypedRecords};
 use rappel_ports::schedules::{ScheduleEntry, ScheduleError};
 
 /// Follow-ups may be planned up to this long after an appointment ends.
 const PLANNING_HORIZON: Duration = Duration::days(91);
+/// No appointment lasts longer (an older start has certainly ended).
+const MAX_DURATION: Duration = Duration::hours(MAX_DURATION_HOURS);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Reaction {
@@ -50,17 +52,20 @@ pub async fn react_to_change(
         (Some(Record::Appointment(old)), None) => appointment_changed(s, Some(old), None).await,
         (Some(Record::Client(old)), Some(Record::Client(new))) => {
             let booked = s
+                .delivery
                 .records
                 .appointments_of_client(&new.tenant, &new.id)
                 .await?;
             replan(s, &new.tenant, booked, &Substitute::Client(old.clone())).await
         }
         (Some(Record::Staff(old)), Some(Record::Staff(new))) => {
-            let booked = live_appointments(s, &new.tenant)
-                .await?
-                .into_iter()
-                .filter(|a| a.staff_id == new.id)
-                .collect();
+            // Started before the horizon and longest possible: already ended before it.
+            let from = s.delivery.clock.now() - PLANNING_HORIZON - MAX_DURATION;
+            let booked = s
+                .delivery
+                .records
+                .appointments_of_staff(&new.tenant, &new.id, from, None)
+                .await?;
             replan(s, &new.tenant, booked, &Substitute::Staff(old.clone())).await
         }
         (Some(Record::AppointmentType(old)), Some(Record::AppointmentType(new))) => {
@@ -94,8 +99,9 @@ async fn live_appointments(
     s: &Services,
     tenant: &TenantId,
 ) -> Result<Vec<Appointment>, StoreError> {
-    s.records
-        .appointments_ending_after(tenant, s.clock.now() - PLANNING_HORIZON)
+    s.delivery
+        .records
+        .appointments_ending_after(tenant, s.delivery.clock.now() - PLANNING_HORIZON)
         .await
 }
 
@@ -108,13 +114,13 @@ async fn appointment_changed(
     let Some(any) = new.or(old) else {
         return Ok(reaction);
     };
-    let current = s.records.appointment(&any.tenant, &any.id).await?;
+    let current = s.delivery.records.appointment(&any.tenant, &any.id).await?;
 
     if let Some(new) = new
         && let Some(ctx) = context_or_skip(s, new).await?
     {
         for message in change_messages(old, new, &ctx.planning()) {
-            deliver(s, &message.key).await?;
+            deliver(&s.delivery, &message.key).await?;
             reaction.immediate += 1;
         }
     }
@@ -137,7 +143,7 @@ async fn replan(
     old_image: &Substitute,
 ) -> Result<Reaction, ReactionError> {
     let mut reaction = Reaction::default();
-    let horizon = s.clock.now() - PLANNING_HORIZON;
+    let horizon = s.delivery.clock.now() - PLANNING_HORIZON;
     for appointment in booked
         .iter()
         .filter(|a| &a.tenant == tenant && a.end > horizon)
@@ -164,7 +170,7 @@ async fn context_or_skip(
     s: &Services,
     appointment: &Appointment,
 ) -> Result<Option<LoadedContext>, StoreError> {
-    match load_context(s.records.as_ref(), appointment).await {
+    match load_context(s.delivery.records.as_ref(), appointment).await {
         Ok(ctx) => Ok(Some(ctx)),
         Err(ContextError::Store(e)) => Err(e),
         Err(error @ ContextError::Missing(_)) => {
@@ -179,14 +185,14 @@ async fn apply(
     change: TimelineDiff,
     reaction: &mut Reaction,
 ) -> Result<(), ReactionError> {
-    let now = s.clock.now();
+    let now = s.delivery.clock.now();
     for key in &change.to_withdraw {
         s.schedules.delete(&key.schedule_name()).await?;
         reaction.withdrawn += 1;
     }
     for message in &change.to_schedule {
         if message.key.due <= now {
-            deliver(s, &message.key).await?;
+            deliver(&s.delivery, &message.key).await?;
             reaction.delivered_now += 1;
         } else {
             s.schedules

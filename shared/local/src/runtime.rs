@@ -1,7 +1,7 @@
 //! The local runtime: composition of the embedded adapters and the loops AWS would run.
 
 use chrono::{DateTime, Duration, Utc};
-use rappel_app::Services;
+use rappel_app::{DeliveryServices, Services};
 use rappel_change_handler::handle_changes;
 use rappel_core::model::EmailAddress;
 use rappel_core::render::{LinkSigner, SenderIdentity};
@@ -106,9 +106,8 @@ impl LocalStack {
         let records = Arc::new(records);
         let scheduler = Arc::new(scheduler);
         let outbox = Arc::new(Outbox::new(eml_dir, config.echo));
-        let services = Services {
+        let delivery = DeliveryServices {
             records: records.clone(),
-            schedules: scheduler.clone(),
             mailer: outbox.clone(),
             sms: outbox.clone(),
             ledger: Arc::new(ledger),
@@ -118,6 +117,10 @@ impl LocalStack {
                 address: config.sender,
             },
             links: LinkSigner::new(config.link_base_url, config.link_secret),
+        };
+        let services = Services {
+            delivery,
+            schedules: scheduler.clone(),
         };
         Ok(Arc::new(Self {
             services,
@@ -208,7 +211,7 @@ impl LocalStack {
     async fn fire(&self, entry: ScheduleEntry) {
         let mut last_error = String::new();
         for _ in 0..MAX_ATTEMPTS {
-            match handle_send(&self.services, &entry.request).await {
+            match handle_send(&self.services.delivery, &entry.request).await {
                 Ok(_) => return,
                 Err(error) => last_error = error.to_string(),
             }

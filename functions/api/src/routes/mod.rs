@@ -6,11 +6,11 @@ pub mod clients;
 pub mod settings;
 pub mod templates;
 
-use rappel_app::Services;
+use rappel_app::ApiServices;
 
 #[derive(Clone)]
 pub struct ApiState {
-    pub services: Services,
+    pub services: ApiServices,
 }
 
 impl ApiState {

@@ -136,7 +136,9 @@ pub fn compose(c: &Composition<'_>) -> Result<OutgoingMessage, ComposeError> {
                 html: email.html,
                 calendar,
                 message_id: format!("{}@rappel", c.key.schedule_name()),
+                // No message kind is marketing yet: none carries an unsubscribe link.
                 marketing: false,
+                list_unsubscribe: None,
             }))
         }
     }

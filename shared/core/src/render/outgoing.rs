@@ -5,6 +5,8 @@ use super::{CalendarInvite, SmsSize};
 use crate::model::{EmailAddress, PhoneNumber};
 use chrono::{DateTime, Utc};
 use mail_builder::MessageBuilder;
+use mail_builder::headers::raw::Raw;
+use mail_builder::headers::url::URL;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,6 +24,8 @@ pub struct OutgoingEmail {
     pub message_id: String,
     /// Marketing messages carry List-Unsubscribe headers and need consent.
     pub marketing: bool,
+    /// One-click unsubscribe URL (RFC 8058), sent as `List-Unsubscribe` on marketing messages.
+    pub list_unsubscribe: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,6 +58,14 @@ impl OutgoingEmail {
         if let Some(reply_to) = &self.reply_to {
             builder = builder.reply_to(reply_to.as_str());
         }
+        if let (true, Some(url)) = (self.marketing, &self.list_unsubscribe) {
+            builder = builder
+                .header("List-Unsubscribe", URL::new(url.as_str()))
+                .header(
+                    "List-Unsubscribe-Post",
+                    Raw::new("List-Unsubscribe=One-Click"),
+                );
+        }
         if let Some(invite) = &self.calendar {
             let content_type = format!(
                 "text/calendar; method={}; charset=utf-8",
@@ -62,5 +74,43 @@ impl OutgoingEmail {
             builder = builder.attachment(content_type, "invite.ics", invite.ics.as_bytes());
         }
         builder.write_to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn email(marketing: bool) -> OutgoingEmail {
+        OutgoingEmail {
+            from_name: "Salon Léa".into(),
+            from: EmailAddress::parse("no-reply@salon.example").unwrap(),
+            reply_to: None,
+            to_name: "Léa".into(),
+            to: EmailAddress::parse("lea@example.fr").unwrap(),
+            subject: "Offre".into(),
+            text: "Bonjour".into(),
+            html: "<p>Bonjour</p>".into(),
+            calendar: None,
+            message_id: "m1@rappel".into(),
+            marketing,
+            list_unsubscribe: Some("https://links.example/u?sig=1".into()),
+        }
+    }
+
+    #[test]
+    fn a_marketing_email_offers_one_click_unsubscribe() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
+        let mime = email(true).to_mime(now).unwrap();
+        assert!(mime.contains("List-Unsubscribe: <https://links.example/u?sig=1>"));
+        assert!(mime.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+    }
+
+    #[test]
+    fn an_appointment_email_has_no_unsubscribe_headers() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
+        let mime = email(false).to_mime(now).unwrap();
+        assert!(!mime.contains("List-Unsubscribe"));
     }
 }

@@ -9,7 +9,7 @@ use crate::json_file::{JsonFile, persist};
 use crate::lock;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use rappel_core::model::{Appointment, ClientId, TenantId};
+use rappel_core::model::{Appointment, ClientId, StaffId, TenantId};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
@@ -110,6 +110,23 @@ impl RecordReader for MemoryRecords {
             .into_iter()
             .filter(|a| &a.client_id == client)
             .collect())
+    }
+
+    async fn appointments_of_staff(
+        &self,
+        tenant: &TenantId,
+        staff: &StaffId,
+        from: DateTime<Utc>,
+        until: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        let mut found: Vec<Appointment> = self
+            .appointments(tenant)
+            .into_iter()
+            .filter(|a| &a.staff_id == staff && a.start >= from)
+            .filter(|a| until.is_none_or(|until| a.start < until))
+            .collect();
+        found.sort_by_key(|a| (a.start, a.id.clone()));
+        Ok(found)
     }
 
     async fn appointments_ending_after(

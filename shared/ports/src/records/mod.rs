@@ -7,7 +7,7 @@ mod typed;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use rappel_core::model::{Appointment, ClientId, TenantId};
+use rappel_core::model::{Appointment, ClientId, StaffId, TenantId};
 
 pub use memory::MemoryRecords;
 pub use record::{ChangeRecord, Record, RecordKey, RecordKind, StoredTemplate};
@@ -42,6 +42,15 @@ pub trait RecordReader: Send + Sync {
         &self,
         tenant: &TenantId,
         client: &ClientId,
+    ) -> Result<Vec<Appointment>, StoreError>;
+    /// Appointments of one staff member starting in `[from, until)` (`until: None` = no end),
+    /// earliest first: a day's agenda, or what to re-plan when the staff member changes.
+    async fn appointments_of_staff(
+        &self,
+        tenant: &TenantId,
+        staff: &StaffId,
+        from: DateTime<Utc>,
+        until: Option<DateTime<Utc>>,
     ) -> Result<Vec<Appointment>, StoreError>;
     /// Appointments of a business ending after `after` (the ones whose messages may still be due).
     async fn appointments_ending_after(

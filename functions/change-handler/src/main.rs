@@ -1,0 +1,17 @@
+//! The change handler on Lambda (records table stream): composes the AWS adapters once, then
+//! serves batches.
+
+use lambda_runtime::{Error, run, service_fn};
+use rappel_aws::{Env, compose, sdk};
+use rappel_change_handler::function_handler;
+use rappel_ports::clock::SystemClock;
+use std::sync::Arc;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    lambda_runtime::tracing::init_default_subscriber();
+    let sdk = sdk::load().await;
+    let services =
+        compose::reaction_services(&sdk, &Env::from_process(), Arc::new(SystemClock)).await?;
+    run(service_fn(|event| function_handler(event, &services))).await
+}

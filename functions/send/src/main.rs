@@ -1,0 +1,16 @@
+//! The send function on Lambda: composes the AWS adapters once, then serves invocations.
+
+use lambda_runtime::{Error, run, service_fn};
+use rappel_aws::{Env, compose, sdk};
+use rappel_ports::clock::SystemClock;
+use rappel_send::function_handler;
+use std::sync::Arc;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    lambda_runtime::tracing::init_default_subscriber();
+    let sdk = sdk::load().await;
+    let services =
+        compose::delivery_services(&sdk, &Env::from_process(), Arc::new(SystemClock)).await?;
+    run(service_fn(|event| function_handler(event, &services))).await
+}

@@ -1,0 +1,121 @@
+//! What each Lambda function is made of: the AWS adapters for the ports it uses, and the
+//! environment variables it reads (the SAM template is checked against these lists).
+
+use crate::dynamodb::{DynamoHistory, DynamoLedger, DynamoRecords};
+use crate::env::*;
+use crate::scheduler::{EventBridgeSchedules, ScheduleTarget};
+use crate::secret::link_secret;
+use crate::ses::SesMailer;
+use crate::sns::SnsSms;
+use aws_config::SdkConfig;
+use rappel_app::{ApiServices, DeliveryServices, Services};
+use rappel_core::model::EmailAddress;
+use rappel_core::render::{LinkSigner, SenderIdentity};
+use rappel_ports::clock::Clock;
+use std::sync::Arc;
+
+/// The HTTP API function's variables.
+pub const API_ENV: &[&str] = &[RECORDS_TABLE, DELIVERIES_TABLE, TENANT_CLAIM];
+/// The send function's variables.
+pub const SEND_ENV: &[&str] = &[
+    RECORDS_TABLE,
+    DELIVERIES_TABLE,
+    SENDER_EMAIL,
+    SES_CONFIGURATION_SET,
+    SMS_SENDER_ID,
+    LINK_SECRET_ID,
+    LINK_BASE_URL,
+];
+/// The change handler's variables: the send function's, plus the scheduler's.
+pub const CHANGE_HANDLER_ENV: &[&str] = &[
+    RECORDS_TABLE,
+    DELIVERIES_TABLE,
+    SENDER_EMAIL,
+    SES_CONFIGURATION_SET,
+    SMS_SENDER_ID,
+    LINK_SECRET_ID,
+    LINK_BASE_URL,
+    SCHEDULE_GROUP,
+    SEND_FUNCTION_ARN,
+    SCHEDULER_ROLE_ARN,
+    SCHEDULER_DLQ_ARN,
+];
+
+pub fn api_services(
+    sdk: &SdkConfig,
+    env: &Env,
+    clock: Arc<dyn Clock>,
+) -> Result<ApiServices, ConfigError> {
+    let dynamodb = aws_sdk_dynamodb::Client::new(sdk);
+    let deliveries = env.required(DELIVERIES_TABLE)?;
+    Ok(ApiServices {
+        records: Arc::new(DynamoRecords::new(
+            dynamodb.clone(),
+            env.required(RECORDS_TABLE)?,
+        )),
+        ledger: Arc::new(DynamoLedger::new(dynamodb.clone(), deliveries)),
+        history: Arc::new(DynamoHistory::new(dynamodb, deliveries)),
+        clock,
+    })
+}
+
+/// The JWT claim the API reads the tenant from.
+pub fn tenant_claim(env: &Env) -> Result<String, ConfigError> {
+    env.required(TENANT_CLAIM).map(str::to_owned)
+}
+
+pub async fn delivery_services(
+    sdk: &SdkConfig,
+    env: &Env,
+    clock: Arc<dyn Clock>,
+) -> Result<DeliveryServices, ConfigError> {
+    let dynamodb = aws_sdk_dynamodb::Client::new(sdk);
+    let deliveries = env.required(DELIVERIES_TABLE)?;
+    let sender =
+        EmailAddress::parse(env.required(SENDER_EMAIL)?).map_err(|e| ConfigError::Invalid {
+            name: SENDER_EMAIL,
+            reason: e.to_string(),
+        })?;
+    let configuration_set = env.declared(SES_CONFIGURATION_SET)?.map(str::to_owned);
+    let sender_id = env.declared(SMS_SENDER_ID)?.map(str::to_owned);
+    let link_base = env.required(LINK_BASE_URL)?.to_owned();
+    let secret_id = env.required(LINK_SECRET_ID)?;
+    let records = env.required(RECORDS_TABLE)?;
+    let secrets = aws_sdk_secretsmanager::Client::new(sdk);
+    let secret = link_secret(&secrets, secret_id).await?;
+    Ok(DeliveryServices {
+        records: Arc::new(DynamoRecords::new(dynamodb.clone(), records)),
+        mailer: Arc::new(SesMailer::new(
+            aws_sdk_sesv2::Client::new(sdk),
+            configuration_set,
+        )),
+        sms: Arc::new(SnsSms::new(aws_sdk_sns::Client::new(sdk), sender_id)),
+        ledger: Arc::new(DynamoLedger::new(dynamodb.clone(), deliveries)),
+        history: Arc::new(DynamoHistory::new(dynamodb, deliveries)),
+        clock,
+        sender: SenderIdentity { address: sender },
+        links: LinkSigner::new(link_base, secret),
+    })
+}
+
+pub async fn reaction_services(
+    sdk: &SdkConfig,
+    env: &Env,
+    clock: Arc<dyn Clock>,
+) -> Result<Services, ConfigError> {
+    let target = ScheduleTarget {
+        group: env.required(SCHEDULE_GROUP)?.to_owned(),
+        send_function_arn: env.required(SEND_FUNCTION_ARN)?.to_owned(),
+        role_arn: env.required(SCHEDULER_ROLE_ARN)?.to_owned(),
+        dead_letter_arn: env.required(SCHEDULER_DLQ_ARN)?.to_owned(),
+        max_retries: ScheduleTarget::DEFAULT_MAX_RETRIES,
+        max_event_age_seconds: ScheduleTarget::DEFAULT_MAX_EVENT_AGE_SECONDS,
+    };
+    Ok(Services {
+        delivery: delivery_services(sdk, env, clock).await?,
+        schedules: Arc::new(EventBridgeSchedules::new(
+            aws_sdk_scheduler::Client::new(sdk),
+            target,
+        )),
+    })
+}

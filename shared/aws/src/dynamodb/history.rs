@@ -1,0 +1,89 @@
+//! The communication history on DynamoDB: one partition per client, sorted by the time each
+//! outcome was recorded, so "oldest first" is a plain query.
+
+use super::codec::{Item, item_data, n, s};
+use super::keys;
+use crate::sdk_error::describe;
+use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
+use chrono::Duration;
+use rappel_core::model::{ClientId, TenantId};
+use rappel_ports::history::{CommunicationHistory, CommunicationRecord, HistoryError};
+
+/// How long a client's communication history is kept (TTL).
+const KEEP_FOR: Duration = Duration::days(2 * 365);
+
+#[derive(Debug, Clone)]
+pub struct DynamoHistory {
+    client: Client,
+    table: String,
+}
+
+impl DynamoHistory {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+}
+
+#[async_trait]
+impl CommunicationHistory for DynamoHistory {
+    async fn record(&self, entry: CommunicationRecord) -> Result<(), HistoryError> {
+        let data = serde_dynamo::to_attribute_value(&entry)
+            .map_err(|e| HistoryError(format!("history entry cannot be stored: {e}")))?;
+        // Microseconds and the status keep two outcomes of one message apart.
+        let sk = format!(
+            "{}#{}#{:?}",
+            entry.recorded_at.format("%Y-%m-%dT%H:%M:%S%.6fZ"),
+            entry.message_key,
+            entry.status
+        );
+        let item = Item::from([
+            (
+                keys::PK.to_owned(),
+                s(keys::history_pk(&entry.tenant, &entry.client)),
+            ),
+            (keys::SK.to_owned(), s(sk)),
+            (
+                keys::EXPIRES_AT.to_owned(),
+                n((entry.recorded_at + KEEP_FOR).timestamp()),
+            ),
+            (keys::DATA.to_owned(), data),
+        ]);
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(|e| HistoryError(describe(&e)))?;
+        Ok(())
+    }
+
+    async fn for_client(
+        &self,
+        tenant: &TenantId,
+        client: &ClientId,
+    ) -> Result<Vec<CommunicationRecord>, HistoryError> {
+        let items: Vec<Item> = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("#pk = :pk")
+            .expression_attribute_names("#pk", keys::PK)
+            .expression_attribute_values(":pk", s(keys::history_pk(tenant, client)))
+            .consistent_read(true)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| HistoryError(describe(&e)))?;
+        items
+            .iter()
+            .map(|item| item_data(item).map_err(HistoryError))
+            .collect()
+    }
+}

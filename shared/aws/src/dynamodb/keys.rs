@@ -1,0 +1,87 @@
+//! Key attribute values: one place that says how an item is addressed (see the module doc).
+
+use chrono::{DateTime, Utc};
+use rappel_core::model::{Appointment, ClientId, StaffId, TenantId};
+use rappel_ports::records::{RecordKey, RecordKind};
+
+pub const PK: &str = "pk";
+pub const SK: &str = "sk";
+pub const KIND: &str = "kind";
+pub const VERSION: &str = "version";
+pub const DATA: &str = "data";
+pub const EXPIRES_AT: &str = "expires_at";
+
+pub const BY_CLIENT: &str = "by_client";
+pub const CLIENT_PK: &str = "client_pk";
+pub const CLIENT_SK: &str = "client_sk";
+pub const BY_STAFF: &str = "by_staff";
+pub const STAFF_PK: &str = "staff_pk";
+pub const STAFF_SK: &str = "staff_sk";
+pub const BY_END: &str = "by_end";
+pub const END_PK: &str = "end_pk";
+pub const END_SK: &str = "end_sk";
+
+pub fn tenant_pk(tenant: &TenantId) -> String {
+    format!("T#{tenant}")
+}
+
+pub fn record_sk(kind: RecordKind, id: &str) -> String {
+    format!("{}#{id}", kind.as_str())
+}
+
+pub fn record_key(key: &RecordKey) -> (String, String) {
+    (tenant_pk(&key.tenant), record_sk(key.kind, &key.id))
+}
+
+/// An instant as a sort-key prefix: fixed width, so text order is time order.
+pub fn instant(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+pub fn client_pk(tenant: &TenantId, client: &ClientId) -> String {
+    format!("T#{tenant}#C#{client}")
+}
+
+pub fn staff_pk(tenant: &TenantId, staff: &StaffId) -> String {
+    format!("T#{tenant}#S#{staff}")
+}
+
+pub fn end_pk(tenant: &TenantId) -> String {
+    format!("T#{tenant}#A")
+}
+
+/// The index attributes an appointment item carries.
+pub fn appointment_index_keys(a: &Appointment) -> [(&'static str, String); 6] {
+    [
+        (CLIENT_PK, client_pk(&a.tenant, &a.client_id)),
+        (CLIENT_SK, format!("{}#{}", instant(a.start), a.id)),
+        (STAFF_PK, staff_pk(&a.tenant, &a.staff_id)),
+        (STAFF_SK, format!("{}#{}", instant(a.start), a.id)),
+        (END_PK, end_pk(&a.tenant)),
+        (END_SK, format!("{}#{}", instant(a.end), a.id)),
+    ]
+}
+
+pub fn ledger_pk(message_key: &str) -> String {
+    format!("L#{message_key}")
+}
+
+pub const LEDGER_SK: &str = "L";
+
+pub fn history_pk(tenant: &TenantId, client: &ClientId) -> String {
+    format!("H#{tenant}#{client}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn instants_sort_as_text_in_time_order() {
+        let earlier = Utc.with_ymd_and_hms(2026, 3, 9, 23, 59, 59).unwrap();
+        let later = Utc.with_ymd_and_hms(2026, 10, 10, 0, 0, 0).unwrap();
+        assert!(instant(earlier) < instant(later));
+        assert_eq!(instant(later), "2026-10-10T00:00:00Z");
+    }
+}

@@ -1,0 +1,163 @@
+//! The delivery ledger on DynamoDB: a claim is a conditional put that only succeeds when the
+//! key is new or its previous claim's lease has run out — two triggers racing for one message
+//! cannot both win.
+
+use super::codec::{Item, n, s};
+use super::keys;
+use crate::sdk_error::describe;
+use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
+use chrono::{DateTime, Duration, Utc};
+use rappel_ports::ledger::{
+    CLAIM_LEASE, Claim, DeliveryLedger, LedgerEntry, LedgerError, LedgerState,
+};
+
+/// Ledger entries outlive any trigger that could replay them (stream records: 24 h; schedule
+/// retries and dead letters: 14 days), then expire.
+const KEEP_FOR: Duration = Duration::days(400);
+/// The lease end as epoch seconds, for the claim condition (the entry's own `lease_until` is text).
+const LEASE_EPOCH: &str = "lease_epoch";
+
+#[derive(Debug, Clone)]
+pub struct DynamoLedger {
+    client: Client,
+    table: String,
+}
+
+impl DynamoLedger {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    fn item(&self, key: &str, entry: &LedgerEntry) -> Result<Item, LedgerError> {
+        let mut item: Item = serde_dynamo::to_item(entry)
+            .map_err(|e| LedgerError(format!("ledger entry cannot be stored: {e}")))?;
+        item.insert(keys::PK.into(), s(keys::ledger_pk(key)));
+        item.insert(keys::SK.into(), s(keys::LEDGER_SK));
+        item.insert(
+            keys::EXPIRES_AT.into(),
+            n((entry.at + KEEP_FOR).timestamp()),
+        );
+        if let Some(until) = entry.lease_until {
+            item.insert(LEASE_EPOCH.into(), n(until.timestamp()));
+        }
+        Ok(item)
+    }
+}
+
+fn entry_of(item: &Item) -> Result<LedgerEntry, LedgerError> {
+    serde_dynamo::from_item(item.clone())
+        .map_err(|e| LedgerError(format!("a ledger entry does not decode: {e}")))
+}
+
+#[async_trait]
+impl DeliveryLedger for DynamoLedger {
+    async fn claim(&self, key: &str, now: DateTime<Utc>) -> Result<Claim, LedgerError> {
+        let claim = LedgerEntry {
+            state: LedgerState::Claimed,
+            at: now,
+            lease_until: Some(now + CLAIM_LEASE),
+        };
+        // A lost race against a release can leave nothing to report: try again, a few times.
+        for _ in 0..3 {
+            let result = self
+                .client
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(self.item(key, &claim)?))
+                .condition_expression(
+                    "attribute_not_exists(pk) OR (#state = :claimed AND #lease <= :now)",
+                )
+                .expression_attribute_names("#state", "state")
+                .expression_attribute_names("#lease", LEASE_EPOCH)
+                .expression_attribute_values(":claimed", s("claimed"))
+                .expression_attribute_values(":now", n(now.timestamp()))
+                .return_values_on_condition_check_failure(
+                    ReturnValuesOnConditionCheckFailure::AllOld,
+                )
+                .send()
+                .await;
+            match result {
+                Ok(_) => return Ok(Claim::Claimed),
+                Err(error) => match error.as_service_error() {
+                    Some(PutItemError::ConditionalCheckFailedException(failed)) => {
+                        let existing = match failed.item() {
+                            Some(item) => Some(entry_of(item)?),
+                            None => self.entry(key).await?,
+                        };
+                        if let Some(existing) = existing {
+                            return Ok(Claim::Taken(existing));
+                        }
+                    }
+                    _ => return Err(LedgerError(describe(&error))),
+                },
+            }
+        }
+        Err(LedgerError(format!(
+            "could not claim {key}: it kept changing"
+        )))
+    }
+
+    async fn complete(
+        &self,
+        key: &str,
+        state: LedgerState,
+        now: DateTime<Utc>,
+    ) -> Result<(), LedgerError> {
+        let entry = LedgerEntry {
+            state,
+            at: now,
+            lease_until: None,
+        };
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(self.item(key, &entry)?))
+            .send()
+            .await
+            .map_err(|e| LedgerError(describe(&e)))?;
+        Ok(())
+    }
+
+    async fn release(&self, key: &str) -> Result<(), LedgerError> {
+        let result = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::ledger_pk(key)))
+            .key(keys::SK, s(keys::LEDGER_SK))
+            // Never erase a finished delivery.
+            .condition_expression("#state = :claimed")
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_values(":claimed", s("claimed"))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(error) => match error.as_service_error() {
+                Some(DeleteItemError::ConditionalCheckFailedException(_)) => Ok(()),
+                _ => Err(LedgerError(describe(&error))),
+            },
+        }
+    }
+
+    async fn entry(&self, key: &str) -> Result<Option<LedgerEntry>, LedgerError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::ledger_pk(key)))
+            .key(keys::SK, s(keys::LEDGER_SK))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| LedgerError(describe(&e)))?;
+        output.item().map(entry_of).transpose()
+    }
+}

@@ -1,0 +1,180 @@
+//! The record store on DynamoDB: strongly consistent gets, conditional puts on `version`, and
+//! the index queries of the module doc.
+
+use super::codec::{Item, item_record, n, number, record_item, s};
+use super::keys;
+use crate::sdk_error::describe;
+use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
+use chrono::{DateTime, Utc};
+use rappel_core::model::{Appointment, ClientId, StaffId, TenantId};
+use rappel_ports::records::{Expected, Record, RecordKey, RecordReader, RecordWriter, StoreError};
+
+#[derive(Debug, Clone)]
+pub struct DynamoRecords {
+    client: Client,
+    table: String,
+}
+
+impl DynamoRecords {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    /// Every appointment on one index partition whose sort key is in `[from, until)`.
+    async fn query_appointments(
+        &self,
+        index: &str,
+        (pk_name, pk): (&str, String),
+        sort_range: Option<(&str, String, Option<String>)>,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        let mut query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(index)
+            .expression_attribute_names("#pk", pk_name)
+            .expression_attribute_values(":pk", s(pk));
+        query = match sort_range {
+            None => query.key_condition_expression("#pk = :pk"),
+            Some((sk_name, from, None)) => query
+                .key_condition_expression("#pk = :pk AND #sk >= :from")
+                .expression_attribute_names("#sk", sk_name)
+                .expression_attribute_values(":from", s(from)),
+            // BETWEEN is inclusive, but "<until>" sorts before "<until>#<id>": `until` is excluded.
+            Some((sk_name, from, Some(until))) => query
+                .key_condition_expression("#pk = :pk AND #sk BETWEEN :from AND :until")
+                .expression_attribute_names("#sk", sk_name)
+                .expression_attribute_values(":from", s(from))
+                .expression_attribute_values(":until", s(until)),
+        };
+        let items: Vec<Item> = query
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| StoreError::Unavailable(describe(&e)))?;
+        items.iter().map(appointment_of).collect()
+    }
+}
+
+fn appointment_of(item: &Item) -> Result<Appointment, StoreError> {
+    match item_record(item)? {
+        Record::Appointment(a) => Ok(a),
+        _ => Err(StoreError::Corrupt(
+            "an appointment index holds another kind of record".into(),
+        )),
+    }
+}
+
+fn storage_key(key: &RecordKey) -> String {
+    format!("{}/{}/{}", key.tenant, key.kind.as_str(), key.id)
+}
+
+#[async_trait]
+impl RecordReader for DynamoRecords {
+    async fn get(&self, key: &RecordKey) -> Result<Option<Record>, StoreError> {
+        let (pk, sk) = keys::record_key(key);
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(pk))
+            .key(keys::SK, s(sk))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| StoreError::Unavailable(describe(&e)))?;
+        output.item().map(item_record).transpose()
+    }
+
+    async fn appointments_of_client(
+        &self,
+        tenant: &TenantId,
+        client: &ClientId,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        self.query_appointments(
+            keys::BY_CLIENT,
+            (keys::CLIENT_PK, keys::client_pk(tenant, client)),
+            None,
+        )
+        .await
+    }
+
+    async fn appointments_of_staff(
+        &self,
+        tenant: &TenantId,
+        staff: &StaffId,
+        from: DateTime<Utc>,
+        until: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        self.query_appointments(
+            keys::BY_STAFF,
+            (keys::STAFF_PK, keys::staff_pk(tenant, staff)),
+            Some((
+                keys::STAFF_SK,
+                keys::instant(from),
+                until.map(keys::instant),
+            )),
+        )
+        .await
+    }
+
+    async fn appointments_ending_after(
+        &self,
+        tenant: &TenantId,
+        after: DateTime<Utc>,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        let appointments = self
+            .query_appointments(
+                keys::BY_END,
+                (keys::END_PK, keys::end_pk(tenant)),
+                Some((keys::END_SK, keys::instant(after), None)),
+            )
+            .await?;
+        // The key has whole seconds: drop one that ends within the second `after` falls in.
+        Ok(appointments.into_iter().filter(|a| a.end > after).collect())
+    }
+}
+
+#[async_trait]
+impl RecordWriter for DynamoRecords {
+    async fn put(&self, record: Record, expected: Expected) -> Result<(), StoreError> {
+        let key = record.key();
+        let request = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(record_item(&record)?))
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
+        let request = match expected {
+            Expected::Absent => request.condition_expression("attribute_not_exists(pk)"),
+            Expected::Version(version) => request
+                .condition_expression("#version = :expected")
+                .expression_attribute_names("#version", keys::VERSION)
+                .expression_attribute_values(":expected", n(version)),
+        };
+        match request.send().await {
+            Ok(_) => Ok(()),
+            Err(error) => match error.as_service_error() {
+                Some(PutItemError::ConditionalCheckFailedException(failed)) => {
+                    Err(StoreError::Conflict {
+                        key: storage_key(&key),
+                        expected,
+                        found: failed
+                            .item()
+                            .and_then(|item| number(item, keys::VERSION))
+                            .and_then(|v| u64::try_from(v).ok()),
+                    })
+                }
+                _ => Err(StoreError::Unavailable(describe(&error))),
+            },
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! The environment a function is configured by, read once at cold start. Every variable has a
+//! name constant here, and each function's list says which it reads, so the SAM template can be
+//! checked against the code.
+
+use std::collections::HashMap;
+
+/// DynamoDB table of the business records (streamed to the change handler).
+pub const RECORDS_TABLE: &str = "RAPPEL_RECORDS_TABLE";
+/// DynamoDB table of the delivery ledger and communication history (not streamed).
+pub const DELIVERIES_TABLE: &str = "RAPPEL_DELIVERIES_TABLE";
+/// The EventBridge Scheduler group every one-shot schedule is created in.
+pub const SCHEDULE_GROUP: &str = "RAPPEL_SCHEDULE_GROUP";
+/// ARN of the send function, the schedules' target.
+pub const SEND_FUNCTION_ARN: &str = "RAPPEL_SEND_FUNCTION_ARN";
+/// ARN of the role EventBridge Scheduler assumes to invoke the send function.
+pub const SCHEDULER_ROLE_ARN: &str = "RAPPEL_SCHEDULER_ROLE_ARN";
+/// ARN of the SQS queue that receives the inputs of schedules that failed all their retries.
+pub const SCHEDULER_DLQ_ARN: &str = "RAPPEL_SCHEDULER_DLQ_ARN";
+/// The verified SES identity every e-mail is sent from.
+pub const SENDER_EMAIL: &str = "RAPPEL_SENDER_EMAIL";
+/// The SES configuration set (event publishing: bounces, complaints, deliveries).
+pub const SES_CONFIGURATION_SET: &str = "RAPPEL_SES_CONFIGURATION_SET";
+/// The SMS sender ID (alphanumeric, where the destination country allows it); empty for none.
+pub const SMS_SENDER_ID: &str = "RAPPEL_SMS_SENDER_ID";
+/// Secrets Manager ARN or name of the key that signs cancel / reschedule links.
+pub const LINK_SECRET_ID: &str = "RAPPEL_LINK_SECRET_ID";
+/// Base URL of the signed links in messages.
+pub const LINK_BASE_URL: &str = "RAPPEL_LINK_BASE_URL";
+/// The JWT claim that carries the tenant (set by the API's JWT authorizer).
+pub const TENANT_CLAIM: &str = "RAPPEL_TENANT_CLAIM";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("environment variable {0} is not set")]
+    Missing(&'static str),
+    #[error("environment variable {name} is not valid: {reason}")]
+    Invalid { name: &'static str, reason: String },
+    #[error("the secret named by {name} could not be read: {reason}")]
+    Secret { name: &'static str, reason: String },
+}
+
+/// A snapshot of the variables (the process environment, or given pairs in tests).
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    vars: HashMap<String, String>,
+}
+
+impl Env {
+    pub fn from_process() -> Self {
+        Self {
+            vars: std::env::vars().collect(),
+        }
+    }
+
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        Self {
+            vars: pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        }
+    }
+
+    /// A variable that must be set and not blank.
+    pub fn required(&self, name: &'static str) -> Result<&str, ConfigError> {
+        match self.vars.get(name).map(|v| v.trim()) {
+            Some(value) if !value.is_empty() => Ok(value),
+            _ => Err(ConfigError::Missing(name)),
+        }
+    }
+
+    /// A variable that must be declared (so the template cannot forget it) but may be empty.
+    pub fn declared(&self, name: &'static str) -> Result<Option<&str>, ConfigError> {
+        match self.vars.get(name).map(|v| v.trim()) {
+            Some("") => Ok(None),
+            Some(value) => Ok(Some(value)),
+            None => Err(ConfigError::Missing(name)),
+        }
+    }
+
+    /// A variable with a default.
+    pub fn or_default<'a>(&'a self, name: &'static str, default: &'a str) -> &'a str {
+        match self.vars.get(name).map(|v| v.trim()) {
+            Some(value) if !value.is_empty() => value,
+            _ => default,
+        }
+    }
+}

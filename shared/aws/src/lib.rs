@@ -1,0 +1,31 @@
+//! # rappel-aws — the AWS adapters
+//!
+//! Every port implemented on an AWS service, plus what a Lambda `main` needs to compose them.
+//! SDK types never leave this crate: the rest of the workspace sees the ports only.
+//!
+//! | module | what |
+//! |---|---|
+//! | [`dynamodb`] | record store, delivery ledger, communication history (table design in its doc) |
+//! | [`stream`] | DynamoDB stream event → the ports' change records |
+//! | [`scheduler`] | the schedules port on EventBridge Scheduler |
+//! | [`ses`] | the mailer port on SES v2 (raw MIME) |
+//! | [`sns`] | the SMS port on SNS (opt-out check, SMS type, sender ID) |
+//! | [`secret`] | the link-signing key from Secrets Manager |
+//! | [`env`] | the environment variables, read once at cold start |
+//! | [`sdk`] | SDK configuration (retries with backoff; emulator endpoint for tests) |
+//! | [`compose`] | each function's services and variable list |
+//! | [`provision`] | creates what the SAM template declares, on an emulator |
+
+pub mod compose;
+pub mod dynamodb;
+pub mod env;
+pub mod provision;
+pub mod scheduler;
+pub mod sdk;
+mod sdk_error;
+pub mod secret;
+pub mod ses;
+pub mod sns;
+pub mod stream;
+
+pub use env::{ConfigError, Env};

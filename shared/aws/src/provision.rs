@@ -1,0 +1,123 @@
+//! Creates, on an emulator, the resources the SAM template declares — tables, schedule group,
+//! verified sender identity, configuration set, link-signing secret — under names of one's
+//! choosing, and gives the matching environment. Integration tests use it so each test has its
+//! own resources.
+
+use crate::dynamodb::schema::{create_deliveries_table, create_records_table};
+use crate::env::*;
+use crate::sdk_error::describe;
+use aws_config::SdkConfig;
+
+#[derive(Debug, thiserror::Error)]
+#[error("could not provision {what}: {reason}")]
+pub struct ProvisionError {
+    pub what: &'static str,
+    pub reason: String,
+}
+
+fn fail(what: &'static str) -> impl Fn(String) -> ProvisionError {
+    move |reason| ProvisionError { what, reason }
+}
+
+/// The names of one deployment's resources.
+#[derive(Debug, Clone)]
+pub struct Resources {
+    pub records_table: String,
+    pub deliveries_table: String,
+    pub schedule_group: String,
+    pub sender_email: String,
+    pub configuration_set: String,
+    pub link_secret_id: String,
+    pub link_base_url: String,
+    pub send_function_arn: String,
+    pub scheduler_role_arn: String,
+    pub scheduler_dlq_arn: String,
+    pub sms_sender_id: String,
+    pub tenant_claim: String,
+}
+
+impl Resources {
+    /// Every name derived from `prefix` (letters, digits and '-'), so deployments never meet.
+    pub fn named(prefix: &str) -> Self {
+        let account = "arn:aws:{service}:us-east-1:123456789012";
+        let arn = |service: &str, rest: String| {
+            format!("{}:{rest}", account.replace("{service}", service))
+        };
+        Self {
+            records_table: format!("{prefix}-records"),
+            deliveries_table: format!("{prefix}-deliveries"),
+            schedule_group: format!("{prefix}-messages"),
+            sender_email: format!("no-reply@{prefix}.rappel.example"),
+            configuration_set: format!("{prefix}-mail"),
+            link_secret_id: format!("{prefix}/link-signing-key"),
+            link_base_url: format!("https://{prefix}.rappel.example/links"),
+            send_function_arn: arn("lambda", format!("function:{prefix}-send")),
+            scheduler_role_arn: format!("arn:aws:iam::123456789012:role/{prefix}-scheduler"),
+            scheduler_dlq_arn: arn("sqs", format!("{prefix}-schedule-dead-letters")),
+            sms_sender_id: "Rappel".into(),
+            tenant_claim: "tenant_id".into(),
+        }
+    }
+
+    /// The environment every function of this deployment would get.
+    pub fn env(&self) -> Env {
+        Env::from_pairs([
+            (RECORDS_TABLE, self.records_table.as_str()),
+            (DELIVERIES_TABLE, &self.deliveries_table),
+            (SCHEDULE_GROUP, &self.schedule_group),
+            (SEND_FUNCTION_ARN, &self.send_function_arn),
+            (SCHEDULER_ROLE_ARN, &self.scheduler_role_arn),
+            (SCHEDULER_DLQ_ARN, &self.scheduler_dlq_arn),
+            (SENDER_EMAIL, &self.sender_email),
+            (SES_CONFIGURATION_SET, &self.configuration_set),
+            (SMS_SENDER_ID, &self.sms_sender_id),
+            (LINK_SECRET_ID, &self.link_secret_id),
+            (LINK_BASE_URL, &self.link_base_url),
+            (TENANT_CLAIM, &self.tenant_claim),
+        ])
+    }
+
+    /// Creates everything; the sender identity is `verified` or left unverified (SES then
+    /// rejects every send — how a rejection is exercised).
+    pub async fn create(
+        &self,
+        sdk: &SdkConfig,
+        link_key: &[u8],
+        verified: bool,
+    ) -> Result<(), ProvisionError> {
+        let dynamodb = aws_sdk_dynamodb::Client::new(sdk);
+        create_records_table(&dynamodb, &self.records_table)
+            .await
+            .map_err(|e| fail("records table")(e.reason))?;
+        create_deliveries_table(&dynamodb, &self.deliveries_table)
+            .await
+            .map_err(|e| fail("deliveries table")(e.reason))?;
+        aws_sdk_scheduler::Client::new(sdk)
+            .create_schedule_group()
+            .name(&self.schedule_group)
+            .send()
+            .await
+            .map_err(|e| fail("schedule group")(describe(&e)))?;
+        let ses = aws_sdk_sesv2::Client::new(sdk);
+        if verified {
+            ses.create_email_identity()
+                .email_identity(&self.sender_email)
+                .send()
+                .await
+                .map_err(|e| fail("sender identity")(describe(&e)))?;
+        }
+        ses.create_configuration_set()
+            .configuration_set_name(&self.configuration_set)
+            .send()
+            .await
+            .map_err(|e| fail("configuration set")(describe(&e)))?;
+        aws_sdk_secretsmanager::Client::new(sdk)
+            .create_secret()
+            .name(&self.link_secret_id)
+            .secret_binary(aws_sdk_secretsmanager::primitives::Blob::new(link_key))
+            .send()
+            .await
+            .map_err(|e| fail("link secret")(describe(&e)))?;
+        Ok(())
+    }
+}

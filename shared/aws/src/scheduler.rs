@@ -1,0 +1,153 @@
+//! The schedules port on EventBridge Scheduler: one one-shot schedule per planned message, in a
+//! dedicated group, named by the message key.
+//!
+//! **Time zones.** The core computes every due instant in UTC (day offsets already resolved on
+//! the business's wall clock, DST included), so each schedule is `at(YYYY-MM-DDTHH:MM:SS)` with
+//! `ScheduleExpressionTimezone = UTC`: the scheduler never does calendar arithmetic of its own,
+//! and a DST change between planning and firing cannot shift a message.
+//!
+//! Each schedule: `FlexibleTimeWindow OFF`, `ActionAfterCompletion DELETE` (nothing piles up),
+//! a retry policy, an SQS dead-letter queue, and as input `{"key": …}` — which message, never
+//! its content (rendered at send time). Creating a name that exists and deleting one that is
+//! gone both count as done, so replays are harmless.
+
+use crate::sdk_error::{code, describe};
+use async_trait::async_trait;
+use aws_sdk_scheduler::Client;
+use aws_sdk_scheduler::types::{
+    ActionAfterCompletion, DeadLetterConfig, FlexibleTimeWindow, FlexibleTimeWindowMode,
+    RetryPolicy, Target,
+};
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use rappel_core::message::ScheduleName;
+use rappel_ports::schedules::{ScheduleEntry, ScheduleError, Schedules};
+
+/// Where and how schedules invoke the send function.
+#[derive(Debug, Clone)]
+pub struct ScheduleTarget {
+    pub group: String,
+    pub send_function_arn: String,
+    pub role_arn: String,
+    pub dead_letter_arn: String,
+    /// Attempts after the first failure before the input goes to the dead-letter queue.
+    pub max_retries: i32,
+    /// A message older than this is dead-lettered rather than sent late.
+    pub max_event_age_seconds: i32,
+}
+
+impl ScheduleTarget {
+    pub const DEFAULT_MAX_RETRIES: i32 = 10;
+    pub const DEFAULT_MAX_EVENT_AGE_SECONDS: i32 = 2 * 3600;
+}
+
+#[derive(Debug, Clone)]
+pub struct EventBridgeSchedules {
+    client: Client,
+    target: ScheduleTarget,
+}
+
+impl EventBridgeSchedules {
+    pub fn new(client: Client, target: ScheduleTarget) -> Self {
+        Self { client, target }
+    }
+}
+
+/// The `at()` expression for a due instant, in UTC, rounded up to the whole second so a
+/// schedule never fires before its message is due.
+pub fn at_expression(due: DateTime<Utc>) -> String {
+    let whole = due.duration_trunc(Duration::seconds(1)).unwrap_or(due);
+    let fire = if whole < due {
+        whole + Duration::seconds(1)
+    } else {
+        whole
+    };
+    format!("at({})", fire.format("%Y-%m-%dT%H:%M:%S"))
+}
+
+pub const SCHEDULE_TIME_ZONE: &str = "UTC";
+
+fn failure(what: &str, error: String) -> ScheduleError {
+    ScheduleError(format!("{what}: {error}"))
+}
+
+#[async_trait]
+impl Schedules for EventBridgeSchedules {
+    async fn create(&self, entry: ScheduleEntry) -> Result<(), ScheduleError> {
+        let input = serde_json::to_string(&entry.request)
+            .map_err(|e| failure("schedule input", e.to_string()))?;
+        let target = Target::builder()
+            .arn(&self.target.send_function_arn)
+            .role_arn(&self.target.role_arn)
+            .input(input)
+            .retry_policy(
+                RetryPolicy::builder()
+                    .maximum_retry_attempts(self.target.max_retries)
+                    .maximum_event_age_in_seconds(self.target.max_event_age_seconds)
+                    .build(),
+            )
+            .dead_letter_config(
+                DeadLetterConfig::builder()
+                    .arn(&self.target.dead_letter_arn)
+                    .build(),
+            )
+            .build()
+            .map_err(|e| failure("schedule target", e.to_string()))?;
+        let window = FlexibleTimeWindow::builder()
+            .mode(FlexibleTimeWindowMode::Off)
+            .build()
+            .map_err(|e| failure("schedule window", e.to_string()))?;
+        let result = self
+            .client
+            .create_schedule()
+            .name(entry.name.as_str())
+            .group_name(&self.target.group)
+            .schedule_expression(at_expression(entry.due))
+            .schedule_expression_timezone(SCHEDULE_TIME_ZONE)
+            .flexible_time_window(window)
+            .action_after_completion(ActionAfterCompletion::Delete)
+            .target(target)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            // Same name = same message key (the name hashes it): already scheduled. moto answers
+            // HTTP 400 where AWS answers 409, so the code decides, not the status.
+            Err(error) if code(&error) == Some("ConflictException") => Ok(()),
+            Err(error) => Err(failure("create schedule", describe(&error))),
+        }
+    }
+
+    async fn delete(&self, name: &ScheduleName) -> Result<(), ScheduleError> {
+        let result = self
+            .client
+            .delete_schedule()
+            .name(name.as_str())
+            .group_name(&self.target.group)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            // Already fired (and deleted after completion) or withdrawn before: done.
+            Err(error) if code(&error) == Some("ResourceNotFoundException") => Ok(()),
+            Err(error) => Err(failure("delete schedule", describe(&error))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_due_instant_on_the_second_is_scheduled_at_that_second_in_utc() {
+        let due = Utc.with_ymd_and_hms(2026, 3, 28, 9, 0, 0).unwrap();
+        assert_eq!(at_expression(due), "at(2026-03-28T09:00:00)");
+    }
+
+    #[test]
+    fn a_due_instant_between_seconds_is_rounded_up_never_early() {
+        let due = Utc.with_ymd_and_hms(2026, 3, 28, 9, 0, 0).unwrap() + Duration::milliseconds(1);
+        assert_eq!(at_expression(due), "at(2026-03-28T09:00:01)");
+    }
+}

@@ -1,0 +1,63 @@
+//! DynamoDB stream records (as Lambda's event source mapping delivers them) → the ports' change
+//! records. A record that cannot be read is set aside with its position and the reason — never
+//! its content — so the rest of the batch goes on.
+
+use crate::dynamodb::keys;
+use aws_lambda_events::event::dynamodb::{Event, EventRecord};
+use rappel_ports::records::{ChangeRecord, Record};
+
+/// A stream record that does not decode: reported and counted, not retried (it never would).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadableRecord {
+    pub event_id: String,
+    pub sequence: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DecodedBatch {
+    pub changes: Vec<ChangeRecord>,
+    pub unreadable: Vec<UnreadableRecord>,
+}
+
+pub fn decode_batch(event: &Event) -> DecodedBatch {
+    let mut batch = DecodedBatch::default();
+    for record in &event.records {
+        match decode_record(record) {
+            Ok(change) => batch.changes.push(change),
+            Err(reason) => batch.unreadable.push(UnreadableRecord {
+                event_id: record.event_id.clone(),
+                sequence: record.change.sequence_number.clone(),
+                reason,
+            }),
+        }
+    }
+    batch
+}
+
+fn decode_record(record: &EventRecord) -> Result<ChangeRecord, String> {
+    let sequence = record
+        .change
+        .sequence_number
+        .clone()
+        .ok_or_else(|| "the record has no sequence number".to_owned())?;
+    Ok(ChangeRecord {
+        sequence,
+        old: decode_image(&record.change.old_image, "old")?,
+        new: decode_image(&record.change.new_image, "new")?,
+    })
+}
+
+/// An image is empty when the item did not exist before (insert) or after (remove).
+fn decode_image(image: &serde_dynamo::Item, which: &str) -> Result<Option<Record>, String> {
+    if image.is_empty() {
+        return Ok(None);
+    }
+    let data = image
+        .get(keys::DATA)
+        .ok_or_else(|| format!("the {which} image has no data attribute"))?;
+    // The serde error could quote personal data: say which image, not why.
+    serde_dynamo::from_attribute_value(data.clone())
+        .map(Some)
+        .map_err(|_| format!("the {which} image does not decode as a record"))
+}

@@ -1,0 +1,589 @@
+//! The emulator harness: the real Lambda handlers, composed with the real AWS adapters, against
+//! moto server over HTTP. moto stores and serves but never invokes anything, so this harness
+//! plays Lambda's part:
+//!
+//! - API calls are API Gateway HTTP API (v2) events, built from the shipped fixture, carrying
+//!   the tenant as a JWT claim, and run through `lambda_http`'s own adapter;
+//! - the stream is read with the DynamoDB Streams API (shards, iterators, `GetRecords`) and
+//!   each batch is wrapped as Lambda's event source mapping delivers it;
+//! - due schedules are read back from the Scheduler API and their input handed to the send
+//!   handler at their own instant, then deleted (`ActionAfterCompletion: DELETE`).
+//!
+//! Each [`AwsApp`] has its own tables, schedule group, sender identity and secret, so tests can
+//! run in parallel against one emulator. `infra/test.sh` starts moto and sets
+//! `RAPPEL_EMULATOR_URL`.
+
+use aws_config::SdkConfig;
+use aws_lambda_events::event::dynamodb::Event;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use lambda_http::request::LambdaRequest;
+use lambda_runtime::{Context, LambdaEvent};
+use mail_parser::{MessageParser, MimeHeaders};
+use rappel_app::Services;
+use rappel_aws::compose;
+use rappel_aws::provision::Resources;
+use rappel_ports::clock::{Clock, VirtualClock};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tower::ServiceExt;
+
+pub const LEA_MAIL: &str = "lea@example.fr";
+pub const EMULATOR_VAR: &str = "RAPPEL_EMULATOR_URL";
+const API_EVENT: &str = include_str!("../../infra/events/api-gateway-http-request.json");
+
+pub struct AwsApp {
+    pub endpoint: String,
+    pub resources: Resources,
+    pub sdk: SdkConfig,
+    pub clock: Arc<VirtualClock>,
+    pub tenant: String,
+    /// A French mobile number no other app uses (moto's SMS log is shared).
+    pub phone: String,
+    api: axum::Router,
+    pub services: Services,
+    scheduler: aws_sdk_scheduler::Client,
+    http: reqwest::Client,
+    stream: StreamReader,
+}
+
+/// One e-mail as SES received it, parsed from the raw MIME.
+#[derive(Debug, Clone)]
+pub struct SentEmail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub reply_to: Option<String>,
+    /// `(content type with parameters, body)` of the `invite.ics` part.
+    pub calendar: Option<(String, String)>,
+    pub raw: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct SentSms {
+    pub to: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct PendingSchedule {
+    pub name: String,
+    pub at: DateTime<Utc>,
+    pub expression: String,
+    pub time_zone: String,
+    pub input: Value,
+}
+
+pub fn emulator_url() -> String {
+    std::env::var(EMULATOR_VAR).unwrap_or_else(|_| {
+        panic!("{EMULATOR_VAR} is not set: run the tests with `bash infra/test.sh`, which starts the emulator")
+    })
+}
+
+/// A fresh deployment on the emulator with the clock at `now`; `verified_sender: false` leaves
+/// the SES identity unverified, so every e-mail is rejected.
+pub async fn spawn_aws_app(now: DateTime<Utc>, verified_sender: bool) -> AwsApp {
+    let endpoint = emulator_url();
+    let prefix = format!("t{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+    let resources = Resources::named(&prefix);
+    let sdk = rappel_aws::sdk::load_for_emulator(&endpoint).await;
+    resources
+        .create(
+            &sdk,
+            b"integration-test-link-signing-key-0123456789",
+            verified_sender,
+        )
+        .await
+        .expect("the emulator accepts the resources");
+    let clock = Arc::new(VirtualClock::starting_at(now));
+    let env = resources.env();
+    let api_services = compose::api_services(&sdk, &env, clock.clone()).expect("the API composes");
+    let api = rappel_api::lambda::lambda_router(
+        api_services,
+        compose::tenant_claim(&env).expect("a tenant claim"),
+    );
+    let services = compose::reaction_services(&sdk, &env, clock.clone())
+        .await
+        .expect("the change handler composes");
+    let http = reqwest::Client::new();
+    let stream = StreamReader::open(&http, &endpoint, &resources.records_table).await;
+    AwsApp {
+        scheduler: aws_sdk_scheduler::Client::new(&sdk),
+        endpoint,
+        resources,
+        sdk,
+        clock,
+        tenant: "salon-lea".into(),
+        phone: unique_phone(),
+        api,
+        services,
+        http,
+        stream,
+    }
+}
+
+pub struct ApiResponse {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl AwsApp {
+    /// The salon: Paris, French, one day-before e-mail reminder, a 2-hour SMS reminder and one
+    /// follow-up e-mail the day after.
+    pub async fn seed_salon(&self) {
+        let settings = json!({
+            "business_name": "Salon Léa",
+            "time_zone": "Europe/Paris",
+            "default_locale": "fr",
+            "sender_mode": "staff_reply_to",
+            "managers": [{"id": "owner", "name": "Olga", "email": "olga@salon-lea.fr"}],
+            "notifications": {
+                "reminders": [{"offset": "1d", "email": true}, {"offset": "2h", "sms": true}],
+                "follow_ups": [{"after_end": "1d", "email": true}]
+            }
+        });
+        let saved = self.put("/v1/settings", settings).await;
+        assert_eq!(saved.status, 200, "{}", saved.body);
+        assert_eq!(
+            self.put("/v1/appointment-types/cut", json!({"name": "Coupe"}))
+                .await
+                .status,
+            200
+        );
+        assert_eq!(
+            self.put(
+                "/v1/staff/sam",
+                json!({"name": "Sam", "email": "sam@salon-lea.fr"})
+            )
+            .await
+            .status,
+            200
+        );
+        self.pump_stream().await;
+    }
+
+    /// Léa: French, e-mail on file, and the given phone.
+    pub async fn create_lea(&self, phone: &str) -> String {
+        let created = self
+            .post(
+                "/v1/clients",
+                json!({"name": "Léa Martin", "email": LEA_MAIL, "phone": phone}),
+            )
+            .await;
+        assert_eq!(created.status, 201, "{}", created.body);
+        self.pump_stream().await;
+        created.body["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Books `client` online for Friday 27 March 2026, 10:00–10:45 in Paris; returns the id.
+    pub async fn book_friday_10am(&self, client: &str) -> String {
+        let booked = self
+            .post(
+                "/v1/appointments",
+                json!({"client_id": client, "staff_id": "sam", "type_id": "cut",
+                       "start": "2026-03-27T10:00:00+01:00", "end": "2026-03-27T10:45:00+01:00"}),
+            )
+            .await;
+        assert_eq!(booked.status, 201, "{}", booked.body);
+        let (_, response) = self.pump_stream().await;
+        assert_eq!(
+            response["batchItemFailures"],
+            json!([]),
+            "the batch succeeds"
+        );
+        booked.body["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Calls the API function with an API Gateway v2 event, as the tenant of this app.
+    pub async fn call(&self, method: &str, path: &str, body: Option<Value>) -> ApiResponse {
+        self.call_with_claims(method, path, body, json!({"tenant_id": self.tenant}))
+            .await
+    }
+
+    pub async fn call_with_claims(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        claims: Value,
+    ) -> ApiResponse {
+        let mut event: Value = serde_json::from_str(API_EVENT).expect("the fixture is JSON");
+        let (raw_path, query) = path.split_once('?').unwrap_or((path, ""));
+        event["rawPath"] = json!(raw_path);
+        event["rawQueryString"] = json!(query);
+        event["requestContext"]["http"]["method"] = json!(method);
+        event["requestContext"]["http"]["path"] = json!(raw_path);
+        event["requestContext"]["authorizer"]["jwt"]["claims"] = claims;
+        if let Some(body) = body {
+            event["body"] = json!(body.to_string());
+        }
+        let request: LambdaRequest =
+            serde_json::from_value(event).expect("an API Gateway v2 event");
+        let adapter = lambda_http::Adapter::from(self.api.clone());
+        let response = adapter
+            .oneshot(LambdaEvent::new(request, Context::default()))
+            .await
+            .expect("the API function answers");
+        let response = serde_json::to_value(response).expect("a response event");
+        let status = response["statusCode"].as_u64().expect("a status") as u16;
+        let text = response["body"].as_str().unwrap_or_default();
+        ApiResponse {
+            status,
+            body: serde_json::from_str(text).unwrap_or(Value::String(text.to_owned())),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> ApiResponse {
+        self.call("GET", path, None).await
+    }
+    pub async fn post(&self, path: &str, body: Value) -> ApiResponse {
+        self.call("POST", path, Some(body)).await
+    }
+    pub async fn put(&self, path: &str, body: Value) -> ApiResponse {
+        self.call("PUT", path, Some(body)).await
+    }
+    pub async fn patch(&self, path: &str, body: Value) -> ApiResponse {
+        self.call("PATCH", path, Some(body)).await
+    }
+
+    /// Reads every new stream record and hands them, as one Lambda batch, to the change handler.
+    /// Returns the records in the batch and the handler's response.
+    pub async fn pump_stream(&self) -> (Event, Value) {
+        let event = self.stream.read_new(&self.http, &self.endpoint).await;
+        let response = self.deliver_batch(event.clone()).await;
+        (event, response)
+    }
+
+    /// Hands a batch to the change handler, as Lambda would (also used to replay one).
+    pub async fn deliver_batch(&self, event: Event) -> Value {
+        let response = rappel_change_handler::function_handler(
+            LambdaEvent::new(event, Context::default()),
+            &self.services,
+        )
+        .await
+        .unwrap_or_else(|never| match never {});
+        serde_json::to_value(response).expect("a batch response")
+    }
+
+    /// The schedules waiting in this app's group, earliest first.
+    pub async fn schedules(&self) -> Vec<PendingSchedule> {
+        let mut names = Vec::new();
+        let mut pages = self
+            .scheduler
+            .list_schedules()
+            .group_name(&self.resources.schedule_group)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.expect("schedules list");
+            for summary in page.schedules() {
+                names.extend(summary.name().map(str::to_owned));
+            }
+        }
+        let mut pending = Vec::new();
+        for name in names {
+            let schedule = self
+                .scheduler
+                .get_schedule()
+                .group_name(&self.resources.schedule_group)
+                .name(&name)
+                .send()
+                .await
+                .expect("a listed schedule can be read");
+            let expression = schedule
+                .schedule_expression()
+                .unwrap_or_default()
+                .to_owned();
+            let at = expression
+                .strip_prefix("at(")
+                .and_then(|e| e.strip_suffix(')'))
+                .and_then(|e| NaiveDateTime::parse_from_str(e, "%Y-%m-%dT%H:%M:%S").ok())
+                .expect("a one-shot at() expression")
+                .and_utc();
+            let input = schedule
+                .target()
+                .and_then(|t| t.input())
+                .map(|i| serde_json::from_str(i).expect("JSON input"))
+                .unwrap_or(Value::Null);
+            pending.push(PendingSchedule {
+                name,
+                at,
+                expression,
+                time_zone: schedule
+                    .schedule_expression_timezone()
+                    .unwrap_or_default()
+                    .to_owned(),
+                input,
+            });
+        }
+        pending.sort_by_key(|p| p.at);
+        pending
+    }
+
+    /// Invokes the send function with a schedule's input, as EventBridge Scheduler would.
+    pub async fn fire(&self, schedule: &PendingSchedule) -> Result<Value, String> {
+        rappel_send::function_handler(
+            LambdaEvent::new(schedule.input.clone(), Context::default()),
+            &self.services.delivery,
+        )
+        .await
+        .map(|r| serde_json::to_value(r).expect("a send response"))
+        .map_err(|e| e.to_string())
+    }
+
+    /// Moves the clock to `instant`, firing each schedule due by then at its own time (then
+    /// deleting it, as `ActionAfterCompletion: DELETE` does) and pumping the stream after each.
+    pub async fn advance_to(&self, instant: &str) {
+        let target: DateTime<Utc> = DateTime::parse_from_rfc3339(instant)
+            .expect("an RFC 3339 instant")
+            .with_timezone(&Utc);
+        loop {
+            let due = self.schedules().await.into_iter().find(|s| s.at <= target);
+            let Some(schedule) = due else { break };
+            self.clock.set(schedule.at.max(self.clock.now()));
+            self.fire(&schedule)
+                .await
+                .expect("the send function succeeds");
+            self.scheduler
+                .delete_schedule()
+                .group_name(&self.resources.schedule_group)
+                .name(&schedule.name)
+                .send()
+                .await
+                .expect("a fired schedule is deleted after completion");
+            self.pump_stream().await;
+        }
+        self.clock.set(target);
+    }
+
+    /// Everything the emulator recorded as sent: `(ses.RawMessage, sns.SMS)`.
+    async fn sent(&self) -> Value {
+        self.http
+            .get(format!("{}/moto-api/data.json", self.endpoint))
+            .send()
+            .await
+            .expect("moto answers")
+            .json()
+            .await
+            .expect("moto data is JSON")
+    }
+
+    /// The e-mails SES accepted from this app's sender, in order.
+    pub async fn emails(&self) -> Vec<SentEmail> {
+        let sent = self.sent().await;
+        let raw_messages = sent["ses"]["RawMessage"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        raw_messages
+            .iter()
+            .filter(|m| m["source"] == self.resources.sender_email.as_str())
+            .map(|m| parse_email(m["raw_data"].as_str().expect("raw data")))
+            .collect()
+    }
+
+    pub async fn emails_to(&self, address: &str) -> Vec<SentEmail> {
+        self.emails()
+            .await
+            .into_iter()
+            .filter(|e| e.to == address)
+            .collect()
+    }
+
+    /// The SMS SNS accepted for `number`, in order.
+    pub async fn sms_to(&self, number: &str) -> Vec<SentSms> {
+        let sent = self.sent().await;
+        sent["sns"]["SMS"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .filter(|m| m["phone_number"] == number)
+            .map(|m| SentSms {
+                to: number.to_owned(),
+                text: m["message"].as_str().unwrap_or_default().to_owned(),
+            })
+            .collect()
+    }
+
+    pub async fn communications(&self, client: &str) -> Vec<Value> {
+        self.get(&format!("/v1/clients/{client}/communications"))
+            .await
+            .body["communications"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// `+3361` and seven random digits, never ending in 99 (moto's opted-out numbers).
+fn unique_phone() -> String {
+    let n = uuid::Uuid::new_v4().as_u128() % 10_000_000;
+    let n = if n % 100 == 99 { n - 1 } else { n };
+    format!("+3361{n:07}")
+}
+
+fn parse_email(raw: &str) -> SentEmail {
+    let message = MessageParser::default()
+        .parse(raw.as_bytes())
+        .expect("SES received a MIME message");
+    let first_address = |list: Option<&mail_parser::Address>| {
+        list.and_then(|a| a.first())
+            .and_then(|a| a.address())
+            .map(str::to_owned)
+    };
+    let calendar = message.attachments().find_map(|part| {
+        let ct = part.content_type()?;
+        (ct.ctype() == "text" && ct.subtype() == Some("calendar")).then(|| {
+            let params = ct
+                .attributes()
+                .map(|attrs| {
+                    attrs
+                        .iter()
+                        .map(|a| format!("; {}={}", a.name, a.value))
+                        .collect::<String>()
+                })
+                .unwrap_or_default();
+            (
+                format!("text/calendar{params}"),
+                String::from_utf8_lossy(part.contents()).into_owned(),
+            )
+        })
+    });
+    SentEmail {
+        to: first_address(message.to()).unwrap_or_default(),
+        subject: message.subject().unwrap_or_default().to_owned(),
+        text: message
+            .body_text(0)
+            .map(|t| t.into_owned())
+            .unwrap_or_default(),
+        html: message
+            .body_html(0)
+            .map(|t| t.into_owned())
+            .unwrap_or_default(),
+        reply_to: first_address(message.reply_to()),
+        calendar,
+        raw: raw.to_owned(),
+    }
+}
+
+/// Reads a table's stream the way Lambda's event source mapping does: every shard, from its
+/// start, then after the last sequence number seen.
+struct StreamReader {
+    stream_arn: String,
+    positions: Mutex<HashMap<String, String>>,
+}
+
+async fn aws_json(
+    http: &reqwest::Client,
+    endpoint: &str,
+    target: &str,
+    service: &str,
+    body: Value,
+) -> Value {
+    let response = http
+        .post(endpoint)
+        .header("content-type", "application/x-amz-json-1.0")
+        .header("x-amz-target", target)
+        // moto routes by the credential scope; it does not check signatures.
+        .header(
+            "authorization",
+            format!("AWS4-HMAC-SHA256 Credential=emulator/20261122/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0"),
+        )
+        .json(&body)
+        .send()
+        .await
+        .expect("moto answers");
+    let status = response.status();
+    let value: Value = response.json().await.expect("a JSON answer");
+    assert!(status.is_success(), "{target} failed: {value}");
+    value
+}
+
+impl StreamReader {
+    async fn open(http: &reqwest::Client, endpoint: &str, table: &str) -> Self {
+        let described = aws_json(
+            http,
+            endpoint,
+            "DynamoDB_20120810.DescribeTable",
+            "dynamodb",
+            json!({"TableName": table}),
+        )
+        .await;
+        let stream_arn = described["Table"]["LatestStreamArn"]
+            .as_str()
+            .expect("the records table has a stream")
+            .to_owned();
+        Self {
+            stream_arn,
+            positions: Mutex::new(HashMap::new()),
+        }
+    }
+
+    async fn read_new(&self, http: &reqwest::Client, endpoint: &str) -> Event {
+        let described = aws_json(
+            http,
+            endpoint,
+            "DynamoDBStreams_20120810.DescribeStream",
+            "dynamodb",
+            json!({"StreamArn": self.stream_arn}),
+        )
+        .await;
+        let shards: Vec<String> = described["StreamDescription"]["Shards"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|s| s["ShardId"].as_str().map(str::to_owned))
+            .collect();
+        let mut records = Vec::new();
+        for shard in shards {
+            let after = self
+                .positions
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .get(&shard)
+                .cloned();
+            let mut request = json!({"StreamArn": self.stream_arn, "ShardId": shard});
+            match &after {
+                Some(sequence) => {
+                    request["ShardIteratorType"] = json!("AFTER_SEQUENCE_NUMBER");
+                    request["SequenceNumber"] = json!(sequence);
+                }
+                None => request["ShardIteratorType"] = json!("TRIM_HORIZON"),
+            }
+            let iterator = aws_json(
+                http,
+                endpoint,
+                "DynamoDBStreams_20120810.GetShardIterator",
+                "dynamodb",
+                request,
+            )
+            .await["ShardIterator"]
+                .clone();
+            let got = aws_json(
+                http,
+                endpoint,
+                "DynamoDBStreams_20120810.GetRecords",
+                "dynamodb",
+                json!({"ShardIterator": iterator, "Limit": 1000}),
+            )
+            .await;
+            for mut record in got["Records"].as_array().cloned().unwrap_or_default() {
+                if let Some(sequence) = record["dynamodb"]["SequenceNumber"].as_str() {
+                    self.positions
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .insert(shard.clone(), sequence.to_owned());
+                }
+                // What the event source mapping adds and moto's records lack.
+                record["eventSourceARN"] = json!(self.stream_arn);
+                record["awsRegion"] = json!("us-east-1");
+                records.push(record);
+            }
+        }
+        serde_json::from_value(json!({"Records": records}))
+            .expect("stream records decode as Lambda's DynamoDB event")
+    }
+}

@@ -1,0 +1,149 @@
+//! The appointment life cycle on the AWS side: the API, change-handler and send functions with
+//! the DynamoDB, Scheduler, SES and SNS adapters, against the emulator over HTTP. What clients
+//! receive is read back from what SES and SNS accepted.
+
+use chrono::{TimeZone, Utc};
+use rappel_tests::aws::{LEA_MAIL, spawn_aws_app};
+use serde_json::json;
+
+fn friday_before() -> chrono::DateTime<Utc> {
+    // Friday 20 March 2026, 10:00 in Paris.
+    Utc.with_ymd_and_hms(2026, 3, 20, 9, 0, 0).unwrap()
+}
+
+fn schedule_times(schedules: &[rappel_tests::aws::PendingSchedule]) -> Vec<String> {
+    schedules.iter().map(|s| s.expression.clone()).collect()
+}
+
+#[tokio::test]
+async fn book_remind_move_and_cancel_through_the_lambda_functions_and_aws_adapters() {
+    let app = spawn_aws_app(friday_before(), true).await;
+    app.seed_salon().await;
+    let phone = app.phone.as_str();
+    let lea = app.create_lea(phone).await;
+
+    // Booked online: confirmation with an invitation, staff and owner alerted, three schedules.
+    let id = app.book_friday_10am(&lea).await;
+    let to_lea = app.emails_to(LEA_MAIL).await;
+    assert_eq!(to_lea.len(), 1);
+    assert_eq!(
+        to_lea[0].subject,
+        "Rendez-vous confirmé le vendredi 27 mars 2026 à 10:00"
+    );
+    assert_eq!(to_lea[0].reply_to.as_deref(), Some("sam@salon-lea.fr"));
+    let (content_type, ics) = to_lea[0].calendar.clone().expect("an invitation");
+    assert!(content_type.contains("method=REQUEST"), "{content_type}");
+    assert!(ics.contains("METHOD:REQUEST") && ics.contains("SEQUENCE:1"));
+    assert!(ics.contains("DTSTART:20260327T090000Z"), "{ics}");
+    assert_eq!(
+        app.emails_to("sam@salon-lea.fr").await.len(),
+        1,
+        "staff alert"
+    );
+    assert_eq!(
+        app.emails_to("olga@salon-lea.fr").await.len(),
+        1,
+        "owner alert"
+    );
+    assert_eq!(app.sms_to(phone).await.len(), 1, "SMS confirmation");
+
+    let schedules = app.schedules().await;
+    assert_eq!(
+        schedule_times(&schedules),
+        vec![
+            "at(2026-03-26T09:00:00)", // Thursday 10:00 in Paris (CET)
+            "at(2026-03-27T07:00:00)", // two hours before
+            "at(2026-03-28T09:45:00)", // the day after it ended
+        ]
+    );
+    assert!(schedules.iter().all(|s| s.time_zone == "UTC"));
+    assert_eq!(schedules[0].input["key"]["appointment"], id.as_str());
+    assert_eq!(schedules[0].input["key"]["kind"], "reminder");
+    assert!(
+        schedules[0].input.get("subject").is_none(),
+        "the key, never the content"
+    );
+
+    // Moved by the client across the DST change (29 March): new reminders on the new wall clock.
+    let moved = app
+        .patch(
+            &format!("/v1/appointments/{id}"),
+            json!({"start": "2026-03-30T10:00:00+02:00", "actor": "client"}),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    app.pump_stream().await;
+    let to_lea = app.emails_to(LEA_MAIL).await;
+    assert_eq!(to_lea.len(), 2);
+    assert!(
+        to_lea[1].subject.contains("lundi 30 mars 2026 à 10:00"),
+        "{}",
+        to_lea[1].subject
+    );
+    let (_, ics) = to_lea[1].calendar.clone().expect("an updated invitation");
+    assert!(
+        ics.contains("SEQUENCE:2") && ics.contains("DTSTART:20260330T080000Z"),
+        "{ics}"
+    );
+    assert_eq!(
+        schedule_times(&app.schedules().await),
+        vec![
+            "at(2026-03-29T08:00:00)", // Sunday 10:00 in Paris, now CEST (UTC+2)
+            "at(2026-03-30T06:00:00)",
+            "at(2026-03-31T08:45:00)",
+        ],
+        "the old schedules are withdrawn"
+    );
+
+    // The day-before reminder goes out at its time, in French, with the Paris time.
+    app.advance_to("2026-03-29T07:59:00Z").await;
+    assert_eq!(
+        app.emails_to(LEA_MAIL).await.len(),
+        2,
+        "nothing before its time"
+    );
+    app.advance_to("2026-03-29T08:00:00Z").await;
+    let to_lea = app.emails_to(LEA_MAIL).await;
+    assert_eq!(to_lea.len(), 3);
+    assert_eq!(
+        to_lea[2].subject,
+        "Rappel : rendez-vous le lundi 30 mars 2026 à 10:00"
+    );
+    assert!(to_lea[2].text.contains("10:00"), "{}", to_lea[2].text);
+
+    // Cancelled: announced with a CANCEL invitation; nothing is left to fire.
+    let cancelled = app
+        .post(
+            &format!("/v1/appointments/{id}/cancel"),
+            json!({"actor": "client"}),
+        )
+        .await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+    app.pump_stream().await;
+    let to_lea = app.emails_to(LEA_MAIL).await;
+    assert_eq!(to_lea.len(), 4);
+    let (content_type, ics) = to_lea[3]
+        .calendar
+        .clone()
+        .expect("a cancellation invitation");
+    assert!(content_type.contains("method=CANCEL") && ics.contains("METHOD:CANCEL"));
+    assert!(
+        app.schedules().await.is_empty(),
+        "every pending schedule is withdrawn"
+    );
+
+    app.advance_to("2026-04-10T00:00:00Z").await;
+    assert_eq!(
+        app.emails_to(LEA_MAIL).await.len(),
+        4,
+        "nothing after the cancellation"
+    );
+    let sms = app.sms_to(phone).await;
+    assert_eq!(
+        sms.len(),
+        3,
+        "confirmation, move notice, cancellation notice: {sms:?}"
+    );
+    let history = app.communications(&lea).await;
+    assert!(history.iter().all(|c| c["status"] == "sent"), "{history:?}");
+}
