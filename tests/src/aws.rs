@@ -108,8 +108,14 @@ pub async fn spawn_aws_app(now: DateTime<Utc>, verified_sender: bool) -> AwsApp 
         .expect("the change handler composes");
     let http = reqwest::Client::new();
     let stream = StreamReader::open(&http, &endpoint, &resources.records_table).await;
+    // The harness's own calls carry `app/rappel-harness` in their user agent, so a recording of
+    // the emulator's traffic can tell them from the functions' calls (infra/count-aws-calls.sh).
+    let harness_sdk = sdk
+        .to_builder()
+        .app_name(aws_config::AppName::new("rappel-harness").expect("a valid app name"))
+        .build();
     AwsApp {
-        scheduler: aws_sdk_scheduler::Client::new(&sdk),
+        scheduler: aws_sdk_scheduler::Client::new(&harness_sdk),
         endpoint,
         resources,
         sdk,
@@ -486,6 +492,7 @@ async fn aws_json(
         .post(endpoint)
         .header("content-type", "application/x-amz-json-1.0")
         .header("x-amz-target", target)
+        .header("user-agent", "app/rappel-harness")
         // moto routes by the credential scope; it does not check signatures.
         .header(
             "authorization",

@@ -147,3 +147,72 @@ async fn book_remind_move_and_cancel_through_the_lambda_functions_and_aws_adapte
     let history = app.communications(&lea).await;
     assert!(history.iter().all(|c| c["status"] == "sent"), "{history:?}");
 }
+
+#[tokio::test]
+async fn the_table_indexes_serve_the_staff_day_a_settings_change_and_the_rebooking_rule() {
+    let app = spawn_aws_app(friday_before(), true).await;
+    app.seed_salon().await;
+    let lea = app.create_lea(&app.phone).await;
+    let friday = app.book_friday_10am(&lea).await;
+    let saturday = app
+        .post(
+            "/v1/appointments",
+            json!({"client_id": lea, "staff_id": "sam", "type_id": "cut",
+                   "start": "2026-03-28T10:00:00+01:00", "end": "2026-03-28T10:30:00+01:00"}),
+        )
+        .await;
+    assert_eq!(saturday.status, 201, "{}", saturday.body);
+    app.pump_stream().await;
+
+    // by_staff: Sam's Friday in Paris holds the Friday appointment only.
+    let day = app.get("/v1/staff/sam/appointments?date=2026-03-27").await;
+    assert_eq!(day.status, 200, "{}", day.body);
+    let ids: Vec<_> = day.body["appointments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids, vec![friday.clone()]);
+    assert_eq!(
+        app.get("/v1/staff/sam/appointments?date=2026-03-29")
+            .await
+            .body["appointments"],
+        json!([])
+    );
+
+    // by_end: a settings change re-plans every booked appointment at once.
+    let settings = json!({
+        "business_name": "Salon Léa",
+        "time_zone": "Europe/Paris",
+        "default_locale": "fr",
+        "notifications": {
+            "reminders": [{"offset": "3d", "email": true}],
+            "follow_ups": [{"after_end": "1d", "email": true, "only_if_not_rebooked": true}]
+        }
+    });
+    assert_eq!(app.put("/v1/settings", settings).await.status, 200);
+    let (_, response) = app.pump_stream().await;
+    assert_eq!(response["batchItemFailures"], json!([]));
+    assert_eq!(
+        schedule_times(&app.schedules().await),
+        vec![
+            "at(2026-03-24T09:00:00)",
+            "at(2026-03-25T09:00:00)",
+            "at(2026-03-28T09:45:00)",
+            "at(2026-03-29T08:30:00)", // Sunday 10:30 CEST: the day after, on the wall clock
+        ]
+    );
+
+    // by_client: Friday's follow-up is skipped, Léa has booked again since.
+    app.advance_to("2026-03-28T09:45:00Z").await;
+    let history = app.communications(&lea).await;
+    let follow_up = history
+        .iter()
+        .find(|c| c["kind"] == "follow_up" && c["appointment"] == friday.as_str())
+        .expect("Friday's follow-up is in the history");
+    assert_eq!(
+        (follow_up["status"].as_str(), follow_up["reason"].as_str()),
+        (Some("suppressed"), Some("client_rebooked"))
+    );
+}

@@ -41,6 +41,7 @@ pub fn router(services: ApiServices) -> Router {
             "/v1/staff/{id}",
             get(catalog::get_staff).put(catalog::put_staff),
         )
+        .route("/v1/staff/{id}/appointments", get(agenda::staff_day))
         .route("/v1/clients", post(clients::create))
         .route("/v1/clients/{id}", get(clients::get).patch(clients::patch))
         .route(

@@ -119,3 +119,79 @@ pub async fn reaction_services(
         )),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rappel_ports::clock::SystemClock;
+
+    /// An SDK configuration whose every call is refused at once (nothing listens on port 9).
+    async fn unreachable_sdk() -> SdkConfig {
+        crate::sdk::load_for_emulator("http://127.0.0.1:9").await
+    }
+
+    fn env_with(names: &[&str]) -> Env {
+        Env::from_pairs(
+            names
+                .iter()
+                .map(|n| (*n, format!("value-of-{n}")))
+                .map(|(n, v)| {
+                    // The sender must parse as an address.
+                    let v = if n == SENDER_EMAIL {
+                        "no-reply@rappel.example".into()
+                    } else {
+                        v
+                    };
+                    (n, v)
+                }),
+        )
+    }
+
+    fn without(list: &[&'static str], missing: &str) -> Vec<&'static str> {
+        list.iter().copied().filter(|n| *n != missing).collect()
+    }
+
+    #[tokio::test]
+    async fn the_api_composes_from_exactly_its_listed_variables() {
+        let sdk = unreachable_sdk().await;
+        assert!(api_services(&sdk, &env_with(API_ENV), Arc::new(SystemClock)).is_ok());
+        assert!(tenant_claim(&env_with(API_ENV)).is_ok());
+        for name in API_ENV {
+            let env = env_with(&without(API_ENV, name));
+            let error = match api_services(&sdk, &env, Arc::new(SystemClock)) {
+                Err(e) => e,
+                Ok(_) => tenant_claim(&env).expect_err("a missing variable is refused"),
+            };
+            assert_eq!(error, ConfigError::Missing(name));
+        }
+    }
+
+    #[tokio::test]
+    async fn the_send_and_change_functions_name_any_missing_variable_of_their_lists() {
+        let sdk = unreachable_sdk().await;
+        for name in SEND_ENV {
+            let env = env_with(&without(SEND_ENV, name));
+            let error = delivery_services(&sdk, &env, Arc::new(SystemClock))
+                .await
+                .err();
+            assert_eq!(error, Some(ConfigError::Missing(name)));
+        }
+        for name in CHANGE_HANDLER_ENV {
+            let env = env_with(&without(CHANGE_HANDLER_ENV, name));
+            let error = reaction_services(&sdk, &env, Arc::new(SystemClock))
+                .await
+                .err();
+            assert_eq!(error, Some(ConfigError::Missing(name)));
+        }
+    }
+
+    #[tokio::test]
+    async fn with_every_listed_variable_set_only_the_secret_remains_to_fetch() {
+        let sdk = unreachable_sdk().await;
+        let send = delivery_services(&sdk, &env_with(SEND_ENV), Arc::new(SystemClock)).await;
+        assert!(matches!(send.err(), Some(ConfigError::Secret { .. })));
+        let change =
+            reaction_services(&sdk, &env_with(CHANGE_HANDLER_ENV), Arc::new(SystemClock)).await;
+        assert!(matches!(change.err(), Some(ConfigError::Secret { .. })));
+    }
+}

@@ -63,6 +63,17 @@ impl Env {
         }
     }
 
+    /// Every variable, sorted by name.
+    pub fn pairs(&self) -> Vec<(&str, &str)> {
+        let mut pairs: Vec<_> = self
+            .vars
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        pairs.sort();
+        pairs
+    }
+
     /// A variable that must be set and not blank.
     pub fn required(&self, name: &'static str) -> Result<&str, ConfigError> {
         match self.vars.get(name).map(|v| v.trim()) {

@@ -1,5 +1,6 @@
 //! One file per resource; [`ApiState`] is what every handler receives.
 
+pub mod agenda;
 pub mod appointments;
 pub mod catalog;
 pub mod clients;

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Counts the AWS calls Rappel's functions make over one appointment life cycle (the emulator
+# test "book_remind_move_and_cancel…": seed the salon, book with 2 reminders and 1 follow-up,
+# move once, fire the due reminder, cancel). The emulator records every request; the harness's
+# own calls (stream reads, schedule reads, its deletes standing in for ActionAfterCompletion)
+# and the resource set-up are left out.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p target
+export MOTO_ENABLE_RECORDING=true MOTO_RECORDER_FILEPATH="$PWD/target/aws-calls.jsonl"
+: >"$MOTO_RECORDER_FILEPATH"
+source infra/emulator.sh
+trap stop_emulator EXIT
+start_emulator
+cargo test -q -p rappel-tests --test aws_lifecycle -- --exact \
+    book_remind_move_and_cancel_through_the_lambda_functions_and_aws_adapters
+python3 - "$MOTO_RECORDER_FILEPATH" <<'PY'
+import base64, collections, json, sys, urllib.parse
+SETUP = {"CreateTable", "UpdateTimeToLive", "CreateScheduleGroup", "CreateEmailIdentity",
+         "CreateConfigurationSet", "CreateSecret"}
+def operation(entry):
+    headers = {k.lower(): v for k, v in entry["headers"].items()}
+    if "x-amz-target" in headers:
+        return headers["x-amz-target"].split(".")[-1]
+    body = entry.get("body") or ""
+    if entry.get("body_encoded"):
+        body = base64.b64decode(body).decode("utf-8", "replace")
+    action = urllib.parse.parse_qs(body).get("Action")
+    if action:
+        return action[0]
+    path = urllib.parse.urlparse(entry["url"]).path
+    method = entry["method"]
+    if path.startswith("/schedules"):
+        return {"POST": "CreateSchedule", "DELETE": "DeleteSchedule", "GET": "GetSchedule"}[method]
+    if path == "/v2/email/outbound-emails":
+        return "SendEmail"
+    if path.startswith("/schedule-groups"):
+        return "CreateScheduleGroup"
+    if path.startswith("/v2/email/identities"):
+        return "CreateEmailIdentity"
+    if path.startswith("/v2/email/configuration-sets"):
+        return "CreateConfigurationSet"
+    return f"{method} {path}"
+counts = collections.Counter()
+for line in open(sys.argv[1]):
+    entry = json.loads(line)
+    agent = {k.lower(): v for k, v in entry["headers"].items()}.get("user-agent", "")
+    if "rappel-harness" in agent or "aws-sdk-rust" not in agent:
+        continue
+    op = operation(entry)
+    if op not in SETUP:
+        counts[op] += 1
+print(f"{'operation':<36} calls")
+for op, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+    print(f"{op:<36} {n}")
+print(f"{'total':<36} {sum(counts.values())}")
+PY
