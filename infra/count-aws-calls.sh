@@ -8,7 +8,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p target
 export MOTO_ENABLE_RECORDING=true MOTO_RECORDER_FILEPATH="$PWD/target/aws-calls.jsonl"
-: >"$MOTO_RECORDER_FILEPATH"
 source infra/emulator.sh
 trap stop_emulator EXIT
 start_emulator

@@ -2,7 +2,8 @@
 # The AWS emulator the integration tests run against: moto server (PyPI), installed into the
 # project's own virtual environment (.venv) if missing, started on a free loopback port.
 #
-#   source infra/emulator.sh && start_emulator   # exports RAPPEL_EMULATOR_URL, EMULATOR_PID
+#   source infra/emulator.sh && start_emulator   # exports RAPPEL_EMULATOR_URL, EMULATOR_PID,
+#                                                # RAPPEL_EMULATOR_RECORDING (requests log)
 #   stop_emulator
 #
 # No AWS account and no network beyond PyPI (first run only) are needed.
@@ -35,6 +36,12 @@ start_emulator() {
     local port
     port=$(free_port)
     mkdir -p target
+    # Every request is recorded too: tests check what the SDK actually sent (SMS attributes,
+    # SES configuration set), which moto does not keep with the message.
+    export MOTO_ENABLE_RECORDING="${MOTO_ENABLE_RECORDING:-true}"
+    export MOTO_RECORDER_FILEPATH="${MOTO_RECORDER_FILEPATH:-$PWD/target/emulator-requests.jsonl}"
+    export RAPPEL_EMULATOR_RECORDING="$MOTO_RECORDER_FILEPATH"
+    : >"$MOTO_RECORDER_FILEPATH"
     "$VENV_DIR/bin/moto_server" -H 127.0.0.1 -p "$port" >target/emulator.log 2>&1 &
     EMULATOR_PID=$!
     export EMULATOR_PID

@@ -413,6 +413,48 @@ impl AwsApp {
             .collect()
     }
 
+    /// What the SNS `Publish` requests for `number` carried as message attributes
+    /// (`AWS.SNS.SMS.SMSType`, `AWS.SNS.SMS.SenderID`), read from the emulator's request log.
+    pub fn sms_attributes(&self, number: &str) -> Vec<HashMap<String, String>> {
+        recorded_requests()
+            .iter()
+            .filter_map(|r| r["body"].as_str().map(decoded_body(r)))
+            .map(|body| form_fields(&body))
+            .filter(|f| f.get("Action").map(String::as_str) == Some("Publish"))
+            .filter(|f| f.get("PhoneNumber").map(String::as_str) == Some(number))
+            .map(|f| {
+                let mut attributes = HashMap::new();
+                for n in 1.. {
+                    let name = f.get(&format!("MessageAttributes.entry.{n}.Name"));
+                    let value = f.get(&format!("MessageAttributes.entry.{n}.Value.StringValue"));
+                    match (name, value) {
+                        (Some(name), Some(value)) => {
+                            attributes.insert(name.clone(), value.clone());
+                        }
+                        _ => break,
+                    }
+                }
+                attributes
+            })
+            .collect()
+    }
+
+    /// The `ConfigurationSetName` of every SES send from this app's sender.
+    pub fn email_configuration_sets(&self) -> Vec<Option<String>> {
+        recorded_requests()
+            .iter()
+            .filter(|r| {
+                r["url"]
+                    .as_str()
+                    .is_some_and(|u| u.ends_with("/v2/email/outbound-emails"))
+            })
+            .filter_map(|r| r["body"].as_str().map(decoded_body(r)))
+            .filter_map(|body| serde_json::from_str::<Value>(&body).ok())
+            .filter(|b| b["FromEmailAddress"] == self.resources.sender_email.as_str())
+            .map(|b| b["ConfigurationSetName"].as_str().map(str::to_owned))
+            .collect()
+    }
+
     pub async fn communications(&self, client: &str) -> Vec<Value> {
         self.get(&format!("/v1/clients/{client}/communications"))
             .await
@@ -421,6 +463,37 @@ impl AwsApp {
             .cloned()
             .unwrap_or_default()
     }
+}
+
+/// Every request the emulator received so far (its recorder log, see `infra/emulator.sh`).
+fn recorded_requests() -> Vec<Value> {
+    let path = std::env::var("RAPPEL_EMULATOR_RECORDING")
+        .expect("RAPPEL_EMULATOR_RECORDING is set by infra/emulator.sh");
+    std::fs::read_to_string(path)
+        .expect("the emulator's request log")
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect()
+}
+
+fn decoded_body(request: &Value) -> impl Fn(&str) -> String + '_ {
+    move |body| {
+        if request["body_encoded"] == true {
+            use base64::Engine;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(body)
+                .unwrap_or_default();
+            String::from_utf8_lossy(&bytes).into_owned()
+        } else {
+            body.to_owned()
+        }
+    }
+}
+
+fn form_fields(body: &str) -> HashMap<String, String> {
+    form_urlencoded::parse(body.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
 }
 
 /// `+3361` and seven random digits, never ending in 99 (moto's opted-out numbers).

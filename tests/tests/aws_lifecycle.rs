@@ -146,6 +146,17 @@ async fn book_remind_move_and_cancel_through_the_lambda_functions_and_aws_adapte
     );
     let history = app.communications(&lea).await;
     assert!(history.iter().all(|c| c["status"] == "sent"), "{history:?}");
+    for attributes in app.sms_attributes(phone) {
+        assert_eq!(attributes["AWS.SNS.SMS.SMSType"], "Transactional");
+        assert_eq!(attributes["AWS.SNS.SMS.SenderID"], "Rappel");
+    }
+    assert_eq!(app.sms_attributes(phone).len(), 3);
+    let sets = app.email_configuration_sets();
+    assert!(!sets.is_empty());
+    assert!(
+        sets.iter()
+            .all(|s| s.as_deref() == Some(app.resources.configuration_set.as_str()))
+    );
 }
 
 #[tokio::test]
