@@ -8,24 +8,7 @@
 #
 # No AWS account and no network beyond PyPI (first run only) are needed.
 
-VENV_DIR="${VENV_DIR:-.venv}"
-
-ensure_venv() {
-    if [ ! -x "$VENV_DIR/bin/moto_server" ]; then
-        echo "== installing moto server into $VENV_DIR (first run only)"
-        if ! python3 -m venv "$VENV_DIR" >/dev/null 2>&1; then
-            # Debian/Ubuntu ship venv separately.
-            if command -v apt-get >/dev/null 2>&1; then
-                py=$(python3 -c 'import sys; print(f"{sys.version_info.major}.{sys.version_info.minor}")')
-                SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-                $SUDO apt-get install -y -q "python${py}-venv" >/dev/null
-            fi
-            rm -rf "$VENV_DIR"
-            python3 -m venv "$VENV_DIR"
-        fi
-        "$VENV_DIR/bin/pip" install --quiet --disable-pip-version-check -r infra/requirements-test.txt
-    fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/venv.sh"
 
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'

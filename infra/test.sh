@@ -22,6 +22,8 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy --all-targets -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== template.yaml lint"
+bash infra/lint-template.sh
 source infra/emulator.sh
 trap stop_emulator EXIT
 start_emulator

@@ -41,6 +41,14 @@ pub const CHANGE_HANDLER_ENV: &[&str] = &[
     SCHEDULER_DLQ_ARN,
 ];
 
+/// Each function's binary (its crate under `functions/`) and the variables it reads: what the
+/// SAM template must set (checked by `tests/tests/template_sync.rs`).
+pub const FUNCTION_ENV: &[(&str, &[&str])] = &[
+    ("rappel-api", API_ENV),
+    ("rappel-change-handler", CHANGE_HANDLER_ENV),
+    ("rappel-send", SEND_ENV),
+];
+
 pub fn api_services(
     sdk: &SdkConfig,
     env: &Env,

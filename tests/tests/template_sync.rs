@@ -1,0 +1,183 @@
+//! The SAM template stays in step with the code: one function per crate under `functions/`,
+//! each given exactly the environment variables its composition reads, and the tables declared
+//! with the keys, indexes, stream and TTL the adapters use.
+
+use rappel_aws::compose::FUNCTION_ENV;
+use rappel_aws::dynamodb::schema::{RECORD_INDEXES, TTL_ATTRIBUTE};
+use rappel_ports::records::RecordKind;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use yaml_rust2::{Yaml, YamlLoader};
+
+fn workspace() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate sits in the workspace")
+}
+
+fn template() -> Yaml {
+    let text = std::fs::read_to_string(workspace().join("template.yaml")).expect("template.yaml");
+    YamlLoader::load_from_str(&text)
+        .expect("template.yaml is YAML")
+        .remove(0)
+}
+
+fn resources_of_type<'a>(template: &'a Yaml, kind: &str) -> Vec<(&'a str, &'a Yaml)> {
+    template["Resources"]
+        .as_hash()
+        .expect("Resources")
+        .iter()
+        .filter(|(_, r)| r["Type"].as_str() == Some(kind))
+        .map(|(name, r)| (name.as_str().unwrap_or_default(), r))
+        .collect()
+}
+
+/// The package name of every crate under `functions/`.
+fn function_crates() -> BTreeSet<String> {
+    std::fs::read_dir(workspace().join("functions"))
+        .expect("functions/")
+        .filter_map(|entry| {
+            let manifest = std::fs::read_to_string(entry.ok()?.path().join("Cargo.toml")).ok()?;
+            manifest
+                .lines()
+                .find_map(|l| l.strip_prefix("name = "))
+                .map(|n| n.trim_matches('"').to_owned())
+        })
+        .collect()
+}
+
+/// Binary name → environment variable names, for every function of the template.
+fn template_functions(template: &Yaml) -> BTreeMap<String, BTreeSet<String>> {
+    resources_of_type(template, "AWS::Serverless::Function")
+        .into_iter()
+        .map(|(name, function)| {
+            assert_eq!(
+                function["Metadata"]["BuildMethod"].as_str(),
+                Some("rust-cargolambda"),
+                "{name} is built with cargo-lambda"
+            );
+            let binary = function["Metadata"]["BuildProperties"]["Binary"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{name} names its binary"))
+                .to_owned();
+            let variables = function["Properties"]["Environment"]["Variables"]
+                .as_hash()
+                .map(|vars| {
+                    vars.keys()
+                        .filter_map(|k| k.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            (binary, variables)
+        })
+        .collect()
+}
+
+#[test]
+fn every_function_crate_is_deployed_by_the_template_and_nothing_else_is() {
+    let deployed: BTreeSet<String> = template_functions(&template()).into_keys().collect();
+    assert_eq!(deployed, function_crates());
+}
+
+#[test]
+fn every_function_crate_has_a_known_list_of_variables() {
+    let listed: BTreeSet<String> = FUNCTION_ENV.iter().map(|(b, _)| (*b).to_owned()).collect();
+    assert_eq!(listed, function_crates());
+}
+
+#[test]
+fn each_function_is_given_exactly_the_variables_its_code_reads() {
+    let functions = template_functions(&template());
+    for (binary, expected) in FUNCTION_ENV {
+        let expected: BTreeSet<String> = expected.iter().map(|v| (*v).to_owned()).collect();
+        let declared = functions
+            .get(*binary)
+            .unwrap_or_else(|| panic!("{binary} is not in the template"));
+        let missing: Vec<_> = expected.difference(declared).collect();
+        let unused: Vec<_> = declared.difference(&expected).collect();
+        assert!(
+            missing.is_empty() && unused.is_empty(),
+            "{binary}: read but not set {missing:?}; set but not read {unused:?}"
+        );
+    }
+}
+
+#[test]
+fn the_records_table_has_the_indexes_and_stream_the_adapter_uses() {
+    let template = template();
+    let table = &template["Resources"]["RecordsTable"]["Properties"];
+    assert_eq!(
+        table["StreamSpecification"]["StreamViewType"].as_str(),
+        Some("NEW_AND_OLD_IMAGES")
+    );
+    let indexes: BTreeSet<(String, String, String)> = table["GlobalSecondaryIndexes"]
+        .as_vec()
+        .expect("indexes")
+        .iter()
+        .map(|index| {
+            let keys = index["KeySchema"].as_vec().expect("key schema");
+            let key = |kind: &str| {
+                keys.iter()
+                    .find(|k| k["KeyType"].as_str() == Some(kind))
+                    .and_then(|k| k["AttributeName"].as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            assert_eq!(index["Projection"]["ProjectionType"].as_str(), Some("ALL"));
+            (
+                index["IndexName"].as_str().unwrap_or_default().to_owned(),
+                key("HASH"),
+                key("RANGE"),
+            )
+        })
+        .collect();
+    let expected: BTreeSet<(String, String, String)> = RECORD_INDEXES
+        .iter()
+        .map(|(n, p, s)| ((*n).to_owned(), (*p).to_owned(), (*s).to_owned()))
+        .collect();
+    assert_eq!(indexes, expected);
+}
+
+#[test]
+fn the_deliveries_table_expires_entries_and_wakes_no_handler() {
+    let template = template();
+    let table = &template["Resources"]["DeliveriesTable"]["Properties"];
+    assert_eq!(
+        table["TimeToLiveSpecification"]["AttributeName"].as_str(),
+        Some(TTL_ATTRIBUTE)
+    );
+    assert!(
+        table["StreamSpecification"].is_badvalue(),
+        "no stream on the deliveries table"
+    );
+}
+
+#[test]
+fn the_stream_filter_lets_through_exactly_the_records_a_change_can_replan() {
+    let template = template();
+    let mappings = resources_of_type(&template, "AWS::Lambda::EventSourceMapping");
+    assert_eq!(mappings.len(), 1);
+    let pattern = mappings[0].1["Properties"]["FilterCriteria"]["Filters"][0]["Pattern"]
+        .as_str()
+        .expect("a filter pattern");
+    let replanning = [
+        RecordKind::Settings,
+        RecordKind::AppointmentType,
+        RecordKind::Staff,
+        RecordKind::Client,
+        RecordKind::Appointment,
+    ];
+    for kind in replanning {
+        let prefix = format!("{{\"prefix\":\"{}#\"}}", kind.as_str());
+        assert!(
+            pattern.contains(&prefix),
+            "{kind:?} changes reach the handler"
+        );
+    }
+    assert!(
+        !pattern.contains(RecordKind::Template.as_str()),
+        "templates change no plan"
+    );
+    let response_types = &mappings[0].1["Properties"]["FunctionResponseTypes"];
+    assert_eq!(response_types[0].as_str(), Some("ReportBatchItemFailures"));
+}
