@@ -1,6 +1,6 @@
 //! # rappel-api — the HTTP API handler
 //!
-//! One axum [`router`], served by the local stack on 127.0.0.1 and (with the AWS issue) by
+//! One axum [`router`], served by the local stack on 127.0.0.1 and ([`lambda::lambda_router`]) by
 //! `lambda_http` behind API Gateway. JSON in snake_case, RFC 3339 instants with offsets, errors
 //! as `{"error": {"code", "message"}}` with a 4xx status for any bad input.
 //!
