@@ -178,3 +178,4 @@ impl TestApp {
     }
 }
 pub mod aws;
+pub mod handler_fakes;

@@ -40,6 +40,13 @@ pub async fn handle_changes(services: &Services, batch: &[ChangeRecord]) -> Batc
     outcome
 }
 
+/// CloudWatch metric: stream records that could not be decoded (skipped).
+pub const UNREADABLE_RECORDS_METRIC: &str = "UnreadableStreamRecords";
+/// CloudWatch metric: records whose reaction failed (returned for retry).
+pub const FAILED_RECORDS_METRIC: &str = "FailedChangeRecords";
+/// The namespace Rappel's metrics are published under.
+pub const METRICS_NAMESPACE: &str = "Rappel";
+
 /// The Lambda handler for the records table's stream. Unreadable records are logged (position
 /// and reason, never content) and counted, then skipped: retrying cannot make them readable and
 /// would hold the shard back. Records whose reaction failed are returned as
@@ -58,6 +65,10 @@ pub async fn function_handler(
         );
     }
     let outcome = handle_changes(services, &decoded.changes).await;
+    // Embedded-metric counters (CloudWatch EMF once `main` installs the collector; no-ops in
+    // tests): the template alarms on unreadable records.
+    metrics::counter!(UNREADABLE_RECORDS_METRIC).increment(decoded.unreadable.len() as u64);
+    metrics::counter!(FAILED_RECORDS_METRIC).increment(outcome.failed_sequences.len() as u64);
     tracing::info!(
         received = event.payload.records.len(),
         processed = outcome.processed,

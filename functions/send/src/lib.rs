@@ -33,6 +33,10 @@ pub async fn handle_send(
     Ok(outcome)
 }
 
+/// CloudWatch metric: scheduled messages handled, by outcome (sent, suppressed, stale,
+/// failed, duplicate).
+pub const DELIVERIES_METRIC: &str = "ScheduledDeliveries";
+
 /// What the function answers (visible in the invocation result, never personal data).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SendResponse {
@@ -48,9 +52,10 @@ pub async fn function_handler(
 ) -> Result<SendResponse, SendHandlerError> {
     let request = parse_request(&event.payload)?;
     let outcome = handle_send(services, &request).await?;
-    Ok(SendResponse {
-        outcome: outcome_name(&outcome),
-    })
+    let outcome = outcome_name(&outcome);
+    // CloudWatch EMF once `main` installs the collector; a no-op in tests.
+    metrics::counter!(DELIVERIES_METRIC, "Outcome" => outcome).increment(1);
+    Ok(SendResponse { outcome })
 }
 
 impl From<SendHandlerError> for Diagnostic {
