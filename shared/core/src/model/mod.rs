@@ -9,7 +9,7 @@ mod locale;
 mod person_name;
 mod phone;
 mod staff;
-mod time_zone;
+pub(crate) mod time_zone;
 
 pub use appointment::{
     Actor, Appointment, AppointmentError, AppointmentStatus, ChangeAction, LastChange,

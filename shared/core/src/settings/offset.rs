@@ -4,7 +4,8 @@
 //! days at the same local wall-clock time in the appointment's time zone ("1d" before a 10:00
 //! appointment is 10:00 the day before, even across a DST change, when that day is 23 or 25 h).
 
-use chrono::{DateTime, Days, Duration, LocalResult, NaiveDateTime, TimeZone as _, Utc};
+use crate::model::time_zone::resolve_local;
+use chrono::{DateTime, Days, Duration, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -85,20 +86,6 @@ fn shift_days(instant: DateTime<Utc>, zone: Tz, days: u32, forward: bool) -> Dat
     }
 }
 
-fn resolve_local(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
-    let mut candidate = local;
-    // DST gaps are at most a few hours; walk forward minute by minute out of it.
-    for _ in 0..=(4 * 60) {
-        match zone.from_local_datetime(&candidate) {
-            LocalResult::Single(t) => return t.with_timezone(&Utc),
-            LocalResult::Ambiguous(earlier, _) => return earlier.with_timezone(&Utc),
-            LocalResult::None => candidate += Duration::minutes(1),
-        }
-    }
-    // Unreachable with real zone data; fall back to reading the wall clock as UTC.
-    local.and_utc()
-}
-
 impl TryFrom<String> for Offset {
     type Error = InvalidOffset;
     fn try_from(raw: String) -> Result<Self, Self::Error> {
@@ -125,6 +112,7 @@ impl fmt::Display for Offset {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone as _;
     use chrono_tz::{America::New_York, Europe::Paris};
 
     fn paris(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
