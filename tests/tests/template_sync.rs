@@ -2,7 +2,7 @@
 //! each given exactly the environment variables its composition reads, and the tables declared
 //! with the keys, indexes, stream and TTL the adapters use.
 
-use rappel_aws::compose::FUNCTION_ENV;
+use rappel_aws::compose::{FUNCTION_ENV, variables_of};
 use rappel_aws::dynamodb::schema::{RECORD_INDEXES, TTL_ATTRIBUTE};
 use rappel_ports::records::RecordKind;
 use std::collections::{BTreeMap, BTreeSet};
@@ -88,8 +88,11 @@ fn every_function_crate_has_a_known_list_of_variables() {
 #[test]
 fn each_function_is_given_exactly_the_variables_its_code_reads() {
     let functions = template_functions(&template());
-    for (binary, expected) in FUNCTION_ENV {
-        let expected: BTreeSet<String> = expected.iter().map(|v| (*v).to_owned()).collect();
+    for (binary, _) in FUNCTION_ENV {
+        let expected: BTreeSet<String> = variables_of(binary)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
         let declared = functions
             .get(*binary)
             .unwrap_or_else(|| panic!("{binary} is not in the template"));

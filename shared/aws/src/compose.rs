@@ -26,28 +26,30 @@ pub const SEND_ENV: &[&str] = &[
     LINK_SECRET_ID,
     LINK_BASE_URL,
 ];
-/// The change handler's variables: the send function's, plus the scheduler's.
-pub const CHANGE_HANDLER_ENV: &[&str] = &[
-    RECORDS_TABLE,
-    DELIVERIES_TABLE,
-    SENDER_EMAIL,
-    SES_CONFIGURATION_SET,
-    SMS_SENDER_ID,
-    LINK_SECRET_ID,
-    LINK_BASE_URL,
+/// What the change handler reads on top of the send function's variables.
+pub const SCHEDULER_ENV: &[&str] = &[
     SCHEDULE_GROUP,
     SEND_FUNCTION_ARN,
     SCHEDULER_ROLE_ARN,
     SCHEDULER_DLQ_ARN,
 ];
 
-/// Each function's binary (its crate under `functions/`) and the variables it reads: what the
-/// SAM template must set (checked by `tests/tests/template_sync.rs`).
-pub const FUNCTION_ENV: &[(&str, &[&str])] = &[
-    ("rappel-api", API_ENV),
-    ("rappel-change-handler", CHANGE_HANDLER_ENV),
-    ("rappel-send", SEND_ENV),
+/// Each function's binary (its crate under `functions/`) and the groups of variables it
+/// reads: what the SAM template must set (checked by `tests/tests/template_sync.rs`).
+pub const FUNCTION_ENV: &[(&str, &[&[&str]])] = &[
+    ("rappel-api", &[API_ENV]),
+    ("rappel-change-handler", &[SEND_ENV, SCHEDULER_ENV]),
+    ("rappel-send", &[SEND_ENV]),
 ];
+
+/// Every variable one function reads (empty for an unknown binary).
+pub fn variables_of(binary: &str) -> Vec<&'static str> {
+    FUNCTION_ENV
+        .iter()
+        .filter(|(name, _)| *name == binary)
+        .flat_map(|(_, groups)| groups.iter().flat_map(|group| group.iter().copied()))
+        .collect()
+}
 
 pub fn api_services(
     sdk: &SdkConfig,
@@ -184,8 +186,9 @@ mod tests {
                 .err();
             assert_eq!(error, Some(ConfigError::Missing(name)));
         }
-        for name in CHANGE_HANDLER_ENV {
-            let env = env_with(&without(CHANGE_HANDLER_ENV, name));
+        let change_handler_env = variables_of("rappel-change-handler");
+        for name in &change_handler_env {
+            let env = env_with(&without(&change_handler_env, name));
             let error = reaction_services(&sdk, &env, Arc::new(SystemClock))
                 .await
                 .err();
@@ -198,8 +201,12 @@ mod tests {
         let sdk = unreachable_sdk().await;
         let send = delivery_services(&sdk, &env_with(SEND_ENV), Arc::new(SystemClock)).await;
         assert!(matches!(send.err(), Some(ConfigError::Secret { .. })));
-        let change =
-            reaction_services(&sdk, &env_with(CHANGE_HANDLER_ENV), Arc::new(SystemClock)).await;
+        let change = reaction_services(
+            &sdk,
+            &env_with(&variables_of("rappel-change-handler")),
+            Arc::new(SystemClock),
+        )
+        .await;
         assert!(matches!(change.err(), Some(ConfigError::Secret { .. })));
     }
 }
