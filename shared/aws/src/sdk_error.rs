@@ -11,3 +11,18 @@ pub fn describe<E: std::error::Error + 'static>(error: &E) -> String {
 pub fn code<E: ProvideErrorMetadata>(error: &E) -> Option<&str> {
     error.code()
 }
+
+/// A provider's refusal as the delivery port sees it: permanent when the service's error code
+/// says retrying cannot help, temporary otherwise (throttling and 5xx are already retried by
+/// the SDK by then).
+pub fn send_error<E>(error: &E, permanent_codes: &[&str]) -> rappel_ports::delivery::SendError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    use rappel_ports::delivery::SendError;
+    let reason = describe(error);
+    match code(error) {
+        Some(c) if permanent_codes.contains(&c) => SendError::Permanent(reason),
+        _ => SendError::Transient(reason),
+    }
+}

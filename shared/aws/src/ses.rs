@@ -8,7 +8,7 @@
 //! [`SendError::Transient`] (the trigger retries later). A rejection is
 //! [`SendError::Permanent`] and is recorded as failed with the reason.
 
-use crate::sdk_error::{code, describe};
+use crate::sdk_error::send_error;
 use async_trait::async_trait;
 use aws_sdk_sesv2::Client;
 use aws_sdk_sesv2::primitives::Blob;
@@ -71,13 +71,7 @@ impl Mailer for SesMailer {
             Ok(output) => Ok(ProviderReceipt {
                 message_id: output.message_id().unwrap_or_default().to_owned(),
             }),
-            Err(error) => {
-                let reason = describe(&error);
-                match code(&error) {
-                    Some(c) if PERMANENT.contains(&c) => Err(SendError::Permanent(reason)),
-                    _ => Err(SendError::Transient(reason)),
-                }
-            }
+            Err(error) => Err(send_error(&error, &PERMANENT)),
         }
     }
 }

@@ -3,7 +3,7 @@
 //! `AWS.SNS.SMS.SMSType` — Transactional for appointment messages, Promotional for marketing —
 //! and the configured sender ID.
 
-use crate::sdk_error::{code, describe};
+use crate::sdk_error::send_error;
 use async_trait::async_trait;
 use aws_sdk_sns::Client;
 use aws_sdk_sns::types::MessageAttributeValue;
@@ -34,16 +34,6 @@ fn string_attribute(value: &str) -> Result<MessageAttributeValue, SendError> {
         .map_err(|e| SendError::Permanent(e.to_string()))
 }
 
-fn classify<E>(error: &E, reason: String) -> SendError
-where
-    E: aws_sdk_sns::error::ProvideErrorMetadata,
-{
-    match code(error) {
-        Some(c) if PERMANENT.contains(&c) => SendError::Permanent(reason),
-        _ => SendError::Transient(reason),
-    }
-}
-
 #[async_trait]
 impl SmsSender for SnsSms {
     async fn is_opted_out(&self, phone: &PhoneNumber) -> Result<bool, SendError> {
@@ -53,7 +43,7 @@ impl SmsSender for SnsSms {
             .phone_number(phone.as_str())
             .send()
             .await
-            .map_err(|e| classify(&e, describe(&e)))?;
+            .map_err(|e| send_error(&e, &PERMANENT))?;
         Ok(output.is_opted_out())
     }
 
@@ -80,7 +70,7 @@ impl SmsSender for SnsSms {
         let output = request
             .send()
             .await
-            .map_err(|e| classify(&e, describe(&e)))?;
+            .map_err(|e| send_error(&e, &PERMANENT))?;
         Ok(ProviderReceipt {
             message_id: output.message_id().unwrap_or_default().to_owned(),
         })

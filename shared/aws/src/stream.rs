@@ -2,7 +2,7 @@
 //! records. A record that cannot be read is set aside with its position and the reason — never
 //! its content — so the rest of the batch goes on.
 
-use crate::dynamodb::keys;
+use crate::dynamodb::codec::decode_data;
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use rappel_ports::records::{ChangeRecord, Record};
 
@@ -53,11 +53,7 @@ fn decode_image(image: &serde_dynamo::Item, which: &str) -> Result<Option<Record
     if image.is_empty() {
         return Ok(None);
     }
-    let data = image
-        .get(keys::DATA)
-        .ok_or_else(|| format!("the {which} image has no data attribute"))?;
-    // The serde error could quote personal data: say which image, not why.
-    serde_dynamo::from_attribute_value(data.clone())
+    decode_data(image)
         .map(Some)
-        .map_err(|_| format!("the {which} image does not decode as a record"))
+        .map_err(|e| format!("the {which} image {e}"))
 }

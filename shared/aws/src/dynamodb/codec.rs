@@ -39,17 +39,7 @@ pub fn record_item(record: &Record) -> Result<Item, StoreError> {
 
 /// The record in an item read from the table.
 pub fn item_record(item: &Item) -> Result<Record, StoreError> {
-    let data = item
-        .get(keys::DATA)
-        .ok_or_else(|| StoreError::Corrupt("an item has no data attribute".into()))?;
-    // The serde error may quote a value (personal data): name the item by its key only.
-    serde_dynamo::from_attribute_value(data.clone()).map_err(|_| {
-        StoreError::Corrupt(format!(
-            "item {} / {} does not decode as a record",
-            string(item, keys::PK).unwrap_or("?"),
-            string(item, keys::SK).unwrap_or("?")
-        ))
-    })
+    item_data(item).map_err(StoreError::Corrupt)
 }
 
 /// A number attribute, if present and numeric.
@@ -67,16 +57,33 @@ pub fn string<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
     }
 }
 
-/// Any value kept in `data` (history entries).
+/// Any value kept in `data` (records, history entries), named by its key when it fails.
 pub fn item_data<T: serde::de::DeserializeOwned>(item: &Item) -> Result<T, String> {
-    let data = item
-        .get(keys::DATA)
-        .ok_or_else(|| "an item has no data attribute".to_owned())?;
-    serde_dynamo::from_attribute_value(data.clone()).map_err(|_| {
+    decode_data(item).map_err(|e| {
         format!(
-            "item {} / {} does not decode",
+            "item {} / {} {e}",
             string(item, keys::PK).unwrap_or("?"),
             string(item, keys::SK).unwrap_or("?")
         )
     })
+}
+
+/// Why the `data` attribute of an item or stream image could not be read. Never says more:
+/// the serde error may quote a value, and values are personal data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DataError {
+    #[error("has no data attribute")]
+    Missing,
+    #[error("does not decode")]
+    Undecodable,
+}
+
+/// The value in `data`, from a table item (SDK types) or a stream image (Lambda event types).
+pub fn decode_data<AV, T>(item: &HashMap<String, AV>) -> Result<T, DataError>
+where
+    AV: Clone + Into<serde_dynamo::AttributeValue>,
+    T: serde::de::DeserializeOwned,
+{
+    let data = item.get(keys::DATA).ok_or(DataError::Missing)?;
+    serde_dynamo::from_attribute_value(data.clone()).map_err(|_| DataError::Undecodable)
 }

@@ -37,7 +37,7 @@
 //! | ledger entry | `L#<message key>` | `L` |
 //! | history entry | `H#<tenant>#<client>` | `<recorded at>#<message key>` |
 
-mod codec;
+pub(crate) mod codec;
 mod history;
 pub(crate) mod keys;
 mod ledger;
