@@ -2,16 +2,13 @@
 //! (EMF). A test binary of its own: the metrics recorder is global to the process.
 
 use lambda_runtime::{Context, LambdaEvent};
-use rappel_change_handler::{METRICS_NAMESPACE, UNREADABLE_RECORDS_METRIC, function_handler};
+use rappel_change_handler::{UNREADABLE_RECORDS_METRIC, function_handler};
 use rappel_tests::handler_fakes::{batch, fakes};
 
 #[tokio::test]
 async fn an_unreadable_stream_record_is_counted_in_an_embedded_metric() {
-    let metrics = metrics_cloudwatch_embedded::Builder::new()
-        .cloudwatch_namespace(METRICS_NAMESPACE)
-        .with_dimension("Function", "change-handler")
-        .init()
-        .expect("the only collector of this process");
+    let metrics =
+        rappel_aws::metrics::init("change-handler").expect("the only collector of this process");
     let fakes = fakes().await;
 
     function_handler(

@@ -44,9 +44,6 @@ pub async fn handle_changes(services: &Services, batch: &[ChangeRecord]) -> Batc
 pub const UNREADABLE_RECORDS_METRIC: &str = "UnreadableStreamRecords";
 /// CloudWatch metric: records whose reaction failed (returned for retry).
 pub const FAILED_RECORDS_METRIC: &str = "FailedChangeRecords";
-/// The namespace Rappel's metrics are published under.
-pub const METRICS_NAMESPACE: &str = "Rappel";
-
 /// The Lambda handler for the records table's stream. Unreadable records are logged (position
 /// and reason, never content) and counted, then skipped: retrying cannot make them readable and
 /// would hold the shard back. Records whose reaction failed are returned as

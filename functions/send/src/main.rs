@@ -1,7 +1,7 @@
 //! The send function on Lambda: composes the AWS adapters once, then serves invocations.
 
 use lambda_runtime::{Error, service_fn};
-use metrics_cloudwatch_embedded::lambda::service::run;
+use rappel_aws::metrics::run_with_metrics;
 use rappel_aws::{Env, compose, sdk};
 use rappel_ports::clock::SystemClock;
 use rappel_send::function_handler;
@@ -13,12 +13,8 @@ async fn main() -> Result<(), Error> {
     let sdk = sdk::load().await;
     let services =
         compose::delivery_services(&sdk, &Env::from_process(), Arc::new(SystemClock)).await?;
-    let metrics = metrics_cloudwatch_embedded::Builder::new()
-        .cloudwatch_namespace("Rappel")
-        .with_dimension("Function", "send")
-        .lambda_cold_start_metric("ColdStart")
-        .init()?;
-    run(
+    let metrics = rappel_aws::metrics::init("send")?;
+    run_with_metrics(
         metrics,
         service_fn(|event| function_handler(event, &services)),
     )

@@ -12,6 +12,7 @@
 //! | [`sns`] | the SMS port on SNS (opt-out check, SMS type, sender ID) |
 //! | [`secret`] | the link-signing key from Secrets Manager |
 //! | [`env`] | the environment variables, read once at cold start |
+//! | [`metrics`] | CloudWatch embedded metrics: namespace and collector |
 //! | [`sdk`] | SDK configuration (retries with backoff; emulator endpoint for tests) |
 //! | [`compose`] | each function's services and variable list |
 //! | [`provision`] | creates what the SAM template declares, on an emulator |
@@ -19,6 +20,7 @@
 pub mod compose;
 pub mod dynamodb;
 pub mod env;
+pub mod metrics;
 pub mod provision;
 pub mod scheduler;
 pub mod sdk;
