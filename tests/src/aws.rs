@@ -13,6 +13,7 @@
 //! run in parallel against one emulator. `infra/test.sh` starts moto and sets
 //! `RAPPEL_EMULATOR_URL`.
 
+use crate::{CallsApi, Response};
 use aws_config::SdkConfig;
 use aws_lambda_events::event::dynamodb::Event;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -129,9 +130,12 @@ pub async fn spawn_aws_app(now: DateTime<Utc>, verified_sender: bool) -> AwsApp 
     }
 }
 
-pub struct ApiResponse {
-    pub status: u16,
-    pub body: Value,
+impl CallsApi for AwsApp {
+    /// Calls the API function with an API Gateway v2 event, as the tenant of this app.
+    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Response {
+        self.call_with_claims(method, path, body, json!({"tenant_id": self.tenant}))
+            .await
+    }
 }
 
 impl AwsApp {
@@ -151,21 +155,7 @@ impl AwsApp {
         });
         let saved = self.put("/v1/settings", settings).await;
         assert_eq!(saved.status, 200, "{}", saved.body);
-        assert_eq!(
-            self.put("/v1/appointment-types/cut", json!({"name": "Coupe"}))
-                .await
-                .status,
-            200
-        );
-        assert_eq!(
-            self.put(
-                "/v1/staff/sam",
-                json!({"name": "Sam", "email": "sam@salon-lea.fr"})
-            )
-            .await
-            .status,
-            200
-        );
+        self.seed_catalog().await;
         self.pump_stream().await;
     }
 
@@ -185,26 +175,19 @@ impl AwsApp {
     /// Books `client` online for Friday 27 March 2026, 10:00–10:45 in Paris; returns the id.
     pub async fn book_friday_10am(&self, client: &str) -> String {
         let booked = self
-            .post(
-                "/v1/appointments",
-                json!({"client_id": client, "staff_id": "sam", "type_id": "cut",
-                       "start": "2026-03-27T10:00:00+01:00", "end": "2026-03-27T10:45:00+01:00"}),
+            .book(
+                client,
+                "2026-03-27T10:00:00+01:00",
+                "2026-03-27T10:45:00+01:00",
             )
             .await;
-        assert_eq!(booked.status, 201, "{}", booked.body);
         let (_, response) = self.pump_stream().await;
         assert_eq!(
             response["batchItemFailures"],
             json!([]),
             "the batch succeeds"
         );
-        booked.body["id"].as_str().unwrap().to_owned()
-    }
-
-    /// Calls the API function with an API Gateway v2 event, as the tenant of this app.
-    pub async fn call(&self, method: &str, path: &str, body: Option<Value>) -> ApiResponse {
-        self.call_with_claims(method, path, body, json!({"tenant_id": self.tenant}))
-            .await
+        booked["id"].as_str().unwrap().to_owned()
     }
 
     pub async fn call_with_claims(
@@ -213,7 +196,7 @@ impl AwsApp {
         path: &str,
         body: Option<Value>,
         claims: Value,
-    ) -> ApiResponse {
+    ) -> Response {
         let mut event: Value = serde_json::from_str(API_EVENT).expect("the fixture is JSON");
         let (raw_path, query) = path.split_once('?').unwrap_or((path, ""));
         event["rawPath"] = json!(raw_path);
@@ -234,23 +217,10 @@ impl AwsApp {
         let response = serde_json::to_value(response).expect("a response event");
         let status = response["statusCode"].as_u64().expect("a status") as u16;
         let text = response["body"].as_str().unwrap_or_default();
-        ApiResponse {
+        Response {
             status,
             body: serde_json::from_str(text).unwrap_or(Value::String(text.to_owned())),
         }
-    }
-
-    pub async fn get(&self, path: &str) -> ApiResponse {
-        self.call("GET", path, None).await
-    }
-    pub async fn post(&self, path: &str, body: Value) -> ApiResponse {
-        self.call("POST", path, Some(body)).await
-    }
-    pub async fn put(&self, path: &str, body: Value) -> ApiResponse {
-        self.call("PUT", path, Some(body)).await
-    }
-    pub async fn patch(&self, path: &str, body: Value) -> ApiResponse {
-        self.call("PATCH", path, Some(body)).await
     }
 
     /// Reads every new stream record and hands them, as one Lambda batch, to the change handler.

@@ -13,11 +13,6 @@ pub struct TestApp {
     pub tenant: String,
 }
 
-pub struct Response {
-    pub status: u16,
-    pub body: Value,
-}
-
 /// A fresh stack whose clock starts at `now`, serving on 127.0.0.1.
 pub async fn spawn_app(now: DateTime<Utc>) -> TestApp {
     let stack = LocalStack::new(LocalConfig::for_tests(now)).expect("in-memory stack starts");
@@ -39,11 +34,13 @@ async fn axum_serve(listener: tokio::net::TcpListener, router: axum::Router) {
     let _ = axum::serve(listener, router).await;
 }
 
-impl TestApp {
-    pub async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Response {
+impl CallsApi for TestApp {
+    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Response {
         self.call_as(&self.tenant.clone(), method, path, body).await
     }
+}
 
+impl TestApp {
     pub async fn call_as(
         &self,
         tenant: &str,
@@ -70,19 +67,6 @@ impl TestApp {
         Response { status, body }
     }
 
-    pub async fn get(&self, path: &str) -> Response {
-        self.call("GET", path, None).await
-    }
-    pub async fn post(&self, path: &str, body: Value) -> Response {
-        self.call("POST", path, Some(body)).await
-    }
-    pub async fn put(&self, path: &str, body: Value) -> Response {
-        self.call("PUT", path, Some(body)).await
-    }
-    pub async fn patch(&self, path: &str, body: Value) -> Response {
-        self.call("PATCH", path, Some(body)).await
-    }
-
     /// A French salon with an owner, one type ("Coupe") and one staff member (Sam).
     pub async fn seed_business(&self) {
         let settings = json!({
@@ -92,21 +76,7 @@ impl TestApp {
             "managers": [{"id": "owner", "name": "Olga", "email": "olga@salon-lea.fr"}]
         });
         assert_eq!(self.put("/v1/settings", settings).await.status, 200);
-        assert_eq!(
-            self.put("/v1/appointment-types/cut", json!({"name": "Coupe"}))
-                .await
-                .status,
-            200
-        );
-        assert_eq!(
-            self.put(
-                "/v1/staff/sam",
-                json!({"name": "Sam", "email": "sam@salon-lea.fr"})
-            )
-            .await
-            .status,
-            200
-        );
+        self.seed_catalog().await;
     }
 
     /// The usual scene: the salon seeded, Léa created and booked online for Friday 27 March
@@ -139,14 +109,6 @@ impl TestApp {
         .await
     }
 
-    pub async fn book(&self, client: &str, start: &str, end: &str) -> Value {
-        let booked = self
-            .post("/v1/appointments", json!({"client_id": client, "staff_id": "sam", "type_id": "cut", "start": start, "end": end}))
-            .await;
-        assert_eq!(booked.status, 201, "{}", booked.body);
-        booked.body
-    }
-
     pub async fn outbox(&self) -> Vec<Value> {
         self.get("/_local/outbox").await.body["messages"]
             .as_array()
@@ -177,5 +139,8 @@ impl TestApp {
             .unwrap_or_default()
     }
 }
+pub mod api_calls;
 pub mod aws;
+
+pub use api_calls::{CallsApi, Response};
 pub mod handler_fakes;

@@ -4,6 +4,7 @@
 
 use chrono::{TimeZone, Utc};
 use rappel_ports::records::{Expected, Record, StoreError, TypedRecords};
+use rappel_tests::CallsApi;
 use rappel_tests::aws::{LEA_MAIL, spawn_aws_app};
 use serde_json::json;
 

@@ -3,6 +3,7 @@
 //! receive is read back from what SES and SNS accepted.
 
 use chrono::{TimeZone, Utc};
+use rappel_tests::CallsApi;
 use rappel_tests::aws::{LEA_MAIL, spawn_aws_app};
 use serde_json::json;
 

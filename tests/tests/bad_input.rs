@@ -2,6 +2,7 @@
 //! see each other's data.
 
 use chrono::{TimeZone, Utc};
+use rappel_tests::CallsApi;
 use rappel_tests::{TestApp, spawn_app};
 use serde_json::json;
 

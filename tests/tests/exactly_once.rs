@@ -6,6 +6,7 @@ use rappel_change_handler::handle_changes;
 use rappel_ports::delivery::OutboxFault;
 use rappel_ports::records::{ChangeRecord, Record, TypedRecords};
 use rappel_send::handle_send;
+use rappel_tests::CallsApi;
 use rappel_tests::spawn_app;
 use serde_json::json;
 

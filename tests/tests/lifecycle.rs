@@ -2,6 +2,7 @@
 //! and owners receive, and when.
 
 use chrono::{TimeZone, Utc};
+use rappel_tests::CallsApi;
 use rappel_tests::spawn_app;
 use serde_json::json;
 
