@@ -73,10 +73,6 @@ fn appointment_of(item: &Item) -> Result<Appointment, StoreError> {
     }
 }
 
-fn storage_key(key: &RecordKey) -> String {
-    format!("{}/{}/{}", key.tenant, key.kind.as_str(), key.id)
-}
-
 #[async_trait]
 impl RecordReader for DynamoRecords {
     async fn get(&self, key: &RecordKey) -> Result<Option<Record>, StoreError> {
@@ -165,7 +161,7 @@ impl RecordWriter for DynamoRecords {
             Err(error) => match error.as_service_error() {
                 Some(PutItemError::ConditionalCheckFailedException(failed)) => {
                     Err(StoreError::Conflict {
-                        key: storage_key(&key),
+                        key: key.to_string(),
                         expected,
                         found: failed
                             .item()

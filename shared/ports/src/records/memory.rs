@@ -29,10 +29,6 @@ pub struct MemoryRecords {
     file: Option<JsonFile>,
 }
 
-fn storage_key(key: &RecordKey) -> String {
-    format!("{}/{}/{}", key.tenant, key.kind.as_str(), key.id)
-}
-
 impl MemoryRecords {
     pub fn in_memory() -> Self {
         Self {
@@ -97,7 +93,7 @@ impl MemoryRecords {
 #[async_trait]
 impl RecordReader for MemoryRecords {
     async fn get(&self, key: &RecordKey) -> Result<Option<Record>, StoreError> {
-        Ok(lock(&self.state).records.get(&storage_key(key)).cloned())
+        Ok(lock(&self.state).records.get(&key.to_string()).cloned())
     }
 
     async fn appointments_of_client(
@@ -146,7 +142,7 @@ impl RecordReader for MemoryRecords {
 impl RecordWriter for MemoryRecords {
     async fn put(&self, record: Record, expected: Expected) -> Result<(), StoreError> {
         let key = record.key();
-        let storage = storage_key(&key);
+        let storage = key.to_string();
         let mut state = lock(&self.state);
         let current = state.records.get(&storage).cloned();
         let found = current.as_ref().map(Record::version);

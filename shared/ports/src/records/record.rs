@@ -55,6 +55,13 @@ impl RecordKey {
     }
 }
 
+/// `tenant/kind/id`: how a key is named in errors and in the embedded store.
+impl std::fmt::Display for RecordKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}/{}", self.tenant, self.kind.as_str(), self.id)
+    }
+}
+
 /// A business's own template for one kind × channel × locale, optionally for one type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredTemplate {
