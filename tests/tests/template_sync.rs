@@ -184,3 +184,52 @@ fn the_stream_filter_lets_through_exactly_the_records_a_change_can_replan() {
     let response_types = &mappings[0].1["Properties"]["FunctionResponseTypes"];
     assert_eq!(response_types[0].as_str(), Some("ReportBatchItemFailures"));
 }
+
+/// A function's timeout in seconds: its own, or the template's global one.
+fn function_timeouts(template: &Yaml) -> Vec<(String, i64)> {
+    let global = template["Globals"]["Function"]["Timeout"]
+        .as_i64()
+        .expect("a global function timeout");
+    resources_of_type(template, "AWS::Serverless::Function")
+        .into_iter()
+        .map(|(name, f)| {
+            (
+                name.to_owned(),
+                f["Properties"]["Timeout"].as_i64().unwrap_or(global),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_claims_lease_outlasts_every_function_that_could_hold_it() {
+    use rappel_ports::ledger::{CLAIM_LEASE, LEASE_MARGIN, LONGEST_FUNCTION_TIMEOUT};
+    let timeouts = function_timeouts(&template());
+    assert!(!timeouts.is_empty());
+    let longest = timeouts.iter().map(|(_, t)| *t).max().unwrap_or_default();
+    assert_eq!(
+        longest,
+        LONGEST_FUNCTION_TIMEOUT.num_seconds(),
+        "LONGEST_FUNCTION_TIMEOUT must be the template's longest timeout: {timeouts:?}"
+    );
+    assert_eq!(CLAIM_LEASE, LONGEST_FUNCTION_TIMEOUT + LEASE_MARGIN);
+}
+
+#[test]
+fn an_attempts_aws_calls_end_well_before_the_send_functions_timeout() {
+    use rappel_aws::sdk::{ATTEMPT_TIMEOUT, MAX_ATTEMPTS, OPERATION_TIMEOUT};
+    let timeouts = function_timeouts(&template());
+    let send = timeouts
+        .iter()
+        .find(|(name, _)| name == "SendFunction")
+        .map(|(_, t)| *t)
+        .expect("the send function");
+    // Claim, send, settle: the calls that can hang on one provider after the reads.
+    let worst = OPERATION_TIMEOUT.as_secs() * 3;
+    assert!(
+        (worst as i64) < send,
+        "3 × {OPERATION_TIMEOUT:?} must end before the send function's {send} s"
+    );
+    assert!(ATTEMPT_TIMEOUT * MAX_ATTEMPTS > OPERATION_TIMEOUT / 2);
+    assert!(ATTEMPT_TIMEOUT < OPERATION_TIMEOUT);
+}

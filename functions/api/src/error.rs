@@ -75,6 +75,7 @@ impl From<AppointmentError> for ApiError {
             AppointmentError::EndNotAfterStart => "end_before_start",
             AppointmentError::TooLong => "appointment_too_long",
             AppointmentError::StartInPast => "start_in_past",
+            AppointmentError::BeyondHorizon(_) => "beyond_horizon",
             AppointmentError::InvalidInitialStatus(_) => "invalid_status",
             AppointmentError::InvalidTransition { .. } => {
                 return Self::conflict("invalid_transition", e.to_string());

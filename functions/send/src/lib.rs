@@ -63,6 +63,10 @@ impl From<SendHandlerError> for Diagnostic {
         let error_type = match &error {
             SendHandlerError::BadRequest(_) => "Rappel.BadSendRequest",
             SendHandlerError::Delivery(DeliveryError::Transient(_)) => "Rappel.TransientDelivery",
+            SendHandlerError::Delivery(DeliveryError::InProgress { .. }) => {
+                "Rappel.DeliveryInProgress"
+            }
+            SendHandlerError::Delivery(DeliveryError::SentUnrecorded(_)) => "Rappel.SentUnrecorded",
             SendHandlerError::Delivery(_) => "Rappel.StorageUnavailable",
         };
         Diagnostic {

@@ -1,13 +1,20 @@
 //! The single delivery path. Every trigger — a schedule firing, an immediate message after a
 //! change, a retry — ends here:
 //!
-//! 1. claim the message key in the ledger (a duplicate trigger stops here: exactly-once effect);
-//! 2. load the **current** appointment and context and re-plan (a message that no longer applies
-//!    is recorded `stale`, one whose channel was refused is recorded `suppressed`);
+//! 1. claim the message key in the ledger. A key already **settled** (sent, suppressed,
+//!    failed) makes this trigger a duplicate: nothing is done. A key **claimed** by another
+//!    attempt whose lease still runs is an error to retry — that attempt may yet fail or crash,
+//!    and taking the retry for a duplicate would lose the message;
+//! 2. load the **current** appointment and context and re-plan: a trigger too late for its kind,
+//!    or a message that no longer applies, is recorded `stale`; a refused channel `suppressed`;
 //! 3. render from the current state and send through the mailer or SMS port;
-//! 4. record the outcome in the client's communication history and settle the ledger.
+//! 4. once the provider has accepted, settle the ledger as `sent` **first**, then record the
+//!    history entry (retried a few times, then logged): a failing history write is never a
+//!    reason to send again. Other outcomes are recorded, then settled.
 //!
-//! A temporary provider failure releases the claim and returns an error, so the trigger retries.
+//! A temporary failure releases the claim and returns an error, so the trigger retries. If the
+//! release itself fails, the claim stays until its lease runs out and retries until then get
+//! [`DeliveryError::InProgress`], then one of them claims and sends.
 
 use crate::context::{ContextError, load_context};
 use crate::services::DeliveryServices;
@@ -36,15 +43,30 @@ pub enum DeliveryOutcome {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DeliveryError {
+    /// Another attempt holds the key and its lease has not run out: retry later.
+    #[error(
+        "another attempt is delivering this message (claimed until {lease_until:?}); retry later"
+    )]
+    InProgress { lease_until: Option<DateTime<Utc>> },
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+    /// The provider accepted the message but the ledger could not record it: the claim is kept
+    /// (not released), so no retry sends it again before the lease runs out.
+    #[error("sent, but the ledger could not record it: {0}")]
+    SentUnrecorded(LedgerError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
     History(#[from] HistoryError),
+    /// A provider's temporary refusal, by its error code (never the provider's text, which
+    /// may quote the recipient: this error reaches logs and dead-letter queues).
     #[error("temporary delivery failure, to retry: {0}")]
     Transient(String),
 }
+
+/// How often the ledger's `sent` and the history entry are tried after the provider accepted
+/// the message.
+const HISTORY_ATTEMPTS: usize = 3;
 
 pub async fn deliver(
     s: &DeliveryServices,
@@ -52,15 +74,24 @@ pub async fn deliver(
 ) -> Result<DeliveryOutcome, DeliveryError> {
     let now = s.clock.now();
     let ledger_key = key.id();
-    if let Claim::Taken(_) = s.ledger.claim(&ledger_key, now).await? {
-        return Ok(DeliveryOutcome::Duplicate);
+    match s.ledger.claim(&ledger_key, now).await? {
+        Claim::Claimed => {}
+        Claim::Taken(entry) if entry.is_settled() => return Ok(DeliveryOutcome::Duplicate),
+        Claim::Taken(entry) => {
+            return Err(DeliveryError::InProgress {
+                lease_until: entry.lease_until,
+            });
+        }
     }
     let result = deliver_claimed(s, key, now).await;
-    // Settle the claim. Stale is not final: the appointment may come back to this exact plan.
+    // Settle the claim. A sent message was settled as soon as the provider accepted it. Stale
+    // is not final: the appointment may come back to this exact plan.
     let settle = match &result {
-        Ok(DeliveryOutcome::Sent { .. }) => Some(LedgerState::Sent),
+        Ok(DeliveryOutcome::Sent { .. }) => return result,
         Ok(DeliveryOutcome::Suppressed(_)) => Some(LedgerState::Suppressed),
         Ok(DeliveryOutcome::Failed(_)) => Some(LedgerState::Failed),
+        // Keep the claim: releasing it would let a retry send again at once.
+        Err(DeliveryError::SentUnrecorded(_)) => return result,
         Ok(DeliveryOutcome::Stale(_) | DeliveryOutcome::Duplicate) | Err(_) => None,
     };
     match settle {
@@ -101,7 +132,7 @@ async fn deliver_claimed(
             return Ok(DeliveryOutcome::Failed(reason));
         }
     };
-    match verdict(key, &appointment, &ctx.planning()) {
+    match verdict(key, &appointment, &ctx.planning(), now) {
         Verdict::Stale(reason) => {
             recorder
                 .record(
@@ -147,6 +178,13 @@ async fn deliver_claimed(
     };
     let message = match compose(&composition(custom.as_ref().map(|t| &t.body))) {
         Ok(message) => message,
+        // A template over its limits is the business's to fix: recorded, never sent in its
+        // place (the reason says which limit).
+        Err(error) if error.is_template_limit() => {
+            return recorder
+                .failed(format!("template_too_costly: {error}"))
+                .await;
+        }
         Err(error) if custom.is_some() => {
             tracing::warn!(%error, kind = %key.kind, "custom template failed at send time; using the default");
             match compose(&composition(None)) {
@@ -163,35 +201,53 @@ async fn deliver_claimed(
             .send_email(email, now)
             .await
             .map(|r| (r, Some(email.subject.clone()))),
-        OutgoingMessage::Sms(sms) => {
-            if s.sms.is_opted_out(&sms.to).await.map_err(transient)? {
-                return recorder.suppressed(SuppressionReason::OptedOut).await;
-            }
-            s.sms.send_sms(sms, now).await.map(|r| (r, None))
-        }
+        OutgoingMessage::Sms(sms) => match s.sms.is_opted_out(&sms.to).await {
+            Ok(true) => return recorder.suppressed(SuppressionReason::OptedOut).await,
+            Ok(false) => s.sms.send_sms(sms, now).await.map(|r| (r, None)),
+            // An invalid number fails the check for good, like a rejected send.
+            Err(error) => Err(error),
+        },
     };
     match sent {
         Ok((receipt, subject)) => {
+            // The provider has accepted: from here on, nothing may cause a second send.
+            settle_sent(s, key, now).await?;
             recorder
-                .record(
-                    CommunicationStatus::Sent,
-                    None,
-                    subject,
-                    Some(receipt.message_id.clone()),
-                )
-                .await?;
+                .record_after_sending(subject, receipt.message_id.clone())
+                .await;
             tracing::info!(kind = %key.kind, channel = %key.channel, "message sent");
             Ok(DeliveryOutcome::Sent {
                 provider_message_id: receipt.message_id,
             })
         }
-        Err(SendError::Transient(reason)) => Err(DeliveryError::Transient(reason)),
-        Err(SendError::Permanent(reason)) => recorder.failed(reason).await,
+        Err(error @ SendError::Transient { .. }) => {
+            Err(DeliveryError::Transient(error.code().to_owned()))
+        }
+        Err(error @ SendError::Permanent { .. }) => {
+            recorder
+                .failed_by_provider(error.code(), error.detail())
+                .await
+        }
     }
 }
 
-fn transient(e: SendError) -> DeliveryError {
-    DeliveryError::Transient(e.to_string())
+/// Records `sent` in the ledger, a few times if it must (each call already has the SDK's own
+/// retries).
+async fn settle_sent(
+    s: &DeliveryServices,
+    key: &MessageKey,
+    now: DateTime<Utc>,
+) -> Result<(), DeliveryError> {
+    let mut last_error = None;
+    for _ in 0..HISTORY_ATTEMPTS {
+        match s.ledger.complete(&key.id(), LedgerState::Sent, now).await {
+            Ok(()) => return Ok(()),
+            Err(error) => last_error = Some(error),
+        }
+    }
+    Err(DeliveryError::SentUnrecorded(last_error.unwrap_or_else(
+        || LedgerError("the ledger did not answer".into()),
+    )))
 }
 
 /// Writes history entries for one message.
@@ -242,6 +298,55 @@ impl Recorder<'_> {
         )
         .await?;
         Ok(DeliveryOutcome::Suppressed(reason))
+    }
+
+    /// The history entry of a message the provider accepted. Tried a few times; if the history
+    /// stays unavailable the entry is logged as missing (message key only) — the ledger already
+    /// says `sent`, so no retry will send it again.
+    async fn record_after_sending(&self, subject: Option<String>, provider_message_id: String) {
+        let mut last_error = None;
+        for _ in 0..HISTORY_ATTEMPTS {
+            match self
+                .record(
+                    CommunicationStatus::Sent,
+                    None,
+                    subject.clone(),
+                    Some(provider_message_id.clone()),
+                )
+                .await
+            {
+                Ok(()) => return,
+                Err(error) => last_error = Some(error),
+            }
+        }
+        if let Some(error) = last_error {
+            tracing::error!(
+                message_key = %self.key.schedule_name(),
+                kind = %self.key.kind,
+                channel = %self.key.channel,
+                %error,
+                "message sent but its history entry could not be written"
+            );
+        }
+    }
+
+    /// A provider's permanent refusal: the code is logged, the provider's text (which may
+    /// quote the recipient) goes only into the history.
+    async fn failed_by_provider(
+        &self,
+        code: &str,
+        detail: &str,
+    ) -> Result<DeliveryOutcome, DeliveryError> {
+        tracing::warn!(kind = %self.key.kind, channel = %self.key.channel, recipient = recipient_kind(&self.key.recipient), code, "message rejected by the provider");
+        let reason = format!("{code}: {detail}");
+        self.record(
+            CommunicationStatus::Failed,
+            Some(reason.clone()),
+            None,
+            None,
+        )
+        .await?;
+        Ok(DeliveryOutcome::Failed(reason))
     }
 
     async fn failed(&self, reason: String) -> Result<DeliveryOutcome, DeliveryError> {

@@ -1,15 +1,37 @@
 //! The SDK configuration, loaded once per cold start and shared by every client.
 
 use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_dynamodb::config::Credentials;
+use std::time::Duration;
 
 /// Attempts per call (first try included). The standard strategy retries throttling, 5xx and
 /// transport errors with exponential backoff and jitter; the port sees only what still fails.
 pub const MAX_ATTEMPTS: u32 = 4;
 
+/// One HTTP attempt may take this long (a DynamoDB item, an SES send: tens of milliseconds
+/// when healthy) before it is abandoned and retried.
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(3);
+/// One call, all its attempts and backoffs included, ends by then. A delivery makes at most
+/// three sequential calls that can hang on one provider (claim, send, settle) after its reads:
+/// 3 × 8 s = 24 s, inside the send function's 30 s timeout, so an attempt ends — and settles
+/// or releases its claim — before Lambda would kill it. The template sync test checks the
+/// arithmetic against the template's timeouts.
+pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(8);
+/// Connecting to an AWS endpoint.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+
 fn retry() -> RetryConfig {
     RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS)
+}
+
+fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+        .operation_timeout(OPERATION_TIMEOUT)
+        .build()
 }
 
 /// On Lambda: region and credentials from the environment (`AWS_ENDPOINT_URL` is honoured too,
@@ -17,6 +39,7 @@ fn retry() -> RetryConfig {
 pub async fn load() -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .retry_config(retry())
+        .timeout_config(timeouts())
         .load()
         .await
 }
@@ -34,6 +57,7 @@ pub async fn load_for_emulator(endpoint: &str) -> SdkConfig {
             "rappel-emulator",
         ))
         .retry_config(retry())
+        .timeout_config(timeouts())
         .load()
         .await
 }

@@ -14,15 +14,66 @@ pub fn code<E: ProvideErrorMetadata>(error: &E) -> Option<&str> {
 
 /// A provider's refusal as the delivery port sees it: permanent when the service's error code
 /// says retrying cannot help, temporary otherwise (throttling and 5xx are already retried by
-/// the SDK by then).
+/// the SDK by then). The code is what logs and function errors carry; the service's message
+/// (which may quote the recipient) stays in the detail, for the communication history only.
 pub fn send_error<E>(error: &E, permanent_codes: &[&str]) -> rappel_ports::delivery::SendError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
     use rappel_ports::delivery::SendError;
-    let reason = describe(error);
+    let detail = describe(error);
     match code(error) {
-        Some(c) if permanent_codes.contains(&c) => SendError::Permanent(reason),
-        _ => SendError::Transient(reason),
+        Some(c) if permanent_codes.contains(&c) => SendError::permanent(c, detail),
+        Some(c) => SendError::transient(c, detail),
+        // No service answer: a timeout or a dropped connection (no personal data in those).
+        None => SendError::transient(transport_code(&detail), detail),
+    }
+}
+
+/// A short name for a failure without a service error code, from the SDK's error kinds.
+fn transport_code(detail: &str) -> &'static str {
+    if detail.contains("timeout") || detail.contains("timed out") {
+        "Timeout"
+    } else if detail.contains("dispatch failure") || detail.contains("io error") {
+        "DispatchFailure"
+    } else {
+        "TransportError"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_dynamodb::error::ErrorMetadata;
+    use aws_sdk_sesv2::operation::send_email::SendEmailError;
+
+    #[test]
+    fn a_provider_message_quoting_the_recipient_stays_out_of_the_error_text() {
+        let rejected = SendEmailError::generic(
+            ErrorMetadata::builder()
+                .code("MessageRejected")
+                .message("Email address is not verified: lea@example.fr")
+                .build(),
+        );
+        let error = send_error(&rejected, &["MessageRejected"]);
+        assert!(!error.to_string().contains("lea@"), "{error}");
+        assert_eq!(error.code(), "MessageRejected");
+        assert!(
+            error.detail().contains("lea@example.fr"),
+            "kept for the history"
+        );
+
+        let throttled = SendEmailError::generic(
+            ErrorMetadata::builder()
+                .code("TooManyRequestsException")
+                .message("Maximum sending rate exceeded for +33612345678")
+                .build(),
+        );
+        let error = send_error(&throttled, &["MessageRejected"]);
+        assert!(matches!(
+            error,
+            rappel_ports::delivery::SendError::Transient { .. }
+        ));
+        assert!(!error.to_string().contains("+336"), "{error}");
     }
 }

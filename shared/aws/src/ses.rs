@@ -47,13 +47,16 @@ impl Mailer for SesMailer {
         email: &OutgoingEmail,
         now: DateTime<Utc>,
     ) -> Result<ProviderReceipt, SendError> {
-        let mime = email
-            .to_mime(now)
-            .map_err(|e| SendError::Permanent(format!("the message cannot be written: {e}")))?;
+        let mime = email.to_mime(now).map_err(|e| {
+            SendError::permanent(
+                "InvalidMessage",
+                format!("the message cannot be written: {e}"),
+            )
+        })?;
         let raw = RawMessage::builder()
             .data(Blob::new(mime.into_bytes()))
             .build()
-            .map_err(|e| SendError::Permanent(e.to_string()))?;
+            .map_err(|e| SendError::permanent("InvalidMessage", e.to_string()))?;
         let result = self
             .client
             .send_email()

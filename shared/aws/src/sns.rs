@@ -31,7 +31,7 @@ fn string_attribute(value: &str) -> Result<MessageAttributeValue, SendError> {
         .data_type("String")
         .string_value(value)
         .build()
-        .map_err(|e| SendError::Permanent(e.to_string()))
+        .map_err(|e| SendError::permanent("InvalidParameter", e.to_string()))
 }
 
 #[async_trait]

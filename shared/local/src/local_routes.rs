@@ -65,15 +65,16 @@ struct ClockMove {
     to: Option<DateTime<FixedOffset>>,
 }
 
+/// A whole number and a unit; `None` for anything else, including amounts no clock can reach.
 fn parse_duration(raw: &str) -> Option<chrono::Duration> {
-    let raw = raw.trim();
-    let (number, unit) = raw.split_at(raw.len().checked_sub(1)?);
-    let n: i64 = number.parse().ok().filter(|n| *n >= 0)?;
+    let mut chars = raw.trim().chars();
+    let unit = chars.next_back()?;
+    let n: i64 = chars.as_str().parse().ok().filter(|n| *n >= 0)?;
     match unit {
-        "s" => Some(chrono::Duration::seconds(n)),
-        "m" => Some(chrono::Duration::minutes(n)),
-        "h" => Some(chrono::Duration::hours(n)),
-        "d" => Some(chrono::Duration::days(n)),
+        's' => chrono::Duration::try_seconds(n),
+        'm' => chrono::Duration::try_minutes(n),
+        'h' => chrono::Duration::try_hours(n),
+        'd' => chrono::Duration::try_days(n),
         _ => None,
     }
 }
@@ -91,7 +92,9 @@ async fn move_clock(
                     "advance: use a whole number followed by s, m, h or d, e.g. \"26h\"",
                 )
             })?;
-            now + by
+            now.checked_add_signed(by).ok_or_else(|| {
+                ApiError::unprocessable("invalid_duration", "advance: too far ahead")
+            })?
         }
         (None, Some(to)) => to.with_timezone(&Utc),
         _ => {

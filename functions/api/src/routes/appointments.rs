@@ -112,6 +112,7 @@ pub async fn create(
             status: input.status.unwrap_or(AppointmentStatus::Confirmed),
             origin: input.origin,
             notify_client,
+            horizon: settings.input.booking_horizon_days,
         },
         state.services.clock.now(),
     )?;
@@ -229,11 +230,19 @@ pub async fn patch(
         .end
         .map(|e| e.with_timezone(&Utc))
         .or_else(|| start.map(|s| s + (current.end - current.start)));
+    let horizon = state
+        .services
+        .records
+        .settings(&tenant)
+        .await?
+        .input
+        .booking_horizon_days;
     let modification = Modification {
         start,
         end,
         type_id: change.type_id,
         staff_id: change.staff_id,
+        horizon,
     };
     let notify = change.notify;
     match current.modify(

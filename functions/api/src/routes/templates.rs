@@ -133,6 +133,9 @@ pub async fn put(
     let type_id = scope(&state, &tenant, q).await?;
     validate(&body, channel).map_err(|e| match e {
         InvalidTemplate::Syntax(_) => ApiError::unprocessable("template_syntax", e.to_string()),
+        InvalidTemplate::TooCostly(_) => {
+            ApiError::unprocessable("template_too_costly", e.to_string())
+        }
         _ => ApiError::unprocessable("invalid_template", e.to_string()),
     })?;
     let records = &state.services.records;

@@ -1,7 +1,13 @@
 //! Every kind of message Rappel sends for an appointment.
 
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+
+/// How late a message about what already happened (a follow-up, a review request, a
+/// completed or no-show notice) may still go out: a week after its due time, it would puzzle
+/// more than help.
+pub const AFTERWARDS_GRACE: Duration = Duration::days(7);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -92,6 +98,37 @@ impl MessageKind {
             self,
             Self::Reminder | Self::ReminderCopy | Self::FollowUp | Self::ReviewRequest
         )
+    }
+
+    /// Whether a message of this kind is too late to send at `now`, for an appointment starting
+    /// at `start` and a message due at `due`. A trigger can arrive late (Scheduler's retry
+    /// window, a dead letter replayed, a local stack restarted days later); the send-time
+    /// verdict asks this before anything else. The rule of every kind is written here, once:
+    ///
+    /// - a reminder (and its staff copy) at or after the start: it reminds of nothing;
+    /// - everything else about the appointment ahead (confirmation, request, payment,
+    ///   reschedule and cancellation notices, alerts) after the start;
+    /// - what follows the appointment (follow-up, review request, completed, no-show) more
+    ///   than [`AFTERWARDS_GRACE`] after its due time.
+    pub fn is_too_late(self, start: DateTime<Utc>, due: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+        match self {
+            Self::Reminder | Self::ReminderCopy => now >= start,
+            Self::Confirmation
+            | Self::RequestReceived
+            | Self::RequestAccepted
+            | Self::RequestRefused
+            | Self::AwaitingPayment
+            | Self::Rescheduled
+            | Self::Cancelled
+            | Self::NewBookingAlert
+            | Self::RequestAlert
+            | Self::ModifiedAlert
+            | Self::CancelledAlert
+            | Self::RefusedAlert => now > start,
+            Self::Completed | Self::NoShow | Self::FollowUp | Self::ReviewRequest => {
+                now > due + AFTERWARDS_GRACE
+            }
+        }
     }
 
     /// E-mails of these kinds carry the calendar invitation (or its cancellation).

@@ -56,6 +56,8 @@ pub enum StaleReason {
     NotInCurrentPlan,
     /// The change this message announced has since been superseded.
     Superseded,
+    /// The trigger came too late for this kind of message (see `MessageKind::is_too_late`).
+    TooLate,
 }
 
 impl StaleReason {
@@ -64,6 +66,7 @@ impl StaleReason {
             Self::AppointmentGone => "appointment_gone",
             Self::NotInCurrentPlan => "not_in_current_plan",
             Self::Superseded => "superseded",
+            Self::TooLate => "too_late",
         }
     }
 }

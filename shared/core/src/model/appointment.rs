@@ -4,6 +4,7 @@
 //! the immediate messages.
 
 use super::{AppointmentId, AppointmentTypeId, ClientId, StaffId, TenantId, TimeZone};
+use crate::settings::BookingHorizon;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -117,6 +118,8 @@ pub enum AppointmentError {
     TooLong,
     #[error("the start is in the past")]
     StartInPast,
+    #[error("the start is more than {0} days ahead (the business's booking horizon)")]
+    BeyondHorizon(u32),
     #[error("a new booking must be confirmed, requested or awaiting_payment, not {0}")]
     InvalidInitialStatus(&'static str),
     #[error("cannot {action} an appointment that is {status}")]
@@ -142,6 +145,8 @@ pub struct NewBooking {
     pub status: AppointmentStatus,
     pub origin: Origin,
     pub notify_client: bool,
+    /// The business's booking horizon: how far ahead the start may be.
+    pub horizon: BookingHorizon,
 }
 
 /// A change of date, type or staff; absent fields stay as they are.
@@ -151,12 +156,15 @@ pub struct Modification {
     pub end: Option<DateTime<Utc>>,
     pub type_id: Option<AppointmentTypeId>,
     pub staff_id: Option<StaffId>,
+    /// The business's booking horizon: how far ahead a new start may be.
+    pub horizon: BookingHorizon,
 }
 
 fn check_times(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
     now: DateTime<Utc>,
+    horizon: BookingHorizon,
 ) -> Result<(), AppointmentError> {
     if end <= start {
         return Err(AppointmentError::EndNotAfterStart);
@@ -167,12 +175,15 @@ fn check_times(
     if start <= now {
         return Err(AppointmentError::StartInPast);
     }
+    if start > horizon.latest_start(now) {
+        return Err(AppointmentError::BeyondHorizon(horizon.as_days()));
+    }
     Ok(())
 }
 
 impl Appointment {
     pub fn book(request: NewBooking, now: DateTime<Utc>) -> Result<Self, AppointmentError> {
-        check_times(request.start, request.end, now)?;
+        check_times(request.start, request.end, now, request.horizon)?;
         if !request.status.is_active() {
             return Err(AppointmentError::InvalidInitialStatus(
                 request.status.as_str(),
@@ -227,7 +238,7 @@ impl Appointment {
         {
             return Ok(None);
         }
-        check_times(start, end, now)?;
+        check_times(start, end, now, change.horizon)?;
         let mut next = self.next_version(ChangeAction::Modified, actor, notify_client, now);
         next.start = start;
         next.end = end;
@@ -409,6 +420,7 @@ mod tests {
             status: AppointmentStatus::Confirmed,
             origin: Origin::Online,
             notify_client: true,
+            horizon: BookingHorizon::default(),
         }
     }
 
@@ -425,6 +437,41 @@ mod tests {
         let ok = Appointment::book(booking(at(10), at(11)), at(8)).unwrap();
         assert_eq!(ok.version, 1);
         assert_eq!(ok.last_change.actor, Actor::Client);
+    }
+
+    #[test]
+    fn a_booking_or_a_move_beyond_the_business_horizon_is_refused() {
+        let year_9999 = Utc.with_ymd_and_hms(9999, 12, 31, 10, 0, 0).unwrap();
+        assert_eq!(
+            Appointment::book(booking(year_9999, year_9999 + Duration::hours(1)), at(8)),
+            Err(AppointmentError::BeyondHorizon(730))
+        );
+        let in_two_years = at(10) + Duration::days(730);
+        assert!(
+            Appointment::book(
+                booking(in_two_years, in_two_years + Duration::hours(1)),
+                at(10)
+            )
+            .is_ok(),
+            "the horizon's last instant is still bookable"
+        );
+        let mut far = booking(at(10) + Duration::days(1000), at(11) + Duration::days(1000));
+        far.horizon = BookingHorizon::days(1500).unwrap();
+        assert!(
+            Appointment::book(far, at(8)).is_ok(),
+            "per business setting"
+        );
+
+        let booked = Appointment::book(booking(at(10), at(11)), at(8)).unwrap();
+        let move_far = Modification {
+            start: Some(year_9999),
+            end: Some(year_9999 + Duration::hours(1)),
+            ..Default::default()
+        };
+        assert_eq!(
+            booked.modify(move_far, Actor::Staff, true, at(9)),
+            Err(AppointmentError::BeyondHorizon(730))
+        );
     }
 
     #[test]

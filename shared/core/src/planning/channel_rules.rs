@@ -72,33 +72,24 @@ impl<'a> ContactPoint<'a> {
     }
 }
 
-/// The channels a message goes out on. Every usable requested channel is used; when none is
-/// usable, one suppressed entry (on the first requested channel) records why.
+/// The channels a message goes out on: every requested channel, each either delivered or
+/// suppressed with its own reason — so the history and the planned view say what was *not*
+/// sent and why (a refused SMS beside a delivered e-mail, a missing address *and* a refusal).
 pub fn resolve_channels(
     choice: ChannelChoice,
     contact: &ContactPoint<'_>,
     marketing: bool,
 ) -> Vec<(Channel, Disposition)> {
-    let requested: Vec<Channel> = [(choice.email, Channel::Email), (choice.sms, Channel::Sms)]
+    [(choice.email, Channel::Email), (choice.sms, Channel::Sms)]
         .into_iter()
-        .filter_map(|(wanted, channel)| wanted.then_some(channel))
-        .collect();
-    let usable: Vec<(Channel, Disposition)> = requested
-        .iter()
-        .filter(|c| contact.block(**c, marketing).is_none())
-        .map(|c| (*c, Disposition::Deliver))
-        .collect();
-    if !usable.is_empty() {
-        return usable;
-    }
-    requested
-        .first()
-        .and_then(|c| {
-            contact
-                .block(*c, marketing)
-                .map(|reason| (*c, Disposition::Suppressed(reason)))
+        .filter(|(wanted, _)| *wanted)
+        .map(|(_, channel)| {
+            let disposition = match contact.block(channel, marketing) {
+                Some(reason) => Disposition::Suppressed(reason),
+                None => Disposition::Deliver,
+            };
+            (channel, disposition)
         })
-        .into_iter()
         .collect()
 }
 
@@ -141,13 +132,46 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_phone_drops_sms_silently_when_email_works() {
+    fn a_missing_phone_is_recorded_beside_the_email_that_goes_out() {
         let (n, e) = (
             DisplayName::parse("Léa").unwrap(),
             EmailAddress::parse("l@x.fr").unwrap(),
         );
         let got = resolve_channels(ChannelChoice::BOTH, &contact(&n, Some(&e), None), false);
-        assert_eq!(got, vec![(Channel::Email, Disposition::Deliver)]);
+        assert_eq!(
+            got,
+            vec![
+                (Channel::Email, Disposition::Deliver),
+                (
+                    Channel::Sms,
+                    Disposition::Suppressed(SuppressionReason::NoPhone)
+                )
+            ]
+        );
+    }
+
+    #[test]
+    fn no_email_and_a_refused_sms_are_both_recorded() {
+        let (n, p) = (
+            DisplayName::parse("Léa").unwrap(),
+            PhoneNumber::parse("+33612345678").unwrap(),
+        );
+        let mut refused = contact(&n, None, Some(&p));
+        refused.sms_ok = false;
+        let got = resolve_channels(ChannelChoice::BOTH, &refused, false);
+        assert_eq!(
+            got,
+            vec![
+                (
+                    Channel::Email,
+                    Disposition::Suppressed(SuppressionReason::NoEmail)
+                ),
+                (
+                    Channel::Sms,
+                    Disposition::Suppressed(SuppressionReason::SmsRefused)
+                )
+            ]
+        );
     }
 
     #[test]

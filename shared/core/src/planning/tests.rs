@@ -108,6 +108,7 @@ impl World {
                 status,
                 origin,
                 notify_client: notify,
+                horizon: BookingHorizon::default(),
             },
             now,
         )
@@ -752,17 +753,24 @@ fn follow_ups_go_hours_after_the_end_unless_the_client_rebooked() {
 // ---- channel rules --------------------------------------------------------------------------
 
 #[test]
-fn a_client_who_refuses_sms_gets_email_only() {
+fn a_client_who_refuses_sms_gets_email_only_and_each_refused_sms_is_recorded() {
     let mut w = World::new();
     w.client.preferences.sms = false;
     let apt = w.book_online(utc(2026, 5, 12, 8, 0), utc(2026, 5, 1, 9, 0));
     let plan = timeline(&apt, &w.ctx());
-    // 24 h reminder: email only; 2 h reminder (SMS only): suppressed, reason recorded.
-    assert_eq!(plan.len(), 2);
-    assert_eq!(plan[0].key.channel, Channel::Email);
+    // 24 h reminder: email sent, SMS suppressed; 2 h reminder (SMS only): suppressed.
+    let legs: Vec<_> = plan
+        .iter()
+        .map(|m| (m.key.ordinal, m.key.channel, m.disposition))
+        .collect();
+    let refused = Disposition::Suppressed(SuppressionReason::SmsRefused);
     assert_eq!(
-        plan[1].disposition,
-        Disposition::Suppressed(SuppressionReason::SmsRefused)
+        legs,
+        vec![
+            (1, Channel::Email, Disposition::Deliver),
+            (1, Channel::Sms, refused),
+            (2, Channel::Sms, refused),
+        ]
     );
 }
 
@@ -776,10 +784,22 @@ fn a_client_without_contact_details_has_every_message_suppressed_with_a_reason()
         .into_iter()
         .filter(|m| m.key.kind == MessageKind::Confirmation)
         .collect();
-    assert_eq!(confirmation.len(), 1);
+    let legs: Vec<_> = confirmation
+        .iter()
+        .map(|m| (m.key.channel, m.disposition))
+        .collect();
     assert_eq!(
-        confirmation[0].disposition,
-        Disposition::Suppressed(SuppressionReason::NoEmail)
+        legs,
+        vec![
+            (
+                Channel::Email,
+                Disposition::Suppressed(SuppressionReason::NoEmail)
+            ),
+            (
+                Channel::Sms,
+                Disposition::Suppressed(SuppressionReason::NoPhone)
+            ),
+        ]
     );
 }
 
@@ -830,7 +850,10 @@ fn a_reminder_of_the_old_time_is_stale_once_the_appointment_moved() {
     let w = World::new();
     let booked = w.book_online(utc(2026, 5, 12, 8, 0), utc(2026, 5, 4, 9, 0));
     let old_reminder = timeline(&booked, &w.ctx()).remove(0).key;
-    assert_eq!(verdict(&old_reminder, &booked, &w.ctx()), Verdict::Send);
+    assert_eq!(
+        verdict(&old_reminder, &booked, &w.ctx(), old_reminder.due),
+        Verdict::Send
+    );
     let moved = booked
         .modify(
             Modification {
@@ -845,7 +868,7 @@ fn a_reminder_of_the_old_time_is_stale_once_the_appointment_moved() {
         .unwrap()
         .unwrap();
     assert_eq!(
-        verdict(&old_reminder, &moved, &w.ctx()),
+        verdict(&old_reminder, &moved, &w.ctx(), old_reminder.due),
         Verdict::Stale(StaleReason::NotInCurrentPlan)
     );
 }
@@ -861,7 +884,7 @@ fn a_preference_change_after_scheduling_suppresses_at_send_time() {
         .key;
     w.client.preferences.sms = false;
     assert_eq!(
-        verdict(&confirmation_sms, &booked, &w.ctx()),
+        verdict(&confirmation_sms, &booked, &w.ctx(), confirmation_sms.due),
         Verdict::Suppress(SuppressionReason::SmsRefused)
     );
 }
@@ -887,7 +910,10 @@ fn a_reschedule_notice_is_superseded_by_a_later_move_and_a_confirmation_by_a_can
     let notice = change_messages(Some(&booked), &first, &w.ctx())
         .remove(0)
         .key;
-    assert_eq!(verdict(&notice, &first, &w.ctx()), Verdict::Send);
+    assert_eq!(
+        verdict(&notice, &first, &w.ctx(), notice.due),
+        Verdict::Send
+    );
     let second = first
         .modify(
             Modification {
@@ -902,15 +928,135 @@ fn a_reschedule_notice_is_superseded_by_a_later_move_and_a_confirmation_by_a_can
         .unwrap()
         .unwrap();
     assert_eq!(
-        verdict(&notice, &second, &w.ctx()),
+        verdict(&notice, &second, &w.ctx(), notice.due),
         Verdict::Stale(StaleReason::Superseded)
     );
-    assert_eq!(verdict(&confirmation, &second, &w.ctx()), Verdict::Send);
+    assert_eq!(
+        verdict(&confirmation, &second, &w.ctx(), confirmation.due),
+        Verdict::Send
+    );
     let cancelled = second
         .cancel(Actor::Client, true, utc(2026, 5, 5, 11, 0))
         .unwrap();
     assert_eq!(
-        verdict(&confirmation, &cancelled, &w.ctx()),
+        verdict(&confirmation, &cancelled, &w.ctx(), confirmation.due),
         Verdict::Stale(StaleReason::Superseded)
+    );
+}
+
+#[test]
+fn a_reminder_fired_at_or_after_the_start_is_too_late() {
+    let w = World::new();
+    let booked = w.book_online(utc(2026, 5, 12, 8, 0), utc(2026, 5, 4, 9, 0));
+    let reminder = timeline(&booked, &w.ctx())
+        .into_iter()
+        .find(|m| m.key.kind == MessageKind::Reminder)
+        .unwrap()
+        .key;
+    assert_eq!(
+        verdict(
+            &reminder,
+            &booked,
+            &w.ctx(),
+            reminder.due + Duration::hours(3)
+        ),
+        Verdict::Send,
+        "late but before the start: still useful"
+    );
+    assert_eq!(
+        verdict(&reminder, &booked, &w.ctx(), booked.start),
+        Verdict::Stale(StaleReason::TooLate)
+    );
+    assert_eq!(
+        verdict(&reminder, &booked, &w.ctx(), utc(2026, 5, 20, 8, 0)),
+        Verdict::Stale(StaleReason::TooLate),
+        "a dead letter replayed a week later"
+    );
+}
+
+#[test]
+fn a_cancellation_notice_after_the_start_is_too_late_but_at_the_start_still_goes() {
+    let w = World::new();
+    let booked = w.book_online(utc(2026, 5, 12, 8, 0), utc(2026, 5, 4, 9, 0));
+    let cancelled = booked
+        .cancel(Actor::Client, true, utc(2026, 5, 12, 7, 0))
+        .unwrap();
+    let notice = change_messages(Some(&booked), &cancelled, &w.ctx())
+        .into_iter()
+        .find(|m| m.key.kind == MessageKind::Cancelled)
+        .unwrap()
+        .key;
+    assert_eq!(
+        verdict(&notice, &cancelled, &w.ctx(), booked.start),
+        Verdict::Send
+    );
+    assert_eq!(
+        verdict(
+            &notice,
+            &cancelled,
+            &w.ctx(),
+            booked.start + Duration::minutes(1)
+        ),
+        Verdict::Stale(StaleReason::TooLate)
+    );
+}
+
+#[test]
+fn a_follow_up_goes_out_up_to_a_week_late_and_not_after() {
+    let mut w = World::new();
+    w.notifications().follow_ups = FollowUps::new(vec![FollowUpRule {
+        after_end: Offset::Days(2),
+        email: true,
+        sms: false,
+        only_if_not_rebooked: false,
+    }])
+    .unwrap();
+    let booked = w.book_online(utc(2026, 5, 12, 8, 0), utc(2026, 5, 4, 9, 0));
+    let follow_up = timeline(&booked, &w.ctx())
+        .into_iter()
+        .find(|m| m.key.kind == MessageKind::FollowUp)
+        .unwrap()
+        .key;
+    assert_eq!(
+        verdict(
+            &follow_up,
+            &booked,
+            &w.ctx(),
+            follow_up.due + Duration::days(7)
+        ),
+        Verdict::Send
+    );
+    assert_eq!(
+        verdict(
+            &follow_up,
+            &booked,
+            &w.ctx(),
+            follow_up.due + Duration::days(8)
+        ),
+        Verdict::Stale(StaleReason::TooLate)
+    );
+}
+
+#[test]
+fn every_requested_channel_is_planned_and_a_refused_one_says_why() {
+    let mut w = World::new();
+    w.client.preferences.sms = false;
+    let booked = w.book_online(utc(2026, 5, 12, 8, 0), utc(2026, 5, 4, 9, 0));
+    let reminders: Vec<PlannedMessage> = timeline(&booked, &w.ctx())
+        .into_iter()
+        .filter(|m| m.key.kind == MessageKind::Reminder && m.key.ordinal == 1)
+        .collect();
+    assert_eq!(
+        reminders
+            .iter()
+            .map(|m| (m.key.channel, m.disposition))
+            .collect::<Vec<_>>(),
+        vec![
+            (Channel::Email, Disposition::Deliver),
+            (
+                Channel::Sms,
+                Disposition::Suppressed(SuppressionReason::SmsRefused)
+            )
+        ]
     );
 }

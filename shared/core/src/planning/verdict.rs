@@ -4,8 +4,19 @@
 use super::{PlanningContext, change_message_applies, timeline};
 use crate::message::{Disposition, MessageKey, StaleReason, Verdict};
 use crate::model::Appointment;
+use chrono::{DateTime, Utc};
 
-pub fn verdict(key: &MessageKey, current: &Appointment, ctx: &PlanningContext<'_>) -> Verdict {
+/// `now` is when the trigger is handled: a message that arrives too late for its kind is
+/// refused first, whatever the plan says.
+pub fn verdict(
+    key: &MessageKey,
+    current: &Appointment,
+    ctx: &PlanningContext<'_>,
+    now: DateTime<Utc>,
+) -> Verdict {
+    if key.kind.is_too_late(current.start, key.due, now) {
+        return Verdict::Stale(StaleReason::TooLate);
+    }
     if key.kind.is_timeline() {
         return match timeline(current, ctx).into_iter().find(|m| &m.key == key) {
             Some(planned) => match planned.disposition {

@@ -28,6 +28,14 @@ pub enum ComposeError {
     Template(#[from] TemplateError),
 }
 
+impl ComposeError {
+    /// The template ran into its fuel or size limit: the business's template is at fault, not
+    /// a temporary condition, and a fallback would hide it.
+    pub fn is_template_limit(&self) -> bool {
+        matches!(self, Self::Template(e) if e.fault == super::TemplateFault::Limit)
+    }
+}
+
 pub struct Composition<'a> {
     pub key: &'a MessageKey,
     pub appointment: &'a Appointment,

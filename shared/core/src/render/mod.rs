@@ -18,7 +18,7 @@ pub use links::{LinkAction, LinkError, LinkSigner};
 pub use outgoing::{OutgoingEmail, OutgoingMessage, OutgoingSms};
 pub use sms_segments::{SmsEncoding, SmsSize, sms_size};
 pub use template::{
-    InvalidTemplate, RenderedEmail, RenderedSms, TemplateBody, TemplateError, render_email,
-    render_sms, validate,
+    InvalidTemplate, MAX_RENDERED_PART_BYTES, RenderedEmail, RenderedSms, TEMPLATE_FUEL,
+    TemplateBody, TemplateError, TemplateFault, render_email, render_sms, validate,
 };
 pub use variables::{MessageVariables, VARIABLE_NAMES, format_date, format_time};

@@ -1,11 +1,23 @@
 //! Templates rendered with minijinja. HTML parts auto-escape every variable (client-supplied
 //! names cannot inject markup); text and SMS parts are plain. Undefined variables are errors,
 //! so a typo is caught when the template is saved, not when a client is waiting for a reminder.
+//!
+//! A business's template is code we run: every render has a fuel budget (minijinja counts
+//! instructions) and a cap on the size of each part, so a nested `range(100000)` loop cannot
+//! hold a function for its whole timeout nor fill its memory. A template over a limit is refused
+//! when saved; one that trips a limit at send time is recorded `failed`.
 
 use super::{MessageVariables, SmsSize, sms_size};
 use crate::message::Channel;
-use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
 use serde::{Deserialize, Serialize};
+use std::io;
+
+/// Instructions one part may run. The longest default template uses about a hundredth of
+/// it; a loop over 10,000 items that prints a variable runs out.
+pub const TEMPLATE_FUEL: u64 = 30_000;
+/// Bytes one rendered part may hold (an e-mail part; an SMS is far smaller).
+pub const MAX_RENDERED_PART_BYTES: usize = 64 * 1024;
 
 /// A template as stored: `subject` and `html` only for e-mail. Without `html`, the HTML part is
 /// the text part, escaped, in paragraphs.
@@ -26,6 +38,37 @@ pub struct TemplateError {
     pub part: &'static str,
     pub line: Option<usize>,
     pub message: String,
+    /// A syntax or variable error, or a limit the render ran into.
+    pub fault: TemplateFault,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TemplateFault {
+    /// Bad syntax, an unknown variable or filter, a failing expression.
+    Syntax,
+    /// Ran past [`TEMPLATE_FUEL`] or [`MAX_RENDERED_PART_BYTES`].
+    Limit,
+}
+
+/// Collects a rendered part and refuses to grow past [`MAX_RENDERED_PART_BYTES`].
+struct CappedOutput {
+    bytes: Vec<u8>,
+    overflowed: bool,
+}
+
+impl io::Write for CappedOutput {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.bytes.len() + buf.len() > MAX_RENDERED_PART_BYTES {
+            self.overflowed = true;
+            return Err(io::Error::other("rendered part too large"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +89,7 @@ const HTML_FROM_TEXT: &str = "<!DOCTYPE html>\n<html><body style=\"font-family:A
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_fuel(Some(TEMPLATE_FUEL));
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
     env.set_auto_escape_callback(|name| {
@@ -76,11 +120,37 @@ fn render_part(
             .detail()
             .map(str::to_owned)
             .unwrap_or_else(|| e.kind().to_string()),
+        fault: if e.kind() == ErrorKind::OutOfFuel {
+            TemplateFault::Limit
+        } else {
+            TemplateFault::Syntax
+        },
     };
     env.add_template_owned(name, source.to_owned())
         .map_err(to_error)?;
     let template = env.get_template(name).map_err(to_error)?;
-    template.render(vars).map_err(to_error)
+    let mut out = CappedOutput {
+        bytes: Vec::new(),
+        overflowed: false,
+    };
+    match template.render_captured_to(vars, &mut out) {
+        Ok(_) => {}
+        Err(_) if out.overflowed => {
+            return Err(TemplateError {
+                part,
+                line: None,
+                message: format!("renders to more than {MAX_RENDERED_PART_BYTES} bytes"),
+                fault: TemplateFault::Limit,
+            });
+        }
+        Err(e) => return Err(to_error(e)),
+    }
+    String::from_utf8(out.bytes).map_err(|_| TemplateError {
+        part,
+        line: None,
+        message: "renders to invalid UTF-8".into(),
+        fault: TemplateFault::Syntax,
+    })
 }
 
 /// Subjects are one line: line breaks and control characters become spaces.
@@ -144,7 +214,21 @@ pub enum InvalidTemplate {
     #[error("the text part must not be empty")]
     EmptyText,
     #[error(transparent)]
-    Syntax(#[from] TemplateError),
+    Syntax(TemplateError),
+    /// Runs too long or renders too much (fuel or size limit).
+    #[error(
+        "{0} (templates may run {TEMPLATE_FUEL} instructions and render {MAX_RENDERED_PART_BYTES} bytes per part)"
+    )]
+    TooCostly(TemplateError),
+}
+
+impl From<TemplateError> for InvalidTemplate {
+    fn from(e: TemplateError) -> Self {
+        match e.fault {
+            TemplateFault::Syntax => Self::Syntax(e),
+            TemplateFault::Limit => Self::TooCostly(e),
+        }
+    }
 }
 
 /// Checks a template before it is saved: syntax, and that every variable it uses exists.
@@ -263,6 +347,34 @@ mod tests {
         assert!(matches!(
             validate(&typo, Channel::Sms),
             Err(InvalidTemplate::Syntax(_))
+        ));
+    }
+
+    #[test]
+    fn a_template_that_loops_for_ever_is_refused_for_its_cost() {
+        let looping = TemplateBody {
+            subject: Some("s".into()),
+            text: "{% for i in range(100000) %}{% for j in range(100000) %}{{ client_name }}{% endfor %}{% endfor %}".into(),
+            html: None,
+        };
+        let started = std::time::Instant::now();
+        match validate(&looping, Channel::Email) {
+            Err(InvalidTemplate::TooCostly(e)) => assert_eq!(e.part, "text"),
+            other => panic!("expected a cost refusal, got {other:?}"),
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_template_that_renders_megabytes_is_refused_for_its_size() {
+        let huge = TemplateBody {
+            subject: None,
+            text: "{{ 'x' * 90000 }}".into(),
+            html: None,
+        };
+        assert!(matches!(
+            validate(&huge, Channel::Sms),
+            Err(InvalidTemplate::TooCostly(_))
         ));
     }
 

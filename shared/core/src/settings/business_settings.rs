@@ -1,7 +1,7 @@
 //! Everything a business configures once: identity, sender, managers, and the notification
 //! matrix.
 
-use super::NotificationSettings;
+use super::{BookingHorizon, NotificationSettings};
 use crate::model::{DisplayName, EmailAddress, Locale, ManagerId, PhoneNumber, TenantId, TimeZone};
 use serde::{Deserialize, Serialize};
 
@@ -60,6 +60,9 @@ pub struct SettingsInput {
     pub notify_on_staff_booking: bool,
     #[serde(default)]
     pub managers: Vec<Manager>,
+    /// How many days ahead an appointment may start (default 730, at most 3650).
+    #[serde(default)]
+    pub booking_horizon_days: BookingHorizon,
     #[serde(default)]
     pub notifications: NotificationSettings,
 }
@@ -85,6 +88,7 @@ impl BusinessSettings {
                 sender_mode: SenderMode::default(),
                 notify_on_staff_booking: true,
                 managers: Vec::new(),
+                booking_horizon_days: BookingHorizon::default(),
                 notifications: NotificationSettings::default(),
             },
             version: 0,

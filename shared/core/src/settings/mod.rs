@@ -1,16 +1,18 @@
 //! Per-business notification settings, per-type overrides and the offsets they use.
 
 mod business_settings;
+mod horizon;
 mod notification_settings;
 mod offset;
 mod rules;
 
 pub use business_settings::{BusinessSettings, Manager, SenderMode, SettingsInput};
+pub use horizon::{BookingHorizon, DEFAULT_HORIZON_DAYS, InvalidHorizon, MAX_HORIZON_DAYS};
 pub use notification_settings::{
     ClientMessages, ManagerAlerts, NotificationOverride, NotificationSettings, StaffAlerts,
 };
 pub use offset::{InvalidOffset, Offset};
 pub use rules::{
-    AlertChoice, ChannelChoice, FollowUpRule, FollowUps, LatePolicy, MAX_FOLLOW_UPS, MAX_REMINDERS,
-    ReminderRule, Reminders, ReviewRequestRule, TooManyRules,
+    AlertChoice, ChannelChoice, FollowUpRule, FollowUps, InvalidRules, LatePolicy, MAX_FOLLOW_UPS,
+    MAX_REMINDERS, ReminderRule, Reminders, ReviewRequestRule,
 };

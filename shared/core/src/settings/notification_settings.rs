@@ -183,6 +183,20 @@ mod tests {
     }
 
     #[test]
+    fn two_reminders_at_the_same_delay_in_other_units_are_refused() {
+        let same = r#"{"reminders":[{"offset":"2h","sms":true},{"offset":"120m","email":true}]}"#;
+        let error = serde_json::from_str::<NotificationSettings>(same)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("same offset"), "{error}");
+        let same_follow_up = r#"{"follow_ups":[{"after_end":"24h"},{"after_end":"1440m"}]}"#;
+        assert!(serde_json::from_str::<NotificationSettings>(same_follow_up).is_err());
+        let distinct =
+            r#"{"reminders":[{"offset":"2h"},{"offset":"121m"},{"offset":"1d"},{"offset":"24h"}]}"#;
+        assert!(serde_json::from_str::<NotificationSettings>(distinct).is_ok());
+    }
+
+    #[test]
     fn a_type_override_replaces_only_the_rules_it_names() {
         let base = NotificationSettings::default();
         let over = NotificationOverride {

@@ -30,18 +30,28 @@ impl Offset {
     pub fn parse(raw: &str) -> Result<Self, InvalidOffset> {
         let err = || InvalidOffset(raw.to_owned());
         let trimmed = raw.trim();
-        let (number, unit) = trimmed.split_at(trimmed.len().saturating_sub(1));
-        let n: u32 = number.parse().map_err(|_| err())?;
+        // The unit is the last character, which may be any UTF-8 character in bad input.
+        let mut chars = trimmed.chars();
+        let unit = chars.next_back().ok_or_else(err)?;
+        let n: u32 = chars.as_str().parse().map_err(|_| err())?;
         let offset = match unit {
-            "m" => Offset::Minutes(n),
-            "h" => Offset::Hours(n),
-            "d" => Offset::Days(n),
+            'm' => Offset::Minutes(n),
+            'h' => Offset::Hours(n),
+            'd' => Offset::Days(n),
             _ => return Err(err()),
         };
         if n == 0 || offset.approx_minutes() > MAX_MINUTES {
             return Err(err());
         }
         Ok(offset)
+    }
+
+    /// The same delay written in another unit: "2h" and "120m". Calendar days are another
+    /// kind of delay ("1d" keeps the wall clock, "24h" does not across a DST change), so "1d"
+    /// and "24h" are not the same.
+    pub fn same_delay(self, other: Offset) -> bool {
+        let is_days = |o: Offset| matches!(o, Offset::Days(_));
+        is_days(self) == is_days(other) && self.approx_minutes() == other.approx_minutes()
     }
 
     fn approx_minutes(self) -> u64 {
@@ -128,7 +138,20 @@ mod tests {
         for raw in ["30m", "24h", "2d"] {
             assert_eq!(Offset::parse(raw).unwrap().to_string(), raw);
         }
-        for bad in ["", "0h", "24", "h", "-2h", "1.5h", "91d", "2w"] {
+        for bad in [
+            "",
+            "0h",
+            "24",
+            "h",
+            "-2h",
+            "1.5h",
+            "91d",
+            "2w",
+            "1é",
+            "é",
+            "2hé",
+            "1\u{1F600}",
+        ] {
             assert!(Offset::parse(bad).is_err(), "{bad:?}");
         }
     }

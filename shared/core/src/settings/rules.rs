@@ -140,23 +140,51 @@ pub struct FollowUps(Vec<FollowUpRule>);
 pub const MAX_REMINDERS: usize = 5;
 pub const MAX_FOLLOW_UPS: usize = 6;
 
+/// Why a list of timed rules is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("at most {max} {what} are allowed (got {got})")]
-pub struct TooManyRules {
-    pub what: &'static str,
-    pub max: usize,
-    pub got: usize,
+pub enum InvalidRules {
+    #[error("at most {max} {what} are allowed (got {got})")]
+    TooMany {
+        what: &'static str,
+        max: usize,
+        got: usize,
+    },
+    /// Two rules at the same delay ("2h" and "120m") would send the same message twice.
+    #[error("{what} {first} and {second} have the same offset ({offset}): remove one")]
+    SameOffset {
+        what: &'static str,
+        first: usize,
+        second: usize,
+        offset: Offset,
+    },
+}
+
+/// Refuses a list longer than `max` or holding two rules at the same delay.
+fn check_rules(what: &'static str, max: usize, offsets: &[Offset]) -> Result<(), InvalidRules> {
+    if offsets.len() > max {
+        return Err(InvalidRules::TooMany {
+            what,
+            max,
+            got: offsets.len(),
+        });
+    }
+    for (i, a) in offsets.iter().enumerate() {
+        if let Some(j) = offsets[i + 1..].iter().position(|b| b.same_delay(*a)) {
+            return Err(InvalidRules::SameOffset {
+                what,
+                first: i + 1,
+                second: i + j + 2,
+                offset: *a,
+            });
+        }
+    }
+    Ok(())
 }
 
 impl Reminders {
-    pub fn new(rules: Vec<ReminderRule>) -> Result<Self, TooManyRules> {
-        if rules.len() > MAX_REMINDERS {
-            return Err(TooManyRules {
-                what: "reminders",
-                max: MAX_REMINDERS,
-                got: rules.len(),
-            });
-        }
+    pub fn new(rules: Vec<ReminderRule>) -> Result<Self, InvalidRules> {
+        let offsets: Vec<Offset> = rules.iter().map(|r| r.offset).collect();
+        check_rules("reminders", MAX_REMINDERS, &offsets)?;
         Ok(Self(rules))
     }
     pub fn rules(&self) -> &[ReminderRule] {
@@ -165,14 +193,9 @@ impl Reminders {
 }
 
 impl FollowUps {
-    pub fn new(rules: Vec<FollowUpRule>) -> Result<Self, TooManyRules> {
-        if rules.len() > MAX_FOLLOW_UPS {
-            return Err(TooManyRules {
-                what: "follow-ups",
-                max: MAX_FOLLOW_UPS,
-                got: rules.len(),
-            });
-        }
+    pub fn new(rules: Vec<FollowUpRule>) -> Result<Self, InvalidRules> {
+        let offsets: Vec<Offset> = rules.iter().map(|r| r.after_end).collect();
+        check_rules("follow-ups", MAX_FOLLOW_UPS, &offsets)?;
         Ok(Self(rules))
     }
     pub fn rules(&self) -> &[FollowUpRule] {
@@ -181,7 +204,7 @@ impl FollowUps {
 }
 
 impl TryFrom<Vec<ReminderRule>> for Reminders {
-    type Error = TooManyRules;
+    type Error = InvalidRules;
     fn try_from(v: Vec<ReminderRule>) -> Result<Self, Self::Error> {
         Self::new(v)
     }
@@ -192,7 +215,7 @@ impl From<Reminders> for Vec<ReminderRule> {
     }
 }
 impl TryFrom<Vec<FollowUpRule>> for FollowUps {
-    type Error = TooManyRules;
+    type Error = InvalidRules;
     fn try_from(v: Vec<FollowUpRule>) -> Result<Self, Self::Error> {
         Self::new(v)
     }

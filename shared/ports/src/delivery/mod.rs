@@ -16,14 +16,48 @@ pub struct ProviderReceipt {
     pub message_id: String,
 }
 
+/// A provider's refusal. Its `code` (the service's error code, or a short name of ours) is
+/// what logs, function errors and dead-letter queues see; the `detail` — the provider's text,
+/// which can quote the recipient's address or number — goes only into the client's
+/// communication history, which is where personal data lives anyway.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {
     /// Worth retrying later.
-    #[error("temporary delivery failure: {0}")]
-    Transient(String),
+    #[error("temporary delivery failure ({code})")]
+    Transient { code: String, detail: String },
     /// Will never succeed as is; recorded as failed.
-    #[error("delivery rejected: {0}")]
-    Permanent(String),
+    #[error("delivery rejected ({code})")]
+    Permanent { code: String, detail: String },
+}
+
+impl SendError {
+    pub fn transient(code: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self::Transient {
+            code: code.into(),
+            detail: detail.into(),
+        }
+    }
+
+    pub fn permanent(code: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self::Permanent {
+            code: code.into(),
+            detail: detail.into(),
+        }
+    }
+
+    /// Safe to log: never personal data.
+    pub fn code(&self) -> &str {
+        match self {
+            Self::Transient { code, .. } | Self::Permanent { code, .. } => code,
+        }
+    }
+
+    /// The provider's full text, for the communication history only.
+    pub fn detail(&self) -> &str {
+        match self {
+            Self::Transient { detail, .. } | Self::Permanent { detail, .. } => detail,
+        }
+    }
 }
 
 #[async_trait]

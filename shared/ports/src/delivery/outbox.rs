@@ -106,8 +106,12 @@ impl Outbox {
 
 fn fault_error(fault: OutboxFault) -> SendError {
     match fault {
-        OutboxFault::Transient => SendError::Transient("injected fault: provider throttled".into()),
-        OutboxFault::Permanent => SendError::Permanent("injected fault: message rejected".into()),
+        OutboxFault::Transient => {
+            SendError::transient("Throttling", "injected fault: provider throttled")
+        }
+        OutboxFault::Permanent => {
+            SendError::permanent("MessageRejected", "injected fault: message rejected")
+        }
     }
 }
 
@@ -118,17 +122,18 @@ impl Mailer for Outbox {
         email: &OutgoingEmail,
         now: DateTime<Utc>,
     ) -> Result<ProviderReceipt, SendError> {
-        let mime = email
-            .to_mime(now)
-            .map_err(|e| SendError::Permanent(format!("cannot build MIME: {e}")))?;
+        let mime = email.to_mime(now).map_err(|e| {
+            SendError::permanent("InvalidMessage", format!("cannot build MIME: {e}"))
+        })?;
         let (id, entry) = {
             let mut state = lock(&self.state);
             if let Some(fault) = state.email_faults.pop_front() {
                 return Err(fault_error(fault));
             }
             if state.rejected_addresses.contains(email.to.as_str()) {
-                return Err(SendError::Permanent(
-                    "address rejected by the mail provider".into(),
+                return Err(SendError::permanent(
+                    "MessageRejected",
+                    format!("address rejected by the mail provider: {}", email.to),
                 ));
             }
             let id = Self::next_id(&mut state, "email");

@@ -30,13 +30,37 @@ pub struct LedgerEntry {
 pub enum Claim {
     /// This caller owns the key and must complete or release it.
     Claimed,
-    /// Another delivery of the same key is in progress or finished: do nothing.
+    /// The key is held: settled for good (a duplicate: do nothing), or claimed by another
+    /// attempt whose lease has not run out (retry later — it may still fail or crash).
     Taken(LedgerEntry),
 }
 
-/// How long a claim protects a delivery in progress. A delivery that crashed without
-/// completing can be retried once the lease has run out.
-pub const CLAIM_LEASE: Duration = Duration::minutes(5);
+impl LedgerEntry {
+    /// Finished for good: sent, suppressed or failed. Only a settled key makes a trigger a
+    /// duplicate; a live claim does not.
+    pub fn is_settled(&self) -> bool {
+        self.state != LedgerState::Claimed
+    }
+}
+
+/// The longest timeout of a function that claims keys (the change handler's 120 s in
+/// `template.yaml`; the send function's is 30 s). The template sync test checks that no
+/// function's `Timeout` exceeds it.
+pub const LONGEST_FUNCTION_TIMEOUT: Duration = Duration::seconds(120);
+
+/// Margin for the clocks of two Lambda hosts and the last SDK call of an attempt that the
+/// runtime is tearing down.
+pub const LEASE_MARGIN: Duration = Duration::seconds(30);
+
+/// How long a claim protects a delivery in progress: an attempt cannot outlive its function's
+/// timeout, so once `LONGEST_FUNCTION_TIMEOUT + LEASE_MARGIN` = 120 s + 30 s = **150 s** have
+/// passed since the claim, its holder is certainly gone and the key may be claimed again.
+///
+/// Retries must come back after the lease or keep coming until it has run out: a retry inside
+/// it is answered with a retryable error, never taken for a duplicate. The SDK's per-call
+/// timeouts (`rappel_aws::sdk`) keep an attempt well inside its function's timeout, and the
+/// template sync test checks these numbers against `template.yaml`.
+pub const CLAIM_LEASE: Duration = Duration::seconds(150);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the delivery ledger is unavailable: {0}")]

@@ -1,0 +1,388 @@
+//! The delivery guarantees under real retry timings: a retry is never mistaken for a duplicate,
+//! a message the provider accepted is never sent again, a trigger that comes too late sends
+//! nothing, and bad input is refused with a 4xx instead of crashing or looping.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use rappel_app::{DeliveryOutcome, DeliveryServices, deliver};
+use rappel_core::model::{ClientId, PhoneNumber, TenantId};
+use rappel_core::render::OutgoingSms;
+use rappel_ports::delivery::{OutboxFault, ProviderReceipt, SendError, SmsSender};
+use rappel_ports::history::{CommunicationHistory, CommunicationRecord, HistoryError};
+use rappel_ports::ledger::{Claim, DeliveryLedger, LedgerEntry, LedgerError, LedgerState};
+use rappel_ports::schedules::ScheduleEntry;
+use rappel_tests::{CallsApi, TestApp, spawn_app};
+use serde_json::json;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+const LEA_MAIL: &str = "lea@example.fr";
+
+fn friday_before() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 20, 9, 0, 0).unwrap()
+}
+
+/// The 24 h e-mail reminder of Léa's Friday appointment, as the scheduler would hand it out.
+fn email_reminder(app: &TestApp) -> ScheduleEntry {
+    let entries: Vec<ScheduleEntry> = app
+        .stack
+        .scheduler
+        .list()
+        .into_iter()
+        .filter(|e| {
+            e.request.key.kind.as_str() == "reminder" && e.request.key.channel.as_str() == "email"
+        })
+        .collect();
+    assert!(!entries.is_empty(), "an e-mail reminder is scheduled");
+    entries[0].clone()
+}
+
+fn reminders_sent_to_lea(outbox: &[serde_json::Value]) -> usize {
+    outbox
+        .iter()
+        .filter(|m| m["to"] == LEA_MAIL)
+        .filter(|m| {
+            m["subject"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("Rappel"))
+        })
+        .count()
+}
+
+/// A history whose first `failures` writes fail (an outage right after the provider accepted).
+struct FlakyHistory {
+    inner: Arc<dyn CommunicationHistory>,
+    failures: AtomicUsize,
+}
+
+#[async_trait]
+impl CommunicationHistory for FlakyHistory {
+    async fn record(&self, entry: CommunicationRecord) -> Result<(), HistoryError> {
+        if self
+            .failures
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+        {
+            return Err(HistoryError("injected: history table throttled".into()));
+        }
+        self.inner.record(entry).await
+    }
+
+    async fn for_client(
+        &self,
+        tenant: &TenantId,
+        client: &ClientId,
+    ) -> Result<Vec<CommunicationRecord>, HistoryError> {
+        self.inner.for_client(tenant, client).await
+    }
+}
+
+/// A ledger whose `release` always fails (the claim stays until its lease runs out).
+struct LedgerThatCannotRelease(Arc<dyn DeliveryLedger>);
+
+#[async_trait]
+impl DeliveryLedger for LedgerThatCannotRelease {
+    async fn claim(&self, key: &str, now: DateTime<Utc>) -> Result<Claim, LedgerError> {
+        self.0.claim(key, now).await
+    }
+    async fn complete(
+        &self,
+        key: &str,
+        state: LedgerState,
+        now: DateTime<Utc>,
+    ) -> Result<(), LedgerError> {
+        self.0.complete(key, state, now).await
+    }
+    async fn release(&self, _key: &str) -> Result<(), LedgerError> {
+        Err(LedgerError("injected: release timed out".into()))
+    }
+    async fn entry(&self, key: &str) -> Result<Option<LedgerEntry>, LedgerError> {
+        self.0.entry(key).await
+    }
+}
+
+#[tokio::test]
+async fn a_retry_that_finds_another_attempts_live_claim_is_told_to_retry_not_dropped() {
+    let app = spawn_app(friday_before()).await;
+    app.lea_booked_friday_10am().await;
+    let entry = email_reminder(&app);
+    app.stack.clock.set(entry.due);
+    let delivery = &app.stack.services.delivery;
+    // Another attempt claimed the key and is still running (or timed out before settling).
+    let claim = delivery
+        .ledger
+        .claim(&entry.request.key.id(), entry.due)
+        .await
+        .unwrap();
+    assert_eq!(claim, Claim::Claimed);
+
+    let retry = deliver(delivery, &entry.request.key).await;
+    assert!(
+        retry.is_err(),
+        "a live claim is a retryable error, not a duplicate: {retry:?}"
+    );
+    assert_eq!(reminders_sent_to_lea(&app.outbox().await), 0);
+}
+
+#[tokio::test]
+async fn a_delivery_whose_claim_could_not_be_released_is_sent_by_a_later_retry() {
+    let app = spawn_app(friday_before()).await;
+    app.lea_booked_friday_10am().await;
+    let entry = email_reminder(&app);
+    app.stack.clock.set(entry.due);
+    let delivery = DeliveryServices {
+        ledger: Arc::new(LedgerThatCannotRelease(
+            app.stack.services.delivery.ledger.clone(),
+        )),
+        ..app.stack.services.delivery.clone()
+    };
+    app.stack
+        .outbox
+        .inject_email_faults([OutboxFault::Transient]);
+
+    assert!(deliver(&delivery, &entry.request.key).await.is_err());
+    let soon_after = deliver(&delivery, &entry.request.key).await;
+    assert!(
+        soon_after.is_err(),
+        "within the lease the retry must fail (and be retried), not succeed as a duplicate: {soon_after:?}"
+    );
+    app.stack.clock.set(entry.due + Duration::minutes(10));
+    let later = deliver(&delivery, &entry.request.key).await;
+    assert!(
+        matches!(later, Ok(DeliveryOutcome::Sent { .. })),
+        "{later:?}"
+    );
+    assert_eq!(reminders_sent_to_lea(&app.outbox().await), 1);
+}
+
+#[tokio::test]
+async fn a_history_write_that_fails_after_the_provider_accepted_never_sends_the_message_again() {
+    let app = spawn_app(friday_before()).await;
+    let (lea, _) = app.lea_booked_friday_10am().await;
+    let entry = email_reminder(&app);
+    app.stack.clock.set(entry.due);
+    let delivery = DeliveryServices {
+        history: Arc::new(FlakyHistory {
+            inner: app.stack.services.delivery.history.clone(),
+            failures: AtomicUsize::new(2),
+        }),
+        ..app.stack.services.delivery.clone()
+    };
+    for _ in 0..3 {
+        let _ = deliver(&delivery, &entry.request.key).await;
+    }
+    assert_eq!(reminders_sent_to_lea(&app.outbox().await), 1);
+    let sent: Vec<_> = app
+        .communications(&lea)
+        .await
+        .into_iter()
+        .filter(|c| c["kind"] == "reminder" && c["channel"] == "email")
+        .collect();
+    assert_eq!(sent.len(), 1, "recorded once: {sent:?}");
+    assert_eq!(sent[0]["status"], "sent");
+}
+
+#[tokio::test]
+async fn a_reminder_replayed_after_the_appointment_began_is_recorded_too_late_and_not_sent() {
+    let app = spawn_app(friday_before()).await;
+    let (lea, _) = app.lea_booked_friday_10am().await;
+    let entry = email_reminder(&app);
+    // Friday 10:30 in Paris: the appointment began half an hour ago.
+    app.stack
+        .clock
+        .set(Utc.with_ymd_and_hms(2026, 3, 27, 9, 30, 0).unwrap());
+    let outcome = deliver(&app.stack.services.delivery, &entry.request.key).await;
+    assert!(
+        matches!(outcome, Ok(DeliveryOutcome::Stale(_))),
+        "{outcome:?}"
+    );
+    assert_eq!(reminders_sent_to_lea(&app.outbox().await), 0);
+    let history = app.communications(&lea).await;
+    let reminder: Vec<_> = history
+        .iter()
+        .filter(|c| c["kind"] == "reminder" && c["channel"] == "email")
+        .collect();
+    assert!(!reminder.is_empty());
+    assert_eq!(
+        (
+            reminder[0]["status"].as_str(),
+            reminder[0]["reason"].as_str()
+        ),
+        (Some("stale"), Some("too_late"))
+    );
+}
+
+/// An SMS sender whose opt-out check fails for good (an invalid number, as SNS answers it).
+struct OptOutCheckRejects(Arc<dyn SmsSender>);
+
+#[async_trait]
+impl SmsSender for OptOutCheckRejects {
+    async fn is_opted_out(&self, _phone: &PhoneNumber) -> Result<bool, SendError> {
+        Err(SendError::permanent(
+            "InvalidParameter",
+            "Invalid parameter: PhoneNumber +33612345678 is not valid",
+        ))
+    }
+    async fn send_sms(
+        &self,
+        sms: &OutgoingSms,
+        now: DateTime<Utc>,
+    ) -> Result<ProviderReceipt, SendError> {
+        self.0.send_sms(sms, now).await
+    }
+}
+
+#[tokio::test]
+async fn an_opt_out_check_that_fails_for_good_is_recorded_failed_not_retried() {
+    let app = spawn_app(friday_before()).await;
+    app.lea_booked_friday_10am().await;
+    let sms: Vec<ScheduleEntry> = app
+        .stack
+        .scheduler
+        .list()
+        .into_iter()
+        .filter(|e| e.request.key.channel.as_str() == "sms")
+        .collect();
+    assert!(!sms.is_empty());
+    app.stack.clock.set(sms[0].due);
+    let delivery = DeliveryServices {
+        sms: Arc::new(OptOutCheckRejects(app.stack.services.delivery.sms.clone())),
+        ..app.stack.services.delivery.clone()
+    };
+    let outcome = deliver(&delivery, &sms[0].request.key).await;
+    assert!(
+        matches!(outcome, Ok(DeliveryOutcome::Failed(_))),
+        "{outcome:?}"
+    );
+}
+
+// ---- bad input ------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_reminder_offset_with_a_multibyte_character_is_a_422_not_a_crash() {
+    let app = spawn_app(friday_before()).await;
+    let response = app
+        .put(
+            "/v1/settings",
+            json!({"business_name": "Salon Léa", "notifications": {"reminders": [{"offset": "1é", "email": true}]}}),
+        )
+        .await;
+    assert_eq!(response.status, 422, "{}", response.body);
+    assert_eq!(response.body["error"]["code"], "invalid_field");
+    // The stack is still up.
+    assert_eq!(app.get("/v1/settings").await.status, 200);
+}
+
+#[tokio::test]
+async fn a_local_clock_move_that_is_not_a_duration_is_a_422_not_a_crash() {
+    let app = spawn_app(friday_before()).await;
+    for bad in ["1é", "é", "99999999999999d", "9223372036854775807s"] {
+        let response = app.post("/_local/clock", json!({"advance": bad})).await;
+        assert_eq!(response.status, 422, "{bad}: {}", response.body);
+    }
+    assert_eq!(app.get("/_local/clock").await.status, 200);
+}
+
+#[tokio::test]
+async fn a_template_that_would_loop_for_minutes_is_refused_when_saved() {
+    let app = spawn_app(friday_before()).await;
+    app.seed_business().await;
+    let request = app
+        .http
+        .put(format!("{}/v1/templates/reminder/email/fr", app.base))
+        .header("x-tenant-id", &app.tenant)
+        .timeout(std::time::Duration::from_secs(30))
+        .json(&json!({
+            "subject": "Rappel",
+            "text": "{% for i in range(100000) %}{% for j in range(100000) %}{{ client_name }}{% endfor %}{% endfor %}"
+        }));
+    let response = app.send(request).await;
+    assert_eq!(response.status, 422, "{}", response.body);
+    assert_eq!(response.body["error"]["code"], "template_too_costly");
+}
+
+#[tokio::test]
+async fn an_appointment_in_the_year_9999_is_refused_beyond_the_booking_horizon() {
+    let app = spawn_app(friday_before()).await;
+    app.seed_business().await;
+    let lea = app.create_lea().await;
+    let response = app
+        .post(
+            "/v1/appointments",
+            json!({"client_id": lea, "staff_id": "sam", "type_id": "cut",
+                   "start": "9999-12-31T10:00:00+01:00", "end": "9999-12-31T11:00:00+01:00"}),
+        )
+        .await;
+    assert_eq!(response.status, 422, "{}", response.body);
+    assert_eq!(response.body["error"]["code"], "beyond_horizon");
+    assert!(app.stack.scheduler.list().is_empty());
+}
+
+#[tokio::test]
+async fn two_reminders_at_the_same_delay_written_in_other_units_are_a_422() {
+    let app = spawn_app(friday_before()).await;
+    let response = app
+        .put(
+            "/v1/settings",
+            json!({"business_name": "Salon Léa", "notifications": {"reminders": [
+                {"offset": "2h", "sms": true}, {"offset": "120m", "email": true}]}}),
+        )
+        .await;
+    assert_eq!(response.status, 422, "{}", response.body);
+}
+
+#[tokio::test]
+async fn a_refused_sms_leg_is_shown_planned_and_recorded_beside_the_email_that_goes_out() {
+    let app = spawn_app(friday_before()).await;
+    let (lea, id) = app.lea_booked_friday_10am().await;
+    let patched = app
+        .patch(
+            &format!("/v1/clients/{lea}"),
+            json!({"preferences": {"sms": false}}),
+        )
+        .await;
+    assert_eq!(patched.status, 200);
+    // The 24 h reminder is set to e-mail + SMS by default.
+    let planned = app
+        .get(&format!("/v1/appointments/{id}/notifications"))
+        .await
+        .body["notifications"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let day_before: Vec<_> = planned
+        .iter()
+        .filter(|m| m["kind"] == "reminder" && m["due"] == "2026-03-26T09:00:00Z")
+        .collect();
+    assert!(!day_before.is_empty(), "{planned:?}");
+    let sms_leg: Vec<_> = day_before
+        .iter()
+        .filter(|m| m["channel"] == "sms")
+        .collect();
+    assert_eq!(sms_leg.len(), 1, "{day_before:?}");
+    assert_eq!(
+        (sms_leg[0]["status"].as_str(), sms_leg[0]["reason"].as_str()),
+        (Some("suppressed"), Some("sms_refused"))
+    );
+
+    app.advance_to("2026-03-26T12:00:00Z").await;
+    let history = app.communications(&lea).await;
+    let legs: Vec<_> = history
+        .iter()
+        .filter(|c| c["kind"] == "reminder" && c["due"] == "2026-03-26T09:00:00Z")
+        .map(|c| {
+            (
+                c["channel"].as_str(),
+                c["status"].as_str(),
+                c["reason"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        legs,
+        vec![
+            (Some("email"), Some("sent"), None),
+            (Some("sms"), Some("suppressed"), Some("sms_refused"))
+        ]
+    );
+}
