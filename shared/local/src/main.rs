@@ -49,11 +49,6 @@ fn options() -> Result<Options, String> {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
     let o = match options() {
         Ok(o) => o,
         Err(message) => {
@@ -63,6 +58,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             std::process::exit(if message.is_empty() { 0 } else { 2 });
         }
     };
+    // `--quiet`: no banner, no message echo, warnings and errors only (unless RUST_LOG says).
+    let default_level = if o.echo { "info" } else { "warn" };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| default_level.into()),
+        )
+        .init();
     let config = LocalConfig {
         data_dir: o.data_dir.clone(),
         start_at: chrono::Utc::now(),
@@ -73,22 +76,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let stack = LocalStack::new(config)?;
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", o.port)).await?;
-    println!("Rappel local stack on http://{}", listener.local_addr()?);
-    println!(
-        "  data: {}",
-        o.data_dir
-            .as_ref()
-            .map_or("in memory".into(), |d| d.display().to_string())
-    );
-    println!(
-        "  clock: {}",
-        if o.frozen {
-            "frozen (POST /_local/clock to move it)"
-        } else {
-            "follows real time (POST /_local/clock jumps ahead)"
-        }
-    );
-    println!("  tenant header: X-Tenant-Id");
+    if o.echo {
+        println!("Rappel local stack on http://{}", listener.local_addr()?);
+        println!(
+            "  data: {}",
+            o.data_dir
+                .as_ref()
+                .map_or("in memory".into(), |d| d.display().to_string())
+        );
+        println!(
+            "  clock: {}",
+            if o.frozen {
+                "frozen (POST /_local/clock to move it)"
+            } else {
+                "follows real time (POST /_local/clock jumps ahead)"
+            }
+        );
+        println!("  tenant header: X-Tenant-Id");
+    }
 
     if !o.frozen {
         let ticking = stack.clone();
@@ -100,12 +105,38 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         });
     }
-    axum::serve(listener, local_router(stack))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+    axum::serve(listener, local_router(stack.clone()))
+        .with_graceful_shutdown(stop_requested())
         .await?;
+    // Requests in flight have been answered; let the firing in progress finish, then exit
+    // holding the runtime so that no new one starts.
+    let _quiet = stack.quiesce().await;
+    tracing::info!("stopped cleanly");
     Ok(())
+}
+
+/// Ctrl-C or SIGTERM (what `kill`, systemd and container runtimes send): both stop the stack
+/// the same graceful way.
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 fn rappel_local_sender() -> rappel_core::model::EmailAddress {

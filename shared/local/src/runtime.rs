@@ -138,6 +138,13 @@ impl LocalStack {
         self.clock.now()
     }
 
+    /// For a clean stop: waits until the firing or change handling in progress has finished
+    /// (every state file is written as each step happens), then holds the runtime so that
+    /// nothing new starts before the process exits.
+    pub async fn quiesce(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.runtime.lock().await
+    }
+
     pub fn dead_letters(&self) -> Vec<DeadLetter> {
         lock(&self.dead_letters).clone()
     }
@@ -190,11 +197,15 @@ impl LocalStack {
     pub async fn advance_to(&self, target: DateTime<Utc>) {
         let _guard = self.runtime.lock().await;
         self.settle_locked().await;
-        while let Some(entry) = self.scheduler.pop_due(target) {
+        while let Some(entry) = self.scheduler.next_due(target) {
             if entry.due > self.clock.now() {
                 self.clock.set(entry.due);
             }
+            let name = entry.name.clone();
             self.fire(entry).await;
+            // Only now is the one-shot schedule done: stopped before this line, it fires again
+            // after a restart.
+            self.scheduler.fired(&name);
             self.settle_locked().await;
         }
         if target > self.clock.now() {

@@ -1,5 +1,7 @@
 //! Optional persistence of an embedded adapter's state to one JSON file, written atomically
-//! (temporary file + rename) after every change, so the local stack survives a restart.
+//! after every change (temporary file, fsync, rename, fsync of the folder), so the local stack
+//! survives a restart — and a kill at any instant leaves either the old or the new file, never
+//! a torn one.
 
 use serde::{Serialize, de::DeserializeOwned};
 use std::path::{Path, PathBuf};
@@ -24,16 +26,29 @@ impl JsonFile {
     }
 
     pub(crate) fn save<T: Serialize>(&self, value: &T) -> std::io::Result<()> {
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let tmp = tmp_path(&self.path);
-        std::fs::write(
-            &tmp,
-            serde_json::to_vec(value).map_err(std::io::Error::other)?,
-        )?;
-        std::fs::rename(&tmp, &self.path)
+        let bytes = serde_json::to_vec(value).map_err(std::io::Error::other)?;
+        write_atomically(&self.path, &bytes)
     }
+}
+
+/// Writes `bytes` to `path` so that a crash leaves the old content or the new, never a part:
+/// a temporary file beside it, flushed to disk, renamed over it, and the folder flushed so
+/// the rename itself survives a power cut.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = tmp_path(path);
+    let mut file = std::fs::File::create(&tmp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    std::fs::rename(&tmp, path)?;
+    if let Ok(folder) = std::fs::File::open(dir) {
+        // Not every platform can fsync a folder; the rename is done either way.
+        let _ = folder.sync_all();
+    }
+    Ok(())
 }
 
 fn tmp_path(path: &Path) -> PathBuf {

@@ -63,9 +63,15 @@ pub struct Outbox {
 
 impl Outbox {
     /// `eml_dir`: where to write `.eml` files; `echo`: print each message to stdout.
+    /// Numbering continues after the highest `.eml` already in `eml_dir`, so a restarted
+    /// stack never overwrites the messages of an earlier run.
     pub fn new(eml_dir: Option<PathBuf>, echo: bool) -> Self {
+        let counter = eml_dir.as_deref().map_or(0, highest_number_in);
         Self {
-            state: Mutex::new(State::default()),
+            state: Mutex::new(State {
+                counter,
+                ..State::default()
+            }),
             eml_dir,
             echo,
         }
@@ -102,6 +108,21 @@ impl Outbox {
         state.counter += 1;
         format!("{prefix}-{:06}", state.counter)
     }
+}
+
+/// The highest `NNNNNN` of the `<prefix>-NNNNNN.eml` files in `dir` (0 when there are none).
+fn highest_number_in(dir: &std::path::Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|name| {
+            let stem = name.strip_suffix(".eml")?;
+            stem.rsplit('-').next()?.parse::<u64>().ok()
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 fn fault_error(fault: OutboxFault) -> SendError {
@@ -152,8 +173,9 @@ impl Mailer for Outbox {
             (id, entry)
         };
         if let Some(dir) = &self.eml_dir {
-            let written = std::fs::create_dir_all(dir)
-                .and_then(|()| std::fs::write(dir.join(format!("{id}.eml")), &mime));
+            let written = std::fs::create_dir_all(dir).and_then(|()| {
+                crate::json_file::write_atomically(&dir.join(format!("{id}.eml")), mime.as_bytes())
+            });
             if let Err(error) = written {
                 tracing::warn!(%error, "could not write the .eml file");
             }
@@ -224,4 +246,47 @@ fn indent(text: &str) -> String {
         .map(|l| format!("   │ {l}"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rappel_core::model::EmailAddress;
+
+    fn email() -> OutgoingEmail {
+        OutgoingEmail {
+            from_name: "Salon".into(),
+            from: EmailAddress::parse("no-reply@salon.example").unwrap(),
+            reply_to: None,
+            to_name: "Léa".into(),
+            to: EmailAddress::parse("lea@example.fr").unwrap(),
+            subject: "Rappel".into(),
+            text: "t".into(),
+            html: "<p>t</p>".into(),
+            calendar: None,
+            message_id: "m1@rappel".into(),
+            marketing: false,
+            list_unsubscribe: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_restarted_outbox_numbers_on_and_never_overwrites_earlier_messages() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = chrono::Utc::now();
+        let first = Outbox::new(Some(dir.path().to_owned()), false);
+        first.send_email(&email(), now).await.unwrap();
+        first.send_email(&email(), now).await.unwrap();
+        let before = std::fs::read(dir.path().join("email-000002.eml")).unwrap();
+
+        let restarted = Outbox::new(Some(dir.path().to_owned()), false);
+        let receipt = restarted.send_email(&email(), now).await.unwrap();
+        assert_eq!(receipt.message_id, "email-000003");
+        assert_eq!(
+            std::fs::read(dir.path().join("email-000002.eml")).unwrap(),
+            before
+        );
+        let files = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(files, 3);
+    }
 }

@@ -23,9 +23,13 @@ impl MemoryLedger {
         }
     }
 
+    /// The ledger of a data dir that one process owns: a claim found on load was held by an
+    /// earlier run of it, which is certainly gone, so it is released rather than left to block
+    /// the retry of its delivery until the lease runs out.
     pub fn persisted(path: impl Into<PathBuf>) -> std::io::Result<Self> {
         let file = JsonFile::new(path);
-        let entries = file.load()?;
+        let mut entries: BTreeMap<String, LedgerEntry> = file.load()?;
+        entries.retain(|_, e| e.is_settled());
         Ok(Self {
             entries: Mutex::new(entries),
             file: Some(file),
@@ -100,6 +104,30 @@ impl DeliveryLedger for MemoryLedger {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[tokio::test]
+    async fn a_claim_left_by_a_stopped_run_is_released_when_the_ledger_is_reopened() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.json");
+        let t0 = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let ledger = MemoryLedger::persisted(&path).unwrap();
+        assert_eq!(ledger.claim("in-flight", t0).await.unwrap(), Claim::Claimed);
+        assert_eq!(ledger.claim("sent", t0).await.unwrap(), Claim::Claimed);
+        ledger
+            .complete("sent", LedgerState::Sent, t0)
+            .await
+            .unwrap();
+
+        let reopened = MemoryLedger::persisted(&path).unwrap();
+        assert_eq!(
+            reopened.claim("in-flight", t0).await.unwrap(),
+            Claim::Claimed
+        );
+        assert!(matches!(
+            reopened.claim("sent", t0).await.unwrap(),
+            Claim::Taken(_)
+        ));
+    }
 
     #[tokio::test]
     async fn a_key_is_claimed_once_until_released_or_its_lease_runs_out() {

@@ -41,17 +41,25 @@ impl InProcessScheduler {
         all
     }
 
-    /// Removes and returns the earliest entry due at or before `until`.
-    pub fn pop_due(&self, until: DateTime<Utc>) -> Option<ScheduleEntry> {
-        let mut entries = lock(&self.entries);
-        let next = entries
+    /// The earliest entry due at or before `until`, left in place: it is removed by
+    /// [`Self::fired`] once its firing has been handled, so a process stopped mid-firing fires
+    /// it again after a restart (the delivery ledger makes that harmless), as EventBridge
+    /// Scheduler retries a target that did not answer.
+    pub fn next_due(&self, until: DateTime<Utc>) -> Option<ScheduleEntry> {
+        lock(&self.entries)
             .values()
             .filter(|e| e.due <= until)
-            .min_by(|a, b| (a.due, &a.name).cmp(&(b.due, &b.name)))?
-            .clone();
-        entries.remove(&next.name);
-        self.save(&entries);
-        Some(next)
+            .min_by(|a, b| (a.due, &a.name).cmp(&(b.due, &b.name)))
+            .cloned()
+    }
+
+    /// The firing of `name` was handled (delivered, or dead-lettered): the one-shot schedule
+    /// is done (`ActionAfterCompletion: DELETE` on AWS).
+    pub fn fired(&self, name: &ScheduleName) {
+        let mut entries = lock(&self.entries);
+        if entries.remove(name).is_some() {
+            self.save(&entries);
+        }
     }
 
     fn save(&self, entries: &BTreeMap<ScheduleName, ScheduleEntry>) {
@@ -74,5 +82,42 @@ impl Schedules for InProcessScheduler {
         entries.remove(name);
         self.save(&entries);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rappel_core::message::{Channel, MessageKey, MessageKind, Recipient};
+    use rappel_core::model::{AppointmentId, ClientId, TenantId};
+
+    fn entry(minute: u32) -> ScheduleEntry {
+        use chrono::TimeZone;
+        ScheduleEntry::for_key(&MessageKey {
+            tenant: TenantId::parse("t").unwrap(),
+            appointment: AppointmentId::parse("a").unwrap(),
+            kind: MessageKind::Reminder,
+            ordinal: 1,
+            recipient: Recipient::Client(ClientId::parse("c").unwrap()),
+            channel: Channel::Email,
+            due: Utc.with_ymd_and_hms(2026, 3, 26, 9, minute, 0).unwrap(),
+        })
+    }
+
+    #[tokio::test]
+    async fn a_schedule_stays_on_disk_until_its_firing_was_handled() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("schedules.json");
+        let scheduler = InProcessScheduler::persisted(&path).unwrap();
+        scheduler.create(entry(0)).await.unwrap();
+        let due = scheduler.next_due(entry(5).due).unwrap();
+
+        // Stopped here, mid-firing: a restart still has it.
+        let restarted = InProcessScheduler::persisted(&path).unwrap();
+        assert_eq!(restarted.list().len(), 1);
+
+        scheduler.fired(&due.name);
+        let restarted = InProcessScheduler::persisted(&path).unwrap();
+        assert!(restarted.list().is_empty());
     }
 }
