@@ -16,7 +16,7 @@ cargo test -q -p rappel-tests --test aws_lifecycle -- --exact \
 python3 - "$MOTO_RECORDER_FILEPATH" <<'PY'
 import base64, collections, json, sys, urllib.parse
 SETUP = {"CreateTable", "UpdateTimeToLive", "CreateScheduleGroup", "CreateEmailIdentity",
-         "CreateConfigurationSet", "CreateSecret"}
+         "CreateConfigurationSet", "CreateSecret", "CreateQueue"}
 def operation(entry):
     headers = {k.lower(): v for k, v in entry["headers"].items()}
     if "x-amz-target" in headers:

@@ -6,8 +6,12 @@
 //!   the tenant as a JWT claim, and run through `lambda_http`'s own adapter;
 //! - the stream is read with the DynamoDB Streams API (shards, iterators, `GetRecords`) and
 //!   each batch is wrapped as Lambda's event source mapping delivers it;
-//! - due schedules are read back from the Scheduler API and their input handed to the send
-//!   handler at their own instant, then deleted (`ActionAfterCompletion: DELETE`).
+//! - due schedules are read back from the Scheduler API and their input put on the send queue
+//!   at their own instant (what the schedule's SQS target does), then deleted
+//!   (`ActionAfterCompletion: DELETE`);
+//! - the send queue is read with SQS `ReceiveMessage` and each batch handed to the send
+//!   function as the queue's event source mapping would; the messages it did not report as
+//!   failures are deleted.
 //!
 //! Each [`AwsApp`] has its own tables, schedule group, sender identity and secret, so tests can
 //! run in parallel against one emulator. `infra/test.sh` starts moto and sets
@@ -20,7 +24,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use lambda_http::request::LambdaRequest;
 use lambda_runtime::{Context, LambdaEvent};
 use mail_parser::{MessageParser, MimeHeaders};
-use rappel_app::Services;
+use rappel_app::{DeliveryServices, Services};
 use rappel_aws::compose;
 use rappel_aws::provision::Resources;
 use rappel_ports::clock::{Clock, VirtualClock};
@@ -43,7 +47,10 @@ pub struct AwsApp {
     pub phone: String,
     api: axum::Router,
     pub services: Services,
+    /// The send function's services.
+    pub delivery: DeliveryServices,
     scheduler: aws_sdk_scheduler::Client,
+    sqs: aws_sdk_sqs::Client,
     http: reqwest::Client,
     stream: StreamReader,
 }
@@ -87,7 +94,7 @@ pub fn emulator_url() -> String {
 pub async fn spawn_aws_app(now: DateTime<Utc>, verified_sender: bool) -> AwsApp {
     let endpoint = emulator_url();
     let prefix = format!("t{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
-    let resources = Resources::named(&prefix);
+    let mut resources = Resources::named(&prefix);
     let sdk = rappel_aws::sdk::load_for_emulator(&endpoint).await;
     resources
         .create(
@@ -104,9 +111,11 @@ pub async fn spawn_aws_app(now: DateTime<Utc>, verified_sender: bool) -> AwsApp 
         api_services,
         compose::tenant_claim(&env).expect("a tenant claim"),
     );
-    let services = compose::reaction_services(&sdk, &env, clock.clone())
+    let services =
+        compose::reaction_services(&sdk, &env, clock.clone()).expect("the change handler composes");
+    let delivery = compose::delivery_services(&sdk, &env, clock.clone())
         .await
-        .expect("the change handler composes");
+        .expect("the send function composes");
     let http = reqwest::Client::new();
     let stream = StreamReader::open(&http, &endpoint, &resources.records_table).await;
     // The harness's own calls carry `app/rappel-harness` in their user agent, so a recording of
@@ -117,6 +126,8 @@ pub async fn spawn_aws_app(now: DateTime<Utc>, verified_sender: bool) -> AwsApp 
         .build();
     AwsApp {
         scheduler: aws_sdk_scheduler::Client::new(&harness_sdk),
+        sqs: aws_sdk_sqs::Client::new(&harness_sdk),
+        delivery,
         endpoint,
         resources,
         sdk,
@@ -231,7 +242,8 @@ impl AwsApp {
         (event, response)
     }
 
-    /// Hands a batch to the change handler, as Lambda would (also used to replay one).
+    /// Hands a batch to the change handler, as Lambda would (also used to replay one), then
+    /// lets the send queue's consumer deliver what the change queued.
     pub async fn deliver_batch(&self, event: Event) -> Value {
         let response = rappel_change_handler::function_handler(
             LambdaEvent::new(event, Context::default()),
@@ -239,7 +251,78 @@ impl AwsApp {
         )
         .await
         .unwrap_or_else(|never| match never {});
+        self.drain_send_queue().await;
         serde_json::to_value(response).expect("a batch response")
+    }
+
+    /// Receives the send queue's messages, ten at a time, and hands each batch to the send
+    /// function as the event source mapping does; deletes those it did not report as failed.
+    /// Returns the ids reported as failed (they stay invisible until the visibility timeout).
+    pub async fn drain_send_queue(&self) -> Vec<String> {
+        let mut failed = Vec::new();
+        loop {
+            let received = self
+                .sqs
+                .receive_message()
+                .queue_url(&self.resources.send_queue_url)
+                .max_number_of_messages(10)
+                .message_system_attribute_names(
+                    aws_sdk_sqs::types::MessageSystemAttributeName::ApproximateReceiveCount,
+                )
+                .send()
+                .await
+                .expect("the send queue can be read");
+            let messages = received.messages();
+            if messages.is_empty() {
+                return failed;
+            }
+            let records: Vec<Value> = messages
+                .iter()
+                .map(|m| {
+                    json!({
+                        "messageId": m.message_id(),
+                        "receiptHandle": m.receipt_handle(),
+                        "body": m.body(),
+                        "attributes": {"ApproximateReceiveCount": m.attributes()
+                            .and_then(|a| a.get(&aws_sdk_sqs::types::MessageSystemAttributeName::ApproximateReceiveCount))
+                            .cloned()
+                            .unwrap_or_else(|| "1".into())},
+                        "messageAttributes": {},
+                        "eventSource": "aws:sqs",
+                        "eventSourceARN": self.resources.send_queue_arn,
+                        "awsRegion": "us-east-1",
+                    })
+                })
+                .collect();
+            let event = serde_json::from_value(json!({ "Records": records }))
+                .expect("an SQS event as Lambda delivers it");
+            let response = rappel_send::function_handler(
+                LambdaEvent::new(event, Context::default()),
+                &self.delivery,
+                &rappel_send::SendPace::unlimited(),
+            )
+            .await
+            .unwrap_or_else(|never| match never {});
+            let retry: Vec<String> = response
+                .batch_item_failures
+                .iter()
+                .map(|f| f.item_identifier.clone())
+                .collect();
+            for message in messages {
+                let id = message.message_id().unwrap_or_default();
+                if retry.iter().any(|r| r == id) {
+                    continue;
+                }
+                self.sqs
+                    .delete_message()
+                    .queue_url(&self.resources.send_queue_url)
+                    .receipt_handle(message.receipt_handle().unwrap_or_default())
+                    .send()
+                    .await
+                    .expect("a handled message is deleted");
+            }
+            failed.extend(retry);
+        }
     }
 
     /// The schedules waiting in this app's group, earliest first.
@@ -297,15 +380,17 @@ impl AwsApp {
         pending
     }
 
-    /// Invokes the send function with a schedule's input, as EventBridge Scheduler would.
-    pub async fn fire(&self, schedule: &PendingSchedule) -> Result<Value, String> {
-        rappel_send::function_handler(
-            LambdaEvent::new(schedule.input.clone(), Context::default()),
-            &self.services.delivery,
-        )
-        .await
-        .map(|r| serde_json::to_value(r).expect("a send response"))
-        .map_err(|e| e.to_string())
+    /// Puts a schedule's input on the send queue, as its SQS target does when it fires, then
+    /// lets the queue's consumer run. Returns the ids the send function reported as failed.
+    pub async fn fire(&self, schedule: &PendingSchedule) -> Vec<String> {
+        self.sqs
+            .send_message()
+            .queue_url(&self.resources.send_queue_url)
+            .message_body(schedule.input.to_string())
+            .send()
+            .await
+            .expect("the send queue accepts the firing");
+        self.drain_send_queue().await
     }
 
     /// Moves the clock to `instant`, firing each schedule due by then at its own time (then
@@ -318,9 +403,8 @@ impl AwsApp {
             let due = self.schedules().await.into_iter().find(|s| s.at <= target);
             let Some(schedule) = due else { break };
             self.clock.set(schedule.at.max(self.clock.now()));
-            self.fire(&schedule)
-                .await
-                .expect("the send function succeeds");
+            let failed = self.fire(&schedule).await;
+            assert!(failed.is_empty(), "the send function succeeds: {failed:?}");
             self.scheduler
                 .delete_schedule()
                 .group_name(&self.resources.schedule_group)

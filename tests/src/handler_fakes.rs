@@ -12,6 +12,7 @@ use rappel_ports::history::MemoryHistory;
 use rappel_ports::ledger::MemoryLedger;
 use rappel_ports::records::{Expected, MemoryRecords, Record, RecordWriter};
 use rappel_ports::schedules::InProcessScheduler;
+use rappel_ports::send_queue::InProcessQueue;
 use serde_json::json;
 use std::sync::Arc;
 
@@ -19,8 +20,12 @@ use std::sync::Arc;
 pub const BATCH: &str = include_str!("../../infra/events/dynamodb-stream-batch.json");
 
 pub struct Fakes {
+    /// The change handler's.
     pub services: Services,
+    /// The send function's.
+    pub delivery: DeliveryServices,
     pub scheduler: Arc<InProcessScheduler>,
+    pub queue: Arc<InProcessQueue>,
     pub outbox: Arc<Outbox>,
 }
 
@@ -51,16 +56,18 @@ pub async fn fakes() -> Fakes {
         .expect("a new image");
     records.put(moved, Expected::Absent).await.expect("seeded");
     let scheduler = Arc::new(InProcessScheduler::in_memory());
+    let queue = Arc::new(InProcessQueue::in_memory());
     let outbox = Arc::new(Outbox::new(None, false));
+    let clock = Arc::new(VirtualClock::starting_at(
+        Utc.with_ymd_and_hms(2026, 3, 20, 9, 0, 0).unwrap(),
+    ));
     let delivery = DeliveryServices {
-        records,
+        records: records.clone(),
         mailer: outbox.clone(),
         sms: outbox.clone(),
         ledger: Arc::new(MemoryLedger::in_memory()),
         history: Arc::new(MemoryHistory::in_memory()),
-        clock: Arc::new(VirtualClock::starting_at(
-            Utc.with_ymd_and_hms(2026, 3, 20, 9, 0, 0).unwrap(),
-        )),
+        clock: clock.clone(),
         sender: SenderIdentity {
             address: EmailAddress::parse("no-reply@rappel.example").unwrap(),
         },
@@ -68,10 +75,14 @@ pub async fn fakes() -> Fakes {
     };
     Fakes {
         services: Services {
-            delivery,
+            records,
+            clock,
             schedules: scheduler.clone(),
+            queue: queue.clone(),
         },
+        delivery,
         scheduler,
+        queue,
         outbox,
     }
 }

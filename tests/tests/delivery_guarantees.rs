@@ -107,7 +107,7 @@ async fn a_retry_that_finds_another_attempts_live_claim_is_told_to_retry_not_dro
     app.lea_booked_friday_10am().await;
     let entry = email_reminder(&app);
     app.stack.clock.set(entry.due);
-    let delivery = &app.stack.services.delivery;
+    let delivery = &app.stack.delivery;
     // Another attempt claimed the key and is still running (or timed out before settling).
     let claim = delivery
         .ledger
@@ -131,10 +131,8 @@ async fn a_delivery_whose_claim_could_not_be_released_is_sent_by_a_later_retry()
     let entry = email_reminder(&app);
     app.stack.clock.set(entry.due);
     let delivery = DeliveryServices {
-        ledger: Arc::new(LedgerThatCannotRelease(
-            app.stack.services.delivery.ledger.clone(),
-        )),
-        ..app.stack.services.delivery.clone()
+        ledger: Arc::new(LedgerThatCannotRelease(app.stack.delivery.ledger.clone())),
+        ..app.stack.delivery.clone()
     };
     app.stack
         .outbox
@@ -163,10 +161,10 @@ async fn a_history_write_that_fails_after_the_provider_accepted_never_sends_the_
     app.stack.clock.set(entry.due);
     let delivery = DeliveryServices {
         history: Arc::new(FlakyHistory {
-            inner: app.stack.services.delivery.history.clone(),
+            inner: app.stack.delivery.history.clone(),
             failures: AtomicUsize::new(2),
         }),
-        ..app.stack.services.delivery.clone()
+        ..app.stack.delivery.clone()
     };
     for _ in 0..3 {
         let _ = deliver(&delivery, &entry.request.key).await;
@@ -191,7 +189,7 @@ async fn a_reminder_replayed_after_the_appointment_began_is_recorded_too_late_an
     app.stack
         .clock
         .set(Utc.with_ymd_and_hms(2026, 3, 27, 9, 30, 0).unwrap());
-    let outcome = deliver(&app.stack.services.delivery, &entry.request.key).await;
+    let outcome = deliver(&app.stack.delivery, &entry.request.key).await;
     assert!(
         matches!(outcome, Ok(DeliveryOutcome::Stale(_))),
         "{outcome:?}"
@@ -246,8 +244,8 @@ async fn an_opt_out_check_that_fails_for_good_is_recorded_failed_not_retried() {
     assert!(!sms.is_empty());
     app.stack.clock.set(sms[0].due);
     let delivery = DeliveryServices {
-        sms: Arc::new(OptOutCheckRejects(app.stack.services.delivery.sms.clone())),
-        ..app.stack.services.delivery.clone()
+        sms: Arc::new(OptOutCheckRejects(app.stack.delivery.sms.clone())),
+        ..app.stack.delivery.clone()
     };
     let outcome = deliver(&delivery, &sms[0].request.key).await;
     assert!(

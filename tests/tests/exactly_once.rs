@@ -21,10 +21,10 @@ async fn a_schedule_fired_twice_sends_one_message() {
     let entry = app.stack.scheduler.list().remove(0);
     app.stack.clock.set(entry.due);
     let before = app.outbox().await.len();
-    handle_send(&app.stack.services.delivery, &entry.request)
+    handle_send(&app.stack.delivery, &entry.request)
         .await
         .unwrap();
-    handle_send(&app.stack.services.delivery, &entry.request)
+    handle_send(&app.stack.delivery, &entry.request)
         .await
         .unwrap();
     assert_eq!(app.outbox().await.len(), before + 1);
@@ -60,6 +60,8 @@ async fn a_replayed_stream_batch_sends_nothing_twice() {
     let outcome = handle_changes(&app.stack.services, &replay).await;
     assert!(outcome.failed_sequences.is_empty());
     handle_changes(&app.stack.services, &replay).await;
+    // The replays queued the change's messages again; the queue's consumer finds them settled.
+    app.stack.settle().await;
     assert_eq!(
         app.outbox().await.len(),
         before,
@@ -85,7 +87,7 @@ async fn a_reminder_fired_after_its_appointment_moved_is_recorded_stale_and_not_
     .await;
     app.stack.clock.set(old_reminder.due);
     let before = app.outbox().await.len();
-    handle_send(&app.stack.services.delivery, &old_reminder.request)
+    handle_send(&app.stack.delivery, &old_reminder.request)
         .await
         .unwrap();
     assert_eq!(app.outbox().await.len(), before);
@@ -122,24 +124,27 @@ async fn a_throttled_provider_is_retried_and_the_client_still_gets_one_confirmat
 async fn a_firing_that_keeps_failing_is_dead_lettered_with_what_is_needed_to_replay_it() {
     let app = spawn_app(now()).await;
     let (_, _) = app.lea_booked_friday_10am().await;
-    app.stack
-        .outbox
-        .inject_email_faults([OutboxFault::Transient; 3]);
+    // As many failures as the send queue's maxReceiveCount.
+    app.stack.outbox.inject_email_faults(
+        [OutboxFault::Transient; rappel_ports::send_queue::MAX_RECEIVES as usize],
+    );
     app.advance_to("2026-03-26T09:30:00Z").await;
     let dead = app.get("/_local/dead-letters").await.body["dead_letters"]
         .as_array()
         .unwrap()
         .clone();
     assert_eq!(dead.len(), 1);
-    assert_eq!(dead[0]["entry"]["request"]["key"]["kind"], "reminder");
-    assert_eq!(dead[0]["entry"]["request"]["key"]["channel"], "email");
+    assert_eq!(dead[0]["request"]["key"]["kind"], "reminder");
+    assert_eq!(dead[0]["request"]["key"]["channel"], "email");
+    assert_eq!(dead[0]["receives"], 10);
     // Replaying the dead letter delivers it, once.
-    let entry: rappel_ports::schedules::ScheduleEntry =
-        serde_json::from_value(dead[0]["entry"].clone()).unwrap();
-    handle_send(&app.stack.services.delivery, &entry.request)
+    let entry = rappel_ports::schedules::ScheduleEntry::for_key(
+        &serde_json::from_value(dead[0]["request"]["key"].clone()).unwrap(),
+    );
+    handle_send(&app.stack.delivery, &entry.request)
         .await
         .unwrap();
-    handle_send(&app.stack.services.delivery, &entry.request)
+    handle_send(&app.stack.delivery, &entry.request)
         .await
         .unwrap();
     assert_eq!(

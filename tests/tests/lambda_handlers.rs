@@ -1,16 +1,45 @@
 //! The three Lambda handlers as Lambda calls them, with the real event shapes shipped under
-//! `infra/events/` (DynamoDB stream batch, Scheduler input, API Gateway HTTP API request) and
+//! `infra/events/` (DynamoDB stream batch, send-queue batch, API Gateway HTTP API request) and
 //! the embedded adapters as fakes.
 
+use async_trait::async_trait;
+use aws_lambda_events::event::sqs::SqsEvent;
 use lambda_runtime::{Context, LambdaEvent};
+use rappel_app::Services;
 use rappel_change_handler::function_handler;
-use rappel_ports::delivery::{OutboxEntry, OutboxFault};
+use rappel_ports::delivery::OutboxFault;
+use rappel_ports::schedules::SendRequest;
+use rappel_ports::send_queue::{QueueError, SendQueue};
+use rappel_send::SendPace;
 use rappel_tests::handler_fakes::{batch, fakes};
 use serde_json::json;
+use std::sync::Arc;
 use tower::ServiceExt;
 
-const SEND_INPUT: &str = include_str!("../../infra/events/schedule-send.json");
+const SEND_BATCH: &str = include_str!("../../infra/events/sqs-send-batch.json");
 const API_REQUEST: &str = include_str!("../../infra/events/api-gateway-http-request.json");
+
+fn send_batch() -> SqsEvent {
+    serde_json::from_str(SEND_BATCH).expect("the fixture is an SQS event")
+}
+
+fn message_ids(event: &SqsEvent) -> Vec<String> {
+    event
+        .records
+        .iter()
+        .map(|r| r.message_id.clone().unwrap_or_default())
+        .collect()
+}
+
+/// A send queue that refuses everything (an SQS outage).
+struct QueueDown;
+
+#[async_trait]
+impl SendQueue for QueueDown {
+    async fn enqueue(&self, _requests: &[SendRequest]) -> Result<(), QueueError> {
+        Err(QueueError("injected: SQS unavailable".into()))
+    }
+}
 
 #[tokio::test]
 async fn an_unreadable_record_is_skipped_and_the_rest_of_the_batch_is_handled() {
@@ -27,13 +56,24 @@ async fn an_unreadable_record_is_skipped_and_the_rest_of_the_batch_is_handled() 
         .unwrap_or_else(|never| match never {});
 
     assert!(response.batch_item_failures.is_empty());
-    let to_lea: Vec<_> = fakes
-        .outbox
-        .messages()
-        .into_iter()
-        .filter(|m| matches!(m, OutboxEntry::Email { to, .. } if to == "lea@example.fr"))
-        .collect();
-    assert_eq!(to_lea.len(), 1, "the move is announced once");
+    let queued: Vec<String> = std::iter::from_fn(|| {
+        let next = fakes.queue.receive()?;
+        fakes.queue.done();
+        Some(format!(
+            "{} {} {}",
+            next.request.key.kind, next.request.key.recipient, next.request.key.channel
+        ))
+    })
+    .collect();
+    assert!(!queued.is_empty());
+    assert!(
+        queued.contains(&"rescheduled client:cl_lea email".to_owned()),
+        "the move is announced, through the send queue: {queued:?}"
+    );
+    assert!(
+        fakes.outbox.messages().is_empty(),
+        "the change handler never sends"
+    );
     let dues: Vec<String> = fakes
         .scheduler
         .list()
@@ -54,13 +94,14 @@ async fn an_unreadable_record_is_skipped_and_the_rest_of_the_batch_is_handled() 
 #[tokio::test]
 async fn a_record_whose_reaction_fails_is_reported_by_its_sequence_number() {
     let fakes = fakes().await;
-    fakes
-        .outbox
-        .inject_email_faults([OutboxFault::Transient; 4]);
+    let services = Services {
+        queue: Arc::new(QueueDown),
+        ..fakes.services.clone()
+    };
     let event = batch();
     let sequence = event.records[0].change.sequence_number.clone().unwrap();
 
-    let response = function_handler(LambdaEvent::new(event, Context::default()), &fakes.services)
+    let response = function_handler(LambdaEvent::new(event, Context::default()), &services)
         .await
         .unwrap_or_else(|never| match never {});
 
@@ -75,68 +116,105 @@ async fn a_record_whose_reaction_fails_is_reported_by_its_sequence_number() {
 }
 
 #[tokio::test]
-async fn the_send_handler_delivers_a_scheduled_reminder_once_and_says_so() {
+async fn the_send_handler_delivers_a_queued_reminder_once_even_when_queued_twice() {
     let fakes = fakes().await;
-    let input: serde_json::Value = serde_json::from_str(SEND_INPUT).unwrap();
-    let first = rappel_send::function_handler(
-        LambdaEvent::new(input.clone(), Context::default()),
-        &fakes.services.delivery,
+    let mut event = send_batch();
+    let first = event.records[0].clone();
+    event.records.push(first);
+    let response = rappel_send::function_handler(
+        LambdaEvent::new(event, Context::default()),
+        &fakes.delivery,
+        &SendPace::unlimited(),
     )
     .await
-    .expect("delivered");
-    let second = rappel_send::function_handler(
-        LambdaEvent::new(input, Context::default()),
-        &fakes.services.delivery,
-    )
-    .await
-    .expect("a duplicate is not an error");
+    .unwrap_or_else(|never| match never {});
+    assert!(response.batch_item_failures.is_empty());
+    let sent = fakes.outbox.messages();
+    assert_eq!(sent.len(), 2, "the e-mail once, the SMS once: {sent:?}");
+}
 
-    assert_eq!((first.outcome, second.outcome), ("sent", "duplicate"));
+#[tokio::test]
+async fn a_malformed_queue_message_is_handed_back_and_the_others_are_delivered() {
+    let fakes = fakes().await;
+    let mut event = send_batch();
+    event.records[0].body = Some(json!({"subject": "not a key"}).to_string());
+    let bad = message_ids(&event)[0].clone();
+    let response = rappel_send::function_handler(
+        LambdaEvent::new(event, Context::default()),
+        &fakes.delivery,
+        &SendPace::unlimited(),
+    )
+    .await
+    .unwrap_or_else(|never| match never {});
+    let failed: Vec<String> = response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.clone())
+        .collect();
+    assert_eq!(failed, vec![bad], "kept for the dead-letter queue");
+    assert_eq!(fakes.outbox.messages().len(), 1, "the SMS still goes out");
+    let serialized = serde_json::to_value(&response).unwrap();
+    assert!(serialized["batchItemFailures"][0]["itemIdentifier"].is_string());
+}
+
+#[tokio::test]
+async fn a_provider_failing_for_now_gets_its_message_retried_and_the_retry_delivers() {
+    let fakes = fakes().await;
+    fakes.outbox.inject_sms_faults([OutboxFault::Transient]);
+    let event = send_batch();
+    let sms_id = message_ids(&event)[1].clone();
+    let response = rappel_send::function_handler(
+        LambdaEvent::new(event, Context::default()),
+        &fakes.delivery,
+        &SendPace::unlimited(),
+    )
+    .await
+    .unwrap_or_else(|never| match never {});
+    let failed: Vec<String> = response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.clone())
+        .collect();
+    assert_eq!(failed, vec![sms_id]);
     assert_eq!(fakes.outbox.messages().len(), 1);
-}
 
-#[tokio::test]
-async fn the_send_handler_reports_a_malformed_input_as_a_typed_lambda_error() {
-    let fakes = fakes().await;
-    let error = rappel_send::function_handler(
-        LambdaEvent::new(json!({"subject": "not a key"}), Context::default()),
-        &fakes.services.delivery,
+    let retried = rappel_send::function_handler(
+        LambdaEvent::new(send_batch(), Context::default()),
+        &fakes.delivery,
+        &SendPace::unlimited(),
     )
     .await
-    .expect_err("refused");
-    let diagnostic = lambda_runtime::Diagnostic::from(error);
-    assert_eq!(diagnostic.error_type, "Rappel.BadSendRequest");
+    .unwrap_or_else(|never| match never {});
+    assert!(retried.batch_item_failures.is_empty());
+    assert_eq!(fakes.outbox.messages().len(), 2, "e-mail once, SMS once");
 }
 
 #[tokio::test]
-async fn the_send_handler_asks_for_a_retry_when_the_provider_fails_for_now() {
+async fn a_throttled_provider_hands_the_rest_of_the_batch_back_untried() {
     let fakes = fakes().await;
     fakes.outbox.inject_email_faults([OutboxFault::Transient]);
-    let input: serde_json::Value = serde_json::from_str(SEND_INPUT).unwrap();
-    let error = rappel_send::function_handler(
-        LambdaEvent::new(input.clone(), Context::default()),
-        &fakes.services.delivery,
+    let event = send_batch();
+    let all = message_ids(&event);
+    let response = rappel_send::function_handler(
+        LambdaEvent::new(event, Context::default()),
+        &fakes.delivery,
+        &SendPace::unlimited(),
     )
     .await
-    .expect_err("a retry is asked for");
-    assert_eq!(
-        lambda_runtime::Diagnostic::from(error).error_type,
-        "Rappel.TransientDelivery"
-    );
-    let retried = rappel_send::function_handler(
-        LambdaEvent::new(input, Context::default()),
-        &fakes.services.delivery,
-    )
-    .await
-    .expect("the retry delivers");
-    assert_eq!(retried.outcome, "sent");
+    .unwrap_or_else(|never| match never {});
+    let failed: Vec<String> = response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.clone())
+        .collect();
+    assert_eq!(failed, all, "the SMS waits for the next receive too");
+    assert!(fakes.outbox.messages().is_empty());
 }
 
 #[tokio::test]
 async fn the_api_function_serves_an_api_gateway_request_for_the_claimed_tenant() {
     let fakes = fakes().await;
-    let router =
-        rappel_api::lambda::lambda_router(fakes.services.delivery.api(), "tenant_id".into());
+    let router = rappel_api::lambda::lambda_router(fakes.delivery.api(), "tenant_id".into());
     let mut event: serde_json::Value = serde_json::from_str(API_REQUEST).unwrap();
     event["rawPath"] = json!("/v1/clients/cl_lea");
     event["requestContext"]["http"]["path"] = json!("/v1/clients/cl_lea");

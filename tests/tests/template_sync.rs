@@ -158,8 +158,13 @@ fn the_deliveries_table_expires_entries_and_wakes_no_handler() {
 #[test]
 fn the_stream_filter_lets_through_exactly_the_records_a_change_can_replan() {
     let template = template();
-    let mappings = resources_of_type(&template, "AWS::Lambda::EventSourceMapping");
-    assert_eq!(mappings.len(), 1);
+    let mappings: Vec<_> = resources_of_type(&template, "AWS::Lambda::EventSourceMapping")
+        .into_iter()
+        .filter(|(_, m)| {
+            m["Properties"]["EventSourceArn"].as_str() == Some("RecordsTable.StreamArn")
+        })
+        .collect();
+    assert_eq!(mappings.len(), 1, "one mapping on the records stream");
     let pattern = mappings[0].1["Properties"]["FilterCriteria"]["Filters"][0]["Pattern"]
         .as_str()
         .expect("a filter pattern");
@@ -232,4 +237,72 @@ fn an_attempts_aws_calls_end_well_before_the_send_functions_timeout() {
     );
     assert!(ATTEMPT_TIMEOUT * MAX_ATTEMPTS > OPERATION_TIMEOUT / 2);
     assert!(ATTEMPT_TIMEOUT < OPERATION_TIMEOUT);
+}
+
+#[test]
+fn the_send_queue_redelivers_after_the_lease_and_dead_letters_after_the_code_s_receive_count() {
+    use rappel_ports::ledger::CLAIM_LEASE;
+    use rappel_ports::send_queue::MAX_RECEIVES;
+    let template = template();
+    let queue = &template["Resources"]["SendQueue"]["Properties"];
+    let visibility = queue["VisibilityTimeout"]
+        .as_i64()
+        .expect("a visibility timeout");
+    let send_timeout = function_timeouts(&template)
+        .into_iter()
+        .find(|(name, _)| name == "SendFunction")
+        .map(|(_, t)| t)
+        .expect("the send function");
+    assert!(
+        visibility >= 6 * send_timeout,
+        "visibility {visibility} s must be at least 6 x the send function's {send_timeout} s"
+    );
+    assert!(
+        visibility > CLAIM_LEASE.num_seconds(),
+        "a redelivered message must find a crashed attempt's claim expired"
+    );
+    assert_eq!(
+        queue["RedrivePolicy"]["maxReceiveCount"].as_i64(),
+        Some(i64::from(MAX_RECEIVES))
+    );
+    assert_eq!(
+        queue["RedrivePolicy"]["deadLetterTargetArn"].as_str(),
+        Some("SendDeadLetterQueue.Arn")
+    );
+
+    let mapping = resources_of_type(&template, "AWS::Lambda::EventSourceMapping")
+        .into_iter()
+        .find(|(_, m)| m["Properties"]["EventSourceArn"].as_str() == Some("SendQueue.Arn"))
+        .expect("the send function consumes the send queue")
+        .1;
+    let properties = &mapping["Properties"];
+    assert_eq!(properties["FunctionName"].as_str(), Some("SendFunction"));
+    assert_eq!(
+        properties["FunctionResponseTypes"][0].as_str(),
+        Some("ReportBatchItemFailures")
+    );
+    assert_eq!(
+        properties["ScalingConfig"]["MaximumConcurrency"].as_str(),
+        Some("SendConcurrency"),
+        "the concurrency the pace is computed from"
+    );
+}
+
+#[test]
+fn schedules_and_the_change_handler_reach_the_send_function_only_through_the_queue() {
+    let template = template();
+    let send = &template["Resources"]["SendFunction"]["Properties"];
+    assert!(
+        send["EventInvokeConfig"].is_badvalue() && send["Events"].is_badvalue(),
+        "no direct invocation of the send function"
+    );
+    let role = &template["Resources"]["SchedulerRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+        ["Statement"];
+    let actions: Vec<&str> = role
+        .as_vec()
+        .expect("statements")
+        .iter()
+        .filter_map(|s| s["Action"].as_str())
+        .collect();
+    assert_eq!(actions, vec!["sqs:SendMessage"]);
 }

@@ -12,8 +12,7 @@ use std::sync::Arc;
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let sdk = sdk::load().await;
-    let services =
-        compose::reaction_services(&sdk, &Env::from_process(), Arc::new(SystemClock)).await?;
+    let services = compose::reaction_services(&sdk, &Env::from_process(), Arc::new(SystemClock))?;
     let metrics = rappel_aws::metrics::init("change-handler")?;
     run_with_metrics(
         metrics,

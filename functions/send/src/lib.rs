@@ -1,15 +1,24 @@
 //! # rappel-send
 //!
-//! The target of the one-shot schedules: its input names one planned message
-//! (`{"key": {...}}`), never its content. It delivers through the single delivery path, which
-//! re-checks the current state, claims the key (a double firing sends once) and renders at send
-//! time. A temporary failure is returned as an error so that the scheduler retries (and, past
-//! its retry policy, dead-letters the input with everything needed to replay it).
+//! The consumer of the send queue. Each queue message names one planned message
+//! (`{"key": {...}}`, from a schedule firing or a change's immediate message), never its
+//! content. Each is delivered through the single delivery path, which re-checks the current
+//! state, claims the key (a duplicate sends once) and renders at send time.
+//!
+//! A batch answers with the messages to retry (`ReportBatchItemFailures`): they become visible
+//! again after the queue's visibility timeout and, after `maxReceiveCount` receives, go to the
+//! dead-letter queue with their body — everything needed to replay them. One failing message
+//! never fails the others, except throttling: when the provider says "too fast", the rest of
+//! the batch is handed back untried rather than spent against the limit.
 
+mod pace;
+
+pub use pace::SendPace;
+
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use lambda_runtime::{Diagnostic, LambdaEvent};
 use rappel_app::{DeliveryError, DeliveryOutcome, DeliveryServices, deliver};
 use rappel_ports::schedules::SendRequest;
-use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SendHandlerError {
@@ -19,9 +28,9 @@ pub enum SendHandlerError {
     Delivery(#[from] DeliveryError),
 }
 
-/// Parses the scheduler's JSON input.
-pub fn parse_request(input: &serde_json::Value) -> Result<SendRequest, SendHandlerError> {
-    serde_json::from_value(input.clone()).map_err(|e| SendHandlerError::BadRequest(e.to_string()))
+/// Parses a queue message's body.
+pub fn parse_request(body: &str) -> Result<SendRequest, SendHandlerError> {
+    serde_json::from_str(body).map_err(|e| SendHandlerError::BadRequest(e.to_string()))
 }
 
 pub async fn handle_send(
@@ -29,54 +38,108 @@ pub async fn handle_send(
     request: &SendRequest,
 ) -> Result<DeliveryOutcome, SendHandlerError> {
     let outcome = deliver(services, &request.key).await?;
-    tracing::info!(kind = %request.key.kind, channel = %request.key.channel, outcome = ?outcome_name(&outcome), "scheduled message handled");
+    tracing::info!(kind = %request.key.kind, channel = %request.key.channel, outcome = outcome_name(&outcome), "message handled");
     Ok(outcome)
 }
 
-/// CloudWatch metric: scheduled messages handled, by outcome (sent, suppressed, stale,
-/// failed, duplicate).
+/// CloudWatch metric: queued messages handled, by outcome (sent, suppressed, stale, failed,
+/// duplicate, retry, unreadable).
 pub const DELIVERIES_METRIC: &str = "ScheduledDeliveries";
 
-/// What the function answers (visible in the invocation result, never personal data).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SendResponse {
-    pub outcome: &'static str,
+/// Provider error codes that mean "slow down": the rest of the batch is handed back.
+const THROTTLING_CODES: [&str; 5] = [
+    "Throttling",
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "LimitExceededException",
+    "ProvisionedThroughputExceededException",
+];
+
+fn is_throttling(error: &SendHandlerError) -> bool {
+    matches!(error, SendHandlerError::Delivery(DeliveryError::Transient(code)) if THROTTLING_CODES.contains(&code.as_str()))
 }
 
-/// The Lambda handler: the schedule's input in, the outcome out. An error makes EventBridge
-/// Scheduler retry the invocation (then dead-letter it), so only what may succeed later, or
-/// needs an operator, is an error.
+/// The Lambda handler for a batch of the send queue: every message is handled on its own, at
+/// the pace given; the ids of those to retry are returned.
 pub async fn function_handler(
-    event: LambdaEvent<serde_json::Value>,
+    event: LambdaEvent<SqsEvent>,
     services: &DeliveryServices,
-) -> Result<SendResponse, SendHandlerError> {
-    let request = parse_request(&event.payload)?;
-    let outcome = handle_send(services, &request).await?;
-    let outcome = outcome_name(&outcome);
-    // CloudWatch EMF once `main` installs the collector; a no-op in tests.
-    metrics::counter!(DELIVERIES_METRIC, "Outcome" => outcome).increment(1);
-    Ok(SendResponse { outcome })
+    pace: &SendPace,
+) -> Result<SqsBatchResponse, std::convert::Infallible> {
+    let mut retry: Vec<String> = Vec::new();
+    let mut throttled = false;
+    for message in &event.payload.records {
+        let id = message.message_id.clone().unwrap_or_default();
+        if throttled {
+            retry.push(id);
+            continue;
+        }
+        let request = match parse_request(message.body.as_deref().unwrap_or_default()) {
+            Ok(request) => request,
+            Err(error) => {
+                // Retried until the queue dead-letters it: an operator can read it there.
+                tracing::error!(message_id = %id, %error, "unreadable send request");
+                metrics::counter!(DELIVERIES_METRIC, "Outcome" => "unreadable").increment(1);
+                retry.push(id);
+                continue;
+            }
+        };
+        pace.wait_turn().await;
+        match handle_send(services, &request).await {
+            Ok(outcome) => {
+                metrics::counter!(DELIVERIES_METRIC, "Outcome" => outcome_name(&outcome))
+                    .increment(1);
+            }
+            Err(error) => {
+                let receives = message
+                    .attributes
+                    .get("ApproximateReceiveCount")
+                    .map_or("?", String::as_str);
+                tracing::warn!(message_id = %id, kind = %request.key.kind, receives, error_type = error_type(&error), %error, "delivery to retry");
+                metrics::counter!(DELIVERIES_METRIC, "Outcome" => "retry").increment(1);
+                throttled = is_throttling(&error);
+                retry.push(id);
+            }
+        }
+    }
+    Ok(batch_response(retry))
+}
+
+/// The partial batch response Lambda expects (`ReportBatchItemFailures`).
+pub fn batch_response(retry: Vec<String>) -> SqsBatchResponse {
+    let mut response = SqsBatchResponse::default();
+    response.batch_item_failures = retry
+        .into_iter()
+        .map(|id| {
+            let mut failure = BatchItemFailure::default();
+            failure.item_identifier = id;
+            failure
+        })
+        .collect();
+    response
+}
+
+/// A short, stable name for an error, as Lambda diagnostics and logs carry it.
+pub fn error_type(error: &SendHandlerError) -> &'static str {
+    match error {
+        SendHandlerError::BadRequest(_) => "Rappel.BadSendRequest",
+        SendHandlerError::Delivery(DeliveryError::Transient(_)) => "Rappel.TransientDelivery",
+        SendHandlerError::Delivery(DeliveryError::InProgress { .. }) => "Rappel.DeliveryInProgress",
+        SendHandlerError::Delivery(DeliveryError::SentUnrecorded(_)) => "Rappel.SentUnrecorded",
+        SendHandlerError::Delivery(_) => "Rappel.StorageUnavailable",
+    }
 }
 
 impl From<SendHandlerError> for Diagnostic {
     fn from(error: SendHandlerError) -> Self {
-        let error_type = match &error {
-            SendHandlerError::BadRequest(_) => "Rappel.BadSendRequest",
-            SendHandlerError::Delivery(DeliveryError::Transient(_)) => "Rappel.TransientDelivery",
-            SendHandlerError::Delivery(DeliveryError::InProgress { .. }) => {
-                "Rappel.DeliveryInProgress"
-            }
-            SendHandlerError::Delivery(DeliveryError::SentUnrecorded(_)) => "Rappel.SentUnrecorded",
-            SendHandlerError::Delivery(_) => "Rappel.StorageUnavailable",
-        };
         Diagnostic {
-            error_type: error_type.into(),
+            error_type: error_type(&error).into(),
             error_message: error.to_string(),
         }
     }
 }
 
-fn outcome_name(outcome: &DeliveryOutcome) -> &'static str {
+pub fn outcome_name(outcome: &DeliveryOutcome) -> &'static str {
     match outcome {
         DeliveryOutcome::Sent { .. } => "sent",
         DeliveryOutcome::Suppressed(_) => "suppressed",

@@ -2,8 +2,8 @@
 //!
 //! - [`services::Services`]: the ports a use case needs, composed once by each `main`.
 //! - [`context`]: loads what a plan depends on (settings, type, client, staff, rebooked).
-//! - [`deliver`]: **the single delivery path**, used by the send handler and for immediate
-//!   messages alike: claim → load current state → re-plan → send or record why not.
+//! - [`deliver`]: **the single delivery path**, run by the send handler for every message,
+//!   scheduled or immediate: claim → load current state → re-plan → send or record why not.
 //! - [`react`]: what a record change means: immediate messages, schedules to create or
 //!   withdraw, re-planning of booked appointments when settings, a client or staff change.
 //! - [`preview`]: an appointment's planned messages with their status, for the API.

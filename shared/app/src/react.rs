@@ -1,18 +1,18 @@
-//! What a record change means. For an appointment: the immediate messages of the change (each
-//! through the single delivery path) and the diff between the plan of the old image and the
-//! plan of the **current** state (so a replayed or late record converges on the present
+//! What a record change means. For an appointment: the immediate messages of the change (put on
+//! the send queue, whose consumer runs the single delivery path) and the diff between the plan
+//! of the old image and the plan of the **current** state (so a replayed or late record converges on the present
 //! instead of resurrecting the past). For settings, a type, a client or a staff member: the
 //! plans of their booked appointments are recomputed at once, old image against current.
 
 use crate::context::{ContextError, LoadedContext, Substitute, load_context};
-use crate::deliver::{DeliveryError, deliver};
 use crate::services::Services;
 use chrono::Duration;
 use rappel_core::message::PlannedMessage;
 use rappel_core::model::{Appointment, MAX_DURATION_HOURS, TenantId};
 use rappel_core::planning::{TimelineDiff, change_messages, diff, timeline};
 use rappel_ports::records::{ChangeRecord, Record, StoreError, TypedRecords};
-use rappel_ports::schedules::{ScheduleEntry, ScheduleError};
+use rappel_ports::schedules::{ScheduleEntry, ScheduleError, SendRequest};
+use rappel_ports::send_queue::QueueError;
 
 /// Follow-ups may be planned up to this long after an appointment ends.
 const PLANNING_HORIZON: Duration = Duration::days(91);
@@ -21,10 +21,12 @@ const MAX_DURATION: Duration = Duration::hours(MAX_DURATION_HOURS);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Reaction {
+    /// Messages of the change itself (confirmation, notices, alerts), queued.
     pub immediate: usize,
     pub scheduled: usize,
     pub withdrawn: usize,
-    pub delivered_now: usize,
+    /// Timeline messages already due (a late booking with `send_now`), queued.
+    pub queued_now: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -34,7 +36,7 @@ pub enum ReactionError {
     #[error(transparent)]
     Schedule(#[from] ScheduleError),
     #[error(transparent)]
-    Delivery(#[from] DeliveryError),
+    Queue(#[from] QueueError),
 }
 
 pub async fn react_to_change(
@@ -52,7 +54,6 @@ pub async fn react_to_change(
         (Some(Record::Appointment(old)), None) => appointment_changed(s, Some(old), None).await,
         (Some(Record::Client(old)), Some(Record::Client(new))) => {
             let booked = s
-                .delivery
                 .records
                 .appointments_of_client(&new.tenant, &new.id)
                 .await?;
@@ -60,9 +61,8 @@ pub async fn react_to_change(
         }
         (Some(Record::Staff(old)), Some(Record::Staff(new))) => {
             // Started before the horizon and longest possible: already ended before it.
-            let from = s.delivery.clock.now() - PLANNING_HORIZON - MAX_DURATION;
+            let from = s.clock.now() - PLANNING_HORIZON - MAX_DURATION;
             let booked = s
-                .delivery
                 .records
                 .appointments_of_staff(&new.tenant, &new.id, from, None)
                 .await?;
@@ -99,9 +99,8 @@ async fn live_appointments(
     s: &Services,
     tenant: &TenantId,
 ) -> Result<Vec<Appointment>, StoreError> {
-    s.delivery
-        .records
-        .appointments_ending_after(tenant, s.delivery.clock.now() - PLANNING_HORIZON)
+    s.records
+        .appointments_ending_after(tenant, s.clock.now() - PLANNING_HORIZON)
         .await
 }
 
@@ -114,14 +113,18 @@ async fn appointment_changed(
     let Some(any) = new.or(old) else {
         return Ok(reaction);
     };
-    let current = s.delivery.records.appointment(&any.tenant, &any.id).await?;
+    let current = s.records.appointment(&any.tenant, &any.id).await?;
 
     if let Some(new) = new
         && let Some(ctx) = context_or_skip(s, new).await?
     {
-        for message in change_messages(old, new, &ctx.planning()) {
-            deliver(&s.delivery, &message.key).await?;
-            reaction.immediate += 1;
+        let requests: Vec<SendRequest> = change_messages(old, new, &ctx.planning())
+            .into_iter()
+            .map(|message| SendRequest { key: message.key })
+            .collect();
+        if !requests.is_empty() {
+            s.queue.enqueue(&requests).await?;
+            reaction.immediate += requests.len();
         }
     }
     let old_plan = match old {
@@ -143,7 +146,7 @@ async fn replan(
     old_image: &Substitute,
 ) -> Result<Reaction, ReactionError> {
     let mut reaction = Reaction::default();
-    let horizon = s.delivery.clock.now() - PLANNING_HORIZON;
+    let horizon = s.clock.now() - PLANNING_HORIZON;
     for appointment in booked
         .iter()
         .filter(|a| &a.tenant == tenant && a.end > horizon)
@@ -170,7 +173,7 @@ async fn context_or_skip(
     s: &Services,
     appointment: &Appointment,
 ) -> Result<Option<LoadedContext>, StoreError> {
-    match load_context(s.delivery.records.as_ref(), appointment).await {
+    match load_context(s.records.as_ref(), appointment).await {
         Ok(ctx) => Ok(Some(ctx)),
         Err(ContextError::Store(e)) => Err(e),
         Err(error @ ContextError::Missing(_)) => {
@@ -185,21 +188,27 @@ async fn apply(
     change: TimelineDiff,
     reaction: &mut Reaction,
 ) -> Result<(), ReactionError> {
-    let now = s.delivery.clock.now();
+    let now = s.clock.now();
     for key in &change.to_withdraw {
         s.schedules.delete(&key.schedule_name()).await?;
         reaction.withdrawn += 1;
     }
+    let mut due_now = Vec::new();
     for message in &change.to_schedule {
         if message.key.due <= now {
-            deliver(&s.delivery, &message.key).await?;
-            reaction.delivered_now += 1;
+            due_now.push(SendRequest {
+                key: message.key.clone(),
+            });
         } else {
             s.schedules
                 .create(ScheduleEntry::for_key(&message.key))
                 .await?;
             reaction.scheduled += 1;
         }
+    }
+    if !due_now.is_empty() {
+        s.queue.enqueue(&due_now).await?;
+        reaction.queued_now += due_now.len();
     }
     Ok(())
 }

@@ -6,7 +6,9 @@
 //! - [`ApiServices`]: the HTTP API reads and writes records and reads the ledger and history;
 //! - [`DeliveryServices`]: the single delivery path (the send function) also sends mail and SMS
 //!   and writes the ledger and history;
-//! - [`Services`]: the change reaction (the stream handler) also creates and deletes schedules.
+//! - [`Services`]: the change reaction (the stream handler) reads records, creates and deletes
+//!   schedules and puts the messages due now on the send queue — it never sends, so it needs
+//!   no mail, SMS, ledger, history or link key.
 
 use rappel_core::render::{LinkSigner, SenderIdentity};
 use rappel_ports::clock::Clock;
@@ -15,6 +17,7 @@ use rappel_ports::history::CommunicationHistory;
 use rappel_ports::ledger::DeliveryLedger;
 use rappel_ports::records::RecordStore;
 use rappel_ports::schedules::Schedules;
+use rappel_ports::send_queue::SendQueue;
 use std::sync::Arc;
 
 /// What the HTTP API needs.
@@ -39,11 +42,15 @@ pub struct DeliveryServices {
     pub links: LinkSigner,
 }
 
-/// What the reaction to a change needs: delivery plus the scheduler.
+/// What the reaction to a change needs: the records it plans from, the scheduler for future
+/// messages and the send queue for the ones due now. It never sends itself: a slow or
+/// throttling provider must not hold back the stream of changes.
 #[derive(Clone)]
 pub struct Services {
-    pub delivery: DeliveryServices,
+    pub records: Arc<dyn RecordStore>,
+    pub clock: Arc<dyn Clock>,
     pub schedules: Arc<dyn Schedules>,
+    pub queue: Arc<dyn SendQueue>,
 }
 
 impl DeliveryServices {

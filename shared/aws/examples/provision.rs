@@ -13,7 +13,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (Some(endpoint), Some(prefix)) = (args.next(), args.next()) else {
         return Err("usage: provision <emulator URL> <name prefix>".into());
     };
-    let resources = Resources::named(&prefix);
+    let mut resources = Resources::named(&prefix);
     let sdk = rappel_aws::sdk::load_for_emulator(&endpoint).await;
     let key: Vec<u8> = (0..48).map(|i| b'a' + (i % 26)).collect();
     resources.create(&sdk, &key, true).await?;

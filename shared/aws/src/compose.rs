@@ -7,6 +7,7 @@ use crate::scheduler::{EventBridgeSchedules, ScheduleTarget};
 use crate::secret::link_secret;
 use crate::ses::SesMailer;
 use crate::sns::SnsSms;
+use crate::sqs::SqsSendQueue;
 use aws_config::SdkConfig;
 use rappel_app::{ApiServices, DeliveryServices, Services};
 use rappel_core::model::EmailAddress;
@@ -16,7 +17,7 @@ use std::sync::Arc;
 
 /// The HTTP API function's variables.
 pub const API_ENV: &[&str] = &[RECORDS_TABLE, DELIVERIES_TABLE, TENANT_CLAIM];
-/// The send function's variables.
+/// What the single delivery path reads (the send function).
 pub const SEND_ENV: &[&str] = &[
     RECORDS_TABLE,
     DELIVERIES_TABLE,
@@ -26,10 +27,14 @@ pub const SEND_ENV: &[&str] = &[
     LINK_SECRET_ID,
     LINK_BASE_URL,
 ];
-/// What the change handler reads on top of the send function's variables.
-pub const SCHEDULER_ENV: &[&str] = &[
+/// The send function's pace (rate shared by its copies).
+pub const PACE_ENV: &[&str] = &[SEND_RATE_PER_SECOND, SEND_CONCURRENCY];
+/// What the change handler reads: the records it plans from, the scheduler and the queue.
+pub const CHANGE_ENV: &[&str] = &[
+    RECORDS_TABLE,
     SCHEDULE_GROUP,
-    SEND_FUNCTION_ARN,
+    SEND_QUEUE_ARN,
+    SEND_QUEUE_URL,
     SCHEDULER_ROLE_ARN,
     SCHEDULER_DLQ_ARN,
 ];
@@ -38,8 +43,8 @@ pub const SCHEDULER_ENV: &[&str] = &[
 /// reads: what the SAM template must set (checked by `tests/tests/template_sync.rs`).
 pub const FUNCTION_ENV: &[(&str, &[&[&str]])] = &[
     ("rappel-api", &[API_ENV]),
-    ("rappel-change-handler", &[SEND_ENV, SCHEDULER_ENV]),
-    ("rappel-send", &[SEND_ENV]),
+    ("rappel-change-handler", &[CHANGE_ENV]),
+    ("rappel-send", &[SEND_ENV, PACE_ENV]),
 ];
 
 /// Every variable one function reads (empty for an unknown binary).
@@ -108,25 +113,57 @@ pub async fn delivery_services(
     })
 }
 
-pub async fn reaction_services(
+/// The send function's pace: messages per second for all its copies, and how many copies.
+pub fn send_pace(env: &Env) -> Result<(f64, u32), ConfigError> {
+    let rate: f64 = env
+        .required(SEND_RATE_PER_SECOND)?
+        .parse()
+        .ok()
+        .filter(|r: &f64| r.is_finite() && *r > 0.0)
+        .ok_or_else(|| ConfigError::Invalid {
+            name: SEND_RATE_PER_SECOND,
+            reason: "a positive number of messages per second".into(),
+        })?;
+    let concurrency: u32 = env
+        .required(SEND_CONCURRENCY)?
+        .parse()
+        .ok()
+        .filter(|c| *c > 0)
+        .ok_or_else(|| ConfigError::Invalid {
+            name: SEND_CONCURRENCY,
+            reason: "a positive whole number".into(),
+        })?;
+    Ok((rate, concurrency))
+}
+
+/// The change handler's services: no mail, SMS, ledger, history nor link key — it only plans,
+/// schedules and queues.
+pub fn reaction_services(
     sdk: &SdkConfig,
     env: &Env,
     clock: Arc<dyn Clock>,
 ) -> Result<Services, ConfigError> {
     let target = ScheduleTarget {
         group: env.required(SCHEDULE_GROUP)?.to_owned(),
-        send_function_arn: env.required(SEND_FUNCTION_ARN)?.to_owned(),
+        send_queue_arn: env.required(SEND_QUEUE_ARN)?.to_owned(),
         role_arn: env.required(SCHEDULER_ROLE_ARN)?.to_owned(),
         dead_letter_arn: env.required(SCHEDULER_DLQ_ARN)?.to_owned(),
         max_retries: ScheduleTarget::DEFAULT_MAX_RETRIES,
         max_event_age_seconds: ScheduleTarget::DEFAULT_MAX_EVENT_AGE_SECONDS,
     };
+    let queue_url = env.required(SEND_QUEUE_URL)?;
+    let records = env.required(RECORDS_TABLE)?;
     Ok(Services {
-        delivery: delivery_services(sdk, env, clock).await?,
+        records: Arc::new(DynamoRecords::new(
+            aws_sdk_dynamodb::Client::new(sdk),
+            records,
+        )),
+        clock,
         schedules: Arc::new(EventBridgeSchedules::new(
             aws_sdk_scheduler::Client::new(sdk),
             target,
         )),
+        queue: Arc::new(SqsSendQueue::new(aws_sdk_sqs::Client::new(sdk), queue_url)),
     })
 }
 
@@ -189,10 +226,12 @@ mod tests {
         let change_handler_env = variables_of("rappel-change-handler");
         for name in &change_handler_env {
             let env = env_with(&without(&change_handler_env, name));
-            let error = reaction_services(&sdk, &env, Arc::new(SystemClock))
-                .await
-                .err();
+            let error = reaction_services(&sdk, &env, Arc::new(SystemClock)).err();
             assert_eq!(error, Some(ConfigError::Missing(name)));
+        }
+        for name in PACE_ENV {
+            let env = Env::from_pairs(without(PACE_ENV, name).into_iter().map(|n| (n, "2")));
+            assert_eq!(send_pace(&env).err(), Some(ConfigError::Missing(name)));
         }
     }
 
@@ -205,8 +244,20 @@ mod tests {
             &sdk,
             &env_with(&variables_of("rappel-change-handler")),
             Arc::new(SystemClock),
-        )
-        .await;
-        assert!(matches!(change.err(), Some(ConfigError::Secret { .. })));
+        );
+        assert!(change.is_ok(), "the change handler reads no secret");
+    }
+
+    #[test]
+    fn the_send_pace_is_a_positive_rate_and_concurrency() {
+        let env = Env::from_pairs([(SEND_RATE_PER_SECOND, "14"), (SEND_CONCURRENCY, "2")]);
+        assert_eq!(send_pace(&env), Ok((14.0, 2)));
+        for (rate, concurrency) in [("0", "2"), ("-1", "2"), ("x", "2"), ("14", "0")] {
+            let env = Env::from_pairs([
+                (SEND_RATE_PER_SECOND, rate),
+                (SEND_CONCURRENCY, concurrency),
+            ]);
+            assert!(send_pace(&env).is_err(), "{rate} {concurrency}");
+        }
     }
 }

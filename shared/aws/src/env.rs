@@ -10,9 +10,16 @@ pub const RECORDS_TABLE: &str = "RAPPEL_RECORDS_TABLE";
 pub const DELIVERIES_TABLE: &str = "RAPPEL_DELIVERIES_TABLE";
 /// The EventBridge Scheduler group every one-shot schedule is created in.
 pub const SCHEDULE_GROUP: &str = "RAPPEL_SCHEDULE_GROUP";
-/// ARN of the send function, the schedules' target.
-pub const SEND_FUNCTION_ARN: &str = "RAPPEL_SEND_FUNCTION_ARN";
-/// ARN of the role EventBridge Scheduler assumes to invoke the send function.
+/// ARN of the send queue, the schedules' target.
+pub const SEND_QUEUE_ARN: &str = "RAPPEL_SEND_QUEUE_ARN";
+/// URL of the send queue, where the change handler puts the messages due now.
+pub const SEND_QUEUE_URL: &str = "RAPPEL_SEND_QUEUE_URL";
+/// Messages per second the send function may send, all its copies together (SES and SNS
+/// account rates).
+pub const SEND_RATE_PER_SECOND: &str = "RAPPEL_SEND_RATE_PER_SECOND";
+/// How many copies of the send function the queue's event source mapping runs at most.
+pub const SEND_CONCURRENCY: &str = "RAPPEL_SEND_CONCURRENCY";
+/// ARN of the role EventBridge Scheduler assumes to put a firing on the send queue.
 pub const SCHEDULER_ROLE_ARN: &str = "RAPPEL_SCHEDULER_ROLE_ARN";
 /// ARN of the SQS queue that receives the inputs of schedules that failed all their retries.
 pub const SCHEDULER_DLQ_ARN: &str = "RAPPEL_SCHEDULER_DLQ_ARN";

@@ -10,6 +10,7 @@
 //! | [`scheduler`] | the schedules port on EventBridge Scheduler |
 //! | [`ses`] | the mailer port on SES v2 (raw MIME) |
 //! | [`sns`] | the SMS port on SNS (opt-out check, SMS type, sender ID) |
+//! | [`sqs`] | the send queue on SQS (the change handler's messages due now) |
 //! | [`secret`] | the link-signing key from Secrets Manager |
 //! | [`env`] | the environment variables, read once at cold start |
 //! | [`metrics`] | CloudWatch embedded metrics: namespace and collector |
@@ -28,6 +29,7 @@ mod sdk_error;
 pub mod secret;
 pub mod ses;
 pub mod sns;
+pub mod sqs;
 pub mod stream;
 
 pub use env::{ConfigError, Env};

@@ -29,7 +29,10 @@ pub struct Resources {
     pub configuration_set: String,
     pub link_secret_id: String,
     pub link_base_url: String,
-    pub send_function_arn: String,
+    pub send_queue_name: String,
+    pub send_queue_arn: String,
+    /// Filled in by [`Resources::create`] (the emulator's URL of the queue).
+    pub send_queue_url: String,
     pub scheduler_role_arn: String,
     pub scheduler_dlq_arn: String,
     pub sms_sender_id: String,
@@ -51,7 +54,9 @@ impl Resources {
             configuration_set: format!("{prefix}-mail"),
             link_secret_id: format!("{prefix}/link-signing-key"),
             link_base_url: format!("https://{prefix}.rappel.example/links"),
-            send_function_arn: arn("lambda", format!("function:{prefix}-send")),
+            send_queue_name: format!("{prefix}-send"),
+            send_queue_arn: arn("sqs", format!("{prefix}-send")),
+            send_queue_url: String::new(),
             scheduler_role_arn: format!("arn:aws:iam::123456789012:role/{prefix}-scheduler"),
             scheduler_dlq_arn: arn("sqs", format!("{prefix}-schedule-dead-letters")),
             sms_sender_id: "Rappel".into(),
@@ -65,7 +70,10 @@ impl Resources {
             (RECORDS_TABLE, self.records_table.as_str()),
             (DELIVERIES_TABLE, &self.deliveries_table),
             (SCHEDULE_GROUP, &self.schedule_group),
-            (SEND_FUNCTION_ARN, &self.send_function_arn),
+            (SEND_QUEUE_ARN, &self.send_queue_arn),
+            (SEND_QUEUE_URL, &self.send_queue_url),
+            (SEND_RATE_PER_SECOND, "1000"),
+            (SEND_CONCURRENCY, "2"),
             (SCHEDULER_ROLE_ARN, &self.scheduler_role_arn),
             (SCHEDULER_DLQ_ARN, &self.scheduler_dlq_arn),
             (SENDER_EMAIL, &self.sender_email),
@@ -80,11 +88,22 @@ impl Resources {
     /// Creates everything; the sender identity is `verified` or left unverified (SES then
     /// rejects every send — how a rejection is exercised).
     pub async fn create(
-        &self,
+        &mut self,
         sdk: &SdkConfig,
         link_key: &[u8],
         verified: bool,
     ) -> Result<(), ProvisionError> {
+        let queue = aws_sdk_sqs::Client::new(sdk)
+            .create_queue()
+            .queue_name(&self.send_queue_name)
+            .attributes(
+                aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout,
+                "180",
+            )
+            .send()
+            .await
+            .map_err(|e| fail("send queue")(describe(&e)))?;
+        self.send_queue_url = queue.queue_url().unwrap_or_default().to_owned();
         let dynamodb = aws_sdk_dynamodb::Client::new(sdk);
         create_records_table(&dynamodb, &self.records_table)
             .await

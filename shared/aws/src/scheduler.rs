@@ -6,7 +6,7 @@
 //! `ScheduleExpressionTimezone = UTC`: the scheduler never does calendar arithmetic of its own,
 //! and a DST change between planning and firing cannot shift a message.
 //!
-//! Each schedule: `FlexibleTimeWindow OFF`, `ActionAfterCompletion DELETE` (nothing piles up),
+//! Each schedule targets the send queue: `FlexibleTimeWindow OFF`, `ActionAfterCompletion DELETE` (nothing piles up),
 //! a retry policy, an SQS dead-letter queue, and as input `{"key": …}` — which message, never
 //! its content (rendered at send time). Creating a name that exists and deleting one that is
 //! gone both count as done, so replays are harmless.
@@ -22,11 +22,12 @@ use chrono::{DateTime, Duration, DurationRound, Utc};
 use rappel_core::message::ScheduleName;
 use rappel_ports::schedules::{ScheduleEntry, ScheduleError, Schedules};
 
-/// Where and how schedules invoke the send function.
+/// Where and how schedules deliver their input: onto the send queue (a templated SQS target),
+/// whose consumer paces the sends.
 #[derive(Debug, Clone)]
 pub struct ScheduleTarget {
     pub group: String,
-    pub send_function_arn: String,
+    pub send_queue_arn: String,
     pub role_arn: String,
     pub dead_letter_arn: String,
     /// Attempts after the first failure before the input goes to the dead-letter queue.
@@ -76,7 +77,7 @@ impl Schedules for EventBridgeSchedules {
         let input = serde_json::to_string(&entry.request)
             .map_err(|e| failure("schedule input", e.to_string()))?;
         let target = Target::builder()
-            .arn(&self.target.send_function_arn)
+            .arn(&self.target.send_queue_arn)
             .role_arn(&self.target.role_arn)
             .input(input)
             .retry_policy(

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 
 pub fn local_router(stack: Arc<LocalStack>) -> Router {
-    let api = rappel_api::dev_tenant_header(rappel_api::router(stack.services.delivery.api()))
+    let api = rappel_api::dev_tenant_header(rappel_api::router(stack.delivery.api()))
         .layer(middleware::from_fn_with_state(stack.clone(), settle_after));
     let local = Router::new()
         .route("/_local/outbox", get(outbox))

@@ -10,14 +10,16 @@ use rappel_ports::delivery::Outbox;
 use rappel_ports::history::MemoryHistory;
 use rappel_ports::ledger::MemoryLedger;
 use rappel_ports::records::{ChangeRecord, MemoryRecords};
-use rappel_ports::schedules::{InProcessScheduler, ScheduleEntry};
+use rappel_ports::schedules::{InProcessScheduler, ScheduleEntry, SendRequest};
+use rappel_ports::send_queue::{InProcessQueue, MAX_RECEIVES, SendQueue};
 use rappel_send::handle_send;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-/// How often a failing change record or schedule firing is tried before it is dead-lettered.
+/// How often a failing change record is tried before it is dead-lettered (a send request is
+/// tried [`MAX_RECEIVES`] times, like the SQS queue's `maxReceiveCount`).
 pub const MAX_ATTEMPTS: u32 = 3;
 
 #[derive(Debug, Clone)]
@@ -53,25 +55,32 @@ pub fn default_sender() -> EmailAddress {
         .unwrap_or_else(|_| unreachable!("constant address is valid"))
 }
 
-/// Something that failed [`MAX_ATTEMPTS`] times, kept with what is needed to replay it.
+/// Something that kept failing, kept with what is needed to replay it.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "source", rename_all = "snake_case")]
 pub enum DeadLetter {
+    /// A change record the change handler failed [`MAX_ATTEMPTS`] times.
     ChangeRecord {
         sequence: String,
         failed_at: DateTime<Utc>,
     },
-    Schedule {
-        entry: ScheduleEntry,
+    /// A message the send handler failed [`MAX_RECEIVES`] times (from a schedule or a change).
+    SendRequest {
+        request: SendRequest,
+        receives: u32,
         error: String,
         failed_at: DateTime<Utc>,
     },
 }
 
 pub struct LocalStack {
+    /// What the change handler runs with.
     pub services: Services,
+    /// What the send handler (the single delivery path) runs with.
+    pub delivery: DeliveryServices,
     pub records: Arc<MemoryRecords>,
     pub scheduler: Arc<InProcessScheduler>,
+    pub queue: Arc<InProcessQueue>,
     pub outbox: Arc<Outbox>,
     pub clock: Arc<VirtualClock>,
     /// Serialises feed pumping and schedule firing, as one Lambda shard / one scheduler would.
@@ -87,10 +96,11 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl LocalStack {
     pub fn new(config: LocalConfig) -> std::io::Result<Arc<Self>> {
         let clock = Arc::new(VirtualClock::starting_at(config.start_at));
-        let (records, scheduler, ledger, history, eml_dir) = match &config.data_dir {
+        let (records, scheduler, queue, ledger, history, eml_dir) = match &config.data_dir {
             Some(dir) => (
                 MemoryRecords::persisted(dir.join("records.json"))?,
                 InProcessScheduler::persisted(dir.join("schedules.json"))?,
+                InProcessQueue::persisted(dir.join("send-queue.json"))?,
                 MemoryLedger::persisted(dir.join("ledger.json"))?,
                 MemoryHistory::persisted(dir.join("history.json"))?,
                 Some(dir.join("outbox")),
@@ -98,6 +108,7 @@ impl LocalStack {
             None => (
                 MemoryRecords::in_memory(),
                 InProcessScheduler::in_memory(),
+                InProcessQueue::in_memory(),
                 MemoryLedger::in_memory(),
                 MemoryHistory::in_memory(),
                 None,
@@ -105,6 +116,7 @@ impl LocalStack {
         };
         let records = Arc::new(records);
         let scheduler = Arc::new(scheduler);
+        let queue = Arc::new(queue);
         let outbox = Arc::new(Outbox::new(eml_dir, config.echo));
         let delivery = DeliveryServices {
             records: records.clone(),
@@ -119,13 +131,17 @@ impl LocalStack {
             links: LinkSigner::new(config.link_base_url, config.link_secret),
         };
         let services = Services {
-            delivery,
+            records: records.clone(),
+            clock: clock.clone(),
             schedules: scheduler.clone(),
+            queue: queue.clone(),
         };
         Ok(Arc::new(Self {
             services,
+            delivery,
             records,
             scheduler,
+            queue,
             outbox,
             clock,
             runtime: tokio::sync::Mutex::new(()),
@@ -149,8 +165,9 @@ impl LocalStack {
         lock(&self.dead_letters).clone()
     }
 
-    /// Runs the change handler until the feed is empty (what the stream's event source mapping
-    /// does on AWS, without the delay).
+    /// Runs the change handler until the feed is empty, and the send handler until the send
+    /// queue is (what the event source mappings of the stream and of the queue do on AWS,
+    /// without the delays).
     pub async fn settle(&self) {
         let _guard = self.runtime.lock().await;
         self.settle_locked().await;
@@ -160,7 +177,11 @@ impl LocalStack {
         loop {
             let batch = self.records.take_changes(100);
             if batch.is_empty() {
-                return;
+                if self.queue.is_empty() {
+                    return;
+                }
+                self.drain_queue().await;
+                continue;
             }
             let outcome = handle_changes(&self.services, &batch).await;
             let failed: Vec<ChangeRecord> = batch
@@ -203,8 +224,9 @@ impl LocalStack {
             }
             let name = entry.name.clone();
             self.fire(entry).await;
-            // Only now is the one-shot schedule done: stopped before this line, it fires again
-            // after a restart.
+            // Its input is on the (persisted) queue: only now is the one-shot schedule done.
+            // Stopped before this line, it fires again after a restart, and the ledger makes
+            // the second copy a duplicate.
             self.scheduler.fired(&name);
             self.settle_locked().await;
         }
@@ -218,20 +240,35 @@ impl LocalStack {
         self.advance_to(target).await;
     }
 
-    /// One schedule firing, retried like EventBridge Scheduler's retry policy, then dead-lettered.
+    /// One schedule firing: its input goes on the send queue (the schedule's target on AWS).
     async fn fire(&self, entry: ScheduleEntry) {
-        let mut last_error = String::new();
-        for _ in 0..MAX_ATTEMPTS {
-            match handle_send(&self.services.delivery, &entry.request).await {
-                Ok(_) => return,
-                Err(error) => last_error = error.to_string(),
+        if let Err(error) = self.queue.enqueue(&[entry.request]).await {
+            tracing::error!(schedule = %entry.name, %error, "could not queue a firing");
+        }
+    }
+
+    /// One pass over the send queue: each request is handed to the send handler once; a failed
+    /// one goes to the back of the queue, and after [`MAX_RECEIVES`] receives to the dead
+    /// letters (SQS redrive). `settle_locked` passes again until the queue is empty.
+    async fn drain_queue(&self) {
+        for _ in 0..self.queue.len() {
+            let Some(received) = self.queue.receive() else {
+                return;
+            };
+            match handle_send(&self.delivery, &received.request).await {
+                Ok(_) => self.queue.done(),
+                Err(error) if received.receives >= MAX_RECEIVES => {
+                    tracing::error!(kind = %received.request.key.kind, %error, "send request dead-lettered");
+                    lock(&self.dead_letters).push(DeadLetter::SendRequest {
+                        request: received.request,
+                        receives: received.receives,
+                        error: error.to_string(),
+                        failed_at: self.now(),
+                    });
+                    self.queue.done();
+                }
+                Err(_) => self.queue.retry_later(),
             }
         }
-        tracing::error!(schedule = %entry.name, error = %last_error, "schedule dead-lettered");
-        lock(&self.dead_letters).push(DeadLetter::Schedule {
-            entry,
-            error: last_error,
-            failed_at: self.now(),
-        });
     }
 }

@@ -8,6 +8,7 @@
 //! | [`clock`] | `Clock` | `SystemClock`, `VirtualClock` (tests and demos) |
 //! | [`records`] | `RecordReader`, `RecordWriter`, change feed | `MemoryRecords` (optionally persisted to a JSON file) |
 //! | [`schedules`] | `Schedules` | `InProcessScheduler` (fired by the local runtime as the clock moves) |
+//! | [`send_queue`] | `SendQueue` | `InProcessQueue` (drained by the local runtime, receive counts and dead letters as SQS) |
 //! | [`delivery`] | `Mailer`, `SmsSender` | `Outbox` (prints, keeps, writes `.eml` files) |
 //! | [`ledger`] | `DeliveryLedger` | `MemoryLedger` |
 //! | [`history`] | `CommunicationHistory` | `MemoryHistory` |
@@ -19,6 +20,7 @@ mod json_file;
 pub mod ledger;
 pub mod records;
 pub mod schedules;
+pub mod send_queue;
 
 /// A lock that survives a panic in another holder: the data is plain values, still usable.
 pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {

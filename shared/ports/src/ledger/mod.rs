@@ -43,9 +43,9 @@ impl LedgerEntry {
     }
 }
 
-/// The longest timeout of a function that claims keys (the change handler's 120 s in
-/// `template.yaml`; the send function's is 30 s). The template sync test checks that no
-/// function's `Timeout` exceeds it.
+/// The longest timeout of any function in `template.yaml` (the change handler's 120 s). Only
+/// the send function (30 s) claims keys today; sizing the lease from the longest keeps it safe
+/// if another function ever does. The template sync test checks it is the template's longest.
 pub const LONGEST_FUNCTION_TIMEOUT: Duration = Duration::seconds(120);
 
 /// Margin for the clocks of two Lambda hosts and the last SDK call of an attempt that the
@@ -58,8 +58,9 @@ pub const LEASE_MARGIN: Duration = Duration::seconds(30);
 ///
 /// Retries must come back after the lease or keep coming until it has run out: a retry inside
 /// it is answered with a retryable error, never taken for a duplicate. The SDK's per-call
-/// timeouts (`rappel_aws::sdk`) keep an attempt well inside its function's timeout, and the
-/// template sync test checks these numbers against `template.yaml`.
+/// timeouts (`rappel_aws::sdk`) keep an attempt well inside its function's timeout, the send
+/// queue's visibility timeout (180 s) is above the lease, and the template sync test checks
+/// these numbers against `template.yaml`.
 pub const CLAIM_LEASE: Duration = Duration::seconds(150);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,0 +1,133 @@
+//! The embedded send queue: a FIFO kept in memory (and in a JSON file for a data dir), drained
+//! by the local runtime with the same receive-count and dead-letter rules as SQS.
+
+use super::{QueueError, SendQueue};
+use crate::json_file::{JsonFile, persist};
+use crate::lock;
+use crate::schedules::SendRequest;
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+/// A request on the queue and how many times it has been received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuedRequest {
+    pub request: SendRequest,
+    pub receives: u32,
+}
+
+pub struct InProcessQueue {
+    items: Mutex<VecDeque<QueuedRequest>>,
+    file: Option<JsonFile>,
+}
+
+impl InProcessQueue {
+    pub fn in_memory() -> Self {
+        Self {
+            items: Mutex::new(VecDeque::new()),
+            file: None,
+        }
+    }
+
+    pub fn persisted(path: impl Into<PathBuf>) -> std::io::Result<Self> {
+        let file = JsonFile::new(path);
+        let items: VecDeque<QueuedRequest> = file.load()?;
+        Ok(Self {
+            items: Mutex::new(items),
+            file: Some(file),
+        })
+    }
+
+    /// The request at the head of the queue, its receive count already raised, left on the
+    /// queue until [`Self::done`] or [`Self::retry_later`] (a stop in between receives it again
+    /// after a restart, like an SQS message whose visibility timeout ran out).
+    pub fn receive(&self) -> Option<QueuedRequest> {
+        let mut items = lock(&self.items);
+        let head = items.front_mut()?;
+        head.receives += 1;
+        let received = head.clone();
+        self.save(&items);
+        Some(received)
+    }
+
+    /// The head request was handled (or dead-lettered): off the queue.
+    pub fn done(&self) {
+        let mut items = lock(&self.items);
+        items.pop_front();
+        self.save(&items);
+    }
+
+    /// The head request failed: to the back of the queue, to be received again.
+    pub fn retry_later(&self) {
+        let mut items = lock(&self.items);
+        if let Some(head) = items.pop_front() {
+            items.push_back(head);
+        }
+        self.save(&items);
+    }
+
+    pub fn len(&self) -> usize {
+        lock(&self.items).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn save(&self, items: &VecDeque<QueuedRequest>) {
+        persist(self.file.as_ref(), items, "send queue");
+    }
+}
+
+#[async_trait]
+impl SendQueue for InProcessQueue {
+    async fn enqueue(&self, requests: &[SendRequest]) -> Result<(), QueueError> {
+        let mut items = lock(&self.items);
+        items.extend(requests.iter().map(|request| QueuedRequest {
+            request: request.clone(),
+            receives: 0,
+        }));
+        self.save(&items);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use rappel_core::message::{Channel, MessageKey, MessageKind, Recipient};
+    use rappel_core::model::{AppointmentId, ClientId, TenantId};
+
+    fn request(ordinal: u64) -> SendRequest {
+        SendRequest {
+            key: MessageKey {
+                tenant: TenantId::parse("t").unwrap(),
+                appointment: AppointmentId::parse("a").unwrap(),
+                kind: MessageKind::Reminder,
+                ordinal,
+                recipient: Recipient::Client(ClientId::parse("c").unwrap()),
+                channel: Channel::Email,
+                due: chrono::Utc.with_ymd_and_hms(2026, 3, 26, 9, 0, 0).unwrap(),
+            },
+        }
+    }
+
+    #[tokio::test]
+    async fn a_received_request_stays_queued_until_handled_and_counts_its_receives() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("queue.json");
+        let queue = InProcessQueue::persisted(&path).unwrap();
+        queue.enqueue(&[request(1), request(2)]).await.unwrap();
+        assert_eq!(queue.receive().unwrap().receives, 1);
+        queue.retry_later();
+        assert_eq!(queue.receive().unwrap().request, request(2));
+        queue.done();
+
+        let restarted = InProcessQueue::persisted(&path).unwrap();
+        let again = restarted.receive().unwrap();
+        assert_eq!((again.request, again.receives), (request(1), 2));
+    }
+}
