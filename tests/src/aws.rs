@@ -234,6 +234,69 @@ impl AwsApp {
         }
     }
 
+    /// Reads the stream's new records without handing them to anyone (a batch Lambda will
+    /// give up on, in the dead-letter tests).
+    pub async fn read_stream(&self) -> Event {
+        self.stream.read_new(&self.http, &self.endpoint).await
+    }
+
+    /// The records stream's ARN and its (single, on the emulator) shard.
+    pub async fn stream_shard(&self) -> (String, String) {
+        let described = aws_json(
+            &self.http,
+            &self.endpoint,
+            "DynamoDBStreams_20120810.DescribeStream",
+            "dynamodb",
+            json!({"StreamArn": self.stream.stream_arn}),
+        )
+        .await;
+        let shard = described["StreamDescription"]["Shards"][0]["ShardId"]
+            .as_str()
+            .expect("a shard")
+            .to_owned();
+        (self.stream.stream_arn.clone(), shard)
+    }
+
+    /// A queue of this app's (a dead-letter queue in the replay tests); its URL.
+    pub async fn create_queue(&self, suffix: &str) -> String {
+        self.sqs
+            .create_queue()
+            .queue_name(format!("{}-{suffix}", self.resources.send_queue_name))
+            .send()
+            .await
+            .expect("the emulator creates the queue")
+            .queue_url()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    pub async fn put_on_queue(&self, queue_url: &str, body: &str) {
+        self.sqs
+            .send_message()
+            .queue_url(queue_url)
+            .message_body(body)
+            .send()
+            .await
+            .expect("the queue accepts the message");
+    }
+
+    /// Messages visible on a queue.
+    pub async fn queue_depth(&self, queue_url: &str) -> usize {
+        self.sqs
+            .get_queue_attributes()
+            .queue_url(queue_url)
+            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
+            .send()
+            .await
+            .expect("queue attributes")
+            .attributes()
+            .and_then(|a| {
+                a.get(&aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
+            })
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    }
+
     /// Reads every new stream record and hands them, as one Lambda batch, to the change handler.
     /// Returns the records in the batch and the handler's response.
     pub async fn pump_stream(&self) -> (Event, Value) {

@@ -217,3 +217,41 @@ async fn a_concurrent_edit_is_refused_with_409_instead_of_being_lost() {
         "2026-03-27T11:00:00+01:00"
     );
 }
+
+#[tokio::test]
+async fn a_dead_letter_replayed_through_the_local_route_is_delivered_once() {
+    let app = spawn_app(now()).await;
+    let (lea, _) = app.lea_booked_friday_10am().await;
+    app.stack.outbox.inject_email_faults(
+        [OutboxFault::Transient; rappel_ports::send_queue::MAX_RECEIVES as usize],
+    );
+    app.advance_to("2026-03-26T09:30:00Z").await;
+    assert_eq!(app.stack.dead_letters().len(), 1);
+
+    let replayed = app.post("/_local/dead-letters/replay", json!({})).await;
+    assert_eq!(replayed.status, 200, "{}", replayed.body);
+    assert_eq!(replayed.body["replayed"], 1);
+    assert_eq!(replayed.body["dead_letters"], json!([]));
+    let again = app.post("/_local/dead-letters/replay", json!({})).await;
+    assert_eq!(again.body["replayed"], 0);
+
+    let reminders: Vec<_> = app
+        .sent_to("lea@example.fr")
+        .await
+        .into_iter()
+        .filter(|m| {
+            m["subject"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("Rappel"))
+        })
+        .collect();
+    assert_eq!(reminders.len(), 1);
+    let sent: Vec<_> = app
+        .communications(&lea)
+        .await
+        .into_iter()
+        .filter(|c| c["kind"] == "reminder" && c["channel"] == "email")
+        .collect();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["status"], "sent");
+}

@@ -6,7 +6,7 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, FixedOffset, Utc};
 use rappel_api::error::ApiError;
@@ -23,6 +23,7 @@ pub fn local_router(stack: Arc<LocalStack>) -> Router {
         .route("/_local/schedules", get(schedules))
         .route("/_local/clock", get(clock).post(move_clock))
         .route("/_local/dead-letters", get(dead_letters))
+        .route("/_local/dead-letters/replay", post(replay_dead_letters))
         .with_state(stack);
     local.merge(api)
 }
@@ -53,6 +54,13 @@ async fn clock(State(stack): State<Arc<LocalStack>>) -> Json<Value> {
 
 async fn dead_letters(State(stack): State<Arc<LocalStack>>) -> Json<Value> {
     Json(json!({ "dead_letters": stack.dead_letters() }))
+}
+
+/// Puts every dead letter back through the normal path (what `infra/replay-dead-letters.sh`
+/// does with the queues on AWS); answers how many were replayed and how many failed again.
+async fn replay_dead_letters(State(stack): State<Arc<LocalStack>>) -> Json<Value> {
+    let replayed = stack.replay_dead_letters().await;
+    Json(json!({ "replayed": replayed, "dead_letters": stack.dead_letters() }))
 }
 
 /// `{"advance": "90m" | "2h" | "3d"}` (exact durations) or `{"to": "<RFC 3339>"}`.

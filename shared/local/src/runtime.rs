@@ -8,12 +8,13 @@ use rappel_core::render::{LinkSigner, SenderIdentity};
 use rappel_ports::clock::{Clock, VirtualClock};
 use rappel_ports::delivery::Outbox;
 use rappel_ports::history::MemoryHistory;
+use rappel_ports::json_file::{JsonFile, persist};
 use rappel_ports::ledger::MemoryLedger;
 use rappel_ports::records::{ChangeRecord, MemoryRecords};
 use rappel_ports::schedules::{InProcessScheduler, ScheduleEntry, SendRequest};
 use rappel_ports::send_queue::{InProcessQueue, MAX_RECEIVES, SendQueue};
 use rappel_send::handle_send;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -55,13 +56,13 @@ pub fn default_sender() -> EmailAddress {
         .unwrap_or_else(|_| unreachable!("constant address is valid"))
 }
 
-/// Something that kept failing, kept with what is needed to replay it.
-#[derive(Debug, Clone, Serialize)]
+/// Something that kept failing, kept (in the data dir too) with what is needed to replay it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "source", rename_all = "snake_case")]
 pub enum DeadLetter {
-    /// A change record the change handler failed [`MAX_ATTEMPTS`] times.
+    /// A change record the change handler failed [`MAX_ATTEMPTS`] times, images included.
     ChangeRecord {
-        sequence: String,
+        change: Box<ChangeRecord>,
         failed_at: DateTime<Utc>,
     },
     /// A message the send handler failed [`MAX_RECEIVES`] times (from a schedule or a change).
@@ -87,6 +88,7 @@ pub struct LocalStack {
     runtime: tokio::sync::Mutex<()>,
     attempts: Mutex<HashMap<String, u32>>,
     dead_letters: Mutex<Vec<DeadLetter>>,
+    dead_letters_file: Option<JsonFile>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -136,6 +138,14 @@ impl LocalStack {
             schedules: scheduler.clone(),
             queue: queue.clone(),
         };
+        let dead_letters_file = config
+            .data_dir
+            .as_ref()
+            .map(|d| JsonFile::new(d.join("dead-letters.json")));
+        let dead_letters: Vec<DeadLetter> = match &dead_letters_file {
+            Some(file) => file.load()?,
+            None => Vec::new(),
+        };
         Ok(Arc::new(Self {
             services,
             delivery,
@@ -146,7 +156,8 @@ impl LocalStack {
             clock,
             runtime: tokio::sync::Mutex::new(()),
             attempts: Mutex::new(HashMap::new()),
-            dead_letters: Mutex::new(Vec::new()),
+            dead_letters: Mutex::new(dead_letters),
+            dead_letters_file,
         }))
     }
 
@@ -165,6 +176,41 @@ impl LocalStack {
         lock(&self.dead_letters).clone()
     }
 
+    fn dead_letter(&self, letter: DeadLetter) {
+        let mut letters = lock(&self.dead_letters);
+        letters.push(letter);
+        persist(self.dead_letters_file.as_ref(), &*letters, "dead letters");
+    }
+
+    /// Puts every dead letter back through the normal path — a change record on the change
+    /// feed, a send request on the send queue with a fresh receive count — then settles.
+    /// What fails again is dead-lettered again. Returns how many were replayed.
+    pub async fn replay_dead_letters(&self) -> usize {
+        let _guard = self.runtime.lock().await;
+        let letters = {
+            let mut letters = lock(&self.dead_letters);
+            let taken = std::mem::take(&mut *letters);
+            persist(self.dead_letters_file.as_ref(), &*letters, "dead letters");
+            taken
+        };
+        let count = letters.len();
+        let mut requests = Vec::new();
+        for letter in letters {
+            match letter {
+                DeadLetter::ChangeRecord { change, .. } => {
+                    lock(&self.attempts).remove(&format!("change:{}", change.sequence));
+                    self.records.replay_change(*change);
+                }
+                DeadLetter::SendRequest { request, .. } => requests.push(request),
+            }
+        }
+        if let Err(error) = self.queue.enqueue(&requests).await {
+            tracing::error!(%error, "could not queue the replayed send requests");
+        }
+        self.settle_locked().await;
+        count
+    }
+
     /// Runs the change handler until the feed is empty, and the send handler until the send
     /// queue is (what the event source mappings of the stream and of the queue do on AWS,
     /// without the delays).
@@ -175,7 +221,7 @@ impl LocalStack {
 
     async fn settle_locked(&self) {
         loop {
-            let batch = self.records.take_changes(100);
+            let batch = self.records.peek_changes(100);
             if batch.is_empty() {
                 if self.queue.is_empty() {
                     return;
@@ -184,6 +230,7 @@ impl LocalStack {
                 continue;
             }
             let outcome = handle_changes(&self.services, &batch).await;
+            let handled = batch.len();
             let failed: Vec<ChangeRecord> = batch
                 .into_iter()
                 .filter(|c| outcome.failed_sequences.contains(&c.sequence))
@@ -201,15 +248,13 @@ impl LocalStack {
                 if attempts < MAX_ATTEMPTS {
                     retry.push(change);
                 } else {
-                    lock(&self.dead_letters).push(DeadLetter::ChangeRecord {
-                        sequence: change.sequence.clone(),
+                    self.dead_letter(DeadLetter::ChangeRecord {
+                        change: Box::new(change),
                         failed_at: self.now(),
                     });
                 }
             }
-            if !retry.is_empty() {
-                self.records.requeue(retry);
-            }
+            self.records.finish_changes(handled, retry);
         }
     }
 
@@ -259,7 +304,7 @@ impl LocalStack {
                 Ok(_) => self.queue.done(),
                 Err(error) if received.receives >= MAX_RECEIVES => {
                     tracing::error!(kind = %received.request.key.kind, %error, "send request dead-lettered");
-                    lock(&self.dead_letters).push(DeadLetter::SendRequest {
+                    self.dead_letter(DeadLetter::SendRequest {
                         request: received.request,
                         receives: received.receives,
                         error: error.to_string(),

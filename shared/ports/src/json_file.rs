@@ -7,17 +7,17 @@ use serde::{Serialize, de::DeserializeOwned};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]
-pub(crate) struct JsonFile {
+pub struct JsonFile {
     path: PathBuf,
 }
 
 impl JsonFile {
-    pub(crate) fn new(path: impl Into<PathBuf>) -> Self {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
         Self { path: path.into() }
     }
 
     /// The saved state, or the default when there is no file yet.
-    pub(crate) fn load<T: DeserializeOwned + Default>(&self) -> std::io::Result<T> {
+    pub fn load<T: DeserializeOwned + Default>(&self) -> std::io::Result<T> {
         match std::fs::read(&self.path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(std::io::Error::other),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(T::default()),
@@ -25,7 +25,7 @@ impl JsonFile {
         }
     }
 
-    pub(crate) fn save<T: Serialize>(&self, value: &T) -> std::io::Result<()> {
+    pub fn save<T: Serialize>(&self, value: &T) -> std::io::Result<()> {
         let bytes = serde_json::to_vec(value).map_err(std::io::Error::other)?;
         write_atomically(&self.path, &bytes)
     }
@@ -62,7 +62,7 @@ fn tmp_path(path: &Path) -> PathBuf {
 
 /// Saves `value` if the adapter is persisted; a failure is logged, not fatal: the local stack
 /// keeps working from memory.
-pub(crate) fn persist<T: Serialize>(file: Option<&JsonFile>, value: &T, what: &str) {
+pub fn persist<T: Serialize>(file: Option<&JsonFile>, value: &T, what: &str) {
     if let Some(Err(error)) = file.map(|f| f.save(value)) {
         tracing::error!(%error, "could not persist the local {what}");
     }

@@ -16,7 +16,7 @@
 pub mod clock;
 pub mod delivery;
 pub mod history;
-mod json_file;
+pub mod json_file;
 pub mod ledger;
 pub mod records;
 pub mod schedules;

@@ -47,23 +47,29 @@ impl MemoryRecords {
         })
     }
 
-    /// Takes up to `max` pending changes, oldest first.
-    pub fn take_changes(&self, max: usize) -> Vec<ChangeRecord> {
-        let mut state = lock(&self.state);
-        let n = max.min(state.feed.len());
-        let batch: Vec<ChangeRecord> = state.feed.drain(..n).collect();
-        if !batch.is_empty() {
-            self.save(&state);
-        }
-        batch
+    /// Up to `max` pending changes, oldest first, left on the feed until
+    /// [`Self::finish_changes`]: a process stopped while handling them hands them to the change
+    /// handler again after a restart, as a stream's unacknowledged batch is retried.
+    pub fn peek_changes(&self, max: usize) -> Vec<ChangeRecord> {
+        lock(&self.state).feed.iter().take(max).cloned().collect()
     }
 
-    /// Puts changes back at the front of the feed (a failed batch item to retry).
-    pub fn requeue(&self, changes: Vec<ChangeRecord>) {
+    /// The first `handled` changes of the feed (the batch last peeked) are done; `retry` goes
+    /// back at the front, in order, to be handled again.
+    pub fn finish_changes(&self, handled: usize, retry: Vec<ChangeRecord>) {
         let mut state = lock(&self.state);
-        for change in changes.into_iter().rev() {
+        let n = handled.min(state.feed.len());
+        state.feed.drain(..n);
+        for change in retry.into_iter().rev() {
             state.feed.push_front(change);
         }
+        self.save(&state);
+    }
+
+    /// Puts changes back at the end of the feed (a dead-lettered change, replayed).
+    pub fn replay_change(&self, change: ChangeRecord) {
+        let mut state = lock(&self.state);
+        state.feed.push_back(change);
         self.save(&state);
     }
 
@@ -203,13 +209,36 @@ mod tests {
         let store = MemoryRecords::in_memory();
         store.put(settings(1), Expected::Absent).await.unwrap();
         store.put(settings(2), Expected::Version(1)).await.unwrap();
-        let changes = store.take_changes(10);
+        let changes = store.peek_changes(10);
         assert_eq!(changes.len(), 2);
         assert!(changes[0].old.is_none());
         assert_eq!(changes[1].old.as_ref().map(Record::version), Some(1));
         assert_eq!(changes[1].new.as_ref().map(Record::version), Some(2));
         assert!(changes[0].sequence < changes[1].sequence);
-        assert!(store.take_changes(10).is_empty());
+        store.finish_changes(changes.len(), Vec::new());
+        assert!(store.peek_changes(10).is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_change_stays_on_the_persisted_feed_until_it_was_handled() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("records.json");
+        let store = MemoryRecords::persisted(&path).unwrap();
+        store.put(settings(1), Expected::Absent).await.unwrap();
+        let batch = store.peek_changes(10);
+        assert_eq!(batch.len(), 1);
+        // Stopped here, while the change handler runs: a restart hands it over again.
+        assert_eq!(
+            MemoryRecords::persisted(&path).unwrap().peek_changes(10),
+            batch
+        );
+        store.finish_changes(1, Vec::new());
+        assert!(
+            MemoryRecords::persisted(&path)
+                .unwrap()
+                .peek_changes(10)
+                .is_empty()
+        );
     }
 
     #[tokio::test]

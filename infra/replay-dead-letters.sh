@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Puts Rappel's dead letters back through the normal path (see infra/replay_dead_letters.py
+# for the three formats). With the stack's outputs:
+#
+#   bash infra/replay-dead-letters.sh send      --from "$SEND_DLQ_URL"     --to "$SEND_QUEUE_URL"
+#   bash infra/replay-dead-letters.sh schedules --from "$SCHEDULE_DLQ_URL" --to "$SEND_QUEUE_URL"
+#   bash infra/replay-dead-letters.sh stream    --from "$STREAM_FAILURE_QUEUE_URL" \
+#       --invoke "$CHANGE_HANDLER_FUNCTION"      # or --out DIR to only write the events
+#
+# Needs boto3: the system python3's if it has it, else the project's .venv (infra/venv.sh).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+if python3 -c 'import boto3' >/dev/null 2>&1; then
+    exec python3 "$here/replay_dead_letters.py" "$@"
+fi
+cd "$here/.."
+source infra/venv.sh
+ensure_venv >&2
+exec "$VENV_DIR/bin/python" "$here/replay_dead_letters.py" "$@"
