@@ -93,6 +93,14 @@ impl DeliveryLedger for LedgerThatCannotRelease {
     ) -> Result<(), LedgerError> {
         self.0.complete(key, state, now).await
     }
+    async fn settle_sent(
+        &self,
+        key: &str,
+        record: &CommunicationRecord,
+        now: DateTime<Utc>,
+    ) -> Result<(), LedgerError> {
+        self.0.settle_sent(key, record, now).await
+    }
     async fn release(&self, _key: &str) -> Result<(), LedgerError> {
         Err(LedgerError("injected: release timed out".into()))
     }

@@ -76,7 +76,16 @@ pub async fn deliver(
     let ledger_key = key.id();
     match s.ledger.claim(&ledger_key, now).await? {
         Claim::Claimed => {}
-        Claim::Taken(entry) if entry.is_settled() => return Ok(DeliveryOutcome::Duplicate),
+        Claim::Taken(entry) if entry.is_settled() => {
+            // A sent message carries its history entry: write it again (idempotent), in case
+            // the attempt that sent it stopped before its own write.
+            if let Some(record) = entry.record
+                && let Err(error) = s.history.record(*record).await
+            {
+                tracing::warn!(%error, "could not repair the history entry of a sent message");
+            }
+            return Ok(DeliveryOutcome::Duplicate);
+        }
         Claim::Taken(entry) => {
             return Err(DeliveryError::InProgress {
                 lease_until: entry.lease_until,
@@ -210,11 +219,16 @@ async fn deliver_claimed(
     };
     match sent {
         Ok((receipt, subject)) => {
-            // The provider has accepted: from here on, nothing may cause a second send.
-            settle_sent(s, key, now).await?;
-            recorder
-                .record_after_sending(subject, receipt.message_id.clone())
-                .await;
+            // The provider has accepted: from here on, nothing may cause a second send. The
+            // ledger settles with the history entry in the same write.
+            let record = recorder.entry(
+                CommunicationStatus::Sent,
+                None,
+                subject,
+                Some(receipt.message_id.clone()),
+            );
+            settle_sent(s, key, &record, now).await?;
+            recorder.record_after_sending(record).await;
             tracing::info!(kind = %key.kind, channel = %key.channel, "message sent");
             Ok(DeliveryOutcome::Sent {
                 provider_message_id: receipt.message_id,
@@ -236,11 +250,12 @@ async fn deliver_claimed(
 async fn settle_sent(
     s: &DeliveryServices,
     key: &MessageKey,
+    record: &CommunicationRecord,
     now: DateTime<Utc>,
 ) -> Result<(), DeliveryError> {
     let mut last_error = None;
     for _ in 0..HISTORY_ATTEMPTS {
-        match s.ledger.complete(&key.id(), LedgerState::Sent, now).await {
+        match s.ledger.settle_sent(&key.id(), record, now).await {
             Ok(()) => return Ok(()),
             Err(error) => last_error = Some(error),
         }
@@ -268,22 +283,32 @@ impl Recorder<'_> {
     ) -> Result<(), HistoryError> {
         self.s
             .history
-            .record(CommunicationRecord {
-                tenant: self.key.tenant.clone(),
-                client: self.client.clone(),
-                appointment: self.key.appointment.clone(),
-                message_key: self.key.id(),
-                kind: self.key.kind,
-                recipient: self.key.recipient.clone(),
-                channel: self.key.channel,
-                due: self.key.due,
-                recorded_at: self.now,
-                status,
-                reason,
-                subject,
-                provider_message_id,
-            })
+            .record(self.entry(status, reason, subject, provider_message_id))
             .await
+    }
+
+    fn entry(
+        &self,
+        status: CommunicationStatus,
+        reason: Option<String>,
+        subject: Option<String>,
+        provider_message_id: Option<String>,
+    ) -> CommunicationRecord {
+        CommunicationRecord {
+            tenant: self.key.tenant.clone(),
+            client: self.client.clone(),
+            appointment: self.key.appointment.clone(),
+            message_key: self.key.id(),
+            kind: self.key.kind,
+            recipient: self.key.recipient.clone(),
+            channel: self.key.channel,
+            due: self.key.due,
+            recorded_at: self.now,
+            status,
+            reason,
+            subject,
+            provider_message_id,
+        }
     }
 
     async fn suppressed(
@@ -303,18 +328,10 @@ impl Recorder<'_> {
     /// The history entry of a message the provider accepted. Tried a few times; if the history
     /// stays unavailable the entry is logged as missing (message key only) — the ledger already
     /// says `sent`, so no retry will send it again.
-    async fn record_after_sending(&self, subject: Option<String>, provider_message_id: String) {
+    async fn record_after_sending(&self, record: CommunicationRecord) {
         let mut last_error = None;
         for _ in 0..HISTORY_ATTEMPTS {
-            match self
-                .record(
-                    CommunicationStatus::Sent,
-                    None,
-                    subject.clone(),
-                    Some(provider_message_id.clone()),
-                )
-                .await
-            {
+            match self.s.history.record(record.clone()).await {
                 Ok(()) => return,
                 Err(error) => last_error = Some(error),
             }
@@ -325,7 +342,7 @@ impl Recorder<'_> {
                 kind = %self.key.kind,
                 channel = %self.key.channel,
                 %error,
-                "message sent but its history entry could not be written"
+                "message sent but its history entry could not be written; the ledger keeps it for the next trigger"
             );
         }
     }

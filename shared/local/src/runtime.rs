@@ -119,7 +119,10 @@ impl LocalStack {
         let records = Arc::new(records);
         let scheduler = Arc::new(scheduler);
         let queue = Arc::new(queue);
-        let outbox = Arc::new(Outbox::new(eml_dir, config.echo));
+        let outbox = Arc::new(match eml_dir {
+            Some(dir) => Outbox::persisted(dir, config.echo)?,
+            None => Outbox::new(None, config.echo),
+        });
         let delivery = DeliveryServices {
             records: records.clone(),
             mailer: outbox.clone(),
@@ -230,6 +233,7 @@ impl LocalStack {
                 continue;
             }
             let outcome = handle_changes(&self.services, &batch).await;
+            rappel_ports::crash_point::crash_point("feed.handled");
             let handled = batch.len();
             let failed: Vec<ChangeRecord> = batch
                 .into_iter()
@@ -269,6 +273,7 @@ impl LocalStack {
             }
             let name = entry.name.clone();
             self.fire(entry).await;
+            rappel_ports::crash_point::crash_point("schedule.queued");
             // Its input is on the (persisted) queue: only now is the one-shot schedule done.
             // Stopped before this line, it fires again after a restart, and the ledger makes
             // the second copy a duplicate.

@@ -14,6 +14,7 @@
 //! | [`history`] | `CommunicationHistory` | `MemoryHistory` |
 
 pub mod clock;
+pub mod crash_point;
 pub mod delivery;
 pub mod history;
 pub mod json_file;

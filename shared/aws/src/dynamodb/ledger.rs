@@ -11,6 +11,7 @@ use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
 use chrono::{DateTime, Duration, Utc};
+use rappel_ports::history::CommunicationRecord;
 use rappel_ports::ledger::{
     CLAIM_LEASE, Claim, DeliveryLedger, LedgerEntry, LedgerError, LedgerState,
 };
@@ -63,6 +64,7 @@ impl DeliveryLedger for DynamoLedger {
             state: LedgerState::Claimed,
             at: now,
             lease_until: Some(now + CLAIM_LEASE),
+            record: None,
         };
         // A lost race against a release can leave nothing to report: try again, a few times.
         for _ in 0..3 {
@@ -114,6 +116,29 @@ impl DeliveryLedger for DynamoLedger {
             state,
             at: now,
             lease_until: None,
+            record: None,
+        };
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(self.item(key, &entry)?))
+            .send()
+            .await
+            .map_err(|e| LedgerError(describe(&e)))?;
+        Ok(())
+    }
+
+    async fn settle_sent(
+        &self,
+        key: &str,
+        record: &CommunicationRecord,
+        now: DateTime<Utc>,
+    ) -> Result<(), LedgerError> {
+        let entry = LedgerEntry {
+            state: LedgerState::Sent,
+            at: now,
+            lease_until: None,
+            record: Some(Box::new(record.clone())),
         };
         self.client
             .put_item()

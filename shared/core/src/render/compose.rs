@@ -98,6 +98,7 @@ pub fn compose(c: &Composition<'_>) -> Result<OutgoingMessage, ComposeError> {
                 text: sms.text,
                 size: sms.size,
                 transactional: true,
+                idempotency_key: c.key.schedule_name().to_string(),
             }))
         }
         Channel::Email => {

@@ -35,6 +35,9 @@ pub struct OutgoingSms {
     pub size: SmsSize,
     /// Transactional (appointment) rather than promotional (marketing) traffic.
     pub transactional: bool,
+    /// Derived from the message key, like an e-mail's Message-ID: the same message always has
+    /// the same one (SNS has no use for it; the local outbox sends a key once).
+    pub idempotency_key: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

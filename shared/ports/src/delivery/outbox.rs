@@ -1,24 +1,34 @@
 //! The embedded mailer and SMS sender: nothing leaves the machine. Every message is kept (for
-//! `GET /_local/outbox` and tests), printed readably to stdout when asked, and e-mails are also
-//! written as `.eml` files that any mail client opens. Faults can be injected to exercise
-//! retries and failure handling.
+//! `GET /_local/outbox` and tests; in `outbox.json` of a data dir), printed readably to stdout
+//! when asked, and e-mails are also written as `.eml` files that any mail client opens. Faults
+//! can be injected to exercise retries and failure handling.
+//!
+//! Unlike SES and SNS, the local provider is **idempotent**: a message whose key (the e-mail's
+//! Message-ID, the SMS's idempotency key — both derived from the message key) was already
+//! accepted is answered with the first receipt and not sent again. A local stack killed between
+//! the send and the ledger's `sent` therefore delivers each message once after its restart,
+//! where AWS could send it twice.
 
 use super::{Mailer, ProviderReceipt, SendError, SmsSender};
+use crate::json_file::{JsonFile, persist, write_atomically};
 use crate::lock;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rappel_core::model::PhoneNumber;
 use rappel_core::render::{OutgoingEmail, OutgoingSms};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::collections::{HashSet, VecDeque};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "channel", rename_all = "snake_case")]
 pub enum OutboxEntry {
     Email {
         id: String,
+        /// The idempotency key (Message-ID).
+        key: String,
         at: DateTime<Utc>,
         to: String,
         reply_to: Option<String>,
@@ -30,6 +40,8 @@ pub enum OutboxEntry {
     },
     Sms {
         id: String,
+        /// The idempotency key.
+        key: String,
         at: DateTime<Utc>,
         to: String,
         text: String,
@@ -45,18 +57,34 @@ pub enum OutboxFault {
     Permanent,
 }
 
+/// What survives a restart.
+#[derive(Default, Serialize, Deserialize)]
+struct Kept {
+    sent: Vec<OutboxEntry>,
+    counter: u64,
+}
+
 #[derive(Default)]
 struct State {
-    sent: Vec<OutboxEntry>,
+    kept: Kept,
+    /// Idempotency key → receipt id, of everything in `kept.sent`.
+    by_key: HashMap<String, String>,
     email_faults: VecDeque<OutboxFault>,
     sms_faults: VecDeque<OutboxFault>,
     opted_out: HashSet<String>,
     rejected_addresses: HashSet<String>,
-    counter: u64,
+}
+
+impl State {
+    fn sent(&mut self, key: String, id: String, entry: OutboxEntry) {
+        self.kept.sent.push(entry);
+        self.by_key.insert(key, id);
+    }
 }
 
 pub struct Outbox {
     state: Mutex<State>,
+    file: Option<JsonFile>,
     eml_dir: Option<PathBuf>,
     echo: bool,
 }
@@ -69,16 +97,51 @@ impl Outbox {
         let counter = eml_dir.as_deref().map_or(0, highest_number_in);
         Self {
             state: Mutex::new(State {
-                counter,
+                kept: Kept {
+                    sent: Vec::new(),
+                    counter,
+                },
                 ..State::default()
             }),
+            file: None,
             eml_dir,
             echo,
         }
     }
 
+    /// An outbox kept in `dir` (`outbox.json` and the `.eml` files), as a data dir holds it.
+    pub fn persisted(dir: impl Into<PathBuf>, echo: bool) -> std::io::Result<Self> {
+        let dir = dir.into();
+        let file = JsonFile::new(dir.join("outbox.json"));
+        let mut kept: Kept = file.load()?;
+        kept.counter = kept.counter.max(highest_number_in(&dir));
+        let by_key = kept
+            .sent
+            .iter()
+            .map(|e| match e {
+                OutboxEntry::Email { id, key, .. } | OutboxEntry::Sms { id, key, .. } => {
+                    (key.clone(), id.clone())
+                }
+            })
+            .collect();
+        Ok(Self {
+            state: Mutex::new(State {
+                kept,
+                by_key,
+                ..State::default()
+            }),
+            file: Some(file),
+            eml_dir: Some(dir),
+            echo,
+        })
+    }
+
     pub fn messages(&self) -> Vec<OutboxEntry> {
-        lock(&self.state).sent.clone()
+        lock(&self.state).kept.sent.clone()
+    }
+
+    fn save(&self, state: &State) {
+        persist(self.file.as_ref(), &state.kept, "outbox");
     }
 
     /// The next e-mail sends fail with these faults, in order.
@@ -105,8 +168,8 @@ impl Outbox {
     }
 
     fn next_id(state: &mut State, prefix: &str) -> String {
-        state.counter += 1;
-        format!("{prefix}-{:06}", state.counter)
+        state.kept.counter += 1;
+        format!("{prefix}-{:06}", state.kept.counter)
     }
 }
 
@@ -148,6 +211,11 @@ impl Mailer for Outbox {
         })?;
         let (id, entry) = {
             let mut state = lock(&self.state);
+            if let Some(id) = state.by_key.get(&email.message_id) {
+                return Ok(ProviderReceipt {
+                    message_id: id.clone(),
+                });
+            }
             if let Some(fault) = state.email_faults.pop_front() {
                 return Err(fault_error(fault));
             }
@@ -160,6 +228,7 @@ impl Mailer for Outbox {
             let id = Self::next_id(&mut state, "email");
             let entry = OutboxEntry::Email {
                 id: id.clone(),
+                key: email.message_id.clone(),
                 at: now,
                 to: email.to.to_string(),
                 reply_to: email.reply_to.as_ref().map(ToString::to_string),
@@ -169,17 +238,18 @@ impl Mailer for Outbox {
                 calendar: email.calendar.as_ref().map(|c| c.ics.clone()),
                 mime: mime.clone(),
             };
-            state.sent.push(entry.clone());
-            (id, entry)
-        };
-        if let Some(dir) = &self.eml_dir {
-            let written = std::fs::create_dir_all(dir).and_then(|()| {
-                crate::json_file::write_atomically(&dir.join(format!("{id}.eml")), mime.as_bytes())
-            });
-            if let Err(error) = written {
+            // The .eml first: once `outbox.json` says sent, its file is there.
+            if let Some(dir) = &self.eml_dir
+                && let Err(error) =
+                    write_atomically(&dir.join(format!("{id}.eml")), mime.as_bytes())
+            {
                 tracing::warn!(%error, "could not write the .eml file");
             }
-        }
+            state.sent(email.message_id.clone(), id.clone(), entry.clone());
+            self.save(&state);
+            crate::crash_point::crash_point("outbox.accepted");
+            (id, entry)
+        };
         if self.echo
             && let OutboxEntry::Email {
                 to,
@@ -215,18 +285,27 @@ impl SmsSender for Outbox {
     ) -> Result<ProviderReceipt, SendError> {
         let id = {
             let mut state = lock(&self.state);
+            if let Some(id) = state.by_key.get(&sms.idempotency_key) {
+                return Ok(ProviderReceipt {
+                    message_id: id.clone(),
+                });
+            }
             if let Some(fault) = state.sms_faults.pop_front() {
                 return Err(fault_error(fault));
             }
             let id = Self::next_id(&mut state, "sms");
-            state.sent.push(OutboxEntry::Sms {
+            let entry = OutboxEntry::Sms {
                 id: id.clone(),
+                key: sms.idempotency_key.clone(),
                 at: now,
                 to: sms.to.to_string(),
                 text: sms.text.clone(),
                 encoding: format!("{:?}", sms.size.encoding),
                 segments: sms.size.segments,
-            });
+            };
+            state.sent(sms.idempotency_key.clone(), id.clone(), entry);
+            self.save(&state);
+            crate::crash_point::crash_point("outbox.accepted");
             id
         };
         if self.echo {
@@ -254,6 +333,10 @@ mod tests {
     use rappel_core::model::EmailAddress;
 
     fn email() -> OutgoingEmail {
+        email_with_id("m1@rappel")
+    }
+
+    fn email_with_id(message_id: &str) -> OutgoingEmail {
         OutgoingEmail {
             from_name: "Salon".into(),
             from: EmailAddress::parse("no-reply@salon.example").unwrap(),
@@ -264,7 +347,7 @@ mod tests {
             text: "t".into(),
             html: "<p>t</p>".into(),
             calendar: None,
-            message_id: "m1@rappel".into(),
+            message_id: message_id.into(),
             marketing: false,
             list_unsubscribe: None,
         }
@@ -275,12 +358,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let now = chrono::Utc::now();
         let first = Outbox::new(Some(dir.path().to_owned()), false);
-        first.send_email(&email(), now).await.unwrap();
-        first.send_email(&email(), now).await.unwrap();
+        first
+            .send_email(&email_with_id("m1@rappel"), now)
+            .await
+            .unwrap();
+        first
+            .send_email(&email_with_id("m2@rappel"), now)
+            .await
+            .unwrap();
         let before = std::fs::read(dir.path().join("email-000002.eml")).unwrap();
 
         let restarted = Outbox::new(Some(dir.path().to_owned()), false);
-        let receipt = restarted.send_email(&email(), now).await.unwrap();
+        let receipt = restarted
+            .send_email(&email_with_id("m3@rappel"), now)
+            .await
+            .unwrap();
         assert_eq!(receipt.message_id, "email-000003");
         assert_eq!(
             std::fs::read(dir.path().join("email-000002.eml")).unwrap(),
@@ -288,5 +380,24 @@ mod tests {
         );
         let files = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(files, 3);
+    }
+
+    #[tokio::test]
+    async fn a_message_accepted_before_a_restart_is_not_sent_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = chrono::Utc::now();
+        let first = Outbox::persisted(dir.path(), false).unwrap();
+        let receipt = first.send_email(&email(), now).await.unwrap();
+
+        let restarted = Outbox::persisted(dir.path(), false).unwrap();
+        assert_eq!(restarted.messages().len(), 1, "kept across the restart");
+        let again = restarted.send_email(&email(), now).await.unwrap();
+        assert_eq!(again, receipt, "the first receipt, nothing sent");
+        assert_eq!(restarted.messages().len(), 1);
+        let other = restarted
+            .send_email(&email_with_id("m2@rappel"), now)
+            .await
+            .unwrap();
+        assert_eq!(other.message_id, "email-000002");
     }
 }

@@ -33,13 +33,23 @@ impl MemoryHistory {
 
 #[async_trait]
 impl CommunicationHistory for MemoryHistory {
+    /// Idempotent: the same entry (message, status, instant) written twice is kept once, as
+    /// DynamoDB's put of the same key would.
     async fn record(&self, entry: CommunicationRecord) -> Result<(), HistoryError> {
         let mut entries = lock(&self.entries);
+        if entries.iter().any(|e| {
+            e.message_key == entry.message_key
+                && e.status == entry.status
+                && e.recorded_at == entry.recorded_at
+        }) {
+            return Ok(());
+        }
         entries.push(entry);
         if let Some(file) = &self.file {
             file.save(&*entries)
                 .map_err(|e| HistoryError(e.to_string()))?;
         }
+        crate::crash_point::crash_point("history.recorded");
         Ok(())
     }
 

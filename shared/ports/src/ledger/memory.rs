@@ -2,6 +2,7 @@
 //! conditional put).
 
 use super::{CLAIM_LEASE, Claim, DeliveryLedger, LedgerEntry, LedgerError, LedgerState};
+use crate::history::CommunicationRecord;
 use crate::json_file::{JsonFile, persist};
 use crate::lock;
 use async_trait::async_trait;
@@ -58,6 +59,7 @@ impl DeliveryLedger for MemoryLedger {
                 state: LedgerState::Claimed,
                 at: now,
                 lease_until: Some(now + CLAIM_LEASE),
+                record: None,
             },
         );
         self.save(&entries);
@@ -77,9 +79,31 @@ impl DeliveryLedger for MemoryLedger {
                 state,
                 at: now,
                 lease_until: None,
+                record: None,
             },
         );
         self.save(&entries);
+        Ok(())
+    }
+
+    async fn settle_sent(
+        &self,
+        key: &str,
+        record: &CommunicationRecord,
+        now: DateTime<Utc>,
+    ) -> Result<(), LedgerError> {
+        let mut entries = lock(&self.entries);
+        entries.insert(
+            key.to_owned(),
+            LedgerEntry {
+                state: LedgerState::Sent,
+                at: now,
+                lease_until: None,
+                record: Some(Box::new(record.clone())),
+            },
+        );
+        self.save(&entries);
+        crate::crash_point::crash_point("ledger.settled");
         Ok(())
     }
 

@@ -3,6 +3,7 @@
 
 mod memory;
 
+use crate::history::CommunicationRecord;
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -24,6 +25,11 @@ pub struct LedgerEntry {
     pub state: LedgerState,
     pub at: DateTime<Utc>,
     pub lease_until: Option<DateTime<Utc>>,
+    /// For a sent message: its history entry, settled with it in one write. A crash (or an
+    /// outage) right after the settle cannot lose the entry: the next trigger of the same key,
+    /// a duplicate, writes it again (history writes are idempotent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<Box<CommunicationRecord>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +81,13 @@ pub trait DeliveryLedger: Send + Sync {
         &self,
         key: &str,
         state: LedgerState,
+        now: DateTime<Utc>,
+    ) -> Result<(), LedgerError>;
+    /// Marks a claimed key sent, keeping the history entry that records it.
+    async fn settle_sent(
+        &self,
+        key: &str,
+        record: &CommunicationRecord,
         now: DateTime<Utc>,
     ) -> Result<(), LedgerError>;
     /// Gives a claim back (the delivery will be retried, or the message may apply again later).

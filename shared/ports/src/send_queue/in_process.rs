@@ -49,6 +49,7 @@ impl InProcessQueue {
         head.receives += 1;
         let received = head.clone();
         self.save(&items);
+        crate::crash_point::crash_point("queue.received");
         Some(received)
     }
 
