@@ -31,6 +31,24 @@ fn message_ids(event: &SqsEvent) -> Vec<String> {
         .collect()
 }
 
+/// Hands a batch to the send handler as the queue's mapping does; the ids it hands back.
+async fn send(fakes: &rappel_tests::handler_fakes::Fakes, event: SqsEvent) -> Vec<String> {
+    let response = rappel_send::function_handler(
+        LambdaEvent::new(event, Context::default()),
+        &fakes.delivery,
+        &SendPace::unlimited(),
+    )
+    .await
+    .unwrap_or_else(|never| match never {});
+    let serialized = serde_json::to_value(&response).expect("a batch response");
+    assert!(serialized["batchItemFailures"].is_array());
+    response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.clone())
+        .collect()
+}
+
 /// A send queue that refuses everything (an SQS outage).
 struct QueueDown;
 
@@ -121,14 +139,7 @@ async fn the_send_handler_delivers_a_queued_reminder_once_even_when_queued_twice
     let mut event = send_batch();
     let first = event.records[0].clone();
     event.records.push(first);
-    let response = rappel_send::function_handler(
-        LambdaEvent::new(event, Context::default()),
-        &fakes.delivery,
-        &SendPace::unlimited(),
-    )
-    .await
-    .unwrap_or_else(|never| match never {});
-    assert!(response.batch_item_failures.is_empty());
+    assert!(send(&fakes, event).await.is_empty());
     let sent = fakes.outbox.messages();
     assert_eq!(sent.len(), 2, "the e-mail once, the SMS once: {sent:?}");
 }
@@ -139,22 +150,9 @@ async fn a_malformed_queue_message_is_handed_back_and_the_others_are_delivered()
     let mut event = send_batch();
     event.records[0].body = Some(json!({"subject": "not a key"}).to_string());
     let bad = message_ids(&event)[0].clone();
-    let response = rappel_send::function_handler(
-        LambdaEvent::new(event, Context::default()),
-        &fakes.delivery,
-        &SendPace::unlimited(),
-    )
-    .await
-    .unwrap_or_else(|never| match never {});
-    let failed: Vec<String> = response
-        .batch_item_failures
-        .iter()
-        .map(|f| f.item_identifier.clone())
-        .collect();
+    let failed = send(&fakes, event).await;
     assert_eq!(failed, vec![bad], "kept for the dead-letter queue");
     assert_eq!(fakes.outbox.messages().len(), 1, "the SMS still goes out");
-    let serialized = serde_json::to_value(&response).unwrap();
-    assert!(serialized["batchItemFailures"][0]["itemIdentifier"].is_string());
 }
 
 #[tokio::test]
@@ -163,29 +161,12 @@ async fn a_provider_failing_for_now_gets_its_message_retried_and_the_retry_deliv
     fakes.outbox.inject_sms_faults([OutboxFault::Transient]);
     let event = send_batch();
     let sms_id = message_ids(&event)[1].clone();
-    let response = rappel_send::function_handler(
-        LambdaEvent::new(event, Context::default()),
-        &fakes.delivery,
-        &SendPace::unlimited(),
-    )
-    .await
-    .unwrap_or_else(|never| match never {});
-    let failed: Vec<String> = response
-        .batch_item_failures
-        .iter()
-        .map(|f| f.item_identifier.clone())
-        .collect();
+    let failed = send(&fakes, event).await;
     assert_eq!(failed, vec![sms_id]);
     assert_eq!(fakes.outbox.messages().len(), 1);
 
-    let retried = rappel_send::function_handler(
-        LambdaEvent::new(send_batch(), Context::default()),
-        &fakes.delivery,
-        &SendPace::unlimited(),
-    )
-    .await
-    .unwrap_or_else(|never| match never {});
-    assert!(retried.batch_item_failures.is_empty());
+    let retried = send(&fakes, send_batch()).await;
+    assert!(retried.is_empty());
     assert_eq!(fakes.outbox.messages().len(), 2, "e-mail once, SMS once");
 }
 
@@ -195,18 +176,7 @@ async fn a_throttled_provider_hands_the_rest_of_the_batch_back_untried() {
     fakes.outbox.inject_email_faults([OutboxFault::Transient]);
     let event = send_batch();
     let all = message_ids(&event);
-    let response = rappel_send::function_handler(
-        LambdaEvent::new(event, Context::default()),
-        &fakes.delivery,
-        &SendPace::unlimited(),
-    )
-    .await
-    .unwrap_or_else(|never| match never {});
-    let failed: Vec<String> = response
-        .batch_item_failures
-        .iter()
-        .map(|f| f.item_identifier.clone())
-        .collect();
+    let failed = send(&fakes, event).await;
     assert_eq!(failed, all, "the SMS waits for the next receive too");
     assert!(fakes.outbox.messages().is_empty());
 }

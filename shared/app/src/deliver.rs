@@ -355,19 +355,15 @@ impl Recorder<'_> {
         detail: &str,
     ) -> Result<DeliveryOutcome, DeliveryError> {
         tracing::warn!(kind = %self.key.kind, channel = %self.key.channel, recipient = recipient_kind(&self.key.recipient), code, "message rejected by the provider");
-        let reason = format!("{code}: {detail}");
-        self.record(
-            CommunicationStatus::Failed,
-            Some(reason.clone()),
-            None,
-            None,
-        )
-        .await?;
-        Ok(DeliveryOutcome::Failed(reason))
+        self.record_failed(format!("{code}: {detail}")).await
     }
 
     async fn failed(&self, reason: String) -> Result<DeliveryOutcome, DeliveryError> {
         tracing::warn!(kind = %self.key.kind, channel = %self.key.channel, recipient = recipient_kind(&self.key.recipient), %reason, "message failed for good");
+        self.record_failed(reason).await
+    }
+
+    async fn record_failed(&self, reason: String) -> Result<DeliveryOutcome, DeliveryError> {
         self.record(
             CommunicationStatus::Failed,
             Some(reason.clone()),

@@ -52,6 +52,21 @@ impl DynamoLedger {
     }
 }
 
+impl DynamoLedger {
+    /// A settled entry replaces whatever claim was there (unconditionally: only the claimer
+    /// settles, and a settled key is never claimed again).
+    async fn put_settled(&self, key: &str, entry: &LedgerEntry) -> Result<(), LedgerError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(self.item(key, entry)?))
+            .send()
+            .await
+            .map_err(|e| LedgerError(describe(&e)))?;
+        Ok(())
+    }
+}
+
 fn entry_of(item: &Item) -> Result<LedgerEntry, LedgerError> {
     serde_dynamo::from_item(item.clone())
         .map_err(|e| LedgerError(format!("a ledger entry does not decode: {e}")))
@@ -112,20 +127,8 @@ impl DeliveryLedger for DynamoLedger {
         state: LedgerState,
         now: DateTime<Utc>,
     ) -> Result<(), LedgerError> {
-        let entry = LedgerEntry {
-            state,
-            at: now,
-            lease_until: None,
-            record: None,
-        };
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(self.item(key, &entry)?))
-            .send()
+        self.put_settled(key, &LedgerEntry::settled(state, now, None))
             .await
-            .map_err(|e| LedgerError(describe(&e)))?;
-        Ok(())
     }
 
     async fn settle_sent(
@@ -134,20 +137,11 @@ impl DeliveryLedger for DynamoLedger {
         record: &CommunicationRecord,
         now: DateTime<Utc>,
     ) -> Result<(), LedgerError> {
-        let entry = LedgerEntry {
-            state: LedgerState::Sent,
-            at: now,
-            lease_until: None,
-            record: Some(Box::new(record.clone())),
-        };
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(self.item(key, &entry)?))
-            .send()
-            .await
-            .map_err(|e| LedgerError(describe(&e)))?;
-        Ok(())
+        self.put_settled(
+            key,
+            &LedgerEntry::settled(LedgerState::Sent, now, Some(record)),
+        )
+        .await
     }
 
     async fn release(&self, key: &str) -> Result<(), LedgerError> {

@@ -3,11 +3,12 @@
 //! when asked, and e-mails are also written as `.eml` files that any mail client opens. Faults
 //! can be injected to exercise retries and failure handling.
 //!
-//! Unlike SES and SNS, the local provider is **idempotent**: a message whose key (the e-mail's
-//! Message-ID, the SMS's idempotency key — both derived from the message key) was already
-//! accepted is answered with the first receipt and not sent again. A local stack killed between
-//! the send and the ledger's `sent` therefore delivers each message once after its restart,
-//! where AWS could send it twice.
+//! Unlike SES and SNS, the outbox of a data dir is **idempotent**: a message whose key (the
+//! e-mail's Message-ID, the SMS's idempotency key — both derived from the message key) was
+//! already accepted is answered with the first receipt and not sent again. A local stack killed
+//! between the send and the ledger's `sent` therefore delivers each message once after its
+//! restart, where AWS could send it twice. An in-memory outbox (tests) is not: there, as on AWS,
+//! only the delivery ledger stands between a duplicate trigger and a second message.
 
 use super::{Mailer, ProviderReceipt, SendError, SmsSender};
 use crate::json_file::{JsonFile, persist, write_atomically};
@@ -211,7 +212,9 @@ impl Mailer for Outbox {
         })?;
         let (id, entry) = {
             let mut state = lock(&self.state);
-            if let Some(id) = state.by_key.get(&email.message_id) {
+            if self.file.is_some()
+                && let Some(id) = state.by_key.get(&email.message_id)
+            {
                 return Ok(ProviderReceipt {
                     message_id: id.clone(),
                 });
@@ -285,7 +288,9 @@ impl SmsSender for Outbox {
     ) -> Result<ProviderReceipt, SendError> {
         let id = {
             let mut state = lock(&self.state);
-            if let Some(id) = state.by_key.get(&sms.idempotency_key) {
+            if self.file.is_some()
+                && let Some(id) = state.by_key.get(&sms.idempotency_key)
+            {
                 return Ok(ProviderReceipt {
                     message_id: id.clone(),
                 });

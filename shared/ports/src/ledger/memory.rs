@@ -37,6 +37,12 @@ impl MemoryLedger {
         })
     }
 
+    fn settle(&self, key: &str, entry: LedgerEntry) {
+        let mut entries = lock(&self.entries);
+        entries.insert(key.to_owned(), entry);
+        self.save(&entries);
+    }
+
     fn save(&self, entries: &BTreeMap<String, LedgerEntry>) {
         persist(self.file.as_ref(), entries, "ledger");
     }
@@ -72,17 +78,7 @@ impl DeliveryLedger for MemoryLedger {
         state: LedgerState,
         now: DateTime<Utc>,
     ) -> Result<(), LedgerError> {
-        let mut entries = lock(&self.entries);
-        entries.insert(
-            key.to_owned(),
-            LedgerEntry {
-                state,
-                at: now,
-                lease_until: None,
-                record: None,
-            },
-        );
-        self.save(&entries);
+        self.settle(key, LedgerEntry::settled(state, now, None));
         Ok(())
     }
 
@@ -92,17 +88,10 @@ impl DeliveryLedger for MemoryLedger {
         record: &CommunicationRecord,
         now: DateTime<Utc>,
     ) -> Result<(), LedgerError> {
-        let mut entries = lock(&self.entries);
-        entries.insert(
-            key.to_owned(),
-            LedgerEntry {
-                state: LedgerState::Sent,
-                at: now,
-                lease_until: None,
-                record: Some(Box::new(record.clone())),
-            },
+        self.settle(
+            key,
+            LedgerEntry::settled(LedgerState::Sent, now, Some(record)),
         );
-        self.save(&entries);
         crate::crash_point::crash_point("ledger.settled");
         Ok(())
     }

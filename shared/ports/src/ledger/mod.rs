@@ -42,6 +42,20 @@ pub enum Claim {
 }
 
 impl LedgerEntry {
+    /// A delivery finished for good at `now` (with its history entry when it was sent).
+    pub fn settled(
+        state: LedgerState,
+        now: DateTime<Utc>,
+        record: Option<&CommunicationRecord>,
+    ) -> Self {
+        Self {
+            state,
+            at: now,
+            lease_until: None,
+            record: record.map(|r| Box::new(r.clone())),
+        }
+    }
+
     /// Finished for good: sent, suppressed or failed. Only a settled key makes a trigger a
     /// duplicate; a live claim does not.
     pub fn is_settled(&self) -> bool {
