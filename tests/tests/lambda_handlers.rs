@@ -173,7 +173,7 @@ async fn a_provider_failing_for_now_gets_its_message_retried_and_the_retry_deliv
 #[tokio::test]
 async fn a_throttled_provider_hands_the_rest_of_the_batch_back_untried() {
     let fakes = fakes().await;
-    fakes.outbox.inject_email_faults([OutboxFault::Transient]);
+    fakes.outbox.inject_email_faults([OutboxFault::Throttled]);
     let event = send_batch();
     let all = message_ids(&event);
     let failed = send(&fakes, event).await;

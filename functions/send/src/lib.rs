@@ -46,17 +46,11 @@ pub async fn handle_send(
 /// duplicate, retry, unreadable).
 pub const DELIVERIES_METRIC: &str = "ScheduledDeliveries";
 
-/// Provider error codes that mean "slow down": the rest of the batch is handed back.
-const THROTTLING_CODES: [&str; 5] = [
-    "Throttling",
-    "ThrottlingException",
-    "TooManyRequestsException",
-    "LimitExceededException",
-    "ProvisionedThroughputExceededException",
-];
-
 fn is_throttling(error: &SendHandlerError) -> bool {
-    matches!(error, SendHandlerError::Delivery(DeliveryError::Transient(code)) if THROTTLING_CODES.contains(&code.as_str()))
+    matches!(
+        error,
+        SendHandlerError::Delivery(DeliveryError::Throttled(_))
+    )
 }
 
 /// The Lambda handler for a batch of the send queue: every message is handled on its own, at
@@ -124,6 +118,7 @@ pub fn error_type(error: &SendHandlerError) -> &'static str {
     match error {
         SendHandlerError::BadRequest(_) => "Rappel.BadSendRequest",
         SendHandlerError::Delivery(DeliveryError::Transient(_)) => "Rappel.TransientDelivery",
+        SendHandlerError::Delivery(DeliveryError::Throttled(_)) => "Rappel.Throttled",
         SendHandlerError::Delivery(DeliveryError::InProgress { .. }) => "Rappel.DeliveryInProgress",
         SendHandlerError::Delivery(DeliveryError::SentUnrecorded(_)) => "Rappel.SentUnrecorded",
         SendHandlerError::Delivery(_) => "Rappel.StorageUnavailable",

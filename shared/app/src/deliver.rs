@@ -62,6 +62,9 @@ pub enum DeliveryError {
     /// may quote the recipient: this error reaches logs and dead-letter queues).
     #[error("temporary delivery failure, to retry: {0}")]
     Transient(String),
+    /// The provider said "too fast" (by its error code): retry later, send nothing else now.
+    #[error("throttled by the provider, to retry: {0}")]
+    Throttled(String),
 }
 
 /// How often the ledger's `sent` and the history entry are tried after the provider accepted
@@ -236,6 +239,9 @@ async fn deliver_claimed(
         }
         Err(error @ SendError::Transient { .. }) => {
             Err(DeliveryError::Transient(error.code().to_owned()))
+        }
+        Err(error @ SendError::Throttled { .. }) => {
+            Err(DeliveryError::Throttled(error.code().to_owned()))
         }
         Err(error @ SendError::Permanent { .. }) => {
             recorder

@@ -24,11 +24,22 @@ where
     let detail = describe(error);
     match code(error) {
         Some(c) if permanent_codes.contains(&c) => SendError::permanent(c, detail),
+        Some(c) if THROTTLING_CODES.contains(&c) => SendError::throttled(c, detail),
         Some(c) => SendError::transient(c, detail),
         // No service answer: a timeout or a dropped connection (no personal data in those).
         None => SendError::transient(transport_code(&detail), detail),
     }
 }
+
+/// The codes AWS services answer "too fast" with (SES v2, SNS, DynamoDB, the SDK's own).
+const THROTTLING_CODES: [&str; 6] = [
+    "Throttling",
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "LimitExceededException",
+    "ProvisionedThroughputExceededException",
+    "RequestLimitExceeded",
+];
 
 /// A short name for a failure without a service error code, from the SDK's error kinds.
 fn transport_code(detail: &str) -> &'static str {
@@ -72,7 +83,7 @@ mod tests {
         let error = send_error(&throttled, &["MessageRejected"]);
         assert!(matches!(
             error,
-            rappel_ports::delivery::SendError::Transient { .. }
+            rappel_ports::delivery::SendError::Throttled { .. }
         ));
         assert!(!error.to_string().contains("+336"), "{error}");
     }

@@ -25,6 +25,9 @@ pub enum SendError {
     /// Worth retrying later.
     #[error("temporary delivery failure ({code})")]
     Transient { code: String, detail: String },
+    /// The provider says "too fast": worth retrying later, and not sending anything else now.
+    #[error("throttled by the provider ({code})")]
+    Throttled { code: String, detail: String },
     /// Will never succeed as is; recorded as failed.
     #[error("delivery rejected ({code})")]
     Permanent { code: String, detail: String },
@@ -33,6 +36,13 @@ pub enum SendError {
 impl SendError {
     pub fn transient(code: impl Into<String>, detail: impl Into<String>) -> Self {
         Self::Transient {
+            code: code.into(),
+            detail: detail.into(),
+        }
+    }
+
+    pub fn throttled(code: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self::Throttled {
             code: code.into(),
             detail: detail.into(),
         }
@@ -48,14 +58,18 @@ impl SendError {
     /// Safe to log: never personal data.
     pub fn code(&self) -> &str {
         match self {
-            Self::Transient { code, .. } | Self::Permanent { code, .. } => code,
+            Self::Transient { code, .. }
+            | Self::Throttled { code, .. }
+            | Self::Permanent { code, .. } => code,
         }
     }
 
     /// The provider's full text, for the communication history only.
     pub fn detail(&self) -> &str {
         match self {
-            Self::Transient { detail, .. } | Self::Permanent { detail, .. } => detail,
+            Self::Transient { detail, .. }
+            | Self::Throttled { detail, .. }
+            | Self::Permanent { detail, .. } => detail,
         }
     }
 }

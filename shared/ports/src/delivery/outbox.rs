@@ -54,7 +54,10 @@ pub enum OutboxEntry {
 /// A failure to inject on the next sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutboxFault {
+    /// A passing outage (the provider answered 5xx).
     Transient,
+    /// The provider says "too fast".
+    Throttled,
     Permanent,
 }
 
@@ -192,7 +195,10 @@ fn highest_number_in(dir: &std::path::Path) -> u64 {
 fn fault_error(fault: OutboxFault) -> SendError {
     match fault {
         OutboxFault::Transient => {
-            SendError::transient("Throttling", "injected fault: provider throttled")
+            SendError::transient("ServiceUnavailable", "injected fault: provider unavailable")
+        }
+        OutboxFault::Throttled => {
+            SendError::throttled("Throttling", "injected fault: provider throttled")
         }
         OutboxFault::Permanent => {
             SendError::permanent("MessageRejected", "injected fault: message rejected")
