@@ -1,12 +1,14 @@
 //! # rappel-change-handler
 //!
 //! Reacts to a batch of record changes (old and new images, in stream order): schedules and
-//! withdraws future messages and sends the immediate ones, through `rappel_app::react_to_change`.
+//! withdraws future messages and puts the immediate ones on the send queue, through
+//! `rappel_app::react_to_change`. It never sends.
 //!
 //! One bad record never blocks the batch: each record is handled on its own and the sequence
 //! numbers of the failed ones are returned, as Lambda's `ReportBatchItemFailures` expects. The
-//! reaction is idempotent (schedule create/delete by deterministic name, deliveries claimed in
-//! the ledger), so retrying a record — or a whole batch — is harmless.
+//! reaction is idempotent (schedule create/delete by deterministic name; a message queued twice
+//! is claimed once in the ledger by the send function), so retrying a record — or a whole
+//! batch — is harmless.
 
 use aws_lambda_events::event::dynamodb::Event;
 use aws_lambda_events::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};

@@ -4,17 +4,22 @@
 //!
 //! ```text
 //! HTTP API (axum, 127.0.0.1) ──► MemoryRecords ──change feed──► change handler ──► InProcessScheduler
-//!                                                      │                                   │ (clock moves)
-//!                                                      └──► single delivery path ◄──── send handler
-//!                                                                  │
-//!                                                               Outbox (stdout, .eml, GET /_local/outbox)
+//!                                                                     │                  │ (clock moves)
+//!                                                                     ▼                  ▼
+//!                                                               InProcessQueue ◄──── firings
+//!                                                                     │
+//!                                                      send handler: single delivery path
+//!                                                                     │
+//!                                              Outbox (stdout, .eml, GET /_local/outbox)
 //! ```
 //!
 //! The same handler functions as on Lambda do the work; this crate only plays the parts AWS
 //! plays there: it pumps the change feed after every API request (so a response is only
-//! returned once its consequences are visible), fires due schedules in order as the clock
-//! moves, retries failed records and firings a few times, and keeps what still fails as dead
-//! letters.
+//! returned once its consequences are visible), puts due schedules' inputs on the send queue in
+//! order as the clock moves, drains the queue through the send handler (a failed request is
+//! received again, up to 10 times, as from SQS), retries failed change records a few times,
+//! and keeps what still fails as dead letters (replayable). With a data dir, every step is
+//! written to disk in an order that a kill at any point cannot break (see the README).
 
 mod local_routes;
 mod runtime;
