@@ -57,8 +57,11 @@ async fn book_remind_move_and_cancel_through_the_lambda_functions_and_aws_adapte
             "at(2026-03-28T09:45:00)", // the day after it ended
         ]
     );
+    assert!(!schedules.is_empty());
     assert!(schedules.iter().all(|s| s.time_zone == "UTC"));
-    assert_eq!(schedules[0].input["key"]["appointment"], id.as_str());
+    assert_eq!(schedules[0].input["v"], 2, "the input says its version");
+    assert_eq!(schedules[0].input["key"]["subject"]["type"], "appointment");
+    assert_eq!(schedules[0].input["key"]["subject"]["id"], id.as_str());
     assert_eq!(schedules[0].input["key"]["kind"], "reminder");
     assert!(
         schedules[0].input.get("subject").is_none(),
@@ -146,6 +149,7 @@ async fn book_remind_move_and_cancel_through_the_lambda_functions_and_aws_adapte
         "confirmation, move notice, cancellation notice: {sms:?}"
     );
     let history = app.communications(&lea).await;
+    assert!(!history.is_empty(), "the history lists what was sent");
     assert!(history.iter().all(|c| c["status"] == "sent"), "{history:?}");
     for attributes in app.sms_attributes(phone) {
         assert_eq!(attributes["AWS.SNS.SMS.SMSType"], "Transactional");
@@ -221,7 +225,7 @@ async fn the_table_indexes_serve_the_staff_day_a_settings_change_and_the_rebooki
     let history = app.communications(&lea).await;
     let follow_up = history
         .iter()
-        .find(|c| c["kind"] == "follow_up" && c["appointment"] == friday.as_str())
+        .find(|c| c["kind"] == "follow_up" && c["about"]["id"] == friday.as_str())
         .expect("Friday's follow-up is in the history");
     assert_eq!(
         (follow_up["status"].as_str(), follow_up["reason"].as_str()),

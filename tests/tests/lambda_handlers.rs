@@ -156,6 +156,31 @@ async fn a_malformed_queue_message_is_handed_back_and_the_others_are_delivered()
 }
 
 #[tokio::test]
+async fn a_schedule_input_from_before_message_subjects_is_handed_back_never_misread() {
+    let fakes = fakes().await;
+    let mut event = send_batch();
+    // The form of release 1: no version, the appointment named directly in the key.
+    event.records[0].body = Some(
+        json!({"key": {"tenant": "salon-lea", "appointment": "ap_fixture01", "kind": "reminder",
+            "ordinal": 1, "recipient": {"type": "client", "id": "cl_lea"}, "channel": "email",
+            "due": "2026-03-27T09:00:00Z"}})
+        .to_string(),
+    );
+    let old = message_ids(&event)[0].clone();
+    let error = rappel_send::parse_request(event.records[0].body.as_deref().unwrap())
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("version 1"), "{error}");
+    let failed = send(&fakes, event).await;
+    assert_eq!(failed, vec![old], "kept for the dead-letter queue");
+    assert_eq!(
+        fakes.outbox.messages().len(),
+        1,
+        "only the SMS of today's form"
+    );
+}
+
+#[tokio::test]
 async fn a_provider_failing_for_now_gets_its_message_retried_and_the_retry_delivers() {
     let fakes = fakes().await;
     fakes.outbox.inject_sms_faults([OutboxFault::Transient]);

@@ -48,6 +48,10 @@ pub fn router(services: ApiServices) -> Router {
             "/v1/clients/{id}/communications",
             get(clients::communications),
         )
+        .route(
+            "/v1/clients/{id}/notifications",
+            get(clients::notifications),
+        )
         .route("/v1/appointments", post(appointments::create))
         .route(
             "/v1/appointments/{id}",

@@ -5,8 +5,9 @@
 //!    failed) makes this trigger a duplicate: nothing is done. A key **claimed** by another
 //!    attempt whose lease still runs is an error to retry — that attempt may yet fail or crash,
 //!    and taking the retry for a duplicate would lose the message;
-//! 2. load the **current** appointment and context and re-plan: a trigger too late for its kind,
-//!    or a message that no longer applies, is recorded `stale`; a refused channel `suppressed`;
+//! 2. load the **current** state of the message's subject (an appointment, a client) and ask
+//!    the subject's planner: a trigger too late for its kind, or a message that no longer
+//!    applies, is recorded `stale`; a refused channel `suppressed`;
 //! 3. render from the current state and send through the mailer or SMS port;
 //! 4. once the provider has accepted, settle the ledger as `sent` **first**, then record the
 //!    history entry (retried a few times, then logged): a failing history write is never a
@@ -16,12 +17,11 @@
 //! release itself fails, the claim stays until its lease runs out and retries until then get
 //! [`DeliveryError::InProgress`], then one of them claims and sends.
 
-use crate::context::{ContextError, load_context};
 use crate::services::DeliveryServices;
+use crate::subjects::{ContextError, Loaded, SubjectState};
 use chrono::{DateTime, Utc};
 use rappel_core::message::{MessageKey, Recipient, StaleReason, SuppressionReason, Verdict};
 use rappel_core::model::ClientId;
-use rappel_core::planning::verdict;
 use rappel_core::render::{Composition, OutgoingMessage, compose};
 use rappel_ports::delivery::SendError;
 use rappel_ports::history::{CommunicationRecord, CommunicationStatus, HistoryError};
@@ -118,33 +118,54 @@ async fn deliver_claimed(
     key: &MessageKey,
     now: DateTime<Utc>,
 ) -> Result<DeliveryOutcome, DeliveryError> {
-    let Some(appointment) = s.records.appointment(&key.tenant, &key.appointment).await? else {
-        // No client to file it under: nothing to record.
-        return Ok(DeliveryOutcome::Stale(StaleReason::AppointmentGone));
-    };
-    let recorder = Recorder {
-        s,
-        key,
-        client: &appointment.client_id,
-        now,
-    };
-    let ctx = match load_context(s.records.as_ref(), &appointment).await {
-        Ok(ctx) => ctx,
-        Err(ContextError::Store(e)) => return Err(e.into()),
-        Err(ContextError::Missing(what)) => {
-            let reason = format!("missing_{}", what.replace(' ', "_"));
+    let state = match SubjectState::load(s.records.as_ref(), key).await {
+        Ok(Loaded::Found(state)) => state,
+        Ok(Loaded::Gone(reason)) => {
+            // Filed under the recipient if a client, else under no client.
+            let recorder = Recorder {
+                s,
+                key,
+                client: recipient_client(&key.recipient),
+                now,
+            };
             recorder
                 .record(
-                    CommunicationStatus::Failed,
-                    Some(reason.clone()),
+                    CommunicationStatus::Stale,
+                    Some(reason.to_string()),
                     None,
                     None,
                 )
                 .await?;
-            return Ok(DeliveryOutcome::Failed(reason));
+            return Ok(DeliveryOutcome::Stale(reason));
+        }
+        Err(ContextError::Store(e)) => return Err(e.into()),
+        Err(ContextError::Missing(what)) => {
+            return Recorder {
+                s,
+                key,
+                client: recipient_client(&key.recipient),
+                now,
+            }
+            .failed(format!("missing_{}", what.replace(' ', "_")))
+            .await;
         }
     };
-    match verdict(key, &appointment, &ctx.planning(), now) {
+    let recorder = Recorder {
+        s,
+        key,
+        client: state.client(),
+        now,
+    };
+    let verdict = match state.verdict(key, now) {
+        Ok(verdict) => verdict,
+        Err(ContextError::Store(e)) => return Err(e.into()),
+        Err(ContextError::Missing(what)) => {
+            return recorder
+                .failed(format!("missing_{}", what.replace(' ', "_")))
+                .await;
+        }
+    };
+    match verdict {
         Verdict::Stale(reason) => {
             recorder
                 .record(
@@ -160,17 +181,18 @@ async fn deliver_claimed(
         Verdict::Send => {}
     }
 
-    let type_id = Some(&appointment.type_id);
-    let locale = ctx
-        .planning()
-        .contact(&key.recipient)
-        .map(|c| c.locale)
-        .unwrap_or(ctx.settings.input.default_locale);
-    let custom = match s
-        .records
-        .template(&key.tenant, key.kind, key.channel, locale, type_id)
-        .await?
-    {
+    let locale = state
+        .recipient_locale(key)
+        .unwrap_or_else(|| state.default_locale());
+    let custom = match state.appointment_type() {
+        Some(type_id) => {
+            s.records
+                .template(&key.tenant, key.kind, key.channel, locale, Some(type_id))
+                .await?
+        }
+        None => None,
+    };
+    let custom = match custom {
         Some(t) => Some(t),
         None => {
             s.records
@@ -178,15 +200,15 @@ async fn deliver_claimed(
                 .await?
         }
     };
-    let planning = ctx.planning();
+    let rendering = match state.rendering(key, &s.links, &s.sender, now) {
+        Ok(rendering) => rendering,
+        Err(error) => return recorder.failed(error.to_string()).await,
+    };
     let composition = |custom_template| Composition {
         key,
-        appointment: &appointment,
-        ctx: &planning,
+        rendering: &rendering,
         custom_template,
         sender: &s.sender,
-        links: &s.links,
-        now,
     };
     let message = match compose(&composition(custom.as_ref().map(|t| &t.body))) {
         Ok(message) => message,
@@ -275,7 +297,7 @@ async fn settle_sent(
 struct Recorder<'a> {
     s: &'a DeliveryServices,
     key: &'a MessageKey,
-    client: &'a ClientId,
+    client: Option<&'a ClientId>,
     now: DateTime<Utc>,
 }
 
@@ -302,8 +324,8 @@ impl Recorder<'_> {
     ) -> CommunicationRecord {
         CommunicationRecord {
             tenant: self.key.tenant.clone(),
-            client: self.client.clone(),
-            appointment: self.key.appointment.clone(),
+            about: self.key.subject.clone(),
+            client: self.client.cloned(),
             message_key: self.key.id(),
             kind: self.key.kind,
             recipient: self.key.recipient.clone(),
@@ -378,6 +400,13 @@ impl Recorder<'_> {
         )
         .await?;
         Ok(DeliveryOutcome::Failed(reason))
+    }
+}
+
+fn recipient_client(recipient: &Recipient) -> Option<&ClientId> {
+    match recipient {
+        Recipient::Client(id) => Some(id),
+        Recipient::Staff(_) | Recipient::Manager(_) => None,
     }
 }
 

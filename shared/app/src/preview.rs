@@ -1,12 +1,14 @@
-//! An appointment's planned messages as the API shows them: what will be sent, when, on which
-//! channel, and what already happened to each. Computed from the current state, so a settings
-//! change shows at once.
+//! A subject's planned messages as the API shows them (an appointment's reminders and
+//! follow-ups, a client's re-engagement steps): what will be sent, when, on which channel, and
+//! what already happened to each. Computed from the current state, so a settings change shows
+//! at once.
 
-use crate::context::{ContextError, load_context};
 use crate::services::ApiServices;
+use crate::subjects::{AppointmentRecords, ClientRecords, ContextError};
 use chrono::{DateTime, Utc};
-use rappel_core::message::{Channel, Disposition, MessageKind, Recipient};
-use rappel_core::model::Appointment;
+use rappel_core::message::{Channel, Disposition, MessageKind, PlannedMessage, Recipient};
+use rappel_core::model::{Appointment, ClientId};
+use rappel_core::planning::client::reengagement;
 use rappel_core::planning::timeline;
 use rappel_ports::ledger::{LedgerError, LedgerState};
 use serde::Serialize;
@@ -47,10 +49,38 @@ pub async fn planned_notifications(
     s: &ApiServices,
     appointment: &Appointment,
 ) -> Result<Vec<PlannedNotification>, PreviewError> {
-    let ctx = load_context(s.records.as_ref(), appointment).await?;
+    let loaded = AppointmentRecords::load(
+        s.records.as_ref(),
+        &appointment.tenant,
+        &[appointment],
+        None,
+        None,
+    )
+    .await?;
+    let plan = timeline(appointment, &loaded.planning(appointment, None)?);
+    with_status(s, plan).await
+}
+
+/// A client's planned re-engagement steps (`None` if the client is unknown).
+pub async fn client_planned_notifications(
+    s: &ApiServices,
+    tenant: &rappel_core::model::TenantId,
+    client: &ClientId,
+) -> Result<Option<Vec<PlannedNotification>>, PreviewError> {
+    let Some(loaded) = ClientRecords::load(s.records.as_ref(), tenant, client, None).await? else {
+        return Ok(None);
+    };
+    let plan = reengagement(&loaded.context());
+    Ok(Some(with_status(s, plan).await?))
+}
+
+async fn with_status(
+    s: &ApiServices,
+    plan: Vec<PlannedMessage>,
+) -> Result<Vec<PlannedNotification>, PreviewError> {
     let now = s.clock.now();
     let mut out = Vec::new();
-    for planned in timeline(appointment, &ctx.planning()) {
+    for planned in plan {
         let settled = s.ledger.entry(&planned.key.id()).await?.map(|e| e.state);
         let (status, reason) = match (settled, planned.disposition) {
             (Some(LedgerState::Sent), _) => (PlannedStatus::Sent, None),

@@ -1,18 +1,24 @@
 //! What a record change means. For an appointment: the immediate messages of the change (put on
-//! the send queue, whose consumer runs the single delivery path) and the diff between the plan
-//! of the old image and the plan of the **current** state (so a replayed or late record converges on the present
-//! instead of resurrecting the past). For settings, a type, a client or a staff member: the
-//! plans of their booked appointments are recomputed at once, old image against current.
+//! the send queue, whose consumer runs the single delivery path), the diff between the plan of
+//! the old image and the plan of the **current** state (so a replayed or late record converges
+//! on the present instead of resurrecting the past), and the same diff for its client's
+//! re-engagement. For settings, a type, a client or a staff member: the plans that depend on
+//! them are recomputed at once, old image against current.
+//!
+//! Every plan of one change is computed from one load of the records it depends on.
 
-use crate::context::{ContextError, LoadedContext, Substitute, load_context};
 use crate::services::Services;
+use crate::subjects::{AppointmentRecords, ClientRecords, ContextError, Substitute};
 use chrono::Duration;
-use rappel_core::message::PlannedMessage;
-use rappel_core::model::{Appointment, MAX_DURATION_HOURS, TenantId};
+use rappel_core::message::{Lateness, PlannedMessage, REENGAGEMENT_GRACE};
+use rappel_core::model::{Appointment, Client, ClientId, MAX_DURATION_HOURS, TenantId};
+use rappel_core::planning::client::{ClientContext, reengagement};
 use rappel_core::planning::{TimelineDiff, change_messages, diff, timeline};
+use rappel_core::settings::BusinessSettings;
 use rappel_ports::records::{ChangeRecord, Record, StoreError, TypedRecords};
 use rappel_ports::schedules::{ScheduleEntry, ScheduleError, SendRequest};
 use rappel_ports::send_queue::QueueError;
+use std::collections::BTreeSet;
 
 /// Follow-ups may be planned up to this long after an appointment ends.
 const PLANNING_HORIZON: Duration = Duration::days(91);
@@ -52,13 +58,7 @@ pub async fn react_to_change(
             appointment_changed(s, old, Some(new)).await
         }
         (Some(Record::Appointment(old)), None) => appointment_changed(s, Some(old), None).await,
-        (Some(Record::Client(old)), Some(Record::Client(new))) => {
-            let booked = s
-                .records
-                .appointments_of_client(&new.tenant, &new.id)
-                .await?;
-            replan(s, &new.tenant, booked, &Substitute::Client(old.clone())).await
-        }
+        (Some(Record::Client(old)), Some(Record::Client(new))) => client_changed(s, old, new).await,
         (Some(Record::Staff(old)), Some(Record::Staff(new))) => {
             // Started before the horizon and longest possible: already ended before it.
             let from = s.clock.now() - PLANNING_HORIZON - MAX_DURATION;
@@ -66,7 +66,14 @@ pub async fn react_to_change(
                 .records
                 .appointments_of_staff(&new.tenant, &new.id, from, None)
                 .await?;
-            replan(s, &new.tenant, booked, &Substitute::Staff(old.clone())).await
+            replan(
+                s,
+                &new.tenant,
+                booked,
+                &Substitute::Staff(old.clone()),
+                None,
+            )
+            .await
         }
         (Some(Record::AppointmentType(old)), Some(Record::AppointmentType(new))) => {
             let booked = live_appointments(s, &new.tenant)
@@ -79,16 +86,16 @@ pub async fn react_to_change(
                 &new.tenant,
                 booked,
                 &Substitute::AppointmentType(old.clone()),
+                None,
             )
             .await
         }
         (old, Some(Record::Settings(new))) => {
             let old = match old {
                 Some(Record::Settings(o)) => o.clone(),
-                _ => rappel_core::settings::BusinessSettings::defaults_for(&new.tenant),
+                _ => BusinessSettings::defaults_for(&new.tenant),
             };
-            let booked = live_appointments(s, &new.tenant).await?;
-            replan(s, &new.tenant, booked, &Substitute::Settings(old)).await
+            settings_changed(s, &old, new).await
         }
         // New clients, staff, types and templates change no plan.
         _ => Ok(Reaction::default()),
@@ -114,72 +121,212 @@ async fn appointment_changed(
         return Ok(reaction);
     };
     let current = s.records.appointment(&any.tenant, &any.id).await?;
+    let images: Vec<&Appointment> = [current.as_ref(), new, old].into_iter().flatten().collect();
+    let Some(loaded) = load_or_skip(s, &any.tenant, &images, None).await? else {
+        return Ok(reaction);
+    };
 
-    if let Some(new) = new
-        && let Some(ctx) = context_or_skip(s, new).await?
-    {
-        let requests: Vec<SendRequest> = change_messages(old, new, &ctx.planning())
-            .into_iter()
-            .map(|message| SendRequest { key: message.key })
-            .collect();
-        if !requests.is_empty() {
-            s.queue.enqueue(&requests).await?;
-            reaction.immediate += requests.len();
+    if let Some(new) = new {
+        let previous_staff = old.map(|o| &o.staff_id);
+        if let Some(ctx) = context_or_skip(loaded.planning(new, previous_staff)) {
+            let requests: Vec<SendRequest> = change_messages(old, new, &ctx)
+                .into_iter()
+                .map(|message| SendRequest { key: message.key })
+                .collect();
+            if !requests.is_empty() {
+                s.queue.enqueue(&requests).await?;
+                reaction.immediate += requests.len();
+            }
         }
     }
     let old_plan = match old {
-        Some(o) => plan(s, o, &Substitute::Nothing).await?,
+        Some(o) => plan_of(&loaded, o),
         None => Vec::new(),
     };
     let new_plan = match &current {
-        Some(c) => plan(s, c, &Substitute::Nothing).await?,
+        Some(c) => plan_of(&loaded, c),
         None => Vec::new(),
     };
     apply(s, diff(&old_plan, &new_plan), &mut reaction).await?;
+
+    // The client's re-engagement: with the appointment as it was, and as it is.
+    let mut before = loaded.of_client.clone();
+    before.retain(|a| a.id != any.id);
+    before.extend(old.cloned());
+    let mut now = loaded.of_client.clone();
+    now.retain(|a| a.id != any.id);
+    now.extend(current.clone());
+    let client_plan = |appointments: &[Appointment]| {
+        reengagement(&ClientContext {
+            settings: &loaded.settings,
+            client: &loaded.client,
+            appointments,
+        })
+    };
+    apply(
+        s,
+        diff(&client_plan(&before), &client_plan(&now)),
+        &mut reaction,
+    )
+    .await?;
     Ok(reaction)
 }
 
+/// A client's contact details or consent changed: the plans of their booked appointments and
+/// their re-engagement steps, old image against current.
+async fn client_changed(
+    s: &Services,
+    old: &Client,
+    new: &Client,
+) -> Result<Reaction, ReactionError> {
+    let booked = s
+        .records
+        .appointments_of_client(&new.tenant, &new.id)
+        .await?;
+    let settings = s.records.settings(&new.tenant).await?;
+    let mut reaction = replan(
+        s,
+        &new.tenant,
+        booked.clone(),
+        &Substitute::Client(old.clone()),
+        Some(&settings),
+    )
+    .await?;
+    let plan = |client: &Client| {
+        reengagement(&ClientContext {
+            settings: &settings,
+            client,
+            appointments: &booked,
+        })
+    };
+    apply(s, diff(&plan(old), &plan(new)), &mut reaction).await?;
+    Ok(reaction)
+}
+
+/// The settings changed: every booked appointment's plan, and the re-engagement of every
+/// client whose last visit is recent enough for a step of the old or new settings.
+async fn settings_changed(
+    s: &Services,
+    old: &BusinessSettings,
+    new: &BusinessSettings,
+) -> Result<Reaction, ReactionError> {
+    let tenant = &new.tenant;
+    let booked = live_appointments(s, tenant).await?;
+    let mut reaction = replan(
+        s,
+        tenant,
+        booked,
+        &Substitute::Settings(old.clone()),
+        Some(new),
+    )
+    .await?;
+
+    let longest = old
+        .input
+        .notifications
+        .reengagement
+        .steps
+        .longest_days()
+        .max(new.input.notifications.reengagement.steps.longest_days());
+    if longest == 0 {
+        return Ok(reaction);
+    }
+    // A visit that ended longer ago than the longest step (and its grace) plans nothing due.
+    let since =
+        s.clock.now() - Duration::days(i64::from(longest)) - REENGAGEMENT_GRACE - MAX_DURATION;
+    let clients: BTreeSet<ClientId> = s
+        .records
+        .appointments_ending_after(tenant, since)
+        .await?
+        .into_iter()
+        .map(|a| a.client_id)
+        .collect();
+    for id in &clients {
+        let Some(loaded) = ClientRecords::load(s.records.as_ref(), tenant, id, Some(new.clone()))
+            .await
+            .map_err(context_store_error)?
+        else {
+            continue;
+        };
+        let plan = |settings: &BusinessSettings| {
+            reengagement(&ClientContext {
+                settings,
+                client: &loaded.client,
+                appointments: &loaded.appointments,
+            })
+        };
+        apply(s, diff(&plan(old), &plan(new)), &mut reaction).await?;
+    }
+    Ok(reaction)
+}
+
+/// Re-plans booked appointments, `old_image` standing for what changed. `settings`, when the
+/// caller holds the current ones, are not read again for each appointment.
 async fn replan(
     s: &Services,
     tenant: &TenantId,
     booked: Vec<Appointment>,
     old_image: &Substitute,
+    settings: Option<&BusinessSettings>,
 ) -> Result<Reaction, ReactionError> {
     let mut reaction = Reaction::default();
     let horizon = s.clock.now() - PLANNING_HORIZON;
+    let settings = match settings {
+        Some(settings) => settings.clone(),
+        None => s.records.settings(tenant).await?,
+    };
     for appointment in booked
         .iter()
         .filter(|a| &a.tenant == tenant && a.end > horizon)
     {
-        let before = plan(s, appointment, old_image).await?;
-        let now = plan(s, appointment, &Substitute::Nothing).await?;
+        let Some(loaded) = load_or_skip(s, tenant, &[appointment], Some(settings.clone())).await?
+        else {
+            continue;
+        };
+        let before = plan_of(&loaded.with(old_image), appointment);
+        let now = plan_of(&loaded, appointment);
         apply(s, diff(&before, &now), &mut reaction).await?;
     }
     Ok(reaction)
 }
 
-async fn plan(
-    s: &Services,
-    appointment: &Appointment,
-    substitute: &Substitute,
-) -> Result<Vec<PlannedMessage>, StoreError> {
-    Ok(match context_or_skip(s, appointment).await? {
-        Some(ctx) => timeline(appointment, &ctx.with(substitute).planning()),
+fn plan_of(loaded: &AppointmentRecords, appointment: &Appointment) -> Vec<PlannedMessage> {
+    match context_or_skip(loaded.planning(appointment, None)) {
+        Some(ctx) => timeline(appointment, &ctx),
         None => Vec::new(),
-    })
+    }
 }
 
-async fn context_or_skip(
+async fn load_or_skip(
     s: &Services,
-    appointment: &Appointment,
-) -> Result<Option<LoadedContext>, StoreError> {
-    match load_context(s.records.as_ref(), appointment).await {
-        Ok(ctx) => Ok(Some(ctx)),
+    tenant: &TenantId,
+    images: &[&Appointment],
+    settings: Option<BusinessSettings>,
+) -> Result<Option<AppointmentRecords>, StoreError> {
+    match AppointmentRecords::load(s.records.as_ref(), tenant, images, None, settings).await {
+        Ok(loaded) => Ok(Some(loaded)),
         Err(ContextError::Store(e)) => Err(e),
         Err(error @ ContextError::Missing(_)) => {
             tracing::error!(%error, "cannot plan an appointment whose records are missing");
             Ok(None)
         }
+    }
+}
+
+fn context_or_skip<T>(planning: Result<T, ContextError>) -> Option<T> {
+    match planning {
+        Ok(ctx) => Some(ctx),
+        Err(error) => {
+            tracing::error!(%error, "cannot plan an appointment whose records are missing");
+            None
+        }
+    }
+}
+
+fn context_store_error(error: ContextError) -> StoreError {
+    match error {
+        ContextError::Store(e) => e,
+        ContextError::Missing(what) => StoreError::Corrupt(format!("the {what} record is missing")),
     }
 }
 
@@ -195,6 +342,13 @@ async fn apply(
     }
     let mut due_now = Vec::new();
     for message in &change.to_schedule {
+        // Planned after its time had passed for good (re-engagement switched on for a client
+        // who left a year ago): the send path would only refuse it.
+        if let Lateness::Grace(grace) = message.key.kind.facts().lateness
+            && now > message.key.due + grace
+        {
+            continue;
+        }
         if message.key.due <= now {
             due_now.push(SendRequest {
                 key: message.key.clone(),

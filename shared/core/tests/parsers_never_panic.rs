@@ -77,9 +77,9 @@ proptest! {
     #[test]
     fn templates_never_panic(subject in text(), body in text(), html in text()) {
         let email = TemplateBody { subject: Some(subject), text: body.clone(), html: Some(html) };
-        let _ = validate(&email, Channel::Email);
+        let _ = validate(&email, MessageKind::Confirmation, Channel::Email);
         let sms = TemplateBody { subject: None, text: body, html: None };
-        let _ = validate(&sms, Channel::Sms);
+        let _ = validate(&sms, MessageKind::Reengagement, Channel::Sms);
     }
 }
 

@@ -21,8 +21,10 @@
 //! and keeps what still fails as dead letters (replayable). With a data dir, every step is
 //! written to disk in an order that a kill at any point cannot break (see the README).
 
+mod data_dir;
 mod local_routes;
 mod runtime;
 
+pub use data_dir::{DATA_DIR_FORMAT, check_data_dir};
 pub use local_routes::local_router;
 pub use runtime::{DeadLetter, LocalConfig, LocalStack};

@@ -74,7 +74,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         link_secret: b"rappel-local-dev-secret".to_vec(),
         sender: rappel_local_sender(),
     };
-    let stack = LocalStack::new(config)?;
+    let stack = match LocalStack::new(config) {
+        Ok(stack) => stack,
+        Err(error) => {
+            eprintln!("rappel-local: {error}");
+            std::process::exit(1);
+        }
+    };
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", o.port)).await?;
     if o.echo {
         println!("Rappel local stack on http://{}", listener.local_addr()?);

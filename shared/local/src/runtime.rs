@@ -98,6 +98,9 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl LocalStack {
     pub fn new(config: LocalConfig) -> std::io::Result<Arc<Self>> {
         let clock = Arc::new(VirtualClock::starting_at(config.start_at));
+        if let Some(dir) = &config.data_dir {
+            crate::check_data_dir(dir)?;
+        }
         let (records, scheduler, queue, ledger, history, eml_dir) = match &config.data_dir {
             Some(dir) => (
                 MemoryRecords::persisted(dir.join("records.json"))?,

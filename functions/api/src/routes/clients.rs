@@ -1,4 +1,5 @@
-//! `POST /v1/clients`, `GET/PATCH /v1/clients/{id}`, `GET /v1/clients/{id}/communications`.
+//! `POST /v1/clients`, `GET/PATCH /v1/clients/{id}`, `GET /v1/clients/{id}/communications`,
+//! `GET /v1/clients/{id}/notifications` (the client's planned re-engagement steps).
 //! A preference change (e.g. SMS refused) applies at once to every booked appointment.
 
 use crate::error::ApiError;
@@ -7,6 +8,7 @@ use crate::routes::ApiState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use rappel_app::preview::{PlannedNotification, client_planned_notifications};
 use rappel_core::message::Recipient;
 use rappel_core::model::{
     Client, ClientId, ContactPreferences, DisplayName, EmailAddress, Locale, PhoneNumber, TimeZone,
@@ -183,5 +185,27 @@ pub async fn communications(
     Ok(Json(Communications {
         client_id: id,
         communications,
+    }))
+}
+
+#[derive(Serialize)]
+pub struct ClientNotifications {
+    client_id: ClientId,
+    /// The re-engagement steps planned from the client's last visit, with their status.
+    notifications: Vec<PlannedNotification>,
+}
+
+pub async fn notifications(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    Path(id): Path<String>,
+) -> Result<Json<ClientNotifications>, ApiError> {
+    let id: ClientId = path_id(&id, "client")?;
+    let notifications = client_planned_notifications(&state.services, &tenant, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("client"))?;
+    Ok(Json(ClientNotifications {
+        client_id: id,
+        notifications,
     }))
 }

@@ -6,10 +6,10 @@ use crate::extract::{ApiJson, Tenant, path_id};
 use crate::routes::ApiState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use rappel_core::message::{Channel, MessageKind};
+use rappel_core::message::{Channel, MessageKind, SubjectKind};
 use rappel_core::model::{AppointmentTypeId, Locale};
 use rappel_core::render::{
-    InvalidTemplate, TemplateBody, VARIABLE_NAMES, default_template, validate,
+    InvalidTemplate, TemplateBody, default_template, validate, variable_names,
 };
 use rappel_ports::records::{Expected, Record, StoredTemplate, TypedRecords};
 use serde::{Deserialize, Serialize};
@@ -107,7 +107,7 @@ pub async fn get(
             source: "custom",
             version: t.version,
             body: t.body,
-            variables: &VARIABLE_NAMES,
+            variables: variable_names(kind.facts().subject),
         },
         None => TemplateView {
             kind,
@@ -117,7 +117,7 @@ pub async fn get(
             source: "default",
             version: 0,
             body: default_template(kind, channel, locale),
-            variables: &VARIABLE_NAMES,
+            variables: variable_names(kind.facts().subject),
         },
     }))
 }
@@ -131,7 +131,15 @@ pub async fn put(
 ) -> Result<Json<TemplateView>, ApiError> {
     let (kind, channel, locale) = parse_path(&kind, &channel, &locale)?;
     let type_id = scope(&state, &tenant, q).await?;
-    validate(&body, channel).map_err(|e| match e {
+    if type_id.is_some() && kind.facts().subject != SubjectKind::Appointment {
+        return Err(ApiError::unprocessable(
+            "not_per_type",
+            format!(
+                "{kind} messages are not about an appointment: they have no per-type templates"
+            ),
+        ));
+    }
+    validate(&body, kind, channel).map_err(|e| match e {
         InvalidTemplate::Syntax(_) => ApiError::unprocessable("template_syntax", e.to_string()),
         InvalidTemplate::TooCostly(_) => {
             ApiError::unprocessable("template_too_costly", e.to_string())
@@ -165,6 +173,6 @@ pub async fn put(
         source: "custom",
         version,
         body,
-        variables: &VARIABLE_NAMES,
+        variables: variable_names(kind.facts().subject),
     }))
 }

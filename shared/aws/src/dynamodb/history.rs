@@ -43,7 +43,10 @@ impl CommunicationHistory for DynamoHistory {
         let item = Item::from([
             (
                 keys::PK.to_owned(),
-                s(keys::history_pk(&entry.tenant, &entry.client)),
+                s(match &entry.client {
+                    Some(client) => keys::history_pk(&entry.tenant, client),
+                    None => keys::recipient_history_pk(&entry.tenant, &entry.recipient),
+                }),
             ),
             (keys::SK.to_owned(), s(sk)),
             (

@@ -1,6 +1,7 @@
 //! Key attribute values: one place that says how an item is addressed (see the module doc).
 
 use chrono::{DateTime, Utc};
+use rappel_core::message::Recipient;
 use rappel_core::model::{Appointment, ClientId, StaffId, TenantId};
 use rappel_ports::records::{RecordKey, RecordKind};
 
@@ -70,6 +71,11 @@ pub const LEDGER_SK: &str = "L";
 
 pub fn history_pk(tenant: &TenantId, client: &ClientId) -> String {
     format!("H#{tenant}#{client}")
+}
+
+/// The history partition of messages about no client, per recipient.
+pub fn recipient_history_pk(tenant: &TenantId, recipient: &Recipient) -> String {
+    format!("H#{tenant}#{recipient}")
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@
 //! is gone, or replaying a trigger is harmless: the schedule name and the delivery-ledger entry
 //! are both derived from it.
 
-use super::{Channel, MessageKind, Recipient};
-use crate::model::{AppointmentId, TenantId};
+use super::{Channel, MessageKind, Recipient, Subject};
+use crate::model::TenantId;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -14,9 +14,10 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct MessageKey {
     pub tenant: TenantId,
-    pub appointment: AppointmentId,
+    /// What the message is about: its planner decides at send time whether it still holds.
+    pub subject: Subject,
     pub kind: MessageKind,
-    /// Rule number (1-based) for timeline messages; appointment version for change messages.
+    /// Rule number (1-based) for timeline messages; the subject's version for change messages.
     pub ordinal: u64,
     pub recipient: Recipient,
     pub channel: Channel,
@@ -29,7 +30,7 @@ impl MessageKey {
         format!(
             "{}/{}/{}/{}/{}/{}/{}",
             self.tenant,
-            self.appointment,
+            self.subject,
             self.kind,
             self.ordinal,
             self.recipient,
@@ -39,7 +40,7 @@ impl MessageKey {
     }
 
     /// The EventBridge Scheduler name of this message (≤ 64 chars of `[0-9A-Za-z-_.]`):
-    /// `<appointment prefix>-<kind><ordinal>-<e|s>-<hash>`.
+    /// `<subject prefix>-<kind><ordinal>-<e|s>-<hash>`.
     pub fn schedule_name(&self) -> ScheduleName {
         let digest = hex::encode(Sha256::digest(self.id().as_bytes()));
         let channel = match self.channel {
@@ -48,20 +49,13 @@ impl MessageKey {
         };
         ScheduleName(format!(
             "{}-{}{}-{}-{}",
-            schedule_prefix(&self.tenant, &self.appointment),
+            self.subject.schedule_prefix(&self.tenant),
             self.kind.code(),
             self.ordinal.min(9999),
             channel,
             &digest[..20]
         ))
     }
-}
-
-/// All schedule names of one appointment start with this (16 hex chars), so they can be listed
-/// by prefix.
-pub fn schedule_prefix(tenant: &TenantId, appointment: &AppointmentId) -> String {
-    let digest = hex::encode(Sha256::digest(format!("{tenant}/{appointment}").as_bytes()));
-    format!("r{}", &digest[..16])
 }
 
 /// A schedule name as EventBridge Scheduler accepts it.
@@ -114,14 +108,16 @@ impl fmt::Display for ScheduleName {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ClientId, StaffId};
+    use crate::model::{AppointmentId, ClientId, StaffId};
     use chrono::TimeZone;
     use proptest::prelude::*;
 
     fn key(ordinal: u64, due_minute: u32) -> MessageKey {
         MessageKey {
             tenant: TenantId::parse("salon-lea").unwrap(),
-            appointment: AppointmentId::parse("ap_0123456789abcdef0123456789abcdef").unwrap(),
+            subject: Subject::Appointment(
+                AppointmentId::parse("ap_0123456789abcdef0123456789abcdef").unwrap(),
+            ),
             kind: MessageKind::Reminder,
             ordinal,
             recipient: Recipient::Client(ClientId::parse("cl_1").unwrap()),
@@ -143,25 +139,52 @@ mod tests {
     }
 
     #[test]
-    fn schedule_names_share_the_appointment_prefix() {
+    fn schedule_names_share_their_subjects_prefix_and_subjects_do_not_share_one() {
         let name = key(1, 0).schedule_name();
-        let prefix = schedule_prefix(&key(1, 0).tenant, &key(1, 0).appointment);
+        let prefix = key(1, 0).subject.schedule_prefix(&key(1, 0).tenant);
         assert!(name.as_str().starts_with(&prefix));
-        assert!(name.as_str().starts_with("r"));
+        assert!(name.as_str().starts_with('a'));
+        let client = MessageKey {
+            subject: Subject::Client(ClientId::parse("cl_1").unwrap()),
+            kind: MessageKind::Reengagement,
+            ..key(1, 0)
+        };
+        let client_prefix = client.subject.schedule_prefix(&client.tenant);
+        assert!(client.schedule_name().as_str().starts_with(&client_prefix));
+        assert!(client_prefix.starts_with('c'));
+        assert!(!name.as_str().starts_with(&client_prefix));
+    }
+
+    #[test]
+    fn the_same_id_as_appointment_and_as_client_makes_two_messages() {
+        let as_client = MessageKey {
+            subject: Subject::Client(
+                ClientId::parse("ap_0123456789abcdef0123456789abcdef").unwrap(),
+            ),
+            ..key(1, 0)
+        };
+        assert_ne!(as_client.id(), key(1, 0).id());
+        assert_ne!(as_client.schedule_name(), key(1, 0).schedule_name());
     }
 
     proptest! {
         #[test]
         fn every_schedule_name_is_valid_for_eventbridge(
             tenant in "[A-Za-z0-9_-]{1,64}",
-            appointment in "[A-Za-z0-9_-]{1,64}",
+            id in "[A-Za-z0-9_-]{1,64}",
+            of_client in any::<bool>(),
             ordinal in any::<u64>(),
-            kind in 0usize..18,
+            kind in 0usize..MessageKind::ALL.len(),
             minute in 0u32..60,
         ) {
+            let subject = if of_client {
+                Subject::Client(ClientId::parse(&id).unwrap())
+            } else {
+                Subject::Appointment(AppointmentId::parse(&id).unwrap())
+            };
             let k = MessageKey {
                 tenant: TenantId::parse(&tenant).unwrap(),
-                appointment: AppointmentId::parse(&appointment).unwrap(),
+                subject,
                 kind: MessageKind::ALL[kind],
                 ordinal,
                 recipient: Recipient::Client(ClientId::parse("c").unwrap()),

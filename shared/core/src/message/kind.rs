@@ -1,5 +1,9 @@
-//! Every kind of message Rappel sends for an appointment.
+//! Every kind of message Rappel sends, and the facts about each — written **once**, in
+//! [`MessageKind::facts`], an exhaustive match: adding a kind is a compile error there (and in
+//! the default templates) until its facts are stated, and every other place reads them from
+//! here instead of keeping its own list.
 
+use super::SubjectKind;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -9,10 +13,28 @@ use std::fmt;
 /// more than help.
 pub const AFTERWARDS_GRACE: Duration = Duration::days(7);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MessageKind {
-    // To the client, on a change.
+/// How late a re-engagement step may still go out. A step whose time passed long ago (the
+/// setting was switched on for a client who left a year ago) is not sent in a burst.
+pub const REENGAGEMENT_GRACE: Duration = Duration::days(2);
+
+/// Declares the kinds and [`MessageKind::ALL`] from one list, so the list cannot miss one.
+macro_rules! message_kinds {
+    ($($(#[$doc:meta])* $kind:ident,)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum MessageKind {
+            $($(#[$doc])* $kind,)*
+        }
+
+        impl MessageKind {
+            /// Every kind, in declaration order.
+            pub const ALL: &'static [MessageKind] = &[$(MessageKind::$kind,)*];
+        }
+    };
+}
+
+message_kinds! {
+    // About an appointment, to the client, on a change.
     Confirmation,
     RequestReceived,
     RequestAccepted,
@@ -22,17 +44,88 @@ pub enum MessageKind {
     Cancelled,
     Completed,
     NoShow,
-    // To the client, on the timeline.
+    // About an appointment, to the client, on its timeline.
     Reminder,
     FollowUp,
     ReviewRequest,
-    // To staff and managers.
+    // About an appointment, to staff and managers.
     NewBookingAlert,
     RequestAlert,
     ModifiedAlert,
     CancelledAlert,
     RefusedAlert,
     ReminderCopy,
+    /// To the staff member an appointment was taken from (its staff changed).
+    UnassignedAlert,
+    /// A follow-up in `manual` mode: the staff member (or the managers) are reminded to
+    /// follow up personally.
+    ManualFollowUp,
+    /// About a client: "we have not seen you for N days" (marketing).
+    Reengagement,
+}
+
+/// When a kind is decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// At once, because a record changed (queued by the change handler).
+    OnChange,
+    /// Ahead of time, at an instant relative to the subject (a one-shot schedule).
+    Timeline,
+}
+
+/// Who reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Client,
+    /// Staff members and managers.
+    Team,
+}
+
+/// Whether an e-mail of this kind carries the appointment's calendar entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Invitation {
+    None,
+    /// `METHOD:REQUEST` (new or updated entry).
+    Request,
+    /// `METHOD:CANCEL`.
+    Cancel,
+}
+
+/// Transactional messages go to anyone reachable; marketing ones need the client's consent,
+/// go out as promotional SMS and carry one-click unsubscribe headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Transactional,
+    Marketing,
+}
+
+/// Until when a triggered message is still worth sending, against the instant its subject's
+/// planner names as the anchor (an appointment's start; the due time for a client).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lateness {
+    /// Useless from the anchor on: a reminder at the start reminds of nothing.
+    AtAnchor,
+    /// Useless once the anchor has passed: a notice about an appointment that has begun.
+    AfterAnchor,
+    /// Still useful for this long after its due time.
+    Grace(Duration),
+}
+
+/// The facts about one kind. See [`MessageKind::facts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KindFacts {
+    /// Its name in the API, templates and history.
+    pub name: &'static str,
+    /// Short code for schedule names, so a name says what it is for.
+    pub code: &'static str,
+    pub subject: SubjectKind,
+    pub trigger: Trigger,
+    pub audience: Audience,
+    pub invitation: Invitation,
+    pub purpose: Purpose,
+    pub lateness: Lateness,
+    /// The settings row that enables it and picks its channels (a path in `PUT /v1/settings`).
+    pub setting: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -40,136 +133,150 @@ pub enum MessageKind {
 pub struct UnknownKind(pub String);
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 18] = [
-        Self::Confirmation,
-        Self::RequestReceived,
-        Self::RequestAccepted,
-        Self::RequestRefused,
-        Self::AwaitingPayment,
-        Self::Rescheduled,
-        Self::Cancelled,
-        Self::Completed,
-        Self::NoShow,
-        Self::Reminder,
-        Self::FollowUp,
-        Self::ReviewRequest,
-        Self::NewBookingAlert,
-        Self::RequestAlert,
-        Self::ModifiedAlert,
-        Self::CancelledAlert,
-        Self::RefusedAlert,
-        Self::ReminderCopy,
-    ];
+    /// The table. One arm per kind; no wildcard, on purpose.
+    #[rustfmt::skip]
+    pub const fn facts(self) -> KindFacts {
+        use Audience::{Client as ToClient, Team};
+        use Invitation as I;
+        use Lateness::*;
+        use Purpose::*;
+        use SubjectKind::{Appointment as Appt, Client as OfClient};
+        use Trigger::*;
+        // One positional row per kind keeps the table readable as a table.
+        #[allow(clippy::too_many_arguments)]
+        const fn f(
+            name: &'static str,
+            code: &'static str,
+            subject: SubjectKind,
+            trigger: Trigger,
+            audience: Audience,
+            invitation: Invitation,
+            purpose: Purpose,
+            lateness: Lateness,
+            setting: &'static str,
+        ) -> KindFacts {
+            KindFacts {
+                name,
+                code,
+                subject,
+                trigger,
+                audience,
+                invitation,
+                purpose,
+                lateness,
+                setting,
+            }
+        }
+        const WEEK: Lateness = Grace(AFTERWARDS_GRACE);
+        match self {
+            Self::Confirmation => f("confirmation", "conf", Appt, OnChange, ToClient, I::Request, Transactional, AfterAnchor, "notifications.client.confirmation"),
+            Self::RequestReceived => f("request_received", "reqr", Appt, OnChange, ToClient, I::None, Transactional, AfterAnchor, "notifications.client.request_received"),
+            Self::RequestAccepted => f("request_accepted", "acc", Appt, OnChange, ToClient, I::Request, Transactional, AfterAnchor, "notifications.client.request_accepted"),
+            Self::RequestRefused => f("request_refused", "ref", Appt, OnChange, ToClient, I::None, Transactional, AfterAnchor, "notifications.client.request_refused"),
+            Self::AwaitingPayment => f("awaiting_payment", "pay", Appt, OnChange, ToClient, I::None, Transactional, AfterAnchor, "notifications.client.awaiting_payment"),
+            Self::Rescheduled => f("rescheduled", "resc", Appt, OnChange, ToClient, I::Request, Transactional, AfterAnchor, "notifications.client.rescheduled"),
+            Self::Cancelled => f("cancelled", "canc", Appt, OnChange, ToClient, I::Cancel, Transactional, AfterAnchor, "notifications.client.cancelled"),
+            Self::Completed => f("completed", "done", Appt, OnChange, ToClient, I::None, Transactional, WEEK, "notifications.client.completed"),
+            Self::NoShow => f("no_show", "nosh", Appt, OnChange, ToClient, I::None, Transactional, WEEK, "notifications.client.no_show"),
+            Self::Reminder => f("reminder", "rem", Appt, Timeline, ToClient, I::Request, Transactional, AtAnchor, "notifications.reminders[]"),
+            Self::FollowUp => f("follow_up", "fup", Appt, Timeline, ToClient, I::None, Transactional, WEEK, "notifications.follow_ups[] (mode automatic)"),
+            Self::ReviewRequest => f("review_request", "rev", Appt, Timeline, ToClient, I::None, Transactional, WEEK, "notifications.review_request"),
+            Self::NewBookingAlert => f("new_booking_alert", "anew", Appt, OnChange, Team, I::None, Transactional, AfterAnchor, "notifications.staff_alerts.new_booking, notifications.manager_alerts.new_booking"),
+            Self::RequestAlert => f("request_alert", "areq", Appt, OnChange, Team, I::None, Transactional, AfterAnchor, "notifications.staff_alerts.request, notifications.manager_alerts.request"),
+            Self::ModifiedAlert => f("modified_alert", "amod", Appt, OnChange, Team, I::None, Transactional, AfterAnchor, "notifications.staff_alerts.modified, notifications.manager_alerts.modified"),
+            Self::CancelledAlert => f("cancelled_alert", "acan", Appt, OnChange, Team, I::None, Transactional, AfterAnchor, "notifications.staff_alerts.cancelled, notifications.manager_alerts.cancelled"),
+            Self::RefusedAlert => f("refused_alert", "aref", Appt, OnChange, Team, I::None, Transactional, AfterAnchor, "notifications.manager_alerts.refused"),
+            Self::ReminderCopy => f("reminder_copy", "remc", Appt, Timeline, Team, I::None, Transactional, AtAnchor, "notifications.reminders[].copy_to_staff"),
+            Self::UnassignedAlert => f("unassigned_alert", "auna", Appt, OnChange, Team, I::None, Transactional, AfterAnchor, "notifications.staff_alerts.modified"),
+            Self::ManualFollowUp => f("manual_follow_up", "mfup", Appt, Timeline, Team, I::None, Transactional, WEEK, "notifications.follow_ups[] (mode manual)"),
+            Self::Reengagement => f("reengagement", "rel", OfClient, Timeline, ToClient, I::None, Marketing, Grace(REENGAGEMENT_GRACE), "notifications.reengagement"),
+        }
+    }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Confirmation => "confirmation",
-            Self::RequestReceived => "request_received",
-            Self::RequestAccepted => "request_accepted",
-            Self::RequestRefused => "request_refused",
-            Self::AwaitingPayment => "awaiting_payment",
-            Self::Rescheduled => "rescheduled",
-            Self::Cancelled => "cancelled",
-            Self::Completed => "completed",
-            Self::NoShow => "no_show",
-            Self::Reminder => "reminder",
-            Self::FollowUp => "follow_up",
-            Self::ReviewRequest => "review_request",
-            Self::NewBookingAlert => "new_booking_alert",
-            Self::RequestAlert => "request_alert",
-            Self::ModifiedAlert => "modified_alert",
-            Self::CancelledAlert => "cancelled_alert",
-            Self::RefusedAlert => "refused_alert",
-            Self::ReminderCopy => "reminder_copy",
-        }
+        self.facts().name
     }
 
     pub fn parse(raw: &str) -> Result<Self, UnknownKind> {
         Self::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|k| k.as_str() == raw)
             .ok_or_else(|| UnknownKind(raw.to_owned()))
     }
 
-    /// Planned ahead at a time relative to the appointment (scheduled), rather than sent when
-    /// a change happens.
+    /// Planned ahead at a time relative to its subject (scheduled), rather than sent when a
+    /// change happens.
     pub fn is_timeline(self) -> bool {
-        matches!(
-            self,
-            Self::Reminder | Self::ReminderCopy | Self::FollowUp | Self::ReviewRequest
-        )
+        self.facts().trigger == Trigger::Timeline
     }
 
-    /// Whether a message of this kind is too late to send at `now`, for an appointment starting
-    /// at `start` and a message due at `due`. A trigger can arrive late (Scheduler's retry
-    /// window, a dead letter replayed, a local stack restarted days later); the send-time
-    /// verdict asks this before anything else. The rule of every kind is written here, once:
-    ///
-    /// - a reminder (and its staff copy) at or after the start: it reminds of nothing;
-    /// - everything else about the appointment ahead (confirmation, request, payment,
-    ///   reschedule and cancellation notices, alerts) after the start;
-    /// - what follows the appointment (follow-up, review request, completed, no-show) more
-    ///   than [`AFTERWARDS_GRACE`] after its due time.
-    pub fn is_too_late(self, start: DateTime<Utc>, due: DateTime<Utc>, now: DateTime<Utc>) -> bool {
-        match self {
-            Self::Reminder | Self::ReminderCopy => now >= start,
-            Self::Confirmation
-            | Self::RequestReceived
-            | Self::RequestAccepted
-            | Self::RequestRefused
-            | Self::AwaitingPayment
-            | Self::Rescheduled
-            | Self::Cancelled
-            | Self::NewBookingAlert
-            | Self::RequestAlert
-            | Self::ModifiedAlert
-            | Self::CancelledAlert
-            | Self::RefusedAlert => now > start,
-            Self::Completed | Self::NoShow | Self::FollowUp | Self::ReviewRequest => {
-                now > due + AFTERWARDS_GRACE
-            }
+    pub fn is_for_team(self) -> bool {
+        self.facts().audience == Audience::Team
+    }
+
+    pub fn is_marketing(self) -> bool {
+        self.facts().purpose == Purpose::Marketing
+    }
+
+    /// Whether a message of this kind is too late to send at `now`, for a subject whose planner
+    /// names `anchor` (an appointment's start) and a message due at `due`. A trigger can arrive
+    /// late (Scheduler's retry window, a dead letter replayed, a local stack restarted days
+    /// later); the send-time verdict asks this before anything else. Each kind's rule is its
+    /// [`Lateness`] in the table.
+    pub fn is_too_late(
+        self,
+        anchor: DateTime<Utc>,
+        due: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> bool {
+        match self.facts().lateness {
+            Lateness::AtAnchor => now >= anchor,
+            Lateness::AfterAnchor => now > anchor,
+            Lateness::Grace(grace) => now > due + grace,
         }
     }
 
-    /// E-mails of these kinds carry the calendar invitation (or its cancellation).
-    pub fn carries_invitation(self) -> bool {
-        matches!(
-            self,
-            Self::Confirmation
-                | Self::RequestAccepted
-                | Self::Rescheduled
-                | Self::Reminder
-                | Self::Cancelled
-        )
-    }
-
-    /// Short code used in schedule names, so a name says what it is for.
+    /// Short code used in schedule names.
     pub fn code(self) -> &'static str {
-        match self {
-            Self::Confirmation => "conf",
-            Self::RequestReceived => "reqr",
-            Self::RequestAccepted => "acc",
-            Self::RequestRefused => "ref",
-            Self::AwaitingPayment => "pay",
-            Self::Rescheduled => "resc",
-            Self::Cancelled => "canc",
-            Self::Completed => "done",
-            Self::NoShow => "nosh",
-            Self::Reminder => "rem",
-            Self::FollowUp => "fup",
-            Self::ReviewRequest => "rev",
-            Self::NewBookingAlert => "anew",
-            Self::RequestAlert => "areq",
-            Self::ModifiedAlert => "amod",
-            Self::CancelledAlert => "acan",
-            Self::RefusedAlert => "aref",
-            Self::ReminderCopy => "remc",
-        }
+        self.facts().code
     }
 }
 
 impl fmt::Display for MessageKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_kind_has_its_own_name_and_code_and_parses_back() {
+        assert!(!MessageKind::ALL.is_empty());
+        let names: HashSet<_> = MessageKind::ALL.iter().map(|k| k.as_str()).collect();
+        let codes: HashSet<_> = MessageKind::ALL.iter().map(|k| k.code()).collect();
+        assert_eq!(names.len(), MessageKind::ALL.len());
+        assert_eq!(codes.len(), MessageKind::ALL.len());
+        for kind in MessageKind::ALL {
+            assert_eq!(MessageKind::parse(kind.as_str()), Ok(*kind));
+            let json = serde_json::to_string(kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+        }
+    }
+
+    #[test]
+    fn only_messages_to_clients_are_marketing_or_carry_an_invitation() {
+        for kind in MessageKind::ALL {
+            let facts = kind.facts();
+            if facts.audience == Audience::Team {
+                assert_eq!(facts.purpose, Purpose::Transactional, "{kind}");
+                assert_eq!(facts.invitation, Invitation::None, "{kind}");
+            }
+        }
+        assert!(MessageKind::Reengagement.is_marketing());
     }
 }

@@ -1,13 +1,18 @@
-//! The vocabulary of planned messages: kinds, recipients, channels, keys and outcomes.
+//! The vocabulary of planned messages: subjects, kinds, recipients, channels, keys and outcomes.
 
 mod channel;
 mod key;
 mod kind;
 mod outcome;
 mod recipient;
+mod subject;
 
 pub use channel::{Channel, UnknownChannel};
-pub use key::{InvalidScheduleName, MessageKey, ScheduleName, schedule_prefix};
-pub use kind::{MessageKind, UnknownKind};
+pub use key::{InvalidScheduleName, MessageKey, ScheduleName};
+pub use kind::{
+    AFTERWARDS_GRACE, Audience, Invitation, KindFacts, Lateness, MessageKind, Purpose,
+    REENGAGEMENT_GRACE, Trigger, UnknownKind,
+};
 pub use outcome::{Disposition, PlannedMessage, StaleReason, SuppressionReason, Verdict};
 pub use recipient::Recipient;
+pub use subject::{Subject, SubjectKind};

@@ -1,6 +1,6 @@
 //! What the planner decides for one message, and why a message is not sent.
 
-use super::MessageKey;
+use super::{MessageKey, SubjectKind};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -47,10 +47,10 @@ impl fmt::Display for SuppressionReason {
 
 /// Why a triggered message no longer applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(into = "&'static str")]
 pub enum StaleReason {
-    /// The appointment no longer exists.
-    AppointmentGone,
+    /// The subject (appointment, client) no longer exists.
+    SubjectGone(SubjectKind),
     /// The current plan of the appointment no longer holds this message (moved, cancelled,
     /// settings changed).
     NotInCurrentPlan,
@@ -58,15 +58,26 @@ pub enum StaleReason {
     Superseded,
     /// The trigger came too late for this kind of message (see `MessageKind::is_too_late`).
     TooLate,
+    /// A re-engagement step: the client has booked since (the step was withdrawn, and this
+    /// firing came anyway).
+    ClientBookedAgain,
+}
+
+impl From<StaleReason> for &'static str {
+    fn from(reason: StaleReason) -> Self {
+        reason.as_str()
+    }
 }
 
 impl StaleReason {
     pub fn as_str(self) -> &'static str {
         match self {
-            Self::AppointmentGone => "appointment_gone",
+            Self::SubjectGone(SubjectKind::Appointment) => "appointment_gone",
+            Self::SubjectGone(SubjectKind::Client) => "client_gone",
             Self::NotInCurrentPlan => "not_in_current_plan",
             Self::Superseded => "superseded",
             Self::TooLate => "too_late",
+            Self::ClientBookedAgain => "client_booked_again",
         }
     }
 }

@@ -1,18 +1,16 @@
 //! The planner: who hears what, on which channel, and when — plain functions of state.
+//!
+//! One module per subject ([`appointment`], [`client`]), each with the same parts: the context
+//! its plan depends on, its timeline (and, for appointments, the messages of a change), its
+//! send-time verdict. Shared by all: the channel rules and the diff of two plans.
 
-mod change_messages;
+pub mod appointment;
 mod channel_rules;
-mod context;
+pub mod client;
 mod diff;
-mod timeline;
-mod verdict;
 
-pub use change_messages::{change_message_applies, change_messages};
+pub use appointment::{
+    PlanningContext, change_message_applies, change_messages, client_rebooked, timeline, verdict,
+};
 pub use channel_rules::{ContactPoint, resolve_channels};
-pub use context::{PlanningContext, client_rebooked};
 pub use diff::{TimelineDiff, diff};
-pub use timeline::timeline;
-pub use verdict::verdict;
-
-#[cfg(test)]
-mod tests;

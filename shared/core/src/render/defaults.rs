@@ -3,7 +3,7 @@
 //! of them per kind, channel, locale and appointment type.
 
 use super::TemplateBody;
-use crate::message::{Channel, MessageKind};
+use crate::message::{Channel, MessageKind, SubjectKind};
 use crate::model::Locale;
 
 /// (subject, lead) for one kind in one language.
@@ -154,6 +154,30 @@ fn phrases(kind: MessageKind, locale: Locale) -> (&'static str, &'static str) {
             "Reminder: {{ client_name }} on {{ date }} at {{ time }}",
             "Reminder: {{ type_name }} appointment with {{ client_name }} on {{ date }} at {{ time }}.",
         ),
+        (K::UnassignedAlert, Locale::Fr) => (
+            "Rendez-vous retiré de votre planning : {{ client_name }}",
+            "Le rendez-vous {{ type_name }} de {{ client_name }} ne figure plus dans votre planning : il est désormais le {{ date }} à {{ time }} avec {{ staff_name }}.",
+        ),
+        (K::UnassignedAlert, Locale::En) => (
+            "Appointment taken off your schedule: {{ client_name }}",
+            "The {{ type_name }} appointment of {{ client_name }} is no longer on your schedule: it is now on {{ date }} at {{ time }} with {{ staff_name }}.",
+        ),
+        (K::ManualFollowUp, Locale::Fr) => (
+            "À relancer : {{ client_name }}",
+            "Pensez à prendre des nouvelles de {{ client_name }} après son rendez-vous {{ type_name }} du {{ date }} avec {{ staff_name }}.",
+        ),
+        (K::ManualFollowUp, Locale::En) => (
+            "To follow up: {{ client_name }}",
+            "Remember to check in with {{ client_name }} after their {{ type_name }} appointment on {{ date }} with {{ staff_name }}.",
+        ),
+        (K::Reengagement, Locale::Fr) => (
+            "{{ client_name }}, cela fait longtemps !",
+            "Cela fait {{ days_since_visit }} jours que nous ne vous avons pas vu(e) — votre dernière visite date du {{ last_visit_date }}. Nous serions ravis de vous revoir.",
+        ),
+        (K::Reengagement, Locale::En) => (
+            "{{ client_name }}, it has been a while!",
+            "It has been {{ days_since_visit }} days since we last saw you, on {{ last_visit_date }}. We would love to see you again.",
+        ),
     }
 }
 
@@ -166,6 +190,8 @@ struct Labels {
     at: &'static str,
     cancel: &'static str,
     reschedule: &'static str,
+    book: &'static str,
+    unsubscribe: &'static str,
     colon: &'static str,
 }
 
@@ -180,6 +206,8 @@ fn labels(locale: Locale) -> Labels {
             at: "à",
             cancel: "Annuler",
             reschedule: "Déplacer",
+            book: "Prendre rendez-vous",
+            unsubscribe: "Ne plus recevoir ces messages",
             colon: " :",
         },
         Locale::En => Labels {
@@ -191,25 +219,65 @@ fn labels(locale: Locale) -> Labels {
             at: "at",
             cancel: "Cancel",
             reschedule: "Reschedule",
+            book: "Book an appointment",
+            unsubscribe: "Stop these messages",
             colon: ":",
         },
     }
 }
 
 fn is_for_team(kind: MessageKind) -> bool {
-    matches!(
-        kind,
-        MessageKind::NewBookingAlert
-            | MessageKind::RequestAlert
-            | MessageKind::ModifiedAlert
-            | MessageKind::CancelledAlert
-            | MessageKind::RefusedAlert
-            | MessageKind::ReminderCopy
-    )
+    kind.is_for_team()
 }
 
-/// The built-in template for a kind, channel and language.
+/// The built-in template for a kind, channel and language: the layout of the kind's subject
+/// around the kind's subject line and lead sentence.
 pub fn default_template(kind: MessageKind, channel: Channel, locale: Locale) -> TemplateBody {
+    match kind.facts().subject {
+        SubjectKind::Appointment => appointment_template(kind, channel, locale),
+        SubjectKind::Client => client_template(kind, channel, locale),
+    }
+}
+
+/// About a client: the lead, a booking button when the business has a booking page, and the
+/// unsubscribe line every marketing message carries.
+fn client_template(kind: MessageKind, channel: Channel, locale: Locale) -> TemplateBody {
+    let (subject, lead) = phrases(kind, locale);
+    let l = labels(locale);
+    match channel {
+        Channel::Sms => TemplateBody {
+            subject: None,
+            text: format!(
+                "{{{{ business_name }}}}{} {lead}{{% if booking_url %}} {{{{ booking_url }}}}{{% endif %}}",
+                l.colon
+            ),
+            html: None,
+        },
+        Channel::Email => {
+            let text = format!(
+                "{hello} {{{{ recipient_name }}}},\n\n{lead}\n\n{{% if booking_url %}}\n{book}{c} {{{{ booking_url }}}}\n\n{{% endif %}}\n{{{{ business_name }}}}\n{{% if unsubscribe_url %}}\n\n{unsubscribe}{c} {{{{ unsubscribe_url }}}}\n{{% endif %}}\n",
+                hello = l.hello,
+                book = l.book,
+                unsubscribe = l.unsubscribe,
+                c = l.colon,
+            );
+            let html = format!(
+                "<!DOCTYPE html>\n<html lang=\"{{{{ locale }}}}\"><body style=\"font-family:Arial,sans-serif;color:#222;line-height:1.5\">\n<p>{hello} {{{{ recipient_name }}}},</p>\n<p>{lead}</p>\n{{% if booking_url %}}\n<p><a href=\"{{{{ booking_url }}}}\" style=\"display:inline-block;padding:10px 16px;background:#1d4ed8;color:#fff;text-decoration:none;border-radius:4px\">{book}</a></p>\n{{% endif %}}\n<p>{{{{ business_name }}}}</p>\n{{% if unsubscribe_url %}}\n<p style=\"font-size:12px;color:#666\"><a href=\"{{{{ unsubscribe_url }}}}\" style=\"color:#666\">{unsubscribe}</a></p>\n{{% endif %}}\n</body></html>\n",
+                hello = l.hello,
+                book = l.book,
+                unsubscribe = l.unsubscribe,
+            );
+            TemplateBody {
+                subject: Some(subject.to_owned()),
+                text,
+                html: Some(html),
+            }
+        }
+    }
+}
+
+/// About an appointment: the lead, what / who / when, and the client's links.
+fn appointment_template(kind: MessageKind, channel: Channel, locale: Locale) -> TemplateBody {
     let (subject, lead) = phrases(kind, locale);
     let l = labels(locale);
     match channel {

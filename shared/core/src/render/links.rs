@@ -1,7 +1,7 @@
 //! Signed cancel / reschedule links: HMAC-SHA256 over what the link allows, so a link cannot be
 //! forged or reused for another appointment or action, and expires at the appointment's start.
 
-use crate::model::{AppointmentId, TenantId};
+use crate::model::{AppointmentId, ClientId, TenantId};
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -12,6 +12,8 @@ type HmacSha256 = Hmac<Sha256>;
 pub enum LinkAction {
     Cancel,
     Reschedule,
+    /// One-click unsubscribe from marketing messages (bound to a client, not an appointment).
+    Unsubscribe,
 }
 
 impl LinkAction {
@@ -19,6 +21,7 @@ impl LinkAction {
         match self {
             LinkAction::Cancel => "cancel",
             LinkAction::Reschedule => "reschedule",
+            LinkAction::Unsubscribe => "unsubscribe",
         }
     }
 }
@@ -57,7 +60,7 @@ impl LinkSigner {
     fn signature(
         &self,
         tenant: &TenantId,
-        appointment: &AppointmentId,
+        appointment: &str,
         action: LinkAction,
         expires: i64,
     ) -> String {
@@ -77,10 +80,30 @@ impl LinkSigner {
         action: LinkAction,
         expires: DateTime<Utc>,
     ) -> String {
+        self.signed(tenant, appointment.as_str(), action, expires)
+    }
+
+    /// The one-click unsubscribe link of a client (`List-Unsubscribe`, RFC 8058).
+    pub fn unsubscribe_link(
+        &self,
+        tenant: &TenantId,
+        client: &ClientId,
+        expires: DateTime<Utc>,
+    ) -> String {
+        self.signed(tenant, client.as_str(), LinkAction::Unsubscribe, expires)
+    }
+
+    fn signed(
+        &self,
+        tenant: &TenantId,
+        subject: &str,
+        action: LinkAction,
+        expires: DateTime<Utc>,
+    ) -> String {
         let exp = expires.timestamp();
-        let sig = self.signature(tenant, appointment, action, exp);
+        let sig = self.signature(tenant, subject, action, exp);
         format!(
-            "{}/{tenant}/{appointment}/{}?exp={exp}&sig={sig}",
+            "{}/{tenant}/{subject}/{}?exp={exp}&sig={sig}",
             self.base_url,
             action.as_str()
         )

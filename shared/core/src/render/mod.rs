@@ -12,7 +12,7 @@ mod template;
 mod variables;
 
 pub use calendar::{CalendarInvite, CalendarMethod, InviteDetails, appointment_uid, invitation};
-pub use compose::{ComposeError, Composition, SenderIdentity, compose};
+pub use compose::{ComposeError, Composition, Rendering, SenderIdentity, compose};
 pub use defaults::default_template;
 pub use links::{LinkAction, LinkError, LinkSigner};
 pub use outgoing::{OutgoingEmail, OutgoingMessage, OutgoingSms};
@@ -21,4 +21,7 @@ pub use template::{
     InvalidTemplate, MAX_RENDERED_PART_BYTES, RenderedEmail, RenderedSms, TEMPLATE_FUEL,
     TemplateBody, TemplateError, TemplateFault, render_email, render_sms, validate,
 };
-pub use variables::{MessageVariables, VARIABLE_NAMES, format_date, format_time};
+pub use variables::{
+    APPOINTMENT_VARIABLE_NAMES, AppointmentVariables, CLIENT_VARIABLE_NAMES, ClientVariables,
+    TemplateVariables, format_date, format_time, variable_names,
+};

@@ -7,8 +7,8 @@
 //! hold a function for its whole timeout nor fill its memory. A template over a limit is refused
 //! when saved; one that trips a limit at send time is recorded `failed`.
 
-use super::{MessageVariables, SmsSize, sms_size};
-use crate::message::Channel;
+use super::{SmsSize, TemplateVariables, sms_size};
+use crate::message::{Channel, MessageKind};
 use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
 use serde::{Deserialize, Serialize};
 use std::io;
@@ -164,7 +164,7 @@ fn one_line(raw: &str) -> String {
 
 pub fn render_email(
     body: &TemplateBody,
-    vars: &MessageVariables,
+    vars: &TemplateVariables,
 ) -> Result<RenderedEmail, TemplateError> {
     let mut env = environment();
     let subject_source = body.subject.as_deref().unwrap_or_default();
@@ -195,7 +195,7 @@ pub fn render_email(
 
 pub fn render_sms(
     body: &TemplateBody,
-    vars: &MessageVariables,
+    vars: &TemplateVariables,
 ) -> Result<RenderedSms, TemplateError> {
     let mut env = environment();
     let text = render_part(&mut env, "text", &body.text, vars)?
@@ -231,12 +231,17 @@ impl From<TemplateError> for InvalidTemplate {
     }
 }
 
-/// Checks a template before it is saved: syntax, and that every variable it uses exists.
-pub fn validate(body: &TemplateBody, channel: Channel) -> Result<(), InvalidTemplate> {
+/// Checks a template of `kind` before it is saved: syntax, and that every variable it uses
+/// exists for the kind's subject.
+pub fn validate(
+    body: &TemplateBody,
+    kind: MessageKind,
+    channel: Channel,
+) -> Result<(), InvalidTemplate> {
     if body.text.trim().is_empty() {
         return Err(InvalidTemplate::EmptyText);
     }
-    let vars = MessageVariables::sample(crate::model::Locale::Fr);
+    let vars = TemplateVariables::sample(kind.facts().subject, crate::model::Locale::Fr);
     match channel {
         Channel::Email => {
             if body.subject.as_deref().is_none_or(|s| s.trim().is_empty()) {
@@ -244,12 +249,7 @@ pub fn validate(body: &TemplateBody, channel: Channel) -> Result<(), InvalidTemp
             }
             render_email(body, &vars)?;
             // Optional links must also work when absent.
-            let without_links = MessageVariables {
-                cancel_url: None,
-                reschedule_url: None,
-                ..vars
-            };
-            render_email(body, &without_links)?;
+            render_email(body, &vars.without_links())?;
         }
         Channel::Sms => {
             if body.subject.is_some() || body.html.is_some() {
@@ -264,18 +264,17 @@ pub fn validate(body: &TemplateBody, channel: Channel) -> Result<(), InvalidTemp
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::message::MessageKind;
     use crate::model::Locale;
-    use crate::render::default_template;
+    use crate::render::{AppointmentVariables, default_template};
 
     #[test]
     fn every_default_template_renders_in_both_languages_on_both_channels() {
-        for kind in MessageKind::ALL {
+        for &kind in MessageKind::ALL {
             for locale in Locale::ALL {
                 for channel in [Channel::Email, Channel::Sms] {
                     let body = default_template(kind, channel, locale);
                     assert_eq!(
-                        validate(&body, channel),
+                        validate(&body, kind, channel),
                         Ok(()),
                         "{kind} {channel} {locale}"
                     );
@@ -286,11 +285,11 @@ mod tests {
 
     #[test]
     fn html_escapes_client_text_but_the_text_part_keeps_it_verbatim() {
-        let vars = MessageVariables {
+        let vars = TemplateVariables::Appointment(AppointmentVariables {
             client_name: "<script>x</script>".into(),
             recipient_name: "<b>Zoé</b>".into(),
-            ..MessageVariables::sample(Locale::Fr)
-        };
+            ..AppointmentVariables::sample(Locale::Fr)
+        });
         let email = render_email(
             &default_template(MessageKind::Confirmation, Channel::Email, Locale::Fr),
             &vars,
@@ -308,7 +307,11 @@ mod tests {
             text: "t".into(),
             html: None,
         };
-        let email = render_email(&body, &MessageVariables::sample(Locale::En)).unwrap();
+        let email = render_email(
+            &body,
+            &TemplateVariables::Appointment(AppointmentVariables::sample(Locale::En)),
+        )
+        .unwrap();
         assert_eq!(email.subject, "Hello Bcc: x@y.z Léa Martin");
     }
 
@@ -319,7 +322,11 @@ mod tests {
             text: "Hi {{ client_name }}\n\n<i>bye</i>".into(),
             html: None,
         };
-        let email = render_email(&body, &MessageVariables::sample(Locale::En)).unwrap();
+        let email = render_email(
+            &body,
+            &TemplateVariables::Appointment(AppointmentVariables::sample(Locale::En)),
+        )
+        .unwrap();
         assert!(email.html.contains("<p>Hi Léa Martin</p>"));
         assert!(email.html.contains("<p>&lt;i&gt;bye&lt;"));
         assert!(!email.html.contains("<i>"));
@@ -332,7 +339,7 @@ mod tests {
             text: "line one\n{% if x %}".into(),
             html: None,
         };
-        match validate(&broken, Channel::Email) {
+        match validate(&broken, MessageKind::Confirmation, Channel::Email) {
             Err(InvalidTemplate::Syntax(e)) => {
                 assert_eq!(e.part, "text");
                 assert_eq!(e.line, Some(2));
@@ -345,7 +352,7 @@ mod tests {
             html: None,
         };
         assert!(matches!(
-            validate(&typo, Channel::Sms),
+            validate(&typo, MessageKind::Confirmation, Channel::Sms),
             Err(InvalidTemplate::Syntax(_))
         ));
     }
@@ -358,7 +365,7 @@ mod tests {
             html: None,
         };
         let started = std::time::Instant::now();
-        match validate(&looping, Channel::Email) {
+        match validate(&looping, MessageKind::Confirmation, Channel::Email) {
             Err(InvalidTemplate::TooCostly(e)) => assert_eq!(e.part, "text"),
             other => panic!("expected a cost refusal, got {other:?}"),
         }
@@ -373,7 +380,7 @@ mod tests {
             html: None,
         };
         assert!(matches!(
-            validate(&huge, Channel::Sms),
+            validate(&huge, MessageKind::Confirmation, Channel::Sms),
             Err(InvalidTemplate::TooCostly(_))
         ));
     }
@@ -382,7 +389,7 @@ mod tests {
     fn french_sms_defaults_report_their_segments() {
         let sms = render_sms(
             &default_template(MessageKind::Reminder, Channel::Sms, Locale::Fr),
-            &MessageVariables::sample(Locale::Fr),
+            &TemplateVariables::Appointment(AppointmentVariables::sample(Locale::Fr)),
         )
         .unwrap();
         assert!(sms.text.starts_with("Salon Exemple : Nous vous rappelons"));

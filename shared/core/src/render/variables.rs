@@ -1,12 +1,103 @@
-//! The variables a template can use. Dates and times are written in the recipient's language
-//! and time zone (a client in New York booking a Paris appointment reads New York time).
+//! The variables a template can use, per subject. Dates and times are written in the
+//! recipient's language and time zone (a client in New York booking a Paris appointment reads
+//! New York time).
 
+use crate::message::SubjectKind;
 use crate::model::{Appointment, Locale, TimeZone};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+/// What a template renders from: the variables of its kind's subject.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MessageVariables {
+#[serde(untagged)]
+pub enum TemplateVariables {
+    Appointment(AppointmentVariables),
+    Client(ClientVariables),
+}
+
+impl TemplateVariables {
+    /// Plausible values used to check a template when it is saved.
+    pub fn sample(subject: SubjectKind, locale: Locale) -> Self {
+        match subject {
+            SubjectKind::Appointment => Self::Appointment(AppointmentVariables::sample(locale)),
+            SubjectKind::Client => Self::Client(ClientVariables::sample(locale)),
+        }
+    }
+
+    /// The same sample with every optional link absent (a template must render without them).
+    pub fn without_links(self) -> Self {
+        match self {
+            Self::Appointment(v) => Self::Appointment(AppointmentVariables {
+                cancel_url: None,
+                reschedule_url: None,
+                ..v
+            }),
+            Self::Client(v) => Self::Client(ClientVariables {
+                booking_url: None,
+                unsubscribe_url: None,
+                ..v
+            }),
+        }
+    }
+}
+
+/// The names a template of a subject may refer to (checked when a template is saved).
+pub fn variable_names(subject: SubjectKind) -> &'static [&'static str] {
+    match subject {
+        SubjectKind::Appointment => &APPOINTMENT_VARIABLE_NAMES,
+        SubjectKind::Client => &CLIENT_VARIABLE_NAMES,
+    }
+}
+
+/// About a client as a whole (re-engagement).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClientVariables {
+    pub locale: String,
+    pub recipient_name: String,
+    pub client_name: String,
+    pub business_name: String,
+    /// Calendar days, in the client's zone, from the last visit to the sending.
+    pub days_since_visit: i64,
+    /// The last visit's date, long form, in the client's language and zone.
+    pub last_visit_date: String,
+    /// Step number (1-based).
+    pub ordinal: u64,
+    /// The business's booking page, from the settings.
+    pub booking_url: Option<String>,
+    pub unsubscribe_url: Option<String>,
+}
+
+pub const CLIENT_VARIABLE_NAMES: [&str; 9] = [
+    "locale",
+    "recipient_name",
+    "client_name",
+    "business_name",
+    "days_since_visit",
+    "last_visit_date",
+    "ordinal",
+    "booking_url",
+    "unsubscribe_url",
+];
+
+impl ClientVariables {
+    pub fn sample(locale: Locale) -> Self {
+        Self {
+            locale: locale.code().to_owned(),
+            recipient_name: "Léa Martin".into(),
+            client_name: "Léa Martin".into(),
+            business_name: "Salon Exemple".into(),
+            days_since_visit: 60,
+            last_visit_date: "lundi 30 mars 2026".into(),
+            ordinal: 1,
+            booking_url: Some("https://example.com/book".into()),
+            unsubscribe_url: Some("https://example.com/unsubscribe".into()),
+        }
+    }
+}
+
+/// About one appointment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AppointmentVariables {
     pub locale: String,
     pub recipient_name: String,
     pub client_name: String,
@@ -27,8 +118,7 @@ pub struct MessageVariables {
     pub reschedule_url: Option<String>,
 }
 
-/// The names a template may refer to (checked when a template is saved).
-pub const VARIABLE_NAMES: [&str; 14] = [
+pub const APPOINTMENT_VARIABLE_NAMES: [&str; 14] = [
     "locale",
     "recipient_name",
     "client_name",
@@ -59,7 +149,7 @@ pub fn format_time(instant: DateTime<Utc>, zone: TimeZone) -> String {
         .to_string()
 }
 
-impl MessageVariables {
+impl AppointmentVariables {
     pub fn date_fields(
         appointment: &Appointment,
         zone: TimeZone,

@@ -4,6 +4,7 @@ mod business_settings;
 mod horizon;
 mod notification_settings;
 mod offset;
+mod reengagement;
 mod rules;
 
 pub use business_settings::{BusinessSettings, Manager, SenderMode, SettingsInput};
@@ -12,7 +13,11 @@ pub use notification_settings::{
     ClientMessages, ManagerAlerts, NotificationOverride, NotificationSettings, StaffAlerts,
 };
 pub use offset::{InvalidOffset, Offset};
+pub use reengagement::{
+    BookingUrl, InvalidReengagement, MAX_REENGAGEMENT_DAYS, MAX_REENGAGEMENT_STEPS,
+    ReengagementSettings, ReengagementStep, ReengagementSteps,
+};
 pub use rules::{
-    AlertChoice, ChannelChoice, FollowUpRule, FollowUps, InvalidRules, LatePolicy, MAX_FOLLOW_UPS,
-    MAX_REMINDERS, ReminderRule, Reminders, ReviewRequestRule,
+    AlertChoice, ChannelChoice, FollowUpMode, FollowUpRule, FollowUps, InvalidRules, LatePolicy,
+    MAX_FOLLOW_UPS, MAX_REMINDERS, ManualFollowUpTo, ReminderRule, Reminders, ReviewRequestRule,
 };

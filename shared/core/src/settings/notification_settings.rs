@@ -3,8 +3,8 @@
 //! common practice of the tools we studied.
 
 use super::{
-    AlertChoice, ChannelChoice, FollowUps, LatePolicy, Offset, ReminderRule, Reminders,
-    ReviewRequestRule,
+    AlertChoice, ChannelChoice, FollowUps, LatePolicy, Offset, ReengagementSettings, ReminderRule,
+    Reminders, ReviewRequestRule,
 };
 use serde::{Deserialize, Serialize};
 
@@ -100,6 +100,8 @@ pub struct NotificationSettings {
     pub reminders: Reminders,
     pub follow_ups: FollowUps,
     pub review_request: Option<ReviewRequestRule>,
+    /// Re-engagement of clients who have not booked again (off by default).
+    pub reengagement: ReengagementSettings,
 }
 
 impl Default for NotificationSettings {
@@ -127,6 +129,7 @@ impl Default for NotificationSettings {
             reminders: Reminders::new(reminders).unwrap_or_default(),
             follow_ups: FollowUps::default(),
             review_request: None,
+            reengagement: ReengagementSettings::default(),
         }
     }
 }

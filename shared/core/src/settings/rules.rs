@@ -97,6 +97,36 @@ pub struct FollowUpRule {
     /// Skip it when the client has booked again since.
     #[serde(default)]
     pub only_if_not_rebooked: bool,
+    /// Who follows up: Rappel itself, or a person reminded to.
+    #[serde(default)]
+    pub mode: FollowUpMode,
+    /// In `manual` mode, who is reminded to follow up.
+    #[serde(default)]
+    pub manual_to: ManualFollowUpTo,
+}
+
+/// How a follow-up is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUpMode {
+    /// Rappel sends the follow-up to the client.
+    #[default]
+    Automatic,
+    /// The staff member (or the managers) get a reminder to follow up personally.
+    Manual,
+    /// Nothing is sent (the rule is kept, switched off).
+    None,
+}
+
+/// Who is reminded of a manual follow-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ManualFollowUpTo {
+    /// The staff member who performed the appointment.
+    #[default]
+    Staff,
+    /// The business's owners and managers.
+    Managers,
 }
 
 impl FollowUpRule {

@@ -48,6 +48,8 @@ pub enum OutboxEntry {
         text: String,
         encoding: String,
         segments: usize,
+        /// `Promotional` for marketing messages, else `Transactional` (SNS `SMSType`).
+        sms_type: String,
     },
 }
 
@@ -313,6 +315,12 @@ impl SmsSender for Outbox {
                 text: sms.text.clone(),
                 encoding: format!("{:?}", sms.size.encoding),
                 segments: sms.size.segments,
+                sms_type: if sms.transactional {
+                    "Transactional"
+                } else {
+                    "Promotional"
+                }
+                .to_owned(),
             };
             state.sent(sms.idempotency_key.clone(), id.clone(), entry);
             self.save(&state);

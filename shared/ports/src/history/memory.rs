@@ -60,7 +60,7 @@ impl CommunicationHistory for MemoryHistory {
     ) -> Result<Vec<CommunicationRecord>, HistoryError> {
         Ok(lock(&self.entries)
             .iter()
-            .filter(|e| &e.tenant == tenant && &e.client == client)
+            .filter(|e| &e.tenant == tenant && e.client.as_ref() == Some(client))
             .cloned()
             .collect())
     }

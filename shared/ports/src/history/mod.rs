@@ -1,12 +1,12 @@
-//! The communication history: every message decided for a client — sent, suppressed, stale or
-//! failed, with the reason — listed per client.
+//! The communication history: every message decided — sent, suppressed, stale or failed, with
+//! the reason — with what it was about, listed per client.
 
 mod memory;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use rappel_core::message::{Channel, MessageKind, Recipient};
-use rappel_core::model::{AppointmentId, ClientId, TenantId};
+use rappel_core::message::{Channel, MessageKind, Recipient, Subject};
+use rappel_core::model::{ClientId, TenantId};
 use serde::{Deserialize, Serialize};
 
 pub use memory::MemoryHistory;
@@ -23,10 +23,11 @@ pub enum CommunicationStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommunicationRecord {
     pub tenant: TenantId,
-    /// The client the appointment is for (alerts to staff about this client are listed too,
-    /// with their recipient).
-    pub client: ClientId,
-    pub appointment: AppointmentId,
+    /// What the message was about (an appointment, a client).
+    pub about: Subject,
+    /// The client it concerns, if any (alerts to staff about a client's appointment are listed
+    /// with the client, with their recipient). A message about no client has none.
+    pub client: Option<ClientId>,
     pub message_key: String,
     pub kind: MessageKind,
     pub recipient: Recipient,

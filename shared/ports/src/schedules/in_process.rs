@@ -88,14 +88,14 @@ impl Schedules for InProcessScheduler {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rappel_core::message::{Channel, MessageKey, MessageKind, Recipient};
+    use rappel_core::message::{Channel, MessageKey, MessageKind, Recipient, Subject};
     use rappel_core::model::{AppointmentId, ClientId, TenantId};
 
     fn entry(minute: u32) -> ScheduleEntry {
         use chrono::TimeZone;
         ScheduleEntry::for_key(&MessageKey {
             tenant: TenantId::parse("t").unwrap(),
-            appointment: AppointmentId::parse("a").unwrap(),
+            subject: Subject::Appointment(AppointmentId::parse("a").unwrap()),
             kind: MessageKind::Reminder,
             ordinal: 1,
             recipient: Recipient::Client(ClientId::parse("c").unwrap()),

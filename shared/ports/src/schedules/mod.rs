@@ -2,6 +2,7 @@
 //! exists and deleting one that is gone both succeed, so replays are harmless.
 
 mod in_process;
+mod send_request;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -9,13 +10,7 @@ use rappel_core::message::{MessageKey, ScheduleName};
 use serde::{Deserialize, Serialize};
 
 pub use in_process::InProcessScheduler;
-
-/// The input of the send handler: which message to deliver. Never the rendered content — that
-/// is rendered at send time from the current state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SendRequest {
-    pub key: MessageKey,
-}
+pub use send_request::{SEND_REQUEST_VERSION, SendRequest, UnreadableRequest};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScheduleEntry {

@@ -99,14 +99,14 @@ impl SendQueue for InProcessQueue {
 mod tests {
     use super::*;
     use chrono::TimeZone;
-    use rappel_core::message::{Channel, MessageKey, MessageKind, Recipient};
+    use rappel_core::message::{Channel, MessageKey, MessageKind, Recipient, Subject};
     use rappel_core::model::{AppointmentId, ClientId, TenantId};
 
     fn request(ordinal: u64) -> SendRequest {
         SendRequest {
             key: MessageKey {
                 tenant: TenantId::parse("t").unwrap(),
-                appointment: AppointmentId::parse("a").unwrap(),
+                subject: Subject::Appointment(AppointmentId::parse("a").unwrap()),
                 kind: MessageKind::Reminder,
                 ordinal,
                 recipient: Recipient::Client(ClientId::parse("c").unwrap()),

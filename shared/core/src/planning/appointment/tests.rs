@@ -7,6 +7,7 @@ use crate::message::{
     Verdict,
 };
 use crate::model::*;
+use crate::planning::diff;
 use crate::settings::*;
 use chrono::{DateTime, Duration, TimeZone as _, Utc};
 use chrono_tz::Tz;
@@ -78,6 +79,7 @@ impl World {
             appointment_type: &self.kind,
             client: &self.client,
             staff: &self.staff,
+            previous_staff: None,
             client_rebooked: self.rebooked,
         }
     }
@@ -574,6 +576,7 @@ fn a_reminder_already_past_at_booking_is_skipped_as_too_late_by_default() {
             .all(|m| m.disposition == Disposition::Suppressed(SuppressionReason::TooLate))
     );
     let two_hours: Vec<_> = plan.iter().filter(|m| m.key.ordinal == 2).collect();
+    assert!(!two_hours.is_empty());
     assert!(
         two_hours
             .iter()
@@ -701,12 +704,16 @@ fn follow_ups_go_hours_after_the_end_unless_the_client_rebooked() {
             email: true,
             sms: false,
             only_if_not_rebooked: false,
+            mode: FollowUpMode::Automatic,
+            manual_to: ManualFollowUpTo::Staff,
         },
         FollowUpRule {
             after_end: Offset::Days(30),
             email: true,
             sms: false,
             only_if_not_rebooked: true,
+            mode: FollowUpMode::Automatic,
+            manual_to: ManualFollowUpTo::Staff,
         },
     ])
     .unwrap();
@@ -1009,6 +1016,8 @@ fn a_follow_up_goes_out_up_to_a_week_late_and_not_after() {
         email: true,
         sms: false,
         only_if_not_rebooked: false,
+        mode: FollowUpMode::Automatic,
+        manual_to: ManualFollowUpTo::Staff,
     }])
     .unwrap();
     let booked = w.book_online(utc(2026, 5, 12, 8, 0), utc(2026, 5, 4, 9, 0));
@@ -1058,5 +1067,161 @@ fn every_requested_channel_is_planned_and_a_refused_one_says_why() {
                 Disposition::Suppressed(SuppressionReason::SmsRefused)
             )
         ]
+    );
+}
+
+// ---- manual follow-up and the staff member an appointment was taken from -----------------------
+
+#[test]
+fn a_manual_follow_up_reminds_the_staff_member_instead_of_writing_to_the_client() {
+    let mut w = World::new();
+    w.notifications().follow_ups = FollowUps::new(vec![FollowUpRule {
+        after_end: Offset::Hours(48),
+        email: true,
+        sms: false,
+        only_if_not_rebooked: false,
+        mode: FollowUpMode::Manual,
+        manual_to: ManualFollowUpTo::Staff,
+    }])
+    .unwrap();
+    let start = utc(2026, 5, 11, 8, 0);
+    let appointment = w.book_online(start, utc(2026, 5, 1, 8, 0));
+    let plan = timeline(&appointment, &w.ctx());
+    let follow_ups: Vec<_> = plan
+        .iter()
+        .filter(|m| {
+            matches!(
+                m.key.kind,
+                MessageKind::FollowUp | MessageKind::ManualFollowUp
+            )
+        })
+        .collect();
+    assert_eq!(follow_ups.len(), 1);
+    assert_eq!(follow_ups[0].key.kind, MessageKind::ManualFollowUp);
+    assert_eq!(follow_ups[0].key.recipient, Recipient::Staff(id("sam")));
+    assert_eq!(follow_ups[0].key.due, appointment.end + Duration::hours(48));
+    assert!(follow_ups[0].is_deliverable());
+}
+
+#[test]
+fn a_manual_follow_up_can_go_to_the_managers_and_mode_none_sends_nothing() {
+    let mut w = World::new();
+    let rule = |mode, manual_to| FollowUpRule {
+        after_end: Offset::Hours(24),
+        email: true,
+        sms: false,
+        only_if_not_rebooked: false,
+        mode,
+        manual_to,
+    };
+    w.notifications().follow_ups =
+        FollowUps::new(vec![rule(FollowUpMode::Manual, ManualFollowUpTo::Managers)]).unwrap();
+    let appointment = w.book_online(utc(2026, 5, 11, 8, 0), utc(2026, 5, 1, 8, 0));
+    let to_owner: Vec<_> = timeline(&appointment, &w.ctx())
+        .into_iter()
+        .filter(|m| m.key.kind == MessageKind::ManualFollowUp)
+        .collect();
+    assert_eq!(to_owner.len(), 1);
+    assert_eq!(to_owner[0].key.recipient, Recipient::Manager(id("owner")));
+
+    w.notifications().follow_ups =
+        FollowUps::new(vec![rule(FollowUpMode::None, ManualFollowUpTo::Staff)]).unwrap();
+    let plan = timeline(&appointment, &w.ctx());
+    assert!(!plan.is_empty(), "the reminders are still planned");
+    assert!(plan.iter().all(|m| !matches!(
+        m.key.kind,
+        MessageKind::FollowUp | MessageKind::ManualFollowUp
+    )));
+}
+
+#[test]
+fn when_the_staff_member_changes_the_previous_one_is_told_too() {
+    let w = World::new();
+    let booked_at = utc(2026, 5, 1, 8, 0);
+    let booked = w.book_online(utc(2026, 5, 11, 8, 0), booked_at);
+    let moved = booked
+        .modify(
+            Modification {
+                staff_id: Some(id("kim")),
+                ..Default::default()
+            },
+            Actor::Client,
+            true,
+            booked_at + Duration::hours(1),
+        )
+        .unwrap()
+        .unwrap();
+    let kim = StaffMember {
+        id: id("kim"),
+        name: id("Kim"),
+        email: Some(id("kim@salon.example")),
+        ..w.staff.clone()
+    };
+    let ctx = PlanningContext {
+        staff: &kim,
+        previous_staff: Some(&w.staff),
+        ..w.ctx()
+    };
+    let plan = change_messages(Some(&booked), &moved, &ctx);
+    let unassigned: Vec<_> = plan
+        .iter()
+        .filter(|m| m.key.kind == MessageKind::UnassignedAlert)
+        .collect();
+    assert_eq!(unassigned.len(), 1);
+    assert_eq!(unassigned[0].key.recipient, Recipient::Staff(id("sam")));
+    assert!(unassigned[0].is_deliverable());
+    assert!(
+        plan.iter().any(|m| m.key.kind == MessageKind::ModifiedAlert
+            && m.key.recipient == Recipient::Staff(id("kim"))),
+        "the new staff member is alerted as before"
+    );
+    // At send time, still true while the appointment stays with Kim.
+    let now = booked_at + Duration::hours(2);
+    assert_eq!(
+        verdict(&unassigned[0].key, &moved, &ctx, now),
+        Verdict::Send
+    );
+    // Moved back to Sam: the notice no longer holds.
+    let back = moved
+        .modify(
+            Modification {
+                staff_id: Some(id("sam")),
+                ..Default::default()
+            },
+            Actor::Client,
+            true,
+            now,
+        )
+        .unwrap()
+        .unwrap();
+    assert!(matches!(
+        verdict(&unassigned[0].key, &back, &ctx, now),
+        Verdict::Stale(_)
+    ));
+}
+
+#[test]
+fn a_date_change_alone_tells_no_previous_staff_member() {
+    let w = World::new();
+    let booked_at = utc(2026, 5, 1, 8, 0);
+    let booked = w.book_online(utc(2026, 5, 11, 8, 0), booked_at);
+    let moved = booked
+        .modify(
+            Modification {
+                start: Some(utc(2026, 5, 12, 8, 0)),
+                end: Some(utc(2026, 5, 12, 9, 0)),
+                ..Default::default()
+            },
+            Actor::Client,
+            true,
+            booked_at + Duration::hours(1),
+        )
+        .unwrap()
+        .unwrap();
+    let plan = change_messages(Some(&booked), &moved, &w.ctx());
+    assert!(!plan.is_empty());
+    assert!(
+        plan.iter()
+            .all(|m| m.key.kind != MessageKind::UnassignedAlert)
     );
 }

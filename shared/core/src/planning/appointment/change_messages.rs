@@ -2,9 +2,10 @@
 //! Decided from the new image's `last_change` (what happened, who acted, whether to tell the
 //! client), so a stream handler that only sees images can decide.
 
-use super::{PlanningContext, resolve_channels};
-use crate::message::{MessageKey, MessageKind, PlannedMessage, Recipient};
+use super::PlanningContext;
+use crate::message::{MessageKey, MessageKind, PlannedMessage, Recipient, Subject};
 use crate::model::{Actor, Appointment, AppointmentStatus, ChangeAction, Origin};
+use crate::planning::resolve_channels;
 use crate::settings::{AlertChoice, ChannelChoice};
 
 pub fn change_messages(
@@ -99,6 +100,16 @@ pub fn change_messages(
                 MessageKind::ModifiedAlert,
                 alert(s.manager_alerts.modified),
             );
+            // The staff member the appointment was taken from hears of it too.
+            if let Some(old) = old
+                && old.staff_id != new.staff_id
+            {
+                wanted.push((
+                    MessageKind::UnassignedAlert,
+                    Recipient::Staff(old.staff_id.clone()),
+                    alert(s.staff_alerts.modified),
+                ));
+            }
         }
         ChangeAction::Cancelled => {
             // Nothing to announce for an appointment that has already begun.
@@ -159,7 +170,7 @@ pub fn change_messages(
             plan.push(PlannedMessage {
                 key: MessageKey {
                     tenant: new.tenant.clone(),
-                    appointment: new.id.clone(),
+                    subject: Subject::Appointment(new.id.clone()),
                     kind,
                     ordinal: new.version,
                     recipient: recipient.clone(),
@@ -190,9 +201,17 @@ pub fn change_message_applies(kind: MessageKind, key: &MessageKey, current: &App
             current.status.is_active() && current.details_changed_at == key.due
         }
         MessageKind::NewBookingAlert => current.status.is_active(),
+        // Told they lost it: still true while the appointment is live and with someone else.
+        MessageKind::UnassignedAlert => {
+            current.status.is_active()
+                && current.details_changed_at == key.due
+                && !matches!(&key.recipient, Recipient::Staff(id) if *id == current.staff_id)
+        }
         MessageKind::Reminder
         | MessageKind::ReminderCopy
         | MessageKind::FollowUp
-        | MessageKind::ReviewRequest => false,
+        | MessageKind::ManualFollowUp
+        | MessageKind::ReviewRequest
+        | MessageKind::Reengagement => false,
     }
 }

@@ -7,7 +7,8 @@ use crate::model::Appointment;
 use chrono::{DateTime, Utc};
 
 /// `now` is when the trigger is handled: a message that arrives too late for its kind is
-/// refused first, whatever the plan says.
+/// refused first, whatever the plan says. The appointment's start is the anchor of its kinds'
+/// lateness rules.
 pub fn verdict(
     key: &MessageKey,
     current: &Appointment,

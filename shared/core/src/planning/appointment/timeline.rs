@@ -1,13 +1,14 @@
 //! The timeline: messages due at a time relative to the appointment (reminders, staff copies,
-//! follow-ups, review request). A plain function of the appointment and its context — not of
+//! follow-ups automatic or manual, review request). A plain function of the appointment and its context — not of
 //! "now" — so that the send handler, re-planning at fire time, finds exactly the same keys.
 
-use super::{PlanningContext, resolve_channels};
+use super::PlanningContext;
 use crate::message::{
-    Disposition, MessageKey, MessageKind, PlannedMessage, Recipient, SuppressionReason,
+    Disposition, MessageKey, MessageKind, PlannedMessage, Recipient, Subject, SuppressionReason,
 };
 use crate::model::{Appointment, AppointmentStatus};
-use crate::settings::{ChannelChoice, LatePolicy};
+use crate::planning::resolve_channels;
+use crate::settings::{ChannelChoice, FollowUpMode, LatePolicy, ManualFollowUpTo};
 use chrono::{DateTime, Utc};
 
 pub fn timeline(appointment: &Appointment, ctx: &PlanningContext<'_>) -> Vec<PlannedMessage> {
@@ -64,7 +65,27 @@ pub fn timeline(appointment: &Appointment, ctx: &PlanningContext<'_>) -> Vec<Pla
                 due: rule.after_end.after(appointment.end, zone),
                 late: skip,
             };
-            entry.push_for(&mut plan, ctx, &client, rule.channels());
+            match (rule.mode, rule.manual_to) {
+                (FollowUpMode::Automatic, _) => {
+                    entry.push_for(&mut plan, ctx, &client, rule.channels())
+                }
+                (FollowUpMode::Manual, to) => {
+                    let manual = Entry {
+                        kind: MessageKind::ManualFollowUp,
+                        ..entry
+                    };
+                    let recipients: Vec<Recipient> = match to {
+                        ManualFollowUpTo::Staff => {
+                            vec![Recipient::Staff(appointment.staff_id.clone())]
+                        }
+                        ManualFollowUpTo::Managers => ctx.managers().collect(),
+                    };
+                    for recipient in &recipients {
+                        manual.push_for(&mut plan, ctx, recipient, rule.channels());
+                    }
+                }
+                (FollowUpMode::None, _) => {}
+            }
         }
         if let Some(rule) = settings.review_request {
             let entry = Entry {
@@ -112,7 +133,7 @@ impl Entry<'_> {
             plan.push(PlannedMessage {
                 key: MessageKey {
                     tenant: self.appointment.tenant.clone(),
-                    appointment: self.appointment.id.clone(),
+                    subject: Subject::Appointment(self.appointment.id.clone()),
                     kind: self.kind,
                     ordinal: self.ordinal,
                     recipient: recipient.clone(),

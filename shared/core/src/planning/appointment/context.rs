@@ -1,8 +1,8 @@
-//! Everything besides the appointment that a plan depends on, loaded by the caller.
+//! Everything besides the appointment that its plan depends on, loaded once by the caller.
 
-use super::ContactPoint;
 use crate::message::Recipient;
 use crate::model::{AppointmentType, Client, StaffMember};
+use crate::planning::ContactPoint;
 use crate::settings::{BusinessSettings, NotificationSettings};
 
 #[derive(Debug, Clone, Copy)]
@@ -11,6 +11,9 @@ pub struct PlanningContext<'a> {
     pub appointment_type: &'a AppointmentType,
     pub client: &'a Client,
     pub staff: &'a StaffMember,
+    /// Another staff member the plan may address: the one the appointment was taken from (told
+    /// of it), or, at send time, the recipient of such a message.
+    pub previous_staff: Option<&'a StaffMember>,
     /// The client has another live appointment starting after this one (for "only if not
     /// rebooked" follow-ups).
     pub client_rebooked: bool,
@@ -34,8 +37,12 @@ impl<'a> PlanningContext<'a> {
             Recipient::Staff(id) if *id == self.staff.id => {
                 Some(ContactPoint::of_staff(self.staff))
             }
+            Recipient::Staff(id) => self
+                .previous_staff
+                .filter(|s| s.id == *id)
+                .map(ContactPoint::of_staff),
             Recipient::Manager(id) => self.settings.manager(id).map(ContactPoint::of_manager),
-            _ => None,
+            Recipient::Client(_) => None,
         }
     }
 

@@ -1,0 +1,47 @@
+//! Loading what a client's plan depends on: the settings, the client and all their
+//! appointments.
+
+use super::ContextError;
+use rappel_core::model::{Appointment, Client, ClientId, TenantId};
+use rappel_core::planning::client::ClientContext;
+use rappel_core::settings::BusinessSettings;
+use rappel_ports::records::{RecordStore, TypedRecords};
+
+#[derive(Debug, Clone)]
+pub struct ClientRecords {
+    pub settings: BusinessSettings,
+    pub client: Client,
+    pub appointments: Vec<Appointment>,
+}
+
+impl ClientRecords {
+    /// `None` if the client is gone. `settings`, when the caller holds them, are not read again.
+    pub async fn load(
+        records: &dyn RecordStore,
+        tenant: &TenantId,
+        id: &ClientId,
+        settings: Option<BusinessSettings>,
+    ) -> Result<Option<Self>, ContextError> {
+        let Some(client) = records.client(tenant, id).await? else {
+            return Ok(None);
+        };
+        let settings = match settings {
+            Some(s) => s,
+            None => records.settings(tenant).await?,
+        };
+        let appointments = records.appointments_of_client(tenant, id).await?;
+        Ok(Some(Self {
+            settings,
+            client,
+            appointments,
+        }))
+    }
+
+    pub fn context(&self) -> ClientContext<'_> {
+        ClientContext {
+            settings: &self.settings,
+            client: &self.client,
+            appointments: &self.appointments,
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! The subjects of messages, as the single delivery path sees them: load the subject's current
+//! state, ask its planner for the verdict, get what to render. [`SubjectState`] dispatches on
+//! the subject; each subject's loading lives in its own module, its planning in
+//! `rappel_core::planning::<subject>`.
+
+mod appointment;
+mod client;
+
+pub use appointment::{AppointmentRecords, Substitute};
+pub use client::ClientRecords;
+
+use chrono::{DateTime, Utc};
+use rappel_core::message::{MessageKey, Recipient, StaleReason, Subject, Verdict};
+use rappel_core::model::{Appointment, AppointmentTypeId, ClientId, Locale};
+use rappel_core::planning;
+use rappel_core::render::{ComposeError, LinkSigner, Rendering, SenderIdentity};
+use rappel_ports::records::{RecordStore, StoreError, TypedRecords};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ContextError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A record the subject refers to is gone (records are never deleted through the API,
+    /// so this means a data problem worth a look).
+    #[error("the {0} record is missing")]
+    Missing(&'static str),
+}
+
+/// The current state of a message's subject, loaded at send time.
+#[derive(Debug, Clone)]
+pub enum SubjectState {
+    Appointment {
+        appointment: Box<Appointment>,
+        records: Box<AppointmentRecords>,
+    },
+    Client(Box<ClientRecords>),
+}
+
+/// What loading a subject found.
+pub enum Loaded {
+    Found(SubjectState),
+    /// The subject no longer exists: the message is stale, with this reason.
+    Gone(StaleReason),
+}
+
+impl SubjectState {
+    pub async fn load(records: &dyn RecordStore, key: &MessageKey) -> Result<Loaded, ContextError> {
+        let tenant = &key.tenant;
+        match &key.subject {
+            Subject::Appointment(id) => {
+                let Some(appointment) = records.appointment(tenant, id).await? else {
+                    return Ok(Loaded::Gone(StaleReason::SubjectGone(key.subject.kind())));
+                };
+                // A staff member addressed who no longer performs it (told they lost it).
+                let extra_staff = match &key.recipient {
+                    Recipient::Staff(id) if *id != appointment.staff_id => Some(id),
+                    _ => None,
+                };
+                let loaded =
+                    AppointmentRecords::load(records, tenant, &[&appointment], extra_staff, None)
+                        .await?;
+                Ok(Loaded::Found(Self::Appointment {
+                    appointment: Box::new(appointment),
+                    records: Box::new(loaded),
+                }))
+            }
+            Subject::Client(id) => Ok(
+                match ClientRecords::load(records, tenant, id, None).await? {
+                    Some(loaded) => Loaded::Found(Self::Client(Box::new(loaded))),
+                    None => Loaded::Gone(StaleReason::SubjectGone(key.subject.kind())),
+                },
+            ),
+        }
+    }
+
+    /// The client the history files it under.
+    pub fn client(&self) -> Option<&ClientId> {
+        match self {
+            Self::Appointment { appointment, .. } => Some(&appointment.client_id),
+            Self::Client(c) => Some(&c.client.id),
+        }
+    }
+
+    /// The appointment type whose own templates apply, if any.
+    pub fn appointment_type(&self) -> Option<&AppointmentTypeId> {
+        match self {
+            Self::Appointment { appointment, .. } => Some(&appointment.type_id),
+            Self::Client(_) => None,
+        }
+    }
+
+    pub fn default_locale(&self) -> Locale {
+        match self {
+            Self::Appointment { records, .. } => records.settings.input.default_locale,
+            Self::Client(c) => c.settings.input.default_locale,
+        }
+    }
+
+    /// The planner's send-time verdict on `key`, from this state.
+    pub fn verdict(&self, key: &MessageKey, now: DateTime<Utc>) -> Result<Verdict, ContextError> {
+        Ok(match self {
+            Self::Appointment {
+                appointment,
+                records,
+            } => {
+                let ctx = records.planning(appointment, previous_staff(key))?;
+                planning::verdict(key, appointment, &ctx, now)
+            }
+            Self::Client(c) => planning::client::verdict(key, &c.context(), now),
+        })
+    }
+
+    /// The recipient's language, if they are known.
+    pub fn recipient_locale(&self, key: &MessageKey) -> Option<Locale> {
+        match self {
+            Self::Appointment {
+                appointment,
+                records,
+            } => records
+                .planning(appointment, previous_staff(key))
+                .ok()?
+                .contact(&key.recipient)
+                .map(|c| c.locale),
+            Self::Client(c) => c.context().contact(&key.recipient).map(|c| c.locale),
+        }
+    }
+
+    /// What the message renders from, from this state.
+    pub fn rendering(
+        &self,
+        key: &MessageKey,
+        links: &LinkSigner,
+        sender: &SenderIdentity,
+        now: DateTime<Utc>,
+    ) -> Result<Rendering<'_>, ComposeError> {
+        match self {
+            Self::Appointment {
+                appointment,
+                records,
+            } => {
+                let ctx = records
+                    .planning(appointment, previous_staff(key))
+                    .map_err(|_| ComposeError::UnknownRecipient)?;
+                planning::appointment::rendering(key, appointment, &ctx, links, sender, now)
+            }
+            Self::Client(c) => planning::client::rendering(key, &c.context(), links, now),
+        }
+    }
+}
+
+fn previous_staff(key: &MessageKey) -> Option<&rappel_core::model::StaffId> {
+    match &key.recipient {
+        Recipient::Staff(id) => Some(id),
+        _ => None,
+    }
+}

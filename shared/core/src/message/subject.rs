@@ -1,0 +1,83 @@
+//! What a message is about. The delivery path loads the subject's current state at send time
+//! and asks the subject's planner whether the message still holds; the schedules of one subject
+//! share a name prefix, so they can be listed and withdrawn together.
+//!
+//! Adding a subject (an invoice, a quote, an inbound message, a day's digest) is a new variant
+//! here, a new [`SubjectKind`], and a planner for it: every `match` on the kind that must handle
+//! it stops compiling until it does.
+
+use crate::model::{AppointmentId, ClientId, TenantId};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "type", content = "id", rename_all = "snake_case")]
+pub enum Subject {
+    Appointment(AppointmentId),
+    /// A client as a whole: re-engagement ("we have not seen you for a while").
+    Client(ClientId),
+}
+
+/// The family of a subject, without its id: what a kind is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectKind {
+    Appointment,
+    Client,
+}
+
+impl SubjectKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Appointment => "appointment",
+            Self::Client => "client",
+        }
+    }
+
+    /// First character of the schedule names of this family's subjects.
+    fn schedule_letter(self) -> char {
+        match self {
+            Self::Appointment => 'a',
+            Self::Client => 'c',
+        }
+    }
+}
+
+impl Subject {
+    pub fn kind(&self) -> SubjectKind {
+        match self {
+            Self::Appointment(_) => SubjectKind::Appointment,
+            Self::Client(_) => SubjectKind::Client,
+        }
+    }
+
+    pub fn appointment(&self) -> Option<&AppointmentId> {
+        match self {
+            Self::Appointment(id) => Some(id),
+            Self::Client(_) => None,
+        }
+    }
+
+    /// The prefix every schedule name of this subject starts with: a letter for its family and
+    /// 16 hex characters of a hash of tenant and subject.
+    pub fn schedule_prefix(&self, tenant: &TenantId) -> String {
+        let digest = hex::encode(Sha256::digest(format!("{tenant}/{self}").as_bytes()));
+        format!("{}{}", self.kind().schedule_letter(), &digest[..16])
+    }
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Appointment(id) => write!(f, "appointment:{id}"),
+            Self::Client(id) => write!(f, "client:{id}"),
+        }
+    }
+}
+
+impl fmt::Display for SubjectKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
