@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Counts the AWS calls Rappel's functions make over one appointment life cycle (the emulator
-# test "book_remind_move_and_cancel…": seed the salon, book with 2 reminders and 1 follow-up,
-# move once, fire the due reminder, cancel). The emulator records every request; the harness's
-# own calls (stream reads, schedule reads, its deletes standing in for ActionAfterCompletion)
-# and the resource set-up are left out.
+# Counts the AWS calls Rappel's functions make
+#   1. over one appointment life cycle (the emulator test "book_remind_move_and_cancel…": seed
+#      the salon, book with 2 reminders and 1 follow-up, move once, fire the due reminder,
+#      cancel);
+#   2. per digest firing (one staff member's day with one appointment, e-mail);
+#   3. per re-engagement step (its e-mail and its SMS).
+# The emulator records every request; the harness's own calls (stream reads, schedule reads,
+# its deletes standing in for ActionAfterCompletion) and the resource set-up are left out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p target
@@ -13,7 +16,12 @@ trap stop_emulator EXIT
 start_emulator
 cargo test -q -p rappel-tests --test aws_lifecycle -- --exact \
     book_remind_move_and_cancel_through_the_lambda_functions_and_aws_adapters
-python3 - "$MOTO_RECORDER_FILEPATH" <<'PY'
+cp "$MOTO_RECORDER_FILEPATH" target/lifecycle-calls.jsonl
+export RAPPEL_MEASURE_DIR="$PWD/target"
+cargo test -q -p rappel-tests --test aws_digests -- --exact \
+    a_digest_firing_goes_through_the_send_queue_and_ses_once
+cargo test -q -p rappel-tests --test aws_reengagement
+python3 - target/lifecycle-calls.jsonl target/digest-firing.jsonl target/reengagement-step.jsonl <<'PY'
 import base64, collections, json, sys, urllib.parse
 SETUP = {"CreateTable", "UpdateTimeToLive", "CreateScheduleGroup", "CreateEmailIdentity",
          "CreateConfigurationSet", "CreateSecret", "CreateQueue"}
@@ -40,17 +48,24 @@ def operation(entry):
     if path.startswith("/v2/email/configuration-sets"):
         return "CreateConfigurationSet"
     return f"{method} {path}"
-counts = collections.Counter()
-for line in open(sys.argv[1]):
-    entry = json.loads(line)
-    agent = {k.lower(): v for k, v in entry["headers"].items()}.get("user-agent", "")
-    if "rappel-harness" in agent or "aws-sdk-rust" not in agent:
-        continue
-    op = operation(entry)
-    if op not in SETUP:
-        counts[op] += 1
-print(f"{'operation':<36} calls")
-for op, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-    print(f"{op:<36} {n}")
-print(f"{'total':<36} {sum(counts.values())}")
+def count(path, title):
+    counts = collections.Counter()
+    for line in open(path):
+        if not line.strip():
+            continue
+        entry = json.loads(line)
+        agent = {k.lower(): v for k, v in entry["headers"].items()}.get("user-agent", "")
+        if "rappel-harness" in agent or "aws-sdk-rust" not in agent:
+            continue
+        op = operation(entry)
+        if op not in SETUP:
+            counts[op] += 1
+    print(f"\n## {title}")
+    print(f"{'operation':<36} calls")
+    for op, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        print(f"{op:<36} {n}")
+    print(f"{'total':<36} {sum(counts.values())}")
+count(sys.argv[1], "one appointment life cycle")
+count(sys.argv[2], "one digest firing (one staff member, one appointment, e-mail)")
+count(sys.argv[3], "one re-engagement step (e-mail + SMS)")
 PY

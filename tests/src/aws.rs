@@ -83,6 +83,18 @@ pub struct PendingSchedule {
     pub input: Value,
 }
 
+/// A recurring schedule as the emulator holds it.
+#[derive(Debug, Clone)]
+pub struct RecurringPending {
+    pub name: String,
+    pub expression: String,
+    pub time_zone: String,
+    pub input: Value,
+    /// `StartDate`, in seconds since the epoch.
+    pub start_date: Option<i64>,
+    pub after_completion: Option<String>,
+}
+
 pub fn emulator_url() -> String {
     std::env::var(EMULATOR_VAR).unwrap_or_else(|_| {
         panic!("{EMULATOR_VAR} is not set: run the tests with `bash infra/test.sh`, which starts the emulator")
@@ -389,7 +401,71 @@ impl AwsApp {
     }
 
     /// The schedules waiting in this app's group, earliest first.
+    /// The one-shot schedules of the group (`at()`), earliest first.
     pub async fn schedules(&self) -> Vec<PendingSchedule> {
+        let mut pending: Vec<PendingSchedule> = self
+            .all_schedules()
+            .await
+            .into_iter()
+            .filter_map(|(schedule, _)| {
+                let at = schedule
+                    .expression
+                    .strip_prefix("at(")
+                    .and_then(|e| e.strip_suffix(')'))
+                    .and_then(|e| NaiveDateTime::parse_from_str(e, "%Y-%m-%dT%H:%M:%S").ok())?
+                    .and_utc();
+                Some(PendingSchedule { at, ..schedule })
+            })
+            .collect();
+        pending.sort_by_key(|p| p.at);
+        pending
+    }
+
+    /// The recurring schedules of the group (`cron()`), by name, with their start date and
+    /// what happens after completion.
+    pub async fn recurring_schedules(&self) -> Vec<RecurringPending> {
+        let mut recurring: Vec<RecurringPending> = self
+            .all_schedules()
+            .await
+            .into_iter()
+            .filter(|(s, _)| s.expression.starts_with("cron("))
+            .map(|(schedule, extra)| RecurringPending {
+                name: schedule.name,
+                expression: schedule.expression,
+                time_zone: schedule.time_zone,
+                input: schedule.input,
+                start_date: extra.0,
+                after_completion: extra.1,
+            })
+            .collect();
+        recurring.sort_by(|a, b| a.name.cmp(&b.name));
+        recurring
+    }
+
+    /// Fires a recurring schedule as EventBridge Scheduler would for the occurrence `at`: its
+    /// input, with `<aws.scheduler.scheduled-time>` filled in, goes on the send queue.
+    pub async fn fire_recurring(
+        &self,
+        schedule: &RecurringPending,
+        at: DateTime<Utc>,
+    ) -> Vec<String> {
+        let body = schedule.input.to_string().replace(
+            "<aws.scheduler.scheduled-time>",
+            &at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        );
+        self.clock.set(at.max(self.clock.now()));
+        self.sqs
+            .send_message()
+            .queue_url(&self.resources.send_queue_url)
+            .message_body(body)
+            .send()
+            .await
+            .expect("the send queue accepts the firing");
+        self.drain_send_queue().await
+    }
+
+    /// Every schedule of the group, read back, with (start date, action after completion).
+    async fn all_schedules(&self) -> Vec<(PendingSchedule, (Option<i64>, Option<String>))> {
         let mut names = Vec::new();
         let mut pages = self
             .scheduler
@@ -417,29 +493,31 @@ impl AwsApp {
                 .schedule_expression()
                 .unwrap_or_default()
                 .to_owned();
-            let at = expression
-                .strip_prefix("at(")
-                .and_then(|e| e.strip_suffix(')'))
-                .and_then(|e| NaiveDateTime::parse_from_str(e, "%Y-%m-%dT%H:%M:%S").ok())
-                .expect("a one-shot at() expression")
-                .and_utc();
             let input = schedule
                 .target()
                 .and_then(|t| t.input())
                 .map(|i| serde_json::from_str(i).expect("JSON input"))
                 .unwrap_or(Value::Null);
-            pending.push(PendingSchedule {
-                name,
-                at,
-                expression,
-                time_zone: schedule
-                    .schedule_expression_timezone()
-                    .unwrap_or_default()
-                    .to_owned(),
-                input,
-            });
+            let extra = (
+                schedule.start_date().map(|d| d.secs()),
+                schedule
+                    .action_after_completion()
+                    .map(|a| a.as_str().to_owned()),
+            );
+            pending.push((
+                PendingSchedule {
+                    name,
+                    at: DateTime::<Utc>::MIN_UTC,
+                    expression,
+                    time_zone: schedule
+                        .schedule_expression_timezone()
+                        .unwrap_or_default()
+                        .to_owned(),
+                    input,
+                },
+                extra,
+            ));
         }
-        pending.sort_by_key(|p| p.at);
         pending
     }
 
@@ -583,6 +661,32 @@ impl AwsApp {
 }
 
 /// Every request the emulator received so far (its recorder log, see `infra/emulator.sh`).
+/// How many requests the emulator has recorded so far: a mark to measure from.
+pub fn recording_mark() -> usize {
+    recorded_lines().len()
+}
+
+/// For `infra/count-aws-calls.sh`: when `RAPPEL_MEASURE_DIR` is set, writes the requests
+/// recorded since `mark` to `<dir>/<name>.jsonl` (one measured step, e.g. one digest firing).
+pub fn save_recording_since(mark: usize, name: &str) {
+    let Ok(dir) = std::env::var("RAPPEL_MEASURE_DIR") else {
+        return;
+    };
+    let lines = recorded_lines();
+    let slice = lines.get(mark..).unwrap_or_default().join("\n");
+    std::fs::write(format!("{dir}/{name}.jsonl"), slice).expect("the measure dir is writable");
+}
+
+fn recorded_lines() -> Vec<String> {
+    let path = std::env::var("RAPPEL_EMULATOR_RECORDING")
+        .expect("RAPPEL_EMULATOR_RECORDING is set by infra/emulator.sh");
+    std::fs::read_to_string(path)
+        .expect("the emulator's request log")
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
 fn recorded_requests() -> Vec<Value> {
     let path = std::env::var("RAPPEL_EMULATOR_RECORDING")
         .expect("RAPPEL_EMULATOR_RECORDING is set by infra/emulator.sh");

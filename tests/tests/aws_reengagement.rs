@@ -4,7 +4,7 @@
 
 use chrono::{TimeZone, Utc};
 use rappel_tests::CallsApi;
-use rappel_tests::aws::spawn_aws_app;
+use rappel_tests::aws::{recording_mark, save_recording_since, spawn_aws_app};
 use serde_json::json;
 
 const LEA_MAIL: &str = "lea@example.fr";
@@ -58,7 +58,12 @@ async fn a_re_engagement_step_goes_out_through_ses_with_unsubscribe_headers_and_
     );
 
     let before = app.emails_to(LEA_MAIL).await.len();
+    // Everything due before the step (reminders, follow-up) fires first; then the step alone
+    // (its e-mail and its SMS), measured for `infra/count-aws-calls.sh`.
+    app.advance_to("2026-04-26T08:00:00Z").await;
+    let mark = recording_mark();
     app.advance_to("2026-04-26T09:00:00Z").await;
+    save_recording_since(mark, "reengagement-step");
     let mails = app.emails_to(LEA_MAIL).await;
     let step: Vec<_> = mails[before..]
         .iter()

@@ -29,9 +29,7 @@ fn email_reminder(app: &TestApp) -> ScheduleEntry {
         .scheduler
         .list()
         .into_iter()
-        .filter(|e| {
-            e.request.key.kind.as_str() == "reminder" && e.request.key.channel.as_str() == "email"
-        })
+        .filter(|e| e.key.kind.as_str() == "reminder" && e.key.channel.as_str() == "email")
         .collect();
     assert!(!entries.is_empty(), "an e-mail reminder is scheduled");
     entries[0].clone()
@@ -74,6 +72,14 @@ impl CommunicationHistory for FlakyHistory {
         client: &ClientId,
     ) -> Result<Vec<CommunicationRecord>, HistoryError> {
         self.inner.for_client(tenant, client).await
+    }
+
+    async fn for_recipient(
+        &self,
+        tenant: &TenantId,
+        recipient: &rappel_core::message::Recipient,
+    ) -> Result<Vec<CommunicationRecord>, HistoryError> {
+        self.inner.for_recipient(tenant, recipient).await
     }
 }
 
@@ -119,12 +125,12 @@ async fn a_retry_that_finds_another_attempts_live_claim_is_told_to_retry_not_dro
     // Another attempt claimed the key and is still running (or timed out before settling).
     let claim = delivery
         .ledger
-        .claim(&entry.request.key.id(), entry.due)
+        .claim(&entry.key.id(), entry.due)
         .await
         .unwrap();
     assert_eq!(claim, Claim::Claimed);
 
-    let retry = deliver(delivery, &entry.request.key).await;
+    let retry = deliver(delivery, &entry.key).await;
     assert!(
         retry.is_err(),
         "a live claim is a retryable error, not a duplicate: {retry:?}"
@@ -146,14 +152,14 @@ async fn a_delivery_whose_claim_could_not_be_released_is_sent_by_a_later_retry()
         .outbox
         .inject_email_faults([OutboxFault::Transient]);
 
-    assert!(deliver(&delivery, &entry.request.key).await.is_err());
-    let soon_after = deliver(&delivery, &entry.request.key).await;
+    assert!(deliver(&delivery, &entry.key).await.is_err());
+    let soon_after = deliver(&delivery, &entry.key).await;
     assert!(
         soon_after.is_err(),
         "within the lease the retry must fail (and be retried), not succeed as a duplicate: {soon_after:?}"
     );
     app.stack.clock.set(entry.due + Duration::minutes(10));
-    let later = deliver(&delivery, &entry.request.key).await;
+    let later = deliver(&delivery, &entry.key).await;
     assert!(
         matches!(later, Ok(DeliveryOutcome::Sent { .. })),
         "{later:?}"
@@ -175,7 +181,7 @@ async fn a_history_write_that_fails_after_the_provider_accepted_never_sends_the_
         ..app.stack.delivery.clone()
     };
     for _ in 0..3 {
-        let _ = deliver(&delivery, &entry.request.key).await;
+        let _ = deliver(&delivery, &entry.key).await;
     }
     assert_eq!(reminders_sent_to_lea(&app.outbox().await), 1);
     let sent: Vec<_> = app
@@ -197,7 +203,7 @@ async fn a_reminder_replayed_after_the_appointment_began_is_recorded_too_late_an
     app.stack
         .clock
         .set(Utc.with_ymd_and_hms(2026, 3, 27, 9, 30, 0).unwrap());
-    let outcome = deliver(&app.stack.delivery, &entry.request.key).await;
+    let outcome = deliver(&app.stack.delivery, &entry.key).await;
     assert!(
         matches!(outcome, Ok(DeliveryOutcome::Stale(_))),
         "{outcome:?}"
@@ -247,7 +253,7 @@ async fn an_opt_out_check_that_fails_for_good_is_recorded_failed_not_retried() {
         .scheduler
         .list()
         .into_iter()
-        .filter(|e| e.request.key.channel.as_str() == "sms")
+        .filter(|e| e.key.channel.as_str() == "sms")
         .collect();
     assert!(!sms.is_empty());
     app.stack.clock.set(sms[0].due);
@@ -255,7 +261,7 @@ async fn an_opt_out_check_that_fails_for_good_is_recorded_failed_not_retried() {
         sms: Arc::new(OptOutCheckRejects(app.stack.delivery.sms.clone())),
         ..app.stack.delivery.clone()
     };
-    let outcome = deliver(&delivery, &sms[0].request.key).await;
+    let outcome = deliver(&delivery, &sms[0].key).await;
     assert!(
         matches!(outcome, Ok(DeliveryOutcome::Failed(_))),
         "{outcome:?}"

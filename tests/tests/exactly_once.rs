@@ -21,10 +21,10 @@ async fn a_schedule_fired_twice_sends_one_message() {
     let entry = app.stack.scheduler.list().remove(0);
     app.stack.clock.set(entry.due);
     let before = app.outbox().await.len();
-    handle_send(&app.stack.delivery, &entry.request)
+    handle_send(&app.stack.delivery, &entry.request())
         .await
         .unwrap();
-    handle_send(&app.stack.delivery, &entry.request)
+    handle_send(&app.stack.delivery, &entry.request())
         .await
         .unwrap();
     assert_eq!(app.outbox().await.len(), before + 1);
@@ -87,7 +87,7 @@ async fn a_reminder_fired_after_its_appointment_moved_is_recorded_stale_and_not_
     .await;
     app.stack.clock.set(old_reminder.due);
     let before = app.outbox().await.len();
-    handle_send(&app.stack.delivery, &old_reminder.request)
+    handle_send(&app.stack.delivery, &old_reminder.request())
         .await
         .unwrap();
     assert_eq!(app.outbox().await.len(), before);
@@ -141,10 +141,10 @@ async fn a_firing_that_keeps_failing_is_dead_lettered_with_what_is_needed_to_rep
     let entry = rappel_ports::schedules::ScheduleEntry::for_key(
         &serde_json::from_value(dead[0]["request"]["key"].clone()).unwrap(),
     );
-    handle_send(&app.stack.delivery, &entry.request)
+    handle_send(&app.stack.delivery, &entry.request())
         .await
         .unwrap();
-    handle_send(&app.stack.delivery, &entry.request)
+    handle_send(&app.stack.delivery, &entry.request())
         .await
         .unwrap();
     assert_eq!(

@@ -77,10 +77,8 @@ async fn an_unreadable_record_is_skipped_and_the_rest_of_the_batch_is_handled() 
     let queued: Vec<String> = std::iter::from_fn(|| {
         let next = fakes.queue.receive()?;
         fakes.queue.done();
-        Some(format!(
-            "{} {} {}",
-            next.request.key.kind, next.request.key.recipient, next.request.key.channel
-        ))
+        let key = next.request.key()?;
+        Some(format!("{} {} {}", key.kind, key.recipient, key.channel))
     })
     .collect();
     assert!(!queued.is_empty());

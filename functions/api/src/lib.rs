@@ -42,6 +42,8 @@ pub fn router(services: ApiServices) -> Router {
             get(catalog::get_staff).put(catalog::put_staff),
         )
         .route("/v1/staff/{id}/appointments", get(agenda::staff_day))
+        .route("/v1/staff/{id}/notifications", get(digests::staff))
+        .route("/v1/managers/{id}/notifications", get(digests::manager))
         .route("/v1/clients", post(clients::create))
         .route("/v1/clients/{id}", get(clients::get).patch(clients::patch))
         .route(

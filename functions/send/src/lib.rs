@@ -1,9 +1,10 @@
 //! # rappel-send
 //!
 //! The consumer of the send queue. Each queue message names one planned message
-//! (`{"key": {...}}`, from a schedule firing or a change's immediate message), never its
-//! content. Each is delivered through the single delivery path, which re-checks the current
-//! state, claims the key (a duplicate sends once) and renders at send time.
+//! (`{"v": 2, "key": {...}}`, from a schedule firing or a change's immediate message) or a
+//! recurring digest schedule's firing (`{"v": 2, "digest": {...}, "fired_at": ...}`), never
+//! content. Each message is delivered through the single delivery path, which re-checks the
+//! current state, claims the key (a duplicate sends once) and renders at send time.
 //!
 //! A batch answers with the messages to retry (`ReportBatchItemFailures`): they become visible
 //! again after the queue's visibility timeout and, after `maxReceiveCount` receives, go to the
@@ -17,7 +18,7 @@ pub use pace::SendPace;
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use lambda_runtime::{Diagnostic, LambdaEvent};
-use rappel_app::{DeliveryError, DeliveryOutcome, DeliveryServices, deliver};
+use rappel_app::{DeliveryError, DeliveryOutcome, DeliveryServices, deliver_request};
 use rappel_ports::schedules::SendRequest;
 
 #[derive(Debug, thiserror::Error)]
@@ -33,13 +34,16 @@ pub fn parse_request(body: &str) -> Result<SendRequest, SendHandlerError> {
     serde_json::from_str(body).map_err(|e| SendHandlerError::BadRequest(e.to_string()))
 }
 
+/// Delivers what one request stands for: one message, or the digest messages of a firing.
 pub async fn handle_send(
     services: &DeliveryServices,
     request: &SendRequest,
-) -> Result<DeliveryOutcome, SendHandlerError> {
-    let outcome = deliver(services, &request.key).await?;
-    tracing::info!(kind = %request.key.kind, channel = %request.key.channel, outcome = outcome_name(&outcome), "message handled");
-    Ok(outcome)
+) -> Result<Vec<DeliveryOutcome>, SendHandlerError> {
+    let outcomes = deliver_request(services, request).await?;
+    for (key, outcome) in &outcomes {
+        tracing::info!(kind = %key.kind, channel = %key.channel, outcome = outcome_name(outcome), "message handled");
+    }
+    Ok(outcomes.into_iter().map(|(_, outcome)| outcome).collect())
 }
 
 /// CloudWatch metric: queued messages handled, by outcome (sent, suppressed, stale, failed,
@@ -80,16 +84,18 @@ pub async fn function_handler(
         };
         pace.wait_turn().await;
         match handle_send(services, &request).await {
-            Ok(outcome) => {
-                metrics::counter!(DELIVERIES_METRIC, "Outcome" => outcome_name(&outcome))
-                    .increment(1);
+            Ok(outcomes) => {
+                for outcome in &outcomes {
+                    metrics::counter!(DELIVERIES_METRIC, "Outcome" => outcome_name(outcome))
+                        .increment(1);
+                }
             }
             Err(error) => {
                 let receives = message
                     .attributes
                     .get("ApproximateReceiveCount")
                     .map_or("?", String::as_str);
-                tracing::warn!(message_id = %id, kind = %request.key.kind, receives, error_type = error_type(&error), %error, "delivery to retry");
+                tracing::warn!(message_id = %id, kind = request.kind_name(), receives, error_type = error_type(&error), %error, "delivery to retry");
                 metrics::counter!(DELIVERIES_METRIC, "Outcome" => "retry").increment(1);
                 throttled = is_throttling(&error);
                 retry.push(id);

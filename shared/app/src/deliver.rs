@@ -18,15 +18,19 @@
 //! [`DeliveryError::InProgress`], then one of them claims and sends.
 
 use crate::services::DeliveryServices;
-use crate::subjects::{ContextError, Loaded, SubjectState};
+use crate::subjects::{ContextError, DayRecords, Loaded, SubjectState, recipient_zone};
 use chrono::{DateTime, Utc};
-use rappel_core::message::{MessageKey, Recipient, StaleReason, SuppressionReason, Verdict};
+use rappel_core::message::{
+    MessageKey, Recipient, StaleReason, Subject, SuppressionReason, Verdict,
+};
 use rappel_core::model::ClientId;
+use rappel_core::planning::day::{covered_date, digest_messages};
 use rappel_core::render::{Composition, OutgoingMessage, compose};
 use rappel_ports::delivery::SendError;
 use rappel_ports::history::{CommunicationRecord, CommunicationStatus, HistoryError};
 use rappel_ports::ledger::{Claim, LedgerError, LedgerState};
 use rappel_ports::records::{StoreError, TypedRecords};
+use rappel_ports::schedules::SendRequest;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeliveryOutcome {
@@ -75,6 +79,74 @@ pub async fn deliver(
     s: &DeliveryServices,
     key: &MessageKey,
 ) -> Result<DeliveryOutcome, DeliveryError> {
+    deliver_with(s, key, None).await
+}
+
+/// What a send request stands for, each through the single delivery path: one message, or
+/// the digest messages of a recurring schedule's firing — decided now, from the firing's
+/// instant: which day it covers (in the recipient's zone), on which channels.
+pub async fn deliver_request(
+    s: &DeliveryServices,
+    request: &SendRequest,
+) -> Result<Vec<(MessageKey, DeliveryOutcome)>, DeliveryError> {
+    let (trigger, fired_at) = match request {
+        SendRequest::Message { key } => return Ok(vec![(key.clone(), deliver(s, key).await?)]),
+        SendRequest::Digest { trigger, fired_at } => (trigger, *fired_at),
+    };
+    let settings = s.records.settings(&trigger.tenant).await?;
+    let zone = match recipient_zone(s.records.as_ref(), &settings, &trigger.recipient).await {
+        Ok(Some(zone)) => zone,
+        Ok(None) => {
+            tracing::warn!("digest schedule fired for a recipient who is gone; nothing to send");
+            return Ok(Vec::new());
+        }
+        Err(ContextError::Store(e)) => return Err(e.into()),
+        Err(ContextError::Missing(_)) => return Ok(Vec::new()),
+    };
+    let date = covered_date(&settings.input.notifications.digest, zone, fired_at);
+    let subject = match &trigger.recipient {
+        Recipient::Staff(staff) => Subject::StaffDay {
+            staff: staff.clone(),
+            date,
+        },
+        Recipient::Manager(manager) => Subject::ManagerDay {
+            manager: manager.clone(),
+            date,
+        },
+        Recipient::Client(_) => return Ok(Vec::new()),
+    };
+    let loaded = match DayRecords::load(
+        s.records.as_ref(),
+        &trigger.tenant,
+        &subject,
+        Some(settings),
+    )
+    .await
+    {
+        Ok(Some(loaded)) => loaded,
+        Ok(None) | Err(ContextError::Missing(_)) => return Ok(Vec::new()),
+        Err(ContextError::Store(e)) => return Err(e.into()),
+    };
+    let planned = digest_messages(&loaded.context());
+    if planned.is_empty() {
+        tracing::info!("digest switched off since its schedule was made; nothing to send");
+    }
+    let mut outcomes = Vec::new();
+    for message in planned {
+        let state = SubjectState::Day(Box::new(loaded.clone()));
+        let outcome = deliver_with(s, &message.key, Some(state)).await?;
+        outcomes.push((message.key, outcome));
+    }
+    Ok(outcomes)
+}
+
+/// The delivery path, with the subject's state already loaded by the caller (a digest firing
+/// loads its day once for all its channels).
+async fn deliver_with(
+    s: &DeliveryServices,
+    key: &MessageKey,
+    preloaded: Option<SubjectState>,
+) -> Result<DeliveryOutcome, DeliveryError> {
     let now = s.clock.now();
     let ledger_key = key.id();
     match s.ledger.claim(&ledger_key, now).await? {
@@ -95,7 +167,7 @@ pub async fn deliver(
             });
         }
     }
-    let result = deliver_claimed(s, key, now).await;
+    let result = deliver_claimed(s, key, now, preloaded).await;
     // Settle the claim. A sent message was settled as soon as the provider accepted it. Stale
     // is not final: the appointment may come back to this exact plan.
     let settle = match &result {
@@ -117,8 +189,13 @@ async fn deliver_claimed(
     s: &DeliveryServices,
     key: &MessageKey,
     now: DateTime<Utc>,
+    preloaded: Option<SubjectState>,
 ) -> Result<DeliveryOutcome, DeliveryError> {
-    let state = match SubjectState::load(s.records.as_ref(), key).await {
+    let loaded = match preloaded {
+        Some(state) => Ok(Loaded::Found(state)),
+        None => SubjectState::load(s.records.as_ref(), key).await,
+    };
+    let state = match loaded {
         Ok(Loaded::Found(state)) => state,
         Ok(Loaded::Gone(reason)) => {
             // Filed under the recipient if a client, else under no client.

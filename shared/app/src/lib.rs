@@ -16,6 +16,6 @@ pub mod react;
 pub mod services;
 pub mod subjects;
 
-pub use deliver::{DeliveryError, DeliveryOutcome, deliver};
+pub use deliver::{DeliveryError, DeliveryOutcome, deliver, deliver_request};
 pub use react::{Reaction, ReactionError, react_to_change};
 pub use services::{ApiServices, DeliveryServices, Services};

@@ -4,13 +4,17 @@
 //! at once.
 
 use crate::services::ApiServices;
-use crate::subjects::{AppointmentRecords, ClientRecords, ContextError};
-use chrono::{DateTime, Utc};
-use rappel_core::message::{Channel, Disposition, MessageKind, PlannedMessage, Recipient};
-use rappel_core::model::{Appointment, ClientId};
+use crate::subjects::{AppointmentRecords, ClientRecords, ContextError, DayRecords};
+use chrono::{DateTime, NaiveDate, Utc};
+use rappel_core::message::{Channel, Disposition, MessageKind, PlannedMessage, Recipient, Subject};
+use rappel_core::model::{Appointment, ClientId, StaffMember, TenantId};
 use rappel_core::planning::client::reengagement;
+use rappel_core::planning::day::{covered_date, digest_messages, digest_schedules, next_firing};
 use rappel_core::planning::timeline;
+use rappel_core::settings::DigestDay;
+use rappel_ports::history::{CommunicationRecord, HistoryError};
 use rappel_ports::ledger::{LedgerError, LedgerState};
+use rappel_ports::records::{StoreError, TypedRecords};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -43,6 +47,114 @@ pub enum PreviewError {
     Context(#[from] ContextError),
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+    #[error(transparent)]
+    History(#[from] HistoryError),
+}
+
+impl From<StoreError> for PreviewError {
+    fn from(e: StoreError) -> Self {
+        Self::Context(ContextError::Store(e))
+    }
+}
+
+/// A staff member's or manager's next digest: its recurring schedule, when it fires next and
+/// which day that covers, the messages it would send with what is booked so far, and the
+/// digests already recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DigestPreview {
+    pub recipient: Recipient,
+    /// `None` when digests are off for this recipient.
+    pub schedule: Option<DigestSchedule>,
+    /// The next firing's messages (empty when off).
+    pub notifications: Vec<PlannedNotification>,
+    /// Appointments listed so far for the day the next firing covers.
+    pub appointments_so_far: usize,
+    /// Digests already decided, newest last.
+    pub recent: Vec<CommunicationRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DigestSchedule {
+    pub schedule_name: String,
+    /// Daily at this local time (`HH:MM`)…
+    pub at: String,
+    /// …in this zone (the recipient's).
+    pub time_zone: String,
+    pub when: DigestDay,
+    pub next_firing: DateTime<Utc>,
+    pub covers: NaiveDate,
+}
+
+/// `None` if the recipient is unknown.
+pub async fn digest_preview(
+    s: &ApiServices,
+    tenant: &TenantId,
+    recipient: &Recipient,
+) -> Result<Option<DigestPreview>, PreviewError> {
+    let settings = s.records.settings(tenant).await?;
+    let staff: Vec<StaffMember> = match recipient {
+        Recipient::Staff(id) => match s.records.staff(tenant, id).await? {
+            Some(member) => vec![member],
+            None => return Ok(None),
+        },
+        Recipient::Manager(id) if settings.manager(id).is_some() => Vec::new(),
+        Recipient::Manager(_) | Recipient::Client(_) => return Ok(None),
+    };
+    let recent = s.history.for_recipient(tenant, recipient).await?;
+    let Some(schedule) = digest_schedules(&settings, &staff)
+        .into_iter()
+        .find(|r| &r.trigger.recipient == recipient)
+    else {
+        return Ok(Some(DigestPreview {
+            recipient: recipient.clone(),
+            schedule: None,
+            notifications: Vec::new(),
+            appointments_so_far: 0,
+            recent,
+        }));
+    };
+    let digest = settings.input.notifications.digest;
+    let next = next_firing(schedule.at, schedule.zone, s.clock.now());
+    let covers = covered_date(&digest, schedule.zone, next);
+    let subject = match recipient {
+        Recipient::Staff(id) => Subject::StaffDay {
+            staff: id.clone(),
+            date: covers,
+        },
+        _ => Subject::ManagerDay {
+            manager: match recipient {
+                Recipient::Manager(id) => id.clone(),
+                _ => return Ok(None),
+            },
+            date: covers,
+        },
+    };
+    let Some(day) =
+        DayRecords::load(s.records.as_ref(), tenant, &subject, Some(settings.clone())).await?
+    else {
+        return Ok(None);
+    };
+    let ctx = day.context();
+    let appointments_so_far = ctx.listed().len();
+    let mut notifications = with_status(s, digest_messages(&ctx)).await?;
+    for n in &mut notifications {
+        // The firing instant, not the day's start the key carries.
+        n.due = next;
+    }
+    Ok(Some(DigestPreview {
+        recipient: recipient.clone(),
+        schedule: Some(DigestSchedule {
+            schedule_name: schedule.name.to_string(),
+            at: schedule.at.to_string(),
+            time_zone: schedule.zone.name().to_owned(),
+            when: digest.when,
+            next_firing: next,
+            covers,
+        }),
+        notifications,
+        appointments_so_far,
+        recent,
+    }))
 }
 
 pub async fn planned_notifications(

@@ -3,16 +3,20 @@
 //! the old image and the plan of the **current** state (so a replayed or late record converges
 //! on the present instead of resurrecting the past), and the same diff for its client's
 //! re-engagement. For settings, a type, a client or a staff member: the plans that depend on
-//! them are recomputed at once, old image against current.
+//! them are recomputed at once, old image against current — the digest schedules included
+//! (settings, a staff member created or changed).
 //!
 //! Every plan of one change is computed from one load of the records it depends on.
 
 use crate::services::Services;
 use crate::subjects::{AppointmentRecords, ClientRecords, ContextError, Substitute};
 use chrono::Duration;
-use rappel_core::message::{Lateness, PlannedMessage, REENGAGEMENT_GRACE};
-use rappel_core::model::{Appointment, Client, ClientId, MAX_DURATION_HOURS, TenantId};
+use rappel_core::message::{Lateness, PlannedMessage, REENGAGEMENT_GRACE, RecurringSchedule};
+use rappel_core::model::{
+    Appointment, Client, ClientId, MAX_DURATION_HOURS, StaffMember, TenantId,
+};
 use rappel_core::planning::client::{ClientContext, reengagement};
+use rappel_core::planning::day::digest_schedules;
 use rappel_core::planning::{TimelineDiff, change_messages, diff, timeline};
 use rappel_core::settings::BusinessSettings;
 use rappel_ports::records::{ChangeRecord, Record, StoreError, TypedRecords};
@@ -66,14 +70,27 @@ pub async fn react_to_change(
                 .records
                 .appointments_of_staff(&new.tenant, &new.id, from, None)
                 .await?;
-            replan(
+            let settings = s.records.settings(&new.tenant).await?;
+            let mut reaction = replan(
                 s,
                 &new.tenant,
                 booked,
                 &Substitute::Staff(old.clone()),
-                None,
+                Some(&settings),
             )
-            .await
+            .await?;
+            let schedules =
+                |member: &StaffMember| digest_schedules(&settings, std::slice::from_ref(member));
+            apply_recurring(s, &schedules(old), &schedules(new), &mut reaction).await?;
+            Ok(reaction)
+        }
+        // A new staff member gets their digest schedule if digests are on.
+        (None, Some(Record::Staff(new))) => {
+            let settings = s.records.settings(&new.tenant).await?;
+            let mut reaction = Reaction::default();
+            let now = digest_schedules(&settings, std::slice::from_ref(new));
+            apply_recurring(s, &[], &now, &mut reaction).await?;
+            Ok(reaction)
         }
         (Some(Record::AppointmentType(old)), Some(Record::AppointmentType(new))) => {
             let booked = live_appointments(s, &new.tenant)
@@ -131,7 +148,7 @@ async fn appointment_changed(
         if let Some(ctx) = context_or_skip(loaded.planning(new, previous_staff)) {
             let requests: Vec<SendRequest> = change_messages(old, new, &ctx)
                 .into_iter()
-                .map(|message| SendRequest { key: message.key })
+                .map(|message| SendRequest::message(message.key))
                 .collect();
             if !requests.is_empty() {
                 s.queue.enqueue(&requests).await?;
@@ -218,6 +235,21 @@ async fn settings_changed(
         booked,
         &Substitute::Settings(old.clone()),
         Some(new),
+    )
+    .await?;
+
+    // The digest schedules: the staff are read only if digests are or were on for them.
+    let digests = |s: &BusinessSettings| s.input.notifications.digest;
+    let staff = if digests(old).staff || digests(new).staff {
+        s.records.staff_members(tenant).await?
+    } else {
+        Vec::new()
+    };
+    apply_recurring(
+        s,
+        &digest_schedules(old, &staff),
+        &digest_schedules(new, &staff),
+        &mut reaction,
     )
     .await?;
 
@@ -330,6 +362,32 @@ fn context_store_error(error: ContextError) -> StoreError {
     }
 }
 
+/// Deletes the recurring schedules planned before and not now, creates those planned now and
+/// not before (by name: a new time or zone is a new name).
+async fn apply_recurring(
+    s: &Services,
+    before: &[RecurringSchedule],
+    now: &[RecurringSchedule],
+    reaction: &mut Reaction,
+) -> Result<(), ReactionError> {
+    for old in before
+        .iter()
+        .filter(|o| !now.iter().any(|n| n.name == o.name))
+    {
+        s.schedules.delete(&old.name).await?;
+        reaction.withdrawn += 1;
+    }
+    let starts = s.clock.now();
+    for new in now
+        .iter()
+        .filter(|n| !before.iter().any(|o| o.name == n.name))
+    {
+        s.schedules.create_recurring(new, starts).await?;
+        reaction.scheduled += 1;
+    }
+    Ok(())
+}
+
 async fn apply(
     s: &Services,
     change: TimelineDiff,
@@ -350,9 +408,7 @@ async fn apply(
             continue;
         }
         if message.key.due <= now {
-            due_now.push(SendRequest {
-                key: message.key.clone(),
-            });
+            due_now.push(SendRequest::message(message.key.clone()));
         } else {
             s.schedules
                 .create(ScheduleEntry::for_key(&message.key))

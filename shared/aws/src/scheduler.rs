@@ -6,6 +6,12 @@
 //! `ScheduleExpressionTimezone = UTC`: the scheduler never does calendar arithmetic of its own,
 //! and a DST change between planning and firing cannot shift a message.
 //!
+//! **Recurring (digests).** One schedule per digest recipient:
+//! `cron(MM HH * * ? *)` with `ScheduleExpressionTimezone` = the recipient's IANA zone, so the
+//! local time holds across DST (the scheduler's job), `ActionAfterCompletion NONE`, and an input carrying `<aws.scheduler.scheduled-time>` (the
+//! digest's day is decided from it when it fires). Its name hashes the time and zone, so a new
+//! time is a new schedule and the old one is deleted.
+//!
 //! Each schedule targets the send queue: `FlexibleTimeWindow OFF`, `ActionAfterCompletion DELETE` (nothing piles up),
 //! a retry policy, an SQS dead-letter queue, and as input `{"key": …}` — which message, never
 //! its content (rendered at send time). Creating a name that exists and deleting one that is
@@ -19,8 +25,9 @@ use aws_sdk_scheduler::types::{
     RetryPolicy, Target,
 };
 use chrono::{DateTime, Duration, DurationRound, Utc};
-use rappel_core::message::ScheduleName;
-use rappel_ports::schedules::{ScheduleEntry, ScheduleError, Schedules};
+use rappel_core::message::{RecurringSchedule, ScheduleName};
+use rappel_core::settings::LocalTime;
+use rappel_ports::schedules::{ScheduleEntry, ScheduleError, Schedules, SendRequest};
 
 /// Where and how schedules deliver their input: onto the send queue (a templated SQS target),
 /// whose consumer paces the sends.
@@ -67,16 +74,18 @@ pub fn at_expression(due: DateTime<Utc>) -> String {
 
 pub const SCHEDULE_TIME_ZONE: &str = "UTC";
 
+/// The `cron()` expression of a daily schedule at `at` (read in the schedule's own zone).
+pub fn daily_expression(at: LocalTime) -> String {
+    format!("cron({} {} * * ? *)", at.minute(), at.hour())
+}
+
 fn failure(what: &str, error: String) -> ScheduleError {
     ScheduleError(format!("{what}: {error}"))
 }
 
-#[async_trait]
-impl Schedules for EventBridgeSchedules {
-    async fn create(&self, entry: ScheduleEntry) -> Result<(), ScheduleError> {
-        let input = serde_json::to_string(&entry.request)
-            .map_err(|e| failure("schedule input", e.to_string()))?;
-        let target = Target::builder()
+impl EventBridgeSchedules {
+    fn target(&self, input: String) -> Result<Target, ScheduleError> {
+        Target::builder()
             .arn(&self.target.send_queue_arn)
             .role_arn(&self.target.role_arn)
             .input(input)
@@ -92,11 +101,24 @@ impl Schedules for EventBridgeSchedules {
                     .build(),
             )
             .build()
-            .map_err(|e| failure("schedule target", e.to_string()))?;
-        let window = FlexibleTimeWindow::builder()
-            .mode(FlexibleTimeWindowMode::Off)
-            .build()
-            .map_err(|e| failure("schedule window", e.to_string()))?;
+            .map_err(|e| failure("schedule target", e.to_string()))
+    }
+}
+
+fn no_window() -> Result<FlexibleTimeWindow, ScheduleError> {
+    FlexibleTimeWindow::builder()
+        .mode(FlexibleTimeWindowMode::Off)
+        .build()
+        .map_err(|e| failure("schedule window", e.to_string()))
+}
+
+#[async_trait]
+impl Schedules for EventBridgeSchedules {
+    async fn create(&self, entry: ScheduleEntry) -> Result<(), ScheduleError> {
+        let input = serde_json::to_string(&entry.request())
+            .map_err(|e| failure("schedule input", e.to_string()))?;
+        let target = self.target(input)?;
+        let window = no_window()?;
         let result = self
             .client
             .create_schedule()
@@ -115,6 +137,34 @@ impl Schedules for EventBridgeSchedules {
             // HTTP 400 where AWS answers 409, so the code decides, not the status.
             Err(error) if code(&error) == Some("ConflictException") => Ok(()),
             Err(error) => Err(failure("create schedule", describe(&error))),
+        }
+    }
+
+    /// No `StartDate`: a new schedule fires from its next occurrence on by itself (and the
+    /// service refuses a start more than 5 minutes in the past, which a slow retry could send).
+    async fn create_recurring(
+        &self,
+        schedule: &RecurringSchedule,
+        _starts: DateTime<Utc>,
+    ) -> Result<(), ScheduleError> {
+        let target = self.target(SendRequest::recurring_input(&schedule.trigger))?;
+        let result = self
+            .client
+            .create_schedule()
+            .name(schedule.name.as_str())
+            .group_name(&self.target.group)
+            .schedule_expression(daily_expression(schedule.at))
+            .schedule_expression_timezone(schedule.zone.name())
+            .flexible_time_window(no_window()?)
+            .action_after_completion(ActionAfterCompletion::None)
+            .target(target)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            // The name hashes recipient, time and zone: the same schedule exists.
+            Err(error) if code(&error) == Some("ConflictException") => Ok(()),
+            Err(error) => Err(failure("create recurring schedule", describe(&error))),
         }
     }
 
@@ -139,6 +189,18 @@ impl Schedules for EventBridgeSchedules {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn a_daily_time_is_a_cron_expression_minute_first() {
+        assert_eq!(
+            daily_expression(LocalTime::parse("07:05").unwrap()),
+            "cron(5 7 * * ? *)"
+        );
+        assert_eq!(
+            daily_expression(LocalTime::parse("18:30").unwrap()),
+            "cron(30 18 * * ? *)"
+        );
+    }
 
     #[test]
     fn a_due_instant_on_the_second_is_scheduled_at_that_second_in_utc() {

@@ -45,7 +45,10 @@ async fn outbox(State(stack): State<Arc<LocalStack>>) -> Json<Value> {
 }
 
 async fn schedules(State(stack): State<Arc<LocalStack>>) -> Json<Value> {
-    Json(json!({ "schedules": stack.scheduler.list() }))
+    Json(json!({
+        "schedules": stack.scheduler.list(),
+        "recurring": stack.scheduler.list_recurring(),
+    }))
 }
 
 async fn clock(State(stack): State<Arc<LocalStack>>) -> Json<Value> {

@@ -11,7 +11,7 @@ use rappel_ports::history::MemoryHistory;
 use rappel_ports::json_file::{JsonFile, persist};
 use rappel_ports::ledger::MemoryLedger;
 use rappel_ports::records::{ChangeRecord, MemoryRecords};
-use rappel_ports::schedules::{InProcessScheduler, ScheduleEntry, SendRequest};
+use rappel_ports::schedules::{Firing, InProcessScheduler, SendRequest};
 use rappel_ports::send_queue::{InProcessQueue, MAX_RECEIVES, SendQueue};
 use rappel_send::handle_send;
 use serde::{Deserialize, Serialize};
@@ -270,17 +270,16 @@ impl LocalStack {
     pub async fn advance_to(&self, target: DateTime<Utc>) {
         let _guard = self.runtime.lock().await;
         self.settle_locked().await;
-        while let Some(entry) = self.scheduler.next_due(target) {
-            if entry.due > self.clock.now() {
-                self.clock.set(entry.due);
+        while let Some(firing) = self.scheduler.next_due(target) {
+            if firing.at > self.clock.now() {
+                self.clock.set(firing.at);
             }
-            let name = entry.name.clone();
-            self.fire(entry).await;
+            self.fire(&firing).await;
             rappel_ports::crash_point::crash_point("schedule.queued");
-            // Its input is on the (persisted) queue: only now is the one-shot schedule done.
-            // Stopped before this line, it fires again after a restart, and the ledger makes
-            // the second copy a duplicate.
-            self.scheduler.fired(&name);
+            // Its input is on the (persisted) queue: only now is the one-shot schedule done (a
+            // recurring one moves to its next day). Stopped before this line, it fires again
+            // after a restart, and the ledger makes the second copy a duplicate.
+            self.scheduler.fired(&firing);
             self.settle_locked().await;
         }
         if target > self.clock.now() {
@@ -294,9 +293,13 @@ impl LocalStack {
     }
 
     /// One schedule firing: its input goes on the send queue (the schedule's target on AWS).
-    async fn fire(&self, entry: ScheduleEntry) {
-        if let Err(error) = self.queue.enqueue(&[entry.request]).await {
-            tracing::error!(schedule = %entry.name, %error, "could not queue a firing");
+    async fn fire(&self, firing: &Firing) {
+        if let Err(error) = self
+            .queue
+            .enqueue(std::slice::from_ref(&firing.request))
+            .await
+        {
+            tracing::error!(schedule = %firing.name, %error, "could not queue a firing");
         }
     }
 
@@ -311,7 +314,7 @@ impl LocalStack {
             match handle_send(&self.delivery, &received.request).await {
                 Ok(_) => self.queue.done(),
                 Err(error) if received.receives >= MAX_RECEIVES => {
-                    tracing::error!(kind = %received.request.key.kind, %error, "send request dead-lettered");
+                    tracing::error!(kind = received.request.kind_name(), %error, "send request dead-lettered");
                     self.dead_letter(DeadLetter::SendRequest {
                         request: received.request,
                         receives: received.receives,

@@ -4,6 +4,7 @@ pub mod agenda;
 pub mod appointments;
 pub mod catalog;
 pub mod clients;
+pub mod digests;
 pub mod settings;
 pub mod templates;
 

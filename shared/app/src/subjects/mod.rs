@@ -1,13 +1,16 @@
-//! The subjects of messages, as the single delivery path sees them: load the subject's current
+//! The subjects of messages (an appointment, a client, a staff member's or manager's day), as
+//! the single delivery path sees them: load the subject's current
 //! state, ask its planner for the verdict, get what to render. [`SubjectState`] dispatches on
 //! the subject; each subject's loading lives in its own module, its planning in
 //! `rappel_core::planning::<subject>`.
 
 mod appointment;
 mod client;
+mod day;
 
 pub use appointment::{AppointmentRecords, Substitute};
 pub use client::ClientRecords;
+pub use day::{DayRecords, recipient_zone};
 
 use chrono::{DateTime, Utc};
 use rappel_core::message::{MessageKey, Recipient, StaleReason, Subject, Verdict};
@@ -34,6 +37,8 @@ pub enum SubjectState {
         records: Box<AppointmentRecords>,
     },
     Client(Box<ClientRecords>),
+    /// A staff member's or manager's day.
+    Day(Box<DayRecords>),
 }
 
 /// What loading a subject found.
@@ -70,6 +75,12 @@ impl SubjectState {
                     None => Loaded::Gone(StaleReason::SubjectGone(key.subject.kind())),
                 },
             ),
+            Subject::StaffDay { .. } | Subject::ManagerDay { .. } => Ok(
+                match DayRecords::load(records, tenant, &key.subject, None).await? {
+                    Some(loaded) => Loaded::Found(Self::Day(Box::new(loaded))),
+                    None => Loaded::Gone(StaleReason::SubjectGone(key.subject.kind())),
+                },
+            ),
         }
     }
 
@@ -78,6 +89,7 @@ impl SubjectState {
         match self {
             Self::Appointment { appointment, .. } => Some(&appointment.client_id),
             Self::Client(c) => Some(&c.client.id),
+            Self::Day(_) => None,
         }
     }
 
@@ -85,7 +97,7 @@ impl SubjectState {
     pub fn appointment_type(&self) -> Option<&AppointmentTypeId> {
         match self {
             Self::Appointment { appointment, .. } => Some(&appointment.type_id),
-            Self::Client(_) => None,
+            Self::Client(_) | Self::Day(_) => None,
         }
     }
 
@@ -93,6 +105,7 @@ impl SubjectState {
         match self {
             Self::Appointment { records, .. } => records.settings.input.default_locale,
             Self::Client(c) => c.settings.input.default_locale,
+            Self::Day(d) => d.settings.input.default_locale,
         }
     }
 
@@ -107,6 +120,7 @@ impl SubjectState {
                 planning::verdict(key, appointment, &ctx, now)
             }
             Self::Client(c) => planning::client::verdict(key, &c.context(), now),
+            Self::Day(d) => planning::day::verdict(key, &d.context(), now),
         })
     }
 
@@ -122,6 +136,7 @@ impl SubjectState {
                 .contact(&key.recipient)
                 .map(|c| c.locale),
             Self::Client(c) => c.context().contact(&key.recipient).map(|c| c.locale),
+            Self::Day(d) => d.context().contact(&key.recipient).map(|c| c.locale),
         }
     }
 
@@ -144,6 +159,7 @@ impl SubjectState {
                 planning::appointment::rendering(key, appointment, &ctx, links, sender, now)
             }
             Self::Client(c) => planning::client::rendering(key, &c.context(), links, now),
+            Self::Day(d) => planning::day::rendering(key, &d.context()),
         }
     }
 }

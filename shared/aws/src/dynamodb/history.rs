@@ -7,6 +7,7 @@ use crate::sdk_error::describe;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use chrono::Duration;
+use rappel_core::message::Recipient;
 use rappel_core::model::{ClientId, TenantId};
 use rappel_ports::history::{CommunicationHistory, CommunicationRecord, HistoryError};
 
@@ -70,13 +71,29 @@ impl CommunicationHistory for DynamoHistory {
         tenant: &TenantId,
         client: &ClientId,
     ) -> Result<Vec<CommunicationRecord>, HistoryError> {
+        self.partition(keys::history_pk(tenant, client)).await
+    }
+
+    async fn for_recipient(
+        &self,
+        tenant: &TenantId,
+        recipient: &Recipient,
+    ) -> Result<Vec<CommunicationRecord>, HistoryError> {
+        self.partition(keys::recipient_history_pk(tenant, recipient))
+            .await
+    }
+}
+
+impl DynamoHistory {
+    /// Every entry of one history partition, oldest first.
+    async fn partition(&self, pk: String) -> Result<Vec<CommunicationRecord>, HistoryError> {
         let items: Vec<Item> = self
             .client
             .query()
             .table_name(&self.table)
             .key_condition_expression("#pk = :pk")
             .expression_attribute_names("#pk", keys::PK)
-            .expression_attribute_values(":pk", s(keys::history_pk(tenant, client)))
+            .expression_attribute_values(":pk", s(pk))
             .consistent_read(true)
             .into_paginator()
             .items()

@@ -21,6 +21,9 @@ pub const STAFF_SK: &str = "staff_sk";
 pub const BY_END: &str = "by_end";
 pub const END_PK: &str = "end_pk";
 pub const END_SK: &str = "end_sk";
+/// A business's appointments by start (a manager's day); same partition attribute as `by_end`.
+pub const BY_START: &str = "by_start";
+pub const START_SK: &str = "start_sk";
 
 pub fn tenant_pk(tenant: &TenantId) -> String {
     format!("T#{tenant}")
@@ -52,7 +55,7 @@ pub fn end_pk(tenant: &TenantId) -> String {
 }
 
 /// The index attributes an appointment item carries.
-pub fn appointment_index_keys(a: &Appointment) -> [(&'static str, String); 6] {
+pub fn appointment_index_keys(a: &Appointment) -> [(&'static str, String); 7] {
     [
         (CLIENT_PK, client_pk(&a.tenant, &a.client_id)),
         (CLIENT_SK, format!("{}#{}", instant(a.start), a.id)),
@@ -60,6 +63,7 @@ pub fn appointment_index_keys(a: &Appointment) -> [(&'static str, String); 6] {
         (STAFF_SK, format!("{}#{}", instant(a.start), a.id)),
         (END_PK, end_pk(&a.tenant)),
         (END_SK, format!("{}#{}", instant(a.end), a.id)),
+        (START_SK, format!("{}#{}", instant(a.start), a.id)),
     ]
 }
 

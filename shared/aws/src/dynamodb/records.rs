@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
 use chrono::{DateTime, Utc};
-use rappel_core::model::{Appointment, ClientId, StaffId, TenantId};
+use rappel_core::model::{Appointment, ClientId, StaffId, StaffMember, TenantId};
 use rappel_ports::records::{Expected, Record, RecordKey, RecordReader, RecordWriter, StoreError};
 
 #[derive(Debug, Clone)]
@@ -136,6 +136,63 @@ impl RecordReader for DynamoRecords {
             .await?;
         // The key has whole seconds: drop one that ends within the second `after` falls in.
         Ok(appointments.into_iter().filter(|a| a.end > after).collect())
+    }
+
+    async fn appointments_starting_between(
+        &self,
+        tenant: &TenantId,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        let appointments = self
+            .query_appointments(
+                keys::BY_START,
+                (keys::END_PK, keys::end_pk(tenant)),
+                Some((
+                    keys::START_SK,
+                    keys::instant(from),
+                    Some(keys::instant(until)),
+                )),
+            )
+            .await?;
+        Ok(appointments
+            .into_iter()
+            .filter(|a| a.start >= from && a.start < until)
+            .collect())
+    }
+
+    /// A query of the tenant's partition for the `staff#` sort keys (no index needed).
+    async fn staff_members(&self, tenant: &TenantId) -> Result<Vec<StaffMember>, StoreError> {
+        let items: Vec<Item> = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("#pk = :pk AND begins_with(#sk, :kind)")
+            .expression_attribute_names("#pk", keys::PK)
+            .expression_attribute_names("#sk", keys::SK)
+            .expression_attribute_values(":pk", s(keys::tenant_pk(tenant)))
+            .expression_attribute_values(
+                ":kind",
+                s(keys::record_sk(
+                    rappel_ports::records::RecordKind::Staff,
+                    "",
+                )),
+            )
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| StoreError::Unavailable(describe(&e)))?;
+        items
+            .iter()
+            .map(|item| match item_record(item)? {
+                Record::Staff(member) => Ok(member),
+                _ => Err(StoreError::Corrupt(
+                    "a staff# item holds another record".into(),
+                )),
+            })
+            .collect()
     }
 }
 

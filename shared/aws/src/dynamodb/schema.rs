@@ -12,10 +12,11 @@ use aws_sdk_dynamodb::types::{
 };
 
 /// The records table's global secondary indexes: (name, partition key, sort key).
-pub const RECORD_INDEXES: [(&str, &str, &str); 3] = [
+pub const RECORD_INDEXES: [(&str, &str, &str); 4] = [
     (keys::BY_CLIENT, keys::CLIENT_PK, keys::CLIENT_SK),
     (keys::BY_STAFF, keys::STAFF_PK, keys::STAFF_SK),
     (keys::BY_END, keys::END_PK, keys::END_SK),
+    (keys::BY_START, keys::END_PK, keys::START_SK),
 ];
 
 /// The deliveries table's TTL attribute.
@@ -65,23 +66,28 @@ pub async fn create_records_table(client: &Client, table: &str) -> Result<(), Sc
                 .build()
                 .map_err(|e| fail(e.to_string()))?,
         );
+    let mut defined: Vec<&str> = Vec::new();
     for (name, pk, sk) in RECORD_INDEXES {
-        request = request
-            .attribute_definitions(string_attribute(pk).map_err(fail)?)
-            .attribute_definitions(string_attribute(sk).map_err(fail)?)
-            .global_secondary_indexes(
-                GlobalSecondaryIndex::builder()
-                    .index_name(name)
-                    .key_schema(key(pk, KeyType::Hash).map_err(fail)?)
-                    .key_schema(key(sk, KeyType::Range).map_err(fail)?)
-                    .projection(
-                        Projection::builder()
-                            .projection_type(ProjectionType::All)
-                            .build(),
-                    )
-                    .build()
-                    .map_err(|e| fail(e.to_string()))?,
-            );
+        // Two indexes may share a key attribute: it is defined once.
+        for attribute in [pk, sk] {
+            if !defined.contains(&attribute) {
+                defined.push(attribute);
+                request = request.attribute_definitions(string_attribute(attribute).map_err(fail)?);
+            }
+        }
+        request = request.global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name(name)
+                .key_schema(key(pk, KeyType::Hash).map_err(fail)?)
+                .key_schema(key(sk, KeyType::Range).map_err(fail)?)
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::All)
+                        .build(),
+                )
+                .build()
+                .map_err(|e| fail(e.to_string()))?,
+        );
     }
     request.send().await.map_err(|e| fail(describe(&e)))?;
     Ok(())

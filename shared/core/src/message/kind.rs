@@ -62,6 +62,10 @@ message_kinds! {
     ManualFollowUp,
     /// About a client: "we have not seen you for N days" (marketing).
     Reengagement,
+    /// A staff member's appointments of the day.
+    StaffDigest,
+    /// The business's appointments of the day, to a manager.
+    ManagerDigest,
 }
 
 /// When a kind is decided.
@@ -71,6 +75,8 @@ pub enum Trigger {
     OnChange,
     /// Ahead of time, at an instant relative to the subject (a one-shot schedule).
     Timeline,
+    /// By a recurring schedule per recipient; the subject (which day) is decided at fire time.
+    Recurring,
 }
 
 /// Who reads it.
@@ -140,7 +146,10 @@ impl MessageKind {
         use Invitation as I;
         use Lateness::*;
         use Purpose::*;
-        use SubjectKind::{Appointment as Appt, Client as OfClient};
+        use SubjectKind::{
+            Appointment as Appt, Client as OfClient, ManagerDay as BusinessDay,
+            StaffDay as OwnDay,
+        };
         use Trigger::*;
         // One positional row per kind keeps the table readable as a table.
         #[allow(clippy::too_many_arguments)]
@@ -190,6 +199,9 @@ impl MessageKind {
             Self::UnassignedAlert => f("unassigned_alert", "auna", Appt, OnChange, Team, I::None, Transactional, AfterAnchor, "notifications.staff_alerts.modified"),
             Self::ManualFollowUp => f("manual_follow_up", "mfup", Appt, Timeline, Team, I::None, Transactional, WEEK, "notifications.follow_ups[] (mode manual)"),
             Self::Reengagement => f("reengagement", "rel", OfClient, Timeline, ToClient, I::None, Marketing, Grace(REENGAGEMENT_GRACE), "notifications.reengagement"),
+            // The anchor of a day's digest is the end of that day.
+            Self::StaffDigest => f("staff_digest", "dst", OwnDay, Recurring, Team, I::None, Transactional, AtAnchor, "notifications.digest.staff"),
+            Self::ManagerDigest => f("manager_digest", "dmg", BusinessDay, Recurring, Team, I::None, Transactional, AtAnchor, "notifications.digest.managers"),
         }
     }
 

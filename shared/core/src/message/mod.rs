@@ -5,6 +5,7 @@ mod key;
 mod kind;
 mod outcome;
 mod recipient;
+mod recurring;
 mod subject;
 
 pub use channel::{Channel, UnknownChannel};
@@ -15,4 +16,5 @@ pub use kind::{
 };
 pub use outcome::{Disposition, PlannedMessage, StaleReason, SuppressionReason, Verdict};
 pub use recipient::Recipient;
+pub use recurring::{DigestTrigger, RecurringSchedule};
 pub use subject::{Subject, SubjectKind};

@@ -21,6 +21,8 @@ pub enum SuppressionReason {
     OptedOut,
     /// The recipient (staff member, manager) no longer exists.
     UnknownRecipient,
+    /// A digest of a day with nothing on it: not sent, recorded.
+    NothingToReport,
 }
 
 impl SuppressionReason {
@@ -35,6 +37,7 @@ impl SuppressionReason {
             Self::ClientRebooked => "client_rebooked",
             Self::OptedOut => "opted_out",
             Self::UnknownRecipient => "unknown_recipient",
+            Self::NothingToReport => "nothing_to_report",
         }
     }
 }
@@ -74,6 +77,8 @@ impl StaleReason {
         match self {
             Self::SubjectGone(SubjectKind::Appointment) => "appointment_gone",
             Self::SubjectGone(SubjectKind::Client) => "client_gone",
+            Self::SubjectGone(SubjectKind::StaffDay) => "staff_gone",
+            Self::SubjectGone(SubjectKind::ManagerDay) => "manager_gone",
             Self::NotInCurrentPlan => "not_in_current_plan",
             Self::Superseded => "superseded",
             Self::TooLate => "too_late",

@@ -6,7 +6,8 @@
 //! here, a new [`SubjectKind`], and a planner for it: every `match` on the kind that must handle
 //! it stops compiling until it does.
 
-use crate::model::{AppointmentId, ClientId, TenantId};
+use crate::model::{AppointmentId, ClientId, ManagerId, StaffId, TenantId};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -17,6 +18,16 @@ pub enum Subject {
     Appointment(AppointmentId),
     /// A client as a whole: re-engagement ("we have not seen you for a while").
     Client(ClientId),
+    /// One staff member's appointments of one local day (their digest).
+    StaffDay {
+        staff: StaffId,
+        date: NaiveDate,
+    },
+    /// The business's appointments of one local day, for one manager (their digest).
+    ManagerDay {
+        manager: ManagerId,
+        date: NaiveDate,
+    },
 }
 
 /// The family of a subject, without its id: what a kind is about.
@@ -25,6 +36,8 @@ pub enum Subject {
 pub enum SubjectKind {
     Appointment,
     Client,
+    StaffDay,
+    ManagerDay,
 }
 
 impl SubjectKind {
@@ -32,6 +45,8 @@ impl SubjectKind {
         match self {
             Self::Appointment => "appointment",
             Self::Client => "client",
+            Self::StaffDay => "staff_day",
+            Self::ManagerDay => "manager_day",
         }
     }
 
@@ -40,6 +55,8 @@ impl SubjectKind {
         match self {
             Self::Appointment => 'a',
             Self::Client => 'c',
+            Self::StaffDay => 's',
+            Self::ManagerDay => 'm',
         }
     }
 }
@@ -49,13 +66,15 @@ impl Subject {
         match self {
             Self::Appointment(_) => SubjectKind::Appointment,
             Self::Client(_) => SubjectKind::Client,
+            Self::StaffDay { .. } => SubjectKind::StaffDay,
+            Self::ManagerDay { .. } => SubjectKind::ManagerDay,
         }
     }
 
     pub fn appointment(&self) -> Option<&AppointmentId> {
         match self {
             Self::Appointment(id) => Some(id),
-            Self::Client(_) => None,
+            _ => None,
         }
     }
 
@@ -72,6 +91,8 @@ impl fmt::Display for Subject {
         match self {
             Self::Appointment(id) => write!(f, "appointment:{id}"),
             Self::Client(id) => write!(f, "client:{id}"),
+            Self::StaffDay { staff, date } => write!(f, "staff_day:{staff}:{date}"),
+            Self::ManagerDay { manager, date } => write!(f, "manager_day:{manager}:{date}"),
         }
     }
 }

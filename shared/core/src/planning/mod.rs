@@ -1,12 +1,13 @@
 //! The planner: who hears what, on which channel, and when — plain functions of state.
 //!
-//! One module per subject ([`appointment`], [`client`]), each with the same parts: the context
+//! One module per subject ([`appointment`], [`client`], [`day`]), each with the same parts: the context
 //! its plan depends on, its timeline (and, for appointments, the messages of a change), its
 //! send-time verdict. Shared by all: the channel rules and the diff of two plans.
 
 pub mod appointment;
 mod channel_rules;
 pub mod client;
+pub mod day;
 mod diff;
 
 pub use appointment::{

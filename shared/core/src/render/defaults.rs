@@ -174,6 +174,22 @@ fn phrases(kind: MessageKind, locale: Locale) -> (&'static str, &'static str) {
             "{{ client_name }}, cela fait longtemps !",
             "Cela fait {{ days_since_visit }} jours que nous ne vous avons pas vu(e) — votre dernière visite date du {{ last_visit_date }}. Nous serions ravis de vous revoir.",
         ),
+        (K::StaffDigest, Locale::Fr) => (
+            "Vos rendez-vous du {{ date }}",
+            "Vous avez {{ count }} rendez-vous le {{ date }} :",
+        ),
+        (K::StaffDigest, Locale::En) => (
+            "Your appointments on {{ date }}",
+            "You have {{ count }} appointment(s) on {{ date }}:",
+        ),
+        (K::ManagerDigest, Locale::Fr) => (
+            "Les rendez-vous du {{ date }}",
+            "{{ business_name }} a {{ count }} rendez-vous le {{ date }} :",
+        ),
+        (K::ManagerDigest, Locale::En) => (
+            "Appointments on {{ date }}",
+            "{{ business_name }} has {{ count }} appointment(s) on {{ date }}:",
+        ),
         (K::Reengagement, Locale::En) => (
             "{{ client_name }}, it has been a while!",
             "It has been {{ days_since_visit }} days since we last saw you, on {{ last_visit_date }}. We would love to see you again.",
@@ -236,6 +252,54 @@ pub fn default_template(kind: MessageKind, channel: Channel, locale: Locale) -> 
     match kind.facts().subject {
         SubjectKind::Appointment => appointment_template(kind, channel, locale),
         SubjectKind::Client => client_template(kind, channel, locale),
+        SubjectKind::StaffDay | SubjectKind::ManagerDay => day_template(kind, channel, locale),
+    }
+}
+
+/// A day's digest: a table of the appointments (with the staff member for a manager), and a
+/// short SMS with the count and the first start.
+fn day_template(kind: MessageKind, channel: Channel, locale: Locale) -> TemplateBody {
+    let (subject, lead) = phrases(kind, locale);
+    let l = labels(locale);
+    let with_staff = kind == MessageKind::ManagerDigest;
+    match channel {
+        Channel::Sms => TemplateBody {
+            subject: None,
+            text: match locale {
+                Locale::Fr => "{{ business_name }} : {{ count }} rendez-vous le {{ date }}, le premier à {{ first_time }}.".into(),
+                Locale::En => "{{ business_name }}: {{ count }} appointment(s) on {{ date }}, the first at {{ first_time }}.".into(),
+            },
+            html: None,
+        },
+        Channel::Email => {
+            let staff_text = if with_staff { " · {{ a.staff_name }}" } else { "" };
+            let text = format!(
+                "{hello} {{{{ recipient_name }}}},\n\n{lead}\n\n{{% for a in appointments %}}\n{{{{ a.time }}}}–{{{{ a.end_time }}}}  {{{{ a.client_name }}}} · {{{{ a.type_name }}}}{staff_text}\n{{% endfor %}}\n\n({{{{ time_zone }}}})\n{{{{ business_name }}}}\n",
+                hello = l.hello,
+            );
+            let staff_head = if with_staff {
+                format!("<th style=\"text-align:left;padding:4px 12px 4px 0\">{}</th>", l.with)
+            } else {
+                String::new()
+            };
+            let staff_cell = if with_staff {
+                "<td style=\"padding:4px 12px 4px 0\">{{ a.staff_name }}</td>"
+            } else {
+                ""
+            };
+            let html = format!(
+                "<!DOCTYPE html>\n<html lang=\"{{{{ locale }}}}\"><body style=\"font-family:Arial,sans-serif;color:#222;line-height:1.5\">\n<p>{hello} {{{{ recipient_name }}}},</p>\n<p>{lead}</p>\n<table style=\"border-collapse:collapse\">\n<tr style=\"color:#666\"><th style=\"text-align:left;padding:4px 12px 4px 0\">{when}</th><th style=\"text-align:left;padding:4px 12px 4px 0\">{client}</th><th style=\"text-align:left;padding:4px 12px 4px 0\">{what}</th>{staff_head}</tr>\n{{% for a in appointments %}}\n<tr><td style=\"padding:4px 12px 4px 0\">{{{{ a.time }}}}–{{{{ a.end_time }}}}</td><td style=\"padding:4px 12px 4px 0\">{{{{ a.client_name }}}}</td><td style=\"padding:4px 12px 4px 0\">{{{{ a.type_name }}}}</td>{staff_cell}</tr>\n{{% endfor %}}\n</table>\n<p style=\"color:#666\">{{{{ time_zone }}}}</p>\n<p>{{{{ business_name }}}}</p>\n</body></html>\n",
+                hello = l.hello,
+                when = l.when,
+                client = l.client,
+                what = l.what,
+            );
+            TemplateBody {
+                subject: Some(subject.to_owned()),
+                text,
+                html: Some(html),
+            }
+        }
     }
 }
 

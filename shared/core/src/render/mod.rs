@@ -23,5 +23,6 @@ pub use template::{
 };
 pub use variables::{
     APPOINTMENT_VARIABLE_NAMES, AppointmentVariables, CLIENT_VARIABLE_NAMES, ClientVariables,
-    TemplateVariables, format_date, format_time, variable_names,
+    DAY_VARIABLE_NAMES, DayAppointment, DayVariables, TemplateVariables, format_date, format_time,
+    variable_names,
 };

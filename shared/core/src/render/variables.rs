@@ -13,6 +13,7 @@ use serde::Serialize;
 pub enum TemplateVariables {
     Appointment(AppointmentVariables),
     Client(ClientVariables),
+    Day(DayVariables),
 }
 
 impl TemplateVariables {
@@ -21,6 +22,9 @@ impl TemplateVariables {
         match subject {
             SubjectKind::Appointment => Self::Appointment(AppointmentVariables::sample(locale)),
             SubjectKind::Client => Self::Client(ClientVariables::sample(locale)),
+            SubjectKind::StaffDay | SubjectKind::ManagerDay => {
+                Self::Day(DayVariables::sample(locale))
+            }
         }
     }
 
@@ -37,6 +41,8 @@ impl TemplateVariables {
                 unsubscribe_url: None,
                 ..v
             }),
+            // A day's sample keeps its list: an empty day is never rendered.
+            Self::Day(v) => Self::Day(v),
         }
     }
 }
@@ -46,6 +52,72 @@ pub fn variable_names(subject: SubjectKind) -> &'static [&'static str] {
     match subject {
         SubjectKind::Appointment => &APPOINTMENT_VARIABLE_NAMES,
         SubjectKind::Client => &CLIENT_VARIABLE_NAMES,
+        SubjectKind::StaffDay | SubjectKind::ManagerDay => &DAY_VARIABLE_NAMES,
+    }
+}
+
+/// A day's digest: the appointments listed, in the recipient's zone and language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DayVariables {
+    pub locale: String,
+    pub recipient_name: String,
+    pub business_name: String,
+    /// The day covered, long form.
+    pub date: String,
+    pub time_zone: String,
+    pub count: usize,
+    /// Start of the first appointment (for the short SMS form).
+    pub first_time: Option<String>,
+    pub appointments: Vec<DayAppointment>,
+}
+
+/// One line of a digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DayAppointment {
+    pub time: String,
+    pub end_time: String,
+    pub client_name: String,
+    pub type_name: String,
+    pub staff_name: String,
+    pub status: String,
+}
+
+/// Names of a digest's variables; each of `appointments` has `time`, `end_time`,
+/// `client_name`, `type_name`, `staff_name`, `status`.
+pub const DAY_VARIABLE_NAMES: [&str; 8] = [
+    "locale",
+    "recipient_name",
+    "business_name",
+    "date",
+    "time_zone",
+    "count",
+    "first_time",
+    "appointments",
+];
+
+impl DayVariables {
+    pub fn sample(locale: Locale) -> Self {
+        let line = |time: &str, end: &str, client: &str| DayAppointment {
+            time: time.into(),
+            end_time: end.into(),
+            client_name: client.into(),
+            type_name: "Coupe".into(),
+            staff_name: "Sam".into(),
+            status: "confirmed".into(),
+        };
+        Self {
+            locale: locale.code().to_owned(),
+            recipient_name: "Sam".into(),
+            business_name: "Salon Exemple".into(),
+            date: "lundi 30 mars 2026".into(),
+            time_zone: "Europe/Paris".into(),
+            count: 2,
+            first_time: Some("09:00".into()),
+            appointments: vec![
+                line("09:00", "09:45", "Léa Martin"),
+                line("11:00", "11:30", "Noé Petit"),
+            ],
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Per-business notification settings, per-type overrides and the offsets they use.
 
 mod business_settings;
+mod digest;
 mod horizon;
 mod notification_settings;
 mod offset;
@@ -8,6 +9,7 @@ mod reengagement;
 mod rules;
 
 pub use business_settings::{BusinessSettings, Manager, SenderMode, SettingsInput};
+pub use digest::{DigestDay, DigestSettings, InvalidLocalTime, LocalTime};
 pub use horizon::{BookingHorizon, DEFAULT_HORIZON_DAYS, InvalidHorizon, MAX_HORIZON_DAYS};
 pub use notification_settings::{
     ClientMessages, ManagerAlerts, NotificationOverride, NotificationSettings, StaffAlerts,

@@ -3,8 +3,8 @@
 //! common practice of the tools we studied.
 
 use super::{
-    AlertChoice, ChannelChoice, FollowUps, LatePolicy, Offset, ReengagementSettings, ReminderRule,
-    Reminders, ReviewRequestRule,
+    AlertChoice, ChannelChoice, DigestSettings, FollowUps, LatePolicy, Offset,
+    ReengagementSettings, ReminderRule, Reminders, ReviewRequestRule,
 };
 use serde::{Deserialize, Serialize};
 
@@ -102,6 +102,8 @@ pub struct NotificationSettings {
     pub review_request: Option<ReviewRequestRule>,
     /// Re-engagement of clients who have not booked again (off by default).
     pub reengagement: ReengagementSettings,
+    /// The daily digest to staff and managers (off by default).
+    pub digest: DigestSettings,
 }
 
 impl Default for NotificationSettings {
@@ -130,6 +132,7 @@ impl Default for NotificationSettings {
             follow_ups: FollowUps::default(),
             review_request: None,
             reengagement: ReengagementSettings::default(),
+            digest: DigestSettings::default(),
         }
     }
 }

@@ -4,6 +4,7 @@ use super::{CommunicationHistory, CommunicationRecord, HistoryError};
 use crate::json_file::JsonFile;
 use crate::lock;
 use async_trait::async_trait;
+use rappel_core::message::Recipient;
 use rappel_core::model::{ClientId, TenantId};
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -61,6 +62,18 @@ impl CommunicationHistory for MemoryHistory {
         Ok(lock(&self.entries)
             .iter()
             .filter(|e| &e.tenant == tenant && e.client.as_ref() == Some(client))
+            .cloned()
+            .collect())
+    }
+
+    async fn for_recipient(
+        &self,
+        tenant: &TenantId,
+        recipient: &Recipient,
+    ) -> Result<Vec<CommunicationRecord>, HistoryError> {
+        Ok(lock(&self.entries)
+            .iter()
+            .filter(|e| &e.tenant == tenant && e.client.is_none() && &e.recipient == recipient)
             .cloned()
             .collect())
     }

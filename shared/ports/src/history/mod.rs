@@ -53,4 +53,11 @@ pub trait CommunicationHistory: Send + Sync {
         tenant: &TenantId,
         client: &ClientId,
     ) -> Result<Vec<CommunicationRecord>, HistoryError>;
+    /// Messages about no client (a staff member's or manager's digests), to `recipient`,
+    /// oldest first.
+    async fn for_recipient(
+        &self,
+        tenant: &TenantId,
+        recipient: &Recipient,
+    ) -> Result<Vec<CommunicationRecord>, HistoryError>;
 }

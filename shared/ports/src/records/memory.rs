@@ -9,7 +9,7 @@ use crate::json_file::{JsonFile, persist};
 use crate::lock;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use rappel_core::model::{Appointment, ClientId, StaffId, TenantId};
+use rappel_core::model::{Appointment, ClientId, StaffId, StaffMember, TenantId};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
@@ -140,6 +140,35 @@ impl RecordReader for MemoryRecords {
             .appointments(tenant)
             .into_iter()
             .filter(|a| a.end > after)
+            .collect())
+    }
+
+    async fn appointments_starting_between(
+        &self,
+        tenant: &TenantId,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        let mut day: Vec<Appointment> = self
+            .appointments(tenant)
+            .into_iter()
+            .filter(|a| a.start >= from && a.start < until)
+            .collect();
+        day.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
+        Ok(day)
+    }
+
+    async fn staff_members(&self, tenant: &TenantId) -> Result<Vec<StaffMember>, StoreError> {
+        let state = lock(&self.state);
+        let prefix = format!("{tenant}/{}/", RecordKind::Staff.as_str());
+        Ok(state
+            .records
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .filter_map(|(_, r)| match r {
+                Record::Staff(s) => Some(s.clone()),
+                _ => None,
+            })
             .collect())
     }
 }

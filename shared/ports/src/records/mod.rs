@@ -7,7 +7,7 @@ mod typed;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use rappel_core::model::{Appointment, ClientId, StaffId, TenantId};
+use rappel_core::model::{Appointment, ClientId, StaffId, StaffMember, TenantId};
 
 pub use memory::MemoryRecords;
 pub use record::{ChangeRecord, Record, RecordKey, RecordKind, StoredTemplate};
@@ -58,6 +58,15 @@ pub trait RecordReader: Send + Sync {
         tenant: &TenantId,
         after: DateTime<Utc>,
     ) -> Result<Vec<Appointment>, StoreError>;
+    /// Appointments of a business starting in `[from, until)`, earliest first: a manager's day.
+    async fn appointments_starting_between(
+        &self,
+        tenant: &TenantId,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<Appointment>, StoreError>;
+    /// Every staff member of a business (each has a digest schedule when digests are on).
+    async fn staff_members(&self, tenant: &TenantId) -> Result<Vec<StaffMember>, StoreError>;
 }
 
 #[async_trait]

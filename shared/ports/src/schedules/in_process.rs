@@ -1,86 +1,189 @@
-//! The embedded scheduler: entries kept in order of due time; the local runtime asks for the
-//! next due one as its clock moves and fires it at the send handler.
+//! The embedded scheduler: one-shot entries kept in order of due time, and recurring ones with
+//! their next firing; the local runtime asks for the next due firing as its clock moves and
+//! puts its request on the send queue.
 
-use super::{ScheduleEntry, ScheduleError, Schedules};
+use super::{ScheduleEntry, ScheduleError, Schedules, SendRequest};
 use crate::json_file::{JsonFile, persist};
 use crate::lock;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use rappel_core::message::ScheduleName;
+use rappel_core::message::{RecurringSchedule, ScheduleName};
+use rappel_core::planning::day::next_firing;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+/// A recurring schedule and its next firing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingRecurring {
+    pub schedule: RecurringSchedule,
+    pub next: DateTime<Utc>,
+}
+
+/// One firing due: what to put on the send queue, scheduled for `at`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Firing {
+    pub name: ScheduleName,
+    pub at: DateTime<Utc>,
+    pub request: SendRequest,
+}
+
+#[derive(Default, Serialize, Deserialize)]
+struct Saved {
+    one_shot: Vec<ScheduleEntry>,
+    recurring: Vec<PendingRecurring>,
+}
+
+#[derive(Default)]
+struct State {
+    one_shot: BTreeMap<ScheduleName, ScheduleEntry>,
+    recurring: BTreeMap<ScheduleName, PendingRecurring>,
+}
+
 pub struct InProcessScheduler {
-    entries: Mutex<BTreeMap<ScheduleName, ScheduleEntry>>,
+    state: Mutex<State>,
     file: Option<JsonFile>,
 }
 
 impl InProcessScheduler {
     pub fn in_memory() -> Self {
         Self {
-            entries: Mutex::new(BTreeMap::new()),
+            state: Mutex::new(State::default()),
             file: None,
         }
     }
 
     pub fn persisted(path: impl Into<PathBuf>) -> std::io::Result<Self> {
         let file = JsonFile::new(path);
-        let entries: Vec<ScheduleEntry> = file.load()?;
-        let map = entries.into_iter().map(|e| (e.name.clone(), e)).collect();
+        let saved: Saved = file.load()?;
         Ok(Self {
-            entries: Mutex::new(map),
+            state: Mutex::new(State {
+                one_shot: saved
+                    .one_shot
+                    .into_iter()
+                    .map(|e| (e.name.clone(), e))
+                    .collect(),
+                recurring: saved
+                    .recurring
+                    .into_iter()
+                    .map(|r| (r.schedule.name.clone(), r))
+                    .collect(),
+            }),
             file: Some(file),
         })
     }
 
-    /// All pending entries, earliest first.
+    /// All pending one-shot entries, earliest first.
     pub fn list(&self) -> Vec<ScheduleEntry> {
-        let mut all: Vec<ScheduleEntry> = lock(&self.entries).values().cloned().collect();
+        let mut all: Vec<ScheduleEntry> = lock(&self.state).one_shot.values().cloned().collect();
         all.sort_by(|a, b| (a.due, &a.name).cmp(&(b.due, &b.name)));
         all
     }
 
-    /// The earliest entry due at or before `until`, left in place: it is removed by
-    /// [`Self::fired`] once its firing has been handled, so a process stopped mid-firing fires
-    /// it again after a restart (the delivery ledger makes that harmless), as EventBridge
-    /// Scheduler retries a target that did not answer.
-    pub fn next_due(&self, until: DateTime<Utc>) -> Option<ScheduleEntry> {
-        lock(&self.entries)
+    /// All recurring schedules with their next firing, by name.
+    pub fn list_recurring(&self) -> Vec<PendingRecurring> {
+        lock(&self.state).recurring.values().cloned().collect()
+    }
+
+    /// The earliest firing due at or before `until`, left in place: it is taken off by
+    /// [`Self::fired`] once handled, so a process stopped mid-firing fires it again after a
+    /// restart (the delivery ledger makes that harmless), as EventBridge Scheduler retries a
+    /// target that did not answer.
+    pub fn next_due(&self, until: DateTime<Utc>) -> Option<Firing> {
+        let state = lock(&self.state);
+        let one_shot = state
+            .one_shot
             .values()
             .filter(|e| e.due <= until)
             .min_by(|a, b| (a.due, &a.name).cmp(&(b.due, &b.name)))
-            .cloned()
-    }
-
-    /// The firing of `name` was handled (delivered, or dead-lettered): the one-shot schedule
-    /// is done (`ActionAfterCompletion: DELETE` on AWS).
-    pub fn fired(&self, name: &ScheduleName) {
-        let mut entries = lock(&self.entries);
-        if entries.remove(name).is_some() {
-            self.save(&entries);
+            .map(|e| Firing {
+                name: e.name.clone(),
+                at: e.due,
+                request: e.request(),
+            });
+        let recurring = state
+            .recurring
+            .values()
+            .filter(|r| r.next <= until)
+            .min_by(|a, b| (a.next, &a.schedule.name).cmp(&(b.next, &b.schedule.name)))
+            .map(|r| Firing {
+                name: r.schedule.name.clone(),
+                at: r.next,
+                request: SendRequest::Digest {
+                    trigger: r.schedule.trigger.clone(),
+                    fired_at: r.next,
+                },
+            });
+        match (one_shot, recurring) {
+            (Some(a), Some(b)) => Some(if (b.at, &b.name) < (a.at, &a.name) {
+                b
+            } else {
+                a
+            }),
+            (a, b) => a.or(b),
         }
     }
 
-    fn save(&self, entries: &BTreeMap<ScheduleName, ScheduleEntry>) {
-        let list: Vec<&ScheduleEntry> = entries.values().collect();
-        persist(self.file.as_ref(), &list, "schedules");
+    /// A firing was handled (queued): a one-shot schedule is done (`ActionAfterCompletion:
+    /// DELETE` on AWS); a recurring one moves to its next day.
+    pub fn fired(&self, firing: &Firing) {
+        let mut state = lock(&self.state);
+        let changed = if state.one_shot.remove(&firing.name).is_some() {
+            true
+        } else if let Some(r) = state.recurring.get_mut(&firing.name) {
+            if r.next == firing.at {
+                r.next = next_firing(r.schedule.at, r.schedule.zone, firing.at);
+            }
+            true
+        } else {
+            false
+        };
+        if changed {
+            self.save(&state);
+        }
+    }
+
+    fn save(&self, state: &State) {
+        let saved = Saved {
+            one_shot: state.one_shot.values().cloned().collect(),
+            recurring: state.recurring.values().cloned().collect(),
+        };
+        persist(self.file.as_ref(), &saved, "schedules");
     }
 }
 
 #[async_trait]
 impl Schedules for InProcessScheduler {
     async fn create(&self, entry: ScheduleEntry) -> Result<(), ScheduleError> {
-        let mut entries = lock(&self.entries);
-        entries.entry(entry.name.clone()).or_insert(entry);
-        self.save(&entries);
+        let mut state = lock(&self.state);
+        state.one_shot.entry(entry.name.clone()).or_insert(entry);
+        self.save(&state);
+        Ok(())
+    }
+
+    async fn create_recurring(
+        &self,
+        schedule: &RecurringSchedule,
+        starts: DateTime<Utc>,
+    ) -> Result<(), ScheduleError> {
+        let mut state = lock(&self.state);
+        state
+            .recurring
+            .entry(schedule.name.clone())
+            .or_insert_with(|| PendingRecurring {
+                schedule: schedule.clone(),
+                next: next_firing(schedule.at, schedule.zone, starts),
+            });
+        self.save(&state);
         Ok(())
     }
 
     async fn delete(&self, name: &ScheduleName) -> Result<(), ScheduleError> {
-        let mut entries = lock(&self.entries);
-        entries.remove(name);
-        self.save(&entries);
+        let mut state = lock(&self.state);
+        state.one_shot.remove(name);
+        state.recurring.remove(name);
+        self.save(&state);
         Ok(())
     }
 }
@@ -88,8 +191,11 @@ impl Schedules for InProcessScheduler {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rappel_core::message::{Channel, MessageKey, MessageKind, Recipient, Subject};
-    use rappel_core::model::{AppointmentId, ClientId, TenantId};
+    use rappel_core::message::{
+        Channel, DigestTrigger, MessageKey, MessageKind, Recipient, Subject,
+    };
+    use rappel_core::model::{AppointmentId, ClientId, StaffId, TenantId, TimeZone};
+    use rappel_core::settings::LocalTime;
 
     fn entry(minute: u32) -> ScheduleEntry {
         use chrono::TimeZone;
@@ -116,8 +222,49 @@ mod tests {
         let restarted = InProcessScheduler::persisted(&path).unwrap();
         assert_eq!(restarted.list().len(), 1);
 
-        scheduler.fired(&due.name);
+        scheduler.fired(&due);
         let restarted = InProcessScheduler::persisted(&path).unwrap();
         assert!(restarted.list().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_recurring_schedule_fires_daily_at_its_local_time_and_survives_a_restart() {
+        use chrono::TimeZone as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("schedules.json");
+        let scheduler = InProcessScheduler::persisted(&path).unwrap();
+        let daily = RecurringSchedule::new(
+            DigestTrigger {
+                tenant: TenantId::parse("t").unwrap(),
+                recipient: Recipient::Staff(StaffId::parse("sam").unwrap()),
+            },
+            LocalTime::parse("07:00").unwrap(),
+            TimeZone::parse("Europe/Paris").unwrap(),
+        );
+        let created = Utc.with_ymd_and_hms(2026, 3, 27, 12, 0, 0).unwrap();
+        scheduler.create_recurring(&daily, created).await.unwrap();
+        let mut firings = Vec::new();
+        let until = Utc.with_ymd_and_hms(2026, 3, 30, 12, 0, 0).unwrap();
+        while let Some(firing) = scheduler.next_due(until) {
+            firings.push(firing.at);
+            scheduler.fired(&firing);
+        }
+        assert_eq!(
+            firings,
+            vec![
+                Utc.with_ymd_and_hms(2026, 3, 28, 6, 0, 0).unwrap(), // 07:00 CET
+                Utc.with_ymd_and_hms(2026, 3, 29, 5, 0, 0).unwrap(), // 07:00 CEST
+                Utc.with_ymd_and_hms(2026, 3, 30, 5, 0, 0).unwrap(),
+            ]
+        );
+        let restarted = InProcessScheduler::persisted(&path).unwrap();
+        let pending = restarted.list_recurring();
+        assert_eq!(pending.len(), 1);
+        assert_eq!(
+            pending[0].next,
+            Utc.with_ymd_and_hms(2026, 3, 31, 5, 0, 0).unwrap()
+        );
+        restarted.delete(&daily.name).await.unwrap();
+        assert!(restarted.list_recurring().is_empty());
     }
 }

@@ -1,22 +1,26 @@
-//! The schedules port: one-shot entries, created and deleted by name. Creating a name that
-//! exists and deleting one that is gone both succeed, so replays are harmless.
+//! The schedules port: one-shot entries (one per planned message) and recurring ones (one per
+//! digest recipient), created and deleted by name. Creating a name that exists and deleting
+//! one that is gone both succeed, so replays are harmless.
 
 mod in_process;
 mod send_request;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use rappel_core::message::{MessageKey, ScheduleName};
+use rappel_core::message::{MessageKey, RecurringSchedule, ScheduleName};
 use serde::{Deserialize, Serialize};
 
-pub use in_process::InProcessScheduler;
-pub use send_request::{SEND_REQUEST_VERSION, SendRequest, UnreadableRequest};
+pub use in_process::{Firing, InProcessScheduler, PendingRecurring};
+pub use send_request::{
+    SCHEDULED_TIME_PLACEHOLDER, SEND_REQUEST_VERSION, SendRequest, UnreadableRequest,
+};
 
+/// A one-shot schedule: at `due`, put the request for `key` on the send queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScheduleEntry {
     pub name: ScheduleName,
     pub due: DateTime<Utc>,
-    pub request: SendRequest,
+    pub key: MessageKey,
 }
 
 impl ScheduleEntry {
@@ -24,8 +28,13 @@ impl ScheduleEntry {
         Self {
             name: key.schedule_name(),
             due: key.due,
-            request: SendRequest { key: key.clone() },
+            key: key.clone(),
         }
+    }
+
+    /// What its firing puts on the send queue.
+    pub fn request(&self) -> SendRequest {
+        SendRequest::message(self.key.clone())
     }
 }
 
@@ -36,5 +45,12 @@ pub struct ScheduleError(pub String);
 #[async_trait]
 pub trait Schedules: Send + Sync {
     async fn create(&self, entry: ScheduleEntry) -> Result<(), ScheduleError>;
+    /// A daily schedule in the schedule's own zone, firing from `starts` on.
+    async fn create_recurring(
+        &self,
+        schedule: &RecurringSchedule,
+        starts: DateTime<Utc>,
+    ) -> Result<(), ScheduleError>;
+    /// Deletes a one-shot or recurring schedule.
     async fn delete(&self, name: &ScheduleName) -> Result<(), ScheduleError>;
 }

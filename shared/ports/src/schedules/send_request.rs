@@ -1,26 +1,77 @@
 //! The input of the send handler — what a schedule carries and the send queue holds: which
-//! message to deliver, never its content (rendered at send time from the current state).
+//! message to deliver, never its content (rendered at send time from the current state). Either
+//! one message by its key (`{"v": 2, "key": {...}}`), or the firing of a recurring digest
+//! schedule (`{"v": 2, "digest": {...}, "fired_at": "<instant>"}`) whose messages are decided
+//! when it fires. On AWS the recurring schedule's input carries EventBridge Scheduler's
+//! `<aws.scheduler.scheduled-time>`, replaced by the instant the firing was scheduled for — the
+//! same on every retry of that firing.
 //!
-//! The form is **versioned** (`{"v": 2, "key": {...}}`): a schedule lives for up to two years,
+//! The form is **versioned**: a schedule lives for up to two years,
 //! across deployments that may change the key's form, so an input of another version is
 //! refused with an error that names it — the queue then dead-letters it for a replay — and is
 //! never misread as today's form. Version 1 (`{"key": {...}}` without `v`, keys naming an
 //! appointment directly) predates message subjects.
 
-use rappel_core::message::MessageKey;
+use chrono::{DateTime, Utc};
+use rappel_core::message::{DigestTrigger, MessageKey};
 use serde::{Deserialize, Serialize};
 
 /// The version this build writes and reads.
 pub const SEND_REQUEST_VERSION: u32 = 2;
 
+/// What a recurring schedule's input says in place of the firing instant.
+pub const SCHEDULED_TIME_PLACEHOLDER: &str = "<aws.scheduler.scheduled-time>";
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(into = "WireRequest", try_from = "WireRequest")]
-pub struct SendRequest {
-    pub key: MessageKey,
+pub enum SendRequest {
+    /// One message, named by its key.
+    Message { key: MessageKey },
+    /// A recurring digest schedule fired, scheduled for `fired_at`.
+    Digest {
+        trigger: DigestTrigger,
+        fired_at: DateTime<Utc>,
+    },
+}
+
+impl SendRequest {
+    pub fn message(key: MessageKey) -> Self {
+        Self::Message { key }
+    }
+
+    /// The message key, for a request that names one.
+    pub fn key(&self) -> Option<&MessageKey> {
+        match self {
+            Self::Message { key } => Some(key),
+            Self::Digest { .. } => None,
+        }
+    }
+
+    /// For logs: what kind of request this is, never who it is for.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Self::Message { key } => key.kind.as_str(),
+            Self::Digest { .. } => "digest_firing",
+        }
+    }
+
+    /// The input of a recurring schedule for `trigger`: the scheduler fills in the instant.
+    pub fn recurring_input(trigger: &DigestTrigger) -> String {
+        serde_json::json!({
+            "v": SEND_REQUEST_VERSION,
+            "digest": trigger,
+            "fired_at": SCHEDULED_TIME_PLACEHOLDER,
+        })
+        .to_string()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UnreadableRequest {
+    #[error("send request of version {SEND_REQUEST_VERSION} with neither a key nor a digest")]
+    Empty,
+    #[error("send request of version {SEND_REQUEST_VERSION} with an invalid digest trigger: {0}")]
+    BadDigest(String),
     #[error(
         "send request of version 1 (before message subjects, no \"v\"): its schedule was created by an older release; re-plan with `infra/replay-dead-letters.sh replan`"
     )]
@@ -36,15 +87,31 @@ pub enum UnreadableRequest {
 struct WireRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     v: Option<u64>,
-    key: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    digest: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fired_at: Option<DateTime<Utc>>,
 }
 
 impl From<SendRequest> for WireRequest {
     fn from(request: SendRequest) -> Self {
-        Self {
-            v: Some(u64::from(SEND_REQUEST_VERSION)),
-            // A key is plain data (strings, numbers, an RFC 3339 instant): it always encodes.
-            key: serde_json::to_value(&request.key).unwrap_or(serde_json::Value::Null),
+        let v = Some(u64::from(SEND_REQUEST_VERSION));
+        // Keys and triggers are plain data (strings, numbers, instants): they always encode.
+        match request {
+            SendRequest::Message { key } => Self {
+                v,
+                key: serde_json::to_value(&key).ok(),
+                digest: None,
+                fired_at: None,
+            },
+            SendRequest::Digest { trigger, fired_at } => Self {
+                v,
+                key: None,
+                digest: serde_json::to_value(&trigger).ok(),
+                fired_at: Some(fired_at),
+            },
         }
     }
 }
@@ -53,11 +120,21 @@ impl TryFrom<WireRequest> for SendRequest {
     type Error = UnreadableRequest;
     fn try_from(wire: WireRequest) -> Result<Self, Self::Error> {
         match wire.v {
-            None => Err(UnreadableRequest::Version1),
-            Some(v) if v == u64::from(SEND_REQUEST_VERSION) => serde_json::from_value(wire.key)
-                .map(|key| SendRequest { key })
+            None => return Err(UnreadableRequest::Version1),
+            Some(v) if v == u64::from(SEND_REQUEST_VERSION) => {}
+            Some(v) => return Err(UnreadableRequest::UnknownVersion(v)),
+        }
+        match (wire.key, wire.digest, wire.fired_at) {
+            (Some(key), None, _) => serde_json::from_value(key)
+                .map(|key| SendRequest::Message { key })
                 .map_err(|e| UnreadableRequest::BadKey(e.to_string())),
-            Some(v) => Err(UnreadableRequest::UnknownVersion(v)),
+            (None, Some(digest), Some(fired_at)) => serde_json::from_value(digest)
+                .map(|trigger| SendRequest::Digest { trigger, fired_at })
+                .map_err(|e| UnreadableRequest::BadDigest(e.to_string())),
+            (None, Some(_), None) => {
+                Err(UnreadableRequest::BadDigest("no fired_at instant".into()))
+            }
+            _ => Err(UnreadableRequest::Empty),
         }
     }
 }
@@ -70,7 +147,7 @@ mod tests {
     use rappel_core::model::{ClientId, TenantId};
 
     fn request() -> SendRequest {
-        SendRequest {
+        SendRequest::Message {
             key: MessageKey {
                 tenant: TenantId::parse("t").unwrap(),
                 subject: Subject::Client(ClientId::parse("c").unwrap()),
@@ -112,5 +189,32 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("invalid key"), "{error}");
+    }
+
+    #[test]
+    fn a_recurring_input_becomes_a_digest_firing_once_the_scheduler_fills_in_the_instant() {
+        let trigger = DigestTrigger {
+            tenant: TenantId::parse("t").unwrap(),
+            recipient: Recipient::Staff(rappel_core::model::StaffId::parse("sam").unwrap()),
+        };
+        let input = SendRequest::recurring_input(&trigger);
+        assert!(input.contains(SCHEDULED_TIME_PLACEHOLDER), "{input}");
+        assert!(
+            serde_json::from_str::<SendRequest>(&input).is_err(),
+            "not before"
+        );
+        let fired = input.replace(SCHEDULED_TIME_PLACEHOLDER, "2026-03-29T05:00:00Z");
+        let request: SendRequest = serde_json::from_str(&fired).unwrap();
+        assert_eq!(
+            request,
+            SendRequest::Digest {
+                trigger,
+                fired_at: chrono::Utc.with_ymd_and_hms(2026, 3, 29, 5, 0, 0).unwrap(),
+            }
+        );
+        assert_eq!(
+            serde_json::from_str::<SendRequest>(&serde_json::to_string(&request).unwrap()).unwrap(),
+            request
+        );
     }
 }

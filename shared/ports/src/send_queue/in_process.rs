@@ -103,7 +103,7 @@ mod tests {
     use rappel_core::model::{AppointmentId, ClientId, TenantId};
 
     fn request(ordinal: u64) -> SendRequest {
-        SendRequest {
+        SendRequest::Message {
             key: MessageKey {
                 tenant: TenantId::parse("t").unwrap(),
                 subject: Subject::Appointment(AppointmentId::parse("a").unwrap()),

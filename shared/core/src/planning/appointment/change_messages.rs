@@ -212,6 +212,8 @@ pub fn change_message_applies(kind: MessageKind, key: &MessageKey, current: &App
         | MessageKind::FollowUp
         | MessageKind::ManualFollowUp
         | MessageKind::ReviewRequest
-        | MessageKind::Reengagement => false,
+        | MessageKind::Reengagement
+        | MessageKind::StaffDigest
+        | MessageKind::ManagerDigest => false,
     }
 }

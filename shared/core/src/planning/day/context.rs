@@ -1,0 +1,126 @@
+//! Everything a day's digest depends on.
+
+use crate::message::{MessageKind, Recipient, Subject};
+use crate::model::time_zone::resolve_local;
+use crate::model::{
+    Appointment, AppointmentStatus, AppointmentType, Client, StaffMember, TimeZone,
+};
+use crate::planning::ContactPoint;
+use crate::settings::{BusinessSettings, Manager};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+
+/// Who a digest is for.
+#[derive(Debug, Clone, Copy)]
+pub enum DayRecipient<'a> {
+    /// Their own appointments.
+    Staff(&'a StaffMember),
+    /// The whole business's.
+    Manager(&'a Manager),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct DayContext<'a> {
+    pub settings: &'a BusinessSettings,
+    pub recipient: DayRecipient<'a>,
+    /// The day covered, in the recipient's zone.
+    pub date: NaiveDate,
+    /// Appointments starting that day (any status; cancelled ones are left out here).
+    pub appointments: &'a [Appointment],
+    /// What names them: their clients, types and staff members.
+    pub clients: &'a [Client],
+    pub types: &'a [AppointmentType],
+    pub staff: &'a [StaffMember],
+}
+
+/// Local midnight to the next local midnight of `date` in `zone`, in UTC (23 or 25 hours on
+/// the days the clocks change).
+pub fn day_bounds(date: NaiveDate, zone: TimeZone) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = resolve_local(zone.tz(), date.and_time(chrono::NaiveTime::MIN));
+    let next = date.checked_add_days(Days::new(1)).unwrap_or(date);
+    let end = resolve_local(zone.tz(), next.and_time(chrono::NaiveTime::MIN));
+    (start, end)
+}
+
+impl<'a> DayContext<'a> {
+    pub fn zone(&self) -> TimeZone {
+        match self.recipient {
+            DayRecipient::Staff(s) => s.time_zone,
+            DayRecipient::Manager(m) => m.time_zone,
+        }
+    }
+
+    pub fn bounds(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        day_bounds(self.date, self.zone())
+    }
+
+    pub fn as_recipient(&self) -> Recipient {
+        match self.recipient {
+            DayRecipient::Staff(s) => Recipient::Staff(s.id.clone()),
+            DayRecipient::Manager(m) => Recipient::Manager(m.id.clone()),
+        }
+    }
+
+    pub fn kind(&self) -> MessageKind {
+        match self.recipient {
+            DayRecipient::Staff(_) => MessageKind::StaffDigest,
+            DayRecipient::Manager(_) => MessageKind::ManagerDigest,
+        }
+    }
+
+    pub fn subject(&self) -> Subject {
+        match self.recipient {
+            DayRecipient::Staff(s) => Subject::StaffDay {
+                staff: s.id.clone(),
+                date: self.date,
+            },
+            DayRecipient::Manager(m) => Subject::ManagerDay {
+                manager: m.id.clone(),
+                date: self.date,
+            },
+        }
+    }
+
+    /// Whether the settings send this recipient a digest at all.
+    pub fn enabled(&self) -> bool {
+        let digest = &self.settings.input.notifications.digest;
+        match self.recipient {
+            DayRecipient::Staff(_) => digest.staff,
+            DayRecipient::Manager(_) => digest.managers,
+        }
+    }
+
+    /// What the digest lists, earliest first: the day's appointments (the recipient's own for
+    /// a staff member), cancelled and refused ones left out.
+    pub fn listed(&self) -> Vec<&'a Appointment> {
+        let (from, until) = self.bounds();
+        let mut listed: Vec<&Appointment> = self
+            .appointments
+            .iter()
+            .filter(|a| a.start >= from && a.start < until)
+            .filter(|a| {
+                !matches!(
+                    a.status,
+                    AppointmentStatus::Cancelled | AppointmentStatus::Refused
+                )
+            })
+            .filter(|a| match self.recipient {
+                DayRecipient::Staff(s) => a.staff_id == s.id,
+                DayRecipient::Manager(_) => true,
+            })
+            .collect();
+        listed.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
+        listed
+    }
+
+    pub fn contact(&self, recipient: &Recipient) -> Option<ContactPoint<'a>> {
+        match (self.recipient, recipient) {
+            (DayRecipient::Staff(s), Recipient::Staff(id)) if s.id == *id => {
+                Some(ContactPoint::of_staff(s))
+            }
+            (DayRecipient::Manager(m), Recipient::Manager(id)) if m.id == *id => {
+                Some(ContactPoint::of_manager(m))
+            }
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! What a digest renders from: the day's appointments, in the recipient's zone and language.
+
+use super::DayContext;
+use crate::message::MessageKey;
+use crate::render::{
+    ComposeError, DayAppointment, DayVariables, Rendering, TemplateVariables, format_date,
+    format_time,
+};
+
+pub fn rendering<'a>(
+    key: &MessageKey,
+    ctx: &DayContext<'a>,
+) -> Result<Rendering<'a>, ComposeError> {
+    let contact = ctx
+        .contact(&key.recipient)
+        .ok_or(ComposeError::UnknownRecipient)?;
+    let zone = contact.time_zone;
+    let (day_start, _) = ctx.bounds();
+    let name_of_client = |a: &crate::model::Appointment| {
+        ctx.clients
+            .iter()
+            .find(|c| c.id == a.client_id)
+            .map_or_else(|| a.client_id.to_string(), |c| c.name.to_string())
+    };
+    let name_of_type = |a: &crate::model::Appointment| {
+        ctx.types
+            .iter()
+            .find(|t| t.id == a.type_id)
+            .map_or_else(|| a.type_id.to_string(), |t| t.name.to_string())
+    };
+    let name_of_staff = |a: &crate::model::Appointment| {
+        ctx.staff
+            .iter()
+            .find(|s| s.id == a.staff_id)
+            .map_or_else(|| a.staff_id.to_string(), |s| s.name.to_string())
+    };
+    let appointments: Vec<DayAppointment> = ctx
+        .listed()
+        .into_iter()
+        .map(|a| DayAppointment {
+            time: format_time(a.start, zone),
+            end_time: format_time(a.end, zone),
+            client_name: name_of_client(a),
+            type_name: name_of_type(a),
+            staff_name: name_of_staff(a),
+            status: a.status.as_str().to_owned(),
+        })
+        .collect();
+    let business_name = ctx.settings.input.business_name.to_string();
+    let vars = DayVariables {
+        locale: contact.locale.code().to_owned(),
+        recipient_name: contact.name.to_string(),
+        business_name: business_name.clone(),
+        date: format_date(day_start, zone, contact.locale),
+        time_zone: zone.name().to_owned(),
+        count: appointments.len(),
+        first_time: appointments.first().map(|a| a.time.clone()),
+        appointments,
+    };
+    Ok(Rendering {
+        contact,
+        variables: TemplateVariables::Day(vars),
+        business_name,
+        reply_to: None,
+        calendar: None,
+        list_unsubscribe: None,
+    })
+}
