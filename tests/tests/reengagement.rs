@@ -250,7 +250,7 @@ async fn switching_re_engagement_on_plans_the_steps_of_past_visitors_at_once() {
 }
 
 #[tokio::test]
-async fn bad_re_engagement_settings_are_refused_with_the_field() {
+async fn bad_re_engagement_and_digest_settings_are_refused_with_the_field() {
     let app = spawn_app(friday_before()).await;
     let four = app
         .put(
@@ -270,4 +270,12 @@ async fn bad_re_engagement_settings_are_refused_with_the_field() {
         .await;
     assert_eq!(url.status, 422, "{}", url.body);
     assert!(url.body.to_string().contains("booking_url"), "{}", url.body);
+    let at = app
+        .put(
+            "/v1/settings",
+            json!({"business_name": "Salon", "notifications": {"digest": {"staff": true, "at": "7h30"}}}),
+        )
+        .await;
+    assert_eq!(at.status, 422, "{}", at.body);
+    assert!(at.body.to_string().contains("digest.at"), "{}", at.body);
 }

@@ -214,3 +214,69 @@ async fn a_kind_that_is_not_about_its_subject_is_never_sent() {
     assert!(matches!(outcome, DeliveryOutcome::Stale(_)), "{outcome:?}");
     assert!(w.outbox.messages().is_empty());
 }
+
+#[tokio::test]
+async fn a_digest_firing_is_decided_by_the_day_planner_and_delivered_once() {
+    use rappel_app::deliver_request;
+    use rappel_core::message::DigestTrigger;
+    use rappel_ports::records::TypedRecords;
+    use rappel_ports::schedules::SendRequest;
+
+    let w = world(true).await;
+    let records = w.services.records.clone();
+    let mut settings = records.settings(&w.tenant).await.unwrap();
+    let version = settings.version;
+    settings.input.notifications.digest.staff = true;
+    settings.version += 1;
+    records
+        .put(Record::Settings(settings), Expected::Version(version))
+        .await
+        .unwrap();
+    records
+        .put(
+            Record::Staff(StaffMember {
+                tenant: w.tenant.clone(),
+                id: id("sam"),
+                name: id("Sam"),
+                email: Some(id("sam@salon.example")),
+                phone: None,
+                locale: Locale::Fr,
+                time_zone: TimeZone::parse("Europe/Paris").unwrap(),
+                version: 1,
+            }),
+            Expected::Absent,
+        )
+        .await
+        .unwrap();
+    // Monday 2 March, 07:00 in Paris: the day of Léa's visit (it is in the past for the
+    // record, but the digest covers it).
+    let fired_at = utc(2026, 3, 2, 6, 0);
+    let services = DeliveryServices {
+        clock: Arc::new(VirtualClock::starting_at(fired_at)),
+        ..w.services.clone()
+    };
+    let request = SendRequest::Digest {
+        trigger: DigestTrigger {
+            tenant: w.tenant.clone(),
+            recipient: Recipient::Staff(id("sam")),
+        },
+        fired_at,
+    };
+    let first = deliver_request(&services, &request).await.unwrap();
+    assert_eq!(first.len(), 1, "{first:?}");
+    let (key, outcome) = &first[0];
+    assert!(
+        matches!(outcome, DeliveryOutcome::Sent { .. }),
+        "{outcome:?}"
+    );
+    assert_eq!(
+        key.subject,
+        Subject::StaffDay {
+            staff: id("sam"),
+            date: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
+        }
+    );
+    let again = deliver_request(&services, &request).await.unwrap();
+    assert_eq!(again[0].1, DeliveryOutcome::Duplicate);
+    assert_eq!(w.outbox.messages().len(), 1);
+}
