@@ -18,13 +18,11 @@
 //! [`DeliveryError::InProgress`], then one of them claims and sends.
 
 use crate::services::DeliveryServices;
-use crate::subjects::{ContextError, DayRecords, Loaded, SubjectState, recipient_zone};
+use crate::subjects::{ContextError, DayRecords, Loaded, SubjectState};
 use chrono::{DateTime, Utc};
-use rappel_core::message::{
-    MessageKey, Recipient, StaleReason, Subject, SuppressionReason, Verdict,
-};
+use rappel_core::message::{MessageKey, Recipient, StaleReason, SuppressionReason, Verdict};
 use rappel_core::model::ClientId;
-use rappel_core::planning::day::{covered_date, digest_messages};
+use rappel_core::planning::day::digest_messages;
 use rappel_core::render::{Composition, OutgoingMessage, compose};
 use rappel_ports::delivery::SendError;
 use rappel_ports::history::{CommunicationRecord, CommunicationStatus, HistoryError};
@@ -94,39 +92,19 @@ pub async fn deliver_request(
         SendRequest::Digest { trigger, fired_at } => (trigger, *fired_at),
     };
     let settings = s.records.settings(&trigger.tenant).await?;
-    let zone = match recipient_zone(s.records.as_ref(), &settings, &trigger.recipient).await {
-        Ok(Some(zone)) => zone,
-        Ok(None) => {
-            tracing::warn!("digest schedule fired for a recipient who is gone; nothing to send");
-            return Ok(Vec::new());
-        }
-        Err(ContextError::Store(e)) => return Err(e.into()),
-        Err(ContextError::Missing(_)) => return Ok(Vec::new()),
-    };
-    let date = covered_date(&settings.input.notifications.digest, zone, fired_at);
-    let subject = match &trigger.recipient {
-        Recipient::Staff(staff) => Subject::StaffDay {
-            staff: staff.clone(),
-            date,
-        },
-        Recipient::Manager(manager) => Subject::ManagerDay {
-            manager: manager.clone(),
-            date,
-        },
-        Recipient::Client(_) => return Ok(Vec::new()),
-    };
-    let loaded = match DayRecords::load(
-        s.records.as_ref(),
-        &trigger.tenant,
-        &subject,
-        Some(settings),
-    )
-    .await
-    {
-        Ok(Some(loaded)) => loaded,
-        Ok(None) | Err(ContextError::Missing(_)) => return Ok(Vec::new()),
-        Err(ContextError::Store(e)) => return Err(e.into()),
-    };
+    let loaded =
+        match DayRecords::load_firing(s.records.as_ref(), settings, &trigger.recipient, fired_at)
+            .await
+        {
+            Ok(Some(loaded)) => loaded,
+            Ok(None) | Err(ContextError::Missing(_)) => {
+                tracing::warn!(
+                    "digest schedule fired for a recipient who is gone; nothing to send"
+                );
+                return Ok(Vec::new());
+            }
+            Err(ContextError::Store(e)) => return Err(e.into()),
+        };
     let planned = digest_messages(&loaded.context());
     if planned.is_empty() {
         tracing::info!("digest switched off since its schedule was made; nothing to send");

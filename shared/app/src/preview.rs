@@ -6,10 +6,10 @@
 use crate::services::ApiServices;
 use crate::subjects::{AppointmentRecords, ClientRecords, ContextError, DayRecords};
 use chrono::{DateTime, NaiveDate, Utc};
-use rappel_core::message::{Channel, Disposition, MessageKind, PlannedMessage, Recipient, Subject};
+use rappel_core::message::{Channel, Disposition, MessageKind, PlannedMessage, Recipient};
 use rappel_core::model::{Appointment, ClientId, StaffMember, TenantId};
 use rappel_core::planning::client::reengagement;
-use rappel_core::planning::day::{covered_date, digest_messages, digest_schedules, next_firing};
+use rappel_core::planning::day::{digest_messages, digest_schedules, next_firing};
 use rappel_core::planning::timeline;
 use rappel_core::settings::DigestDay;
 use rappel_ports::history::{CommunicationRecord, HistoryError};
@@ -113,24 +113,10 @@ pub async fn digest_preview(
             recent,
         }));
     };
-    let digest = settings.input.notifications.digest;
+    let when = settings.input.notifications.digest.when;
     let next = next_firing(schedule.at, schedule.zone, s.clock.now());
-    let covers = covered_date(&digest, schedule.zone, next);
-    let subject = match recipient {
-        Recipient::Staff(id) => Subject::StaffDay {
-            staff: id.clone(),
-            date: covers,
-        },
-        _ => Subject::ManagerDay {
-            manager: match recipient {
-                Recipient::Manager(id) => id.clone(),
-                _ => return Ok(None),
-            },
-            date: covers,
-        },
-    };
     let Some(day) =
-        DayRecords::load(s.records.as_ref(), tenant, &subject, Some(settings.clone())).await?
+        DayRecords::load_firing(s.records.as_ref(), settings.clone(), recipient, next).await?
     else {
         return Ok(None);
     };
@@ -147,9 +133,9 @@ pub async fn digest_preview(
             schedule_name: schedule.name.to_string(),
             at: schedule.at.to_string(),
             time_zone: schedule.zone.name().to_owned(),
-            when: digest.when,
+            when,
             next_firing: next,
-            covers,
+            covers: day.date,
         }),
         notifications,
         appointments_so_far,

@@ -5,7 +5,7 @@
 use super::ContextError;
 use rappel_core::message::{Recipient, Subject};
 use rappel_core::model::{Appointment, AppointmentType, Client, StaffMember, TenantId, TimeZone};
-use rappel_core::planning::day::{DayContext, DayRecipient, day_bounds};
+use rappel_core::planning::day::{DayContext, DayRecipient, covered_date, day_bounds};
 use rappel_core::settings::{BusinessSettings, Manager};
 use rappel_ports::records::{RecordStore, TypedRecords};
 
@@ -40,23 +40,45 @@ impl DayRecords {
             None => records.settings(tenant).await?,
         };
         let (recipient, date) = match subject {
-            Subject::StaffDay { staff, date } => match records.staff(tenant, staff).await? {
-                Some(member) => (Owned::Staff(member), *date),
-                None => return Ok(None),
-            },
-            Subject::ManagerDay { manager, date } => match settings.manager(manager) {
-                Some(m) => (Owned::Manager(m.clone()), *date),
-                None => return Ok(None),
-            },
+            Subject::StaffDay { staff, date } => (Recipient::Staff(staff.clone()), *date),
+            Subject::ManagerDay { manager, date } => (Recipient::Manager(manager.clone()), *date),
             Subject::Appointment(_) | Subject::Client(_) => {
                 return Err(ContextError::Missing("day"));
             }
         };
-        let zone = match &recipient {
-            Owned::Staff(s) => s.time_zone,
-            Owned::Manager(m) => m.time_zone,
+        let Some(recipient) = Owned::load(records, &settings, &recipient).await? else {
+            return Ok(None);
         };
-        let (from, until) = day_bounds(date, zone);
+        Self::load_day(records, settings, recipient, date)
+            .await
+            .map(Some)
+    }
+
+    /// The day a digest schedule's firing at `fired_at` covers — decided from the recipient's
+    /// zone and the settings' `when` — loaded. `None` if the recipient is gone.
+    pub async fn load_firing(
+        records: &dyn RecordStore,
+        settings: BusinessSettings,
+        recipient: &Recipient,
+        fired_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<Self>, ContextError> {
+        let Some(owned) = Owned::load(records, &settings, recipient).await? else {
+            return Ok(None);
+        };
+        let date = covered_date(&settings.input.notifications.digest, owned.zone(), fired_at);
+        Self::load_day(records, settings, owned, date)
+            .await
+            .map(Some)
+    }
+
+    async fn load_day(
+        records: &dyn RecordStore,
+        settings: BusinessSettings,
+        recipient: Owned,
+        date: chrono::NaiveDate,
+    ) -> Result<Self, ContextError> {
+        let tenant = &settings.tenant.clone();
+        let (from, until) = day_bounds(date, recipient.zone());
         let appointments = match &recipient {
             Owned::Staff(s) => {
                 records
@@ -79,7 +101,7 @@ impl DayRecords {
             staff: Vec::new(),
         };
         loaded.load_names(records, tenant).await?;
-        Ok(Some(loaded))
+        Ok(loaded)
     }
 
     /// The clients, types and staff members the day's appointments are listed with, each read
@@ -137,18 +159,24 @@ impl DayRecords {
     }
 }
 
-/// The zone of a digest recipient, if they are still known.
-pub async fn recipient_zone(
-    records: &dyn RecordStore,
-    settings: &BusinessSettings,
-    recipient: &Recipient,
-) -> Result<Option<TimeZone>, ContextError> {
-    Ok(match recipient {
-        Recipient::Staff(id) => records
-            .staff(&settings.tenant, id)
-            .await?
-            .map(|s| s.time_zone),
-        Recipient::Manager(id) => settings.manager(id).map(|m| m.time_zone),
-        Recipient::Client(_) => None,
-    })
+impl Owned {
+    /// The recipient's record: a staff member from the store, a manager from the settings.
+    async fn load(
+        records: &dyn RecordStore,
+        settings: &BusinessSettings,
+        recipient: &Recipient,
+    ) -> Result<Option<Self>, ContextError> {
+        Ok(match recipient {
+            Recipient::Staff(id) => records.staff(&settings.tenant, id).await?.map(Owned::Staff),
+            Recipient::Manager(id) => settings.manager(id).cloned().map(Owned::Manager),
+            Recipient::Client(_) => None,
+        })
+    }
+
+    fn zone(&self) -> TimeZone {
+        match self {
+            Owned::Staff(s) => s.time_zone,
+            Owned::Manager(m) => m.time_zone,
+        }
+    }
 }

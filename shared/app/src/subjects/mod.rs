@@ -10,7 +10,7 @@ mod day;
 
 pub use appointment::{AppointmentRecords, Substitute};
 pub use client::ClientRecords;
-pub use day::{DayRecords, recipient_zone};
+pub use day::DayRecords;
 
 use chrono::{DateTime, Utc};
 use rappel_core::message::{MessageKey, Recipient, StaleReason, Subject, Verdict};
