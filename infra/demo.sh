@@ -35,8 +35,9 @@ NEW_START=$(python3 -c "import datetime as d; print((d.datetime.fromisoformat('$
 call PATCH "/v1/appointments/$APPT" "{\"start\":\"$NEW_START\",\"actor\":\"client\"}" >/dev/null
 call GET /_local/schedules | python3 -m json.tool | grep -E '"(name|due)"'
 
-step "Advance the clock 70 hours: the 24 h reminders fire, with the new time"
-call POST /_local/clock '{"advance":"70h"}'; echo
+REMINDED=$(python3 -c "import datetime as d; print((d.datetime.fromisoformat('$NEW_START')-d.timedelta(hours=23)).isoformat())")
+step "Advance the clock to $REMINDED: the 24 h reminders fire, with the new time"
+call POST /_local/clock "{\"to\":\"$REMINDED\"}"; echo
 
 step "Cancel: the client is told, nothing more is sent"
 call POST "/v1/appointments/$APPT/cancel" '{"actor":"client"}' | field '["status"]'
