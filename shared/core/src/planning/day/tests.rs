@@ -175,6 +175,27 @@ fn same_day_covers_the_local_day_of_the_firing_and_day_before_the_next() {
 }
 
 #[test]
+fn an_eve_digest_covers_the_day_after_across_the_autumn_change_east_and_west() {
+    let day_before = digest(DigestDay::DayBefore);
+    // Saturday 24 October, 18:00 CEST in Paris: covers the 25-hour Sunday.
+    let paris = zone("Europe/Paris");
+    let fired = next_firing(at("18:00"), paris, utc(2026, 10, 24, 12, 0));
+    assert_eq!(fired, utc(2026, 10, 24, 16, 0));
+    assert_eq!(covered_date(&day_before, paris, fired), date(2026, 10, 25));
+    let sunday = next_firing(at("18:00"), paris, fired);
+    assert_eq!(sunday, utc(2026, 10, 25, 17, 0), "18:00 CET");
+    assert_eq!(covered_date(&day_before, paris, sunday), date(2026, 10, 26));
+    // Saturday 31 October, 21:00 EDT in New York is already Sunday in UTC.
+    let ny = zone("America/New_York");
+    let fired = next_firing(at("21:00"), ny, utc(2026, 10, 31, 12, 0));
+    assert_eq!(fired, utc(2026, 11, 1, 1, 0));
+    assert_eq!(covered_date(&day_before, ny, fired), date(2026, 11, 1));
+    let sunday = next_firing(at("21:00"), ny, fired);
+    assert_eq!(sunday, utc(2026, 11, 2, 2, 0), "21:00 EST");
+    assert_eq!(covered_date(&day_before, ny, sunday), date(2026, 11, 2));
+}
+
+#[test]
 fn an_evening_digest_west_of_utc_covers_the_local_tomorrow_not_the_utc_one() {
     let ny = zone("America/New_York");
     // 20:00 in New York on Saturday 7 March is already Sunday 8 March 01:00 UTC.
