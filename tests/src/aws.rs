@@ -119,9 +119,13 @@ pub async fn spawn_aws_app(now: DateTime<Utc>, verified_sender: bool) -> AwsApp 
     let clock = Arc::new(VirtualClock::starting_at(now));
     let env = resources.env();
     let api_services = compose::api_services(&sdk, &env, clock.clone()).expect("the API composes");
+    let links = compose::link_keys(&sdk, &env)
+        .await
+        .expect("the link keys are readable");
     let api = rappel_api::lambda::lambda_router(
         api_services,
         compose::tenant_claim(&env).expect("a tenant claim"),
+        links,
     );
     let services =
         compose::reaction_services(&sdk, &env, clock.clone()).expect("the change handler composes");

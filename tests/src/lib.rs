@@ -15,11 +15,16 @@ pub struct TestApp {
 
 /// A fresh stack whose clock starts at `now`, serving on 127.0.0.1.
 pub async fn spawn_app(now: DateTime<Utc>) -> TestApp {
-    let stack = LocalStack::new(LocalConfig::for_tests(now)).expect("in-memory stack starts");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a free port");
     let base = format!("http://{}", listener.local_addr().expect("bound address"));
+    // Links in messages point at this stack, so a test (or a browser) can follow them.
+    let config = LocalConfig {
+        link_base_url: format!("{base}/links"),
+        ..LocalConfig::for_tests(now)
+    };
+    let stack = LocalStack::new(config).expect("in-memory stack starts");
     let router = local_router(stack.clone());
     tokio::spawn(async move { axum_serve(listener, router).await });
     TestApp {

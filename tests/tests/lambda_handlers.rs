@@ -207,7 +207,11 @@ async fn a_throttled_provider_hands_the_rest_of_the_batch_back_untried() {
 #[tokio::test]
 async fn the_api_function_serves_an_api_gateway_request_for_the_claimed_tenant() {
     let fakes = fakes().await;
-    let router = rappel_api::lambda::lambda_router(fakes.delivery.api(), "tenant_id".into());
+    let router = rappel_api::lambda::lambda_router(
+        fakes.delivery.api(),
+        "tenant_id".into(),
+        fakes.delivery.links.clone(),
+    );
     let mut event: serde_json::Value = serde_json::from_str(API_REQUEST).unwrap();
     event["rawPath"] = json!("/v1/clients/cl_lea");
     event["requestContext"]["http"]["path"] = json!("/v1/clients/cl_lea");
@@ -222,4 +226,37 @@ async fn the_api_function_serves_an_api_gateway_request_for_the_claimed_tenant()
     assert_eq!(response["statusCode"], 200, "{response}");
     let body: serde_json::Value = serde_json::from_str(response["body"].as_str().unwrap()).unwrap();
     assert_eq!(body["name"], "Léa Martin");
+}
+
+#[tokio::test]
+async fn on_lambda_a_link_needs_no_token_while_the_api_still_does() {
+    let fakes = fakes().await;
+    let router = rappel_api::lambda::lambda_router(
+        fakes.delivery.api(),
+        "tenant_id".into(),
+        fakes.delivery.links.clone(),
+    );
+    let call = |path: &str| {
+        let mut event: serde_json::Value = serde_json::from_str(API_REQUEST).unwrap();
+        let (raw_path, query) = path.split_once('?').unwrap_or((path, ""));
+        event["rawPath"] = json!(raw_path);
+        event["rawQueryString"] = json!(query);
+        event["requestContext"]["http"]["path"] = json!(raw_path);
+        // A public route: API Gateway runs no authorizer, so there are no claims.
+        event["requestContext"]["authorizer"] = serde_json::Value::Null;
+        let request: lambda_http::request::LambdaRequest = serde_json::from_value(event).unwrap();
+        let router = router.clone();
+        async move {
+            let response = lambda_http::Adapter::from(router)
+                .oneshot(LambdaEvent::new(request, Context::default()))
+                .await
+                .expect("an answer");
+            serde_json::to_value(response).unwrap()
+        }
+    };
+    let link = call("/links/salon-lea/ap_fixture01/cancel?exp=4102444800&sig=00").await;
+    assert_eq!(link["statusCode"], 404, "{link}");
+    assert!(link["body"].as_str().unwrap().contains("Link not valid"));
+    let api = call("/v1/clients/cl_lea").await;
+    assert_eq!(api["statusCode"], 401, "{api}");
 }

@@ -256,3 +256,42 @@ fn the_tenant_claim_cannot_be_left_empty_and_says_how_to_make_it_trustworthy() {
         "{description}"
     );
 }
+
+#[test]
+fn only_the_link_routes_skip_the_authorizer_and_they_are_throttled_harder() {
+    let template = template();
+    let api = &template["Resources"]["HttpApi"]["Properties"];
+    assert_eq!(
+        api["Auth"]["DefaultAuthorizer"].as_str(),
+        Some("BusinessJwt")
+    );
+    let mut public = Vec::new();
+    for (name, function) in of_type(&template, "AWS::Serverless::Function") {
+        for (_, event) in function["Properties"]["Events"]
+            .as_hash()
+            .cloned()
+            .unwrap_or_default()
+        {
+            let props = &event["Properties"];
+            if props["Auth"]["Authorizer"].as_str() == Some("NONE") {
+                let path = props["Path"].as_str().unwrap_or_default().to_owned();
+                assert!(path.starts_with("/links/"), "{name}: {path} is public");
+                public.push(format!(
+                    "{} {path}",
+                    props["Method"].as_str().unwrap_or_default()
+                ));
+            }
+        }
+    }
+    public.sort();
+    assert_eq!(public, vec!["GET /links/{proxy+}", "POST /links/{proxy+}"]);
+    let default_rate = api["DefaultRouteSettings"]["ThrottlingRateLimit"]
+        .as_i64()
+        .unwrap();
+    for route in &public {
+        let rate = api["RouteSettings"][route.as_str()]["ThrottlingRateLimit"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{route} has its own throttling"));
+        assert!(rate < default_rate, "{route}: {rate}");
+    }
+}

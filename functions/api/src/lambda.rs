@@ -12,13 +12,17 @@ use axum::response::{IntoResponse, Response};
 use lambda_http::request::RequestContext;
 use rappel_app::ApiServices;
 use rappel_core::model::TenantId;
+use rappel_core::render::LinkSigner;
 use std::sync::Arc;
 
-pub fn lambda_router(services: ApiServices, tenant_claim: String) -> Router {
-    crate::router(services).layer(middleware::from_fn_with_state(
+/// The API behind the JWT authorizer, and the public link routes (no authorizer on their
+/// API Gateway route, no tenant claim: the link's signature is the authority).
+pub fn lambda_router(services: ApiServices, tenant_claim: String, links: LinkSigner) -> Router {
+    let api = crate::router(services.clone()).layer(middleware::from_fn_with_state(
         Arc::new(tenant_claim),
         tenant_from_jwt,
-    ))
+    ));
+    crate::links::links_router(crate::links::LinksState { services, links }).merge(api)
 }
 
 fn claim_value<'a>(request: &'a Request, claim: &str) -> Option<&'a str> {

@@ -12,6 +12,7 @@
 pub mod error;
 pub mod extract;
 pub mod lambda;
+pub mod links;
 pub mod routes;
 
 use axum::Router;
@@ -22,6 +23,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use error::ApiError;
 use extract::{MAX_BODY_BYTES, Tenant};
+pub use links::{LinksState, links_router};
 use rappel_app::ApiServices;
 use rappel_core::model::TenantId;
 pub use routes::ApiState;

@@ -12,5 +12,6 @@ async fn main() -> Result<(), Error> {
     let sdk = sdk::load().await;
     let env = Env::from_process();
     let services = compose::api_services(&sdk, &env, Arc::new(SystemClock))?;
-    run(lambda_router(services, compose::tenant_claim(&env)?)).await
+    let links = compose::link_keys(&sdk, &env).await?;
+    run(lambda_router(services, compose::tenant_claim(&env)?, links)).await
 }

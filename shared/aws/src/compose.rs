@@ -4,7 +4,7 @@
 use crate::dynamodb::{DynamoHistory, DynamoLedger, DynamoRecords};
 use crate::env::*;
 use crate::scheduler::{EventBridgeSchedules, ScheduleTarget};
-use crate::secret::link_secret;
+use crate::secret::link_signer;
 use crate::ses::SesMailer;
 use crate::sns::SnsSms;
 use crate::sqs::SqsSendQueue;
@@ -17,6 +17,8 @@ use std::sync::Arc;
 
 /// The HTTP API function's variables.
 pub const API_ENV: &[&str] = &[RECORDS_TABLE, DELIVERIES_TABLE, TENANT_CLAIM];
+/// The public link routes (served by the API function): the link keys and base URL.
+pub const LINKS_ENV: &[&str] = &[LINK_SECRET_ID, LINK_BASE_URL];
 /// What the single delivery path reads (the send function).
 pub const SEND_ENV: &[&str] = &[
     RECORDS_TABLE,
@@ -42,7 +44,7 @@ pub const CHANGE_ENV: &[&str] = &[
 /// Each function's binary (its crate under `functions/`) and the groups of variables it
 /// reads: what the SAM template must set (checked by `tests/tests/template_sync.rs`).
 pub const FUNCTION_ENV: &[(&str, &[&[&str]])] = &[
-    ("rappel-api", &[API_ENV]),
+    ("rappel-api", &[API_ENV, LINKS_ENV]),
     ("rappel-change-handler", &[CHANGE_ENV]),
     ("rappel-send", &[SEND_ENV, PACE_ENV]),
 ];
@@ -74,6 +76,13 @@ pub fn api_services(
     })
 }
 
+/// The link keys and base URL of the public link routes (the key from Secrets Manager).
+pub async fn link_keys(sdk: &SdkConfig, env: &Env) -> Result<LinkSigner, ConfigError> {
+    let base = env.required(LINK_BASE_URL)?.to_owned();
+    let secrets = aws_sdk_secretsmanager::Client::new(sdk);
+    link_signer(&secrets, env.required(LINK_SECRET_ID)?, base).await
+}
+
 /// The JWT claim the API reads the tenant from.
 pub fn tenant_claim(env: &Env) -> Result<String, ConfigError> {
     env.required(TENANT_CLAIM).map(str::to_owned)
@@ -97,7 +106,7 @@ pub async fn delivery_services(
     let secret_id = env.required(LINK_SECRET_ID)?;
     let records = env.required(RECORDS_TABLE)?;
     let secrets = aws_sdk_secretsmanager::Client::new(sdk);
-    let secret = link_secret(&secrets, secret_id).await?;
+    let links = link_signer(&secrets, secret_id, link_base).await?;
     Ok(DeliveryServices {
         records: Arc::new(DynamoRecords::new(dynamodb.clone(), records)),
         mailer: Arc::new(SesMailer::new(
@@ -109,7 +118,7 @@ pub async fn delivery_services(
         history: Arc::new(DynamoHistory::new(dynamodb, deliveries)),
         clock,
         sender: SenderIdentity { address: sender },
-        links: LinkSigner::new(link_base, secret),
+        links,
     })
 }
 

@@ -1,11 +1,17 @@
-//! The link-signing key, read from Secrets Manager once at cold start (never an environment
-//! value or a template parameter).
+//! The link-signing keys, read from Secrets Manager once at cold start (never an environment
+//! value or a template parameter): the key itself, or `{"current": "…", "previous": "…"}`
+//! during a rotation (links signed with the previous key keep working until it is dropped).
 
 use crate::env::{ConfigError, LINK_SECRET_ID};
 use crate::sdk_error::describe;
 use aws_sdk_secretsmanager::Client;
+use rappel_core::render::LinkSigner;
 
-pub async fn link_secret(client: &Client, secret_id: &str) -> Result<Vec<u8>, ConfigError> {
+pub async fn link_signer(
+    client: &Client,
+    secret_id: &str,
+    base_url: String,
+) -> Result<LinkSigner, ConfigError> {
     let fail = |reason: String| ConfigError::Secret {
         name: LINK_SECRET_ID,
         reason,
@@ -21,8 +27,5 @@ pub async fn link_secret(client: &Client, secret_id: &str) -> Result<Vec<u8>, Co
         (None, Some(binary)) => binary.as_ref().to_vec(),
         (None, None) => return Err(fail("the secret has no value".into())),
     };
-    if secret.len() < 32 {
-        return Err(fail("the key must be at least 32 bytes".into()));
-    }
-    Ok(secret)
+    LinkSigner::from_secret(base_url, &secret).map_err(|e| fail(e.to_string()))
 }

@@ -18,6 +18,12 @@ use std::sync::Arc;
 pub fn local_router(stack: Arc<LocalStack>) -> Router {
     let api = rappel_api::dev_tenant_header(rappel_api::router(stack.delivery.api()))
         .layer(middleware::from_fn_with_state(stack.clone(), settle_after));
+    // The client's links: public, no tenant header (the signature is the authority).
+    let links = rappel_api::links_router(rappel_api::LinksState {
+        services: stack.delivery.api(),
+        links: stack.delivery.links.clone(),
+    })
+    .layer(middleware::from_fn_with_state(stack.clone(), settle_after));
     let local = Router::new()
         .route("/_local/outbox", get(outbox))
         .route("/_local/schedules", get(schedules))
@@ -25,7 +31,7 @@ pub fn local_router(stack: Arc<LocalStack>) -> Router {
         .route("/_local/dead-letters", get(dead_letters))
         .route("/_local/dead-letters/replay", post(replay_dead_letters))
         .with_state(stack);
-    local.merge(api)
+    local.merge(links).merge(api)
 }
 
 /// Every API call returns once the change feed it caused has been handled, so what it sent

@@ -71,7 +71,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         start_at: chrono::Utc::now(),
         echo: o.echo,
         link_base_url: format!("http://127.0.0.1:{}/links", o.port),
-        link_secret: b"rappel-local-dev-secret".to_vec(),
+        link_secret: b"rappel-local-development-link-key-0001".to_vec(),
         sender: rappel_local_sender(),
     };
     let stack = match LocalStack::new(config) {

@@ -45,7 +45,7 @@ impl LocalConfig {
             start_at,
             echo: false,
             link_base_url: "http://127.0.0.1/links".into(),
-            link_secret: b"local-test-secret".to_vec(),
+            link_secret: b"local-test-link-key-of-32-bytes-at-least".to_vec(),
             sender: default_sender(),
         }
     }

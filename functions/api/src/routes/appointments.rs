@@ -311,15 +311,35 @@ pub async fn act(
 ) -> Result<Json<AppointmentView>, ApiError> {
     let current = load(&state, &tenant, &id).await?;
     check_version(&current, input.expected_version)?;
-    let now = state.services.clock.now();
-    let notify = input.notify;
-    let next = match action.as_str() {
-        "cancel" => current.cancel(input.actor, notify, now)?,
+    let next = perform(
+        &state.services,
+        &current,
+        &action,
+        input.actor,
+        input.notify,
+    )
+    .await?;
+    Ok(Json(AppointmentView::from(&next)))
+}
+
+/// One life-cycle action on the appointment as it is now, written only if nobody changed it
+/// meanwhile: the use case behind `POST /v1/appointments/{id}/{action}` and the client's
+/// cancel link alike.
+pub async fn perform(
+    services: &rappel_app::ApiServices,
+    current: &Appointment,
+    action: &str,
+    actor: Actor,
+    notify: bool,
+) -> Result<Appointment, ApiError> {
+    let now = services.clock.now();
+    let next = match action {
+        "cancel" => current.cancel(actor, notify, now)?,
         "accept" => current.accept(now)?,
         "refuse" => current.refuse(notify, now)?,
         "complete" => current.complete(notify, now)?,
         "no-show" => current.mark_no_show(notify, now)?,
-        "paid" => current.mark_paid(input.actor, now)?,
+        "paid" => current.mark_paid(actor, now)?,
         _ => {
             return Err(ApiError::new(
                 StatusCode::NOT_FOUND,
@@ -330,8 +350,14 @@ pub async fn act(
             ));
         }
     };
-    save(&state, &current, &next).await?;
-    Ok(Json(AppointmentView::from(&next)))
+    services
+        .records
+        .put(
+            Record::Appointment(next.clone()),
+            Expected::Version(current.version),
+        )
+        .await?;
+    Ok(next)
 }
 
 #[derive(Serialize)]

@@ -1,12 +1,34 @@
-//! Signed cancel / reschedule links: HMAC-SHA256 over what the link allows, so a link cannot be
-//! forged or reused for another appointment or action, and expires at the appointment's start.
+//! Signed links in client messages (cancel, reschedule, one-click unsubscribe): HMAC-SHA256
+//! over tenant, subject id, action and expiry, so a link cannot be forged, nor reused for
+//! another appointment, client, business or action, and stops working when it expires.
+//!
+//! **Expiry.** An appointment's links expire [`LINK_MARGIN_AFTER_END`] after its end: long
+//! enough for a client who opens an old e-mail to be told clearly that the appointment has
+//! begun or is over (a page, not an "expired link"), short enough that a leaked link dies.
+//! Unsubscribe links last [`UNSUBSCRIBE_LINK_LIFETIME`] (RFC 8058 asks that they keep working).
+//!
+//! **Key rotation.** The secret holds the current key and, for a while, the previous one:
+//! links are signed with the current key and accepted under either, so rotating the key does
+//! not break the links in e-mails already sent. Signatures are compared in constant time
+//! (`hmac`'s `verify_slice`).
+//!
+//! **Reschedule tokens.** A reschedule link sends the client on to the business's own booking
+//! page with a token its booking tool can check: HMAC-SHA256 under a key derived per business
+//! ([`LinkSigner::business_keys`]), so one business can never mint or check another's tokens.
 
 use crate::model::{AppointmentId, ClientId, TenantId};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
+
+/// How long after an appointment's end its links keep answering.
+pub const LINK_MARGIN_AFTER_END: Duration = Duration::days(7);
+/// How long an unsubscribe link keeps working.
+pub const UNSUBSCRIBE_LINK_LIFETIME: Duration = Duration::days(365);
+/// Shortest key accepted (bytes).
+pub const MIN_KEY_BYTES: usize = 32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkAction {
@@ -24,6 +46,12 @@ impl LinkAction {
             LinkAction::Unsubscribe => "unsubscribe",
         }
     }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::Cancel, Self::Reschedule, Self::Unsubscribe]
+            .into_iter()
+            .find(|a| a.as_str() == raw)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -34,11 +62,20 @@ pub enum LinkError {
     Expired,
 }
 
-/// Makes and checks links. The secret comes from configuration (Secrets Manager on AWS).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidLinkKeys {
+    #[error("a link key must be at least {MIN_KEY_BYTES} bytes")]
+    TooShort,
+    #[error("the link secret is JSON but not {{\"current\": \"…\", \"previous\": \"…\"}}")]
+    BadJson,
+}
+
+/// Makes and checks links. The keys come from configuration (Secrets Manager on AWS).
 #[derive(Clone)]
 pub struct LinkSigner {
     base_url: String,
-    secret: Vec<u8>,
+    current: Vec<u8>,
+    previous: Option<Vec<u8>>,
 }
 
 impl std::fmt::Debug for LinkSigner {
@@ -49,30 +86,79 @@ impl std::fmt::Debug for LinkSigner {
     }
 }
 
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RotatingSecret {
+    current: String,
+    #[serde(default)]
+    previous: Option<String>,
+}
+
 impl LinkSigner {
+    /// One key, no previous one.
     pub fn new(base_url: impl Into<String>, secret: impl Into<Vec<u8>>) -> Self {
         Self {
             base_url: base_url.into().trim_end_matches('/').to_owned(),
-            secret: secret.into(),
+            current: secret.into(),
+            previous: None,
         }
+    }
+
+    /// From the stored secret: either the key itself, or `{"current": "…", "previous": "…"}`
+    /// during a rotation. Each key at least [`MIN_KEY_BYTES`] bytes.
+    pub fn from_secret(
+        base_url: impl Into<String>,
+        secret: &[u8],
+    ) -> Result<Self, InvalidLinkKeys> {
+        let trimmed = secret.trim_ascii_start();
+        let (current, previous) = if trimmed.first() == Some(&b'{') {
+            let parsed: RotatingSecret =
+                serde_json::from_slice(secret).map_err(|_| InvalidLinkKeys::BadJson)?;
+            (
+                parsed.current.into_bytes(),
+                parsed.previous.map(String::into_bytes),
+            )
+        } else {
+            (secret.to_vec(), None)
+        };
+        if current.len() < MIN_KEY_BYTES
+            || previous.as_ref().is_some_and(|p| p.len() < MIN_KEY_BYTES)
+        {
+            return Err(InvalidLinkKeys::TooShort);
+        }
+        Ok(Self {
+            previous,
+            ..Self::new(base_url, current)
+        })
+    }
+
+    fn mac(key: &[u8], message: &str) -> Option<HmacSha256> {
+        let mut mac = HmacSha256::new_from_slice(key).ok()?;
+        mac.update(message.as_bytes());
+        Some(mac)
+    }
+
+    fn payload(tenant: &TenantId, subject: &str, action: LinkAction, expires: i64) -> String {
+        format!("{tenant}\n{subject}\n{}\n{expires}", action.as_str())
     }
 
     fn signature(
         &self,
         tenant: &TenantId,
-        appointment: &str,
+        subject: &str,
         action: LinkAction,
         expires: i64,
     ) -> String {
         // HMAC accepts keys of any length, so this cannot fail.
-        let mut mac = match HmacSha256::new_from_slice(&self.secret) {
-            Ok(mac) => mac,
-            Err(_) => return String::new(),
-        };
-        mac.update(format!("{tenant}\n{appointment}\n{}\n{expires}", action.as_str()).as_bytes());
-        hex::encode(mac.finalize().into_bytes())
+        Self::mac(
+            &self.current,
+            &Self::payload(tenant, subject, action, expires),
+        )
+        .map(|mac| hex::encode(mac.finalize().into_bytes()))
+        .unwrap_or_default()
     }
 
+    /// A cancel or reschedule link of an appointment, valid until `expires`.
     pub fn link(
         &self,
         tenant: &TenantId,
@@ -109,25 +195,59 @@ impl LinkSigner {
         )
     }
 
+    /// Checks a link's signature under the current key, then the previous one, in constant
+    /// time; then its expiry. The signature is checked first, so an expired forgery is still
+    /// "not valid" and says nothing about what exists.
     pub fn verify(
         &self,
         tenant: &TenantId,
-        appointment: &AppointmentId,
+        subject: &str,
         action: LinkAction,
         expires: i64,
         signature: &str,
         now: DateTime<Utc>,
     ) -> Result<(), LinkError> {
-        let mut mac =
-            HmacSha256::new_from_slice(&self.secret).map_err(|_| LinkError::BadSignature)?;
-        mac.update(format!("{tenant}\n{appointment}\n{}\n{expires}", action.as_str()).as_bytes());
         let given = hex::decode(signature).map_err(|_| LinkError::BadSignature)?;
-        mac.verify_slice(&given)
-            .map_err(|_| LinkError::BadSignature)?;
+        let payload = Self::payload(tenant, subject, action, expires);
+        let valid = std::iter::once(&self.current)
+            .chain(self.previous.as_ref())
+            .filter_map(|key| Self::mac(key, &payload))
+            .any(|mac| mac.verify_slice(&given).is_ok());
+        if !valid {
+            return Err(LinkError::BadSignature);
+        }
         if now.timestamp() > expires {
             return Err(LinkError::Expired);
         }
         Ok(())
+    }
+
+    /// A business's reschedule-token keys (current, then previous during a rotation): what its
+    /// booking tool checks tokens with. Derived from the link keys, so each business has its
+    /// own and none can check another's.
+    pub fn business_keys(&self, tenant: &TenantId) -> Vec<String> {
+        std::iter::once(&self.current)
+            .chain(self.previous.as_ref())
+            .filter_map(|key| Self::mac(key, &format!("reschedule-token-key\n{tenant}")))
+            .map(|mac| hex::encode(mac.finalize().into_bytes()))
+            .collect()
+    }
+
+    /// The token handed to the business's booking page with a reschedule:
+    /// `<appointment id>.<expiry, unix seconds>.<hex HMAC-SHA256>` where the HMAC is computed
+    /// with the business key (the hex string's bytes) over `<tenant>\n<appointment id>\n<expiry>`.
+    pub fn reschedule_token(
+        &self,
+        tenant: &TenantId,
+        appointment: &AppointmentId,
+        expires: DateTime<Utc>,
+    ) -> String {
+        let exp = expires.timestamp();
+        let key = self.business_keys(tenant).remove(0);
+        let sig = Self::mac(key.as_bytes(), &format!("{tenant}\n{appointment}\n{exp}"))
+            .map(|mac| hex::encode(mac.finalize().into_bytes()))
+            .unwrap_or_default();
+        format!("{appointment}.{exp}.{sig}")
     }
 }
 
@@ -136,9 +256,19 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
+    const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
+    const OLD: &[u8] = b"fedcba9876543210fedcba9876543210";
+
+    fn parts(link: &str) -> (i64, String) {
+        let query = link.split_once('?').unwrap().1;
+        let exp = query.split('&').next().unwrap().trim_start_matches("exp=");
+        let sig = link.rsplit("sig=").next().unwrap();
+        (exp.parse().unwrap(), sig.to_owned())
+    }
+
     #[test]
     fn a_link_verifies_until_it_expires_and_only_for_its_action() {
-        let signer = LinkSigner::new("https://r.example/l/", b"secret".to_vec());
+        let signer = LinkSigner::new("https://r.example/l/", KEY.to_vec());
         let (t, a) = (
             TenantId::parse("t").unwrap(),
             AppointmentId::parse("a").unwrap(),
@@ -146,30 +276,112 @@ mod tests {
         let exp = Utc.with_ymd_and_hms(2026, 5, 1, 10, 0, 0).unwrap();
         let link = signer.link(&t, &a, LinkAction::Cancel, exp);
         assert!(link.starts_with("https://r.example/l/t/a/cancel?exp="));
-        let sig = link.rsplit("sig=").next().unwrap();
+        let (_, sig) = parts(&link);
         let before = exp - chrono::Duration::hours(1);
+        let verify = |action, exp, sig: &str, now| signer.verify(&t, "a", action, exp, sig, now);
         assert_eq!(
-            signer.verify(&t, &a, LinkAction::Cancel, exp.timestamp(), sig, before),
+            verify(LinkAction::Cancel, exp.timestamp(), &sig, before),
             Ok(())
         );
         assert_eq!(
-            signer.verify(&t, &a, LinkAction::Reschedule, exp.timestamp(), sig, before),
+            verify(LinkAction::Reschedule, exp.timestamp(), &sig, before),
             Err(LinkError::BadSignature)
         );
         assert_eq!(
-            signer.verify(&t, &a, LinkAction::Cancel, exp.timestamp() + 1, sig, before),
+            verify(LinkAction::Cancel, exp.timestamp() + 1, &sig, before),
             Err(LinkError::BadSignature)
         );
         assert_eq!(
-            signer.verify(
-                &t,
-                &a,
+            verify(
                 LinkAction::Cancel,
                 exp.timestamp(),
-                sig,
+                &sig,
                 exp + chrono::Duration::seconds(1)
             ),
             Err(LinkError::Expired)
+        );
+        assert_eq!(
+            signer.verify(
+                &TenantId::parse("other").unwrap(),
+                "a",
+                LinkAction::Cancel,
+                exp.timestamp(),
+                &sig,
+                before
+            ),
+            Err(LinkError::BadSignature),
+            "bound to its business"
+        );
+    }
+
+    #[test]
+    fn links_signed_with_the_previous_key_still_work_during_a_rotation() {
+        let t = TenantId::parse("t").unwrap();
+        let a = AppointmentId::parse("a").unwrap();
+        let exp = Utc.with_ymd_and_hms(2026, 5, 1, 10, 0, 0).unwrap();
+        let now = exp - chrono::Duration::days(1);
+        let old = LinkSigner::new("https://r.example/l", OLD.to_vec());
+        let (_, old_sig) = parts(&old.link(&t, &a, LinkAction::Cancel, exp));
+        let rotated = LinkSigner::from_secret(
+            "https://r.example/l",
+            format!(
+                r#"{{"current": "{}", "previous": "{}"}}"#,
+                String::from_utf8_lossy(KEY),
+                String::from_utf8_lossy(OLD)
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(
+            rotated.verify(&t, "a", LinkAction::Cancel, exp.timestamp(), &old_sig, now),
+            Ok(())
+        );
+        let (_, new_sig) = parts(&rotated.link(&t, &a, LinkAction::Cancel, exp));
+        assert_ne!(new_sig, old_sig, "new links use the current key");
+        let done = LinkSigner::from_secret("https://r.example/l", KEY).unwrap();
+        assert_eq!(
+            done.verify(&t, "a", LinkAction::Cancel, exp.timestamp(), &old_sig, now),
+            Err(LinkError::BadSignature),
+            "once the previous key is dropped, its links stop"
+        );
+        assert_eq!(rotated.business_keys(&t).len(), 2);
+        assert_eq!(rotated.business_keys(&t)[1], old.business_keys(&t)[0]);
+    }
+
+    #[test]
+    fn short_keys_and_malformed_rotation_secrets_are_refused() {
+        assert_eq!(
+            LinkSigner::from_secret("b", b"short").unwrap_err(),
+            InvalidLinkKeys::TooShort
+        );
+        assert_eq!(
+            LinkSigner::from_secret("b", br#"{"curent": "x"}"#).unwrap_err(),
+            InvalidLinkKeys::BadJson
+        );
+    }
+
+    #[test]
+    fn a_reschedule_token_checks_with_the_business_key_and_no_other() {
+        let signer = LinkSigner::new("https://r.example/l", KEY.to_vec());
+        let t = TenantId::parse("salon").unwrap();
+        let a = AppointmentId::parse("ap_1").unwrap();
+        let exp = Utc.with_ymd_and_hms(2026, 5, 1, 10, 0, 0).unwrap();
+        let token = signer.reschedule_token(&t, &a, exp);
+        let mut fields = token.split('.');
+        let (id, exp_s, sig) = (
+            fields.next().unwrap(),
+            fields.next().unwrap(),
+            fields.next().unwrap(),
+        );
+        assert_eq!((id, exp_s), ("ap_1", exp.timestamp().to_string().as_str()));
+        // The recipe a booking tool follows (README).
+        let key = signer.business_keys(&t).remove(0);
+        let mut mac = HmacSha256::new_from_slice(key.as_bytes()).unwrap();
+        mac.update(format!("salon\nap_1\n{exp_s}").as_bytes());
+        assert_eq!(hex::encode(mac.finalize().into_bytes()), sig);
+        assert_ne!(
+            signer.business_keys(&TenantId::parse("other").unwrap()),
+            signer.business_keys(&t)
         );
     }
 }

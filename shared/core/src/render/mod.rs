@@ -7,6 +7,7 @@ mod compose;
 mod defaults;
 mod links;
 mod outgoing;
+mod pages;
 mod sms_segments;
 mod template;
 mod variables;
@@ -14,8 +15,15 @@ mod variables;
 pub use calendar::{CalendarInvite, CalendarMethod, InviteDetails, appointment_uid, invitation};
 pub use compose::{ComposeError, Composition, Rendering, SenderIdentity, compose};
 pub use defaults::default_template;
-pub use links::{LinkAction, LinkError, LinkSigner};
+pub use links::{
+    InvalidLinkKeys, LINK_MARGIN_AFTER_END, LinkAction, LinkError, LinkSigner, MIN_KEY_BYTES,
+    UNSUBSCRIBE_LINK_LIFETIME,
+};
 pub use outgoing::{OutgoingEmail, OutgoingMessage, OutgoingSms};
+pub use pages::{
+    AppointmentSummary, LinkProblem, Page, cancel_confirm_page, cancelled_page, problem_page,
+    reschedule_contact_page, unsubscribe_confirm_page, unsubscribed_page,
+};
 pub use sms_segments::{SmsEncoding, SmsSize, sms_size};
 pub use template::{
     InvalidTemplate, MAX_RENDERED_PART_BYTES, RenderedEmail, RenderedSms, TEMPLATE_FUEL,

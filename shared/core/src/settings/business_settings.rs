@@ -1,7 +1,7 @@
 //! Everything a business configures once: identity, sender, managers, and the notification
 //! matrix.
 
-use super::{BookingHorizon, NotificationSettings};
+use super::{BookingHorizon, NotificationSettings, RescheduleUrl};
 use crate::model::{DisplayName, EmailAddress, Locale, ManagerId, PhoneNumber, TenantId, TimeZone};
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +63,10 @@ pub struct SettingsInput {
     /// How many days ahead an appointment may start (default 730, at most 3650).
     #[serde(default)]
     pub booking_horizon_days: BookingHorizon,
+    /// Where a client's reschedule link leads (the business's booking page, with `{token}`);
+    /// without it, the link shows a page asking the client to contact the business.
+    #[serde(default)]
+    pub reschedule_url: Option<RescheduleUrl>,
     #[serde(default)]
     pub notifications: NotificationSettings,
 }
@@ -89,6 +93,7 @@ impl BusinessSettings {
                 notify_on_staff_booking: true,
                 managers: Vec::new(),
                 booking_horizon_days: BookingHorizon::default(),
+                reschedule_url: None,
                 notifications: NotificationSettings::default(),
             },
             version: 0,

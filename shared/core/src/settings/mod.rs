@@ -6,6 +6,7 @@ mod horizon;
 mod notification_settings;
 mod offset;
 mod reengagement;
+mod reschedule_url;
 mod rules;
 
 pub use business_settings::{BusinessSettings, Manager, SenderMode, SettingsInput};
@@ -19,6 +20,7 @@ pub use reengagement::{
     BookingUrl, InvalidReengagement, MAX_REENGAGEMENT_DAYS, MAX_REENGAGEMENT_STEPS,
     ReengagementSettings, ReengagementStep, ReengagementSteps,
 };
+pub use reschedule_url::{InvalidRescheduleUrl, RescheduleUrl};
 pub use rules::{
     AlertChoice, ChannelChoice, FollowUpMode, FollowUpRule, FollowUps, InvalidRules, LatePolicy,
     MAX_FOLLOW_UPS, MAX_REMINDERS, ManualFollowUpTo, ReminderRule, Reminders, ReviewRequestRule,

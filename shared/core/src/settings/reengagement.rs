@@ -107,15 +107,20 @@ impl From<ReengagementSteps> for Vec<ReengagementStep> {
 #[serde(try_from = "String", into = "String")]
 pub struct BookingUrl(String);
 
+/// An absolute http(s) URL with a host, at most 2048 characters, no spaces or controls.
+pub(crate) fn is_http_url(raw: &str) -> bool {
+    let lower = raw.to_ascii_lowercase();
+    let scheme_ok = lower.starts_with("https://") || lower.starts_with("http://");
+    let host_ok = raw
+        .split_once("://")
+        .is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with('/'));
+    let chars_ok = !raw.chars().any(|c| c.is_whitespace() || c.is_control());
+    scheme_ok && host_ok && chars_ok && raw.len() <= 2048
+}
+
 impl BookingUrl {
     pub fn parse(raw: &str) -> Result<Self, InvalidReengagement> {
-        let lower = raw.to_ascii_lowercase();
-        let scheme_ok = lower.starts_with("https://") || lower.starts_with("http://");
-        let host_ok = raw
-            .split_once("://")
-            .is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with('/'));
-        let chars_ok = !raw.chars().any(|c| c.is_whitespace() || c.is_control());
-        if scheme_ok && host_ok && chars_ok && raw.len() <= 2048 {
+        if is_http_url(raw) {
             Ok(Self(raw.to_owned()))
         } else {
             Err(InvalidReengagement::BadBookingUrl)

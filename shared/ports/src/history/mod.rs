@@ -18,6 +18,8 @@ pub enum CommunicationStatus {
     Suppressed,
     Stale,
     Failed,
+    /// Not a message: the client withdrew their marketing consent (one-click unsubscribe).
+    Unsubscribed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

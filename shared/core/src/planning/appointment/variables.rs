@@ -5,8 +5,8 @@ use super::PlanningContext;
 use crate::message::{Invitation, MessageKey, Recipient};
 use crate::model::Appointment;
 use crate::render::{
-    AppointmentVariables, CalendarMethod, ComposeError, InviteDetails, LinkAction, LinkSigner,
-    Rendering, SenderIdentity, TemplateVariables, invitation,
+    AppointmentVariables, CalendarMethod, ComposeError, InviteDetails, LINK_MARGIN_AFTER_END,
+    LinkAction, LinkSigner, Rendering, SenderIdentity, TemplateVariables, invitation,
 };
 use crate::settings::SenderMode;
 use chrono::{DateTime, Utc};
@@ -32,7 +32,7 @@ pub fn rendering<'a>(
                 &appointment.tenant,
                 &appointment.id,
                 action,
-                appointment.start,
+                appointment.end + LINK_MARGIN_AFTER_END,
             )
         })
     };

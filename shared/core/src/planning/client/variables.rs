@@ -4,12 +4,10 @@
 use super::ClientContext;
 use crate::message::MessageKey;
 use crate::render::{
-    ClientVariables, ComposeError, LinkSigner, Rendering, TemplateVariables, format_date,
+    ClientVariables, ComposeError, LinkSigner, Rendering, TemplateVariables,
+    UNSUBSCRIBE_LINK_LIFETIME, format_date,
 };
-use chrono::{DateTime, Duration, Utc};
-
-/// How long an unsubscribe link keeps working (RFC 8058 asks for links that work long after).
-pub const UNSUBSCRIBE_LINK_LIFETIME: Duration = Duration::days(365);
+use chrono::{DateTime, Utc};
 
 pub fn rendering<'a>(
     key: &MessageKey,

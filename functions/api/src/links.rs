@@ -1,0 +1,380 @@
+//! The public link routes: what a client reaches from a message, with no login — the link's
+//! signature is the authority, bound to its business, subject and action.
+//!
+//! - `GET /links/{tenant}/{appointment}/cancel` shows the appointment and a button; only the
+//!   `POST` of that button cancels (mail scanners prefetch links: a `GET` never changes
+//!   anything), through the same use case as `POST /v1/appointments/{id}/cancel`, by the client.
+//! - `GET /links/{tenant}/{appointment}/reschedule` answers 303 to the business's booking page
+//!   with a signed token, or a page asking the client to contact the business.
+//! - `GET /links/{tenant}/{client}/unsubscribe` shows a button; a `POST` with
+//!   `List-Unsubscribe=One-Click` (RFC 8058, what mail clients send) withdraws the client's
+//!   marketing consent and answers 200, no redirect.
+//!
+//! A link that is malformed, tampered with or names nothing answers the same 404 page, so a
+//! page never tells whether something exists; expired → 410; cancelled, begun, over → 409.
+
+use crate::routes::appointments::perform;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use chrono::{DateTime, Utc};
+use rappel_app::ApiServices;
+use rappel_core::message::{Channel, MessageKind, Recipient, Subject};
+use rappel_core::model::{
+    Actor, Appointment, AppointmentId, AppointmentStatus, ClientId, Locale, TenantId,
+};
+use rappel_core::render::{
+    AppointmentSummary, LinkAction, LinkError, LinkProblem, LinkSigner, Page, cancel_confirm_page,
+    cancelled_page, format_date, format_time, problem_page, reschedule_contact_page,
+    unsubscribe_confirm_page, unsubscribed_page,
+};
+use rappel_ports::history::{CommunicationRecord, CommunicationStatus};
+use rappel_ports::records::{Expected, Record, TypedRecords};
+use serde::Deserialize;
+
+/// What the link routes run with: the API's ports and the link keys.
+#[derive(Clone)]
+pub struct LinksState {
+    pub services: ApiServices,
+    pub links: LinkSigner,
+}
+
+/// The body RFC 8058 one-click unsubscribe requests carry.
+pub const ONE_CLICK_BODY: &str = "List-Unsubscribe=One-Click";
+/// A link route's body is a form field at most.
+const MAX_LINK_BODY_BYTES: usize = 1024;
+
+pub fn links_router(state: LinksState) -> Router {
+    Router::new()
+        .route("/links/{tenant}/{id}/{action}", get(show).post(act))
+        .layer(DefaultBodyLimit::max(MAX_LINK_BODY_BYTES))
+        .with_state(state)
+}
+
+#[derive(Deserialize)]
+pub struct Signed {
+    exp: Option<String>,
+    sig: Option<String>,
+}
+
+/// A link whose signature and expiry held.
+struct Verified {
+    tenant: TenantId,
+    id: String,
+    action: LinkAction,
+}
+
+fn page(status: StatusCode, page: Page) -> Response {
+    (
+        status,
+        [
+            (header::CACHE_CONTROL, "no-store"),
+            (header::REFERRER_POLICY, "no-referrer"),
+        ],
+        Html(page.html),
+    )
+        .into_response()
+}
+
+fn problem(status: StatusCode, locale: Locale, what: LinkProblem) -> Response {
+    page(status, problem_page(locale, what))
+}
+
+/// The language of a page before anything is known about who asks: the browser's.
+fn browser_locale(headers: &HeaderMap) -> Locale {
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if accept.trim_start().to_ascii_lowercase().starts_with("fr") {
+        Locale::Fr
+    } else {
+        Locale::En
+    }
+}
+
+fn verify(
+    state: &LinksState,
+    (tenant, id, action): (String, String, String),
+    signed: &Signed,
+    now: DateTime<Utc>,
+    locale: Locale,
+) -> Result<Verified, Box<Response>> {
+    let not_valid = || {
+        Box::new(problem(
+            StatusCode::NOT_FOUND,
+            locale,
+            LinkProblem::NotValid,
+        ))
+    };
+    let tenant = TenantId::parse(&tenant).map_err(|_| not_valid())?;
+    let action = LinkAction::parse(&action).ok_or_else(not_valid)?;
+    let exp: i64 = signed
+        .exp
+        .as_deref()
+        .and_then(|e| e.parse().ok())
+        .ok_or_else(not_valid)?;
+    let sig = signed.sig.as_deref().ok_or_else(not_valid)?;
+    match state.links.verify(&tenant, &id, action, exp, sig, now) {
+        Ok(()) => Ok(Verified { tenant, id, action }),
+        Err(LinkError::BadSignature) => Err(not_valid()),
+        Err(LinkError::Expired) => Err(Box::new(problem(
+            StatusCode::GONE,
+            locale,
+            LinkProblem::Expired,
+        ))),
+    }
+}
+
+async fn show(
+    State(state): State<LinksState>,
+    Path(path): Path<(String, String, String)>,
+    Query(signed): Query<Signed>,
+    headers: HeaderMap,
+) -> Response {
+    let now = state.services.clock.now();
+    let locale = browser_locale(&headers);
+    let link = match verify(&state, path, &signed, now, locale) {
+        Ok(link) => link,
+        Err(response) => return *response,
+    };
+    match link.action {
+        LinkAction::Cancel => cancel(&state, &link, now, locale, false).await,
+        LinkAction::Reschedule => reschedule(&state, &link, now, locale).await,
+        LinkAction::Unsubscribe => unsubscribe(&state, &link, locale, false).await,
+    }
+}
+
+async fn act(
+    State(state): State<LinksState>,
+    Path(path): Path<(String, String, String)>,
+    Query(signed): Query<Signed>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    let now = state.services.clock.now();
+    let locale = browser_locale(&headers);
+    let link = match verify(&state, path, &signed, now, locale) {
+        Ok(link) => link,
+        Err(response) => return *response,
+    };
+    match link.action {
+        LinkAction::Cancel => cancel(&state, &link, now, locale, true).await,
+        LinkAction::Unsubscribe if body.trim() == ONE_CLICK_BODY => {
+            unsubscribe(&state, &link, locale, true).await
+        }
+        LinkAction::Unsubscribe => (
+            StatusCode::BAD_REQUEST,
+            format!("a one-click unsubscribe request carries the body {ONE_CLICK_BODY}"),
+        )
+            .into_response(),
+        LinkAction::Reschedule => StatusCode::METHOD_NOT_ALLOWED.into_response(),
+    }
+}
+
+/// The appointment a link names, in the client's language with what its page shows.
+struct Seen {
+    appointment: Appointment,
+    locale: Locale,
+    summary: AppointmentSummary,
+}
+
+async fn seen(state: &LinksState, link: &Verified, fallback: Locale) -> Result<Seen, Response> {
+    let records = &state.services.records;
+    let unavailable = || StatusCode::SERVICE_UNAVAILABLE.into_response();
+    let not_valid = || problem(StatusCode::NOT_FOUND, fallback, LinkProblem::NotValid);
+    let id = AppointmentId::parse(&link.id).map_err(|_| not_valid())?;
+    let appointment = records
+        .appointment(&link.tenant, &id)
+        .await
+        .map_err(|_| unavailable())?
+        .ok_or_else(not_valid)?;
+    let client = records
+        .client(&link.tenant, &appointment.client_id)
+        .await
+        .map_err(|_| unavailable())?;
+    let settings = records
+        .settings(&link.tenant)
+        .await
+        .map_err(|_| unavailable())?;
+    let type_name = records
+        .appointment_type(&link.tenant, &appointment.type_id)
+        .await
+        .map_err(|_| unavailable())?
+        .map_or_else(|| appointment.type_id.to_string(), |t| t.name.to_string());
+    let staff_name = records
+        .staff(&link.tenant, &appointment.staff_id)
+        .await
+        .map_err(|_| unavailable())?
+        .map_or_else(|| appointment.staff_id.to_string(), |s| s.name.to_string());
+    let (locale, zone) = match &client {
+        Some(c) => (c.locale, c.time_zone),
+        None => (settings.input.default_locale, appointment.time_zone),
+    };
+    Ok(Seen {
+        summary: AppointmentSummary {
+            business_name: settings.input.business_name.to_string(),
+            type_name,
+            staff_name,
+            date: format_date(appointment.start, zone, locale),
+            time: format_time(appointment.start, zone),
+            time_zone: zone.name().to_owned(),
+        },
+        appointment,
+        locale,
+    })
+}
+
+/// Why a cancel or reschedule link cannot act on the appointment as it is now.
+fn closed(appointment: &Appointment, now: DateTime<Utc>) -> Option<LinkProblem> {
+    match appointment.status {
+        AppointmentStatus::Cancelled => Some(LinkProblem::AlreadyCancelled),
+        _ if appointment.start <= now => Some(LinkProblem::AlreadyStarted),
+        status if !status.is_active() => Some(LinkProblem::NoLongerOpen),
+        _ => None,
+    }
+}
+
+async fn cancel(
+    state: &LinksState,
+    link: &Verified,
+    now: DateTime<Utc>,
+    fallback: Locale,
+    confirmed: bool,
+) -> Response {
+    let seen = match seen(state, link, fallback).await {
+        Ok(seen) => seen,
+        Err(response) => return response,
+    };
+    if let Some(why) = closed(&seen.appointment, now) {
+        return problem(StatusCode::CONFLICT, seen.locale, why);
+    }
+    if !confirmed {
+        return page(
+            StatusCode::OK,
+            cancel_confirm_page(seen.locale, &seen.summary),
+        );
+    }
+    match perform(
+        &state.services,
+        &seen.appointment,
+        "cancel",
+        Actor::Client,
+        true,
+    )
+    .await
+    {
+        Ok(_) => page(StatusCode::OK, cancelled_page(seen.locale, &seen.summary)),
+        Err(error) if error.status == StatusCode::CONFLICT => problem(
+            StatusCode::CONFLICT,
+            seen.locale,
+            LinkProblem::ChangedMeanwhile,
+        ),
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn reschedule(
+    state: &LinksState,
+    link: &Verified,
+    now: DateTime<Utc>,
+    fallback: Locale,
+) -> Response {
+    let seen = match seen(state, link, fallback).await {
+        Ok(seen) => seen,
+        Err(response) => return response,
+    };
+    if let Some(why) = closed(&seen.appointment, now) {
+        return problem(StatusCode::CONFLICT, seen.locale, why);
+    }
+    let settings = match state.services.records.settings(&link.tenant).await {
+        Ok(settings) => settings,
+        Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    };
+    match settings.input.reschedule_url {
+        Some(url) => {
+            let a = &seen.appointment;
+            let token = state.links.reschedule_token(
+                &link.tenant,
+                &a.id,
+                a.end + rappel_core::render::LINK_MARGIN_AFTER_END,
+            );
+            let location = url.fill(a.id.as_str(), &token);
+            (
+                StatusCode::SEE_OTHER,
+                [
+                    (header::LOCATION, location),
+                    (header::CACHE_CONTROL, "no-store".to_owned()),
+                    (header::REFERRER_POLICY, "no-referrer".to_owned()),
+                ],
+            )
+                .into_response()
+        }
+        None => page(
+            StatusCode::OK,
+            reschedule_contact_page(seen.locale, &seen.summary),
+        ),
+    }
+}
+
+async fn unsubscribe(
+    state: &LinksState,
+    link: &Verified,
+    fallback: Locale,
+    confirmed: bool,
+) -> Response {
+    let records = &state.services.records;
+    let not_valid = || problem(StatusCode::NOT_FOUND, fallback, LinkProblem::NotValid);
+    let Ok(id) = ClientId::parse(&link.id) else {
+        return not_valid();
+    };
+    let (client, settings) = match (
+        records.client(&link.tenant, &id).await,
+        records.settings(&link.tenant).await,
+    ) {
+        (Ok(Some(client)), Ok(settings)) => (client, settings),
+        (Ok(None), _) => return not_valid(),
+        _ => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    };
+    let business = settings.input.business_name.to_string();
+    if !confirmed {
+        return page(
+            StatusCode::OK,
+            unsubscribe_confirm_page(client.locale, &business),
+        );
+    }
+    if client.preferences.marketing {
+        let mut next = client.clone();
+        next.preferences.marketing = false;
+        next.version += 1;
+        let written = records
+            .put(Record::Client(next), Expected::Version(client.version))
+            .await;
+        if written.is_err() {
+            // A concurrent change (or an outage): the client may press again.
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+        let now = state.services.clock.now();
+        let entry = CommunicationRecord {
+            tenant: link.tenant.clone(),
+            about: Subject::Client(id.clone()),
+            client: Some(id.clone()),
+            message_key: format!("unsubscribe/{}/{id}/{}", link.tenant, now.timestamp()),
+            kind: MessageKind::Reengagement,
+            recipient: Recipient::Client(id.clone()),
+            channel: Channel::Email,
+            due: now,
+            recorded_at: now,
+            status: CommunicationStatus::Unsubscribed,
+            reason: Some("one_click_unsubscribe".into()),
+            subject: None,
+            provider_message_id: None,
+        };
+        if let Err(error) = state.services.history.record(entry).await {
+            tracing::warn!(%error, "unsubscribed, but the history entry could not be written");
+        }
+    }
+    page(StatusCode::OK, unsubscribed_page(client.locale, &business))
+}
