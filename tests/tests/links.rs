@@ -218,6 +218,12 @@ async fn the_reschedule_link_hands_over_to_the_booking_page_with_a_token_or_asks
         Utc.timestamp_opt(fields[1].parse().unwrap(), 0).unwrap(),
     );
     assert_eq!(token, expected, "the booking tool can check it");
+    let keys = app.get("/v1/reschedule-keys").await.body;
+    assert_eq!(
+        keys["keys"],
+        json!(signer.business_keys(&salon)),
+        "with the key the API hands the business"
+    );
     assert_eq!(status_of(&app, &id).await, "confirmed", "nothing changed");
     assert_eq!(fetch(&app, "POST", &reschedule, Some("")).await.status, 405);
 

@@ -18,7 +18,7 @@ use std::sync::Arc;
 /// The API behind the JWT authorizer, and the public link routes (no authorizer on their
 /// API Gateway route, no tenant claim: the link's signature is the authority).
 pub fn lambda_router(services: ApiServices, tenant_claim: String, links: LinkSigner) -> Router {
-    let api = crate::router(services.clone()).layer(middleware::from_fn_with_state(
+    let api = crate::router(services.clone(), links.clone()).layer(middleware::from_fn_with_state(
         Arc::new(tenant_claim),
         tenant_from_jwt,
     ));

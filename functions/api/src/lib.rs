@@ -26,14 +26,18 @@ use extract::{MAX_BODY_BYTES, Tenant};
 pub use links::{LinksState, links_router};
 use rappel_app::ApiServices;
 use rappel_core::model::TenantId;
+use rappel_core::render::LinkSigner;
 pub use routes::ApiState;
 
 /// The header that names the tenant in local mode (stands in for the JWT claim).
 pub const TENANT_HEADER: &str = "x-tenant-id";
 
-pub fn router(services: ApiServices) -> Router {
+/// The authenticated API. `links` signs the clients' links; the API hands a business the keys
+/// its booking tool checks reschedule tokens with.
+pub fn router(services: ApiServices, links: LinkSigner) -> Router {
     use routes::*;
     Router::new()
+        .route("/v1/reschedule-keys", get(settings::reschedule_keys))
         .route("/v1/settings", get(settings::get).put(settings::put))
         .route(
             "/v1/appointment-types/{id}",
@@ -73,7 +77,7 @@ pub fn router(services: ApiServices) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(ApiState { services })
+        .with_state(ApiState { services, links })
 }
 
 async fn not_found() -> ApiError {

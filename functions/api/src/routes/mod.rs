@@ -13,6 +13,7 @@ use rappel_app::ApiServices;
 #[derive(Clone)]
 pub struct ApiState {
     pub services: ApiServices,
+    pub links: rappel_core::render::LinkSigner,
 }
 
 impl ApiState {

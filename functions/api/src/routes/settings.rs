@@ -37,3 +37,12 @@ pub async fn put(
         .await?;
     Ok(Json(settings))
 }
+
+/// `GET /v1/reschedule-keys`: the keys this business's booking tool checks reschedule tokens
+/// with (the current one first; two during a key rotation). See the README's recipe.
+pub async fn reschedule_keys(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+) -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "keys": state.links.business_keys(&tenant) }))
+}
