@@ -63,6 +63,7 @@ pub async fn fakes() -> Fakes {
     ));
     let delivery = DeliveryServices {
         records: records.clone(),
+        marks: Arc::new(rappel_ports::address_marks::MemoryAddressMarks::in_memory()),
         mailer: outbox.clone(),
         sms: outbox.clone(),
         ledger: Arc::new(MemoryLedger::in_memory()),

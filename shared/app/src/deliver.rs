@@ -24,6 +24,7 @@ use rappel_core::message::{MessageKey, Recipient, StaleReason, SuppressionReason
 use rappel_core::model::ClientId;
 use rappel_core::planning::day::digest_messages;
 use rappel_core::render::{Composition, OutgoingMessage, compose};
+use rappel_ports::address_marks::MarksError;
 use rappel_ports::delivery::SendError;
 use rappel_ports::history::{CommunicationRecord, CommunicationStatus, HistoryError};
 use rappel_ports::ledger::{Claim, LedgerError, LedgerState};
@@ -60,6 +61,8 @@ pub enum DeliveryError {
     Store(#[from] StoreError),
     #[error(transparent)]
     History(#[from] HistoryError),
+    #[error(transparent)]
+    Marks(#[from] MarksError),
     /// A provider's temporary refusal, by its error code (never the provider's text, which
     /// may quote the recipient: this error reaches logs and dead-letter queues).
     #[error("temporary delivery failure, to retry: {0}")]
@@ -284,6 +287,14 @@ async fn deliver_claimed(
         Err(error) => return recorder.failed(error.to_string()).await,
     };
 
+    // An address that bounced for good or whose owner complained is not mailed again (until
+    // the recipient's address changes).
+    if let OutgoingMessage::Email(email) = &message {
+        let mark = s.marks.mark_of(&key.tenant, &key.recipient).await?;
+        if let Some(reason) = mark.and_then(|m| m.blocks(&email.to)) {
+            return recorder.suppressed(reason).await;
+        }
+    }
     let sent = match &message {
         OutgoingMessage::Email(email) => s
             .mailer

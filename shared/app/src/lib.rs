@@ -8,9 +8,11 @@
 //!   planner's verdict → render → send or record why not.
 //! - [`react`]: what a record change means: immediate messages, schedules to create or
 //!   withdraw, re-planning of booked appointments when settings, a client or staff change.
+//! - [`feedback`]: the provider's e-mail feedback: bounces and complaints mark addresses.
 //! - [`preview`]: an appointment's or a client's planned messages with their status, for the API.
 
 pub mod deliver;
+pub mod feedback;
 pub mod preview;
 pub mod react;
 pub mod services;

@@ -11,6 +11,7 @@
 //!   no mail, SMS, ledger, history or link key.
 
 use rappel_core::render::{LinkSigner, SenderIdentity};
+use rappel_ports::address_marks::AddressMarks;
 use rappel_ports::clock::Clock;
 use rappel_ports::delivery::{Mailer, SmsSender};
 use rappel_ports::history::CommunicationHistory;
@@ -33,6 +34,8 @@ pub struct ApiServices {
 #[derive(Clone)]
 pub struct DeliveryServices {
     pub records: Arc<dyn RecordStore>,
+    /// Addresses that bounced for good or complained: not mailed again.
+    pub marks: Arc<dyn AddressMarks>,
     pub mailer: Arc<dyn Mailer>,
     pub sms: Arc<dyn SmsSender>,
     pub ledger: Arc<dyn DeliveryLedger>,

@@ -97,6 +97,7 @@ async fn world(consent: bool) -> World {
     .await;
     let services = DeliveryServices {
         records: records.clone(),
+        marks: Arc::new(rappel_ports::address_marks::MemoryAddressMarks::in_memory()),
         mailer: outbox.clone(),
         sms: outbox.clone(),
         ledger: Arc::new(MemoryLedger::in_memory()),

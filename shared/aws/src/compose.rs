@@ -1,7 +1,7 @@
 //! What each Lambda function is made of: the AWS adapters for the ports it uses, and the
 //! environment variables it reads (the SAM template is checked against these lists).
 
-use crate::dynamodb::{DynamoHistory, DynamoLedger, DynamoRecords};
+use crate::dynamodb::{DynamoAddressMarks, DynamoHistory, DynamoLedger, DynamoRecords};
 use crate::env::*;
 use crate::scheduler::{EventBridgeSchedules, ScheduleTarget};
 use crate::secret::link_signer;
@@ -109,6 +109,7 @@ pub async fn delivery_services(
     let links = link_signer(&secrets, secret_id, link_base).await?;
     Ok(DeliveryServices {
         records: Arc::new(DynamoRecords::new(dynamodb.clone(), records)),
+        marks: Arc::new(DynamoAddressMarks::new(dynamodb.clone(), deliveries)),
         mailer: Arc::new(SesMailer::new(
             aws_sdk_sesv2::Client::new(sdk),
             configuration_set,

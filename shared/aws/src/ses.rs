@@ -12,7 +12,7 @@ use crate::sdk_error::send_error;
 use async_trait::async_trait;
 use aws_sdk_sesv2::Client;
 use aws_sdk_sesv2::primitives::Blob;
-use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
+use aws_sdk_sesv2::types::{Destination, EmailContent, MessageTag, RawMessage};
 use chrono::{DateTime, Utc};
 use rappel_core::render::OutgoingEmail;
 use rappel_ports::delivery::{Mailer, ProviderReceipt, SendError};
@@ -68,6 +68,15 @@ impl Mailer for SesMailer {
             )
             .content(EmailContent::builder().raw(raw).build())
             .set_configuration_set_name(self.configuration_set.clone())
+            .set_email_tags(Some(
+                email
+                    .tags
+                    .iter()
+                    .filter_map(|(name, value)| {
+                        MessageTag::builder().name(name).value(value).build().ok()
+                    })
+                    .collect(),
+            ))
             .send()
             .await;
         match result {

@@ -13,6 +13,8 @@
 //!   and the EventBridge-safe schedule name derived from it; dispositions and verdicts.
 //! - [`planning`]: the planner — channel rules, the timeline of future messages, the immediate
 //!   messages of a change, the diff of two timelines, and the send-time verdict.
+//! - [`feedback`]: the provider's e-mail feedback (SES event records, message tags) and the
+//!   marks a permanent bounce or a complaint puts on an address.
 //! - [`render`]: templates (minijinja) with FR/EN defaults, iCalendar invitations, MIME, SMS
 //!   segments and signed links.
 //!
@@ -26,6 +28,7 @@
 //! tests/         end-to-end tests through the HTTP API on the local stack
 //! ```
 
+pub mod feedback;
 pub mod message;
 pub mod model;
 pub mod planning;

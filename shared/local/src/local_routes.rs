@@ -33,6 +33,7 @@ pub fn local_router(stack: Arc<LocalStack>) -> Router {
         .route("/_local/clock", get(clock).post(move_clock))
         .route("/_local/dead-letters", get(dead_letters))
         .route("/_local/dead-letters/replay", post(replay_dead_letters))
+        .route("/_local/bounce", post(simulate_bounce))
         .with_state(stack);
     local.merge(links).merge(api)
 }
@@ -136,4 +137,79 @@ async fn move_clock(
     Ok(Json(
         json!({ "now": stack.now(), "messages_sent": stack.outbox.messages().len() - before }),
     ))
+}
+
+/// `{"address": "…", "kind": "permanent" | "transient" | "complaint"}`: what SES would
+/// report about the latest e-mail sent to that address.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SimulatedFeedback {
+    address: String,
+    kind: String,
+}
+
+/// Simulates the provider's feedback about the latest e-mail to an address, through the same
+/// use case as the feedback function on AWS.
+async fn simulate_bounce(
+    State(stack): State<Arc<LocalStack>>,
+    ApiJson(request): ApiJson<SimulatedFeedback>,
+) -> Result<Json<Value>, ApiError> {
+    use rappel_core::feedback::{FeedbackKind, MailFeedback, MailTags};
+    let address = rappel_core::model::EmailAddress::parse(&request.address)
+        .map_err(|e| ApiError::unprocessable("invalid_field", format!("address: {e}")))?;
+    let kind = match request.kind.as_str() {
+        "permanent" => FeedbackKind::PermanentBounce {
+            sub_type: "General".into(),
+        },
+        "transient" => FeedbackKind::TransientBounce {
+            sub_type: "MailboxFull".into(),
+        },
+        "complaint" => FeedbackKind::Complaint {
+            feedback_type: Some("abuse".into()),
+        },
+        _ => {
+            return Err(ApiError::unprocessable(
+                "invalid_field",
+                "kind: permanent, transient or complaint",
+            ));
+        }
+    };
+    let tags = stack
+        .outbox
+        .messages()
+        .into_iter()
+        .rev()
+        .find_map(|m| match m {
+            rappel_ports::delivery::OutboxEntry::Email { to, tags, .. }
+                if to.eq_ignore_ascii_case(address.as_str()) =>
+            {
+                MailTags::from_pairs(|name| {
+                    tags.iter()
+                        .find(|(n, _)| n == name)
+                        .map(|(_, v)| v.as_str())
+                })
+            }
+            _ => None,
+        })
+        .ok_or_else(|| ApiError::not_found("e-mail sent to this address"))?;
+    let feedback = MailFeedback {
+        kind,
+        addresses: vec![address],
+        tags: Some(tags),
+        at: stack.now(),
+    };
+    let services = rappel_app::feedback::FeedbackServices {
+        marks: stack.delivery.marks.clone(),
+        history: stack.delivery.history.clone(),
+    };
+    let outcome = rappel_app::feedback::apply_mail_feedback(&services, &feedback)
+        .await
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "feedback_unavailable",
+                e.to_string(),
+            )
+        })?;
+    Ok(Json(json!({ "outcome": outcome.name() })))
 }

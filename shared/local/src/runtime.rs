@@ -5,6 +5,7 @@ use rappel_app::{DeliveryServices, Services};
 use rappel_change_handler::handle_changes;
 use rappel_core::model::EmailAddress;
 use rappel_core::render::{LinkSigner, SenderIdentity};
+use rappel_ports::address_marks::MemoryAddressMarks;
 use rappel_ports::clock::{Clock, VirtualClock};
 use rappel_ports::delivery::Outbox;
 use rappel_ports::history::MemoryHistory;
@@ -126,8 +127,13 @@ impl LocalStack {
             Some(dir) => Outbox::persisted(dir, config.echo)?,
             None => Outbox::new(None, config.echo),
         });
+        let marks = match &config.data_dir {
+            Some(dir) => MemoryAddressMarks::persisted(dir.join("address-marks.json"))?,
+            None => MemoryAddressMarks::in_memory(),
+        };
         let delivery = DeliveryServices {
             records: records.clone(),
+            marks: Arc::new(marks),
             mailer: outbox.clone(),
             sms: outbox.clone(),
             ledger: Arc::new(ledger),

@@ -13,6 +13,7 @@
 //! | [`ledger`] | `DeliveryLedger` | `MemoryLedger` |
 //! | [`history`] | `CommunicationHistory` | `MemoryHistory` |
 
+pub mod address_marks;
 pub mod clock;
 pub mod crash_point;
 pub mod delivery;

@@ -73,6 +73,13 @@ pub fn ledger_pk(message_key: &str) -> String {
 
 pub const LEDGER_SK: &str = "L";
 
+/// The address mark of one recipient (deliveries table).
+pub fn mark_pk(tenant: &TenantId, recipient: &Recipient) -> String {
+    format!("M#{tenant}#{recipient}")
+}
+
+pub const MARK_SK: &str = "M";
+
 pub fn history_pk(tenant: &TenantId, client: &ClientId) -> String {
     format!("H#{tenant}#{client}")
 }

@@ -41,9 +41,11 @@ pub(crate) mod codec;
 mod history;
 pub(crate) mod keys;
 mod ledger;
+mod marks;
 mod records;
 pub mod schema;
 
 pub use history::DynamoHistory;
 pub use ledger::DynamoLedger;
+pub use marks::DynamoAddressMarks;
 pub use records::DynamoRecords;

@@ -23,6 +23,10 @@ pub enum SuppressionReason {
     UnknownRecipient,
     /// A digest of a day with nothing on it: not sent, recorded.
     NothingToReport,
+    /// The address bounced for good (provider feedback).
+    EmailBounced,
+    /// The recipient complained about a message (provider feedback).
+    EmailComplaint,
 }
 
 impl SuppressionReason {
@@ -38,6 +42,8 @@ impl SuppressionReason {
             Self::OptedOut => "opted_out",
             Self::UnknownRecipient => "unknown_recipient",
             Self::NothingToReport => "nothing_to_report",
+            Self::EmailBounced => "email_bounced",
+            Self::EmailComplaint => "email_complaint",
         }
     }
 }

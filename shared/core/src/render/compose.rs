@@ -9,6 +9,7 @@ use super::{
     CalendarInvite, OutgoingEmail, OutgoingMessage, OutgoingSms, TemplateBody, TemplateError,
     TemplateVariables, default_template, render_email, render_sms,
 };
+use crate::feedback::MailTags;
 use crate::message::{Channel, MessageKey};
 use crate::model::EmailAddress;
 use crate::planning::ContactPoint;
@@ -104,6 +105,12 @@ pub fn compose(c: &Composition<'_>) -> Result<OutgoingMessage, ComposeError> {
                 } else {
                     None
                 },
+                tags: MailTags {
+                    tenant: c.key.tenant.clone(),
+                    recipient: c.key.recipient.clone(),
+                    kind: c.key.kind,
+                }
+                .to_pairs(),
             }))
         }
     }

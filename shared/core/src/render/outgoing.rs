@@ -26,6 +26,10 @@ pub struct OutgoingEmail {
     pub marketing: bool,
     /// One-click unsubscribe URL (RFC 8058), sent as `List-Unsubscribe` on marketing messages.
     pub list_unsubscribe: Option<String>,
+    /// Provider tags (name, value): whose message this is, so the provider's feedback about it
+    /// (a bounce, a complaint) can be traced back. Not headers: the recipient never sees them.
+    #[serde(default)]
+    pub tags: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,6 +103,7 @@ mod tests {
             message_id: "m1@rappel".into(),
             marketing,
             list_unsubscribe: Some("https://links.example/u?sig=1".into()),
+            tags: Vec::new(),
         }
     }
 

@@ -38,6 +38,9 @@ pub enum OutboxEntry {
         html: String,
         calendar: Option<String>,
         mime: String,
+        /// The provider tags it was sent with (whose message it is, for feedback).
+        #[serde(default)]
+        tags: Vec<(String, String)>,
     },
     Sms {
         id: String,
@@ -248,6 +251,7 @@ impl Mailer for Outbox {
                 html: email.html.clone(),
                 calendar: email.calendar.as_ref().map(|c| c.ics.clone()),
                 mime: mime.clone(),
+                tags: email.tags.clone(),
             };
             // The .eml first: once `outbox.json` says sent, its file is there.
             if let Some(dir) = &self.eml_dir
@@ -369,6 +373,7 @@ mod tests {
             message_id: message_id.into(),
             marketing: false,
             list_unsubscribe: None,
+            tags: Vec::new(),
         }
     }
 

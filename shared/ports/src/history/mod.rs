@@ -20,6 +20,10 @@ pub enum CommunicationStatus {
     Failed,
     /// Not a message: the client withdrew their marketing consent (one-click unsubscribe).
     Unsubscribed,
+    /// Provider feedback: the address bounced for good (later e-mails are suppressed).
+    Bounced,
+    /// Provider feedback: the recipient complained (later e-mails are suppressed).
+    Complained,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
