@@ -654,6 +654,35 @@ impl AwsApp {
             .collect()
     }
 
+    /// The `EmailTags` of every SES send from this app's sender, as (name, value) pairs.
+    pub fn email_tags(&self) -> Vec<Vec<(String, String)>> {
+        recorded_requests()
+            .iter()
+            .filter(|r| {
+                r["url"]
+                    .as_str()
+                    .is_some_and(|u| u.ends_with("/v2/email/outbound-emails"))
+            })
+            .filter_map(|r| r["body"].as_str().map(decoded_body(r)))
+            .filter_map(|body| serde_json::from_str::<Value>(&body).ok())
+            .filter(|b| b["FromEmailAddress"] == self.resources.sender_email.as_str())
+            .map(|b| {
+                b["EmailTags"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|t| {
+                        (
+                            t["Name"].as_str().unwrap_or_default().to_owned(),
+                            t["Value"].as_str().unwrap_or_default().to_owned(),
+                        )
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
     pub async fn communications(&self, client: &str) -> Vec<Value> {
         self.get(&format!("/v1/clients/{client}/communications"))
             .await

@@ -9,6 +9,7 @@ use crate::ses::SesMailer;
 use crate::sns::SnsSms;
 use crate::sqs::SqsSendQueue;
 use aws_config::SdkConfig;
+use rappel_app::feedback::FeedbackServices;
 use rappel_app::{ApiServices, DeliveryServices, Services};
 use rappel_core::model::EmailAddress;
 use rappel_core::render::{LinkSigner, SenderIdentity};
@@ -29,6 +30,8 @@ pub const SEND_ENV: &[&str] = &[
     LINK_SECRET_ID,
     LINK_BASE_URL,
 ];
+/// What the feedback function reads: the deliveries table (address marks and history).
+pub const FEEDBACK_ENV: &[&str] = &[DELIVERIES_TABLE];
 /// The send function's pace (rate shared by its copies).
 pub const PACE_ENV: &[&str] = &[SEND_RATE_PER_SECOND, SEND_CONCURRENCY];
 /// What the change handler reads: the records it plans from, the scheduler and the queue.
@@ -47,6 +50,7 @@ pub const FUNCTION_ENV: &[(&str, &[&[&str]])] = &[
     ("rappel-api", &[API_ENV, LINKS_ENV]),
     ("rappel-change-handler", &[CHANGE_ENV]),
     ("rappel-send", &[SEND_ENV, PACE_ENV]),
+    ("rappel-feedback", &[FEEDBACK_ENV]),
 ];
 
 /// Every variable one function reads (empty for an unknown binary).
@@ -81,6 +85,16 @@ pub async fn link_keys(sdk: &SdkConfig, env: &Env) -> Result<LinkSigner, ConfigE
     let base = env.required(LINK_BASE_URL)?.to_owned();
     let secrets = aws_sdk_secretsmanager::Client::new(sdk);
     link_signer(&secrets, env.required(LINK_SECRET_ID)?, base).await
+}
+
+/// The feedback function's ports: the address marks and the history.
+pub fn feedback_services(sdk: &SdkConfig, env: &Env) -> Result<FeedbackServices, ConfigError> {
+    let dynamodb = aws_sdk_dynamodb::Client::new(sdk);
+    let deliveries = env.required(DELIVERIES_TABLE)?;
+    Ok(FeedbackServices {
+        marks: Arc::new(DynamoAddressMarks::new(dynamodb.clone(), deliveries)),
+        history: Arc::new(DynamoHistory::new(dynamodb, deliveries)),
+    })
 }
 
 /// The JWT claim the API reads the tenant from.
