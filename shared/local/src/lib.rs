@@ -22,6 +22,7 @@
 //! written to disk in an order that a kill at any point cannot break (see the README).
 
 mod data_dir;
+mod inbox;
 mod local_routes;
 mod runtime;
 

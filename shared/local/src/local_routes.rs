@@ -34,6 +34,11 @@ pub fn local_router(stack: Arc<LocalStack>) -> Router {
         .route("/_local/dead-letters", get(dead_letters))
         .route("/_local/dead-letters/replay", post(replay_dead_letters))
         .route("/_local/bounce", post(simulate_bounce))
+        .route("/", get(crate::inbox::inbox))
+        .route("/_local/", get(crate::inbox::inbox))
+        .route("/_local/messages/{id}", get(crate::inbox::message))
+        .route("/_local/ui/advance", post(crate::inbox::advance))
+        .route("/_local/ui/replay", post(crate::inbox::replay))
         .with_state(stack);
     local.merge(links).merge(api)
 }
@@ -87,7 +92,7 @@ struct ClockMove {
 }
 
 /// A whole number and a unit; `None` for anything else, including amounts no clock can reach.
-fn parse_duration(raw: &str) -> Option<chrono::Duration> {
+pub(crate) fn parse_duration(raw: &str) -> Option<chrono::Duration> {
     let mut chars = raw.trim().chars();
     let unit = chars.next_back()?;
     let n: i64 = chars.as_str().parse().ok().filter(|n| *n >= 0)?;

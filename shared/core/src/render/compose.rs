@@ -65,6 +65,12 @@ pub fn compose(c: &Composition<'_>) -> Result<OutgoingMessage, ComposeError> {
     let contact = &r.contact;
     let marketing = c.key.kind.is_marketing();
     let default_body = default_template(c.key.kind, c.key.channel, contact.locale);
+    let tags = MailTags {
+        tenant: c.key.tenant.clone(),
+        recipient: c.key.recipient.clone(),
+        kind: c.key.kind,
+    }
+    .to_pairs();
     let body = c.custom_template.unwrap_or(&default_body);
 
     match c.key.channel {
@@ -80,6 +86,7 @@ pub fn compose(c: &Composition<'_>) -> Result<OutgoingMessage, ComposeError> {
                 size: sms.size,
                 transactional: !marketing,
                 idempotency_key: c.key.schedule_name().to_string(),
+                tags,
             }))
         }
         Channel::Email => {
@@ -105,12 +112,7 @@ pub fn compose(c: &Composition<'_>) -> Result<OutgoingMessage, ComposeError> {
                 } else {
                     None
                 },
-                tags: MailTags {
-                    tenant: c.key.tenant.clone(),
-                    recipient: c.key.recipient.clone(),
-                    kind: c.key.kind,
-                }
-                .to_pairs(),
+                tags,
             }))
         }
     }

@@ -42,6 +42,9 @@ pub struct OutgoingSms {
     /// Derived from the message key, like an e-mail's Message-ID: the same message always has
     /// the same one (SNS has no use for it; the local outbox sends a key once).
     pub idempotency_key: String,
+    /// Whose message it is (as on e-mails; SNS ignores them, the local inbox shows them).
+    #[serde(default)]
+    pub tags: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -53,6 +53,9 @@ pub enum OutboxEntry {
         segments: usize,
         /// `Promotional` for marketing messages, else `Transactional` (SNS `SMSType`).
         sms_type: String,
+        /// Whose message it is (tenant, recipient, kind).
+        #[serde(default)]
+        tags: Vec<(String, String)>,
     },
 }
 
@@ -325,6 +328,7 @@ impl SmsSender for Outbox {
                     "Promotional"
                 }
                 .to_owned(),
+                tags: sms.tags.clone(),
             };
             state.sent(sms.idempotency_key.clone(), id.clone(), entry);
             self.save(&state);

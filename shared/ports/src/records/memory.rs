@@ -81,6 +81,18 @@ impl MemoryRecords {
         persist(self.file.as_ref(), state, "record store");
     }
 
+    /// Every appointment of every business, for the local inbox page.
+    pub fn all_appointments(&self) -> Vec<Appointment> {
+        lock(&self.state)
+            .records
+            .values()
+            .filter_map(|r| match r {
+                Record::Appointment(a) => Some(a.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
     fn appointments(&self, tenant: &TenantId) -> Vec<Appointment> {
         let state = lock(&self.state);
         let prefix = format!("{tenant}/{}/", RecordKind::Appointment.as_str());
