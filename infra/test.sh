@@ -2,8 +2,9 @@
 # The README's test command (CI runs exactly this through .ci/run): formatting, lints, then every
 # test — core unit tests, adapter and handler tests, end-to-end tests through the HTTP API of the
 # local stack, and the Lambda handlers with the AWS adapters against an emulator (moto server,
-# installed into .venv and started here on a free loopback port). Needs the Rust toolchain and
-# python3; no AWS account, no network beyond crates.io and PyPI for the first run.
+# installed into .venv and started here on a free loopback port), then the browser test
+# (infra/browser-test.sh: Debian's Chromium driven by playwright-core). Needs the Rust toolchain and
+# python3; no AWS account, no network beyond crates.io, PyPI, Debian and npm for the first run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,9 +36,18 @@ status=${PIPESTATUS[0]}
 set -e
 stop_emulator
 
+echo "== browser test (Chromium headless: the local inbox page and the clients' link pages)"
+set +e
+bash infra/browser-test.sh 2>&1 | tee target/browser-output.log
+browser_status=${PIPESTATUS[0]}
+set -e
+
 passed=$(grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' target/test-output.log | awk '{s+=$4} END {print s+0}')
 failed=$(grep -Eo '[0-9]+ failed;' target/test-output.log | awk '{s+=$1} END {print s+0}')
 echo
 echo "== summary ($(( $(date +%s) - started )) s)"
 echo "tests: ${passed} passed, ${failed} failed"
-exit "$status"
+grep -E '^browser: [0-9]+ passed, [0-9]+ failed' target/browser-output.log \
+    || echo "browser: did not run to the end (exit ${browser_status}); see target/browser-output.log"
+if [ "$status" -ne 0 ]; then exit "$status"; fi
+exit "$browser_status"

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The browser test (run by infra/test.sh): installs Debian's Chromium when missing (apt) and
+# playwright-core (npm, pinned in tests/browser/package-lock.json), starts the local stack on a
+# free port with a frozen clock, and drives tests/browser/inbox-and-links.mjs through its
+# pages. Screenshots land in target/screenshots/. Prints "browser: N passed, M failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+apt_install() {
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "$1 is missing and apt-get is not available to install it" >&2
+        exit 1
+    fi
+    echo "== installing $* (apt)"
+    $SUDO apt-get install -y -q "$@" >/dev/null 2>&1 || {
+        $SUDO apt-get update -q >/dev/null
+        $SUDO apt-get install -y -q "$@" >/dev/null
+    }
+}
+command -v chromium >/dev/null 2>&1 || apt_install chromium
+command -v node >/dev/null 2>&1 || apt_install nodejs npm
+if [ ! -d tests/browser/node_modules/playwright-core ]; then
+    echo "== installing playwright-core (npm)"
+    npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+fi
+
+cargo build -q -p rappel-local --locked
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+target/debug/rappel-local --in-memory --frozen-clock --quiet --port "$port" &
+stack=$!
+trap 'kill "$stack" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$port/_local/clock" >/dev/null 2>&1 && break
+    sleep 0.1
+done
+rm -rf target/screenshots
+CHROMIUM="$(command -v chromium)" node tests/browser/inbox-and-links.mjs \
+    "http://127.0.0.1:$port" target/screenshots
