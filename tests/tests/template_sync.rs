@@ -174,7 +174,15 @@ fn the_stream_filter_lets_through_exactly_the_records_a_change_can_replan() {
         RecordKind::Staff,
         RecordKind::Client,
         RecordKind::Appointment,
+        RecordKind::Invoice,
+        RecordKind::Quote,
+        RecordKind::Inbound,
     ];
+    assert_eq!(
+        pattern.matches("\"prefix\"").count(),
+        replanning.len(),
+        "nothing else reaches the handler: {pattern}"
+    );
     for kind in replanning {
         let prefix = format!("{{\"prefix\":\"{}#\"}}", kind.as_str());
         assert!(

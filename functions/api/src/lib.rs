@@ -60,6 +60,14 @@ pub fn router(services: ApiServices, links: LinkSigner) -> Router {
             "/v1/clients/{id}/notifications",
             get(clients::notifications),
         )
+        .route("/v1/invoices/{id}", get(invoices::get).put(invoices::put))
+        .route("/v1/invoices/{id}/notifications", get(invoices::planned))
+        .route("/v1/invoices/{id}/{action}", post(invoices::act))
+        .route("/v1/quotes/{id}", get(quotes::get).put(quotes::put))
+        .route("/v1/quotes/{id}/notifications", get(quotes::planned))
+        .route("/v1/quotes/{id}/{action}", post(quotes::act))
+        .route("/v1/inbound", post(inbound::receive))
+        .route("/v1/inbound/{id}", get(inbound::get))
         .route("/v1/appointments", post(appointments::create))
         .route(
             "/v1/appointments/{id}",

@@ -472,7 +472,7 @@ impl Recorder<'_> {
 fn recipient_client(recipient: &Recipient) -> Option<&ClientId> {
     match recipient {
         Recipient::Client(id) => Some(id),
-        Recipient::Staff(_) | Recipient::Manager(_) => None,
+        Recipient::Staff(_) | Recipient::Manager(_) | Recipient::Sender(_) => None,
     }
 }
 
@@ -482,5 +482,6 @@ fn recipient_kind(r: &Recipient) -> &'static str {
         Recipient::Client(_) => "client",
         Recipient::Staff(_) => "staff",
         Recipient::Manager(_) => "manager",
+        Recipient::Sender(_) => "sender",
     }
 }

@@ -111,7 +111,8 @@ fn history_entry(
                 date: at.date_naive(),
             },
             None,
-        ),
+        ), // Someone who wrote through a contact form: about their message.
+        Recipient::Sender(id) => (Subject::Inbound(id.clone()), None),
     };
     CommunicationRecord {
         tenant: tags.tenant.clone(),

@@ -15,6 +15,7 @@ pub mod deliver;
 pub mod feedback;
 pub mod preview;
 pub mod react;
+mod react_billing;
 pub mod services;
 pub mod subjects;
 

@@ -4,10 +4,13 @@
 //! at once.
 
 use crate::services::ApiServices;
-use crate::subjects::{AppointmentRecords, ClientRecords, ContextError, DayRecords};
+use crate::subjects::{
+    AppointmentRecords, BillingRecords, ClientRecords, ContextError, DayRecords,
+};
 use chrono::{DateTime, NaiveDate, Utc};
-use rappel_core::message::{Channel, Disposition, MessageKind, PlannedMessage, Recipient};
+use rappel_core::message::{Channel, Disposition, MessageKind, PlannedMessage, Recipient, Subject};
 use rappel_core::model::{Appointment, ClientId, StaffMember, TenantId};
+use rappel_core::planning::billing;
 use rappel_core::planning::client::reengagement;
 use rappel_core::planning::day::{digest_messages, digest_schedules, next_firing};
 use rappel_core::planning::timeline;
@@ -98,7 +101,7 @@ pub async fn digest_preview(
             None => return Ok(None),
         },
         Recipient::Manager(id) if settings.manager(id).is_some() => Vec::new(),
-        Recipient::Manager(_) | Recipient::Client(_) => return Ok(None),
+        Recipient::Manager(_) | Recipient::Client(_) | Recipient::Sender(_) => return Ok(None),
     };
     let recent = s.history.for_recipient(tenant, recipient).await?;
     let Some(schedule) = digest_schedules(&settings, &staff)
@@ -169,6 +172,26 @@ pub async fn client_planned_notifications(
         return Ok(None);
     };
     let plan = reengagement(&loaded.context());
+    Ok(Some(with_status(s, plan).await?))
+}
+
+/// An invoice's or quote's planned reminders (`None` if it is unknown). Its notice, sent when
+/// it was issued, is in the client's history.
+pub async fn document_planned_notifications(
+    s: &ApiServices,
+    tenant: &TenantId,
+    subject: &Subject,
+) -> Result<Option<Vec<PlannedNotification>>, PreviewError> {
+    let records = s.records.as_ref();
+    let loaded = match subject {
+        Subject::Invoice(id) => BillingRecords::load_invoice(records, tenant, id).await?,
+        Subject::Quote(id) => BillingRecords::load_quote(records, tenant, id).await?,
+        _ => None,
+    };
+    let Some(loaded) = loaded else {
+        return Ok(None);
+    };
+    let plan = billing::timeline(&loaded.context());
     Ok(Some(with_status(s, plan).await?))
 }
 

@@ -8,8 +8,9 @@
 //!
 //! Every plan of one change is computed from one load of the records it depends on.
 
+use crate::react_billing::{document_changed, inbound_received, replan_documents};
 use crate::services::Services;
-use crate::subjects::{AppointmentRecords, ClientRecords, ContextError, Substitute};
+use crate::subjects::{AppointmentRecords, ClientRecords, ContextError, OwnedDocument, Substitute};
 use chrono::Duration;
 use rappel_core::message::{Lateness, PlannedMessage, REENGAGEMENT_GRACE, RecurringSchedule};
 use rappel_core::model::{
@@ -107,6 +108,23 @@ pub async fn react_to_change(
             )
             .await
         }
+        (old, Some(Record::Invoice(new))) => {
+            let old = match old {
+                Some(Record::Invoice(o)) => Some(OwnedDocument::Invoice(o.clone())),
+                _ => None,
+            };
+            document_changed(s, old, OwnedDocument::Invoice(new.clone())).await
+        }
+        (old, Some(Record::Quote(new))) => {
+            let old = match old {
+                Some(Record::Quote(o)) => Some(OwnedDocument::Quote(o.clone())),
+                _ => None,
+            };
+            document_changed(s, old, OwnedDocument::Quote(new.clone())).await
+        }
+        // Received once; a later write of the same message (there is none through the API)
+        // would not be answered again.
+        (None, Some(Record::Inbound(new))) => inbound_received(s, new).await,
         (old, Some(Record::Settings(new))) => {
             let old = match old {
                 Some(Record::Settings(o)) => o.clone(),
@@ -233,7 +251,7 @@ async fn settings_changed(
         s,
         tenant,
         booked,
-        &Substitute::Settings(old.clone()),
+        &Substitute::Settings(Box::new(old.clone())),
         Some(new),
     )
     .await?;
@@ -252,6 +270,7 @@ async fn settings_changed(
         &mut reaction,
     )
     .await?;
+    replan_documents(s, old, new, &mut reaction).await?;
 
     let longest = old
         .input
@@ -388,7 +407,7 @@ async fn apply_recurring(
     Ok(())
 }
 
-async fn apply(
+pub(crate) async fn apply(
     s: &Services,
     change: TimelineDiff,
     reaction: &mut Reaction,

@@ -5,6 +5,10 @@ pub mod appointments;
 pub mod catalog;
 pub mod clients;
 pub mod digests;
+mod documents;
+pub mod inbound;
+pub mod invoices;
+pub mod quotes;
 pub mod settings;
 pub mod templates;
 

@@ -26,7 +26,7 @@ pub struct AppointmentRecords {
 #[derive(Debug, Clone)]
 pub enum Substitute {
     Nothing,
-    Settings(BusinessSettings),
+    Settings(Box<BusinessSettings>),
     AppointmentType(AppointmentType),
     Client(Client),
     Staff(StaffMember),
@@ -130,7 +130,7 @@ impl AppointmentRecords {
         let mut out = self.clone();
         match substitute {
             Substitute::Nothing => {}
-            Substitute::Settings(s) => out.settings = s.clone(),
+            Substitute::Settings(s) => out.settings = (**s).clone(),
             Substitute::AppointmentType(t) => {
                 if let Some(slot) = out.types.iter_mut().find(|x| x.id == t.id) {
                     *slot = t.clone();

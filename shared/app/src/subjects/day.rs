@@ -42,7 +42,11 @@ impl DayRecords {
         let (recipient, date) = match subject {
             Subject::StaffDay { staff, date } => (Recipient::Staff(staff.clone()), *date),
             Subject::ManagerDay { manager, date } => (Recipient::Manager(manager.clone()), *date),
-            Subject::Appointment(_) | Subject::Client(_) => {
+            Subject::Appointment(_)
+            | Subject::Client(_)
+            | Subject::Invoice(_)
+            | Subject::Quote(_)
+            | Subject::Inbound(_) => {
                 return Err(ContextError::Missing("day"));
             }
         };
@@ -169,7 +173,7 @@ impl Owned {
         Ok(match recipient {
             Recipient::Staff(id) => records.staff(&settings.tenant, id).await?.map(Owned::Staff),
             Recipient::Manager(id) => settings.manager(id).cloned().map(Owned::Manager),
-            Recipient::Client(_) => None,
+            Recipient::Client(_) | Recipient::Sender(_) => None,
         })
     }
 

@@ -5,12 +5,16 @@
 //! `rappel_core::planning::<subject>`.
 
 mod appointment;
+mod billing;
 mod client;
 mod day;
+mod inbound;
 
 pub use appointment::{AppointmentRecords, Substitute};
+pub use billing::{BillingRecords, OwnedDocument};
 pub use client::ClientRecords;
 pub use day::DayRecords;
+pub use inbound::InboundRecords;
 
 use chrono::{DateTime, Utc};
 use rappel_core::message::{MessageKey, Recipient, StaleReason, Subject, Verdict};
@@ -39,6 +43,9 @@ pub enum SubjectState {
     Client(Box<ClientRecords>),
     /// A staff member's or manager's day.
     Day(Box<DayRecords>),
+    /// An invoice or a quote.
+    Billing(Box<BillingRecords>),
+    Inbound(Box<InboundRecords>),
 }
 
 /// What loading a subject found.
@@ -81,6 +88,24 @@ impl SubjectState {
                     None => Loaded::Gone(StaleReason::SubjectGone(key.subject.kind())),
                 },
             ),
+            Subject::Invoice(id) => Ok(found_or_gone(
+                BillingRecords::load_invoice(records, tenant, id)
+                    .await?
+                    .map(|b| Self::Billing(Box::new(b))),
+                key,
+            )),
+            Subject::Quote(id) => Ok(found_or_gone(
+                BillingRecords::load_quote(records, tenant, id)
+                    .await?
+                    .map(|b| Self::Billing(Box::new(b))),
+                key,
+            )),
+            Subject::Inbound(id) => Ok(found_or_gone(
+                InboundRecords::load(records, tenant, id)
+                    .await?
+                    .map(|i| Self::Inbound(Box::new(i))),
+                key,
+            )),
         }
     }
 
@@ -90,6 +115,8 @@ impl SubjectState {
             Self::Appointment { appointment, .. } => Some(&appointment.client_id),
             Self::Client(c) => Some(&c.client.id),
             Self::Day(_) => None,
+            Self::Billing(b) => Some(b.document.view().client_id()),
+            Self::Inbound(i) => i.inbound.sender.client_id(),
         }
     }
 
@@ -97,7 +124,7 @@ impl SubjectState {
     pub fn appointment_type(&self) -> Option<&AppointmentTypeId> {
         match self {
             Self::Appointment { appointment, .. } => Some(&appointment.type_id),
-            Self::Client(_) | Self::Day(_) => None,
+            Self::Client(_) | Self::Day(_) | Self::Billing(_) | Self::Inbound(_) => None,
         }
     }
 
@@ -106,6 +133,8 @@ impl SubjectState {
             Self::Appointment { records, .. } => records.settings.input.default_locale,
             Self::Client(c) => c.settings.input.default_locale,
             Self::Day(d) => d.settings.input.default_locale,
+            Self::Billing(b) => b.settings.input.default_locale,
+            Self::Inbound(i) => i.settings.input.default_locale,
         }
     }
 
@@ -121,6 +150,8 @@ impl SubjectState {
             }
             Self::Client(c) => planning::client::verdict(key, &c.context(), now),
             Self::Day(d) => planning::day::verdict(key, &d.context(), now),
+            Self::Billing(b) => planning::billing::verdict(key, &b.context(), now),
+            Self::Inbound(i) => planning::inbound::verdict(key, &i.context(), now),
         })
     }
 
@@ -137,6 +168,8 @@ impl SubjectState {
                 .map(|c| c.locale),
             Self::Client(c) => c.context().contact(&key.recipient).map(|c| c.locale),
             Self::Day(d) => d.context().contact(&key.recipient).map(|c| c.locale),
+            Self::Billing(b) => b.context().contact(&key.recipient).map(|c| c.locale),
+            Self::Inbound(i) => i.context().contact(&key.recipient).map(|c| c.locale),
         }
     }
 
@@ -160,7 +193,16 @@ impl SubjectState {
             }
             Self::Client(c) => planning::client::rendering(key, &c.context(), links, now),
             Self::Day(d) => planning::day::rendering(key, &d.context()),
+            Self::Billing(b) => planning::billing::rendering(key, &b.context(), now),
+            Self::Inbound(i) => planning::inbound::rendering(key, &i.context()),
         }
+    }
+}
+
+fn found_or_gone(state: Option<SubjectState>, key: &MessageKey) -> Loaded {
+    match state {
+        Some(state) => Loaded::Found(state),
+        None => Loaded::Gone(StaleReason::SubjectGone(key.subject.kind())),
     }
 }
 

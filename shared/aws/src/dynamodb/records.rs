@@ -9,8 +9,10 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
 use chrono::{DateTime, Utc};
-use rappel_core::model::{Appointment, ClientId, StaffId, StaffMember, TenantId};
-use rappel_ports::records::{Expected, Record, RecordKey, RecordReader, RecordWriter, StoreError};
+use rappel_core::model::{Appointment, ClientId, Inbound, StaffId, StaffMember, TenantId};
+use rappel_ports::records::{
+    Expected, Record, RecordKey, RecordKind, RecordReader, RecordWriter, StoreError,
+};
 
 #[derive(Debug, Clone)]
 pub struct DynamoRecords {
@@ -163,36 +165,87 @@ impl RecordReader for DynamoRecords {
 
     /// A query of the tenant's partition for the `staff#` sort keys (no index needed).
     async fn staff_members(&self, tenant: &TenantId) -> Result<Vec<StaffMember>, StoreError> {
-        let items: Vec<Item> = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("#pk = :pk AND begins_with(#sk, :kind)")
-            .expression_attribute_names("#pk", keys::PK)
-            .expression_attribute_names("#sk", keys::SK)
-            .expression_attribute_values(":pk", s(keys::tenant_pk(tenant)))
-            .expression_attribute_values(
-                ":kind",
-                s(keys::record_sk(
-                    rappel_ports::records::RecordKind::Staff,
-                    "",
-                )),
-            )
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>()
-            .await
-            .map_err(|e| StoreError::Unavailable(describe(&e)))?;
-        items
-            .iter()
-            .map(|item| match item_record(item)? {
+        self.records_of_kind(tenant, RecordKind::Staff)
+            .await?
+            .into_iter()
+            .map(|record| match record {
                 Record::Staff(member) => Ok(member),
                 _ => Err(StoreError::Corrupt(
                     "a staff# item holds another record".into(),
                 )),
             })
             .collect()
+    }
+
+    async fn records_of_kind(
+        &self,
+        tenant: &TenantId,
+        kind: RecordKind,
+    ) -> Result<Vec<Record>, StoreError> {
+        let prefix = keys::record_sk(kind, "");
+        self.query_sk_between(tenant, &prefix, &format!("{prefix}\u{10FFFF}"))
+            .await
+    }
+
+    /// The sender's ids share a prefix and end with the receiving instant: a range of sort
+    /// keys in the tenant's partition.
+    async fn inbound_from(
+        &self,
+        tenant: &TenantId,
+        sender_key: &str,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<Inbound>, StoreError> {
+        let low = keys::record_sk(RecordKind::Inbound, &Inbound::id_bound(sender_key, from));
+        // Every id received in the last millisecond of `until`, whatever its suffix.
+        let high = format!(
+            "{}\u{10FFFF}",
+            keys::record_sk(RecordKind::Inbound, &Inbound::id_bound(sender_key, until))
+        );
+        let mut found = Vec::new();
+        for record in self.query_sk_between(tenant, &low, &high).await? {
+            match record {
+                Record::Inbound(m) if m.received_at >= from && m.received_at <= until => {
+                    found.push(m);
+                }
+                Record::Inbound(_) => {}
+                _ => {
+                    return Err(StoreError::Corrupt(
+                        "an inbound# item holds another record".into(),
+                    ));
+                }
+            }
+        }
+        found.sort_by(|a, b| (a.received_at, &a.id).cmp(&(b.received_at, &b.id)));
+        Ok(found)
+    }
+}
+
+impl DynamoRecords {
+    /// The records of the tenant's partition whose sort key is in `[low, high]`.
+    async fn query_sk_between(
+        &self,
+        tenant: &TenantId,
+        low: &str,
+        high: &str,
+    ) -> Result<Vec<Record>, StoreError> {
+        let items: Vec<Item> = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("#pk = :pk AND #sk BETWEEN :low AND :high")
+            .expression_attribute_names("#pk", keys::PK)
+            .expression_attribute_names("#sk", keys::SK)
+            .expression_attribute_values(":pk", s(keys::tenant_pk(tenant)))
+            .expression_attribute_values(":low", s(low.to_owned()))
+            .expression_attribute_values(":high", s(high.to_owned()))
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| StoreError::Unavailable(describe(&e)))?;
+        items.iter().map(item_record).collect()
     }
 }
 

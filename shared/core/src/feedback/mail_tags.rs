@@ -4,7 +4,7 @@
 //! ids already fit, and a recipient is written `<client|staff|manager>.<id>`.
 
 use crate::message::{MessageKind, Recipient};
-use crate::model::{ClientId, ManagerId, StaffId, TenantId};
+use crate::model::{ClientId, InboundId, ManagerId, StaffId, TenantId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MailTags {
@@ -23,6 +23,7 @@ impl MailTags {
             Recipient::Client(id) => format!("client.{id}"),
             Recipient::Staff(id) => format!("staff.{id}"),
             Recipient::Manager(id) => format!("manager.{id}"),
+            Recipient::Sender(id) => format!("sender.{id}"),
         };
         vec![
             (TENANT_TAG.into(), self.tenant.to_string()),
@@ -39,6 +40,7 @@ impl MailTags {
             "client" => Recipient::Client(ClientId::parse(id).ok()?),
             "staff" => Recipient::Staff(StaffId::parse(id).ok()?),
             "manager" => Recipient::Manager(ManagerId::parse(id).ok()?),
+            "sender" => Recipient::Sender(InboundId::parse(id).ok()?),
             _ => return None,
         };
         let kind = MessageKind::parse(get(KIND_TAG)?).ok()?;

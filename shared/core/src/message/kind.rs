@@ -17,6 +17,13 @@ pub const AFTERWARDS_GRACE: Duration = Duration::days(7);
 /// setting was switched on for a client who left a year ago) is not sent in a burst.
 pub const REENGAGEMENT_GRACE: Duration = Duration::days(2);
 
+/// How late an invoice or quote reminder may still go out: two days after its day, the next
+/// step (or the owner) takes over.
+pub const BILLING_GRACE: Duration = Duration::days(2);
+
+/// How late an automatic reply may still go out: a day later it is no longer automatic.
+pub const AUTO_REPLY_GRACE: Duration = Duration::days(1);
+
 /// Declares the kinds and [`MessageKind::ALL`] from one list, so the list cannot miss one.
 macro_rules! message_kinds {
     ($($(#[$doc:meta])* $kind:ident,)*) => {
@@ -66,6 +73,20 @@ message_kinds! {
     StaffDigest,
     /// The business's appointments of the day, to a manager.
     ManagerDigest,
+    /// About an invoice, to the client: a new invoice (amount, number, due date, link).
+    InvoiceIssued,
+    /// About an unpaid invoice, to the client, N days after its due date.
+    InvoiceReminder,
+    /// About an unpaid invoice, to the managers (mode `owner`): follow up in person.
+    InvoiceUnpaidAlert,
+    /// About a quote, to the client: a new quote.
+    QuoteSent,
+    /// About a quote, to the client, N days before it expires.
+    QuoteExpiring,
+    /// About a quote, to the managers (mode `owner`), N days before it expires.
+    QuoteExpiringAlert,
+    /// About something a client sent: the automatic reply.
+    AutoReply,
 }
 
 /// When a kind is decided.
@@ -147,8 +168,8 @@ impl MessageKind {
         use Lateness::*;
         use Purpose::*;
         use SubjectKind::{
-            Appointment as Appt, Client as OfClient, ManagerDay as BusinessDay,
-            StaffDay as OwnDay,
+            Appointment as Appt, Client as OfClient, Inbound as Received, Invoice as Bill,
+            ManagerDay as BusinessDay, Quote as Offer, StaffDay as OwnDay,
         };
         use Trigger::*;
         // One positional row per kind keeps the table readable as a table.
@@ -202,6 +223,14 @@ impl MessageKind {
             // The anchor of a day's digest is the end of that day.
             Self::StaffDigest => f("staff_digest", "dst", OwnDay, Recurring, Team, I::None, Transactional, AtAnchor, "notifications.digest.staff"),
             Self::ManagerDigest => f("manager_digest", "dmg", BusinessDay, Recurring, Team, I::None, Transactional, AtAnchor, "notifications.digest.managers"),
+            Self::InvoiceIssued => f("invoice_issued", "inv", Bill, OnChange, ToClient, I::None, Transactional, WEEK, "notifications.billing.invoice_issued"),
+            Self::InvoiceReminder => f("invoice_reminder", "invr", Bill, Timeline, ToClient, I::None, Transactional, Grace(BILLING_GRACE), "notifications.billing.invoice_unpaid (mode client)"),
+            Self::InvoiceUnpaidAlert => f("invoice_unpaid_alert", "inva", Bill, Timeline, Team, I::None, Transactional, Grace(BILLING_GRACE), "notifications.billing.invoice_unpaid (mode owner)"),
+            Self::QuoteSent => f("quote_sent", "quo", Offer, OnChange, ToClient, I::None, Transactional, WEEK, "notifications.billing.quote_sent"),
+            // The anchor of a quote is the end of its last day.
+            Self::QuoteExpiring => f("quote_expiring", "quox", Offer, Timeline, ToClient, I::None, Transactional, AtAnchor, "notifications.billing.quote_expiring (mode client)"),
+            Self::QuoteExpiringAlert => f("quote_expiring_alert", "quoa", Offer, Timeline, Team, I::None, Transactional, AtAnchor, "notifications.billing.quote_expiring (mode owner)"),
+            Self::AutoReply => f("auto_reply", "arep", Received, OnChange, ToClient, I::None, Transactional, Grace(AUTO_REPLY_GRACE), "notifications.auto_replies"),
         }
     }
 

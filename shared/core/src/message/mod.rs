@@ -11,8 +11,8 @@ mod subject;
 pub use channel::{Channel, UnknownChannel};
 pub use key::{InvalidScheduleName, MessageKey, ScheduleName};
 pub use kind::{
-    AFTERWARDS_GRACE, Audience, Invitation, KindFacts, Lateness, MessageKind, Purpose,
-    REENGAGEMENT_GRACE, Trigger, UnknownKind,
+    AFTERWARDS_GRACE, AUTO_REPLY_GRACE, Audience, BILLING_GRACE, Invitation, KindFacts, Lateness,
+    MessageKind, Purpose, REENGAGEMENT_GRACE, Trigger, UnknownKind,
 };
 pub use outcome::{Disposition, PlannedMessage, StaleReason, SuppressionReason, Verdict};
 pub use recipient::Recipient;

@@ -27,6 +27,11 @@ pub enum SuppressionReason {
     EmailBounced,
     /// The recipient complained about a message (provider feedback).
     EmailComplaint,
+    /// An automatic reply: the same sender wrote (the same kind) within the window before, so
+    /// the conversation already had its reply.
+    WithinReplyWindow,
+    /// An automatic reply to a machine (auto-submitted, bulk, no-reply address).
+    AutomatedSender,
 }
 
 impl SuppressionReason {
@@ -44,6 +49,8 @@ impl SuppressionReason {
             Self::NothingToReport => "nothing_to_report",
             Self::EmailBounced => "email_bounced",
             Self::EmailComplaint => "email_complaint",
+            Self::WithinReplyWindow => "within_reply_window",
+            Self::AutomatedSender => "automated_sender",
         }
     }
 }
@@ -70,6 +77,12 @@ pub enum StaleReason {
     /// A re-engagement step: the client has booked since (the step was withdrawn, and this
     /// firing came anyway).
     ClientBookedAgain,
+    /// An invoice reminder: the invoice was paid meanwhile.
+    InvoicePaid,
+    /// An invoice reminder: the invoice was cancelled.
+    InvoiceVoid,
+    /// A quote reminder: the client accepted or declined it, or it expired.
+    QuoteClosed,
 }
 
 impl From<StaleReason> for &'static str {
@@ -85,10 +98,16 @@ impl StaleReason {
             Self::SubjectGone(SubjectKind::Client) => "client_gone",
             Self::SubjectGone(SubjectKind::StaffDay) => "staff_gone",
             Self::SubjectGone(SubjectKind::ManagerDay) => "manager_gone",
+            Self::SubjectGone(SubjectKind::Invoice) => "invoice_gone",
+            Self::SubjectGone(SubjectKind::Quote) => "quote_gone",
+            Self::SubjectGone(SubjectKind::Inbound) => "inbound_gone",
             Self::NotInCurrentPlan => "not_in_current_plan",
             Self::Superseded => "superseded",
             Self::TooLate => "too_late",
             Self::ClientBookedAgain => "client_booked_again",
+            Self::InvoicePaid => "invoice_paid",
+            Self::InvoiceVoid => "invoice_void",
+            Self::QuoteClosed => "quote_closed",
         }
     }
 }

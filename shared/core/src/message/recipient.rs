@@ -1,6 +1,6 @@
 //! Who a message is for.
 
-use crate::model::{ClientId, ManagerId, StaffId};
+use crate::model::{ClientId, InboundId, ManagerId, StaffId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -10,6 +10,9 @@ pub enum Recipient {
     Client(ClientId),
     Staff(StaffId),
     Manager(ManagerId),
+    /// Someone not (yet) a client who wrote through a contact form: answered at the contact
+    /// details of their message.
+    Sender(InboundId),
 }
 
 impl fmt::Display for Recipient {
@@ -18,6 +21,7 @@ impl fmt::Display for Recipient {
             Recipient::Client(id) => write!(f, "client:{id}"),
             Recipient::Staff(id) => write!(f, "staff:{id}"),
             Recipient::Manager(id) => write!(f, "manager:{id}"),
+            Recipient::Sender(id) => write!(f, "sender:{id}"),
         }
     }
 }

@@ -33,7 +33,7 @@ impl DigestTrigger {
     pub fn schedule_prefix(&self) -> String {
         let letter = match self.recipient {
             Recipient::Manager(_) => 'm',
-            Recipient::Staff(_) | Recipient::Client(_) => 's',
+            Recipient::Staff(_) | Recipient::Client(_) | Recipient::Sender(_) => 's',
         };
         let digest = hex::encode(Sha256::digest(
             format!("{}/digest/{}", self.tenant, self.recipient).as_bytes(),

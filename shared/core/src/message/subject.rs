@@ -6,7 +6,9 @@
 //! here, a new [`SubjectKind`], and a planner for it: every `match` on the kind that must handle
 //! it stops compiling until it does.
 
-use crate::model::{AppointmentId, ClientId, ManagerId, StaffId, TenantId};
+use crate::model::{
+    AppointmentId, ClientId, InboundId, InvoiceId, ManagerId, QuoteId, StaffId, TenantId,
+};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -28,6 +30,12 @@ pub enum Subject {
         manager: ManagerId,
         date: NaiveDate,
     },
+    /// An invoice: its notice, reminders while it is unpaid.
+    Invoice(InvoiceId),
+    /// A quote: its notice, reminders before it expires.
+    Quote(QuoteId),
+    /// Something a client sent: the automatic reply.
+    Inbound(InboundId),
 }
 
 /// The family of a subject, without its id: what a kind is about.
@@ -38,6 +46,9 @@ pub enum SubjectKind {
     Client,
     StaffDay,
     ManagerDay,
+    Invoice,
+    Quote,
+    Inbound,
 }
 
 impl SubjectKind {
@@ -47,6 +58,9 @@ impl SubjectKind {
             Self::Client => "client",
             Self::StaffDay => "staff_day",
             Self::ManagerDay => "manager_day",
+            Self::Invoice => "invoice",
+            Self::Quote => "quote",
+            Self::Inbound => "inbound",
         }
     }
 
@@ -57,6 +71,9 @@ impl SubjectKind {
             Self::Client => 'c',
             Self::StaffDay => 's',
             Self::ManagerDay => 'm',
+            Self::Invoice => 'i',
+            Self::Quote => 'q',
+            Self::Inbound => 'r',
         }
     }
 }
@@ -68,6 +85,9 @@ impl Subject {
             Self::Client(_) => SubjectKind::Client,
             Self::StaffDay { .. } => SubjectKind::StaffDay,
             Self::ManagerDay { .. } => SubjectKind::ManagerDay,
+            Self::Invoice(_) => SubjectKind::Invoice,
+            Self::Quote(_) => SubjectKind::Quote,
+            Self::Inbound(_) => SubjectKind::Inbound,
         }
     }
 
@@ -93,6 +113,9 @@ impl fmt::Display for Subject {
             Self::Client(id) => write!(f, "client:{id}"),
             Self::StaffDay { staff, date } => write!(f, "staff_day:{staff}:{date}"),
             Self::ManagerDay { manager, date } => write!(f, "manager_day:{manager}:{date}"),
+            Self::Invoice(id) => write!(f, "invoice:{id}"),
+            Self::Quote(id) => write!(f, "quote:{id}"),
+            Self::Inbound(id) => write!(f, "inbound:{id}"),
         }
     }
 }

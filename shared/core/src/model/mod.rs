@@ -2,10 +2,13 @@
 
 mod appointment;
 mod appointment_type;
+mod billing;
 mod client;
 mod email;
 mod ids;
+mod inbound;
 mod locale;
+mod money;
 mod person_name;
 mod phone;
 mod staff;
@@ -16,12 +19,18 @@ pub use appointment::{
     MAX_DURATION_HOURS, Modification, NewBooking, Origin,
 };
 pub use appointment_type::AppointmentType;
+pub use billing::{
+    DocumentNumber, DocumentUrl, InvalidDocumentNumber, InvalidDocumentUrl, Invoice, InvoiceId,
+    InvoiceStatus, Quote, QuoteId, QuoteStatus,
+};
 pub use client::{Client, ContactPreferences};
 pub use email::{EmailAddress, InvalidEmail};
 pub use ids::{
     AppointmentId, AppointmentTypeId, ClientId, InvalidId, ManagerId, StaffId, TenantId,
 };
+pub use inbound::{Inbound, InboundId, InboundKind, InboundSender, looks_automated};
 pub use locale::{Locale, UnsupportedLocale};
+pub use money::{Currency, InvalidCurrency, Money};
 pub use person_name::{DisplayName, InvalidName};
 pub use phone::{InvalidPhone, PhoneNumber};
 pub use staff::StaffMember;

@@ -5,10 +5,12 @@
 //! send-time verdict. Shared by all: the channel rules and the diff of two plans.
 
 pub mod appointment;
+pub mod billing;
 mod channel_rules;
 pub mod client;
 pub mod day;
 mod diff;
+pub mod inbound;
 
 pub use appointment::{
     PlanningContext, change_message_applies, change_messages, client_rebooked, timeline, verdict,

@@ -194,6 +194,62 @@ fn phrases(kind: MessageKind, locale: Locale) -> (&'static str, &'static str) {
             "{{ client_name }}, it has been a while!",
             "It has been {{ days_since_visit }} days since we last saw you, on {{ last_visit_date }}. We would love to see you again.",
         ),
+        (K::InvoiceIssued, Locale::Fr) => (
+            "Facture {{ number }} de {{ business_name }}",
+            "Votre facture {{ number }} d'un montant de {{ amount }} est disponible. Elle est à régler au plus tard le {{ due_date }}.",
+        ),
+        (K::InvoiceIssued, Locale::En) => (
+            "Invoice {{ number }} from {{ business_name }}",
+            "Your invoice {{ number }} for {{ amount }} is ready. It is due on {{ due_date }}.",
+        ),
+        (K::InvoiceReminder, Locale::Fr) => (
+            "Rappel : facture {{ number }} en attente de paiement",
+            "Sauf erreur de notre part, la facture {{ number }} de {{ amount }}, à régler le {{ due_date }}, n'a pas encore été payée. Si vous l'avez déjà réglée, merci de ne pas tenir compte de ce message.",
+        ),
+        (K::InvoiceReminder, Locale::En) => (
+            "Reminder: invoice {{ number }} is unpaid",
+            "Unless we are mistaken, invoice {{ number }} for {{ amount }}, due on {{ due_date }}, has not been paid yet. If you have already paid it, please disregard this message.",
+        ),
+        (K::InvoiceUnpaidAlert, Locale::Fr) => (
+            "Facture impayée : {{ number }} ({{ client_name }})",
+            "La facture {{ number }} de {{ client_name }} ({{ amount }}), à régler le {{ due_date }}, est impayée depuis {{ days_overdue }} jour(s). Pensez à relancer le client.",
+        ),
+        (K::InvoiceUnpaidAlert, Locale::En) => (
+            "Unpaid invoice: {{ number }} ({{ client_name }})",
+            "Invoice {{ number }} for {{ client_name }} ({{ amount }}), due on {{ due_date }}, is {{ days_overdue }} day(s) overdue. Time to follow up with the client.",
+        ),
+        (K::QuoteSent, Locale::Fr) => (
+            "Devis {{ number }} de {{ business_name }}",
+            "Votre devis {{ number }} d'un montant de {{ amount }} est disponible. Il est valable jusqu'au {{ expires_on }}.",
+        ),
+        (K::QuoteSent, Locale::En) => (
+            "Quote {{ number }} from {{ business_name }}",
+            "Your quote {{ number }} for {{ amount }} is ready. It is valid until {{ expires_on }}.",
+        ),
+        (K::QuoteExpiring, Locale::Fr) => (
+            "Votre devis {{ number }} expire bientôt",
+            "Votre devis {{ number }} de {{ amount }} est valable jusqu'au {{ expires_on }}. N'hésitez pas à nous faire part de votre décision.",
+        ),
+        (K::QuoteExpiring, Locale::En) => (
+            "Your quote {{ number }} expires soon",
+            "Your quote {{ number }} for {{ amount }} is valid until {{ expires_on }}. Let us know your decision.",
+        ),
+        (K::QuoteExpiringAlert, Locale::Fr) => (
+            "Devis sans réponse : {{ number }} ({{ client_name }})",
+            "Le devis {{ number }} de {{ client_name }} ({{ amount }}) expire le {{ expires_on }} sans réponse. Pensez à relancer le client.",
+        ),
+        (K::QuoteExpiringAlert, Locale::En) => (
+            "Quote awaiting an answer: {{ number }} ({{ client_name }})",
+            "Quote {{ number }} for {{ client_name }} ({{ amount }}) expires on {{ expires_on }} with no answer yet. Time to follow up with the client.",
+        ),
+        (K::AutoReply, Locale::Fr) => (
+            "Nous avons bien reçu votre {% if inbound_kind == 'document' %}document{% elif inbound_kind == 'contact_form' %}demande{% else %}message{% endif %}",
+            "Merci, nous avons bien reçu votre {% if inbound_kind == 'document' %}document{% elif inbound_kind == 'contact_form' %}demande{% else %}message{% endif %} et nous vous répondrons rapidement.",
+        ),
+        (K::AutoReply, Locale::En) => (
+            "We received your {% if inbound_kind == 'document' %}document{% elif inbound_kind == 'contact_form' %}request{% else %}message{% endif %}",
+            "Thank you, we have received your {% if inbound_kind == 'document' %}document{% elif inbound_kind == 'contact_form' %}request{% else %}message{% endif %} and will get back to you shortly.",
+        ),
     }
 }
 
@@ -253,6 +309,83 @@ pub fn default_template(kind: MessageKind, channel: Channel, locale: Locale) -> 
         SubjectKind::Appointment => appointment_template(kind, channel, locale),
         SubjectKind::Client => client_template(kind, channel, locale),
         SubjectKind::StaffDay | SubjectKind::ManagerDay => day_template(kind, channel, locale),
+        SubjectKind::Invoice | SubjectKind::Quote => document_template(kind, channel, locale),
+        SubjectKind::Inbound => inbound_template(kind, channel, locale),
+    }
+}
+
+/// An invoice or a quote: the lead, number / amount / date, and the link to view or pay it.
+fn document_template(kind: MessageKind, channel: Channel, locale: Locale) -> TemplateBody {
+    let (subject, lead) = phrases(kind, locale);
+    let l = labels(locale);
+    let (number, amount, view) = match locale {
+        Locale::Fr => ("N°", "Montant", "Consulter"),
+        Locale::En => ("Number", "Amount", "View"),
+    };
+    let (date_label, date_var) = match (kind.facts().subject, locale) {
+        (SubjectKind::Quote, Locale::Fr) => ("Valable jusqu'au", "expires_on"),
+        (SubjectKind::Quote, Locale::En) => ("Valid until", "expires_on"),
+        (_, Locale::Fr) => ("Échéance", "due_date"),
+        (_, Locale::En) => ("Due", "due_date"),
+    };
+    match channel {
+        Channel::Sms => TemplateBody {
+            subject: None,
+            text: format!(
+                "{{{{ business_name }}}}{} {lead}{{% if url %}} {{{{ url }}}}{{% endif %}}",
+                l.colon
+            ),
+            html: None,
+        },
+        Channel::Email => {
+            let text = format!(
+                "{hello} {{{{ recipient_name }}}},\n\n{lead}\n\n{number}{c} {{{{ number }}}}\n{amount}{c} {{{{ amount }}}}\n{date_label}{c} {{{{ {date_var} }}}}\n{{% if url %}}\n{view}{c} {{{{ url }}}}\n{{% endif %}}\n\n{{{{ business_name }}}}\n",
+                hello = l.hello,
+                c = l.colon,
+            );
+            let row = |label: &str, var: &str| {
+                format!(
+                    "<tr><td style=\"padding-right:12px;color:#666\">{label}</td><td>{{{{ {var} }}}}</td></tr>"
+                )
+            };
+            let html = format!(
+                "<!DOCTYPE html>\n<html lang=\"{{{{ locale }}}}\"><body style=\"font-family:Arial,sans-serif;color:#222;line-height:1.5\">\n<p>{hello} {{{{ recipient_name }}}},</p>\n<p>{lead}</p>\n<table style=\"border-collapse:collapse\">\n{r1}\n{r2}\n{r3}\n</table>\n{{% if url %}}\n<p><a href=\"{{{{ url }}}}\" style=\"display:inline-block;padding:10px 16px;background:#1d4ed8;color:#fff;text-decoration:none;border-radius:4px\">{view}</a></p>\n{{% endif %}}\n<p>{{{{ business_name }}}}</p>\n</body></html>\n",
+                hello = l.hello,
+                r1 = row(number, "number"),
+                r2 = row(amount, "amount"),
+                r3 = row(date_label, date_var),
+            );
+            TemplateBody {
+                subject: Some(subject.to_owned()),
+                text,
+                html: Some(html),
+            }
+        }
+    }
+}
+
+/// An automatic reply: the business's own text when it wrote one, else the lead.
+fn inbound_template(kind: MessageKind, channel: Channel, locale: Locale) -> TemplateBody {
+    let (subject, lead) = phrases(kind, locale);
+    let l = labels(locale);
+    let body = format!("{{% if reply_text %}}{{{{ reply_text }}}}{{% else %}}{lead}{{% endif %}}");
+    match channel {
+        Channel::Sms => TemplateBody {
+            subject: None,
+            text: format!("{{{{ business_name }}}}{} {body}", l.colon),
+            html: None,
+        },
+        Channel::Email => TemplateBody {
+            subject: Some(subject.to_owned()),
+            text: format!(
+                "{hello} {{{{ recipient_name }}}},\n\n{body}\n\n{{{{ business_name }}}}\n",
+                hello = l.hello
+            ),
+            html: Some(format!(
+                "<!DOCTYPE html>\n<html lang=\"{{{{ locale }}}}\"><body style=\"font-family:Arial,sans-serif;color:#222;line-height:1.5\">\n<p>{hello} {{{{ recipient_name }}}},</p>\n<p>{body}</p>\n<p>{{{{ business_name }}}}</p>\n</body></html>\n",
+                hello = l.hello
+            )),
+        },
     }
 }
 

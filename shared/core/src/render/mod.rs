@@ -31,6 +31,7 @@ pub use template::{
 };
 pub use variables::{
     APPOINTMENT_VARIABLE_NAMES, AppointmentVariables, CLIENT_VARIABLE_NAMES, ClientVariables,
-    DAY_VARIABLE_NAMES, DayAppointment, DayVariables, TemplateVariables, format_date, format_time,
-    variable_names,
+    DAY_VARIABLE_NAMES, DayAppointment, DayVariables, DocumentVariables, INBOUND_VARIABLE_NAMES,
+    INVOICE_VARIABLE_NAMES, InboundVariables, QUOTE_VARIABLE_NAMES, TemplateVariables, format_date,
+    format_time, variable_names,
 };

@@ -14,6 +14,9 @@ pub enum TemplateVariables {
     Appointment(AppointmentVariables),
     Client(ClientVariables),
     Day(DayVariables),
+    /// An invoice or a quote.
+    Document(DocumentVariables),
+    Inbound(InboundVariables),
 }
 
 impl TemplateVariables {
@@ -25,6 +28,9 @@ impl TemplateVariables {
             SubjectKind::StaffDay | SubjectKind::ManagerDay => {
                 Self::Day(DayVariables::sample(locale))
             }
+            SubjectKind::Invoice => Self::Document(DocumentVariables::sample_invoice(locale)),
+            SubjectKind::Quote => Self::Document(DocumentVariables::sample_quote(locale)),
+            SubjectKind::Inbound => Self::Inbound(InboundVariables::sample(locale)),
         }
     }
 
@@ -43,6 +49,11 @@ impl TemplateVariables {
             }),
             // A day's sample keeps its list: an empty day is never rendered.
             Self::Day(v) => Self::Day(v),
+            Self::Document(v) => Self::Document(DocumentVariables { url: None, ..v }),
+            Self::Inbound(v) => Self::Inbound(InboundVariables {
+                reply_text: None,
+                ..v
+            }),
         }
     }
 }
@@ -53,6 +64,136 @@ pub fn variable_names(subject: SubjectKind) -> &'static [&'static str] {
         SubjectKind::Appointment => &APPOINTMENT_VARIABLE_NAMES,
         SubjectKind::Client => &CLIENT_VARIABLE_NAMES,
         SubjectKind::StaffDay | SubjectKind::ManagerDay => &DAY_VARIABLE_NAMES,
+        SubjectKind::Invoice => &INVOICE_VARIABLE_NAMES,
+        SubjectKind::Quote => &QUOTE_VARIABLE_NAMES,
+        SubjectKind::Inbound => &INBOUND_VARIABLE_NAMES,
+    }
+}
+
+/// An invoice or a quote, in the recipient's language (the amount written their way; the
+/// dates are calendar days of the business).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocumentVariables {
+    pub locale: String,
+    pub recipient_name: String,
+    pub client_name: String,
+    pub business_name: String,
+    pub number: String,
+    /// Formatted for the reader: `1 234,56 €`, `€1,234.56`.
+    pub amount: String,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// An invoice's due date, long form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_date: Option<String>,
+    /// Calendar days since the due date (0 before it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days_overdue: Option<i64>,
+    /// A quote's last day of validity, long form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_on: Option<String>,
+    /// Calendar days left until it expires.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days_left: Option<i64>,
+    /// Where the client views or pays it.
+    pub url: Option<String>,
+    /// Reminder step (1-based), else the document's version.
+    pub ordinal: u64,
+}
+
+pub const INVOICE_VARIABLE_NAMES: [&str; 11] = [
+    "locale",
+    "recipient_name",
+    "client_name",
+    "business_name",
+    "number",
+    "amount",
+    "currency",
+    "due_date",
+    "days_overdue",
+    "url",
+    "ordinal",
+];
+
+pub const QUOTE_VARIABLE_NAMES: [&str; 11] = [
+    "locale",
+    "recipient_name",
+    "client_name",
+    "business_name",
+    "number",
+    "amount",
+    "currency",
+    "expires_on",
+    "days_left",
+    "url",
+    "ordinal",
+];
+
+impl DocumentVariables {
+    fn sample(locale: Locale) -> Self {
+        Self {
+            locale: locale.code().to_owned(),
+            recipient_name: "Léa Martin".into(),
+            client_name: "Léa Martin".into(),
+            business_name: "Salon Exemple".into(),
+            number: "F-2026-0042".into(),
+            amount: "1 234,56 €".into(),
+            currency: "EUR".into(),
+            due_date: None,
+            days_overdue: None,
+            expires_on: None,
+            days_left: None,
+            url: Some("https://example.com/invoice".into()),
+            ordinal: 1,
+        }
+    }
+
+    pub fn sample_invoice(locale: Locale) -> Self {
+        Self {
+            due_date: Some("lundi 30 mars 2026".into()),
+            days_overdue: Some(3),
+            ..Self::sample(locale)
+        }
+    }
+
+    pub fn sample_quote(locale: Locale) -> Self {
+        Self {
+            expires_on: Some("lundi 30 mars 2026".into()),
+            days_left: Some(2),
+            ..Self::sample(locale)
+        }
+    }
+}
+
+/// An automatic reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InboundVariables {
+    pub locale: String,
+    pub recipient_name: String,
+    pub business_name: String,
+    /// `message`, `document` or `contact_form`.
+    pub inbound_kind: String,
+    /// The business's own text for this kind, if it wrote one.
+    pub reply_text: Option<String>,
+}
+
+pub const INBOUND_VARIABLE_NAMES: [&str; 5] = [
+    "locale",
+    "recipient_name",
+    "business_name",
+    "inbound_kind",
+    "reply_text",
+];
+
+impl InboundVariables {
+    pub fn sample(locale: Locale) -> Self {
+        Self {
+            locale: locale.code().to_owned(),
+            recipient_name: "Léa Martin".into(),
+            business_name: "Salon Exemple".into(),
+            inbound_kind: "message".into(),
+            reply_text: Some("Nous vous répondons sous 48 heures.".into()),
+        }
     }
 }
 

@@ -29,6 +29,14 @@ pub struct LocalTime {
 pub struct InvalidLocalTime(pub String);
 
 impl LocalTime {
+    /// A valid time of day (hour and minute clamped to 23:59).
+    pub const fn new(hour: u8, minute: u8) -> Self {
+        Self {
+            hour: if hour > 23 { 23 } else { hour },
+            minute: if minute > 59 { 59 } else { minute },
+        }
+    }
+
     pub fn parse(raw: &str) -> Result<Self, InvalidLocalTime> {
         let err = || InvalidLocalTime(raw.to_owned());
         let (h, m) = raw.split_once(':').ok_or_else(err)?;

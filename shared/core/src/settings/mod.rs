@@ -1,5 +1,7 @@
 //! Per-business notification settings, per-type overrides and the offsets they use.
 
+mod auto_replies;
+mod billing;
 mod business_settings;
 mod digest;
 mod horizon;
@@ -9,6 +11,14 @@ mod reengagement;
 mod reschedule_url;
 mod rules;
 
+pub use auto_replies::{
+    AutoReply, AutoReplySettings, DEFAULT_REPLY_WINDOW_HOURS, InvalidAutoReplies, ReplyText,
+    ReplyWindow,
+};
+pub use billing::{
+    BillingReminders, BillingSettings, BillingStep, BillingSteps, InvalidBillingSteps,
+    MAX_BILLING_DAYS, MAX_BILLING_STEPS, ReminderMode,
+};
 pub use business_settings::{BusinessSettings, Manager, SenderMode, SettingsInput};
 pub use digest::{DigestDay, DigestSettings, InvalidLocalTime, LocalTime};
 pub use horizon::{BookingHorizon, DEFAULT_HORIZON_DAYS, InvalidHorizon, MAX_HORIZON_DAYS};
@@ -16,6 +26,7 @@ pub use notification_settings::{
     ClientMessages, ManagerAlerts, NotificationOverride, NotificationSettings, StaffAlerts,
 };
 pub use offset::{InvalidOffset, Offset};
+pub(crate) use reengagement::is_http_url;
 pub use reengagement::{
     BookingUrl, InvalidReengagement, MAX_REENGAGEMENT_DAYS, MAX_REENGAGEMENT_STEPS,
     ReengagementSettings, ReengagementStep, ReengagementSteps,

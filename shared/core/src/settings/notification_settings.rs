@@ -3,8 +3,8 @@
 //! common practice of the tools we studied.
 
 use super::{
-    AlertChoice, ChannelChoice, DigestSettings, FollowUps, LatePolicy, Offset,
-    ReengagementSettings, ReminderRule, Reminders, ReviewRequestRule,
+    AlertChoice, AutoReplySettings, BillingSettings, ChannelChoice, DigestSettings, FollowUps,
+    LatePolicy, Offset, ReengagementSettings, ReminderRule, Reminders, ReviewRequestRule,
 };
 use serde::{Deserialize, Serialize};
 
@@ -104,6 +104,10 @@ pub struct NotificationSettings {
     pub reengagement: ReengagementSettings,
     /// The daily digest to staff and managers (off by default).
     pub digest: DigestSettings,
+    /// Invoices and quotes: notices and reminders.
+    pub billing: BillingSettings,
+    /// Automatic replies to what clients send (off by default).
+    pub auto_replies: AutoReplySettings,
 }
 
 impl Default for NotificationSettings {
@@ -133,6 +137,8 @@ impl Default for NotificationSettings {
             review_request: None,
             reengagement: ReengagementSettings::default(),
             digest: DigestSettings::default(),
+            billing: BillingSettings::default(),
+            auto_replies: AutoReplySettings::default(),
         }
     }
 }

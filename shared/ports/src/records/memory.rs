@@ -9,7 +9,7 @@ use crate::json_file::{JsonFile, persist};
 use crate::lock;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use rappel_core::model::{Appointment, ClientId, StaffId, StaffMember, TenantId};
+use rappel_core::model::{Appointment, ClientId, Inbound, StaffId, StaffMember, TenantId};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
@@ -168,6 +168,49 @@ impl RecordReader for MemoryRecords {
             .collect();
         day.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
         Ok(day)
+    }
+
+    async fn records_of_kind(
+        &self,
+        tenant: &TenantId,
+        kind: RecordKind,
+    ) -> Result<Vec<Record>, StoreError> {
+        let state = lock(&self.state);
+        let prefix = format!("{tenant}/{}/", kind.as_str());
+        Ok(state
+            .records
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .map(|(_, r)| r.clone())
+            .collect())
+    }
+
+    async fn inbound_from(
+        &self,
+        tenant: &TenantId,
+        sender_key: &str,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<Inbound>, StoreError> {
+        let state = lock(&self.state);
+        let prefix = format!(
+            "{tenant}/{}/{}",
+            RecordKind::Inbound.as_str(),
+            Inbound::sender_prefix(sender_key)
+        );
+        let mut found: Vec<Inbound> = state
+            .records
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .filter_map(|(_, r)| match r {
+                Record::Inbound(m) if m.received_at >= from && m.received_at <= until => {
+                    Some(m.clone())
+                }
+                _ => None,
+            })
+            .collect();
+        found.sort_by(|a, b| (a.received_at, &a.id).cmp(&(b.received_at, &b.id)));
+        Ok(found)
     }
 
     async fn staff_members(&self, tenant: &TenantId) -> Result<Vec<StaffMember>, StoreError> {

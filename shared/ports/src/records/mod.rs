@@ -7,7 +7,7 @@ mod typed;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use rappel_core::model::{Appointment, ClientId, StaffId, StaffMember, TenantId};
+use rappel_core::model::{Appointment, ClientId, Inbound, StaffId, StaffMember, TenantId};
 
 pub use memory::MemoryRecords;
 pub use record::{ChangeRecord, Record, RecordKey, RecordKind, StoredTemplate};
@@ -65,8 +65,25 @@ pub trait RecordReader: Send + Sync {
         from: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> Result<Vec<Appointment>, StoreError>;
+    /// Every record of one kind in a business (invoices and quotes to re-plan after a
+    /// settings change), read from the tenant's partition without an index.
+    async fn records_of_kind(
+        &self,
+        tenant: &TenantId,
+        kind: RecordKind,
+    ) -> Result<Vec<Record>, StoreError>;
     /// Every staff member of a business (each has a digest schedule when digests are on).
     async fn staff_members(&self, tenant: &TenantId) -> Result<Vec<StaffMember>, StoreError>;
+    /// What one sender (by [`InboundSender::key`](rappel_core::model::InboundSender::key))
+    /// sent, received in `[from, until]`, earliest first: the window of an automatic reply.
+    /// Their ids share a prefix and sort by time, so no index is needed.
+    async fn inbound_from(
+        &self,
+        tenant: &TenantId,
+        sender_key: &str,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<Inbound>, StoreError>;
 }
 
 #[async_trait]

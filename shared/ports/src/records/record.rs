@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use rappel_core::message::{Channel, MessageKind};
 use rappel_core::model::{
-    Appointment, AppointmentType, AppointmentTypeId, Client, Locale, StaffMember, TenantId,
+    Appointment, AppointmentType, AppointmentTypeId, Client, Inbound, Invoice, Locale, Quote,
+    StaffMember, TenantId,
 };
 use rappel_core::render::TemplateBody;
 use rappel_core::settings::BusinessSettings;
@@ -19,6 +20,9 @@ pub enum RecordKind {
     Client,
     Appointment,
     Template,
+    Invoice,
+    Quote,
+    Inbound,
 }
 
 impl RecordKind {
@@ -30,6 +34,9 @@ impl RecordKind {
             RecordKind::Client => "client",
             RecordKind::Appointment => "appointment",
             RecordKind::Template => "template",
+            RecordKind::Invoice => "invoice",
+            RecordKind::Quote => "quote",
+            RecordKind::Inbound => "inbound",
         }
     }
 }
@@ -87,6 +94,9 @@ impl StoredTemplate {
     }
 }
 
+// The settings are the largest record by far; records are read and written one at a time, so
+// boxing them would add an allocation to every settings read for no gain.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "record", rename_all = "snake_case")]
 pub enum Record {
@@ -96,6 +106,9 @@ pub enum Record {
     Client(Client),
     Appointment(Appointment),
     Template(StoredTemplate),
+    Invoice(Invoice),
+    Quote(Quote),
+    Inbound(Inbound),
 }
 
 impl Record {
@@ -115,6 +128,9 @@ impl Record {
                 RecordKind::Template,
                 StoredTemplate::record_id(t.kind, t.channel, t.locale, t.type_id.as_ref()),
             ),
+            Record::Invoice(i) => RecordKey::new(&i.tenant, RecordKind::Invoice, i.id.as_str()),
+            Record::Quote(q) => RecordKey::new(&q.tenant, RecordKind::Quote, q.id.as_str()),
+            Record::Inbound(m) => RecordKey::new(&m.tenant, RecordKind::Inbound, m.id.as_str()),
         }
     }
 
@@ -126,6 +142,9 @@ impl Record {
             Record::Client(c) => c.version,
             Record::Appointment(a) => a.version,
             Record::Template(t) => t.version,
+            Record::Invoice(i) => i.version,
+            Record::Quote(q) => q.version,
+            Record::Inbound(m) => m.version,
         }
     }
 }

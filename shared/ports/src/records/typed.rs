@@ -37,6 +37,17 @@ pub trait TypedRecords {
         locale: Locale,
         type_id: Option<&AppointmentTypeId>,
     ) -> Result<Option<StoredTemplate>, StoreError>;
+    async fn invoice(
+        &self,
+        tenant: &TenantId,
+        id: &InvoiceId,
+    ) -> Result<Option<Invoice>, StoreError>;
+    async fn quote(&self, tenant: &TenantId, id: &QuoteId) -> Result<Option<Quote>, StoreError>;
+    async fn inbound(
+        &self,
+        tenant: &TenantId,
+        id: &InboundId,
+    ) -> Result<Option<Inbound>, StoreError>;
 }
 
 macro_rules! typed_get {
@@ -127,5 +138,37 @@ impl<R: RecordReader + ?Sized> TypedRecords for R {
             StoredTemplate::record_id(kind, channel, locale, type_id),
         );
         typed_get!(self, key, Template)
+    }
+
+    async fn invoice(
+        &self,
+        tenant: &TenantId,
+        id: &InvoiceId,
+    ) -> Result<Option<Invoice>, StoreError> {
+        typed_get!(
+            self,
+            RecordKey::new(tenant, RecordKind::Invoice, id.as_str()),
+            Invoice
+        )
+    }
+
+    async fn quote(&self, tenant: &TenantId, id: &QuoteId) -> Result<Option<Quote>, StoreError> {
+        typed_get!(
+            self,
+            RecordKey::new(tenant, RecordKind::Quote, id.as_str()),
+            Quote
+        )
+    }
+
+    async fn inbound(
+        &self,
+        tenant: &TenantId,
+        id: &InboundId,
+    ) -> Result<Option<Inbound>, StoreError> {
+        typed_get!(
+            self,
+            RecordKey::new(tenant, RecordKind::Inbound, id.as_str()),
+            Inbound
+        )
     }
 }

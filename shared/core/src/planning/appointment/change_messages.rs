@@ -214,6 +214,13 @@ pub fn change_message_applies(kind: MessageKind, key: &MessageKey, current: &App
         | MessageKind::ReviewRequest
         | MessageKind::Reengagement
         | MessageKind::StaffDigest
-        | MessageKind::ManagerDigest => false,
+        | MessageKind::ManagerDigest
+        | MessageKind::InvoiceIssued
+        | MessageKind::InvoiceReminder
+        | MessageKind::InvoiceUnpaidAlert
+        | MessageKind::QuoteSent
+        | MessageKind::QuoteExpiring
+        | MessageKind::QuoteExpiringAlert
+        | MessageKind::AutoReply => false,
     }
 }

@@ -42,7 +42,7 @@ impl<'a> PlanningContext<'a> {
                 .filter(|s| s.id == *id)
                 .map(ContactPoint::of_staff),
             Recipient::Manager(id) => self.settings.manager(id).map(ContactPoint::of_manager),
-            Recipient::Client(_) => None,
+            Recipient::Client(_) | Recipient::Sender(_) => None,
         }
     }
 

@@ -1,0 +1,146 @@
+//! `PUT/GET /v1/quotes/{id}`, `POST /v1/quotes/{id}/accept|decline`,
+//! `GET /v1/quotes/{id}/notifications`. Ids are the business's own. A quote sent with
+//! `notify` is announced to its client; before it expires, reminders follow the settings.
+
+use super::documents::{check_amount, check_client, check_version, notifications, yes};
+use crate::error::ApiError;
+use crate::extract::{ApiJson, OptionalJson, Tenant, path_id};
+use crate::routes::ApiState;
+use axum::Json;
+use axum::extract::{Path, State};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use rappel_core::message::Subject;
+use rappel_core::model::{
+    ClientId, Currency, DocumentNumber, DocumentUrl, Quote, QuoteId, QuoteStatus,
+};
+use rappel_ports::records::{Expected, Record, TypedRecords};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvoiceInput {
+    client_id: ClientId,
+    number: DocumentNumber,
+    amount: i64,
+    currency: Currency,
+    issued_at: DateTime<FixedOffset>,
+    expires_on: NaiveDate,
+    #[serde(default)]
+    url: Option<DocumentUrl>,
+    #[serde(default)]
+    status: Option<QuoteStatus>,
+    #[serde(default = "yes")]
+    notify: bool,
+    #[serde(default)]
+    expected_version: Option<u64>,
+}
+
+async fn load(
+    state: &ApiState,
+    tenant: &rappel_core::model::TenantId,
+    id: &str,
+) -> Result<Quote, ApiError> {
+    let id: QuoteId = path_id(id, "quote")?;
+    state
+        .services
+        .records
+        .quote(tenant, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("quote"))
+}
+
+pub async fn get(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    Path(id): Path<String>,
+) -> Result<Json<Quote>, ApiError> {
+    Ok(Json(load(&state, &tenant, &id).await?))
+}
+
+pub async fn put(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<InvoiceInput>,
+) -> Result<Json<Quote>, ApiError> {
+    let id: QuoteId = path_id(&id, "quote")?;
+    check_amount(input.amount)?;
+    check_client(&state, &tenant, &input.client_id).await?;
+    let records = &state.services.records;
+    let current = records.quote(&tenant, &id).await?;
+    if let Some(c) = &current {
+        check_version("quote", c.version, input.expected_version)?;
+    }
+    let expected = current
+        .as_ref()
+        .map_or(Expected::Absent, |c| Expected::Version(c.version));
+    let quote = Quote {
+        tenant,
+        id,
+        client_id: input.client_id,
+        number: input.number,
+        amount: input.amount,
+        currency: input.currency,
+        issued_at: input.issued_at.with_timezone(&Utc),
+        expires_on: input.expires_on,
+        url: input.url,
+        status: input.status.unwrap_or(QuoteStatus::Sent),
+        notify: input.notify,
+        version: current.map_or(1, |c| c.version + 1),
+    };
+    records.put(Record::Quote(quote.clone()), expected).await?;
+    Ok(Json(quote))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SettleInput {
+    #[serde(default)]
+    expected_version: Option<u64>,
+}
+
+/// `accept` or `decline`: only a quote still open can be answered.
+pub async fn act(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    Path((id, action)): Path<(String, String)>,
+    OptionalJson(input): OptionalJson<SettleInput>,
+) -> Result<Json<Quote>, ApiError> {
+    let status = match action.as_str() {
+        "accept" => QuoteStatus::Accepted,
+        "decline" => QuoteStatus::Declined,
+        _ => return Err(ApiError::not_found("quote action (accept or decline)")),
+    };
+    let current = load(&state, &tenant, &id).await?;
+    check_version("quote", current.version, input.expected_version)?;
+    if current.status != QuoteStatus::Sent {
+        return Err(ApiError::conflict(
+            "invalid_transition",
+            format!("the quote is already {}", current.status.as_str()),
+        ));
+    }
+    let next = Quote {
+        status,
+        notify: false,
+        version: current.version + 1,
+        ..current.clone()
+    };
+    state
+        .services
+        .records
+        .put(
+            Record::Quote(next.clone()),
+            Expected::Version(current.version),
+        )
+        .await?;
+    Ok(Json(next))
+}
+
+pub async fn planned(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    Path(id): Path<String>,
+) -> Result<Json<super::documents::DocumentNotifications>, ApiError> {
+    let id: QuoteId = path_id(&id, "quote")?;
+    notifications(&state, &tenant, Subject::Quote(id), "quote").await
+}

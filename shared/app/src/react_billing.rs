@@ -1,0 +1,134 @@
+//! What a change of an invoice, a quote or an inbound message means: the notice of a document
+//! newly issued and the automatic reply are queued at once; the reminder steps of a document
+//! are the diff between the plan of the old image and the plan of the **current** state (a
+//! document paid meanwhile withdraws them, and the withdrawn reminders are recorded `stale`
+//! with the reason). After a settings change, every open document is re-planned.
+
+use crate::react::{Reaction, ReactionError, apply};
+use crate::services::Services;
+use crate::subjects::{BillingRecords, InboundRecords, OwnedDocument};
+use rappel_core::message::PlannedMessage;
+use rappel_core::model::Inbound;
+use rappel_core::planning::billing::{BillingContext, change_messages, timeline};
+use rappel_core::planning::diff;
+use rappel_core::planning::inbound::auto_reply;
+use rappel_core::settings::BusinessSettings;
+use rappel_ports::records::{Record, RecordKind, TypedRecords};
+use rappel_ports::schedules::SendRequest;
+
+/// An invoice or quote was written (`old` is its previous image, if any).
+pub async fn document_changed(
+    s: &Services,
+    old: Option<OwnedDocument>,
+    new: OwnedDocument,
+) -> Result<Reaction, ReactionError> {
+    let mut reaction = Reaction::default();
+    let view = new.view();
+    let tenant = view.tenant().clone();
+    let current = match &new {
+        OwnedDocument::Invoice(i) => s
+            .records
+            .invoice(&tenant, &i.id)
+            .await?
+            .map(OwnedDocument::Invoice),
+        OwnedDocument::Quote(q) => s
+            .records
+            .quote(&tenant, &q.id)
+            .await?
+            .map(OwnedDocument::Quote),
+    };
+    let loaded = BillingRecords::around(s.records.as_ref(), new.clone(), None).await?;
+    fn ctx<'a>(loaded: &'a BillingRecords, document: &'a OwnedDocument) -> BillingContext<'a> {
+        BillingContext {
+            document: document.view(),
+            ..loaded.context()
+        }
+    }
+
+    let notices: Vec<SendRequest> = change_messages(
+        old.as_ref().map(OwnedDocument::view),
+        new.view(),
+        &ctx(&loaded, &new),
+    )
+    .into_iter()
+    .map(|m| SendRequest::message(m.key))
+    .collect();
+    if !notices.is_empty() {
+        s.queue.enqueue(&notices).await?;
+        reaction.immediate += notices.len();
+    }
+    let before: Vec<PlannedMessage> = old
+        .as_ref()
+        .map(|o| timeline(&ctx(&loaded, o)))
+        .unwrap_or_default();
+    let now: Vec<PlannedMessage> = current
+        .as_ref()
+        .map(|c| timeline(&ctx(&loaded, c)))
+        .unwrap_or_default();
+    let change = diff(&before, &now);
+    // Closed (paid, void, answered): each withdrawn reminder still goes through the delivery
+    // path, which records it `stale` with the reason — the history says why nothing came.
+    // Stale is not final in the ledger, so a document re-opened later plans them again.
+    let closed_now = current.as_ref().is_none_or(|c| c.view().closed().is_some());
+    let told: Vec<SendRequest> = if closed_now {
+        change
+            .to_withdraw
+            .iter()
+            .map(|key| SendRequest::message(key.clone()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    apply(s, change, &mut reaction).await?;
+    if !told.is_empty() {
+        s.queue.enqueue(&told).await?;
+        reaction.queued_now += told.len();
+    }
+    Ok(reaction)
+}
+
+/// Something a client sent: its automatic reply (or the reason there is none) is queued.
+pub async fn inbound_received(s: &Services, inbound: &Inbound) -> Result<Reaction, ReactionError> {
+    let mut reaction = Reaction::default();
+    let loaded = InboundRecords::around(s.records.as_ref(), inbound.clone()).await?;
+    if let Some(reply) = auto_reply(&loaded.context()) {
+        s.queue.enqueue(&[SendRequest::message(reply.key)]).await?;
+        reaction.immediate += 1;
+    }
+    Ok(reaction)
+}
+
+/// The settings changed: every open invoice and quote, planned under the old and the new.
+pub async fn replan_documents(
+    s: &Services,
+    old: &BusinessSettings,
+    new: &BusinessSettings,
+    reaction: &mut Reaction,
+) -> Result<(), ReactionError> {
+    let tenant = &new.tenant;
+    let mut documents = Vec::new();
+    for kind in [RecordKind::Invoice, RecordKind::Quote] {
+        for record in s.records.records_of_kind(tenant, kind).await? {
+            match record {
+                Record::Invoice(i) => documents.push(OwnedDocument::Invoice(i)),
+                Record::Quote(q) => documents.push(OwnedDocument::Quote(q)),
+                _ => {}
+            }
+        }
+    }
+    for document in documents
+        .into_iter()
+        .filter(|d| d.view().closed().is_none())
+    {
+        let loaded =
+            BillingRecords::around(s.records.as_ref(), document, Some(new.clone())).await?;
+        let under = |settings: &BusinessSettings| {
+            timeline(&BillingContext {
+                settings,
+                ..loaded.context()
+            })
+        };
+        apply(s, diff(&under(old), &under(new)), reaction).await?;
+    }
+    Ok(())
+}
