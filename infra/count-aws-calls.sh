@@ -4,7 +4,9 @@
 #      the salon, book with 2 reminders and 1 follow-up, move once, fire the due reminder,
 #      cancel);
 #   2. per digest firing (one staff member's day with one appointment, e-mail);
-#   3. per re-engagement step (its e-mail and its SMS).
+#   3. per re-engagement step (its e-mail and its SMS);
+#   4. over one invoice life cycle (issued with its notice e-mail and one reminder schedule,
+#      then paid: the schedule deleted and the withdrawn reminder recorded stale).
 # The emulator records every request; the harness's own calls (stream reads, schedule reads,
 # its deletes standing in for ActionAfterCompletion) and the resource set-up are left out.
 set -euo pipefail
@@ -21,7 +23,10 @@ export RAPPEL_MEASURE_DIR="$PWD/target"
 cargo test -q -p rappel-tests --test aws_digests -- --exact \
     a_digest_firing_goes_through_the_send_queue_and_ses_once
 cargo test -q -p rappel-tests --test aws_reengagement
-python3 - target/lifecycle-calls.jsonl target/digest-firing.jsonl target/reengagement-step.jsonl <<'PY'
+cargo test -q -p rappel-tests --test aws_billing -- --exact \
+    an_invoice_is_announced_through_ses_and_its_reminder_schedule_goes_when_it_is_paid
+python3 - target/lifecycle-calls.jsonl target/digest-firing.jsonl target/reengagement-step.jsonl \
+    target/invoice-life-cycle.jsonl <<'PY'
 import base64, collections, json, sys, urllib.parse
 SETUP = {"CreateTable", "UpdateTimeToLive", "CreateScheduleGroup", "CreateEmailIdentity",
          "CreateConfigurationSet", "CreateSecret", "CreateQueue"}
@@ -68,4 +73,5 @@ def count(path, title):
 count(sys.argv[1], "one appointment life cycle")
 count(sys.argv[2], "one digest firing (one staff member, one appointment, e-mail)")
 count(sys.argv[3], "one re-engagement step (e-mail + SMS)")
+count(sys.argv[4], "one invoice life cycle (issued, notice e-mail, reminder scheduled, paid)")
 PY
