@@ -58,7 +58,7 @@ async fn invalid_phone_email_time_zone_and_locale_name_the_field() {
             "email",
         ),
         (json!({"name": "Léa", "time_zone": "Paris"}), "time_zone"),
-        (json!({"name": "Léa", "locale": "xx"}), "locale"),
+        (json!({"name": "Léa", "locale": "en US!"}), "locale"),
         (json!({"name": ""}), "name"),
         (json!({"name": "Léa", "nmae": "typo"}), "nmae"),
     ] {
@@ -321,4 +321,31 @@ async fn invalid_settings_are_refused_and_the_previous_ones_kept() {
             .len(),
         2
     );
+}
+
+#[tokio::test]
+async fn a_business_default_locale_rappel_cannot_write_and_an_empty_quiet_window_are_refused() {
+    let app = app().await;
+    for (settings, field) in [
+        (
+            json!({"business_name": "Salon Léa", "default_locale": "de-DE"}),
+            "default_locale",
+        ),
+        (
+            json!({"business_name": "Salon Léa", "notifications": {"quiet_hours": {"from": "21:00", "until": "21:00"}}}),
+            "notifications.quiet_hours",
+        ),
+    ] {
+        let r = app.put("/v1/settings", settings.clone()).await;
+        assert_eq!(r.status, 422, "{settings}");
+        assert!(
+            r.body["error"]["message"].as_str().unwrap().contains(field),
+            "{settings} → {}",
+            r.body
+        );
+    }
+    let american = json!({"business_name": "Salon Léa", "default_locale": "en-US"});
+    let r = app.put("/v1/settings", american).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["default_locale"], "en-US");
 }

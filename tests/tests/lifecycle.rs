@@ -451,7 +451,7 @@ async fn messages_are_written_in_the_recipients_language_and_time_zone() {
     let to_john = app.sent_to("john@example.com").await;
     assert_eq!(
         to_john[0]["subject"],
-        "Appointment confirmed on Friday 27 March 2026 at 05:00"
+        "Appointment confirmed on Friday, March 27, 2026 at 5:00 AM"
     );
     assert!(
         to_john[0]["text"]
@@ -475,6 +475,22 @@ async fn messages_are_written_in_the_recipients_language_and_time_zone() {
     assert_eq!(
         app.sent_to("aiko@example.jp").await[0]["subject"],
         "Appointment confirmed on Friday 27 March 2026 at 18:00"
+    );
+    // A German speaker: no German templates, so the business's default (French) is used.
+    let hans = app.create_client(json!({"name": "Hans", "email": "hans@example.de", "locale": "de-DE", "time_zone": "Europe/Berlin"})).await;
+    assert_eq!(
+        app.get(&format!("/v1/clients/{hans}")).await.body["locale"],
+        "de-DE"
+    );
+    app.book(
+        &hans,
+        "2026-03-27T15:30:00+01:00",
+        "2026-03-27T16:15:00+01:00",
+    )
+    .await;
+    assert_eq!(
+        app.sent_to("hans@example.de").await[0]["subject"],
+        "Rendez-vous confirmé le vendredi 27 mars 2026 à 15:30"
     );
 }
 

@@ -79,7 +79,7 @@ fn page(status: StatusCode, page: Page) -> Response {
 }
 
 fn problem(status: StatusCode, locale: Locale, what: LinkProblem) -> Response {
-    page(status, problem_page(locale, what))
+    page(status, problem_page(locale.templates(), what))
 }
 
 /// The language of a page before anything is known about who asks: the browser's.
@@ -89,9 +89,9 @@ fn browser_locale(headers: &HeaderMap) -> Locale {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     if accept.trim_start().to_ascii_lowercase().starts_with("fr") {
-        Locale::Fr
+        Locale::FR
     } else {
-        Locale::En
+        Locale::EN
     }
 }
 
@@ -210,7 +210,7 @@ async fn seen(state: &LinksState, link: &Verified, fallback: Locale) -> Result<S
         .map_err(|_| unavailable())?
         .map_or_else(|| appointment.staff_id.to_string(), |s| s.name.to_string());
     let (locale, zone) = match &client {
-        Some(c) => (c.locale, c.time_zone),
+        Some(c) => (c.locale.or(settings.input.default_locale), c.time_zone),
         None => (settings.input.default_locale, appointment.time_zone),
     };
     Ok(Seen {
@@ -219,7 +219,7 @@ async fn seen(state: &LinksState, link: &Verified, fallback: Locale) -> Result<S
             type_name,
             staff_name,
             date: format_date(appointment.start, zone, locale),
-            time: format_time(appointment.start, zone),
+            time: format_time(appointment.start, zone, locale),
             time_zone: zone.name().to_owned(),
         },
         appointment,
@@ -254,7 +254,7 @@ async fn cancel(
     if !confirmed {
         return page(
             StatusCode::OK,
-            cancel_confirm_page(seen.locale, &seen.summary),
+            cancel_confirm_page(seen.locale.templates(), &seen.summary),
         );
     }
     match perform(
@@ -266,7 +266,10 @@ async fn cancel(
     )
     .await
     {
-        Ok(_) => page(StatusCode::OK, cancelled_page(seen.locale, &seen.summary)),
+        Ok(_) => page(
+            StatusCode::OK,
+            cancelled_page(seen.locale.templates(), &seen.summary),
+        ),
         Err(error) if error.status == StatusCode::CONFLICT => problem(
             StatusCode::CONFLICT,
             seen.locale,
@@ -314,7 +317,7 @@ async fn reschedule(
         }
         None => page(
             StatusCode::OK,
-            reschedule_contact_page(seen.locale, &seen.summary),
+            reschedule_contact_page(seen.locale.templates(), &seen.summary),
         ),
     }
 }
@@ -339,10 +342,11 @@ async fn unsubscribe(
         _ => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
     };
     let business = settings.input.business_name.to_string();
+    let language = client.locale.or(settings.input.default_locale).templates();
     if !confirmed {
         return page(
             StatusCode::OK,
-            unsubscribe_confirm_page(client.locale, &business),
+            unsubscribe_confirm_page(language, &business),
         );
     }
     if client.preferences.marketing {
@@ -376,5 +380,5 @@ async fn unsubscribe(
             tracing::warn!(%error, "unsubscribed, but the history entry could not be written");
         }
     }
-    page(StatusCode::OK, unsubscribed_page(client.locale, &business))
+    page(StatusCode::OK, unsubscribed_page(language, &business))
 }

@@ -239,9 +239,12 @@ async fn deliver_claimed(
         Verdict::Send => {}
     }
 
+    // Templates are per language; the contact's locale is already resolved against the
+    // business default.
     let locale = state
         .recipient_locale(key)
-        .unwrap_or_else(|| state.default_locale());
+        .unwrap_or_else(|| state.default_locale())
+        .templates();
     let custom = match state.appointment_type() {
         Some(type_id) => {
             s.records

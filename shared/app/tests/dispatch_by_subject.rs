@@ -62,7 +62,7 @@ async fn world(consent: bool) -> World {
         name: id("Léa Martin"),
         email: Some(id("lea@example.fr")),
         phone: None,
-        locale: Locale::Fr,
+        locale: Locale::FR,
         time_zone: paris,
         preferences: ContactPreferences {
             marketing: consent,
@@ -241,7 +241,7 @@ async fn a_digest_firing_is_decided_by_the_day_planner_and_delivered_once() {
                 name: id("Sam"),
                 email: Some(id("sam@salon.example")),
                 phone: None,
-                locale: Locale::Fr,
+                locale: Locale::FR,
                 time_zone: TimeZone::parse("Europe/Paris").unwrap(),
                 version: 1,
             }),

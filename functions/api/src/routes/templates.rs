@@ -7,7 +7,7 @@ use crate::routes::ApiState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use rappel_core::message::{Channel, MessageKind, SubjectKind};
-use rappel_core::model::{AppointmentTypeId, Locale};
+use rappel_core::model::{AppointmentTypeId, Language};
 use rappel_core::render::{
     InvalidTemplate, TemplateBody, default_template, validate, variable_names,
 };
@@ -23,7 +23,7 @@ pub struct Scope {
 pub struct TemplateView {
     kind: MessageKind,
     channel: Channel,
-    locale: Locale,
+    locale: Language,
     type_id: Option<AppointmentTypeId>,
     /// "custom" (saved by the business) or "default" (built in).
     source: &'static str,
@@ -37,7 +37,7 @@ fn parse_path(
     kind: &str,
     channel: &str,
     locale: &str,
-) -> Result<(MessageKind, Channel, Locale), ApiError> {
+) -> Result<(MessageKind, Channel, Language), ApiError> {
     let kind = MessageKind::parse(kind).map_err(|e| {
         ApiError::new(
             axum::http::StatusCode::NOT_FOUND,
@@ -52,7 +52,7 @@ fn parse_path(
             e.to_string(),
         )
     })?;
-    let locale = Locale::parse(locale).map_err(|e| {
+    let locale = Language::parse(locale).map_err(|e| {
         ApiError::new(
             axum::http::StatusCode::NOT_FOUND,
             "unknown_locale",

@@ -1,6 +1,7 @@
 //! What the planner decides for one message, and why a message is not sent.
 
 use super::{MessageKey, SubjectKind};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -130,6 +131,9 @@ pub enum Disposition {
 pub struct PlannedMessage {
     pub key: MessageKey,
     pub disposition: Disposition,
+    /// When quiet hours moved it: the time it was due before (the key carries the new one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub natural_due: Option<DateTime<Utc>>,
 }
 
 impl PlannedMessage {

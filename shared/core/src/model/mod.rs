@@ -7,6 +7,7 @@ mod client;
 mod email;
 mod ids;
 mod inbound;
+mod language;
 mod locale;
 mod money;
 mod person_name;
@@ -29,7 +30,8 @@ pub use ids::{
     AppointmentId, AppointmentTypeId, ClientId, InvalidId, ManagerId, StaffId, TenantId,
 };
 pub use inbound::{Inbound, InboundId, InboundKind, InboundSender, looks_automated};
-pub use locale::{Locale, UnsupportedLocale};
+pub use language::{Language, UnsupportedLanguage};
+pub use locale::{DateOrder, HourCycle, InvalidLocale, Locale, UnsupportedLocale};
 pub use money::{Currency, InvalidCurrency, Money};
 pub use person_name::{DisplayName, InvalidName};
 pub use phone::{InvalidPhone, PhoneNumber};

@@ -4,7 +4,7 @@
 //! data compiled in). Where the symbol goes is the language's: after the number in French
 //! (`1 234,56 €`), before it in English (`€1,234.56`).
 
-use super::Locale;
+use super::{Language, Locale};
 use icu_decimal::DecimalFormatter;
 use icu_decimal::input::Decimal;
 use serde::{Deserialize, Serialize};
@@ -83,10 +83,10 @@ impl Money {
         let symbol = self.currency.symbol();
         // A symbol made of letters ("CHF") needs a space on either side of the number.
         let spaced = symbol.chars().any(char::is_alphabetic);
-        match locale {
-            Locale::Fr => format!("{number}\u{a0}{symbol}"),
-            Locale::En if spaced => format!("{symbol}\u{a0}{number}"),
-            Locale::En => match number.strip_prefix('-') {
+        match locale.templates() {
+            Language::Fr => format!("{number}\u{a0}{symbol}"),
+            Language::En if spaced => format!("{symbol}\u{a0}{number}"),
+            Language::En => match number.strip_prefix('-') {
                 Some(positive) => format!("-{symbol}{positive}"),
                 None => format!("{symbol}{number}"),
             },
@@ -95,11 +95,8 @@ impl Money {
 }
 
 fn formatter(locale: Locale) -> Option<DecimalFormatter> {
-    let language = match locale {
-        Locale::Fr => icu_locale_core::locale!("fr"),
-        Locale::En => icu_locale_core::locale!("en"),
-    };
-    DecimalFormatter::try_new((&language).into(), Default::default()).ok()
+    let id = locale.identifier();
+    DecimalFormatter::try_new((&id).into(), Default::default()).ok()
 }
 
 #[cfg(test)]
@@ -120,36 +117,36 @@ mod tests {
 
     #[test]
     fn euros_are_written_the_french_and_the_english_way() {
-        assert_eq!(seen(money(123_456, "EUR").format(Locale::Fr)), "1 234,56 €");
-        assert_eq!(money(123_456, "EUR").format(Locale::En), "€1,234.56");
+        assert_eq!(seen(money(123_456, "EUR").format(Locale::FR)), "1 234,56 €");
+        assert_eq!(money(123_456, "EUR").format(Locale::EN), "€1,234.56");
     }
 
     #[test]
     fn dollars_keep_their_cents_even_when_round() {
-        assert_eq!(money(5_000, "USD").format(Locale::En), "$50.00");
-        assert_eq!(seen(money(5_000, "USD").format(Locale::Fr)), "50,00 $");
+        assert_eq!(money(5_000, "USD").format(Locale::EN), "$50.00");
+        assert_eq!(seen(money(5_000, "USD").format(Locale::FR)), "50,00 $");
         assert_eq!(
-            money(123_456_789, "USD").format(Locale::En),
+            money(123_456_789, "USD").format(Locale::EN),
             "$1,234,567.89"
         );
     }
 
     #[test]
     fn yen_have_no_minor_units() {
-        assert_eq!(money(1_235, "JPY").format(Locale::En), "¥1,235");
-        assert_eq!(seen(money(1_235, "JPY").format(Locale::Fr)), "1 235 ¥");
+        assert_eq!(money(1_235, "JPY").format(Locale::EN), "¥1,235");
+        assert_eq!(seen(money(1_235, "JPY").format(Locale::FR)), "1 235 ¥");
     }
 
     #[test]
     fn a_three_decimal_currency_shows_three_decimals() {
-        assert!(money(1_500, "KWD").format(Locale::En).ends_with("1.500"));
+        assert!(money(1_500, "KWD").format(Locale::EN).ends_with("1.500"));
     }
 
     #[test]
     fn a_letter_symbol_is_set_apart_from_the_number() {
-        assert_eq!(seen(money(1_500, "XOF").format(Locale::En)), "CFA 1,500");
-        assert_eq!(seen(money(1_500, "XOF").format(Locale::Fr)), "1 500 CFA");
-        assert_eq!(seen(money(9_990, "SEK").format(Locale::En)), "kr 99.90");
+        assert_eq!(seen(money(1_500, "XOF").format(Locale::EN)), "CFA 1,500");
+        assert_eq!(seen(money(1_500, "XOF").format(Locale::FR)), "1 500 CFA");
+        assert_eq!(seen(money(9_990, "SEK").format(Locale::EN)), "kr 99.90");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::message::{Channel, Disposition, SuppressionReason};
 use crate::model::{Client, DisplayName, EmailAddress, Locale, PhoneNumber, StaffMember, TimeZone};
-use crate::settings::{ChannelChoice, Manager};
+use crate::settings::{BusinessSettings, ChannelChoice, Manager};
 
 /// How to reach one recipient and what they accept.
 #[derive(Debug, Clone, Copy)]
@@ -18,13 +18,18 @@ pub struct ContactPoint<'a> {
     pub marketing_ok: bool,
 }
 
+/// A contact's locale, or the business's default when Rappel has no templates in its language.
+fn locale_for(own: Locale, settings: &BusinessSettings) -> Locale {
+    own.or(settings.input.default_locale)
+}
+
 impl<'a> ContactPoint<'a> {
-    pub fn of_client(c: &'a Client) -> Self {
+    pub fn of_client(c: &'a Client, settings: &BusinessSettings) -> Self {
         Self {
             name: &c.name,
             email: c.email.as_ref(),
             phone: c.phone.as_ref(),
-            locale: c.locale,
+            locale: locale_for(c.locale, settings),
             time_zone: c.time_zone,
             email_ok: c.preferences.email,
             sms_ok: c.preferences.sms,
@@ -32,12 +37,12 @@ impl<'a> ContactPoint<'a> {
         }
     }
 
-    pub fn of_staff(s: &'a StaffMember) -> Self {
+    pub fn of_staff(s: &'a StaffMember, settings: &BusinessSettings) -> Self {
         Self {
             name: &s.name,
             email: s.email.as_ref(),
             phone: s.phone.as_ref(),
-            locale: s.locale,
+            locale: locale_for(s.locale, settings),
             time_zone: s.time_zone,
             email_ok: true,
             sms_ok: true,
@@ -45,12 +50,12 @@ impl<'a> ContactPoint<'a> {
         }
     }
 
-    pub fn of_manager(m: &'a Manager) -> Self {
+    pub fn of_manager(m: &'a Manager, settings: &BusinessSettings) -> Self {
         Self {
             name: &m.name,
             email: m.email.as_ref(),
             phone: m.phone.as_ref(),
-            locale: m.locale,
+            locale: locale_for(m.locale, settings),
             time_zone: m.time_zone,
             email_ok: true,
             sms_ok: true,
@@ -106,7 +111,7 @@ mod tests {
             name,
             email,
             phone,
-            locale: Locale::Fr,
+            locale: Locale::FR,
             time_zone: TimeZone::parse("Europe/Paris").unwrap(),
             email_ok: true,
             sms_ok: true,

@@ -11,6 +11,7 @@ pub mod client;
 pub mod day;
 mod diff;
 pub mod inbound;
+pub mod quiet_hours;
 
 pub use appointment::{
     PlanningContext, change_message_applies, change_messages, client_rebooked, timeline, verdict,

@@ -64,7 +64,7 @@ pub fn compose(c: &Composition<'_>) -> Result<OutgoingMessage, ComposeError> {
     let r = c.rendering;
     let contact = &r.contact;
     let marketing = c.key.kind.is_marketing();
-    let default_body = default_template(c.key.kind, c.key.channel, contact.locale);
+    let default_body = default_template(c.key.kind, c.key.channel, contact.locale.templates());
     let tags = MailTags {
         tenant: c.key.tenant.clone(),
         recipient: c.key.recipient.clone(),

@@ -4,249 +4,249 @@
 
 use super::TemplateBody;
 use crate::message::{Channel, MessageKind, SubjectKind};
-use crate::model::Locale;
+use crate::model::Language;
 
 /// (subject, lead) for one kind in one language.
-fn phrases(kind: MessageKind, locale: Locale) -> (&'static str, &'static str) {
+fn phrases(kind: MessageKind, locale: Language) -> (&'static str, &'static str) {
     use MessageKind as K;
     match (kind, locale) {
-        (K::Confirmation, Locale::Fr) => (
+        (K::Confirmation, Language::Fr) => (
             "Rendez-vous confirmé le {{ date }} à {{ time }}",
             "Votre rendez-vous {{ type_name }} avec {{ staff_name }} est confirmé pour le {{ date }} à {{ time }}.",
         ),
-        (K::Confirmation, Locale::En) => (
+        (K::Confirmation, Language::En) => (
             "Appointment confirmed on {{ date }} at {{ time }}",
             "Your {{ type_name }} appointment with {{ staff_name }} is confirmed for {{ date }} at {{ time }}.",
         ),
-        (K::RequestReceived, Locale::Fr) => (
+        (K::RequestReceived, Language::Fr) => (
             "Demande de rendez-vous reçue",
             "Nous avons bien reçu votre demande de rendez-vous {{ type_name }} pour le {{ date }} à {{ time }}. Elle est en attente de confirmation.",
         ),
-        (K::RequestReceived, Locale::En) => (
+        (K::RequestReceived, Language::En) => (
             "We received your appointment request",
             "We have received your request for a {{ type_name }} appointment on {{ date }} at {{ time }}. It is awaiting confirmation.",
         ),
-        (K::RequestAccepted, Locale::Fr) => (
+        (K::RequestAccepted, Language::Fr) => (
             "Votre rendez-vous est confirmé",
             "Bonne nouvelle : votre rendez-vous {{ type_name }} du {{ date }} à {{ time }} avec {{ staff_name }} est confirmé.",
         ),
-        (K::RequestAccepted, Locale::En) => (
+        (K::RequestAccepted, Language::En) => (
             "Your appointment is confirmed",
             "Good news: your {{ type_name }} appointment on {{ date }} at {{ time }} with {{ staff_name }} is confirmed.",
         ),
-        (K::RequestRefused, Locale::Fr) => (
+        (K::RequestRefused, Language::Fr) => (
             "Votre demande de rendez-vous n'a pas pu être acceptée",
             "Nous sommes désolés : votre demande de rendez-vous {{ type_name }} du {{ date }} à {{ time }} n'a pas pu être acceptée.",
         ),
-        (K::RequestRefused, Locale::En) => (
+        (K::RequestRefused, Language::En) => (
             "Your appointment request could not be accepted",
             "We are sorry: your request for a {{ type_name }} appointment on {{ date }} at {{ time }} could not be accepted.",
         ),
-        (K::AwaitingPayment, Locale::Fr) => (
+        (K::AwaitingPayment, Language::Fr) => (
             "Confirmez votre rendez-vous par le paiement",
             "Votre rendez-vous {{ type_name }} du {{ date }} à {{ time }} sera confirmé dès réception de votre paiement.",
         ),
-        (K::AwaitingPayment, Locale::En) => (
+        (K::AwaitingPayment, Language::En) => (
             "Confirm your appointment by paying",
             "Your {{ type_name }} appointment on {{ date }} at {{ time }} will be confirmed as soon as we receive your payment.",
         ),
-        (K::Rescheduled, Locale::Fr) => (
+        (K::Rescheduled, Language::Fr) => (
             "Rendez-vous modifié : le {{ date }} à {{ time }}",
             "Votre rendez-vous {{ type_name }} a été modifié. Nouvel horaire : le {{ date }} à {{ time }} avec {{ staff_name }}.",
         ),
-        (K::Rescheduled, Locale::En) => (
+        (K::Rescheduled, Language::En) => (
             "Appointment changed: {{ date }} at {{ time }}",
             "Your {{ type_name }} appointment has changed. New time: {{ date }} at {{ time }} with {{ staff_name }}.",
         ),
-        (K::Cancelled, Locale::Fr) => (
+        (K::Cancelled, Language::Fr) => (
             "Rendez-vous annulé",
             "Votre rendez-vous {{ type_name }} du {{ date }} à {{ time }} est annulé.",
         ),
-        (K::Cancelled, Locale::En) => (
+        (K::Cancelled, Language::En) => (
             "Appointment cancelled",
             "Your {{ type_name }} appointment on {{ date }} at {{ time }} has been cancelled.",
         ),
-        (K::Completed, Locale::Fr) => (
+        (K::Completed, Language::Fr) => (
             "Merci de votre visite",
             "Merci d'être venu(e) à votre rendez-vous {{ type_name }} du {{ date }}. À bientôt !",
         ),
-        (K::Completed, Locale::En) => (
+        (K::Completed, Language::En) => (
             "Thank you for your visit",
             "Thank you for coming to your {{ type_name }} appointment on {{ date }}. See you soon!",
         ),
-        (K::NoShow, Locale::Fr) => (
+        (K::NoShow, Language::Fr) => (
             "Rendez-vous manqué",
             "Nous ne vous avons pas vu(e) à votre rendez-vous {{ type_name }} du {{ date }} à {{ time }}. N'hésitez pas à reprendre rendez-vous.",
         ),
-        (K::NoShow, Locale::En) => (
+        (K::NoShow, Language::En) => (
             "Missed appointment",
             "We missed you at your {{ type_name }} appointment on {{ date }} at {{ time }}. Feel free to book again.",
         ),
-        (K::Reminder, Locale::Fr) => (
+        (K::Reminder, Language::Fr) => (
             "Rappel : rendez-vous le {{ date }} à {{ time }}",
             "Nous vous rappelons votre rendez-vous {{ type_name }} avec {{ staff_name }} le {{ date }} à {{ time }}.",
         ),
-        (K::Reminder, Locale::En) => (
+        (K::Reminder, Language::En) => (
             "Reminder: appointment on {{ date }} at {{ time }}",
             "This is a reminder of your {{ type_name }} appointment with {{ staff_name }} on {{ date }} at {{ time }}.",
         ),
-        (K::FollowUp, Locale::Fr) => (
+        (K::FollowUp, Language::Fr) => (
             "Comment s'est passé votre rendez-vous ?",
             "Merci pour votre rendez-vous {{ type_name }} du {{ date }}. Nous serions ravis de vous revoir bientôt.",
         ),
-        (K::FollowUp, Locale::En) => (
+        (K::FollowUp, Language::En) => (
             "How was your appointment?",
             "Thank you for your {{ type_name }} appointment on {{ date }}. We would be glad to see you again soon.",
         ),
-        (K::ReviewRequest, Locale::Fr) => (
+        (K::ReviewRequest, Language::Fr) => (
             "Votre avis compte",
             "Votre rendez-vous {{ type_name }} du {{ date }} vous a plu ? Laissez-nous un avis, cela nous aide beaucoup.",
         ),
-        (K::ReviewRequest, Locale::En) => (
+        (K::ReviewRequest, Language::En) => (
             "Your opinion matters",
             "Did you enjoy your {{ type_name }} appointment on {{ date }}? Please leave us a review, it helps a lot.",
         ),
-        (K::NewBookingAlert, Locale::Fr) => (
+        (K::NewBookingAlert, Language::Fr) => (
             "Nouveau rendez-vous : {{ client_name }} le {{ date }} à {{ time }}",
             "{{ client_name }} a réservé {{ type_name }} le {{ date }} à {{ time }} avec {{ staff_name }}.",
         ),
-        (K::NewBookingAlert, Locale::En) => (
+        (K::NewBookingAlert, Language::En) => (
             "New booking: {{ client_name }} on {{ date }} at {{ time }}",
             "{{ client_name }} booked {{ type_name }} on {{ date }} at {{ time }} with {{ staff_name }}.",
         ),
-        (K::RequestAlert, Locale::Fr) => (
+        (K::RequestAlert, Language::Fr) => (
             "Demande à valider : {{ client_name }}",
             "{{ client_name }} demande un rendez-vous {{ type_name }} le {{ date }} à {{ time }} avec {{ staff_name }}. Acceptez-la ou refusez-la depuis la console.",
         ),
-        (K::RequestAlert, Locale::En) => (
+        (K::RequestAlert, Language::En) => (
             "Request to review: {{ client_name }}",
             "{{ client_name }} requests a {{ type_name }} appointment on {{ date }} at {{ time }} with {{ staff_name }}. Accept or refuse it from the console.",
         ),
-        (K::ModifiedAlert, Locale::Fr) => (
+        (K::ModifiedAlert, Language::Fr) => (
             "Rendez-vous modifié : {{ client_name }}",
             "Le rendez-vous {{ type_name }} de {{ client_name }} est désormais le {{ date }} à {{ time }} avec {{ staff_name }}.",
         ),
-        (K::ModifiedAlert, Locale::En) => (
+        (K::ModifiedAlert, Language::En) => (
             "Appointment changed: {{ client_name }}",
             "The {{ type_name }} appointment of {{ client_name }} is now on {{ date }} at {{ time }} with {{ staff_name }}.",
         ),
-        (K::CancelledAlert, Locale::Fr) => (
+        (K::CancelledAlert, Language::Fr) => (
             "Rendez-vous annulé : {{ client_name }}",
             "Le rendez-vous {{ type_name }} de {{ client_name }} du {{ date }} à {{ time }} est annulé.",
         ),
-        (K::CancelledAlert, Locale::En) => (
+        (K::CancelledAlert, Language::En) => (
             "Appointment cancelled: {{ client_name }}",
             "The {{ type_name }} appointment of {{ client_name }} on {{ date }} at {{ time }} has been cancelled.",
         ),
-        (K::RefusedAlert, Locale::Fr) => (
+        (K::RefusedAlert, Language::Fr) => (
             "Demande refusée : {{ client_name }}",
             "La demande de rendez-vous {{ type_name }} de {{ client_name }} pour le {{ date }} à {{ time }} a été refusée.",
         ),
-        (K::RefusedAlert, Locale::En) => (
+        (K::RefusedAlert, Language::En) => (
             "Request refused: {{ client_name }}",
             "The request of {{ client_name }} for a {{ type_name }} appointment on {{ date }} at {{ time }} was refused.",
         ),
-        (K::ReminderCopy, Locale::Fr) => (
+        (K::ReminderCopy, Language::Fr) => (
             "Rappel : {{ client_name }} le {{ date }} à {{ time }}",
             "Rappel : rendez-vous {{ type_name }} avec {{ client_name }} le {{ date }} à {{ time }}.",
         ),
-        (K::ReminderCopy, Locale::En) => (
+        (K::ReminderCopy, Language::En) => (
             "Reminder: {{ client_name }} on {{ date }} at {{ time }}",
             "Reminder: {{ type_name }} appointment with {{ client_name }} on {{ date }} at {{ time }}.",
         ),
-        (K::UnassignedAlert, Locale::Fr) => (
+        (K::UnassignedAlert, Language::Fr) => (
             "Rendez-vous retiré de votre planning : {{ client_name }}",
             "Le rendez-vous {{ type_name }} de {{ client_name }} ne figure plus dans votre planning : il est désormais le {{ date }} à {{ time }} avec {{ staff_name }}.",
         ),
-        (K::UnassignedAlert, Locale::En) => (
+        (K::UnassignedAlert, Language::En) => (
             "Appointment taken off your schedule: {{ client_name }}",
             "The {{ type_name }} appointment of {{ client_name }} is no longer on your schedule: it is now on {{ date }} at {{ time }} with {{ staff_name }}.",
         ),
-        (K::ManualFollowUp, Locale::Fr) => (
+        (K::ManualFollowUp, Language::Fr) => (
             "À relancer : {{ client_name }}",
             "Pensez à prendre des nouvelles de {{ client_name }} après son rendez-vous {{ type_name }} du {{ date }} avec {{ staff_name }}.",
         ),
-        (K::ManualFollowUp, Locale::En) => (
+        (K::ManualFollowUp, Language::En) => (
             "To follow up: {{ client_name }}",
             "Remember to check in with {{ client_name }} after their {{ type_name }} appointment on {{ date }} with {{ staff_name }}.",
         ),
-        (K::Reengagement, Locale::Fr) => (
+        (K::Reengagement, Language::Fr) => (
             "{{ client_name }}, cela fait longtemps !",
             "Cela fait {{ days_since_visit }} jours que nous ne vous avons pas vu(e) — votre dernière visite date du {{ last_visit_date }}. Nous serions ravis de vous revoir.",
         ),
-        (K::StaffDigest, Locale::Fr) => (
+        (K::StaffDigest, Language::Fr) => (
             "Vos rendez-vous du {{ date }}",
             "Vous avez {{ count }} rendez-vous le {{ date }} :",
         ),
-        (K::StaffDigest, Locale::En) => (
+        (K::StaffDigest, Language::En) => (
             "Your appointments on {{ date }}",
             "You have {{ count }} appointment(s) on {{ date }}:",
         ),
-        (K::ManagerDigest, Locale::Fr) => (
+        (K::ManagerDigest, Language::Fr) => (
             "Les rendez-vous du {{ date }}",
             "{{ business_name }} a {{ count }} rendez-vous le {{ date }} :",
         ),
-        (K::ManagerDigest, Locale::En) => (
+        (K::ManagerDigest, Language::En) => (
             "Appointments on {{ date }}",
             "{{ business_name }} has {{ count }} appointment(s) on {{ date }}:",
         ),
-        (K::Reengagement, Locale::En) => (
+        (K::Reengagement, Language::En) => (
             "{{ client_name }}, it has been a while!",
             "It has been {{ days_since_visit }} days since we last saw you, on {{ last_visit_date }}. We would love to see you again.",
         ),
-        (K::InvoiceIssued, Locale::Fr) => (
+        (K::InvoiceIssued, Language::Fr) => (
             "Facture {{ number }} de {{ business_name }}",
             "Votre facture {{ number }} d'un montant de {{ amount }} est disponible. Elle est à régler au plus tard le {{ due_date }}.",
         ),
-        (K::InvoiceIssued, Locale::En) => (
+        (K::InvoiceIssued, Language::En) => (
             "Invoice {{ number }} from {{ business_name }}",
             "Your invoice {{ number }} for {{ amount }} is ready. It is due on {{ due_date }}.",
         ),
-        (K::InvoiceReminder, Locale::Fr) => (
+        (K::InvoiceReminder, Language::Fr) => (
             "Rappel : facture {{ number }} en attente de paiement",
             "Sauf erreur de notre part, la facture {{ number }} de {{ amount }}, à régler le {{ due_date }}, n'a pas encore été payée. Si vous l'avez déjà réglée, merci de ne pas tenir compte de ce message.",
         ),
-        (K::InvoiceReminder, Locale::En) => (
+        (K::InvoiceReminder, Language::En) => (
             "Reminder: invoice {{ number }} is unpaid",
             "Unless we are mistaken, invoice {{ number }} for {{ amount }}, due on {{ due_date }}, has not been paid yet. If you have already paid it, please disregard this message.",
         ),
-        (K::InvoiceUnpaidAlert, Locale::Fr) => (
+        (K::InvoiceUnpaidAlert, Language::Fr) => (
             "Facture impayée : {{ number }} ({{ client_name }})",
             "La facture {{ number }} de {{ client_name }} ({{ amount }}), à régler le {{ due_date }}, est impayée depuis {{ days_overdue }} jour(s). Pensez à relancer le client.",
         ),
-        (K::InvoiceUnpaidAlert, Locale::En) => (
+        (K::InvoiceUnpaidAlert, Language::En) => (
             "Unpaid invoice: {{ number }} ({{ client_name }})",
             "Invoice {{ number }} for {{ client_name }} ({{ amount }}), due on {{ due_date }}, is {{ days_overdue }} day(s) overdue. Time to follow up with the client.",
         ),
-        (K::QuoteSent, Locale::Fr) => (
+        (K::QuoteSent, Language::Fr) => (
             "Devis {{ number }} de {{ business_name }}",
             "Votre devis {{ number }} d'un montant de {{ amount }} est disponible. Il est valable jusqu'au {{ expires_on }}.",
         ),
-        (K::QuoteSent, Locale::En) => (
+        (K::QuoteSent, Language::En) => (
             "Quote {{ number }} from {{ business_name }}",
             "Your quote {{ number }} for {{ amount }} is ready. It is valid until {{ expires_on }}.",
         ),
-        (K::QuoteExpiring, Locale::Fr) => (
+        (K::QuoteExpiring, Language::Fr) => (
             "Votre devis {{ number }} expire bientôt",
             "Votre devis {{ number }} de {{ amount }} est valable jusqu'au {{ expires_on }}. N'hésitez pas à nous faire part de votre décision.",
         ),
-        (K::QuoteExpiring, Locale::En) => (
+        (K::QuoteExpiring, Language::En) => (
             "Your quote {{ number }} expires soon",
             "Your quote {{ number }} for {{ amount }} is valid until {{ expires_on }}. Let us know your decision.",
         ),
-        (K::QuoteExpiringAlert, Locale::Fr) => (
+        (K::QuoteExpiringAlert, Language::Fr) => (
             "Devis sans réponse : {{ number }} ({{ client_name }})",
             "Le devis {{ number }} de {{ client_name }} ({{ amount }}) expire le {{ expires_on }} sans réponse. Pensez à relancer le client.",
         ),
-        (K::QuoteExpiringAlert, Locale::En) => (
+        (K::QuoteExpiringAlert, Language::En) => (
             "Quote awaiting an answer: {{ number }} ({{ client_name }})",
             "Quote {{ number }} for {{ client_name }} ({{ amount }}) expires on {{ expires_on }} with no answer yet. Time to follow up with the client.",
         ),
-        (K::AutoReply, Locale::Fr) => (
+        (K::AutoReply, Language::Fr) => (
             "Nous avons bien reçu votre {% if inbound_kind == 'document' %}document{% elif inbound_kind == 'contact_form' %}demande{% else %}message{% endif %}",
             "Merci, nous avons bien reçu votre {% if inbound_kind == 'document' %}document{% elif inbound_kind == 'contact_form' %}demande{% else %}message{% endif %} et nous vous répondrons rapidement.",
         ),
-        (K::AutoReply, Locale::En) => (
+        (K::AutoReply, Language::En) => (
             "We received your {% if inbound_kind == 'document' %}document{% elif inbound_kind == 'contact_form' %}request{% else %}message{% endif %}",
             "Thank you, we have received your {% if inbound_kind == 'document' %}document{% elif inbound_kind == 'contact_form' %}request{% else %}message{% endif %} and will get back to you shortly.",
         ),
@@ -267,9 +267,9 @@ struct Labels {
     colon: &'static str,
 }
 
-fn labels(locale: Locale) -> Labels {
+fn labels(locale: Language) -> Labels {
     match locale {
-        Locale::Fr => Labels {
+        Language::Fr => Labels {
             hello: "Bonjour",
             what: "Rendez-vous",
             with: "Avec",
@@ -282,7 +282,7 @@ fn labels(locale: Locale) -> Labels {
             unsubscribe: "Ne plus recevoir ces messages",
             colon: " :",
         },
-        Locale::En => Labels {
+        Language::En => Labels {
             hello: "Hello",
             what: "Appointment",
             with: "With",
@@ -304,7 +304,7 @@ fn is_for_team(kind: MessageKind) -> bool {
 
 /// The built-in template for a kind, channel and language: the layout of the kind's subject
 /// around the kind's subject line and lead sentence.
-pub fn default_template(kind: MessageKind, channel: Channel, locale: Locale) -> TemplateBody {
+pub fn default_template(kind: MessageKind, channel: Channel, locale: Language) -> TemplateBody {
     match kind.facts().subject {
         SubjectKind::Appointment => appointment_template(kind, channel, locale),
         SubjectKind::Client => client_template(kind, channel, locale),
@@ -315,18 +315,18 @@ pub fn default_template(kind: MessageKind, channel: Channel, locale: Locale) -> 
 }
 
 /// An invoice or a quote: the lead, number / amount / date, and the link to view or pay it.
-fn document_template(kind: MessageKind, channel: Channel, locale: Locale) -> TemplateBody {
+fn document_template(kind: MessageKind, channel: Channel, locale: Language) -> TemplateBody {
     let (subject, lead) = phrases(kind, locale);
     let l = labels(locale);
     let (number, amount, view) = match locale {
-        Locale::Fr => ("N°", "Montant", "Consulter"),
-        Locale::En => ("Number", "Amount", "View"),
+        Language::Fr => ("N°", "Montant", "Consulter"),
+        Language::En => ("Number", "Amount", "View"),
     };
     let (date_label, date_var) = match (kind.facts().subject, locale) {
-        (SubjectKind::Quote, Locale::Fr) => ("Valable jusqu'au", "expires_on"),
-        (SubjectKind::Quote, Locale::En) => ("Valid until", "expires_on"),
-        (_, Locale::Fr) => ("Échéance", "due_date"),
-        (_, Locale::En) => ("Due", "due_date"),
+        (SubjectKind::Quote, Language::Fr) => ("Valable jusqu'au", "expires_on"),
+        (SubjectKind::Quote, Language::En) => ("Valid until", "expires_on"),
+        (_, Language::Fr) => ("Échéance", "due_date"),
+        (_, Language::En) => ("Due", "due_date"),
     };
     match channel {
         Channel::Sms => TemplateBody {
@@ -365,7 +365,7 @@ fn document_template(kind: MessageKind, channel: Channel, locale: Locale) -> Tem
 }
 
 /// An automatic reply: the business's own text when it wrote one, else the lead.
-fn inbound_template(kind: MessageKind, channel: Channel, locale: Locale) -> TemplateBody {
+fn inbound_template(kind: MessageKind, channel: Channel, locale: Language) -> TemplateBody {
     let (subject, lead) = phrases(kind, locale);
     let l = labels(locale);
     let body = format!("{{% if reply_text %}}{{{{ reply_text }}}}{{% else %}}{lead}{{% endif %}}");
@@ -391,7 +391,7 @@ fn inbound_template(kind: MessageKind, channel: Channel, locale: Locale) -> Temp
 
 /// A day's digest: a table of the appointments (with the staff member for a manager), and a
 /// short SMS with the count and the first start.
-fn day_template(kind: MessageKind, channel: Channel, locale: Locale) -> TemplateBody {
+fn day_template(kind: MessageKind, channel: Channel, locale: Language) -> TemplateBody {
     let (subject, lead) = phrases(kind, locale);
     let l = labels(locale);
     let with_staff = kind == MessageKind::ManagerDigest;
@@ -399,8 +399,8 @@ fn day_template(kind: MessageKind, channel: Channel, locale: Locale) -> Template
         Channel::Sms => TemplateBody {
             subject: None,
             text: match locale {
-                Locale::Fr => "{{ business_name }} : {{ count }} rendez-vous le {{ date }}, le premier à {{ first_time }}.".into(),
-                Locale::En => "{{ business_name }}: {{ count }} appointment(s) on {{ date }}, the first at {{ first_time }}.".into(),
+                Language::Fr => "{{ business_name }} : {{ count }} rendez-vous le {{ date }}, le premier à {{ first_time }}.".into(),
+                Language::En => "{{ business_name }}: {{ count }} appointment(s) on {{ date }}, the first at {{ first_time }}.".into(),
             },
             html: None,
         },
@@ -438,7 +438,7 @@ fn day_template(kind: MessageKind, channel: Channel, locale: Locale) -> Template
 
 /// About a client: the lead, a booking button when the business has a booking page, and the
 /// unsubscribe line every marketing message carries.
-fn client_template(kind: MessageKind, channel: Channel, locale: Locale) -> TemplateBody {
+fn client_template(kind: MessageKind, channel: Channel, locale: Language) -> TemplateBody {
     let (subject, lead) = phrases(kind, locale);
     let l = labels(locale);
     match channel {
@@ -474,7 +474,7 @@ fn client_template(kind: MessageKind, channel: Channel, locale: Locale) -> Templ
 }
 
 /// About an appointment: the lead, what / who / when, and the client's links.
-fn appointment_template(kind: MessageKind, channel: Channel, locale: Locale) -> TemplateBody {
+fn appointment_template(kind: MessageKind, channel: Channel, locale: Language) -> TemplateBody {
     let (subject, lead) = phrases(kind, locale);
     let l = labels(locale);
     match channel {

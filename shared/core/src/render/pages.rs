@@ -3,7 +3,7 @@
 //! cannot be used" case — in the client's language, readable on a phone, no script, every value
 //! escaped (minijinja with HTML auto-escaping).
 
-use crate::model::Locale;
+use crate::model::Language;
 use minijinja::{AutoEscape, Environment, context};
 use serde::Serialize;
 
@@ -57,9 +57,9 @@ struct Words {
     unsubscribed_lead: &'static str,
 }
 
-fn words(locale: Locale) -> Words {
+fn words(locale: Language) -> Words {
     match locale {
-        Locale::Fr => Words {
+        Language::Fr => Words {
             confirm_title: "Annuler ce rendez-vous ?",
             confirm_lead: "Confirmez l'annulation de votre rendez-vous :",
             confirm_button: "Confirmer l'annulation",
@@ -75,7 +75,7 @@ fn words(locale: Locale) -> Words {
             unsubscribed_title: "Désabonnement confirmé",
             unsubscribed_lead: "Vous ne recevrez plus de messages promotionnels de",
         },
-        Locale::En => Words {
+        Language::En => Words {
             confirm_title: "Cancel this appointment?",
             confirm_lead: "Please confirm that you want to cancel:",
             confirm_button: "Confirm cancellation",
@@ -94,51 +94,51 @@ fn words(locale: Locale) -> Words {
     }
 }
 
-fn problem_words(problem: LinkProblem, locale: Locale) -> (&'static str, &'static str) {
+fn problem_words(problem: LinkProblem, locale: Language) -> (&'static str, &'static str) {
     use LinkProblem as P;
     match (problem, locale) {
-        (P::NotValid, Locale::Fr) => (
+        (P::NotValid, Language::Fr) => (
             "Lien non valide",
             "Ce lien n'est pas valide. Vérifiez qu'il est complet, ou contactez l'établissement.",
         ),
-        (P::NotValid, Locale::En) => (
+        (P::NotValid, Language::En) => (
             "Link not valid",
             "This link is not valid. Check that it is complete, or contact the business.",
         ),
-        (P::Expired, Locale::Fr) => (
+        (P::Expired, Language::Fr) => (
             "Lien expiré",
             "Ce lien a expiré. Contactez l'établissement si besoin.",
         ),
-        (P::Expired, Locale::En) => (
+        (P::Expired, Language::En) => (
             "Link expired",
             "This link has expired. Please contact the business if needed.",
         ),
-        (P::AlreadyCancelled, Locale::Fr) => ("Déjà annulé", "Ce rendez-vous est déjà annulé."),
-        (P::AlreadyCancelled, Locale::En) => (
+        (P::AlreadyCancelled, Language::Fr) => ("Déjà annulé", "Ce rendez-vous est déjà annulé."),
+        (P::AlreadyCancelled, Language::En) => (
             "Already cancelled",
             "This appointment is already cancelled.",
         ),
-        (P::AlreadyStarted, Locale::Fr) => (
+        (P::AlreadyStarted, Language::Fr) => (
             "Rendez-vous passé",
             "Ce rendez-vous a déjà commencé ou est passé : il ne peut plus être modifié en ligne.",
         ),
-        (P::AlreadyStarted, Locale::En) => (
+        (P::AlreadyStarted, Language::En) => (
             "Appointment in the past",
             "This appointment has already started or is over: it can no longer be changed online.",
         ),
-        (P::NoLongerOpen, Locale::Fr) => (
+        (P::NoLongerOpen, Language::Fr) => (
             "Plus modifiable",
             "Ce rendez-vous ne peut plus être modifié en ligne.",
         ),
-        (P::NoLongerOpen, Locale::En) => (
+        (P::NoLongerOpen, Language::En) => (
             "No longer open",
             "This appointment can no longer be changed online.",
         ),
-        (P::ChangedMeanwhile, Locale::Fr) => (
+        (P::ChangedMeanwhile, Language::Fr) => (
             "Rendez-vous modifié entre-temps",
             "Ce rendez-vous a changé entre-temps. Rouvrez le lien pour voir ses nouveaux détails.",
         ),
-        (P::ChangedMeanwhile, Locale::En) => (
+        (P::ChangedMeanwhile, Language::En) => (
             "Changed in the meantime",
             "This appointment changed in the meantime. Open the link again to see its new details.",
         ),
@@ -173,7 +173,7 @@ button.neutral{background:#1d4ed8}
 </html>
 "#;
 
-fn render(locale: Locale, values: minijinja::Value) -> Page {
+fn render(locale: Language, values: minijinja::Value) -> Page {
     let mut env = Environment::new();
     env.set_auto_escape_callback(|_| AutoEscape::Html);
     let title = values
@@ -187,7 +187,7 @@ fn render(locale: Locale, values: minijinja::Value) -> Page {
     Page { title, html }
 }
 
-pub fn cancel_confirm_page(locale: Locale, a: &AppointmentSummary) -> Page {
+pub fn cancel_confirm_page(locale: Language, a: &AppointmentSummary) -> Page {
     let w = words(locale);
     render(
         locale,
@@ -195,7 +195,7 @@ pub fn cancel_confirm_page(locale: Locale, a: &AppointmentSummary) -> Page {
     )
 }
 
-pub fn cancelled_page(locale: Locale, a: &AppointmentSummary) -> Page {
+pub fn cancelled_page(locale: Language, a: &AppointmentSummary) -> Page {
     let w = words(locale);
     render(
         locale,
@@ -203,7 +203,7 @@ pub fn cancelled_page(locale: Locale, a: &AppointmentSummary) -> Page {
     )
 }
 
-pub fn reschedule_contact_page(locale: Locale, a: &AppointmentSummary) -> Page {
+pub fn reschedule_contact_page(locale: Language, a: &AppointmentSummary) -> Page {
     let w = words(locale);
     render(
         locale,
@@ -211,7 +211,7 @@ pub fn reschedule_contact_page(locale: Locale, a: &AppointmentSummary) -> Page {
     )
 }
 
-pub fn unsubscribe_confirm_page(locale: Locale, business_name: &str) -> Page {
+pub fn unsubscribe_confirm_page(locale: Language, business_name: &str) -> Page {
     let w = words(locale);
     render(
         locale,
@@ -219,7 +219,7 @@ pub fn unsubscribe_confirm_page(locale: Locale, business_name: &str) -> Page {
     )
 }
 
-pub fn unsubscribed_page(locale: Locale, business_name: &str) -> Page {
+pub fn unsubscribed_page(locale: Language, business_name: &str) -> Page {
     let w = words(locale);
     render(
         locale,
@@ -227,7 +227,7 @@ pub fn unsubscribed_page(locale: Locale, business_name: &str) -> Page {
     )
 }
 
-pub fn problem_page(locale: Locale, problem: LinkProblem) -> Page {
+pub fn problem_page(locale: Language, problem: LinkProblem) -> Page {
     let (title, lead) = problem_words(problem, locale);
     render(locale, context! { title, lead })
 }
@@ -249,7 +249,7 @@ mod tests {
 
     #[test]
     fn the_confirmation_page_shows_the_appointment_and_a_post_button_only() {
-        let page = cancel_confirm_page(Locale::Fr, &summary("Sam"));
+        let page = cancel_confirm_page(Language::Fr, &summary("Sam"));
         assert_eq!(page.title, "Annuler ce rendez-vous ?");
         assert!(page.html.contains("<form method=\"post\">"));
         assert!(
@@ -263,7 +263,7 @@ mod tests {
 
     #[test]
     fn names_are_escaped() {
-        let page = cancel_confirm_page(Locale::En, &summary("<img src=x onerror=alert(1)>"));
+        let page = cancel_confirm_page(Language::En, &summary("<img src=x onerror=alert(1)>"));
         assert!(!page.html.contains("<img src=x"));
         assert!(page.html.contains("&lt;img src=x"));
         assert!(page.html.contains("Salon &lt;Léa&gt;"));
@@ -271,7 +271,7 @@ mod tests {
 
     #[test]
     fn an_invalid_link_page_says_nothing_about_what_exists() {
-        let page = problem_page(Locale::En, LinkProblem::NotValid);
+        let page = problem_page(Language::En, LinkProblem::NotValid);
         assert_eq!(page.title, "Link not valid");
         assert!(!page.html.contains("<form"));
     }

@@ -241,7 +241,7 @@ pub fn validate(
     if body.text.trim().is_empty() {
         return Err(InvalidTemplate::EmptyText);
     }
-    let vars = TemplateVariables::sample(kind.facts().subject, crate::model::Locale::Fr);
+    let vars = TemplateVariables::sample(kind.facts().subject, crate::model::Language::Fr);
     match channel {
         Channel::Email => {
             if body.subject.as_deref().is_none_or(|s| s.trim().is_empty()) {
@@ -264,13 +264,13 @@ pub fn validate(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Locale;
+    use crate::model::Language;
     use crate::render::{AppointmentVariables, default_template};
 
     #[test]
     fn every_default_template_renders_in_both_languages_on_both_channels() {
         for &kind in MessageKind::ALL {
-            for locale in Locale::ALL {
+            for locale in Language::ALL {
                 for channel in [Channel::Email, Channel::Sms] {
                     let body = default_template(kind, channel, locale);
                     assert_eq!(
@@ -288,10 +288,10 @@ mod tests {
         let vars = TemplateVariables::Appointment(AppointmentVariables {
             client_name: "<script>x</script>".into(),
             recipient_name: "<b>Zoé</b>".into(),
-            ..AppointmentVariables::sample(Locale::Fr)
+            ..AppointmentVariables::sample(Language::Fr)
         });
         let email = render_email(
-            &default_template(MessageKind::Confirmation, Channel::Email, Locale::Fr),
+            &default_template(MessageKind::Confirmation, Channel::Email, Language::Fr),
             &vars,
         )
         .unwrap();
@@ -309,7 +309,7 @@ mod tests {
         };
         let email = render_email(
             &body,
-            &TemplateVariables::Appointment(AppointmentVariables::sample(Locale::En)),
+            &TemplateVariables::Appointment(AppointmentVariables::sample(Language::En)),
         )
         .unwrap();
         assert_eq!(email.subject, "Hello Bcc: x@y.z Léa Martin");
@@ -324,7 +324,7 @@ mod tests {
         };
         let email = render_email(
             &body,
-            &TemplateVariables::Appointment(AppointmentVariables::sample(Locale::En)),
+            &TemplateVariables::Appointment(AppointmentVariables::sample(Language::En)),
         )
         .unwrap();
         assert!(email.html.contains("<p>Hi Léa Martin</p>"));
@@ -388,8 +388,8 @@ mod tests {
     #[test]
     fn french_sms_defaults_report_their_segments() {
         let sms = render_sms(
-            &default_template(MessageKind::Reminder, Channel::Sms, Locale::Fr),
-            &TemplateVariables::Appointment(AppointmentVariables::sample(Locale::Fr)),
+            &default_template(MessageKind::Reminder, Channel::Sms, Language::Fr),
+            &TemplateVariables::Appointment(AppointmentVariables::sample(Language::Fr)),
         )
         .unwrap();
         assert!(sms.text.starts_with("Salon Exemple : Nous vous rappelons"));

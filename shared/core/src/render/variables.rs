@@ -3,7 +3,7 @@
 //! New York time).
 
 use crate::message::SubjectKind;
-use crate::model::{Appointment, Locale, TimeZone};
+use crate::model::{Appointment, DateOrder, HourCycle, Language, Locale, TimeZone};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -21,7 +21,7 @@ pub enum TemplateVariables {
 
 impl TemplateVariables {
     /// Plausible values used to check a template when it is saved.
-    pub fn sample(subject: SubjectKind, locale: Locale) -> Self {
+    pub fn sample(subject: SubjectKind, locale: Language) -> Self {
         match subject {
             SubjectKind::Appointment => Self::Appointment(AppointmentVariables::sample(locale)),
             SubjectKind::Client => Self::Client(ClientVariables::sample(locale)),
@@ -130,7 +130,7 @@ pub const QUOTE_VARIABLE_NAMES: [&str; 11] = [
 ];
 
 impl DocumentVariables {
-    fn sample(locale: Locale) -> Self {
+    fn sample(locale: Language) -> Self {
         Self {
             locale: locale.code().to_owned(),
             recipient_name: "Léa Martin".into(),
@@ -148,7 +148,7 @@ impl DocumentVariables {
         }
     }
 
-    pub fn sample_invoice(locale: Locale) -> Self {
+    pub fn sample_invoice(locale: Language) -> Self {
         Self {
             due_date: Some("lundi 30 mars 2026".into()),
             days_overdue: Some(3),
@@ -156,7 +156,7 @@ impl DocumentVariables {
         }
     }
 
-    pub fn sample_quote(locale: Locale) -> Self {
+    pub fn sample_quote(locale: Language) -> Self {
         Self {
             expires_on: Some("lundi 30 mars 2026".into()),
             days_left: Some(2),
@@ -186,7 +186,7 @@ pub const INBOUND_VARIABLE_NAMES: [&str; 5] = [
 ];
 
 impl InboundVariables {
-    pub fn sample(locale: Locale) -> Self {
+    pub fn sample(locale: Language) -> Self {
         Self {
             locale: locale.code().to_owned(),
             recipient_name: "Léa Martin".into(),
@@ -237,7 +237,7 @@ pub const DAY_VARIABLE_NAMES: [&str; 8] = [
 ];
 
 impl DayVariables {
-    pub fn sample(locale: Locale) -> Self {
+    pub fn sample(locale: Language) -> Self {
         let line = |time: &str, end: &str, client: &str| DayAppointment {
             time: time.into(),
             end_time: end.into(),
@@ -293,7 +293,7 @@ pub const CLIENT_VARIABLE_NAMES: [&str; 9] = [
 ];
 
 impl ClientVariables {
-    pub fn sample(locale: Locale) -> Self {
+    pub fn sample(locale: Language) -> Self {
         Self {
             locale: locale.code().to_owned(),
             recipient_name: "Léa Martin".into(),
@@ -348,18 +348,27 @@ pub const APPOINTMENT_VARIABLE_NAMES: [&str; 14] = [
     "reschedule_url",
 ];
 
+/// A long date as the reader writes it: "lundi 30 mars 2026", "Monday 30 March 2026",
+/// "Monday, March 30, 2026" (en-US).
 pub fn format_date(instant: DateTime<Utc>, zone: TimeZone, locale: Locale) -> String {
+    let pattern = match locale.date_order() {
+        DateOrder::DayMonth => "%A %-d %B %Y",
+        DateOrder::MonthDay => "%A, %B %-d, %Y",
+    };
     instant
         .with_timezone(&zone.tz())
-        .format_localized("%A %-d %B %Y", locale.chrono_locale())
+        .format_localized(pattern, locale.chrono_locale())
         .to_string()
 }
 
-pub fn format_time(instant: DateTime<Utc>, zone: TimeZone) -> String {
-    instant
-        .with_timezone(&zone.tz())
-        .format("%H:%M")
-        .to_string()
+/// A clock time as the reader writes it: "15:30", or "3:30 PM" where a 12-hour clock is usual.
+pub fn format_time(instant: DateTime<Utc>, zone: TimeZone, locale: Locale) -> String {
+    let local = instant.with_timezone(&zone.tz());
+    match locale.hour_cycle() {
+        HourCycle::H23 => local.format("%H:%M").to_string(),
+        // `format` (not `format_localized`) writes `%p` as "AM"/"PM", the US convention.
+        HourCycle::H12 => local.format("%-I:%M %p").to_string(),
+    }
 }
 
 impl AppointmentVariables {
@@ -370,13 +379,13 @@ impl AppointmentVariables {
     ) -> (String, String, String) {
         (
             format_date(appointment.start, zone, locale),
-            format_time(appointment.start, zone),
-            format_time(appointment.end, zone),
+            format_time(appointment.start, zone, locale),
+            format_time(appointment.end, zone, locale),
         )
     }
 
     /// Plausible values used to check a template when it is saved.
-    pub fn sample(locale: Locale) -> Self {
+    pub fn sample(locale: Language) -> Self {
         Self {
             locale: locale.code().to_owned(),
             recipient_name: "Léa Martin".into(),
@@ -407,17 +416,41 @@ mod tests {
         let paris = TimeZone::parse("Europe/Paris").unwrap();
         let ny = TimeZone::parse("America/New_York").unwrap();
         assert_eq!(
-            format_date(instant, paris, Locale::Fr),
+            format_date(instant, paris, Locale::FR),
             "lundi 30 mars 2026"
         );
-        assert_eq!(format_time(instant, paris), "10:00");
-        assert_eq!(format_date(instant, ny, Locale::En), "Monday 30 March 2026");
-        assert_eq!(format_time(instant, ny), "04:00");
+        assert_eq!(format_time(instant, paris, Locale::FR), "10:00");
+        assert_eq!(format_date(instant, ny, Locale::EN), "Monday 30 March 2026");
+        assert_eq!(format_time(instant, ny, Locale::EN), "04:00");
         let tokyo = TimeZone::parse("Asia/Tokyo").unwrap();
         let late = Utc.with_ymd_and_hms(2026, 3, 30, 20, 0, 0).unwrap();
         assert_eq!(
-            format_date(late, tokyo, Locale::En),
+            format_date(late, tokyo, Locale::EN),
             "Tuesday 31 March 2026"
         );
+    }
+
+    #[test]
+    fn an_american_reads_three_thirty_pm_and_a_briton_fifteen_thirty() {
+        let instant = Utc.with_ymd_and_hms(2026, 3, 30, 19, 30, 0).unwrap();
+        let ny = TimeZone::parse("America/New_York").unwrap();
+        let london = TimeZone::parse("Europe/London").unwrap();
+        assert_eq!(format_time(instant, ny, Locale::EN_US), "3:30 PM");
+        assert_eq!(
+            format_date(instant, ny, Locale::EN_US),
+            "Monday, March 30, 2026"
+        );
+        let morning = Utc.with_ymd_and_hms(2026, 3, 30, 13, 5, 0).unwrap();
+        assert_eq!(format_time(morning, ny, Locale::EN_US), "9:05 AM");
+        let midnight = Utc.with_ymd_and_hms(2026, 3, 31, 4, 0, 0).unwrap();
+        assert_eq!(format_time(midnight, ny, Locale::EN_US), "12:00 AM");
+        let gb = Locale::parse("en-GB").unwrap();
+        assert_eq!(format_time(instant, london, gb), "20:30");
+        assert_eq!(format_date(instant, london, gb), "Monday 30 March 2026");
+        let paris = TimeZone::parse("Europe/Paris").unwrap();
+        assert_eq!(format_time(instant, paris, Locale::FR), "21:30");
+        let canada_fr = Locale::parse("fr-CA").unwrap();
+        assert_eq!(format_time(instant, ny, canada_fr), "15:30");
+        assert_eq!(format_date(instant, ny, canada_fr), "lundi 30 mars 2026");
     }
 }

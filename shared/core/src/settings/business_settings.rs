@@ -33,7 +33,12 @@ pub struct Manager {
 }
 
 fn default_locale() -> Locale {
-    Locale::Fr
+    Locale::FR
+}
+
+fn supported_locale<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Locale, D::Error> {
+    let raw = String::deserialize(d)?;
+    Locale::parse_supported(&raw).map_err(serde::de::Error::custom)
 }
 
 fn default_time_zone() -> TimeZone {
@@ -51,7 +56,9 @@ pub struct SettingsInput {
     pub business_name: DisplayName,
     #[serde(default = "default_time_zone")]
     pub time_zone: TimeZone,
-    #[serde(default = "default_locale")]
+    /// The locale of the business's messages to anyone whose own language Rappel has no
+    /// templates in: it must be one Rappel writes (French or English, any region).
+    #[serde(default = "default_locale", deserialize_with = "supported_locale")]
     pub default_locale: Locale,
     #[serde(default)]
     pub sender_mode: SenderMode,

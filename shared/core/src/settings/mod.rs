@@ -7,6 +7,7 @@ mod digest;
 mod horizon;
 mod notification_settings;
 mod offset;
+mod quiet_hours;
 mod reengagement;
 mod reschedule_url;
 mod rules;
@@ -26,6 +27,7 @@ pub use notification_settings::{
     ClientMessages, ManagerAlerts, NotificationOverride, NotificationSettings, StaffAlerts,
 };
 pub use offset::{InvalidOffset, Offset};
+pub use quiet_hours::{DEFAULT_URGENT_WITHIN_HOURS, InvalidQuietHours, QuietHours};
 pub(crate) use reengagement::is_http_url;
 pub use reengagement::{
     BookingUrl, InvalidReengagement, MAX_REENGAGEMENT_DAYS, MAX_REENGAGEMENT_STEPS,

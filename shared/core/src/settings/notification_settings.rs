@@ -4,7 +4,8 @@
 
 use super::{
     AlertChoice, AutoReplySettings, BillingSettings, ChannelChoice, DigestSettings, FollowUps,
-    LatePolicy, Offset, ReengagementSettings, ReminderRule, Reminders, ReviewRequestRule,
+    LatePolicy, Offset, QuietHours, ReengagementSettings, ReminderRule, Reminders,
+    ReviewRequestRule,
 };
 use serde::{Deserialize, Serialize};
 
@@ -108,6 +109,8 @@ pub struct NotificationSettings {
     pub billing: BillingSettings,
     /// Automatic replies to what clients send (off by default).
     pub auto_replies: AutoReplySettings,
+    /// A local-time window in which covered messages are held back (none by default).
+    pub quiet_hours: Option<QuietHours>,
 }
 
 impl Default for NotificationSettings {
@@ -139,6 +142,7 @@ impl Default for NotificationSettings {
             digest: DigestSettings::default(),
             billing: BillingSettings::default(),
             auto_replies: AutoReplySettings::default(),
+            quiet_hours: None,
         }
     }
 }

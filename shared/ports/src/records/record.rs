@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use rappel_core::message::{Channel, MessageKind};
 use rappel_core::model::{
-    Appointment, AppointmentType, AppointmentTypeId, Client, Inbound, Invoice, Locale, Quote,
+    Appointment, AppointmentType, AppointmentTypeId, Client, Inbound, Invoice, Language, Quote,
     StaffMember, TenantId,
 };
 use rappel_core::render::TemplateBody;
@@ -75,7 +75,7 @@ pub struct StoredTemplate {
     pub tenant: TenantId,
     pub kind: MessageKind,
     pub channel: Channel,
-    pub locale: Locale,
+    pub locale: Language,
     pub type_id: Option<AppointmentTypeId>,
     pub body: TemplateBody,
     pub version: u64,
@@ -86,7 +86,7 @@ impl StoredTemplate {
     pub fn record_id(
         kind: MessageKind,
         channel: Channel,
-        locale: Locale,
+        locale: Language,
         type_id: Option<&AppointmentTypeId>,
     ) -> String {
         let scope = type_id.map(AppointmentTypeId::as_str).unwrap_or("_");

@@ -34,7 +34,7 @@ pub trait TypedRecords {
         tenant: &TenantId,
         kind: MessageKind,
         channel: Channel,
-        locale: Locale,
+        locale: Language,
         type_id: Option<&AppointmentTypeId>,
     ) -> Result<Option<StoredTemplate>, StoreError>;
     async fn invoice(
@@ -129,7 +129,7 @@ impl<R: RecordReader + ?Sized> TypedRecords for R {
         tenant: &TenantId,
         kind: MessageKind,
         channel: Channel,
-        locale: Locale,
+        locale: Language,
         type_id: Option<&AppointmentTypeId>,
     ) -> Result<Option<StoredTemplate>, StoreError> {
         let key = RecordKey::new(

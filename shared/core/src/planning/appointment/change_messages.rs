@@ -178,6 +178,7 @@ pub fn change_messages(
                     due: change.at,
                 },
                 disposition,
+                natural_due: None,
             });
         }
     }

@@ -32,16 +32,19 @@ impl<'a> PlanningContext<'a> {
     pub fn contact(&self, recipient: &Recipient) -> Option<ContactPoint<'a>> {
         match recipient {
             Recipient::Client(id) if *id == self.client.id => {
-                Some(ContactPoint::of_client(self.client))
+                Some(ContactPoint::of_client(self.client, self.settings))
             }
             Recipient::Staff(id) if *id == self.staff.id => {
-                Some(ContactPoint::of_staff(self.staff))
+                Some(ContactPoint::of_staff(self.staff, self.settings))
             }
             Recipient::Staff(id) => self
                 .previous_staff
                 .filter(|s| s.id == *id)
-                .map(ContactPoint::of_staff),
-            Recipient::Manager(id) => self.settings.manager(id).map(ContactPoint::of_manager),
+                .map(|s| ContactPoint::of_staff(s, self.settings)),
+            Recipient::Manager(id) => self
+                .settings
+                .manager(id)
+                .map(|m| ContactPoint::of_manager(m, self.settings)),
             Recipient::Client(_) | Recipient::Sender(_) => None,
         }
     }

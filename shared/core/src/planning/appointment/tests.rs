@@ -36,7 +36,7 @@ impl World {
             name: id("Olga Owner"),
             email: Some(id("olga@salon.example")),
             phone: None,
-            locale: Locale::Fr,
+            locale: Locale::FR,
             time_zone: TimeZone::parse("Europe/Paris").unwrap(),
         });
         Self {
@@ -53,7 +53,7 @@ impl World {
                 name: id("Léa Martin"),
                 email: Some(id("lea@example.fr")),
                 phone: Some(id("+33612345678")),
-                locale: Locale::Fr,
+                locale: Locale::FR,
                 time_zone: TimeZone::parse("Europe/Paris").unwrap(),
                 preferences: ContactPreferences::default(),
                 version: 1,
@@ -64,7 +64,7 @@ impl World {
                 name: id("Sam"),
                 email: Some(id("sam@salon.example")),
                 phone: Some(id("+33698765432")),
-                locale: Locale::Fr,
+                locale: Locale::FR,
                 time_zone: TimeZone::parse("Europe/Paris").unwrap(),
                 version: 1,
             },

@@ -141,6 +141,7 @@ impl Entry<'_> {
                     due: self.due,
                 },
                 disposition,
+                natural_due: None,
             });
         }
     }

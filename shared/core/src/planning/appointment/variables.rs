@@ -37,7 +37,7 @@ pub fn rendering<'a>(
         })
     };
     let vars = AppointmentVariables {
-        locale: contact.locale.code().to_owned(),
+        locale: contact.locale.tag(),
         recipient_name: contact.name.to_string(),
         client_name: ctx.client.name.to_string(),
         business_name: ctx.settings.input.business_name.to_string(),

@@ -20,8 +20,11 @@ impl<'a> BillingContext<'a> {
             Recipient::Client(id) => self
                 .client
                 .filter(|c| c.id == *id)
-                .map(ContactPoint::of_client),
-            Recipient::Manager(id) => self.settings.manager(id).map(ContactPoint::of_manager),
+                .map(|c| ContactPoint::of_client(c, self.settings)),
+            Recipient::Manager(id) => self
+                .settings
+                .manager(id)
+                .map(|m| ContactPoint::of_manager(m, self.settings)),
             Recipient::Staff(_) | Recipient::Sender(_) => None,
         }
     }

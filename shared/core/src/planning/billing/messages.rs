@@ -121,6 +121,7 @@ fn planned(
             .map(|(channel, disposition)| PlannedMessage {
                 key: key(channel),
                 disposition,
+                natural_due: None,
             })
             .collect(),
         None => [
@@ -132,6 +133,7 @@ fn planned(
         .map(|(_, channel)| PlannedMessage {
             key: key(channel),
             disposition: Disposition::Suppressed(SuppressionReason::UnknownRecipient),
+            natural_due: None,
         })
         .collect(),
     }

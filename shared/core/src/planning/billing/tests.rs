@@ -41,7 +41,7 @@ impl World {
             name: id("Olga"),
             email: Some(id("olga@salon.example")),
             phone: None,
-            locale: Locale::Fr,
+            locale: Locale::FR,
             time_zone: TimeZone::parse("Europe/Paris").unwrap(),
         }];
         settings.input.notifications.billing.invoice_unpaid.steps = BillingSteps::new(vec![
@@ -63,7 +63,7 @@ impl World {
             name: id("Léa Martin"),
             email: Some(id("lea@example.fr")),
             phone: Some(id("+33612345678")),
-            locale: Locale::Fr,
+            locale: Locale::FR,
             time_zone: TimeZone::parse("Europe/Paris").unwrap(),
             preferences: ContactPreferences::default(),
             version: 1,

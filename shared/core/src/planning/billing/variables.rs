@@ -28,7 +28,7 @@ pub fn rendering<'a>(
         Document::Quote(_) => (None, None, Some(date), Some((-days).max(0))),
     };
     let vars = DocumentVariables {
-        locale: contact.locale.code().to_owned(),
+        locale: contact.locale.tag(),
         recipient_name: contact.name.to_string(),
         client_name: ctx.client.map(|c| c.name.to_string()).unwrap_or_default(),
         business_name: settings.business_name.to_string(),

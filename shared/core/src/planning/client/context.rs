@@ -55,7 +55,7 @@ impl<'a> ClientContext<'a> {
     pub fn contact(&self, recipient: &Recipient) -> Option<ContactPoint<'a>> {
         match recipient {
             Recipient::Client(id) if *id == self.client.id => {
-                Some(ContactPoint::of_client(self.client))
+                Some(ContactPoint::of_client(self.client, self.settings))
             }
             _ => None,
         }

@@ -35,6 +35,7 @@ pub fn reengagement(ctx: &ClientContext<'_>) -> Vec<PlannedMessage> {
                     due,
                 },
                 disposition,
+                natural_due: None,
             });
         }
     }

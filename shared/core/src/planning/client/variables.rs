@@ -41,7 +41,7 @@ pub fn rendering<'a>(
         now + UNSUBSCRIBE_LINK_LIFETIME,
     );
     let vars = ClientVariables {
-        locale: contact.locale.code().to_owned(),
+        locale: contact.locale.tag(),
         recipient_name: contact.name.to_string(),
         client_name: ctx.client.name.to_string(),
         business_name: settings.business_name.to_string(),

@@ -115,10 +115,10 @@ impl<'a> DayContext<'a> {
     pub fn contact(&self, recipient: &Recipient) -> Option<ContactPoint<'a>> {
         match (self.recipient, recipient) {
             (DayRecipient::Staff(s), Recipient::Staff(id)) if s.id == *id => {
-                Some(ContactPoint::of_staff(s))
+                Some(ContactPoint::of_staff(s, self.settings))
             }
             (DayRecipient::Manager(m), Recipient::Manager(id)) if m.id == *id => {
-                Some(ContactPoint::of_manager(m))
+                Some(ContactPoint::of_manager(m, self.settings))
             }
             _ => None,
         }

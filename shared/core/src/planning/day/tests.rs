@@ -50,7 +50,7 @@ fn staff(name: &str, tz: &str) -> StaffMember {
         name: id(name),
         email: Some(id(&format!("{name}@salon.example"))),
         phone: None,
-        locale: Locale::Fr,
+        locale: Locale::FR,
         time_zone: zone(tz),
         version: 1,
     }
@@ -64,7 +64,7 @@ fn settings(digest: DigestSettings) -> BusinessSettings {
         name: id("Olga"),
         email: Some(id("olga@salon.example")),
         phone: None,
-        locale: Locale::En,
+        locale: Locale::EN,
         time_zone: zone("America/New_York"),
     });
     s

@@ -30,6 +30,7 @@ pub fn digest_messages(ctx: &DayContext<'_>) -> Vec<PlannedMessage> {
                 due: day_start,
             },
             disposition,
+            natural_due: None,
         })
         .collect()
 }

@@ -38,8 +38,8 @@ pub fn rendering<'a>(
         .listed()
         .into_iter()
         .map(|a| DayAppointment {
-            time: format_time(a.start, zone),
-            end_time: format_time(a.end, zone),
+            time: format_time(a.start, zone, contact.locale),
+            end_time: format_time(a.end, zone, contact.locale),
             client_name: name_of_client(a),
             type_name: name_of_type(a),
             staff_name: name_of_staff(a),
@@ -48,7 +48,7 @@ pub fn rendering<'a>(
         .collect();
     let business_name = ctx.settings.input.business_name.to_string();
     let vars = DayVariables {
-        locale: contact.locale.code().to_owned(),
+        locale: contact.locale.tag(),
         recipient_name: contact.name.to_string(),
         business_name: business_name.clone(),
         date: format_date(day_start, zone, contact.locale),

@@ -29,7 +29,9 @@ impl<'a> InboundContext<'a> {
             return None;
         }
         match &self.inbound.sender {
-            InboundSender::Client { .. } => self.client.map(ContactPoint::of_client),
+            InboundSender::Client { .. } => self
+                .client
+                .map(|c| ContactPoint::of_client(c, self.settings)),
             InboundSender::Contact { name, email, phone } => Some(ContactPoint {
                 name,
                 email: email.as_ref(),

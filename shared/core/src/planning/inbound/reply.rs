@@ -49,5 +49,6 @@ pub fn auto_reply(ctx: &InboundContext<'_>) -> Option<PlannedMessage> {
             due: inbound.received_at,
         },
         disposition,
+        natural_due: None,
     })
 }

@@ -35,7 +35,7 @@ fn client() -> Client {
         name: id("Léa Martin"),
         email: Some(id("lea@example.fr")),
         phone: Some(id("+33612345678")),
-        locale: Locale::Fr,
+        locale: Locale::FR,
         time_zone: TimeZone::parse("Europe/Paris").unwrap(),
         preferences: ContactPreferences::default(),
         version: 1,

@@ -14,7 +14,7 @@ pub fn rendering<'a>(
     let settings = &ctx.settings.input;
     let reply = settings.notifications.auto_replies.of(ctx.inbound.kind);
     let vars = InboundVariables {
-        locale: contact.locale.code().to_owned(),
+        locale: contact.locale.tag(),
         recipient_name: contact.name.to_string(),
         business_name: settings.business_name.to_string(),
         inbound_kind: ctx.inbound.kind.as_str().to_owned(),
