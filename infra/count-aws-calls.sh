@@ -6,7 +6,9 @@
 #   2. per digest firing (one staff member's day with one appointment, e-mail);
 #   3. per re-engagement step (its e-mail and its SMS);
 #   4. over one invoice life cycle (issued with its notice e-mail and one reminder schedule,
-#      then paid: the schedule deleted and the withdrawn reminder recorded stale).
+#      then paid: the schedule deleted and the withdrawn reminder recorded stale);
+#   5. per freed slot (a cancellation offered to one waitlisted client by e-mail and SMS and
+#      to one later booking by e-mail and SMS, whose SMS is suppressed: no phone).
 # The emulator records every request; the harness's own calls (stream reads, schedule reads,
 # its deletes standing in for ActionAfterCompletion) and the resource set-up are left out.
 set -euo pipefail
@@ -25,8 +27,9 @@ cargo test -q -p rappel-tests --test aws_digests -- --exact \
 cargo test -q -p rappel-tests --test aws_reengagement
 cargo test -q -p rappel-tests --test aws_billing -- --exact \
     an_invoice_is_announced_through_ses_and_its_reminder_schedule_goes_when_it_is_paid
+cargo test -q -p rappel-tests --test aws_waitlist
 python3 - target/lifecycle-calls.jsonl target/digest-firing.jsonl target/reengagement-step.jsonl \
-    target/invoice-life-cycle.jsonl <<'PY'
+    target/invoice-life-cycle.jsonl target/freed-slot.jsonl <<'PY'
 import base64, collections, json, sys, urllib.parse
 SETUP = {"CreateTable", "UpdateTimeToLive", "CreateScheduleGroup", "CreateEmailIdentity",
          "CreateConfigurationSet", "CreateSecret", "CreateQueue"}
@@ -74,4 +77,5 @@ count(sys.argv[1], "one appointment life cycle")
 count(sys.argv[2], "one digest firing (one staff member, one appointment, e-mail)")
 count(sys.argv[3], "one re-engagement step (e-mail + SMS)")
 count(sys.argv[4], "one invoice life cycle (issued, notice e-mail, reminder scheduled, paid)")
+count(sys.argv[5], "one freed slot (the cancellation, its notices and alerts, two clients offered it)")
 PY

@@ -26,6 +26,9 @@ pub trait CallsApi {
     async fn patch(&self, path: &str, body: Value) -> Response {
         self.call("PATCH", path, Some(body)).await
     }
+    async fn delete(&self, path: &str) -> Response {
+        self.call("DELETE", path, None).await
+    }
 
     /// The salon's catalogue: one type ("Coupe") and one staff member (Sam).
     async fn seed_catalog(&self) {

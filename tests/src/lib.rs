@@ -130,6 +130,19 @@ impl TestApp {
             .collect()
     }
 
+    /// Outbox messages of one kind (their `rappel-kind` tag) sent to one address or number.
+    pub async fn sent_of_kind(&self, kind: &str, to: &str) -> Vec<Value> {
+        self.sent_to(to)
+            .await
+            .into_iter()
+            .filter(|m| {
+                m["tags"]
+                    .as_array()
+                    .is_some_and(|tags| tags.contains(&json!(["rappel-kind", kind])))
+            })
+            .collect()
+    }
+
     pub async fn advance_to(&self, instant: &str) {
         let moved = self.post("/_local/clock", json!({"to": instant})).await;
         assert_eq!(moved.status, 200, "{}", moved.body);

@@ -68,6 +68,12 @@ pub fn router(services: ApiServices, links: LinkSigner) -> Router {
         .route("/v1/quotes/{id}/{action}", post(quotes::act))
         .route("/v1/inbound", post(inbound::receive))
         .route("/v1/inbound/{id}", get(inbound::get))
+        .route("/v1/waitlist", post(waitlist::create))
+        .route(
+            "/v1/waitlist/{id}",
+            get(waitlist::get).delete(waitlist::delete),
+        )
+        .route("/v1/clients/{id}/waitlist", get(waitlist::of_client))
         .route("/v1/appointments", post(appointments::create))
         .route(
             "/v1/appointments/{id}",

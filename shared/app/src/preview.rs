@@ -42,6 +42,16 @@ pub struct PlannedNotification {
     pub status: PlannedStatus,
     pub reason: Option<String>,
     pub schedule_name: String,
+    /// Set when the business's quiet hours moved it: when it was due before, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moved: Option<Moved>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Moved {
+    pub from: DateTime<Utc>,
+    /// Always `quiet_hours` today.
+    pub because: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -222,6 +232,10 @@ async fn with_status(
             status,
             reason,
             schedule_name: planned.key.schedule_name().to_string(),
+            moved: planned.natural_due.map(|from| Moved {
+                from,
+                because: "quiet_hours",
+            }),
         });
     }
     Ok(out)

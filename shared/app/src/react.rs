@@ -10,7 +10,9 @@
 
 use crate::react_billing::{document_changed, inbound_received, replan_documents};
 use crate::services::Services;
-use crate::subjects::{AppointmentRecords, ClientRecords, ContextError, OwnedDocument, Substitute};
+use crate::subjects::{
+    AppointmentRecords, ClientRecords, ContextError, OwnedDocument, SlotRecords, Substitute,
+};
 use chrono::Duration;
 use rappel_core::message::{Lateness, PlannedMessage, REENGAGEMENT_GRACE, RecurringSchedule};
 use rappel_core::model::{
@@ -18,6 +20,7 @@ use rappel_core::model::{
 };
 use rappel_core::planning::client::{ClientContext, reengagement};
 use rappel_core::planning::day::digest_schedules;
+use rappel_core::planning::slot::offers;
 use rappel_core::planning::{TimelineDiff, change_messages, diff, timeline};
 use rappel_core::settings::BusinessSettings;
 use rappel_ports::records::{ChangeRecord, Record, StoreError, TypedRecords};
@@ -38,6 +41,8 @@ pub struct Reaction {
     pub withdrawn: usize,
     /// Timeline messages already due (a late booking with `send_now`), queued.
     pub queued_now: usize,
+    /// Offers of a freed slot (counted in `immediate` or `scheduled` too).
+    pub offered: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -164,14 +169,7 @@ async fn appointment_changed(
     if let Some(new) = new {
         let previous_staff = old.map(|o| &o.staff_id);
         if let Some(ctx) = context_or_skip(loaded.planning(new, previous_staff)) {
-            let requests: Vec<SendRequest> = change_messages(old, new, &ctx)
-                .into_iter()
-                .map(|message| SendRequest::message(message.key))
-                .collect();
-            if !requests.is_empty() {
-                s.queue.enqueue(&requests).await?;
-                reaction.immediate += requests.len();
-            }
+            send_change_messages(s, change_messages(old, new, &ctx), &mut reaction).await?;
         }
     }
     let old_plan = match old {
@@ -204,7 +202,51 @@ async fn appointment_changed(
         &mut reaction,
     )
     .await?;
+
+    if let Some(old) = old {
+        offer_freed_slot(s, old, new, &loaded.settings, &mut reaction).await?;
+    }
     Ok(reaction)
+}
+
+/// The slot `old` held, if this change gave it up (cancelled, refused, moved to another time
+/// or staff member) and it lies ahead: offered to the clients waiting for it. The offers go
+/// through the delivery path like every change message, which checks again at send time that
+/// nobody took the slot meanwhile.
+async fn offer_freed_slot(
+    s: &Services,
+    old: &Appointment,
+    new: Option<&Appointment>,
+    settings: &BusinessSettings,
+    reaction: &mut Reaction,
+) -> Result<(), ReactionError> {
+    let Some(slot) = old.slot() else {
+        return Ok(());
+    };
+    let still_held = new.is_some_and(|n| n.slot().as_ref() == Some(&slot));
+    let forward = new.is_none_or(|n| n.version > old.version);
+    let now = s.clock.now();
+    if still_held || !forward || slot.start <= now {
+        return Ok(());
+    }
+    let offers_on = |c: rappel_core::settings::ChannelChoice| c.email || c.sms;
+    let chosen = &settings.input.notifications.offers;
+    if !offers_on(chosen.slot_available) && !offers_on(chosen.earlier_slot) {
+        return Ok(());
+    }
+    let freed_at = new.map_or(now, |n| n.last_change.at);
+    let loaded = SlotRecords::for_offers(
+        s.records.as_ref(),
+        &old.tenant,
+        slot,
+        Some(old.client_id.clone()),
+        freed_at,
+        settings.clone(),
+    )
+    .await?;
+    let told = offers(&loaded.context());
+    reaction.offered += told.len();
+    send_change_messages(s, told, reaction).await
 }
 
 /// A client's contact details or consent changed: the plans of their booked appointments and
@@ -379,6 +421,32 @@ fn context_store_error(error: ContextError) -> StoreError {
         ContextError::Store(e) => e,
         ContextError::Missing(what) => StoreError::Corrupt(format!("the {what} record is missing")),
     }
+}
+
+/// Queues the messages of a change; those that quiet hours moved to a later time get a
+/// one-shot schedule at it instead.
+pub(crate) async fn send_change_messages(
+    s: &Services,
+    messages: Vec<PlannedMessage>,
+    reaction: &mut Reaction,
+) -> Result<(), ReactionError> {
+    let now = s.clock.now();
+    let (now_due, held): (Vec<_>, Vec<_>) = messages.into_iter().partition(|m| m.key.due <= now);
+    let requests: Vec<SendRequest> = now_due
+        .into_iter()
+        .map(|message| SendRequest::message(message.key))
+        .collect();
+    if !requests.is_empty() {
+        s.queue.enqueue(&requests).await?;
+        reaction.immediate += requests.len();
+    }
+    for message in &held {
+        s.schedules
+            .create(ScheduleEntry::for_key(&message.key))
+            .await?;
+        reaction.scheduled += 1;
+    }
+    Ok(())
 }
 
 /// Deletes the recurring schedules planned before and not now, creates those planned now and

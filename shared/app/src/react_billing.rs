@@ -4,7 +4,7 @@
 //! document paid meanwhile withdraws them, and the withdrawn reminders are recorded `stale`
 //! with the reason). After a settings change, every open document is re-planned.
 
-use crate::react::{Reaction, ReactionError, apply};
+use crate::react::{Reaction, ReactionError, apply, send_change_messages};
 use crate::services::Services;
 use crate::subjects::{BillingRecords, InboundRecords, OwnedDocument};
 use rappel_core::message::PlannedMessage;
@@ -45,18 +45,12 @@ pub async fn document_changed(
         }
     }
 
-    let notices: Vec<SendRequest> = change_messages(
+    let notices = change_messages(
         old.as_ref().map(OwnedDocument::view),
         new.view(),
         &ctx(&loaded, &new),
-    )
-    .into_iter()
-    .map(|m| SendRequest::message(m.key))
-    .collect();
-    if !notices.is_empty() {
-        s.queue.enqueue(&notices).await?;
-        reaction.immediate += notices.len();
-    }
+    );
+    send_change_messages(s, notices, &mut reaction).await?;
     let before: Vec<PlannedMessage> = old
         .as_ref()
         .map(|o| timeline(&ctx(&loaded, o)))
@@ -92,8 +86,7 @@ pub async fn inbound_received(s: &Services, inbound: &Inbound) -> Result<Reactio
     let mut reaction = Reaction::default();
     let loaded = InboundRecords::around(s.records.as_ref(), inbound.clone()).await?;
     if let Some(reply) = auto_reply(&loaded.context()) {
-        s.queue.enqueue(&[SendRequest::message(reply.key)]).await?;
-        reaction.immediate += 1;
+        send_change_messages(s, vec![reply], &mut reaction).await?;
     }
     Ok(reaction)
 }

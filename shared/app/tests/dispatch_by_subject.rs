@@ -93,6 +93,7 @@ async fn world(consent: bool) -> World {
             at: start,
             notify_client: false,
         },
+        earlier_slot_offers: None,
     }))
     .await;
     let services = DeliveryServices {

@@ -55,7 +55,7 @@ const INBOX: &str = r#"{% include "head" %}
 <section><h2>Planned messages</h2>
 {% for a in appointments %}<h3 style="font-size:.95rem">{{ a.tenant }} · {{ a.id }} <span class="muted">{{ a.status }}, {{ a.start }}</span></h3>
 {% if a.planned %}<table><tr><th>due</th><th>kind</th><th>to</th><th>status</th></tr>
-{% for p in a.planned %}<tr><td class="muted">{{ p.due }}</td><td><span class="tag{% if p.channel == "sms" %} sms{% endif %}">{{ p.channel }}</span> {{ p.kind }}</td><td>{{ p.recipient }}</td><td>{{ p.status }}{% if p.reason %} <span class="muted">({{ p.reason }})</span>{% endif %}</td></tr>
+{% for p in a.planned %}<tr><td class="muted">{{ p.due }}{% if p.moved_from %}<br><small>moved from {{ p.moved_from }}</small>{% endif %}</td><td><span class="tag{% if p.channel == "sms" %} sms{% endif %}">{{ p.channel }}</span> {{ p.kind }}</td><td>{{ p.recipient }}</td><td>{{ p.status }}{% if p.reason %} <span class="muted">({{ p.reason }})</span>{% endif %}</td></tr>
 {% endfor %}</table>{% else %}<p class="muted">Nothing planned.</p>{% endif %}
 {% else %}<p class="muted">No appointments.</p>{% endfor %}</section>
 <section><h2>Dead letters ({{ dead_letters|length }})</h2>
@@ -192,6 +192,7 @@ pub async fn inbox(State(stack): State<Arc<LocalStack>>) -> Response {
                 recipient => p.recipient.to_string(),
                 status => format!("{:?}", p.status).to_lowercase(),
                 reason => p.reason.clone(),
+                moved_from => p.moved.as_ref().map(|m| format!("{} ({})", m.from.format("%Y-%m-%d %H:%M UTC"), m.because)),
             }).collect::<Vec<_>>(),
         });
     }

@@ -30,6 +30,8 @@ pub struct AppointmentView {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     last_change: LastChange,
+    /// `null`: the client's default.
+    earlier_slot_offers: Option<bool>,
 }
 
 impl From<&Appointment> for AppointmentView {
@@ -49,6 +51,7 @@ impl From<&Appointment> for AppointmentView {
             created_at: a.created_at,
             updated_at: a.updated_at,
             last_change: a.last_change,
+            earlier_slot_offers: a.earlier_slot_offers,
         }
     }
 }
@@ -77,6 +80,9 @@ pub struct NewAppointment {
     /// For staff bookings: "send initial notification"; defaults to the business setting.
     #[serde(default)]
     notify: Option<bool>,
+    /// Tell the client of an earlier slot of the same type (default: the client's setting).
+    #[serde(default)]
+    earlier_slot_offers: Option<bool>,
 }
 
 pub async fn create(
@@ -113,6 +119,7 @@ pub async fn create(
             origin: input.origin,
             notify_client,
             horizon: settings.input.booking_horizon_days,
+            earlier_slot_offers: input.earlier_slot_offers,
         },
         state.services.clock.now(),
     )?;
@@ -125,7 +132,7 @@ pub async fn create(
     ))
 }
 
-async fn check_references(
+pub(crate) async fn check_references(
     state: &ApiState,
     tenant: &TenantId,
     client: Option<&ClientId>,
@@ -205,6 +212,9 @@ pub struct AppointmentPatch {
     /// For console edits: tell the client (default true).
     #[serde(default = "yes")]
     notify: bool,
+    /// Turn earlier-slot offers on or off for this booking (tells nobody).
+    #[serde(default)]
+    earlier_slot_offers: Option<bool>,
     #[serde(default)]
     expected_version: Option<u64>,
 }
@@ -245,12 +255,19 @@ pub async fn patch(
         horizon,
     };
     let notify = change.notify;
-    match current.modify(
-        modification,
-        change.actor,
-        notify,
-        state.services.clock.now(),
-    )? {
+    let now = state.services.clock.now();
+    let modified = current.modify(modification, change.actor, notify, now)?;
+    // One write for both: the flag rides on a move, or is a change of its own.
+    let next = match (modified, change.earlier_slot_offers) {
+        (Some(mut next), Some(flag)) => {
+            next.earlier_slot_offers = Some(flag);
+            Some(next)
+        }
+        (Some(next), None) => Some(next),
+        (None, Some(flag)) => current.with_earlier_slot_offers(Some(flag), change.actor, now)?,
+        (None, None) => None,
+    };
+    match next {
         None => Ok(Json(AppointmentView::from(&current))),
         Some(next) => {
             save(&state, &current, &next).await?;

@@ -92,6 +92,7 @@ pub struct PreferencesPatch {
     email: Option<bool>,
     sms: Option<bool>,
     marketing: Option<bool>,
+    earlier_slot_offers: Option<bool>,
 }
 
 pub async fn patch(
@@ -135,6 +136,9 @@ pub async fn patch(
         next.preferences.email = p.email.unwrap_or(next.preferences.email);
         next.preferences.sms = p.sms.unwrap_or(next.preferences.sms);
         next.preferences.marketing = p.marketing.unwrap_or(next.preferences.marketing);
+        next.preferences.earlier_slot_offers = p
+            .earlier_slot_offers
+            .unwrap_or(next.preferences.earlier_slot_offers);
     }
     if next == current {
         return Ok(Json(current));

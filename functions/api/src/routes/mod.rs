@@ -11,6 +11,7 @@ pub mod invoices;
 pub mod quotes;
 pub mod settings;
 pub mod templates;
+pub mod waitlist;
 
 use rappel_app::ApiServices;
 

@@ -46,7 +46,8 @@ impl DayRecords {
             | Subject::Client(_)
             | Subject::Invoice(_)
             | Subject::Quote(_)
-            | Subject::Inbound(_) => {
+            | Subject::Inbound(_)
+            | Subject::Slot(_) => {
                 return Err(ContextError::Missing("day"));
             }
         };

@@ -9,12 +9,14 @@ mod billing;
 mod client;
 mod day;
 mod inbound;
+mod slot;
 
 pub use appointment::{AppointmentRecords, Substitute};
 pub use billing::{BillingRecords, OwnedDocument};
 pub use client::ClientRecords;
 pub use day::DayRecords;
 pub use inbound::InboundRecords;
+pub use slot::SlotRecords;
 
 use chrono::{DateTime, Utc};
 use rappel_core::message::{MessageKey, Recipient, StaleReason, Subject, Verdict};
@@ -46,6 +48,8 @@ pub enum SubjectState {
     /// An invoice or a quote.
     Billing(Box<BillingRecords>),
     Inbound(Box<InboundRecords>),
+    /// A freed slot, seen from one client's offer.
+    Slot(Box<SlotRecords>),
 }
 
 /// What loading a subject found.
@@ -106,6 +110,14 @@ impl SubjectState {
                     .map(|i| Self::Inbound(Box::new(i))),
                 key,
             )),
+            Subject::Slot(slot) => {
+                let Recipient::Client(client) = &key.recipient else {
+                    return Err(ContextError::Missing("client of the offer"));
+                };
+                let loaded =
+                    SlotRecords::for_client(records, tenant, slot.clone(), client, key.due).await?;
+                Ok(Loaded::Found(Self::Slot(Box::new(loaded))))
+            }
         }
     }
 
@@ -117,6 +129,7 @@ impl SubjectState {
             Self::Day(_) => None,
             Self::Billing(b) => Some(b.document.view().client_id()),
             Self::Inbound(i) => i.inbound.sender.client_id(),
+            Self::Slot(s) => s.clients.first().map(|c| &c.id),
         }
     }
 
@@ -124,6 +137,8 @@ impl SubjectState {
     pub fn appointment_type(&self) -> Option<&AppointmentTypeId> {
         match self {
             Self::Appointment { appointment, .. } => Some(&appointment.type_id),
+            // An offer is worded per type like the appointment it would become.
+            Self::Slot(s) => Some(&s.slot.type_id),
             Self::Client(_) | Self::Day(_) | Self::Billing(_) | Self::Inbound(_) => None,
         }
     }
@@ -135,6 +150,7 @@ impl SubjectState {
             Self::Day(d) => d.settings.input.default_locale,
             Self::Billing(b) => b.settings.input.default_locale,
             Self::Inbound(i) => i.settings.input.default_locale,
+            Self::Slot(s) => s.settings.input.default_locale,
         }
     }
 
@@ -152,6 +168,7 @@ impl SubjectState {
             Self::Day(d) => planning::day::verdict(key, &d.context(), now),
             Self::Billing(b) => planning::billing::verdict(key, &b.context(), now),
             Self::Inbound(i) => planning::inbound::verdict(key, &i.context(), now),
+            Self::Slot(s) => planning::slot::verdict(key, &s.context(), now),
         })
     }
 
@@ -170,6 +187,7 @@ impl SubjectState {
             Self::Day(d) => d.context().contact(&key.recipient).map(|c| c.locale),
             Self::Billing(b) => b.context().contact(&key.recipient).map(|c| c.locale),
             Self::Inbound(i) => i.context().contact(&key.recipient).map(|c| c.locale),
+            Self::Slot(s) => s.context().contact(&key.recipient).map(|c| c.locale),
         }
     }
 
@@ -195,6 +213,7 @@ impl SubjectState {
             Self::Day(d) => planning::day::rendering(key, &d.context()),
             Self::Billing(b) => planning::billing::rendering(key, &b.context(), now),
             Self::Inbound(i) => planning::inbound::rendering(key, &i.context()),
+            Self::Slot(s) => planning::slot::rendering(key, &s.context(), links),
         }
     }
 }

@@ -34,6 +34,11 @@ pub fn record_item(record: &Record) -> Result<Item, StoreError> {
             item.insert(name.to_owned(), s(value));
         }
     }
+    if let Record::Waitlist(entry) = record {
+        for (name, value) in keys::waitlist_index_keys(entry) {
+            item.insert(name.to_owned(), s(value));
+        }
+    }
     Ok(item)
 }
 

@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use rappel_core::message::Recipient;
-use rappel_core::model::{Appointment, ClientId, StaffId, TenantId};
+use rappel_core::model::{
+    Appointment, AppointmentTypeId, ClientId, StaffId, TenantId, WaitlistEntry,
+};
 use rappel_ports::records::{RecordKey, RecordKind};
 
 pub const PK: &str = "pk";
@@ -24,6 +26,11 @@ pub const END_SK: &str = "end_sk";
 /// A business's appointments by start (a manager's day); same partition attribute as `by_end`.
 pub const BY_START: &str = "by_start";
 pub const START_SK: &str = "start_sk";
+/// A type's later appointments (`A#<start>`) and its waitlist entries (`W#<until>`): what a
+/// freed slot is matched against, without reading the rest of the business.
+pub const BY_TYPE: &str = "by_type";
+pub const TYPE_PK: &str = "type_pk";
+pub const TYPE_SK: &str = "type_sk";
 
 pub fn tenant_pk(tenant: &TenantId) -> String {
     format!("T#{tenant}")
@@ -54,8 +61,27 @@ pub fn end_pk(tenant: &TenantId) -> String {
     format!("T#{tenant}#A")
 }
 
+pub fn type_pk(tenant: &TenantId, type_id: &AppointmentTypeId) -> String {
+    format!("T#{tenant}#Y#{type_id}")
+}
+
+/// Sort-key prefixes of the two families in `by_type`.
+pub const TYPE_APPOINTMENT: &str = "A#";
+pub const TYPE_WAITLIST: &str = "W#";
+
+/// The index attributes a waitlist entry carries.
+pub fn waitlist_index_keys(w: &WaitlistEntry) -> [(&'static str, String); 2] {
+    [
+        (TYPE_PK, type_pk(&w.tenant, &w.type_id)),
+        (
+            TYPE_SK,
+            format!("{TYPE_WAITLIST}{}#{}", instant(w.until), w.id),
+        ),
+    ]
+}
+
 /// The index attributes an appointment item carries.
-pub fn appointment_index_keys(a: &Appointment) -> [(&'static str, String); 7] {
+pub fn appointment_index_keys(a: &Appointment) -> [(&'static str, String); 9] {
     [
         (CLIENT_PK, client_pk(&a.tenant, &a.client_id)),
         (CLIENT_SK, format!("{}#{}", instant(a.start), a.id)),
@@ -64,6 +90,11 @@ pub fn appointment_index_keys(a: &Appointment) -> [(&'static str, String); 7] {
         (END_PK, end_pk(&a.tenant)),
         (END_SK, format!("{}#{}", instant(a.end), a.id)),
         (START_SK, format!("{}#{}", instant(a.start), a.id)),
+        (TYPE_PK, type_pk(&a.tenant, &a.type_id)),
+        (
+            TYPE_SK,
+            format!("{TYPE_APPOINTMENT}{}#{}", instant(a.start), a.id),
+        ),
     ]
 }
 

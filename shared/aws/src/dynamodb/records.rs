@@ -9,7 +9,10 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
 use chrono::{DateTime, Utc};
-use rappel_core::model::{Appointment, ClientId, Inbound, StaffId, StaffMember, TenantId};
+use rappel_core::model::{
+    Appointment, AppointmentTypeId, ClientId, Inbound, StaffId, StaffMember, TenantId,
+    WaitlistEntry,
+};
 use rappel_ports::records::{
     Expected, Record, RecordKey, RecordKind, RecordReader, RecordWriter, StoreError,
 };
@@ -32,9 +35,19 @@ impl DynamoRecords {
     async fn query_appointments(
         &self,
         index: &str,
-        (pk_name, pk): (&str, String),
+        key: (&str, String),
         sort_range: Option<(&str, String, Option<String>)>,
     ) -> Result<Vec<Appointment>, StoreError> {
+        let items = self.query_index(index, key, sort_range).await?;
+        items.iter().map(appointment_of).collect()
+    }
+
+    async fn query_index(
+        &self,
+        index: &str,
+        (pk_name, pk): (&str, String),
+        sort_range: Option<(&str, String, Option<String>)>,
+    ) -> Result<Vec<Item>, StoreError> {
         let mut query = self
             .client
             .query()
@@ -62,7 +75,28 @@ impl DynamoRecords {
             .collect::<Result<Vec<_>, _>>()
             .await
             .map_err(|e| StoreError::Unavailable(describe(&e)))?;
-        items.iter().map(appointment_of).collect()
+        Ok(items)
+    }
+
+    /// One family (`A#` or `W#`) of a type's `by_type` entries, from `from` on.
+    async fn query_type(
+        &self,
+        tenant: &TenantId,
+        type_id: &AppointmentTypeId,
+        family: &str,
+        from: DateTime<Utc>,
+    ) -> Result<Vec<Item>, StoreError> {
+        self.query_index(
+            keys::BY_TYPE,
+            (keys::TYPE_PK, keys::type_pk(tenant, type_id)),
+            Some((
+                keys::TYPE_SK,
+                format!("{family}{}", keys::instant(from)),
+                // '~' sorts after every instant and id character.
+                Some(format!("{family}~")),
+            )),
+        )
+        .await
     }
 }
 
@@ -175,6 +209,45 @@ impl RecordReader for DynamoRecords {
                 )),
             })
             .collect()
+    }
+
+    async fn appointments_of_type(
+        &self,
+        tenant: &TenantId,
+        type_id: &AppointmentTypeId,
+        after: DateTime<Utc>,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        let items = self
+            .query_type(tenant, type_id, keys::TYPE_APPOINTMENT, after)
+            .await?;
+        let appointments: Vec<Appointment> =
+            items.iter().map(appointment_of).collect::<Result<_, _>>()?;
+        Ok(appointments
+            .into_iter()
+            .filter(|a| a.start > after)
+            .collect())
+    }
+
+    async fn waitlist_of_type(
+        &self,
+        tenant: &TenantId,
+        type_id: &AppointmentTypeId,
+        open_at: DateTime<Utc>,
+    ) -> Result<Vec<WaitlistEntry>, StoreError> {
+        let items = self
+            .query_type(tenant, type_id, keys::TYPE_WAITLIST, open_at)
+            .await?;
+        let entries: Vec<WaitlistEntry> = items
+            .iter()
+            .map(|item| match item_record(item)? {
+                Record::Waitlist(w) => Ok(w),
+                _ => Err(StoreError::Corrupt(
+                    "a waitlist index entry holds another kind of record".into(),
+                )),
+            })
+            .collect::<Result<_, _>>()?;
+        // The key has whole seconds: drop one that closed within the second before.
+        Ok(entries.into_iter().filter(|w| w.until >= open_at).collect())
     }
 
     async fn records_of_kind(

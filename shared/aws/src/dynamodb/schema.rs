@@ -12,11 +12,12 @@ use aws_sdk_dynamodb::types::{
 };
 
 /// The records table's global secondary indexes: (name, partition key, sort key).
-pub const RECORD_INDEXES: [(&str, &str, &str); 4] = [
+pub const RECORD_INDEXES: [(&str, &str, &str); 5] = [
     (keys::BY_CLIENT, keys::CLIENT_PK, keys::CLIENT_SK),
     (keys::BY_STAFF, keys::STAFF_PK, keys::STAFF_SK),
     (keys::BY_END, keys::END_PK, keys::END_SK),
     (keys::BY_START, keys::END_PK, keys::START_SK),
+    (keys::BY_TYPE, keys::TYPE_PK, keys::TYPE_SK),
 ];
 
 /// The deliveries table's TTL attribute.

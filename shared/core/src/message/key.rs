@@ -27,16 +27,18 @@ pub struct MessageKey {
 impl MessageKey {
     /// Canonical text form: the delivery ledger's key.
     pub fn id(&self) -> String {
-        format!(
-            "{}/{}/{}/{}/{}/{}/{}",
-            self.tenant,
-            self.subject,
-            self.kind,
-            self.ordinal,
-            self.recipient,
-            self.channel,
-            self.due.to_rfc3339_opts(SecondsFormat::Secs, true)
-        )
+        let identity = format!(
+            "{}/{}/{}/{}/{}/{}",
+            self.tenant, self.subject, self.kind, self.ordinal, self.recipient, self.channel,
+        );
+        if self.subject.due_is_identity() {
+            format!(
+                "{identity}/{}",
+                self.due.to_rfc3339_opts(SecondsFormat::Secs, true)
+            )
+        } else {
+            identity
+        }
     }
 
     /// The EventBridge Scheduler name of this message (≤ 64 chars of `[0-9A-Za-z-_.]`):

@@ -87,6 +87,11 @@ message_kinds! {
     QuoteExpiringAlert,
     /// About something a client sent: the automatic reply.
     AutoReply,
+    /// About a freed slot, to a client on the waitlist whose window it fits.
+    SlotAvailable,
+    /// About a freed slot, to a client holding a later booking of the same kind who asked to
+    /// hear of an earlier one.
+    EarlierSlot,
 }
 
 /// When a kind is decided.
@@ -169,7 +174,7 @@ impl MessageKind {
         use Purpose::*;
         use SubjectKind::{
             Appointment as Appt, Client as OfClient, Inbound as Received, Invoice as Bill,
-            ManagerDay as BusinessDay, Quote as Offer, StaffDay as OwnDay,
+            ManagerDay as BusinessDay, Quote as Offer, Slot as Freed, StaffDay as OwnDay,
         };
         use Trigger::*;
         // One positional row per kind keeps the table readable as a table.
@@ -231,6 +236,10 @@ impl MessageKind {
             Self::QuoteExpiring => f("quote_expiring", "quox", Offer, Timeline, ToClient, I::None, Transactional, AtAnchor, "notifications.billing.quote_expiring (mode client)"),
             Self::QuoteExpiringAlert => f("quote_expiring_alert", "quoa", Offer, Timeline, Team, I::None, Transactional, AtAnchor, "notifications.billing.quote_expiring (mode owner)"),
             Self::AutoReply => f("auto_reply", "arep", Received, OnChange, ToClient, I::None, Transactional, Grace(AUTO_REPLY_GRACE), "notifications.auto_replies"),
+            // Asked for by the client (an entry, a flag on the booking): not marketing. The
+            // anchor of a slot is its start: an offer then is useless.
+            Self::SlotAvailable => f("slot_available", "slav", Freed, OnChange, ToClient, I::None, Transactional, AtAnchor, "notifications.offers.slot_available"),
+            Self::EarlierSlot => f("earlier_slot", "esl", Freed, OnChange, ToClient, I::None, Transactional, AtAnchor, "notifications.offers.earlier_slot"),
         }
     }
 

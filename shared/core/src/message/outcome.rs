@@ -84,6 +84,11 @@ pub enum StaleReason {
     InvoiceVoid,
     /// A quote reminder: the client accepted or declined it, or it expired.
     QuoteClosed,
+    /// A slot offer: another appointment now holds the slot.
+    SlotTaken,
+    /// A slot offer: the client no longer waits for it (their entry was removed or expired,
+    /// their later booking moved or was cancelled, or they turned offers off).
+    NoLongerWaiting,
 }
 
 impl From<StaleReason> for &'static str {
@@ -102,6 +107,7 @@ impl StaleReason {
             Self::SubjectGone(SubjectKind::Invoice) => "invoice_gone",
             Self::SubjectGone(SubjectKind::Quote) => "quote_gone",
             Self::SubjectGone(SubjectKind::Inbound) => "inbound_gone",
+            Self::SubjectGone(SubjectKind::Slot) => "client_gone",
             Self::NotInCurrentPlan => "not_in_current_plan",
             Self::Superseded => "superseded",
             Self::TooLate => "too_late",
@@ -109,6 +115,8 @@ impl StaleReason {
             Self::InvoicePaid => "invoice_paid",
             Self::InvoiceVoid => "invoice_void",
             Self::QuoteClosed => "quote_closed",
+            Self::SlotTaken => "slot_taken",
+            Self::NoLongerWaiting => "no_longer_waiting",
         }
     }
 }

@@ -7,9 +7,9 @@
 //! it stops compiling until it does.
 
 use crate::model::{
-    AppointmentId, ClientId, InboundId, InvoiceId, ManagerId, QuoteId, StaffId, TenantId,
+    AppointmentId, ClientId, FreedSlot, InboundId, InvoiceId, ManagerId, QuoteId, StaffId, TenantId,
 };
-use chrono::NaiveDate;
+use chrono::{NaiveDate, SecondsFormat};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -36,6 +36,8 @@ pub enum Subject {
     Quote(QuoteId),
     /// Something a client sent: the automatic reply.
     Inbound(InboundId),
+    /// A slot that became free: offered to waiting clients.
+    Slot(FreedSlot),
 }
 
 /// The family of a subject, without its id: what a kind is about.
@@ -49,6 +51,7 @@ pub enum SubjectKind {
     Invoice,
     Quote,
     Inbound,
+    Slot,
 }
 
 impl SubjectKind {
@@ -61,6 +64,7 @@ impl SubjectKind {
             Self::Invoice => "invoice",
             Self::Quote => "quote",
             Self::Inbound => "inbound",
+            Self::Slot => "slot",
         }
     }
 
@@ -74,6 +78,7 @@ impl SubjectKind {
             Self::Invoice => 'i',
             Self::Quote => 'q',
             Self::Inbound => 'r',
+            Self::Slot => 'o',
         }
     }
 }
@@ -88,7 +93,14 @@ impl Subject {
             Self::Invoice(_) => SubjectKind::Invoice,
             Self::Quote(_) => SubjectKind::Quote,
             Self::Inbound(_) => SubjectKind::Inbound,
+            Self::Slot(_) => SubjectKind::Slot,
         }
+    }
+
+    /// Whether the instant a message is due is part of its identity. An offer of a freed slot
+    /// is not: a slot freed, taken and freed again is offered to each client once.
+    pub fn due_is_identity(&self) -> bool {
+        !matches!(self, Self::Slot(_))
     }
 
     pub fn appointment(&self) -> Option<&AppointmentId> {
@@ -116,6 +128,14 @@ impl fmt::Display for Subject {
             Self::Invoice(id) => write!(f, "invoice:{id}"),
             Self::Quote(id) => write!(f, "quote:{id}"),
             Self::Inbound(id) => write!(f, "inbound:{id}"),
+            Self::Slot(slot) => write!(
+                f,
+                "slot:{}:{}:{}:{}",
+                slot.staff,
+                slot.type_id,
+                slot.start.to_rfc3339_opts(SecondsFormat::Secs, true),
+                slot.end.to_rfc3339_opts(SecondsFormat::Secs, true)
+            ),
         }
     }
 }

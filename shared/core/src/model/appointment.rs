@@ -72,6 +72,8 @@ pub enum ChangeAction {
     Paid,
     Completed,
     NoShow,
+    /// A preference that tells nobody anything (earlier-slot offers on or off).
+    PreferenceChanged,
 }
 
 /// The last change made to an appointment, kept on the record itself so that a stream handler
@@ -105,6 +107,10 @@ pub struct Appointment {
     /// time was already past at that moment fall under the late-booking policy.
     pub details_changed_at: DateTime<Utc>,
     pub last_change: LastChange,
+    /// Whether the client wants to hear of an earlier slot of the same kind (`None`: the
+    /// client's default).
+    #[serde(default)]
+    pub earlier_slot_offers: Option<bool>,
 }
 
 /// Longest appointment accepted: longer ones are almost always a typo in the end date.
@@ -147,6 +153,7 @@ pub struct NewBooking {
     pub notify_client: bool,
     /// The business's booking horizon: how far ahead the start may be.
     pub horizon: BookingHorizon,
+    pub earlier_slot_offers: Option<bool>,
 }
 
 /// A change of date, type or staff; absent fields stay as they are.
@@ -215,6 +222,39 @@ impl Appointment {
                 notify_client: request.origin == Origin::Online || request.notify_client,
                 at: now,
             },
+            earlier_slot_offers: request.earlier_slot_offers,
+        })
+    }
+
+    /// Turns earlier-slot offers on or off for this booking. `None` when nothing changes.
+    pub fn with_earlier_slot_offers(
+        &self,
+        wanted: Option<bool>,
+        actor: Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Self>, AppointmentError> {
+        self.require_active("change")?;
+        if wanted == self.earlier_slot_offers {
+            return Ok(None);
+        }
+        let mut next = self.next_version(ChangeAction::PreferenceChanged, actor, false, now);
+        next.earlier_slot_offers = wanted;
+        Ok(Some(next))
+    }
+
+    /// Whether this booking asks for earlier-slot offers, given its client's default.
+    pub fn wants_earlier_slot(&self, client_default: bool) -> bool {
+        self.earlier_slot_offers.unwrap_or(client_default)
+    }
+
+    /// The slot this appointment holds, while it holds one (booked, requested or awaiting
+    /// payment).
+    pub fn slot(&self) -> Option<super::FreedSlot> {
+        self.status.is_active().then(|| super::FreedSlot {
+            staff: self.staff_id.clone(),
+            type_id: self.type_id.clone(),
+            start: self.start,
+            end: self.end,
         })
     }
 
@@ -421,6 +461,7 @@ mod tests {
             origin: Origin::Online,
             notify_client: true,
             horizon: BookingHorizon::default(),
+            earlier_slot_offers: None,
         }
     }
 

@@ -15,9 +15,13 @@ pub struct ContactPreferences {
     /// SMS may be used.
     #[serde(default = "yes")]
     pub sms: bool,
-    /// Marketing messages (re-engagement, earlier-slot offers) may be sent.
+    /// Marketing messages (re-engagement) may be sent.
     #[serde(default)]
     pub marketing: bool,
+    /// By default, every confirmed booking of this client asks to be told of an earlier slot
+    /// of the same kind (an appointment may say otherwise).
+    #[serde(default)]
+    pub earlier_slot_offers: bool,
 }
 
 fn yes() -> bool {
@@ -30,6 +34,7 @@ impl Default for ContactPreferences {
             email: true,
             sms: true,
             marketing: false,
+            earlier_slot_offers: false,
         }
     }
 }

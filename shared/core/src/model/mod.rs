@@ -14,6 +14,7 @@ mod person_name;
 mod phone;
 mod staff;
 pub(crate) mod time_zone;
+mod waitlist;
 
 pub use appointment::{
     Actor, Appointment, AppointmentError, AppointmentStatus, ChangeAction, LastChange,
@@ -37,3 +38,6 @@ pub use person_name::{DisplayName, InvalidName};
 pub use phone::{InvalidPhone, PhoneNumber};
 pub use staff::StaffMember;
 pub use time_zone::{TimeZone, UnknownTimeZone};
+pub use waitlist::{
+    FreedSlot, InvalidWaitlistEntry, TimeRange, WaitlistEntry, WaitlistId, WaitlistStatus,
+};

@@ -12,6 +12,7 @@ pub mod day;
 mod diff;
 pub mod inbound;
 pub mod quiet_hours;
+pub mod slot;
 
 pub use appointment::{
     PlanningContext, change_message_applies, change_messages, client_rebooked, timeline, verdict,

@@ -9,7 +9,7 @@
 //! end; a repeated hour is read at the occurrence that keeps the message inside the night it
 //! falls in).
 
-use crate::message::{PlannedMessage, Recipient};
+use crate::message::{Channel, MessageKind, PlannedMessage, Recipient};
 use crate::model::TimeZone;
 use crate::settings::{LocalTime, QuietHours};
 use chrono::{DateTime, Days, LocalResult, NaiveDate, NaiveTime, TimeZone as _, Utc};
@@ -23,28 +23,43 @@ pub fn observe_quiet_hours(
     zone_of: impl Fn(&Recipient) -> Option<TimeZone>,
     anchor: Option<DateTime<Utc>>,
 ) {
-    let Some(quiet) = quiet else {
+    if quiet.is_none() {
         return;
-    };
+    }
     for message in plan.iter_mut() {
         let key = &message.key;
-        if !quiet.covers(key.kind, key.channel) {
-            continue;
-        }
-        let Some(zone) = zone_of(&key.recipient) else {
-            continue;
-        };
-        if let Some(start) = anchor
-            && key.due < start
-            && start - key.due < quiet.urgent_within()
-        {
-            continue;
-        }
-        if let Some(moved) = place(key.due, quiet.from, quiet.until, zone, anchor) {
+        let zone = zone_of(&key.recipient);
+        let due = placed_due(quiet, key.kind, key.channel, zone, key.due, anchor);
+        if due != key.due {
             message.natural_due = Some(key.due);
-            message.key.due = moved;
+            message.key.due = due;
         }
     }
+}
+
+/// When a message of `kind` on `channel` naturally due at `natural` goes out: moved out of the
+/// window if quiet hours cover it, else unchanged. The send-time checks use it to recognise a
+/// moved key from the natural time they know.
+pub fn placed_due(
+    quiet: Option<&QuietHours>,
+    kind: MessageKind,
+    channel: Channel,
+    zone: Option<TimeZone>,
+    natural: DateTime<Utc>,
+    anchor: Option<DateTime<Utc>>,
+) -> DateTime<Utc> {
+    let (Some(quiet), Some(zone)) = (quiet, zone) else {
+        return natural;
+    };
+    if !quiet.covers(kind, channel) {
+        return natural;
+    }
+    let urgent =
+        anchor.is_some_and(|start| natural < start && start - natural <= quiet.urgent_within());
+    if urgent {
+        return natural;
+    }
+    place(natural, quiet.from, quiet.until, zone, anchor).unwrap_or(natural)
 }
 
 /// The instant a message due at `due` goes out, if the window `from`–`until` (local, in `zone`)

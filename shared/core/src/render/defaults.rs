@@ -170,6 +170,22 @@ fn phrases(kind: MessageKind, locale: Language) -> (&'static str, &'static str) 
             "To follow up: {{ client_name }}",
             "Remember to check in with {{ client_name }} after their {{ type_name }} appointment on {{ date }} with {{ staff_name }}.",
         ),
+        (K::SlotAvailable, Language::Fr) => (
+            "Une place s'est libérée le {{ date }} à {{ time }}",
+            "Bonne nouvelle : une place pour {{ type_name }} avec {{ staff_name }} s'est libérée le {{ date }} à {{ time }}. Premier arrivé, premier servi !",
+        ),
+        (K::SlotAvailable, Language::En) => (
+            "A slot is available on {{ date }} at {{ time }}",
+            "Good news: a slot for {{ type_name }} with {{ staff_name }} is available on {{ date }} at {{ time }}. First come, first served!",
+        ),
+        (K::EarlierSlot, Language::Fr) => (
+            "Un créneau plus tôt est disponible : le {{ date }} à {{ time }}",
+            "Un créneau plus tôt pour {{ type_name }} avec {{ staff_name }} est disponible le {{ date }} à {{ time }}{% if current_date %}, au lieu du {{ current_date }} à {{ current_time }}{% endif %}. Votre rendez-vous actuel reste réservé tant que vous ne le changez pas.",
+        ),
+        (K::EarlierSlot, Language::En) => (
+            "An earlier slot is available: {{ date }} at {{ time }}",
+            "An earlier slot for {{ type_name }} with {{ staff_name }} is available on {{ date }} at {{ time }}{% if current_date %}, instead of {{ current_date }} at {{ current_time }}{% endif %}. Your current appointment stays booked unless you change it.",
+        ),
         (K::Reengagement, Language::Fr) => (
             "{{ client_name }}, cela fait longtemps !",
             "Cela fait {{ days_since_visit }} jours que nous ne vous avons pas vu(e) — votre dernière visite date du {{ last_visit_date }}. Nous serions ravis de vous revoir.",
@@ -311,6 +327,49 @@ pub fn default_template(kind: MessageKind, channel: Channel, locale: Language) -
         SubjectKind::StaffDay | SubjectKind::ManagerDay => day_template(kind, channel, locale),
         SubjectKind::Invoice | SubjectKind::Quote => document_template(kind, channel, locale),
         SubjectKind::Inbound => inbound_template(kind, channel, locale),
+        SubjectKind::Slot => slot_template(kind, channel, locale),
+    }
+}
+
+/// A freed slot: the lead, what / who / when, and the link to book it.
+fn slot_template(kind: MessageKind, channel: Channel, locale: Language) -> TemplateBody {
+    let (subject, lead) = phrases(kind, locale);
+    let l = labels(locale);
+    match channel {
+        Channel::Sms => TemplateBody {
+            subject: None,
+            text: format!(
+                "{{{{ business_name }}}}{} {lead}{{% if booking_url %}} {{{{ booking_url }}}}{{% endif %}}",
+                l.colon
+            ),
+            html: None,
+        },
+        Channel::Email => {
+            let text = format!(
+                "{hello} {{{{ recipient_name }}}},\n\n{lead}\n\n{what}{c} {{{{ type_name }}}}\n{with}{c} {{{{ staff_name }}}}\n{when}{c} {{{{ date }}}} {at} {{{{ time }}}} ({{{{ time_zone }}}})\n\n{{% if booking_url %}}\n{book}{c} {{{{ booking_url }}}}\n\n{{% endif %}}\n{{{{ business_name }}}}\n",
+                hello = l.hello,
+                what = l.what,
+                with = l.with,
+                when = l.when,
+                at = l.at,
+                book = l.book,
+                c = l.colon,
+            );
+            let html = format!(
+                "<!DOCTYPE html>\n<html lang=\"{{{{ locale }}}}\"><body style=\"font-family:Arial,sans-serif;color:#222;line-height:1.5\">\n<p>{hello} {{{{ recipient_name }}}},</p>\n<p>{lead}</p>\n<table style=\"border-collapse:collapse\">\n<tr><td style=\"padding-right:12px;color:#666\">{what}</td><td>{{{{ type_name }}}}</td></tr>\n<tr><td style=\"padding-right:12px;color:#666\">{with}</td><td>{{{{ staff_name }}}}</td></tr>\n<tr><td style=\"padding-right:12px;color:#666\">{when}</td><td>{{{{ date }}}} {at} {{{{ time }}}} ({{{{ time_zone }}}})</td></tr>\n</table>\n{{% if booking_url %}}\n<p><a href=\"{{{{ booking_url }}}}\" style=\"display:inline-block;padding:10px 16px;background:#1d4ed8;color:#fff;text-decoration:none;border-radius:4px\">{book}</a></p>\n{{% endif %}}\n<p>{{{{ business_name }}}}</p>\n</body></html>\n",
+                hello = l.hello,
+                what = l.what,
+                with = l.with,
+                when = l.when,
+                at = l.at,
+                book = l.book,
+            );
+            TemplateBody {
+                subject: Some(subject.to_owned()),
+                text,
+                html: Some(html),
+            }
+        }
     }
 }
 

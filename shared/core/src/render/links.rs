@@ -16,7 +16,7 @@
 //! page with a token its booking tool can check: HMAC-SHA256 under a key derived per business
 //! ([`LinkSigner::business_keys`]), so one business can never mint or check another's tokens.
 
-use crate::model::{AppointmentId, ClientId, TenantId};
+use crate::model::{AppointmentId, ClientId, FreedSlot, TenantId};
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -248,6 +248,34 @@ impl LinkSigner {
             .map(|mac| hex::encode(mac.finalize().into_bytes()))
             .unwrap_or_default();
         format!("{appointment}.{exp}.{sig}")
+    }
+
+    /// The token an offer of a freed slot hands to the business's booking page, so that its
+    /// booking tool can trust which slot is offered to which client:
+    /// `<client>.<staff>.<type>.<start>.<end>.<expiry>.<hex HMAC-SHA256>` (instants in unix
+    /// seconds), the HMAC computed with the business key over
+    /// `<tenant>\nslot\n<client>\n<staff>\n<type>\n<start>\n<end>\n<expiry>`.
+    pub fn slot_offer_token(
+        &self,
+        tenant: &TenantId,
+        client: &ClientId,
+        slot: &FreedSlot,
+        expires: DateTime<Utc>,
+    ) -> String {
+        let body = format!(
+            "{client}.{}.{}.{}.{}.{}",
+            slot.staff,
+            slot.type_id,
+            slot.start.timestamp(),
+            slot.end.timestamp(),
+            expires.timestamp()
+        );
+        let key = self.business_keys(tenant).remove(0);
+        let signed = format!("{tenant}\nslot\n{}", body.replace('.', "\n"));
+        let sig = Self::mac(key.as_bytes(), &signed)
+            .map(|mac| hex::encode(mac.finalize().into_bytes()))
+            .unwrap_or_default();
+        format!("{body}.{sig}")
     }
 }
 

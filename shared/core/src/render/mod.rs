@@ -32,6 +32,6 @@ pub use template::{
 pub use variables::{
     APPOINTMENT_VARIABLE_NAMES, AppointmentVariables, CLIENT_VARIABLE_NAMES, ClientVariables,
     DAY_VARIABLE_NAMES, DayAppointment, DayVariables, DocumentVariables, INBOUND_VARIABLE_NAMES,
-    INVOICE_VARIABLE_NAMES, InboundVariables, QUOTE_VARIABLE_NAMES, TemplateVariables, format_date,
-    format_time, variable_names,
+    INVOICE_VARIABLE_NAMES, InboundVariables, QUOTE_VARIABLE_NAMES, SLOT_VARIABLE_NAMES,
+    SlotVariables, TemplateVariables, format_date, format_time, variable_names,
 };

@@ -17,6 +17,8 @@ pub enum TemplateVariables {
     /// An invoice or a quote.
     Document(DocumentVariables),
     Inbound(InboundVariables),
+    /// A freed slot offered to a client.
+    Slot(SlotVariables),
 }
 
 impl TemplateVariables {
@@ -31,6 +33,7 @@ impl TemplateVariables {
             SubjectKind::Invoice => Self::Document(DocumentVariables::sample_invoice(locale)),
             SubjectKind::Quote => Self::Document(DocumentVariables::sample_quote(locale)),
             SubjectKind::Inbound => Self::Inbound(InboundVariables::sample(locale)),
+            SubjectKind::Slot => Self::Slot(SlotVariables::sample(locale)),
         }
     }
 
@@ -54,6 +57,12 @@ impl TemplateVariables {
                 reply_text: None,
                 ..v
             }),
+            Self::Slot(v) => Self::Slot(SlotVariables {
+                booking_url: None,
+                current_date: None,
+                current_time: None,
+                ..v
+            }),
         }
     }
 }
@@ -67,6 +76,64 @@ pub fn variable_names(subject: SubjectKind) -> &'static [&'static str] {
         SubjectKind::Invoice => &INVOICE_VARIABLE_NAMES,
         SubjectKind::Quote => &QUOTE_VARIABLE_NAMES,
         SubjectKind::Inbound => &INBOUND_VARIABLE_NAMES,
+        SubjectKind::Slot => &SLOT_VARIABLE_NAMES,
+    }
+}
+
+/// A freed slot, in the client's language and zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SlotVariables {
+    pub locale: String,
+    pub recipient_name: String,
+    pub client_name: String,
+    pub business_name: String,
+    pub type_name: String,
+    pub staff_name: String,
+    /// The slot's date, long form.
+    pub date: String,
+    pub time: String,
+    pub end_time: String,
+    pub time_zone: String,
+    /// Where to book it: the business's booking page with a signed token (slot + client).
+    pub booking_url: Option<String>,
+    /// An earlier-slot offer: the date and time of the booking it would replace.
+    pub current_date: Option<String>,
+    pub current_time: Option<String>,
+}
+
+pub const SLOT_VARIABLE_NAMES: [&str; 13] = [
+    "locale",
+    "recipient_name",
+    "client_name",
+    "business_name",
+    "type_name",
+    "staff_name",
+    "date",
+    "time",
+    "end_time",
+    "time_zone",
+    "booking_url",
+    "current_date",
+    "current_time",
+];
+
+impl SlotVariables {
+    pub fn sample(locale: Language) -> Self {
+        Self {
+            locale: locale.code().to_owned(),
+            recipient_name: "Léa Martin".into(),
+            client_name: "Léa Martin".into(),
+            business_name: "Salon Exemple".into(),
+            type_name: "Coupe".into(),
+            staff_name: "Sam".into(),
+            date: "lundi 30 mars 2026".into(),
+            time: "10:00".into(),
+            end_time: "10:45".into(),
+            time_zone: "Europe/Paris".into(),
+            booking_url: Some("https://example.com/book?token=t".into()),
+            current_date: Some("vendredi 3 avril 2026".into()),
+            current_time: Some("14:00".into()),
+        }
     }
 }
 

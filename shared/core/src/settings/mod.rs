@@ -6,6 +6,7 @@ mod business_settings;
 mod digest;
 mod horizon;
 mod notification_settings;
+mod offers;
 mod offset;
 mod quiet_hours;
 mod reengagement;
@@ -25,6 +26,9 @@ pub use digest::{DigestDay, DigestSettings, InvalidLocalTime, LocalTime};
 pub use horizon::{BookingHorizon, DEFAULT_HORIZON_DAYS, InvalidHorizon, MAX_HORIZON_DAYS};
 pub use notification_settings::{
     ClientMessages, ManagerAlerts, NotificationOverride, NotificationSettings, StaffAlerts,
+};
+pub use offers::{
+    DEFAULT_OFFERS_PER_SLOT, InvalidOffers, MAX_OFFERS_PER_SLOT, OfferSettings, OfferUrl,
 };
 pub use offset::{InvalidOffset, Offset};
 pub use quiet_hours::{DEFAULT_URGENT_WITHIN_HOURS, InvalidQuietHours, QuietHours};

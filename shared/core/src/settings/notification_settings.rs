@@ -4,7 +4,7 @@
 
 use super::{
     AlertChoice, AutoReplySettings, BillingSettings, ChannelChoice, DigestSettings, FollowUps,
-    LatePolicy, Offset, QuietHours, ReengagementSettings, ReminderRule, Reminders,
+    LatePolicy, OfferSettings, Offset, QuietHours, ReengagementSettings, ReminderRule, Reminders,
     ReviewRequestRule,
 };
 use serde::{Deserialize, Serialize};
@@ -111,6 +111,8 @@ pub struct NotificationSettings {
     pub auto_replies: AutoReplySettings,
     /// A local-time window in which covered messages are held back (none by default).
     pub quiet_hours: Option<QuietHours>,
+    /// Offers of freed slots to waiting clients.
+    pub offers: OfferSettings,
 }
 
 impl Default for NotificationSettings {
@@ -143,6 +145,7 @@ impl Default for NotificationSettings {
             billing: BillingSettings::default(),
             auto_replies: AutoReplySettings::default(),
             quiet_hours: None,
+            offers: OfferSettings::default(),
         }
     }
 }

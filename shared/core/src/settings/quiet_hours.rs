@@ -8,8 +8,8 @@ use crate::message::{Channel, MessageKind, Trigger};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
-/// Messages due less than this long before their appointment are not held back by default:
-/// a 1-hour reminder moved to the morning would be useless.
+/// Messages due this long or less before their appointment are not held back by default:
+/// the usual 2-hour reminder moved to the evening before would be useless.
 pub const DEFAULT_URGENT_WITHIN_HOURS: u8 = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -37,7 +37,7 @@ pub struct QuietHours {
     /// The kinds held back; `None`: every kind except cancellation notices (and the digests,
     /// whose time the business already chose).
     pub kinds: Option<Vec<MessageKind>>,
-    /// A message due less than this many hours before its appointment goes out anyway.
+    /// A message due this many hours or less before its appointment goes out anyway.
     pub urgent_within_hours: u8,
 }
 

@@ -9,7 +9,10 @@ use crate::json_file::{JsonFile, persist};
 use crate::lock;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use rappel_core::model::{Appointment, ClientId, Inbound, StaffId, StaffMember, TenantId};
+use rappel_core::model::{
+    Appointment, AppointmentTypeId, ClientId, Inbound, StaffId, StaffMember, TenantId,
+    WaitlistEntry,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
@@ -168,6 +171,40 @@ impl RecordReader for MemoryRecords {
             .collect();
         day.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
         Ok(day)
+    }
+
+    async fn appointments_of_type(
+        &self,
+        tenant: &TenantId,
+        type_id: &AppointmentTypeId,
+        after: DateTime<Utc>,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        let mut later: Vec<Appointment> = self
+            .appointments(tenant)
+            .into_iter()
+            .filter(|a| a.type_id == *type_id && a.start > after)
+            .collect();
+        later.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
+        Ok(later)
+    }
+
+    async fn waitlist_of_type(
+        &self,
+        tenant: &TenantId,
+        type_id: &AppointmentTypeId,
+        open_at: DateTime<Utc>,
+    ) -> Result<Vec<WaitlistEntry>, StoreError> {
+        let mut open: Vec<WaitlistEntry> = self
+            .records_of_kind(tenant, RecordKind::Waitlist)
+            .await?
+            .into_iter()
+            .filter_map(|r| match r {
+                Record::Waitlist(w) if w.type_id == *type_id && w.until >= open_at => Some(w),
+                _ => None,
+            })
+            .collect();
+        open.sort_by(|a, b| (a.until, &a.id).cmp(&(b.until, &b.id)));
+        Ok(open)
     }
 
     async fn records_of_kind(

@@ -7,7 +7,10 @@ mod typed;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use rappel_core::model::{Appointment, ClientId, Inbound, StaffId, StaffMember, TenantId};
+use rappel_core::model::{
+    Appointment, AppointmentTypeId, ClientId, Inbound, StaffId, StaffMember, TenantId,
+    WaitlistEntry,
+};
 
 pub use memory::MemoryRecords;
 pub use record::{ChangeRecord, Record, RecordKey, RecordKind, StoredTemplate};
@@ -84,6 +87,22 @@ pub trait RecordReader: Send + Sync {
         from: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> Result<Vec<Inbound>, StoreError>;
+    /// Appointments of one type starting after `after`, earliest first, in any status: the
+    /// later bookings a freed slot may be offered to.
+    async fn appointments_of_type(
+        &self,
+        tenant: &TenantId,
+        type_id: &AppointmentTypeId,
+        after: DateTime<Utc>,
+    ) -> Result<Vec<Appointment>, StoreError>;
+    /// Waitlist entries of one type whose window is still open at `open_at` (`until` at or
+    /// after it), in any status, soonest to expire first.
+    async fn waitlist_of_type(
+        &self,
+        tenant: &TenantId,
+        type_id: &AppointmentTypeId,
+        open_at: DateTime<Utc>,
+    ) -> Result<Vec<WaitlistEntry>, StoreError>;
 }
 
 #[async_trait]

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use rappel_core::message::{Channel, MessageKind};
 use rappel_core::model::{
     Appointment, AppointmentType, AppointmentTypeId, Client, Inbound, Invoice, Language, Quote,
-    StaffMember, TenantId,
+    StaffMember, TenantId, WaitlistEntry,
 };
 use rappel_core::render::TemplateBody;
 use rappel_core::settings::BusinessSettings;
@@ -23,6 +23,7 @@ pub enum RecordKind {
     Invoice,
     Quote,
     Inbound,
+    Waitlist,
 }
 
 impl RecordKind {
@@ -37,6 +38,7 @@ impl RecordKind {
             RecordKind::Invoice => "invoice",
             RecordKind::Quote => "quote",
             RecordKind::Inbound => "inbound",
+            RecordKind::Waitlist => "waitlist",
         }
     }
 }
@@ -109,6 +111,7 @@ pub enum Record {
     Invoice(Invoice),
     Quote(Quote),
     Inbound(Inbound),
+    Waitlist(WaitlistEntry),
 }
 
 impl Record {
@@ -131,6 +134,7 @@ impl Record {
             Record::Invoice(i) => RecordKey::new(&i.tenant, RecordKind::Invoice, i.id.as_str()),
             Record::Quote(q) => RecordKey::new(&q.tenant, RecordKind::Quote, q.id.as_str()),
             Record::Inbound(m) => RecordKey::new(&m.tenant, RecordKind::Inbound, m.id.as_str()),
+            Record::Waitlist(w) => RecordKey::new(&w.tenant, RecordKind::Waitlist, w.id.as_str()),
         }
     }
 
@@ -145,6 +149,7 @@ impl Record {
             Record::Invoice(i) => i.version,
             Record::Quote(q) => q.version,
             Record::Inbound(m) => m.version,
+            Record::Waitlist(w) => w.version,
         }
     }
 }

@@ -48,6 +48,11 @@ pub trait TypedRecords {
         tenant: &TenantId,
         id: &InboundId,
     ) -> Result<Option<Inbound>, StoreError>;
+    async fn waitlist_entry(
+        &self,
+        tenant: &TenantId,
+        id: &WaitlistId,
+    ) -> Result<Option<WaitlistEntry>, StoreError>;
 }
 
 macro_rules! typed_get {
@@ -169,6 +174,18 @@ impl<R: RecordReader + ?Sized> TypedRecords for R {
             self,
             RecordKey::new(tenant, RecordKind::Inbound, id.as_str()),
             Inbound
+        )
+    }
+
+    async fn waitlist_entry(
+        &self,
+        tenant: &TenantId,
+        id: &WaitlistId,
+    ) -> Result<Option<WaitlistEntry>, StoreError> {
+        typed_get!(
+            self,
+            RecordKey::new(tenant, RecordKind::Waitlist, id.as_str()),
+            Waitlist
         )
     }
 }

@@ -5,8 +5,10 @@
 use super::PlanningContext;
 use crate::message::{MessageKey, MessageKind, PlannedMessage, Recipient, Subject};
 use crate::model::{Actor, Appointment, AppointmentStatus, ChangeAction, Origin};
+use crate::planning::quiet_hours::observe_quiet_hours;
 use crate::planning::resolve_channels;
 use crate::settings::{AlertChoice, ChannelChoice};
+use chrono::{DateTime, Utc};
 
 pub fn change_messages(
     old: Option<&Appointment>,
@@ -156,6 +158,8 @@ pub fn change_messages(
             client,
             tell_client(s.client.completed),
         )),
+        // A preference of the booking: nobody is told.
+        ChangeAction::PreferenceChanged => {}
         ChangeAction::NoShow => {
             wanted.push((MessageKind::NoShow, client, tell_client(s.client.no_show)))
         }
@@ -182,13 +186,27 @@ pub fn change_messages(
             });
         }
     }
+    observe_quiet_hours(
+        &mut plan,
+        ctx.settings.input.notifications.quiet_hours.as_ref(),
+        |r| ctx.contact(r).map(|c| c.time_zone),
+        Some(new.start),
+    );
     plan
 }
 
 /// Whether a change message still applies to the appointment as it is now. Content is rendered
 /// from the current state, so a notice is only stale when what it announces is no longer true.
-pub fn change_message_applies(kind: MessageKind, key: &MessageKey, current: &Appointment) -> bool {
+/// `moved` gives the time quiet hours put a message naturally due at an instant (itself when
+/// they do not cover it).
+pub fn change_message_applies(
+    kind: MessageKind,
+    key: &MessageKey,
+    current: &Appointment,
+    moved: impl Fn(DateTime<Utc>) -> DateTime<Utc>,
+) -> bool {
     use AppointmentStatus as S;
+    let this_change = |at: DateTime<Utc>| at == key.due || moved(at) == key.due;
     match kind {
         MessageKind::Confirmation | MessageKind::RequestAccepted => current.status == S::Confirmed,
         MessageKind::RequestReceived | MessageKind::RequestAlert => current.status == S::Requested,
@@ -199,13 +217,13 @@ pub fn change_message_applies(kind: MessageKind, key: &MessageKey, current: &App
         MessageKind::NoShow => current.status == S::NoShow,
         // A later change supersedes this notice (and sends its own).
         MessageKind::Rescheduled | MessageKind::ModifiedAlert => {
-            current.status.is_active() && current.details_changed_at == key.due
+            current.status.is_active() && this_change(current.details_changed_at)
         }
         MessageKind::NewBookingAlert => current.status.is_active(),
         // Told they lost it: still true while the appointment is live and with someone else.
         MessageKind::UnassignedAlert => {
             current.status.is_active()
-                && current.details_changed_at == key.due
+                && this_change(current.details_changed_at)
                 && !matches!(&key.recipient, Recipient::Staff(id) if *id == current.staff_id)
         }
         MessageKind::Reminder
@@ -222,6 +240,8 @@ pub fn change_message_applies(kind: MessageKind, key: &MessageKey, current: &App
         | MessageKind::QuoteSent
         | MessageKind::QuoteExpiring
         | MessageKind::QuoteExpiringAlert
-        | MessageKind::AutoReply => false,
+        | MessageKind::AutoReply
+        | MessageKind::SlotAvailable
+        | MessageKind::EarlierSlot => false,
     }
 }

@@ -111,6 +111,7 @@ impl World {
                 origin,
                 notify_client: notify,
                 horizon: BookingHorizon::default(),
+                earlier_slot_offers: None,
             },
             now,
         )
@@ -1223,5 +1224,149 @@ fn a_date_change_alone_tells_no_previous_staff_member() {
     assert!(
         plan.iter()
             .all(|m| m.key.kind != MessageKind::UnassignedAlert)
+    );
+}
+
+// ---- quiet hours ----------------------------------------------------------------------------
+
+fn quiet_nights(w: &mut World) {
+    w.notifications().quiet_hours =
+        Some(serde_json::from_str(r#"{"from": "21:00", "until": "08:00"}"#).unwrap());
+}
+
+#[test]
+fn an_sms_reminder_due_at_eleven_at_night_goes_out_at_eight_and_says_why() {
+    let mut w = World::new();
+    quiet_nights(&mut w);
+    w.notifications().reminders = Reminders::new(vec![ReminderRule {
+        offset: Offset::Hours(12),
+        email: true,
+        sms: true,
+        late_policy: LatePolicy::Skip,
+        copy_to_staff: false,
+    }])
+    .unwrap();
+    let paris = chrono_tz::Europe::Paris;
+    // 11:00 in Paris: 12 hours before is 23:00 the evening before.
+    let apt = w.book_online(local(paris, 2026, 6, 12, 11, 0), utc(2026, 6, 1, 9, 0));
+    let plan = timeline(&apt, &w.ctx());
+    let sms = plan
+        .iter()
+        .find(|m| m.key.kind == MessageKind::Reminder && m.key.channel == Channel::Sms)
+        .unwrap();
+    assert_eq!(sms.key.due, local(paris, 2026, 6, 12, 8, 0));
+    assert_eq!(sms.natural_due, Some(local(paris, 2026, 6, 11, 23, 0)));
+    // E-mail is not covered by default: it keeps its time.
+    let email = plan
+        .iter()
+        .find(|m| m.key.kind == MessageKind::Reminder && m.key.channel == Channel::Email)
+        .unwrap();
+    assert_eq!(email.key.due, local(paris, 2026, 6, 11, 23, 0));
+    assert_eq!(email.natural_due, None);
+    // The send-time re-plan finds the moved key.
+    assert_eq!(
+        verdict(&sms.key, &apt, &w.ctx(), sms.key.due),
+        Verdict::Send
+    );
+}
+
+#[test]
+fn a_reminder_whose_window_ends_after_the_appointment_goes_out_the_evening_before() {
+    let mut w = World::new();
+    quiet_nights(&mut w);
+    w.notifications().reminders = Reminders::new(vec![ReminderRule {
+        offset: Offset::Hours(8),
+        email: false,
+        sms: true,
+        late_policy: LatePolicy::Skip,
+        copy_to_staff: false,
+    }])
+    .unwrap();
+    let paris = chrono_tz::Europe::Paris;
+    // 07:30: eight hours before is 23:30; 08:00 would be after the start → 21:00.
+    let apt = w.book_online(local(paris, 2026, 6, 12, 7, 30), utc(2026, 6, 1, 9, 0));
+    assert_eq!(
+        dues(&timeline(&apt, &w.ctx()), MessageKind::Reminder),
+        vec![local(paris, 2026, 6, 11, 21, 0)]
+    );
+}
+
+#[test]
+fn the_window_is_the_recipients_a_two_hour_reminder_and_cancellations_are_not_held() {
+    let mut w = World::new();
+    quiet_nights(&mut w);
+    // Default reminders: 24 h and 2 h (SMS). The client lives in New York.
+    w.client.time_zone = TimeZone::parse("America/New_York").unwrap();
+    let paris = chrono_tz::Europe::Paris;
+    // 09:30 in Paris = 03:30 in New York: the 24 h SMS (03:30 NY) moves to 08:00 NY; the
+    // 2 h SMS (01:30 NY) is urgent and keeps its time.
+    let apt = w.book_online(local(paris, 2026, 6, 12, 9, 30), utc(2026, 6, 1, 9, 0));
+    let ny = chrono_tz::America::New_York;
+    assert_eq!(
+        dues(&timeline(&apt, &w.ctx()), MessageKind::Reminder),
+        vec![
+            local(ny, 2026, 6, 11, 8, 0),
+            local(paris, 2026, 6, 12, 7, 30)
+        ]
+    );
+    // Cancelled at 22:30 Paris (16:30 NY, not quiet for her) — and for a Paris client at
+    // 22:30: the notice is not held either way.
+    w.client.time_zone = TimeZone::parse("Europe/Paris").unwrap();
+    let cancelled = apt
+        .cancel(Actor::Staff, true, local(paris, 2026, 6, 11, 22, 30))
+        .unwrap();
+    let notices = change_messages(Some(&apt), &cancelled, &w.ctx());
+    assert!(!notices.is_empty());
+    assert!(
+        notices
+            .iter()
+            .all(|m| m.key.due == local(paris, 2026, 6, 11, 22, 30) && m.natural_due.is_none())
+    );
+}
+
+#[test]
+fn a_confirmation_of_a_booking_made_at_night_waits_for_the_morning_and_still_applies() {
+    let mut w = World::new();
+    quiet_nights(&mut w);
+    let paris = chrono_tz::Europe::Paris;
+    let booked_at = local(paris, 2026, 6, 10, 23, 15);
+    let apt = w.book_online(local(paris, 2026, 6, 12, 14, 0), booked_at);
+    let plan = change_messages(None, &apt, &w.ctx());
+    let sms = plan
+        .iter()
+        .find(|m| m.key.kind == MessageKind::Confirmation && m.key.channel == Channel::Sms)
+        .unwrap();
+    assert_eq!(sms.key.due, local(paris, 2026, 6, 11, 8, 0));
+    let email = plan
+        .iter()
+        .find(|m| m.key.kind == MessageKind::Confirmation && m.key.channel == Channel::Email)
+        .unwrap();
+    assert_eq!(email.key.due, booked_at);
+    assert_eq!(
+        verdict(&sms.key, &apt, &w.ctx(), sms.key.due),
+        Verdict::Send
+    );
+    // A move made at night: its notice is held too, and still recognised in the morning.
+    let moved = apt
+        .modify(
+            Modification {
+                start: Some(local(paris, 2026, 6, 13, 14, 0)),
+                end: Some(local(paris, 2026, 6, 13, 15, 0)),
+                ..Default::default()
+            },
+            Actor::Staff,
+            true,
+            local(paris, 2026, 6, 10, 23, 40),
+        )
+        .unwrap()
+        .unwrap();
+    let notice = change_messages(Some(&apt), &moved, &w.ctx())
+        .into_iter()
+        .find(|m| m.key.kind == MessageKind::Rescheduled && m.key.channel == Channel::Sms)
+        .unwrap();
+    assert_eq!(notice.key.due, local(paris, 2026, 6, 11, 8, 0));
+    assert_eq!(
+        verdict(&notice.key, &moved, &w.ctx(), notice.key.due),
+        Verdict::Send
     );
 }

@@ -7,6 +7,7 @@ use crate::message::{
     Disposition, MessageKey, MessageKind, PlannedMessage, Recipient, Subject, SuppressionReason,
 };
 use crate::model::{Appointment, AppointmentStatus};
+use crate::planning::quiet_hours::observe_quiet_hours;
 use crate::planning::resolve_channels;
 use crate::settings::{ChannelChoice, FollowUpMode, LatePolicy, ManualFollowUpTo};
 use chrono::{DateTime, Utc};
@@ -98,6 +99,12 @@ pub fn timeline(appointment: &Appointment, ctx: &PlanningContext<'_>) -> Vec<Pla
             entry.push_for(&mut plan, ctx, &client, rule.channels());
         }
     }
+    observe_quiet_hours(
+        &mut plan,
+        ctx.settings.input.notifications.quiet_hours.as_ref(),
+        |r| ctx.contact(r).map(|c| c.time_zone),
+        Some(appointment.start),
+    );
     plan.sort_by(|a, b| {
         (a.key.due, a.key.kind, a.key.channel).cmp(&(b.key.due, b.key.kind, b.key.channel))
     });

@@ -4,6 +4,7 @@
 use super::{PlanningContext, change_message_applies, timeline};
 use crate::message::{Disposition, MessageKey, StaleReason, Verdict};
 use crate::model::Appointment;
+use crate::planning::quiet_hours::placed_due;
 use chrono::{DateTime, Utc};
 
 /// `now` is when the trigger is handled: a message that arrives too late for its kind is
@@ -27,7 +28,21 @@ pub fn verdict(
             None => Verdict::Stale(StaleReason::NotInCurrentPlan),
         };
     }
-    if !change_message_applies(key.kind, key, current) {
+    // A change message moved by quiet hours carries its new time; it is recognised by the
+    // time quiet hours give the change's own instant.
+    let zone = ctx.contact(&key.recipient).map(|c| c.time_zone);
+    let quiet = ctx.settings.input.notifications.quiet_hours.as_ref();
+    let moved = |natural| {
+        placed_due(
+            quiet,
+            key.kind,
+            key.channel,
+            zone,
+            natural,
+            Some(current.start),
+        )
+    };
+    if !change_message_applies(key.kind, key, current, moved) {
         return Verdict::Stale(StaleReason::Superseded);
     }
     match ctx.contact(&key.recipient) {

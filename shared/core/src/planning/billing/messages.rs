@@ -7,6 +7,7 @@
 use super::{BillingContext, Document};
 use crate::message::{Disposition, MessageKey, PlannedMessage, Recipient, SuppressionReason};
 use crate::model::TimeZone;
+use crate::planning::quiet_hours::observe_quiet_hours;
 use crate::planning::resolve_channels;
 use crate::settings::{ChannelChoice, LocalTime, ReminderMode};
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -28,14 +29,26 @@ pub fn change_messages(
     }
     let (notice, _, _) = new.kinds();
     let choice = new.notice_channels(&ctx.settings.input.notifications.billing);
-    planned(
+    let mut plan = planned(
         ctx,
         notice,
         new.version(),
         ctx.client_recipient(),
         choice,
         new.issued_at(),
-    )
+    );
+    quiet(&mut plan, ctx);
+    plan
+}
+
+/// Quiet hours, in each recipient's zone (a document has no appointment to miss).
+fn quiet(plan: &mut [PlannedMessage], ctx: &BillingContext<'_>) {
+    observe_quiet_hours(
+        plan,
+        ctx.settings.input.notifications.quiet_hours.as_ref(),
+        |r| ctx.contact(r).map(|c| c.time_zone),
+        None,
+    );
 }
 
 /// The reminder steps of the document as it is now: none once it is closed.
@@ -79,6 +92,7 @@ pub fn timeline(ctx: &BillingContext<'_>) -> Vec<PlannedMessage> {
             ReminderMode::None => {}
         }
     }
+    quiet(&mut plan, ctx);
     plan.sort_by(|a, b| (a.key.due, &a.key.recipient).cmp(&(b.key.due, &b.key.recipient)));
     plan
 }

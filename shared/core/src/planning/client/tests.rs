@@ -97,6 +97,7 @@ impl World {
                 at: start - Duration::days(7),
                 notify_client: true,
             },
+            earlier_slot_offers: None,
         });
     }
 }

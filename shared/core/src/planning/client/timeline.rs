@@ -4,6 +4,7 @@
 
 use super::ClientContext;
 use crate::message::{MessageKey, MessageKind, PlannedMessage, Recipient, Subject};
+use crate::planning::quiet_hours::observe_quiet_hours;
 use crate::planning::resolve_channels;
 use crate::settings::Offset;
 use chrono::{DateTime, Utc};
@@ -39,6 +40,12 @@ pub fn reengagement(ctx: &ClientContext<'_>) -> Vec<PlannedMessage> {
             });
         }
     }
+    observe_quiet_hours(
+        &mut plan,
+        ctx.settings.input.notifications.quiet_hours.as_ref(),
+        |r| ctx.contact(r).map(|c| c.time_zone),
+        None,
+    );
     plan.sort_by_key(|m| (m.key.due, m.key.channel));
     plan
 }

@@ -4,6 +4,7 @@
 use super::timeline::step_due;
 use super::{ClientContext, context::is_visit, reengagement};
 use crate::message::{Disposition, MessageKey, StaleReason, Verdict};
+use crate::planning::quiet_hours::placed_due;
 use crate::settings::MAX_REENGAGEMENT_DAYS;
 use chrono::{DateTime, Utc};
 
@@ -33,6 +34,9 @@ fn booked_since_planned(key: &MessageKey, ctx: &ClientContext<'_>) -> bool {
     let Some(last) = ctx.last_visit() else {
         return false;
     };
+    let zone = ctx.contact(&key.recipient).map(|c| c.time_zone);
+    let quiet = ctx.settings.input.notifications.quiet_hours.as_ref();
+    let moved = |natural| placed_due(quiet, key.kind, key.channel, zone, natural, None);
     ctx.appointments
         .iter()
         .filter(|a| is_visit(a))
@@ -42,7 +46,10 @@ fn booked_since_planned(key: &MessageKey, ctx: &ClientContext<'_>) -> bool {
                 - a.end.with_timezone(&zone).date_naive())
             .num_days();
             (1..=i64::from(MAX_REENGAGEMENT_DAYS)).contains(&days)
-                && u16::try_from(days).is_ok_and(|d| step_due(a.end, d, a) == key.due)
+                && u16::try_from(days).is_ok_and(|d| {
+                    let natural = step_due(a.end, d, a);
+                    natural == key.due || moved(natural) == key.due
+                })
         })
         .any(|planned_from| last.booked_again || planned_from.id != last.visit.id)
 }

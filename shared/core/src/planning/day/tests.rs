@@ -97,6 +97,7 @@ fn appointment(
             at: start - Duration::days(3),
             notify_client: true,
         },
+        earlier_slot_offers: None,
     }
 }
 

@@ -6,6 +6,7 @@ use super::InboundContext;
 use crate::message::{
     Channel, Disposition, MessageKey, MessageKind, PlannedMessage, Subject, SuppressionReason,
 };
+use crate::planning::quiet_hours::observe_quiet_hours;
 
 pub fn auto_reply(ctx: &InboundContext<'_>) -> Option<PlannedMessage> {
     let inbound = ctx.inbound;
@@ -38,7 +39,7 @@ pub fn auto_reply(ctx: &InboundContext<'_>) -> Option<PlannedMessage> {
             },
         }
     };
-    Some(PlannedMessage {
+    let mut planned = [PlannedMessage {
         key: MessageKey {
             tenant: inbound.tenant.clone(),
             subject: Subject::Inbound(inbound.id.clone()),
@@ -50,5 +51,13 @@ pub fn auto_reply(ctx: &InboundContext<'_>) -> Option<PlannedMessage> {
         },
         disposition,
         natural_due: None,
-    })
+    }];
+    observe_quiet_hours(
+        &mut planned,
+        ctx.settings.input.notifications.quiet_hours.as_ref(),
+        |r| ctx.contact(r).map(|c| c.time_zone),
+        None,
+    );
+    let [reply] = planned;
+    Some(reply)
 }

@@ -1,0 +1,161 @@
+//! The waitlist: `POST /v1/waitlist`, `GET`/`DELETE /v1/waitlist/{id}`,
+//! `GET /v1/clients/{id}/waitlist`. An entry waits for a slot of one type (with one staff
+//! member or anyone) inside its window; when one is freed, the change handler offers it. An
+//! entry expires at `until`; a deleted one is kept as `removed` (so a stream sees the change)
+//! and answers 404.
+
+use crate::error::ApiError;
+use crate::extract::{ApiJson, Tenant, path_id};
+use crate::routes::ApiState;
+use crate::routes::appointments::check_references;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, FixedOffset, Utc, Weekday};
+use rappel_core::model::{
+    AppointmentTypeId, ClientId, StaffId, TimeRange, TimeZone, WaitlistEntry, WaitlistId,
+    WaitlistStatus,
+};
+use rappel_ports::records::{Expected, Record, RecordKind, TypedRecords};
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewEntry {
+    client_id: ClientId,
+    type_id: AppointmentTypeId,
+    /// Anyone when absent.
+    #[serde(default)]
+    staff_id: Option<StaffId>,
+    /// The window the client accepts (RFC 3339 instants).
+    from: DateTime<FixedOffset>,
+    until: DateTime<FixedOffset>,
+    /// Local days accepted, e.g. `["mon", "tue"]` (every day when absent).
+    #[serde(default)]
+    days: Option<Vec<Weekday>>,
+    /// Local hours accepted, e.g. `{"from": "09:00", "until": "12:00"}`.
+    #[serde(default)]
+    time_range: Option<TimeRange>,
+    /// The zone `days` and `time_range` are read in (the business's by default).
+    #[serde(default)]
+    time_zone: Option<TimeZone>,
+}
+
+#[derive(Serialize)]
+pub struct ClientWaitlist {
+    client_id: ClientId,
+    /// Waiting entries not yet expired, oldest first.
+    entries: Vec<WaitlistEntry>,
+}
+
+pub async fn create(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    ApiJson(input): ApiJson<NewEntry>,
+) -> Result<(StatusCode, Json<WaitlistEntry>), ApiError> {
+    check_references(
+        &state,
+        &tenant,
+        Some(&input.client_id),
+        input.staff_id.as_ref(),
+        Some(&input.type_id),
+    )
+    .await?;
+    let records = &state.services.records;
+    let settings = records.settings(&tenant).await?;
+    let now = state.services.clock.now();
+    let entry = WaitlistEntry {
+        tenant,
+        id: state.new_id("wl")?,
+        client_id: input.client_id,
+        type_id: input.type_id,
+        staff_id: input.staff_id,
+        from: input.from.with_timezone(&Utc),
+        until: input.until.with_timezone(&Utc),
+        days: input.days,
+        time_range: input.time_range,
+        time_zone: input.time_zone.unwrap_or(settings.input.time_zone),
+        status: WaitlistStatus::Waiting,
+        created_at: now,
+        version: 1,
+    };
+    entry
+        .check(now)
+        .map_err(|e| ApiError::unprocessable("invalid_waitlist_entry", e.to_string()))?;
+    records
+        .put(Record::Waitlist(entry.clone()), Expected::Absent)
+        .await?;
+    Ok((StatusCode::CREATED, Json(entry)))
+}
+
+async fn waiting(
+    state: &ApiState,
+    tenant: &rappel_core::model::TenantId,
+    raw: &str,
+) -> Result<WaitlistEntry, ApiError> {
+    let id: WaitlistId = path_id(raw, "waitlist entry")?;
+    state
+        .services
+        .records
+        .waitlist_entry(tenant, &id)
+        .await?
+        .filter(WaitlistEntry::is_waiting)
+        .ok_or_else(|| ApiError::not_found("waitlist entry"))
+}
+
+pub async fn get(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    Path(id): Path<String>,
+) -> Result<Json<WaitlistEntry>, ApiError> {
+    Ok(Json(waiting(&state, &tenant, &id).await?))
+}
+
+pub async fn delete(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let current = waiting(&state, &tenant, &id).await?;
+    let removed = WaitlistEntry {
+        status: WaitlistStatus::Removed,
+        version: current.version + 1,
+        ..current.clone()
+    };
+    state
+        .services
+        .records
+        .put(
+            Record::Waitlist(removed),
+            Expected::Version(current.version),
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A query of the business's waitlist entries (its partition, no index), kept to the client's.
+pub async fn of_client(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    Path(id): Path<String>,
+) -> Result<Json<ClientWaitlist>, ApiError> {
+    let client_id: ClientId = path_id(&id, "client")?;
+    let records = &state.services.records;
+    if records.client(&tenant, &client_id).await?.is_none() {
+        return Err(ApiError::not_found("client"));
+    }
+    let now = state.services.clock.now();
+    let mut entries: Vec<WaitlistEntry> = records
+        .records_of_kind(&tenant, RecordKind::Waitlist)
+        .await?
+        .into_iter()
+        .filter_map(|r| match r {
+            Record::Waitlist(w) if w.client_id == client_id && w.is_waiting() && w.until > now => {
+                Some(w)
+            }
+            _ => None,
+        })
+        .collect();
+    entries.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    Ok(Json(ClientWaitlist { client_id, entries }))
+}
