@@ -39,6 +39,28 @@ async fn wait_for_june(app: &TestApp, client: &str) -> Value {
     r.body
 }
 
+/// Books `client` for the slot of these tests: Wednesday 10 June, 10:00–10:45 in Paris.
+async fn book_wednesday_10am(app: &TestApp, client: &str) -> String {
+    let booked = app
+        .book(
+            client,
+            "2026-06-10T10:00:00+02:00",
+            "2026-06-10T10:45:00+02:00",
+        )
+        .await;
+    booked["id"].as_str().unwrap().to_owned()
+}
+
+async fn cancel_as_client(app: &TestApp, appointment: &str) {
+    let r = app
+        .post(
+            &format!("/v1/appointments/{appointment}/cancel"),
+            json!({"actor": "client"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
 fn statuses(history: &[Value], kind: &str) -> Vec<(String, String, String)> {
     history
         .iter()
@@ -75,22 +97,9 @@ async fn a_cancellation_tells_the_waiting_clients_in_order_up_to_the_cap_once() 
     assert_eq!(later.body["earlier_slot_offers"], true);
     // Zoé's Wednesday 10 June, 10:00, is the slot that frees up. She waits too: never told.
     let zoes_entry = wait_for_june(&app, &zoe).await;
-    let zoes = app
-        .book(
-            &zoe,
-            "2026-06-10T10:00:00+02:00",
-            "2026-06-10T10:45:00+02:00",
-        )
-        .await;
-    let zoes = zoes["id"].as_str().unwrap().to_owned();
+    let zoes = book_wednesday_10am(&app, &zoe).await;
 
-    let r = app
-        .post(
-            &format!("/v1/appointments/{zoes}/cancel"),
-            json!({"actor": "client"}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    cancel_as_client(&app, &zoes).await;
 
     let to_ana = app.sent_of_kind("slot_available", "ana@example.fr").await;
     let to_ben = app.sent_of_kind("slot_available", "ben@example.fr").await;
@@ -127,21 +136,8 @@ async fn a_cancellation_tells_the_waiting_clients_in_order_up_to_the_cap_once() 
         204
     );
     app.advance_to("2026-06-02T10:00:00Z").await;
-    let bens = app
-        .book(
-            &ben,
-            "2026-06-10T10:00:00+02:00",
-            "2026-06-10T10:45:00+02:00",
-        )
-        .await;
-    let bens = bens["id"].as_str().unwrap().to_owned();
-    let r = app
-        .post(
-            &format!("/v1/appointments/{bens}/cancel"),
-            json!({"actor": "client"}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    let bens = book_wednesday_10am(&app, &ben).await;
+    cancel_as_client(&app, &bens).await;
     assert_eq!(
         app.sent_of_kind("slot_available", "ana@example.fr")
             .await
@@ -180,23 +176,10 @@ async fn an_offer_held_by_quiet_hours_is_stale_if_the_slot_is_rebooked_meanwhile
     let zoe = client(&app, "Zoé", json!({"email": "zoe@example.fr"})).await;
     let ben = client(&app, "Ben", json!({"email": "ben@example.fr"})).await;
     wait_for_june(&app, &ana).await;
-    let zoes = app
-        .book(
-            &zoe,
-            "2026-06-10T10:00:00+02:00",
-            "2026-06-10T10:45:00+02:00",
-        )
-        .await;
-    let zoes = zoes["id"].as_str().unwrap().to_owned();
+    let zoes = book_wednesday_10am(&app, &zoe).await;
     // Cancelled at 22:30 in Paris: Ana's SMS waits for 08:00.
     app.advance_to("2026-06-05T20:30:00Z").await;
-    let r = app
-        .post(
-            &format!("/v1/appointments/{zoes}/cancel"),
-            json!({"actor": "client"}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    cancel_as_client(&app, &zoes).await;
     assert!(
         app.sent_of_kind("slot_available", "+33611111111")
             .await
@@ -204,12 +187,7 @@ async fn an_offer_held_by_quiet_hours_is_stale_if_the_slot_is_rebooked_meanwhile
     );
     // Ben books the slot at 23:00; at 08:00 the held offer is recorded stale, not sent.
     app.advance_to("2026-06-05T21:00:00Z").await;
-    app.book(
-        &ben,
-        "2026-06-10T10:00:00+02:00",
-        "2026-06-10T10:45:00+02:00",
-    )
-    .await;
+    book_wednesday_10am(&app, &ben).await;
     app.advance_to("2026-06-06T07:00:00Z").await;
     assert!(
         app.sent_of_kind("slot_available", "+33611111111")

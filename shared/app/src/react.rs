@@ -20,7 +20,7 @@ use rappel_core::model::{
 };
 use rappel_core::planning::client::{ClientContext, reengagement};
 use rappel_core::planning::day::digest_schedules;
-use rappel_core::planning::slot::offers;
+use rappel_core::planning::slot::{freed_slot, offers};
 use rappel_core::planning::{TimelineDiff, change_messages, diff, timeline};
 use rappel_core::settings::BusinessSettings;
 use rappel_ports::records::{ChangeRecord, Record, StoreError, TypedRecords};
@@ -220,18 +220,11 @@ async fn offer_freed_slot(
     settings: &BusinessSettings,
     reaction: &mut Reaction,
 ) -> Result<(), ReactionError> {
-    let Some(slot) = old.slot() else {
+    let now = s.clock.now();
+    let Some(slot) = freed_slot(old, new, now) else {
         return Ok(());
     };
-    let still_held = new.is_some_and(|n| n.slot().as_ref() == Some(&slot));
-    let forward = new.is_none_or(|n| n.version > old.version);
-    let now = s.clock.now();
-    if still_held || !forward || slot.start <= now {
-        return Ok(());
-    }
-    let offers_on = |c: rappel_core::settings::ChannelChoice| c.email || c.sms;
-    let chosen = &settings.input.notifications.offers;
-    if !offers_on(chosen.slot_available) && !offers_on(chosen.earlier_slot) {
+    if !settings.input.notifications.offers.any_on() {
         return Ok(());
     }
     let freed_at = new.map_or(now, |n| n.last_change.at);

@@ -78,6 +78,13 @@ impl TryFrom<OffersInput> for OfferSettings {
     }
 }
 
+impl OfferSettings {
+    /// Whether any offer goes out at all (else a freed slot is not even looked at).
+    pub fn any_on(&self) -> bool {
+        self.slot_available.is_enabled() || self.earlier_slot.is_enabled()
+    }
+}
+
 impl Default for OfferSettings {
     fn default() -> Self {
         Self {

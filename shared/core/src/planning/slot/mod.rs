@@ -9,12 +9,14 @@
 //! - what its messages render from ([`rendering`]).
 
 mod context;
+mod freed;
 mod offers;
 mod variables;
 mod verdict;
 
 pub use context::SlotContext;
-pub use offers::{Candidate, Via, candidates, offer_messages, offers};
+pub use freed::freed_slot;
+pub use offers::{Candidate, Via, candidates, offers};
 pub use variables::rendering;
 pub use verdict::verdict;
 

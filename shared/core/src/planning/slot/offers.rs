@@ -39,15 +39,12 @@ pub fn candidates<'a>(ctx: &SlotContext<'a>) -> Vec<Candidate<'a>> {
     if !ctx.is_free() {
         return Vec::new();
     }
-    let offers = &ctx.settings.input.notifications.offers;
     let mut entries: Vec<_> = ctx.entries.iter().filter(|e| e.accepts(ctx.slot)).collect();
     entries.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
     let mut later: Vec<&Appointment> = ctx
         .later
         .iter()
-        .filter(|a| a.status == AppointmentStatus::Confirmed)
-        .filter(|a| a.type_id == ctx.slot.type_id && a.start > ctx.slot.start)
-        .filter(|a| !offers.same_staff || a.staff_id == ctx.slot.staff)
+        .filter(|a| is_later_booking(ctx, a))
         // Explicitly off on the booking: not a candidate, whatever the client's default.
         .filter(|a| a.earlier_slot_offers != Some(false))
         .collect();
@@ -74,10 +71,21 @@ pub fn candidates<'a>(ctx: &SlotContext<'a>) -> Vec<Candidate<'a>> {
     chosen
 }
 
+/// A booking an earlier slot could replace: confirmed, of the slot's type, starting after it,
+/// with the slot's staff member when the business keeps offers to the same staff member.
+/// Whether its client asked is [`Appointment::wants_earlier_slot`].
+pub(super) fn is_later_booking(ctx: &SlotContext<'_>, a: &Appointment) -> bool {
+    let same_staff = ctx.settings.input.notifications.offers.same_staff;
+    a.status == AppointmentStatus::Confirmed
+        && a.type_id == ctx.slot.type_id
+        && a.start > ctx.slot.start
+        && (!same_staff || a.staff_id == ctx.slot.staff)
+}
+
 /// The messages of one candidate, or `None` if they do not take an offer after all: their
 /// booking follows their default and it is off, the business turned the kind off, or no
 /// channel reaches them.
-pub fn offer_messages(
+fn offer_messages(
     ctx: &SlotContext<'_>,
     candidate: &Candidate<'_>,
     client: &Client,

@@ -2,8 +2,8 @@
 //! would replace (earlier-slot offers), and the business's booking page with a signed token.
 
 use super::SlotContext;
+use super::offers::is_later_booking;
 use crate::message::{MessageKey, MessageKind, Recipient};
-use crate::model::AppointmentStatus;
 use crate::render::{
     ComposeError, LinkSigner, Rendering, SlotVariables, TemplateVariables, format_date, format_time,
 };
@@ -26,8 +26,7 @@ pub fn rendering<'a>(
         .then(|| {
             ctx.later
                 .iter()
-                .filter(|a| a.client_id == *client && a.status == AppointmentStatus::Confirmed)
-                .filter(|a| a.type_id == slot.type_id && a.start > slot.start)
+                .filter(|a| a.client_id == *client && is_later_booking(ctx, a))
                 .min_by_key(|a| a.start)
         })
         .flatten();

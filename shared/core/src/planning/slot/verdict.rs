@@ -3,12 +3,12 @@
 //! decided again: who was chosen when the slot was freed stays chosen.
 
 use super::SlotContext;
-use super::offers::channels;
+use super::offers::{channels, is_later_booking};
 use crate::message::{
     Channel, MessageKey, MessageKind, Recipient, StaleReason, SubjectKind, SuppressionReason,
     Verdict,
 };
-use crate::model::{AppointmentStatus, Client};
+use crate::model::Client;
 use chrono::{DateTime, Utc};
 
 pub fn verdict(key: &MessageKey, ctx: &SlotContext<'_>, now: DateTime<Utc>) -> Verdict {
@@ -48,11 +48,7 @@ fn still_waiting(kind: MessageKind, client: &Client, ctx: &SlotContext<'_>) -> b
     match kind {
         MessageKind::EarlierSlot => ctx.later.iter().any(|a| {
             a.client_id == client.id
-                && a.status == AppointmentStatus::Confirmed
-                && a.type_id == ctx.slot.type_id
-                && a.start > ctx.slot.start
-                && (!ctx.settings.input.notifications.offers.same_staff
-                    || a.staff_id == ctx.slot.staff)
+                && is_later_booking(ctx, a)
                 && a.wants_earlier_slot(client.preferences.earlier_slot_offers)
         }),
         _ => ctx
