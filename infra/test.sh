@@ -23,6 +23,8 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy --all-targets -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== the local stack builds without the AWS SDK and the Lambda runtime"
+bash infra/check-local-deps.sh
 echo "== template.yaml lint"
 bash infra/lint-template.sh
 source infra/emulator.sh

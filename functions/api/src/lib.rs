@@ -8,9 +8,13 @@
 //! ([`extract::Tenant`]). Locally that layer is [`dev_tenant_header`] (`X-Tenant-Id`); on AWS it
 //! reads the JWT authorizer's claim. Every lookup is keyed by that tenant, so another
 //! business's ids answer 404.
+//!
+//! The Lambda glue ([`lambda`]) is behind the `lambda` feature, which only the Lambda binary
+//! enables: the local stack serves the same router without the AWS SDK or `lambda_http`.
 
 pub mod error;
 pub mod extract;
+#[cfg(feature = "lambda")]
 pub mod lambda;
 pub mod links;
 pub mod routes;
