@@ -38,6 +38,14 @@ status=${PIPESTATUS[0]}
 set -e
 stop_emulator
 
+echo "== AWS calls per scenario, against their budgets (infra/count-aws-calls.sh)"
+set +e
+bash infra/count-aws-calls.sh > target/aws-calls.log 2>&1
+calls_status=$?
+set -e
+sed -n '/^## /,$p' target/aws-calls.log
+if [ "$calls_status" -ne 0 ]; then tail -20 target/aws-calls.log; fi
+
 echo "== browser test (Chromium headless: the local inbox page and the clients' link pages)"
 set +e
 bash infra/browser-test.sh 2>&1 | tee target/browser-output.log
@@ -51,5 +59,8 @@ echo "== summary ($(( $(date +%s) - started )) s)"
 echo "tests: ${passed} passed, ${failed} failed"
 grep -E '^browser: [0-9]+ passed, [0-9]+ failed' target/browser-output.log \
     || echo "browser: did not run to the end (exit ${browser_status}); see target/browser-output.log"
+grep -E '^budget:' target/aws-calls.log | head -1 | sed 's/^/aws calls (life cycle) /' \
+    || echo "aws calls: the count did not run to the end (exit ${calls_status}); see target/aws-calls.log"
 if [ "$status" -ne 0 ]; then exit "$status"; fi
+if [ "$calls_status" -ne 0 ]; then exit "$calls_status"; fi
 exit "$browser_status"

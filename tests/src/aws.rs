@@ -118,8 +118,21 @@ pub async fn spawn_aws_app(now: DateTime<Utc>, verified_sender: bool) -> AwsApp 
         .expect("the emulator accepts the resources");
     let clock = Arc::new(VirtualClock::starting_at(now));
     let env = resources.env();
-    let api_services = compose::api_services(&sdk, &env, clock.clone()).expect("the API composes");
-    let links = compose::link_keys(&sdk, &env)
+    // Each function's calls carry its name in their user agent (`app/rappel-api`, …), so a
+    // recording of the emulator's traffic tells them apart (infra/count-aws-calls.sh).
+    let named = |name: &str| {
+        sdk.to_builder()
+            .app_name(aws_config::AppName::new(name.to_owned()).expect("a valid app name"))
+            .build()
+    };
+    let (api_sdk, change_sdk, send_sdk) = (
+        named("rappel-api"),
+        named("rappel-change-handler"),
+        named("rappel-send"),
+    );
+    let api_services =
+        compose::api_services(&api_sdk, &env, clock.clone()).expect("the API composes");
+    let links = compose::link_keys(&api_sdk, &env)
         .await
         .expect("the link keys are readable");
     let api = rappel_api::lambda::lambda_router(
@@ -127,9 +140,9 @@ pub async fn spawn_aws_app(now: DateTime<Utc>, verified_sender: bool) -> AwsApp 
         compose::tenant_claim(&env).expect("a tenant claim"),
         links,
     );
-    let services =
-        compose::reaction_services(&sdk, &env, clock.clone()).expect("the change handler composes");
-    let delivery = compose::delivery_services(&sdk, &env, clock.clone())
+    let services = compose::reaction_services(&change_sdk, &env, clock.clone())
+        .expect("the change handler composes");
+    let delivery = compose::delivery_services(&send_sdk, &env, clock.clone())
         .await
         .expect("the send function composes");
     let http = reqwest::Client::new();

@@ -9,7 +9,7 @@ use rappel_core::model::{ClientId, PhoneNumber, TenantId};
 use rappel_core::render::OutgoingSms;
 use rappel_ports::delivery::{OutboxFault, ProviderReceipt, SendError, SmsSender};
 use rappel_ports::history::{CommunicationHistory, CommunicationRecord, HistoryError};
-use rappel_ports::ledger::{Claim, DeliveryLedger, LedgerEntry, LedgerError, LedgerState};
+use rappel_ports::ledger::{Claim, DeliveryLedger, Filed, LedgerEntry, LedgerError, LedgerState};
 use rappel_ports::schedules::ScheduleEntry;
 use rappel_tests::{CallsApi, TestApp, spawn_app};
 use serde_json::json;
@@ -104,7 +104,7 @@ impl DeliveryLedger for LedgerThatCannotRelease {
         key: &str,
         record: &CommunicationRecord,
         now: DateTime<Utc>,
-    ) -> Result<(), LedgerError> {
+    ) -> Result<Filed, LedgerError> {
         self.0.settle_sent(key, record, now).await
     }
     async fn release(&self, _key: &str) -> Result<(), LedgerError> {

@@ -31,7 +31,10 @@ pub struct BatchOutcome {
     pub failed_sequences: Vec<String>,
 }
 
+/// Reacts to each change of a batch in order; the records they plan from are read once for
+/// the whole batch ([`Services::for_batch`]).
 pub async fn handle_changes(services: &Services, batch: &[ChangeRecord]) -> BatchOutcome {
+    let services = &services.for_batch();
     let mut outcome = BatchOutcome::default();
     for change in batch {
         match react_to_change(services, change).await {

@@ -6,7 +6,9 @@ use crate::{
 };
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use lambda_runtime::{Diagnostic, LambdaEvent};
+use rappel_app::deliver::prefetch;
 use rappel_app::{DeliveryError, DeliveryServices};
+use rappel_ports::schedules::SendRequest;
 
 /// The Lambda handler for a batch of the send queue: every message is handled on its own, at
 /// the pace given; the ids of those to retry are returned.
@@ -15,6 +17,15 @@ pub async fn function_handler(
     services: &DeliveryServices,
     pace: &SendPace,
 ) -> Result<SqsBatchResponse, std::convert::Infallible> {
+    // One batch, one memory of what it read: the messages of one change share their records.
+    let services = &services.for_batch();
+    let readable: Vec<SendRequest> = event
+        .payload
+        .records
+        .iter()
+        .filter_map(|m| parse_request(m.body.as_deref().unwrap_or_default()).ok())
+        .collect();
+    prefetch(services, &readable).await;
     let mut retry: Vec<String> = Vec::new();
     let mut throttled = false;
     for message in &event.payload.records {

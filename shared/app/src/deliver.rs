@@ -20,15 +20,19 @@
 use crate::services::DeliveryServices;
 use crate::subjects::{ContextError, DayRecords, Loaded, SubjectState};
 use chrono::{DateTime, Utc};
-use rappel_core::message::{MessageKey, Recipient, StaleReason, SuppressionReason, Verdict};
-use rappel_core::model::ClientId;
+use rappel_core::message::{
+    Channel, MessageKey, Recipient, StaleReason, Subject, SuppressionReason, Verdict,
+};
+use rappel_core::model::{AppointmentTypeId, ClientId, Language};
 use rappel_core::planning::day::digest_messages;
 use rappel_core::render::{Composition, OutgoingMessage, compose};
 use rappel_ports::address_marks::MarksError;
 use rappel_ports::delivery::SendError;
 use rappel_ports::history::{CommunicationRecord, CommunicationStatus, HistoryError};
-use rappel_ports::ledger::{Claim, LedgerError, LedgerState};
-use rappel_ports::records::{StoreError, TypedRecords};
+use rappel_ports::ledger::{Claim, Filed, LedgerError, LedgerState};
+use rappel_ports::records::{
+    Record, RecordKey, RecordKind, StoreError, StoredTemplate, TypedRecords,
+};
 use rappel_ports::schedules::SendRequest;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,6 +123,46 @@ pub async fn deliver_request(
         outcomes.push((message.key, outcome));
     }
     Ok(outcomes)
+}
+
+/// Reads in one round trip what a batch of requests will first ask for — each message's
+/// subject record and each business's settings — into the batch's memory
+/// ([`DeliveryServices::for_batch`]), and the address marks of its e-mail recipients. A
+/// failure here only costs the reads it would have saved: each delivery then reads for itself.
+pub async fn prefetch(s: &DeliveryServices, requests: &[SendRequest]) {
+    let mut keys = Vec::new();
+    let mut mailed = Vec::new();
+    for request in requests {
+        match request {
+            SendRequest::Message { key } => {
+                keys.push(RecordKey::settings(&key.tenant));
+                keys.extend(subject_record(key));
+                if key.channel == Channel::Email {
+                    mailed.push((key.tenant.clone(), key.recipient.clone()));
+                }
+            }
+            SendRequest::Digest { trigger, .. } => keys.push(RecordKey::settings(&trigger.tenant)),
+        }
+    }
+    if let Err(error) = s.records.get_many(&keys).await {
+        tracing::warn!(%error, "could not read a batch's records at once; each message reads its own");
+    }
+    if let Err(error) = s.marks.marks_of(&mailed).await {
+        tracing::warn!(%error, "could not read a batch's address marks at once; each e-mail reads its own");
+    }
+}
+
+/// The record a message is about, when it is one record.
+fn subject_record(key: &MessageKey) -> Option<RecordKey> {
+    let (kind, id) = match &key.subject {
+        Subject::Appointment(id) => (RecordKind::Appointment, id.as_str()),
+        Subject::Client(id) => (RecordKind::Client, id.as_str()),
+        Subject::Invoice(id) => (RecordKind::Invoice, id.as_str()),
+        Subject::Quote(id) => (RecordKind::Quote, id.as_str()),
+        Subject::Inbound(id) => (RecordKind::Inbound, id.as_str()),
+        Subject::StaffDay { .. } | Subject::ManagerDay { .. } | Subject::Slot(_) => return None,
+    };
+    Some(RecordKey::new(&key.tenant, kind, id))
 }
 
 /// The delivery path, with the subject's state already loaded by the caller (a digest firing
@@ -245,22 +289,7 @@ async fn deliver_claimed(
         .recipient_locale(key)
         .unwrap_or_else(|| state.default_locale())
         .templates();
-    let custom = match state.appointment_type() {
-        Some(type_id) => {
-            s.records
-                .template(&key.tenant, key.kind, key.channel, locale, Some(type_id))
-                .await?
-        }
-        None => None,
-    };
-    let custom = match custom {
-        Some(t) => Some(t),
-        None => {
-            s.records
-                .template(&key.tenant, key.kind, key.channel, locale, None)
-                .await?
-        }
-    };
+    let custom = custom_template(s, key, locale, state.appointment_type()).await?;
     let rendering = match state.rendering(key, &s.links, &s.sender, now) {
         Ok(rendering) => rendering,
         Err(error) => return recorder.failed(error.to_string()).await,
@@ -321,8 +350,9 @@ async fn deliver_claimed(
                 subject,
                 Some(receipt.message_id.clone()),
             );
-            settle_sent(s, key, &record, now).await?;
-            recorder.record_after_sending(record).await;
+            if settle_sent(s, key, &record, now).await? == Filed::LedgerOnly {
+                recorder.record_after_sending(record).await;
+            }
             tracing::info!(kind = %key.kind, channel = %key.channel, "message sent");
             Ok(DeliveryOutcome::Sent {
                 provider_message_id: receipt.message_id,
@@ -342,6 +372,35 @@ async fn deliver_claimed(
     }
 }
 
+/// The business's own template for this message, if it has one: the type's, else the
+/// business-wide one. Every template of the business is listed in one query, which a batch of
+/// messages shares ([`DeliveryServices::for_batch`]) instead of two reads per message.
+async fn custom_template(
+    s: &DeliveryServices,
+    key: &MessageKey,
+    locale: Language,
+    type_id: Option<&AppointmentTypeId>,
+) -> Result<Option<StoredTemplate>, StoreError> {
+    let templates = s
+        .records
+        .records_of_kind(&key.tenant, RecordKind::Template)
+        .await?;
+    let find = |scope: Option<&AppointmentTypeId>| {
+        templates.iter().find_map(|record| match record {
+            Record::Template(t)
+                if t.kind == key.kind
+                    && t.channel == key.channel
+                    && t.locale == locale
+                    && t.type_id.as_ref() == scope =>
+            {
+                Some(t.clone())
+            }
+            _ => None,
+        })
+    };
+    Ok(type_id.and_then(|id| find(Some(id))).or_else(|| find(None)))
+}
+
 /// Records `sent` in the ledger, a few times if it must (each call already has the SDK's own
 /// retries).
 async fn settle_sent(
@@ -349,11 +408,11 @@ async fn settle_sent(
     key: &MessageKey,
     record: &CommunicationRecord,
     now: DateTime<Utc>,
-) -> Result<(), DeliveryError> {
+) -> Result<Filed, DeliveryError> {
     let mut last_error = None;
     for _ in 0..HISTORY_ATTEMPTS {
         match s.ledger.settle_sent(&key.id(), record, now).await {
-            Ok(()) => return Ok(()),
+            Ok(filed) => return Ok(filed),
             Err(error) => last_error = Some(error),
         }
     }

@@ -5,7 +5,7 @@
 
 use crate::services::ApiServices;
 use crate::subjects::{
-    AppointmentRecords, BillingRecords, ClientRecords, ContextError, DayRecords,
+    AppointmentRecords, BillingRecords, ClientRecords, ContextError, DayRecords, OtherBookings,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use rappel_core::message::{Channel, Disposition, MessageKind, PlannedMessage, Recipient, Subject};
@@ -166,6 +166,7 @@ pub async fn planned_notifications(
         &[appointment],
         None,
         None,
+        OtherBookings::Read,
     )
     .await?;
     let plan = timeline(appointment, &loaded.planning(appointment, None)?);

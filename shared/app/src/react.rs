@@ -11,7 +11,8 @@
 use crate::react_billing::{document_changed, inbound_received, replan_documents};
 use crate::services::Services;
 use crate::subjects::{
-    AppointmentRecords, ClientRecords, ContextError, OwnedDocument, SlotRecords, Substitute,
+    AppointmentRecords, ClientRecords, ContextError, OtherBookings, OwnedDocument, SlotRecords,
+    Substitute,
 };
 use chrono::Duration;
 use rappel_core::message::{Lateness, PlannedMessage, REENGAGEMENT_GRACE, RecurringSchedule};
@@ -23,7 +24,9 @@ use rappel_core::planning::day::digest_schedules;
 use rappel_core::planning::slot::{freed_slot, offers};
 use rappel_core::planning::{TimelineDiff, change_messages, diff, timeline};
 use rappel_core::settings::BusinessSettings;
-use rappel_ports::records::{ChangeRecord, Record, StoreError, TypedRecords};
+use rappel_ports::records::{
+    ChangeRecord, Record, RecordKey, RecordKind, StoreError, TypedRecords,
+};
 use rappel_ports::schedules::{ScheduleEntry, ScheduleError, SendRequest};
 use rappel_ports::send_queue::QueueError;
 use std::collections::BTreeSet;
@@ -160,6 +163,16 @@ async fn appointment_changed(
     let Some(any) = new.or(old) else {
         return Ok(reaction);
     };
+    // One round trip for the appointment as it is now and what its plans depend on (the
+    // loads below then read from the batch's memory).
+    let mut keys = vec![RecordKey::new(
+        &any.tenant,
+        RecordKind::Appointment,
+        any.id.as_str(),
+    )];
+    let known: Vec<&Appointment> = [new, old].into_iter().flatten().collect();
+    keys.extend(AppointmentRecords::keys(&any.tenant, &known, None, true));
+    s.records.get_many(&keys).await?;
     let current = s.records.appointment(&any.tenant, &any.id).await?;
     let images: Vec<&Appointment> = [current.as_ref(), new, old].into_iter().flatten().collect();
     let Some(loaded) = load_or_skip(s, &any.tenant, &images, None).await? else {
@@ -389,7 +402,16 @@ async fn load_or_skip(
     images: &[&Appointment],
     settings: Option<BusinessSettings>,
 ) -> Result<Option<AppointmentRecords>, StoreError> {
-    match AppointmentRecords::load(s.records.as_ref(), tenant, images, None, settings).await {
+    match AppointmentRecords::load(
+        s.records.as_ref(),
+        tenant,
+        images,
+        None,
+        settings,
+        OtherBookings::Read,
+    )
+    .await
+    {
         Ok(loaded) => Ok(Some(loaded)),
         Err(ContextError::Store(e)) => Err(e),
         Err(error @ ContextError::Missing(_)) => {

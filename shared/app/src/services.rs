@@ -11,12 +11,12 @@
 //!   no mail, SMS, ledger, history or link key.
 
 use rappel_core::render::{LinkSigner, SenderIdentity};
-use rappel_ports::address_marks::AddressMarks;
+use rappel_ports::address_marks::{AddressMarks, ReadOnceMarks};
 use rappel_ports::clock::Clock;
-use rappel_ports::delivery::{Mailer, SmsSender};
+use rappel_ports::delivery::{Mailer, OptOutsOnce, SmsSender};
 use rappel_ports::history::CommunicationHistory;
 use rappel_ports::ledger::DeliveryLedger;
-use rappel_ports::records::RecordStore;
+use rappel_ports::records::{ReadOnce, RecordStore};
 use rappel_ports::schedules::Schedules;
 use rappel_ports::send_queue::SendQueue;
 use std::sync::Arc;
@@ -56,7 +56,30 @@ pub struct Services {
     pub queue: Arc<dyn SendQueue>,
 }
 
+impl Services {
+    /// The same services for one batch of changes: each record the batch plans from is read
+    /// once (see [`ReadOnce`] for why that is safe).
+    pub fn for_batch(&self) -> Self {
+        Self {
+            records: Arc::new(ReadOnce::new(self.records.clone())),
+            ..self.clone()
+        }
+    }
+}
+
 impl DeliveryServices {
+    /// The same services for one batch of messages: each record they depend on is read once
+    /// (see [`ReadOnce`] for why that is safe), each recipient's address mark and each number's opt-out too. The ledger
+    /// is never remembered: every claim asks it.
+    pub fn for_batch(&self) -> Self {
+        Self {
+            records: Arc::new(ReadOnce::new(self.records.clone())),
+            marks: Arc::new(ReadOnceMarks::new(self.marks.clone())),
+            sms: Arc::new(OptOutsOnce::new(self.sms.clone())),
+            ..self.clone()
+        }
+    }
+
     /// The API's view of the same adapters (the local stack serves both from one process).
     pub fn api(&self) -> ApiServices {
         ApiServices {

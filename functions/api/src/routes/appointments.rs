@@ -11,7 +11,8 @@ use axum::http::StatusCode;
 use chrono::{DateTime, FixedOffset, Utc};
 use rappel_app::preview::{PlannedNotification, planned_notifications};
 use rappel_core::model::*;
-use rappel_ports::records::{Expected, Record, TypedRecords};
+use rappel_core::settings::BusinessSettings;
+use rappel_ports::records::{Expected, Record, RecordKey, RecordKind, StoreError, TypedRecords};
 use serde::{Deserialize, Serialize};
 
 /// An appointment as the API shows it: instants with the offset of the appointment's zone.
@@ -91,8 +92,7 @@ pub async fn create(
     ApiJson(input): ApiJson<NewAppointment>,
 ) -> Result<(StatusCode, Json<AppointmentView>), ApiError> {
     let records = &state.services.records;
-    let settings = records.settings(&tenant).await?;
-    check_references(
+    let settings = check_references(
         &state,
         &tenant,
         Some(&input.client_id),
@@ -132,39 +132,59 @@ pub async fn create(
     ))
 }
 
+/// Reads the business's settings and the records a booking refers to in one round trip; an
+/// unknown reference is a 422 naming its field. Returns the settings (the defaults when the
+/// business has saved none).
 pub(crate) async fn check_references(
     state: &ApiState,
     tenant: &TenantId,
     client: Option<&ClientId>,
     staff: Option<&StaffId>,
     kind: Option<&AppointmentTypeId>,
-) -> Result<(), ApiError> {
-    let records = &state.services.records;
-    if let Some(id) = client
-        && records.client(tenant, id).await?.is_none()
+) -> Result<BusinessSettings, ApiError> {
+    let references = [
+        client.map(|id| RecordKey::new(tenant, RecordKind::Client, id.as_str())),
+        staff.map(|id| RecordKey::new(tenant, RecordKind::Staff, id.as_str())),
+        kind.map(|id| RecordKey::new(tenant, RecordKind::AppointmentType, id.as_str())),
+    ];
+    let mut keys = vec![RecordKey::settings(tenant)];
+    keys.extend(references.iter().flatten().cloned());
+    let found = state.services.records.get_many(&keys).await?;
+    let is_stored = |key: &RecordKey| {
+        keys.iter()
+            .zip(&found)
+            .any(|(k, record)| k == key && record.is_some())
+    };
+    let [client_key, staff_key, type_key] = &references;
+    if let (Some(id), Some(key)) = (client, client_key)
+        && !is_stored(key)
     {
         return Err(ApiError::unprocessable(
             "unknown_client",
             format!("client_id: no client {id}"),
         ));
     }
-    if let Some(id) = staff
-        && records.staff(tenant, id).await?.is_none()
+    if let (Some(id), Some(key)) = (staff, staff_key)
+        && !is_stored(key)
     {
         return Err(ApiError::unprocessable(
             "unknown_staff",
             format!("staff_id: no staff member {id}"),
         ));
     }
-    if let Some(id) = kind
-        && records.appointment_type(tenant, id).await?.is_none()
+    if let (Some(id), Some(key)) = (kind, type_key)
+        && !is_stored(key)
     {
         return Err(ApiError::unprocessable(
             "unknown_appointment_type",
             format!("type_id: no appointment type {id}"),
         ));
     }
-    Ok(())
+    match found.into_iter().next().flatten() {
+        Some(Record::Settings(settings)) => Ok(settings),
+        Some(_) => Err(StoreError::Corrupt("the settings key holds another record".into()).into()),
+        None => Ok(BusinessSettings::defaults_for(tenant)),
+    }
 }
 
 async fn load(state: &ApiState, tenant: &TenantId, raw_id: &str) -> Result<Appointment, ApiError> {
@@ -227,7 +247,7 @@ pub async fn patch(
 ) -> Result<Json<AppointmentView>, ApiError> {
     let current = load(&state, &tenant, &id).await?;
     check_version(&current, change.expected_version)?;
-    check_references(
+    let settings = check_references(
         &state,
         &tenant,
         None,
@@ -240,13 +260,7 @@ pub async fn patch(
         .end
         .map(|e| e.with_timezone(&Utc))
         .or_else(|| start.map(|s| s + (current.end - current.start)));
-    let horizon = state
-        .services
-        .records
-        .settings(&tenant)
-        .await?
-        .input
-        .booking_horizon_days;
+    let horizon = settings.input.booking_horizon_days;
     let modification = Modification {
         start,
         end,

@@ -10,8 +10,8 @@ use rappel_core::model::{
     AppointmentType, AppointmentTypeId, DisplayName, EmailAddress, Locale, PhoneNumber, StaffId,
     StaffMember, TimeZone,
 };
-use rappel_core::settings::NotificationOverride;
-use rappel_ports::records::{Expected, Record, TypedRecords};
+use rappel_core::settings::{BusinessSettings, NotificationOverride};
+use rappel_ports::records::{Expected, Record, RecordKey, RecordKind, StoreError, TypedRecords};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -97,8 +97,25 @@ pub async fn put_staff(
 ) -> Result<Json<StaffMember>, ApiError> {
     let id: StaffId = path_id(&id, "staff member")?;
     let records = &state.services.records;
-    let settings = records.settings(&tenant).await?;
-    let current = records.staff(&tenant, &id).await?;
+    // The defaults a new staff member takes and the current record, in one round trip.
+    let found = records
+        .get_many(&[
+            RecordKey::settings(&tenant),
+            RecordKey::new(&tenant, RecordKind::Staff, id.as_str()),
+        ])
+        .await?;
+    let (mut settings, mut current) = (BusinessSettings::defaults_for(&tenant), None);
+    for record in found.into_iter().flatten() {
+        match record {
+            Record::Settings(s) => settings = s,
+            Record::Staff(s) => current = Some(s),
+            _ => {
+                return Err(
+                    StoreError::Corrupt("a key holds another kind of record".into()).into(),
+                );
+            }
+        }
+    }
     let expected = current
         .as_ref()
         .map_or(Expected::Absent, |c| Expected::Version(c.version));

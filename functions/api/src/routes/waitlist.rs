@@ -53,7 +53,7 @@ pub async fn create(
     Tenant(tenant): Tenant,
     ApiJson(input): ApiJson<NewEntry>,
 ) -> Result<(StatusCode, Json<WaitlistEntry>), ApiError> {
-    check_references(
+    let settings = check_references(
         &state,
         &tenant,
         Some(&input.client_id),
@@ -62,7 +62,6 @@ pub async fn create(
     )
     .await?;
     let records = &state.services.records;
-    let settings = records.settings(&tenant).await?;
     let now = state.services.clock.now();
     let entry = WaitlistEntry {
         tenant,

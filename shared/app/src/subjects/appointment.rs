@@ -5,11 +5,12 @@
 
 use super::ContextError;
 use rappel_core::model::{
-    Appointment, AppointmentType, AppointmentTypeId, Client, StaffId, StaffMember, TenantId,
+    Appointment, AppointmentType, AppointmentTypeId, Client, ClientId, StaffId, StaffMember,
+    TenantId,
 };
 use rappel_core::planning::{PlanningContext, client_rebooked};
 use rappel_core::settings::BusinessSettings;
-use rappel_ports::records::{RecordStore, TypedRecords};
+use rappel_ports::records::{Record, RecordKey, RecordKind, RecordStore, StoreError};
 
 #[derive(Debug, Clone)]
 pub struct AppointmentRecords {
@@ -20,6 +21,15 @@ pub struct AppointmentRecords {
     pub of_client: Vec<Appointment>,
     types: Vec<AppointmentType>,
     staff: Vec<StaffMember>,
+}
+
+/// Whether to read the client's other appointments: every plan needs them (a follow-up is
+/// skipped when the client booked again) except a send-time verdict on a kind that does not
+/// depend on them ([`rappel_core::planning::depends_on_other_bookings`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OtherBookings {
+    Read,
+    Skip,
 }
 
 /// An older image of a record the plans depend on, to compute "the plan as it was".
@@ -42,21 +52,43 @@ impl AppointmentRecords {
         images: &[&Appointment],
         extra_staff: Option<&StaffId>,
         settings: Option<BusinessSettings>,
+        other_bookings: OtherBookings,
     ) -> Result<Self, ContextError> {
         let Some(first) = images.first() else {
             return Err(ContextError::Missing("appointment"));
         };
-        let settings = match settings {
-            Some(s) => s,
-            None => records.settings(tenant).await?,
+        // One round trip for the settings, the client, the types and the staff members.
+        let keys = Self::keys(tenant, images, extra_staff, settings.is_none());
+        let (mut stored_settings, mut client) = (None, None);
+        let (mut types, mut staff) = (Vec::new(), Vec::new());
+        for record in records.get_many(&keys).await?.into_iter().flatten() {
+            match record {
+                Record::Settings(s) => stored_settings = Some(s),
+                Record::Client(c) if c.id == first.client_id => client = Some(c),
+                Record::Client(_) => {}
+                Record::AppointmentType(t) => types.push(t),
+                Record::Staff(s) => staff.push(s),
+                other => {
+                    return Err(StoreError::Corrupt(format!(
+                        "{} holds another kind of record",
+                        other.key()
+                    ))
+                    .into());
+                }
+            }
+        }
+        let settings = settings
+            .or(stored_settings)
+            .unwrap_or_else(|| BusinessSettings::defaults_for(tenant));
+        let client = client.ok_or(ContextError::Missing("client"))?;
+        let mut of_client = match other_bookings {
+            OtherBookings::Read => {
+                records
+                    .appointments_of_client(tenant, &first.client_id)
+                    .await?
+            }
+            OtherBookings::Skip => Vec::new(),
         };
-        let client = records
-            .client(tenant, &first.client_id)
-            .await?
-            .ok_or(ContextError::Missing("client"))?;
-        let mut of_client = records
-            .appointments_of_client(tenant, &first.client_id)
-            .await?;
         for image in images.iter().rev() {
             if let Some(stored) = of_client.iter_mut().find(|a| a.id == image.id) {
                 if stored.version < image.version {
@@ -66,25 +98,6 @@ impl AppointmentRecords {
                 of_client.push((*image).clone());
             }
         }
-        let mut type_ids: Vec<&AppointmentTypeId> = images.iter().map(|a| &a.type_id).collect();
-        type_ids.sort();
-        type_ids.dedup();
-        let mut types = Vec::new();
-        for id in type_ids {
-            if let Some(t) = records.appointment_type(tenant, id).await? {
-                types.push(t);
-            }
-        }
-        let mut staff_ids: Vec<&StaffId> = images.iter().map(|a| &a.staff_id).collect();
-        staff_ids.extend(extra_staff);
-        staff_ids.sort();
-        staff_ids.dedup();
-        let mut staff = Vec::new();
-        for id in staff_ids {
-            if let Some(s) = records.staff(tenant, id).await? {
-                staff.push(s);
-            }
-        }
         Ok(Self {
             settings,
             client,
@@ -92,6 +105,43 @@ impl AppointmentRecords {
             types,
             staff,
         })
+    }
+
+    /// The records [`load`](Self::load) reads by key for `images`: the client, the settings
+    /// (unless the caller holds them), each image's type and staff member and `extra_staff`.
+    pub fn keys(
+        tenant: &TenantId,
+        images: &[&Appointment],
+        extra_staff: Option<&StaffId>,
+        with_settings: bool,
+    ) -> Vec<RecordKey> {
+        let mut type_ids: Vec<&AppointmentTypeId> = images.iter().map(|a| &a.type_id).collect();
+        type_ids.sort();
+        type_ids.dedup();
+        let mut staff_ids: Vec<&StaffId> = images.iter().map(|a| &a.staff_id).collect();
+        staff_ids.extend(extra_staff);
+        staff_ids.sort();
+        staff_ids.dedup();
+        let mut client_ids: Vec<&ClientId> = images.iter().map(|a| &a.client_id).collect();
+        client_ids.dedup();
+        let mut keys: Vec<RecordKey> = client_ids
+            .iter()
+            .map(|id| RecordKey::new(tenant, RecordKind::Client, id.as_str()))
+            .collect();
+        if with_settings {
+            keys.push(RecordKey::settings(tenant));
+        }
+        keys.extend(
+            type_ids
+                .iter()
+                .map(|id| RecordKey::new(tenant, RecordKind::AppointmentType, id.as_str())),
+        );
+        keys.extend(
+            staff_ids
+                .iter()
+                .map(|id| RecordKey::new(tenant, RecordKind::Staff, id.as_str())),
+        );
+        keys
     }
 
     /// The planning context of one image; `previous_staff` is another staff member its

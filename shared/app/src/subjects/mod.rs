@@ -11,7 +11,7 @@ mod day;
 mod inbound;
 mod slot;
 
-pub use appointment::{AppointmentRecords, Substitute};
+pub use appointment::{AppointmentRecords, OtherBookings, Substitute};
 pub use billing::{BillingRecords, OwnedDocument};
 pub use client::ClientRecords;
 pub use day::DayRecords;
@@ -72,9 +72,20 @@ impl SubjectState {
                     Recipient::Staff(id) if *id != appointment.staff_id => Some(id),
                     _ => None,
                 };
-                let loaded =
-                    AppointmentRecords::load(records, tenant, &[&appointment], extra_staff, None)
-                        .await?;
+                let other_bookings = if planning::depends_on_other_bookings(key.kind) {
+                    OtherBookings::Read
+                } else {
+                    OtherBookings::Skip
+                };
+                let loaded = AppointmentRecords::load(
+                    records,
+                    tenant,
+                    &[&appointment],
+                    extra_staff,
+                    None,
+                    other_bookings,
+                )
+                .await?;
                 Ok(Loaded::Found(Self::Appointment {
                     appointment: Box::new(appointment),
                     records: Box::new(loaded),

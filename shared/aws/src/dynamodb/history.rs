@@ -32,30 +32,7 @@ impl DynamoHistory {
 #[async_trait]
 impl CommunicationHistory for DynamoHistory {
     async fn record(&self, entry: CommunicationRecord) -> Result<(), HistoryError> {
-        let data = serde_dynamo::to_attribute_value(&entry)
-            .map_err(|e| HistoryError(format!("history entry cannot be stored: {e}")))?;
-        // Microseconds and the status keep two outcomes of one message apart.
-        let sk = format!(
-            "{}#{}#{:?}",
-            entry.recorded_at.format("%Y-%m-%dT%H:%M:%S%.6fZ"),
-            entry.message_key,
-            entry.status
-        );
-        let item = Item::from([
-            (
-                keys::PK.to_owned(),
-                s(match &entry.client {
-                    Some(client) => keys::history_pk(&entry.tenant, client),
-                    None => keys::recipient_history_pk(&entry.tenant, &entry.recipient),
-                }),
-            ),
-            (keys::SK.to_owned(), s(sk)),
-            (
-                keys::EXPIRES_AT.to_owned(),
-                n((entry.recorded_at + KEEP_FOR).timestamp()),
-            ),
-            (keys::DATA.to_owned(), data),
-        ]);
+        let item = history_item(&entry)?;
         self.client
             .put_item()
             .table_name(&self.table)
@@ -106,4 +83,34 @@ impl DynamoHistory {
             .map(|item| item_data(item).map_err(HistoryError))
             .collect()
     }
+}
+
+/// The item of one history entry (also written by the ledger, in the transaction that settles
+/// a sent message).
+pub(super) fn history_item(entry: &CommunicationRecord) -> Result<Item, HistoryError> {
+    let data = serde_dynamo::to_attribute_value(entry)
+        .map_err(|e| HistoryError(format!("history entry cannot be stored: {e}")))?;
+    // Microseconds and the status keep two outcomes of one message apart.
+    let sk = format!(
+        "{}#{}#{:?}",
+        entry.recorded_at.format("%Y-%m-%dT%H:%M:%S%.6fZ"),
+        entry.message_key,
+        entry.status
+    );
+    let item = Item::from([
+        (
+            keys::PK.to_owned(),
+            s(match &entry.client {
+                Some(client) => keys::history_pk(&entry.tenant, client),
+                None => keys::recipient_history_pk(&entry.tenant, &entry.recipient),
+            }),
+        ),
+        (keys::SK.to_owned(), s(sk)),
+        (
+            keys::EXPIRES_AT.to_owned(),
+            n((entry.recorded_at + KEEP_FOR).timestamp()),
+        ),
+        (keys::DATA.to_owned(), data),
+    ]);
+    Ok(item)
 }

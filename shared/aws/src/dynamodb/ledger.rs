@@ -3,17 +3,18 @@
 //! cannot both win.
 
 use super::codec::{Item, n, s};
+use super::history::history_item;
 use super::keys;
 use crate::sdk_error::describe;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
-use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
+use aws_sdk_dynamodb::types::{Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
 use chrono::{DateTime, Duration, Utc};
 use rappel_ports::history::CommunicationRecord;
 use rappel_ports::ledger::{
-    CLAIM_LEASE, Claim, DeliveryLedger, LedgerEntry, LedgerError, LedgerState,
+    CLAIM_LEASE, Claim, DeliveryLedger, Filed, LedgerEntry, LedgerError, LedgerState,
 };
 
 /// Ledger entries outlive any trigger that could replay them (stream records: 24 h; schedule
@@ -136,12 +137,30 @@ impl DeliveryLedger for DynamoLedger {
         key: &str,
         record: &CommunicationRecord,
         now: DateTime<Utc>,
-    ) -> Result<(), LedgerError> {
-        self.put_settled(
+    ) -> Result<Filed, LedgerError> {
+        // One transaction: the settled entry and the history entry (same table), so a sent
+        // message costs one write after the send, and neither exists without the other.
+        let ledger = self.item(
             key,
             &LedgerEntry::settled(LedgerState::Sent, now, Some(record)),
-        )
-        .await
+        )?;
+        let history = history_item(record).map_err(|e| LedgerError(e.0))?;
+        let put = |item: Item| -> Result<TransactWriteItem, LedgerError> {
+            let put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .build()
+                .map_err(|e| LedgerError(e.to_string()))?;
+            Ok(TransactWriteItem::builder().put(put).build())
+        };
+        self.client
+            .transact_write_items()
+            .transact_items(put(ledger)?)
+            .transact_items(put(history)?)
+            .send()
+            .await
+            .map_err(|e| LedgerError(describe(&e)))?;
+        Ok(Filed::WithHistory)
     }
 
     async fn release(&self, key: &str) -> Result<(), LedgerError> {

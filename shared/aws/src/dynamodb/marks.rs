@@ -1,7 +1,8 @@
 //! Address marks on DynamoDB: one item per recipient in the deliveries table
 //! (`M#<tenant>#<recipient>` / `M`), the latest mark in `data`.
 
-use super::codec::{Item, item_data, s};
+use super::batch_get::batch_get;
+use super::codec::{Item, item_data, s, string};
 use super::keys;
 use crate::sdk_error::describe;
 use async_trait::async_trait;
@@ -10,6 +11,7 @@ use rappel_core::feedback::AddressMark;
 use rappel_core::message::Recipient;
 use rappel_core::model::TenantId;
 use rappel_ports::address_marks::{AddressMarks, MarksError};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone)]
 pub struct DynamoAddressMarks {
@@ -70,5 +72,40 @@ impl AddressMarks for DynamoAddressMarks {
             .item()
             .map(|item| item_data(item).map_err(MarksError))
             .transpose()
+    }
+
+    /// One `BatchGetItem` for the recipients of a batch of e-mails.
+    async fn marks_of(
+        &self,
+        recipients: &[(TenantId, Recipient)],
+    ) -> Result<Vec<Option<AddressMark>>, MarksError> {
+        let mut pks: Vec<String> = recipients
+            .iter()
+            .map(|(tenant, recipient)| keys::mark_pk(tenant, recipient))
+            .collect();
+        pks.sort();
+        pks.dedup();
+        let request = pks
+            .into_iter()
+            .map(|pk| {
+                Item::from([
+                    (keys::PK.to_owned(), s(pk)),
+                    (keys::SK.to_owned(), s(keys::MARK_SK)),
+                ])
+            })
+            .collect();
+        let items = batch_get(&self.client, &self.table, request)
+            .await
+            .map_err(MarksError)?;
+        let mut found: HashMap<String, AddressMark> = HashMap::new();
+        for item in &items {
+            let pk = string(item, keys::PK)
+                .ok_or_else(|| MarksError("a mark without its key".into()))?;
+            found.insert(pk.to_owned(), item_data(item).map_err(MarksError)?);
+        }
+        Ok(recipients
+            .iter()
+            .map(|(tenant, recipient)| found.get(&keys::mark_pk(tenant, recipient)).cloned())
+            .collect())
     }
 }

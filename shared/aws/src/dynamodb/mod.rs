@@ -37,6 +37,7 @@
 //! | ledger entry | `L#<message key>` | `L` |
 //! | history entry | `H#<tenant>#<client>` | `<recorded at>#<message key>` |
 
+mod batch_get;
 pub(crate) mod codec;
 mod history;
 pub(crate) mod keys;

@@ -1,7 +1,8 @@
 //! The record store on DynamoDB: strongly consistent gets, conditional puts on `version`, and
 //! the index queries of the module doc.
 
-use super::codec::{Item, item_record, n, number, record_item, s};
+use super::batch_get::batch_get;
+use super::codec::{Item, item_record, n, number, record_item, s, string};
 use super::keys;
 use crate::sdk_error::describe;
 use async_trait::async_trait;
@@ -16,6 +17,7 @@ use rappel_core::model::{
 use rappel_ports::records::{
     Expected, Record, RecordKey, RecordKind, RecordReader, RecordWriter, StoreError,
 };
+use std::collections::HashMap;
 
 #[derive(Debug, Clone)]
 pub struct DynamoRecords {
@@ -124,6 +126,33 @@ impl RecordReader for DynamoRecords {
             .await
             .map_err(|e| StoreError::Unavailable(describe(&e)))?;
         output.item().map(item_record).transpose()
+    }
+
+    /// One `BatchGetItem` (per 100 keys), strongly consistent like `get`.
+    async fn get_many(&self, wanted: &[RecordKey]) -> Result<Vec<Option<Record>>, StoreError> {
+        let mut unique: Vec<(String, String)> = wanted.iter().map(keys::record_key).collect();
+        unique.sort();
+        unique.dedup();
+        let request = unique
+            .into_iter()
+            .map(|(pk, sk)| {
+                Item::from([(keys::PK.to_owned(), s(pk)), (keys::SK.to_owned(), s(sk))])
+            })
+            .collect();
+        let items = batch_get(&self.client, &self.table, request)
+            .await
+            .map_err(StoreError::Unavailable)?;
+        let mut found: HashMap<(String, String), Record> = HashMap::new();
+        for item in &items {
+            let (Some(pk), Some(sk)) = (string(item, keys::PK), string(item, keys::SK)) else {
+                return Err(StoreError::Corrupt("an item without its key".into()));
+            };
+            found.insert((pk.to_owned(), sk.to_owned()), item_record(item)?);
+        }
+        Ok(wanted
+            .iter()
+            .map(|key| found.get(&keys::record_key(key)).cloned())
+            .collect())
     }
 
     async fn appointments_of_client(

@@ -2,6 +2,7 @@
 //! address; the delivery path checks the mark before sending an e-mail to that recipient.
 
 mod memory;
+mod read_once;
 
 use async_trait::async_trait;
 use rappel_core::feedback::AddressMark;
@@ -9,6 +10,7 @@ use rappel_core::message::Recipient;
 use rappel_core::model::TenantId;
 
 pub use memory::MemoryAddressMarks;
+pub use read_once::ReadOnceMarks;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the address marks are unavailable: {0}")]
@@ -28,4 +30,16 @@ pub trait AddressMarks: Send + Sync {
         tenant: &TenantId,
         recipient: &Recipient,
     ) -> Result<Option<AddressMark>, MarksError>;
+    /// The marks of several recipients, in order: a batch of e-mails checks its recipients in
+    /// one round trip where the store allows it (`BatchGetItem` on DynamoDB).
+    async fn marks_of(
+        &self,
+        recipients: &[(TenantId, Recipient)],
+    ) -> Result<Vec<Option<AddressMark>>, MarksError> {
+        let mut found = Vec::with_capacity(recipients.len());
+        for (tenant, recipient) in recipients {
+            found.push(self.mark_of(tenant, recipient).await?);
+        }
+        Ok(found)
+    }
 }

@@ -1,7 +1,7 @@
 //! The embedded ledger: a map guarded by a mutex (the claim is atomic, like DynamoDB's
 //! conditional put).
 
-use super::{CLAIM_LEASE, Claim, DeliveryLedger, LedgerEntry, LedgerError, LedgerState};
+use super::{CLAIM_LEASE, Claim, DeliveryLedger, Filed, LedgerEntry, LedgerError, LedgerState};
 use crate::history::CommunicationRecord;
 use crate::json_file::{JsonFile, persist};
 use crate::lock;
@@ -87,13 +87,14 @@ impl DeliveryLedger for MemoryLedger {
         key: &str,
         record: &CommunicationRecord,
         now: DateTime<Utc>,
-    ) -> Result<(), LedgerError> {
+    ) -> Result<Filed, LedgerError> {
         self.settle(
             key,
             LedgerEntry::settled(LedgerState::Sent, now, Some(record)),
         );
         crate::crash_point::crash_point("ledger.settled");
-        Ok(())
+        // The embedded history is another store: the delivery path files the entry.
+        Ok(Filed::LedgerOnly)
     }
 
     async fn release(&self, key: &str) -> Result<(), LedgerError> {

@@ -63,6 +63,15 @@ impl LedgerEntry {
     }
 }
 
+/// What settling a sent message wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filed {
+    /// The ledger entry and the history entry, in one write (DynamoDB: one transaction).
+    WithHistory,
+    /// The ledger entry only: the caller files the history entry.
+    LedgerOnly,
+}
+
 /// The longest timeout of any function in `template.yaml` (the change handler's 120 s). Only
 /// the send function (30 s) claims keys today; sizing the lease from the longest keeps it safe
 /// if another function ever does. The template sync test checks it is the template's longest.
@@ -97,13 +106,14 @@ pub trait DeliveryLedger: Send + Sync {
         state: LedgerState,
         now: DateTime<Utc>,
     ) -> Result<(), LedgerError>;
-    /// Marks a claimed key sent, keeping the history entry that records it.
+    /// Marks a claimed key sent, keeping the history entry that records it — and filing that
+    /// entry in the history in the same write where the store can ([`Filed`]).
     async fn settle_sent(
         &self,
         key: &str,
         record: &CommunicationRecord,
         now: DateTime<Utc>,
-    ) -> Result<(), LedgerError>;
+    ) -> Result<Filed, LedgerError>;
     /// Gives a claim back (the delivery will be retried, or the message may apply again later).
     async fn release(&self, key: &str) -> Result<(), LedgerError>;
     async fn entry(&self, key: &str) -> Result<Option<LedgerEntry>, LedgerError>;

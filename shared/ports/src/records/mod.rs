@@ -2,6 +2,7 @@
 //! handlers need, and (embedded) the change feed that stands in for the DynamoDB stream.
 
 mod memory;
+mod read_once;
 mod record;
 mod typed;
 
@@ -13,6 +14,7 @@ use rappel_core::model::{
 };
 
 pub use memory::MemoryRecords;
+pub use read_once::ReadOnce;
 pub use record::{ChangeRecord, Record, RecordKey, RecordKind, StoredTemplate};
 pub use typed::TypedRecords;
 
@@ -40,6 +42,16 @@ pub enum StoreError {
 #[async_trait]
 pub trait RecordReader: Send + Sync {
     async fn get(&self, key: &RecordKey) -> Result<Option<Record>, StoreError>;
+    /// Several records at once, in the order of `keys` (`None` where one is missing): what a
+    /// change or a batch of messages depends on, in one round trip where the store allows it
+    /// (`BatchGetItem` on DynamoDB). One at a time by default.
+    async fn get_many(&self, keys: &[RecordKey]) -> Result<Vec<Option<Record>>, StoreError> {
+        let mut found = Vec::with_capacity(keys.len());
+        for key in keys {
+            found.push(self.get(key).await?);
+        }
+        Ok(found)
+    }
     /// Every appointment of one client.
     async fn appointments_of_client(
         &self,

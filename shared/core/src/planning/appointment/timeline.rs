@@ -12,6 +12,13 @@ use crate::planning::resolve_channels;
 use crate::settings::{ChannelChoice, FollowUpMode, LatePolicy, ManualFollowUpTo};
 use chrono::{DateTime, Utc};
 
+/// Whether a kind's place in the timeline depends on the client's other bookings (a
+/// follow-up is skipped when the client has booked again): only then does a send-time
+/// verdict need them, which spares reading them for every other message.
+pub fn depends_on_other_bookings(kind: MessageKind) -> bool {
+    matches!(kind, MessageKind::FollowUp | MessageKind::ManualFollowUp)
+}
+
 pub fn timeline(appointment: &Appointment, ctx: &PlanningContext<'_>) -> Vec<PlannedMessage> {
     let settings = ctx.notifications();
     let zone = appointment.time_zone.tz();

@@ -1,0 +1,141 @@
+//! Address marks read at most once per recipient in one invocation (a batch of messages):
+//! three e-mails to one client check one mark. Safe for the same reason as
+//! [`ReadOnce`](crate::records::ReadOnce): a mark written during the invocation (a bounce
+//! reported meanwhile) is the same race as one reported just after the send.
+
+use super::{AddressMarks, MarksError};
+use async_trait::async_trait;
+use rappel_core::feedback::AddressMark;
+use rappel_core::message::Recipient;
+use rappel_core::model::TenantId;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+pub struct ReadOnceMarks {
+    inner: Arc<dyn AddressMarks>,
+    remembered: Mutex<HashMap<(TenantId, Recipient), Option<AddressMark>>>,
+}
+
+impl ReadOnceMarks {
+    pub fn new(inner: Arc<dyn AddressMarks>) -> Self {
+        Self {
+            inner,
+            remembered: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn remembered(&self) -> MutexGuard<'_, HashMap<(TenantId, Recipient), Option<AddressMark>>> {
+        self.remembered
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[async_trait]
+impl AddressMarks for ReadOnceMarks {
+    async fn mark(
+        &self,
+        tenant: &TenantId,
+        recipient: &Recipient,
+        mark: AddressMark,
+    ) -> Result<(), MarksError> {
+        let result = self.inner.mark(tenant, recipient, mark.clone()).await;
+        let key = (tenant.clone(), recipient.clone());
+        match &result {
+            Ok(()) => self.remembered().insert(key, Some(mark)),
+            Err(_) => self.remembered().remove(&key),
+        };
+        result
+    }
+
+    async fn mark_of(
+        &self,
+        tenant: &TenantId,
+        recipient: &Recipient,
+    ) -> Result<Option<AddressMark>, MarksError> {
+        let key = (tenant.clone(), recipient.clone());
+        if let Some(found) = self.remembered().get(&key) {
+            return Ok(found.clone());
+        }
+        let found = self.inner.mark_of(tenant, recipient).await?;
+        self.remembered().insert(key, found.clone());
+        Ok(found)
+    }
+
+    async fn marks_of(
+        &self,
+        recipients: &[(TenantId, Recipient)],
+    ) -> Result<Vec<Option<AddressMark>>, MarksError> {
+        let mut missing: Vec<(TenantId, Recipient)> = {
+            let remembered = self.remembered();
+            recipients
+                .iter()
+                .filter(|r| !remembered.contains_key(r))
+                .cloned()
+                .collect()
+        };
+        missing.dedup();
+        if !missing.is_empty() {
+            let found = self.inner.marks_of(&missing).await?;
+            let mut remembered = self.remembered();
+            for (key, mark) in missing.into_iter().zip(found) {
+                remembered.insert(key, mark);
+            }
+        }
+        let remembered = self.remembered();
+        Ok(recipients
+            .iter()
+            .map(|r| remembered.get(r).cloned().flatten())
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::address_marks::MemoryAddressMarks;
+    use rappel_core::model::ClientId;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    struct Counting {
+        inner: MemoryAddressMarks,
+        reads: AtomicUsize,
+    }
+
+    #[async_trait]
+    impl AddressMarks for Counting {
+        async fn mark(
+            &self,
+            tenant: &TenantId,
+            recipient: &Recipient,
+            mark: AddressMark,
+        ) -> Result<(), MarksError> {
+            self.inner.mark(tenant, recipient, mark).await
+        }
+        async fn mark_of(
+            &self,
+            tenant: &TenantId,
+            recipient: &Recipient,
+        ) -> Result<Option<AddressMark>, MarksError> {
+            self.reads.fetch_add(1, Ordering::SeqCst);
+            self.inner.mark_of(tenant, recipient).await
+        }
+    }
+
+    #[tokio::test]
+    async fn a_batch_checks_each_recipient_once() {
+        let store = Arc::new(Counting {
+            inner: MemoryAddressMarks::in_memory(),
+            reads: AtomicUsize::new(0),
+        });
+        let marks = ReadOnceMarks::new(store.clone());
+        let tenant = TenantId::parse("salon-lea").unwrap();
+        let lea = Recipient::Client(ClientId::parse("cl_lea").unwrap());
+        let sam = Recipient::Staff(rappel_core::model::StaffId::parse("sam").unwrap());
+        let both = [(tenant.clone(), lea.clone()), (tenant.clone(), sam.clone())];
+        assert_eq!(marks.marks_of(&both).await, Ok(vec![None, None]));
+        assert_eq!(marks.mark_of(&tenant, &lea).await, Ok(None));
+        assert_eq!(marks.mark_of(&tenant, &sam).await, Ok(None));
+        assert_eq!(store.reads.load(Ordering::SeqCst), 2);
+    }
+}

@@ -1,0 +1,393 @@
+//! A record store that reads each record, each client's appointments and each kind's records at
+//! most once: built for one invocation (a stream batch, a queue batch), so that every message
+//! and every change of the batch plans from the same reads instead of fetching the settings,
+//! the type, the staff member and the client again each time.
+//!
+//! Why a snapshot taken at the start of an invocation is safe: the invocation lasts a fraction
+//! of a second, and a change made meanwhile has its own stream record, whose reaction plans
+//! again (and withdraws what no longer applies); a message sent from a state a few hundred
+//! milliseconds old is the same race as a change landing just after the send, which the
+//! delivery path already accepts. Writes go through and update what is remembered, so the
+//! invocation never reads back less than it wrote.
+
+use super::{
+    Expected, Record, RecordKey, RecordKind, RecordReader, RecordStore, RecordWriter, StoreError,
+};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use rappel_core::model::{
+    Appointment, AppointmentTypeId, ClientId, Inbound, StaffId, StaffMember, TenantId,
+    WaitlistEntry,
+};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+#[derive(Default)]
+struct Remembered {
+    records: HashMap<RecordKey, Option<Record>>,
+    of_client: HashMap<(TenantId, ClientId), Vec<Appointment>>,
+    of_kind: HashMap<(TenantId, RecordKind), Vec<Record>>,
+}
+
+pub struct ReadOnce {
+    inner: Arc<dyn RecordStore>,
+    remembered: Mutex<Remembered>,
+}
+
+impl ReadOnce {
+    pub fn new(inner: Arc<dyn RecordStore>) -> Self {
+        Self {
+            inner,
+            remembered: Mutex::new(Remembered::default()),
+        }
+    }
+
+    fn remembered(&self) -> MutexGuard<'_, Remembered> {
+        // A panic elsewhere cannot leave the maps half-written: every update is one insert.
+        self.remembered
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[async_trait]
+impl RecordReader for ReadOnce {
+    async fn get(&self, key: &RecordKey) -> Result<Option<Record>, StoreError> {
+        if let Some(found) = self.remembered().records.get(key) {
+            return Ok(found.clone());
+        }
+        let found = self.inner.get(key).await?;
+        self.remembered().records.insert(key.clone(), found.clone());
+        Ok(found)
+    }
+
+    async fn get_many(&self, keys: &[RecordKey]) -> Result<Vec<Option<Record>>, StoreError> {
+        let mut missing: Vec<RecordKey> = {
+            let remembered = self.remembered();
+            keys.iter()
+                .filter(|k| !remembered.records.contains_key(k))
+                .cloned()
+                .collect()
+        };
+        missing.sort();
+        missing.dedup();
+        if !missing.is_empty() {
+            let found = self.inner.get_many(&missing).await?;
+            let mut remembered = self.remembered();
+            for (key, record) in missing.into_iter().zip(found) {
+                remembered.records.insert(key, record);
+            }
+        }
+        let remembered = self.remembered();
+        Ok(keys
+            .iter()
+            .map(|k| remembered.records.get(k).cloned().flatten())
+            .collect())
+    }
+
+    async fn appointments_of_client(
+        &self,
+        tenant: &TenantId,
+        client: &ClientId,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        let key = (tenant.clone(), client.clone());
+        if let Some(found) = self.remembered().of_client.get(&key) {
+            return Ok(found.clone());
+        }
+        let found = self.inner.appointments_of_client(tenant, client).await?;
+        self.remembered().of_client.insert(key, found.clone());
+        Ok(found)
+    }
+
+    async fn records_of_kind(
+        &self,
+        tenant: &TenantId,
+        kind: RecordKind,
+    ) -> Result<Vec<Record>, StoreError> {
+        let key = (tenant.clone(), kind);
+        if let Some(found) = self.remembered().of_kind.get(&key) {
+            return Ok(found.clone());
+        }
+        let found = self.inner.records_of_kind(tenant, kind).await?;
+        self.remembered().of_kind.insert(key, found.clone());
+        Ok(found)
+    }
+
+    // The other queries answer questions asked once per invocation: passed through.
+
+    async fn appointments_of_staff(
+        &self,
+        tenant: &TenantId,
+        staff: &StaffId,
+        from: DateTime<Utc>,
+        until: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        self.inner
+            .appointments_of_staff(tenant, staff, from, until)
+            .await
+    }
+
+    async fn appointments_ending_after(
+        &self,
+        tenant: &TenantId,
+        after: DateTime<Utc>,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        self.inner.appointments_ending_after(tenant, after).await
+    }
+
+    async fn appointments_starting_between(
+        &self,
+        tenant: &TenantId,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        self.inner
+            .appointments_starting_between(tenant, from, until)
+            .await
+    }
+
+    async fn staff_members(&self, tenant: &TenantId) -> Result<Vec<StaffMember>, StoreError> {
+        self.inner.staff_members(tenant).await
+    }
+
+    async fn inbound_from(
+        &self,
+        tenant: &TenantId,
+        sender_key: &str,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<Inbound>, StoreError> {
+        self.inner
+            .inbound_from(tenant, sender_key, from, until)
+            .await
+    }
+
+    async fn appointments_of_type(
+        &self,
+        tenant: &TenantId,
+        type_id: &AppointmentTypeId,
+        after: DateTime<Utc>,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        self.inner
+            .appointments_of_type(tenant, type_id, after)
+            .await
+    }
+
+    async fn waitlist_of_type(
+        &self,
+        tenant: &TenantId,
+        type_id: &AppointmentTypeId,
+        open_at: DateTime<Utc>,
+    ) -> Result<Vec<WaitlistEntry>, StoreError> {
+        self.inner.waitlist_of_type(tenant, type_id, open_at).await
+    }
+}
+
+#[async_trait]
+impl RecordWriter for ReadOnce {
+    async fn put(&self, record: Record, expected: Expected) -> Result<(), StoreError> {
+        let key = record.key();
+        let result = self.inner.put(record.clone(), expected).await;
+        let mut remembered = self.remembered();
+        remembered.of_kind.remove(&(key.tenant.clone(), key.kind));
+        if key.kind == RecordKind::Appointment {
+            remembered
+                .of_client
+                .retain(|(tenant, _), _| *tenant != key.tenant);
+        }
+        match result {
+            Ok(()) => {
+                remembered.records.insert(key, Some(record));
+                Ok(())
+            }
+            Err(error) => {
+                // A conflict means what was remembered is out of date: read it again next time.
+                remembered.records.remove(&key);
+                Err(error)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::{MemoryRecords, TypedRecords};
+    use rappel_core::settings::BusinessSettings;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Counts the reads that reach the store behind.
+    struct Counting {
+        inner: MemoryRecords,
+        reads: AtomicUsize,
+    }
+
+    #[async_trait]
+    impl RecordReader for Counting {
+        async fn get(&self, key: &RecordKey) -> Result<Option<Record>, StoreError> {
+            self.reads.fetch_add(1, Ordering::SeqCst);
+            self.inner.get(key).await
+        }
+        async fn appointments_of_client(
+            &self,
+            tenant: &TenantId,
+            client: &ClientId,
+        ) -> Result<Vec<Appointment>, StoreError> {
+            self.reads.fetch_add(1, Ordering::SeqCst);
+            self.inner.appointments_of_client(tenant, client).await
+        }
+        async fn appointments_of_staff(
+            &self,
+            tenant: &TenantId,
+            staff: &StaffId,
+            from: DateTime<Utc>,
+            until: Option<DateTime<Utc>>,
+        ) -> Result<Vec<Appointment>, StoreError> {
+            self.inner
+                .appointments_of_staff(tenant, staff, from, until)
+                .await
+        }
+        async fn appointments_ending_after(
+            &self,
+            tenant: &TenantId,
+            after: DateTime<Utc>,
+        ) -> Result<Vec<Appointment>, StoreError> {
+            self.inner.appointments_ending_after(tenant, after).await
+        }
+        async fn appointments_starting_between(
+            &self,
+            tenant: &TenantId,
+            from: DateTime<Utc>,
+            until: DateTime<Utc>,
+        ) -> Result<Vec<Appointment>, StoreError> {
+            self.inner
+                .appointments_starting_between(tenant, from, until)
+                .await
+        }
+        async fn records_of_kind(
+            &self,
+            tenant: &TenantId,
+            kind: RecordKind,
+        ) -> Result<Vec<Record>, StoreError> {
+            self.reads.fetch_add(1, Ordering::SeqCst);
+            self.inner.records_of_kind(tenant, kind).await
+        }
+        async fn staff_members(&self, tenant: &TenantId) -> Result<Vec<StaffMember>, StoreError> {
+            self.inner.staff_members(tenant).await
+        }
+        async fn inbound_from(
+            &self,
+            tenant: &TenantId,
+            sender_key: &str,
+            from: DateTime<Utc>,
+            until: DateTime<Utc>,
+        ) -> Result<Vec<Inbound>, StoreError> {
+            self.inner
+                .inbound_from(tenant, sender_key, from, until)
+                .await
+        }
+        async fn appointments_of_type(
+            &self,
+            tenant: &TenantId,
+            type_id: &AppointmentTypeId,
+            after: DateTime<Utc>,
+        ) -> Result<Vec<Appointment>, StoreError> {
+            self.inner
+                .appointments_of_type(tenant, type_id, after)
+                .await
+        }
+        async fn waitlist_of_type(
+            &self,
+            tenant: &TenantId,
+            type_id: &AppointmentTypeId,
+            open_at: DateTime<Utc>,
+        ) -> Result<Vec<WaitlistEntry>, StoreError> {
+            self.inner.waitlist_of_type(tenant, type_id, open_at).await
+        }
+    }
+
+    #[async_trait]
+    impl RecordWriter for Counting {
+        async fn put(&self, record: Record, expected: Expected) -> Result<(), StoreError> {
+            self.inner.put(record, expected).await
+        }
+    }
+
+    fn tenant() -> TenantId {
+        TenantId::parse("salon-lea").unwrap()
+    }
+
+    fn counting() -> Arc<Counting> {
+        Arc::new(Counting {
+            inner: MemoryRecords::in_memory(),
+            reads: AtomicUsize::new(0),
+        })
+    }
+
+    #[tokio::test]
+    async fn a_record_read_twice_in_one_invocation_is_fetched_once_even_when_missing() {
+        let store = counting();
+        let once = ReadOnce::new(store.clone());
+        let key = RecordKey::settings(&tenant());
+        assert_eq!(once.get(&key).await, Ok(None));
+        assert_eq!(once.get(&key).await, Ok(None));
+        let many = once.get_many(&[key.clone(), key]).await.unwrap();
+        assert_eq!(many, vec![None, None]);
+        assert_eq!(store.reads.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn what_the_invocation_writes_is_what_it_reads_back() {
+        let store = counting();
+        let once = ReadOnce::new(store.clone());
+        assert_eq!(once.stored_settings(&tenant()).await, Ok(None));
+        let mut settings = BusinessSettings::defaults_for(&tenant());
+        settings.version = 1;
+        once.put(Record::Settings(settings.clone()), Expected::Absent)
+            .await
+            .unwrap();
+        assert_eq!(once.stored_settings(&tenant()).await, Ok(Some(settings)));
+        assert_eq!(
+            store.reads.load(Ordering::SeqCst),
+            1,
+            "read back from memory"
+        );
+        // A conflicting write forgets the record: the next read asks the store.
+        let stale = BusinessSettings::defaults_for(&tenant());
+        assert!(
+            once.put(Record::Settings(stale), Expected::Absent)
+                .await
+                .is_err()
+        );
+        once.stored_settings(&tenant()).await.unwrap();
+        assert_eq!(store.reads.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_kind_listed_once_is_listed_again_after_a_write_of_that_kind() {
+        let store = counting();
+        let once = ReadOnce::new(store.clone());
+        assert!(
+            once.records_of_kind(&tenant(), RecordKind::Template)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        once.records_of_kind(&tenant(), RecordKind::Template)
+            .await
+            .unwrap();
+        assert_eq!(store.reads.load(Ordering::SeqCst), 1);
+        let settings = BusinessSettings::defaults_for(&tenant());
+        once.put(Record::Settings(settings), Expected::Absent)
+            .await
+            .unwrap();
+        once.records_of_kind(&tenant(), RecordKind::Template)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.reads.load(Ordering::SeqCst),
+            1,
+            "another kind was written"
+        );
+    }
+}
