@@ -19,22 +19,26 @@ pub async fn function_handler(
 ) -> Result<SqsBatchResponse, std::convert::Infallible> {
     // One batch, one memory of what it read: the messages of one change share their records.
     let services = &services.for_batch();
-    let readable: Vec<SendRequest> = event
+    let parsed: Vec<_> = event
         .payload
         .records
         .iter()
-        .filter_map(|m| parse_request(m.body.as_deref().unwrap_or_default()).ok())
+        .map(|m| parse_request(m.body.as_deref().unwrap_or_default()))
+        .collect();
+    let readable: Vec<SendRequest> = parsed
+        .iter()
+        .filter_map(|r| r.as_ref().ok().cloned())
         .collect();
     prefetch(services, &readable).await;
     let mut retry: Vec<String> = Vec::new();
     let mut throttled = false;
-    for message in &event.payload.records {
+    for (message, request) in event.payload.records.iter().zip(parsed) {
         let id = message.message_id.clone().unwrap_or_default();
         if throttled {
             retry.push(id);
             continue;
         }
-        let request = match parse_request(message.body.as_deref().unwrap_or_default()) {
+        let request = match request {
             Ok(request) => request,
             Err(error) => {
                 // Retried until the queue dead-letters it: an operator can read it there.

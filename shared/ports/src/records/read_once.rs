@@ -211,183 +211,99 @@ impl RecordWriter for ReadOnce {
 
 #[cfg(test)]
 mod tests {
+    //! What `ReadOnce` remembers shows in what it answers after the store behind it was
+    //! written directly (as another process would): a record it read is not read again.
     use super::*;
     use crate::records::{MemoryRecords, TypedRecords};
+    use rappel_core::model::{DisplayName, Locale, StaffId, TimeZone};
     use rappel_core::settings::BusinessSettings;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    /// Counts the reads that reach the store behind.
-    struct Counting {
-        inner: MemoryRecords,
-        reads: AtomicUsize,
-    }
-
-    #[async_trait]
-    impl RecordReader for Counting {
-        async fn get(&self, key: &RecordKey) -> Result<Option<Record>, StoreError> {
-            self.reads.fetch_add(1, Ordering::SeqCst);
-            self.inner.get(key).await
-        }
-        async fn appointments_of_client(
-            &self,
-            tenant: &TenantId,
-            client: &ClientId,
-        ) -> Result<Vec<Appointment>, StoreError> {
-            self.reads.fetch_add(1, Ordering::SeqCst);
-            self.inner.appointments_of_client(tenant, client).await
-        }
-        async fn appointments_of_staff(
-            &self,
-            tenant: &TenantId,
-            staff: &StaffId,
-            from: DateTime<Utc>,
-            until: Option<DateTime<Utc>>,
-        ) -> Result<Vec<Appointment>, StoreError> {
-            self.inner
-                .appointments_of_staff(tenant, staff, from, until)
-                .await
-        }
-        async fn appointments_ending_after(
-            &self,
-            tenant: &TenantId,
-            after: DateTime<Utc>,
-        ) -> Result<Vec<Appointment>, StoreError> {
-            self.inner.appointments_ending_after(tenant, after).await
-        }
-        async fn appointments_starting_between(
-            &self,
-            tenant: &TenantId,
-            from: DateTime<Utc>,
-            until: DateTime<Utc>,
-        ) -> Result<Vec<Appointment>, StoreError> {
-            self.inner
-                .appointments_starting_between(tenant, from, until)
-                .await
-        }
-        async fn records_of_kind(
-            &self,
-            tenant: &TenantId,
-            kind: RecordKind,
-        ) -> Result<Vec<Record>, StoreError> {
-            self.reads.fetch_add(1, Ordering::SeqCst);
-            self.inner.records_of_kind(tenant, kind).await
-        }
-        async fn staff_members(&self, tenant: &TenantId) -> Result<Vec<StaffMember>, StoreError> {
-            self.inner.staff_members(tenant).await
-        }
-        async fn inbound_from(
-            &self,
-            tenant: &TenantId,
-            sender_key: &str,
-            from: DateTime<Utc>,
-            until: DateTime<Utc>,
-        ) -> Result<Vec<Inbound>, StoreError> {
-            self.inner
-                .inbound_from(tenant, sender_key, from, until)
-                .await
-        }
-        async fn appointments_of_type(
-            &self,
-            tenant: &TenantId,
-            type_id: &AppointmentTypeId,
-            after: DateTime<Utc>,
-        ) -> Result<Vec<Appointment>, StoreError> {
-            self.inner
-                .appointments_of_type(tenant, type_id, after)
-                .await
-        }
-        async fn waitlist_of_type(
-            &self,
-            tenant: &TenantId,
-            type_id: &AppointmentTypeId,
-            open_at: DateTime<Utc>,
-        ) -> Result<Vec<WaitlistEntry>, StoreError> {
-            self.inner.waitlist_of_type(tenant, type_id, open_at).await
-        }
-    }
-
-    #[async_trait]
-    impl RecordWriter for Counting {
-        async fn put(&self, record: Record, expected: Expected) -> Result<(), StoreError> {
-            self.inner.put(record, expected).await
-        }
-    }
 
     fn tenant() -> TenantId {
         TenantId::parse("salon-lea").unwrap()
     }
 
-    fn counting() -> Arc<Counting> {
-        Arc::new(Counting {
-            inner: MemoryRecords::in_memory(),
-            reads: AtomicUsize::new(0),
+    fn settings(version: u64) -> Record {
+        let mut settings = BusinessSettings::defaults_for(&tenant());
+        settings.version = version;
+        Record::Settings(settings)
+    }
+
+    fn sam() -> Record {
+        Record::Staff(StaffMember {
+            tenant: tenant(),
+            id: StaffId::parse("sam").unwrap(),
+            name: DisplayName::parse("Sam").unwrap(),
+            email: None,
+            phone: None,
+            locale: Locale::FR,
+            time_zone: TimeZone::parse("Europe/Paris").unwrap(),
+            version: 1,
         })
     }
 
-    #[tokio::test]
-    async fn a_record_read_twice_in_one_invocation_is_fetched_once_even_when_missing() {
-        let store = counting();
+    fn store() -> (Arc<MemoryRecords>, ReadOnce) {
+        let store = Arc::new(MemoryRecords::in_memory());
         let once = ReadOnce::new(store.clone());
+        (store, once)
+    }
+
+    #[tokio::test]
+    async fn a_record_read_once_in_an_invocation_is_not_read_again_even_when_missing() {
+        let (store, once) = store();
         let key = RecordKey::settings(&tenant());
         assert_eq!(once.get(&key).await, Ok(None));
+        store.put(settings(1), Expected::Absent).await.unwrap();
         assert_eq!(once.get(&key).await, Ok(None));
-        let many = once.get_many(&[key.clone(), key]).await.unwrap();
-        assert_eq!(many, vec![None, None]);
-        assert_eq!(store.reads.load(Ordering::SeqCst), 1);
+        assert_eq!(
+            once.get_many(&[key.clone(), key]).await,
+            Ok(vec![None, None])
+        );
     }
 
     #[tokio::test]
-    async fn what_the_invocation_writes_is_what_it_reads_back() {
-        let store = counting();
-        let once = ReadOnce::new(store.clone());
-        assert_eq!(once.stored_settings(&tenant()).await, Ok(None));
-        let mut settings = BusinessSettings::defaults_for(&tenant());
-        settings.version = 1;
-        once.put(Record::Settings(settings.clone()), Expected::Absent)
-            .await
-            .unwrap();
-        assert_eq!(once.stored_settings(&tenant()).await, Ok(Some(settings)));
+    async fn what_the_invocation_writes_is_what_it_reads_back_until_a_conflict() {
+        let (store, once) = store();
+        once.put(settings(1), Expected::Absent).await.unwrap();
+        store.put(settings(2), Expected::Version(1)).await.unwrap();
+        let read = once.stored_settings(&tenant()).await.unwrap();
         assert_eq!(
-            store.reads.load(Ordering::SeqCst),
-            1,
-            "read back from memory"
+            read.map(|s| s.version),
+            Some(1),
+            "its own write, remembered"
         );
         // A conflicting write forgets the record: the next read asks the store.
-        let stale = BusinessSettings::defaults_for(&tenant());
-        assert!(
-            once.put(Record::Settings(stale), Expected::Absent)
-                .await
-                .is_err()
-        );
-        once.stored_settings(&tenant()).await.unwrap();
-        assert_eq!(store.reads.load(Ordering::SeqCst), 2);
+        assert!(once.put(settings(1), Expected::Absent).await.is_err());
+        let read = once.stored_settings(&tenant()).await.unwrap();
+        assert_eq!(read.map(|s| s.version), Some(2));
     }
 
     #[tokio::test]
-    async fn a_kind_listed_once_is_listed_again_after_a_write_of_that_kind() {
-        let store = counting();
-        let once = ReadOnce::new(store.clone());
+    async fn a_kind_listed_once_is_listed_again_only_after_a_write_of_that_kind() {
+        let (store, once) = store();
         assert!(
-            once.records_of_kind(&tenant(), RecordKind::Template)
+            once.records_of_kind(&tenant(), RecordKind::Staff)
                 .await
                 .unwrap()
                 .is_empty()
         );
-        once.records_of_kind(&tenant(), RecordKind::Template)
-            .await
-            .unwrap();
-        assert_eq!(store.reads.load(Ordering::SeqCst), 1);
-        let settings = BusinessSettings::defaults_for(&tenant());
-        once.put(Record::Settings(settings), Expected::Absent)
-            .await
-            .unwrap();
-        once.records_of_kind(&tenant(), RecordKind::Template)
-            .await
-            .unwrap();
-        assert_eq!(
-            store.reads.load(Ordering::SeqCst),
-            1,
+        store.put(sam(), Expected::Absent).await.unwrap();
+        once.put(settings(1), Expected::Absent).await.unwrap();
+        assert!(
+            once.records_of_kind(&tenant(), RecordKind::Staff)
+                .await
+                .unwrap()
+                .is_empty(),
             "another kind was written"
         );
+        let mut renamed = sam();
+        if let Record::Staff(s) = &mut renamed {
+            s.version = 2;
+        }
+        once.put(renamed, Expected::Version(1)).await.unwrap();
+        let listed = once
+            .records_of_kind(&tenant(), RecordKind::Staff)
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), 1);
     }
 }
