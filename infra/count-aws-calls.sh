@@ -95,6 +95,42 @@ def count(path, title, budget):
     print("budget: " + ", ".join(f"{k} {found[k]} <= {v}" for k, v in budget.items())
           + (" — OVER: " + "; ".join(over) if over else " — within"))
     return over
+# Every DynamoDB operation a function was seen making must be allowed by its policy in
+# template.yaml (the emulator does not check IAM; AWS would refuse the call).
+RESOURCE_OF = {"api": "ApiFunction", "change-handler": "ChangeHandlerFunction", "send": "SendFunction"}
+# TransactWriteItems is authorised per item: a Put inside it needs dynamodb:PutItem.
+ACTION_FOR = {"TransactWriteItems": "PutItem"}
+def allowed_actions(resource):
+    lines = open("template.yaml").read().splitlines()
+    start = lines.index(f"  {resource}:")
+    block = []
+    for line in lines[start + 1:]:
+        if line.startswith("  ") and not line.startswith("   ") and line.strip():
+            break
+        block.append(line)
+    text = "\n".join(block)
+    import re
+    return set(re.findall(r"dynamodb:([A-Za-z]+)", text))
+DYNAMODB = {"GetItem", "BatchGetItem", "PutItem", "DeleteItem", "UpdateItem", "Query",
+            "TransactWriteItems", "BatchWriteItem"}
+def unauthorised(paths):
+    seen = collections.defaultdict(set)
+    for path in paths:
+        for line in open(path):
+            if not line.strip():
+                continue
+            entry = json.loads(line)
+            headers = {k.lower(): v for k, v in entry["headers"].items()}
+            op = operation(entry)
+            function = function_of(headers)
+            if op in DYNAMODB and function in RESOURCE_OF:
+                seen[function].add(ACTION_FOR.get(op, op))
+    missing = []
+    for function, ops in sorted(seen.items()):
+        allowed = allowed_actions(RESOURCE_OF[function])
+        missing += [f"{RESOURCE_OF[function]} lacks dynamodb:{op}" for op in sorted(ops - allowed)]
+    return missing
+
 # The budgets (docs/PERFORMANCE.md works out the life cycle's floor, 91 calls; its budget is the
 # floor + 15 %, and each other scenario's is its measured count + ~15 %): a change that makes
 # Rappel call AWS more often fails the test command.
@@ -104,7 +140,14 @@ over += count(sys.argv[2], "one digest firing (one staff member, one appointment
 over += count(sys.argv[3], "one re-engagement step (e-mail + SMS)", {"total": 16})
 over += count(sys.argv[4], "one invoice life cycle (issued, notice e-mail, reminder scheduled, paid)", {"total": 32})
 over += count(sys.argv[5], "one freed slot (the cancellation, its notices and alerts, two clients offered it)", {"total": 64})
+missing = unauthorised(sys.argv[1:6])
+print("\n## IAM: " + ("every DynamoDB operation seen is allowed by template.yaml" if not missing
+                       else "NOT ALLOWED: " + "; ".join(missing)))
 if over:
     print("\nAWS call budget exceeded: " + "; ".join(over), file=sys.stderr)
+if missing:
+    print("\ntemplate.yaml does not allow what the functions call: " + "; ".join(missing),
+          file=sys.stderr)
+if over or missing:
     sys.exit(1)
 PY
