@@ -1,32 +1,90 @@
-//! The embedded history: an append-only list, optionally persisted.
+//! The embedded history: an append-only list, optionally persisted, with the lookups its
+//! readers make (an entry's identity, a client's entries, a recipient's) kept beside it so
+//! that neither writing nor reading walks the whole list.
 
+use super::CommunicationStatus;
 use super::{CommunicationHistory, CommunicationRecord, HistoryError};
 use crate::json_file::JsonFile;
 use crate::lock;
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use rappel_core::message::Recipient;
 use rappel_core::model::{ClientId, TenantId};
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+/// What makes two entries the same: DynamoDB's key for them.
+type Identity = (String, CommunicationStatus, DateTime<Utc>);
+
+#[derive(Default)]
+struct Entries {
+    list: Vec<CommunicationRecord>,
+    identities: HashSet<Identity>,
+    /// Positions in `list`, in order.
+    of_client: HashMap<(TenantId, ClientId), Vec<usize>>,
+    of_recipient: HashMap<(TenantId, Recipient), Vec<usize>>,
+}
+
+impl Entries {
+    fn from_list(list: Vec<CommunicationRecord>) -> Self {
+        let mut entries = Self::default();
+        for entry in list {
+            entries.push(entry);
+        }
+        entries
+    }
+
+    /// False if the same entry is already there.
+    fn push(&mut self, entry: CommunicationRecord) -> bool {
+        let identity = (entry.message_key.clone(), entry.status, entry.recorded_at);
+        if !self.identities.insert(identity) {
+            return false;
+        }
+        let at = self.list.len();
+        match &entry.client {
+            Some(client) => self
+                .of_client
+                .entry((entry.tenant.clone(), client.clone()))
+                .or_default()
+                .push(at),
+            None => self
+                .of_recipient
+                .entry((entry.tenant.clone(), entry.recipient.clone()))
+                .or_default()
+                .push(at),
+        }
+        self.list.push(entry);
+        true
+    }
+
+    fn at(&self, positions: Option<&Vec<usize>>) -> Vec<CommunicationRecord> {
+        positions
+            .into_iter()
+            .flatten()
+            .filter_map(|&at| self.list.get(at).cloned())
+            .collect()
+    }
+}
+
 pub struct MemoryHistory {
-    entries: Mutex<Vec<CommunicationRecord>>,
+    entries: Mutex<Entries>,
     file: Option<JsonFile>,
 }
 
 impl MemoryHistory {
     pub fn in_memory() -> Self {
         Self {
-            entries: Mutex::new(Vec::new()),
+            entries: Mutex::new(Entries::default()),
             file: None,
         }
     }
 
     pub fn persisted(path: impl Into<PathBuf>) -> std::io::Result<Self> {
         let file = JsonFile::new(path);
-        let entries = file.load()?;
+        let list: Vec<CommunicationRecord> = file.load()?;
         Ok(Self {
-            entries: Mutex::new(entries),
+            entries: Mutex::new(Entries::from_list(list)),
             file: Some(file),
         })
     }
@@ -38,16 +96,11 @@ impl CommunicationHistory for MemoryHistory {
     /// DynamoDB's put of the same key would.
     async fn record(&self, entry: CommunicationRecord) -> Result<(), HistoryError> {
         let mut entries = lock(&self.entries);
-        if entries.iter().any(|e| {
-            e.message_key == entry.message_key
-                && e.status == entry.status
-                && e.recorded_at == entry.recorded_at
-        }) {
+        if !entries.push(entry) {
             return Ok(());
         }
-        entries.push(entry);
         if let Some(file) = &self.file {
-            file.save(&*entries)
+            file.save(&entries.list)
                 .map_err(|e| HistoryError(e.to_string()))?;
         }
         crate::crash_point::crash_point("history.recorded");
@@ -59,11 +112,8 @@ impl CommunicationHistory for MemoryHistory {
         tenant: &TenantId,
         client: &ClientId,
     ) -> Result<Vec<CommunicationRecord>, HistoryError> {
-        Ok(lock(&self.entries)
-            .iter()
-            .filter(|e| &e.tenant == tenant && e.client.as_ref() == Some(client))
-            .cloned()
-            .collect())
+        let entries = lock(&self.entries);
+        Ok(entries.at(entries.of_client.get(&(tenant.clone(), client.clone()))))
     }
 
     async fn for_recipient(
@@ -71,10 +121,98 @@ impl CommunicationHistory for MemoryHistory {
         tenant: &TenantId,
         recipient: &Recipient,
     ) -> Result<Vec<CommunicationRecord>, HistoryError> {
-        Ok(lock(&self.entries)
-            .iter()
-            .filter(|e| &e.tenant == tenant && e.client.is_none() && &e.recipient == recipient)
-            .cloned()
-            .collect())
+        let entries = lock(&self.entries);
+        Ok(entries.at(entries
+            .of_recipient
+            .get(&(tenant.clone(), recipient.clone()))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone as _;
+    use rappel_core::message::{Channel, MessageKind, Subject};
+    use rappel_core::model::StaffId;
+
+    fn entry(tenant: &str, client: Option<&str>, key: &str, minute: u32) -> CommunicationRecord {
+        let at = Utc.with_ymd_and_hms(2026, 3, 26, 9, minute, 0).unwrap();
+        let client = client.map(|c| ClientId::parse(c).unwrap());
+        CommunicationRecord {
+            tenant: TenantId::parse(tenant).unwrap(),
+            about: Subject::Client(ClientId::parse("lea").unwrap()),
+            recipient: match &client {
+                Some(c) => Recipient::Client(c.clone()),
+                None => Recipient::Staff(StaffId::parse("sam").unwrap()),
+            },
+            client,
+            message_key: key.into(),
+            kind: MessageKind::Reminder,
+            channel: Channel::Email,
+            due: at,
+            recorded_at: at,
+            status: CommunicationStatus::Sent,
+            reason: None,
+            subject: None,
+            provider_message_id: None,
+        }
+    }
+
+    fn keys(entries: Vec<CommunicationRecord>) -> Vec<String> {
+        entries.into_iter().map(|e| e.message_key).collect()
+    }
+
+    #[tokio::test]
+    async fn each_reader_sees_its_own_entries_in_order_and_a_repeated_entry_once() {
+        let history = MemoryHistory::in_memory();
+        for e in [
+            entry("salon", Some("lea"), "k1", 0),
+            entry("salon", Some("max"), "k2", 1),
+            entry("salon", None, "k3", 2),
+            entry("other", Some("lea"), "k4", 3),
+            entry("salon", Some("lea"), "k5", 4),
+            entry("salon", Some("lea"), "k1", 0), // the same entry again (a retried write)
+        ] {
+            history.record(e).await.unwrap();
+        }
+        let salon = TenantId::parse("salon").unwrap();
+        let lea = ClientId::parse("lea").unwrap();
+        let lea_history = history.for_client(&salon, &lea).await.unwrap();
+        assert_eq!(keys(lea_history), vec!["k1", "k5"]);
+        let sam = Recipient::Staff(StaffId::parse("sam").unwrap());
+        assert_eq!(
+            keys(history.for_recipient(&salon, &sam).await.unwrap()),
+            vec!["k3"]
+        );
+        let other = TenantId::parse("other").unwrap();
+        assert!(
+            history
+                .for_recipient(&other, &sam)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_reloaded_history_still_knows_its_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.json");
+        MemoryHistory::persisted(&path)
+            .unwrap()
+            .record(entry("salon", Some("lea"), "k1", 0))
+            .await
+            .unwrap();
+        let reopened = MemoryHistory::persisted(&path).unwrap();
+        reopened
+            .record(entry("salon", Some("lea"), "k1", 0))
+            .await
+            .unwrap();
+        let salon = TenantId::parse("salon").unwrap();
+        let lea = ClientId::parse("lea").unwrap();
+        assert_eq!(
+            keys(reopened.for_client(&salon, &lea).await.unwrap()),
+            vec!["k1"]
+        );
     }
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 pub use memory::MemoryHistory;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CommunicationStatus {
     Sent,

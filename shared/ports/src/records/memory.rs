@@ -2,6 +2,7 @@
 //! change feed of old/new images in write order — the local stand-in for DynamoDB and its
 //! stream.
 
+use super::appointment_index::AppointmentIndex;
 use super::{
     ChangeRecord, Expected, Record, RecordKey, RecordKind, RecordReader, RecordWriter, StoreError,
 };
@@ -10,8 +11,8 @@ use crate::lock;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rappel_core::model::{
-    Appointment, AppointmentTypeId, ClientId, Inbound, StaffId, StaffMember, TenantId,
-    WaitlistEntry,
+    Appointment, AppointmentId, AppointmentTypeId, ClientId, Inbound, StaffId, StaffMember,
+    TenantId, WaitlistEntry,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
@@ -25,6 +26,35 @@ struct State {
     next_sequence: u64,
     /// Changes not yet taken by the change handler.
     feed: VecDeque<ChangeRecord>,
+    /// Rebuilt from `records` when the file is loaded.
+    #[serde(skip)]
+    appointments: AppointmentIndex,
+}
+
+impl State {
+    fn with_index(mut self) -> Self {
+        let mut index = AppointmentIndex::default();
+        for record in self.records.values() {
+            if let Record::Appointment(a) = record {
+                index.insert(a);
+            }
+        }
+        self.appointments = index;
+        self
+    }
+
+    /// The stored appointments of `ids` (all are there: the index follows every write).
+    fn appointments_of(&self, tenant: &TenantId, ids: Vec<AppointmentId>) -> Vec<Appointment> {
+        ids.into_iter()
+            .filter_map(|id| {
+                let key = RecordKey::new(tenant, RecordKind::Appointment, id.as_str());
+                match self.records.get(&key.to_string()) {
+                    Some(Record::Appointment(a)) => Some(a.clone()),
+                    _ => None,
+                }
+            })
+            .collect()
+    }
 }
 
 pub struct MemoryRecords {
@@ -43,9 +73,9 @@ impl MemoryRecords {
     /// Loads `path` if it exists and saves every change to it.
     pub fn persisted(path: impl Into<PathBuf>) -> std::io::Result<Self> {
         let file = JsonFile::new(path);
-        let state = file.load()?;
+        let state: State = file.load()?;
         Ok(Self {
-            state: Mutex::new(state),
+            state: Mutex::new(state.with_index()),
             file: Some(file),
         })
     }
@@ -95,20 +125,6 @@ impl MemoryRecords {
             })
             .collect()
     }
-
-    fn appointments(&self, tenant: &TenantId) -> Vec<Appointment> {
-        let state = lock(&self.state);
-        let prefix = format!("{tenant}/{}/", RecordKind::Appointment.as_str());
-        state
-            .records
-            .range(prefix.clone()..)
-            .take_while(|(k, _)| k.starts_with(&prefix))
-            .filter_map(|(_, r)| match r {
-                Record::Appointment(a) => Some(a.clone()),
-                _ => None,
-            })
-            .collect()
-    }
 }
 
 #[async_trait]
@@ -122,11 +138,9 @@ impl RecordReader for MemoryRecords {
         tenant: &TenantId,
         client: &ClientId,
     ) -> Result<Vec<Appointment>, StoreError> {
-        Ok(self
-            .appointments(tenant)
-            .into_iter()
-            .filter(|a| &a.client_id == client)
-            .collect())
+        let state = lock(&self.state);
+        let ids = state.appointments.of_client(tenant, client);
+        Ok(state.appointments_of(tenant, ids))
     }
 
     async fn appointments_of_staff(
@@ -136,14 +150,9 @@ impl RecordReader for MemoryRecords {
         from: DateTime<Utc>,
         until: Option<DateTime<Utc>>,
     ) -> Result<Vec<Appointment>, StoreError> {
-        let mut found: Vec<Appointment> = self
-            .appointments(tenant)
-            .into_iter()
-            .filter(|a| &a.staff_id == staff && a.start >= from)
-            .filter(|a| until.is_none_or(|until| a.start < until))
-            .collect();
-        found.sort_by_key(|a| (a.start, a.id.clone()));
-        Ok(found)
+        let state = lock(&self.state);
+        let ids = state.appointments.of_staff(tenant, staff, from, until);
+        Ok(state.appointments_of(tenant, ids))
     }
 
     async fn appointments_ending_after(
@@ -151,11 +160,9 @@ impl RecordReader for MemoryRecords {
         tenant: &TenantId,
         after: DateTime<Utc>,
     ) -> Result<Vec<Appointment>, StoreError> {
-        Ok(self
-            .appointments(tenant)
-            .into_iter()
-            .filter(|a| a.end > after)
-            .collect())
+        let state = lock(&self.state);
+        let ids = state.appointments.ending_after(tenant, after);
+        Ok(state.appointments_of(tenant, ids))
     }
 
     async fn appointments_starting_between(
@@ -164,13 +171,9 @@ impl RecordReader for MemoryRecords {
         from: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> Result<Vec<Appointment>, StoreError> {
-        let mut day: Vec<Appointment> = self
-            .appointments(tenant)
-            .into_iter()
-            .filter(|a| a.start >= from && a.start < until)
-            .collect();
-        day.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
-        Ok(day)
+        let state = lock(&self.state);
+        let ids = state.appointments.starting_between(tenant, from, until);
+        Ok(state.appointments_of(tenant, ids))
     }
 
     async fn appointments_of_type(
@@ -179,13 +182,9 @@ impl RecordReader for MemoryRecords {
         type_id: &AppointmentTypeId,
         after: DateTime<Utc>,
     ) -> Result<Vec<Appointment>, StoreError> {
-        let mut later: Vec<Appointment> = self
-            .appointments(tenant)
-            .into_iter()
-            .filter(|a| a.type_id == *type_id && a.start > after)
-            .collect();
-        later.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
-        Ok(later)
+        let state = lock(&self.state);
+        let ids = state.appointments.of_type(tenant, type_id, after);
+        Ok(state.appointments_of(tenant, ids))
     }
 
     async fn waitlist_of_type(
@@ -286,6 +285,12 @@ impl RecordWriter for MemoryRecords {
         }
         state.next_sequence += 1;
         let sequence = format!("{:020}", state.next_sequence);
+        if let Some(Record::Appointment(old)) = &current {
+            state.appointments.remove(old);
+        }
+        if let Record::Appointment(new) = &record {
+            state.appointments.insert(new);
+        }
         state.records.insert(storage, record.clone());
         state.feed.push_back(ChangeRecord {
             sequence,
@@ -360,6 +365,178 @@ mod tests {
                 .peek_changes(10)
                 .is_empty()
         );
+    }
+
+    fn id<T: TryFrom<String>>(s: &str) -> T
+    where
+        T::Error: std::fmt::Debug,
+    {
+        T::try_from(s.to_owned()).unwrap()
+    }
+
+    /// Appointment `n` of a small business: clients, staff and types taken in turn, starts
+    /// spread over a month (several at the same instant).
+    fn appointment(n: u64, start_hour: i64) -> Appointment {
+        use chrono::{Duration, TimeZone as _};
+        use rappel_core::model::{
+            Actor, AppointmentStatus, ChangeAction, LastChange, Origin, TimeZone,
+        };
+        let start =
+            Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap() + Duration::hours(start_hour);
+        Appointment {
+            tenant: id(if n % 7 == 0 { "other" } else { "salon" }),
+            id: id(&format!("a{n:03}")),
+            client_id: id(&format!("c{}", n % 5)),
+            staff_id: id(&format!("s{}", n % 3)),
+            type_id: id(&format!("t{}", n % 4)),
+            start,
+            end: start + Duration::minutes(30 + 15 * (n % 4) as i64),
+            time_zone: TimeZone::parse("Europe/Paris").unwrap(),
+            status: AppointmentStatus::Confirmed,
+            origin: Origin::Online,
+            version: 1,
+            created_at: start,
+            updated_at: start,
+            details_changed_at: start,
+            last_change: LastChange {
+                action: ChangeAction::Booked,
+                actor: Actor::Client,
+                at: start,
+                notify_client: true,
+            },
+            earlier_slot_offers: None,
+        }
+    }
+
+    fn ids(appointments: Vec<Appointment>) -> Vec<String> {
+        appointments.into_iter().map(|a| a.id.to_string()).collect()
+    }
+
+    #[tokio::test]
+    async fn every_appointment_query_answers_what_a_scan_of_the_store_answers_after_moves() {
+        use chrono::Duration;
+        let store = MemoryRecords::in_memory();
+        for n in 0..120u64 {
+            store
+                .put(
+                    Record::Appointment(appointment(n, ((n * 37) % 90) as i64)),
+                    Expected::Absent,
+                )
+                .await
+                .unwrap();
+        }
+        // Every third one moves (new start, staff, type and client), some of them twice.
+        for round in 0..2u64 {
+            for n in (0..120u64).filter(|n| n % (3 + round) == 0) {
+                let key = RecordKey::new(
+                    &appointment(n, 0).tenant,
+                    RecordKind::Appointment,
+                    format!("a{n:03}"),
+                );
+                let Some(Record::Appointment(mut a)) = store.get(&key).await.unwrap() else {
+                    panic!("a{n:03} is stored");
+                };
+                let version = a.version;
+                a.start += Duration::hours(5 + round as i64);
+                a.end += Duration::hours(5 + round as i64);
+                a.staff_id = id(&format!("s{}", (n + 1 + round) % 3));
+                a.type_id = id(&format!("t{}", (n + 1) % 4));
+                a.client_id = id(&format!("c{}", (n + 2) % 5));
+                a.version += 1;
+                store
+                    .put(Record::Appointment(a), Expected::Version(version))
+                    .await
+                    .unwrap();
+            }
+        }
+        let all = store.all_appointments();
+        assert_eq!(all.len(), 120);
+        let scan = |keep: &dyn Fn(&Appointment) -> bool, by_start: bool| {
+            let mut found: Vec<Appointment> = all.iter().filter(|a| keep(a)).cloned().collect();
+            if by_start {
+                found.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
+            }
+            ids(found)
+        };
+        let salon: TenantId = id("salon");
+        let origin = appointment(0, 0).start;
+        let mut answered = 0;
+        for hour in [0i64, 10, 31, 47, 60, 95] {
+            let at = origin + Duration::hours(hour);
+            let until = at + Duration::hours(20);
+            for k in 0..5 {
+                let client: ClientId = id(&format!("c{k}"));
+                let found = ids(store.appointments_of_client(&salon, &client).await.unwrap());
+                answered += found.len();
+                assert_eq!(
+                    found,
+                    scan(&|a| a.tenant == salon && a.client_id == client, false)
+                );
+            }
+            for k in 0..3 {
+                let staff: StaffId = id(&format!("s{k}"));
+                for window in [Some(until), None] {
+                    let found = store
+                        .appointments_of_staff(&salon, &staff, at, window)
+                        .await;
+                    let expected = scan(
+                        &|a| {
+                            a.tenant == salon
+                                && a.staff_id == staff
+                                && a.start >= at
+                                && window.is_none_or(|u| a.start < u)
+                        },
+                        true,
+                    );
+                    assert_eq!(ids(found.unwrap()), expected);
+                }
+            }
+            for k in 0..4 {
+                let type_id: AppointmentTypeId = id(&format!("t{k}"));
+                let found = store
+                    .appointments_of_type(&salon, &type_id, at)
+                    .await
+                    .unwrap();
+                let expected = scan(
+                    &|a| a.tenant == salon && a.type_id == type_id && a.start > at,
+                    true,
+                );
+                assert_eq!(ids(found), expected);
+            }
+            let found = store.appointments_starting_between(&salon, at, until).await;
+            let expected = scan(
+                &|a| a.tenant == salon && a.start >= at && a.start < until,
+                true,
+            );
+            assert_eq!(ids(found.unwrap()), expected);
+            let mut found = ids(store.appointments_ending_after(&salon, at).await.unwrap());
+            found.sort();
+            assert_eq!(found, scan(&|a| a.tenant == salon && a.end > at, false));
+            // An empty or reversed window finds nothing (and does not panic).
+            let none = store.appointments_starting_between(&salon, until, at).await;
+            assert!(none.unwrap().is_empty());
+        }
+        assert!(answered > 0, "the queries found appointments to compare");
+    }
+
+    #[tokio::test]
+    async fn a_reloaded_store_answers_appointment_queries_from_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("records.json");
+        {
+            let store = MemoryRecords::persisted(&path).unwrap();
+            for n in 1..4u64 {
+                let a = appointment(n, n as i64);
+                store
+                    .put(Record::Appointment(a), Expected::Absent)
+                    .await
+                    .unwrap();
+            }
+        }
+        let reopened = MemoryRecords::persisted(&path).unwrap();
+        let lea: ClientId = id("c1");
+        let found = reopened.appointments_of_client(&id("salon"), &lea).await;
+        assert_eq!(ids(found.unwrap()), vec!["a001"]);
     }
 
     #[tokio::test]

@@ -1,6 +1,7 @@
 //! The record store port: get / put with optimistic concurrency / the queries the API and the
 //! handlers need, and (embedded) the change feed that stands in for the DynamoDB stream.
 
+mod appointment_index;
 mod memory;
 mod read_once;
 mod record;

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use rappel_core::message::{RecurringSchedule, ScheduleName};
 use rappel_core::planning::day::next_firing;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -38,7 +38,28 @@ struct Saved {
 #[derive(Default)]
 struct State {
     one_shot: BTreeMap<ScheduleName, ScheduleEntry>,
+    /// The one-shot entries in firing order, so the next due one is found without walking
+    /// them all (a business with months of reminders ahead holds thousands). Recurring
+    /// schedules are a few per business and are walked.
+    due_order: BTreeSet<(DateTime<Utc>, ScheduleName)>,
     recurring: BTreeMap<ScheduleName, PendingRecurring>,
+}
+
+impl State {
+    /// Keeps an existing entry of the same name (schedule creation is idempotent by name).
+    fn add_one_shot(&mut self, entry: ScheduleEntry) {
+        if !self.one_shot.contains_key(&entry.name) {
+            self.due_order.insert((entry.due, entry.name.clone()));
+            self.one_shot.insert(entry.name.clone(), entry);
+        }
+    }
+
+    fn remove_one_shot(&mut self, name: &ScheduleName) -> bool {
+        match self.one_shot.remove(name) {
+            Some(entry) => self.due_order.remove(&(entry.due, entry.name)),
+            None => false,
+        }
+    }
 }
 
 pub struct InProcessScheduler {
@@ -57,28 +78,31 @@ impl InProcessScheduler {
     pub fn persisted(path: impl Into<PathBuf>) -> std::io::Result<Self> {
         let file = JsonFile::new(path);
         let saved: Saved = file.load()?;
+        let mut state = State {
+            recurring: saved
+                .recurring
+                .into_iter()
+                .map(|r| (r.schedule.name.clone(), r))
+                .collect(),
+            ..State::default()
+        };
+        for entry in saved.one_shot {
+            state.add_one_shot(entry);
+        }
         Ok(Self {
-            state: Mutex::new(State {
-                one_shot: saved
-                    .one_shot
-                    .into_iter()
-                    .map(|e| (e.name.clone(), e))
-                    .collect(),
-                recurring: saved
-                    .recurring
-                    .into_iter()
-                    .map(|r| (r.schedule.name.clone(), r))
-                    .collect(),
-            }),
+            state: Mutex::new(state),
             file: Some(file),
         })
     }
 
     /// All pending one-shot entries, earliest first.
     pub fn list(&self) -> Vec<ScheduleEntry> {
-        let mut all: Vec<ScheduleEntry> = lock(&self.state).one_shot.values().cloned().collect();
-        all.sort_by(|a, b| (a.due, &a.name).cmp(&(b.due, &b.name)));
-        all
+        let state = lock(&self.state);
+        state
+            .due_order
+            .iter()
+            .filter_map(|(_, name)| state.one_shot.get(name).cloned())
+            .collect()
     }
 
     /// All recurring schedules with their next firing, by name.
@@ -93,10 +117,10 @@ impl InProcessScheduler {
     pub fn next_due(&self, until: DateTime<Utc>) -> Option<Firing> {
         let state = lock(&self.state);
         let one_shot = state
-            .one_shot
-            .values()
-            .filter(|e| e.due <= until)
-            .min_by(|a, b| (a.due, &a.name).cmp(&(b.due, &b.name)))
+            .due_order
+            .first()
+            .filter(|(due, _)| *due <= until)
+            .and_then(|(_, name)| state.one_shot.get(name))
             .map(|e| Firing {
                 name: e.name.clone(),
                 at: e.due,
@@ -129,7 +153,7 @@ impl InProcessScheduler {
     /// DELETE` on AWS); a recurring one moves to its next day.
     pub fn fired(&self, firing: &Firing) {
         let mut state = lock(&self.state);
-        let changed = if state.one_shot.remove(&firing.name).is_some() {
+        let changed = if state.remove_one_shot(&firing.name) {
             true
         } else if let Some(r) = state.recurring.get_mut(&firing.name) {
             if r.next == firing.at {
@@ -145,6 +169,11 @@ impl InProcessScheduler {
     }
 
     fn save(&self, state: &State) {
+        // In memory there is nothing to write: copying every entry for nothing made each
+        // change cost as much as the schedules held.
+        if self.file.is_none() {
+            return;
+        }
         let saved = Saved {
             one_shot: state.one_shot.values().cloned().collect(),
             recurring: state.recurring.values().cloned().collect(),
@@ -157,7 +186,7 @@ impl InProcessScheduler {
 impl Schedules for InProcessScheduler {
     async fn create(&self, entry: ScheduleEntry) -> Result<(), ScheduleError> {
         let mut state = lock(&self.state);
-        state.one_shot.entry(entry.name.clone()).or_insert(entry);
+        state.add_one_shot(entry);
         self.save(&state);
         Ok(())
     }
@@ -181,7 +210,7 @@ impl Schedules for InProcessScheduler {
 
     async fn delete(&self, name: &ScheduleName) -> Result<(), ScheduleError> {
         let mut state = lock(&self.state);
-        state.one_shot.remove(name);
+        state.remove_one_shot(name);
         state.recurring.remove(name);
         self.save(&state);
         Ok(())
@@ -198,10 +227,15 @@ mod tests {
     use rappel_core::settings::LocalTime;
 
     fn entry(minute: u32) -> ScheduleEntry {
+        entry_of("a", minute)
+    }
+
+    /// A reminder of `appointment` due at 09:`minute`.
+    fn entry_of(appointment: &str, minute: u32) -> ScheduleEntry {
         use chrono::TimeZone;
         ScheduleEntry::for_key(&MessageKey {
             tenant: TenantId::parse("t").unwrap(),
-            subject: Subject::Appointment(AppointmentId::parse("a").unwrap()),
+            subject: Subject::Appointment(AppointmentId::parse(appointment).unwrap()),
             kind: MessageKind::Reminder,
             ordinal: 1,
             recipient: Recipient::Client(ClientId::parse("c").unwrap()),
@@ -225,6 +259,28 @@ mod tests {
         scheduler.fired(&due);
         let restarted = InProcessScheduler::persisted(&path).unwrap();
         assert!(restarted.list().is_empty());
+    }
+
+    #[tokio::test]
+    async fn one_shot_schedules_fire_earliest_first_and_a_deleted_or_fired_one_never_again() {
+        let scheduler = InProcessScheduler::in_memory();
+        for (appointment, minute) in [("a30", 30), ("a10", 10), ("a20", 20), ("a40", 40)] {
+            scheduler
+                .create(entry_of(appointment, minute))
+                .await
+                .unwrap();
+        }
+        // Created again (a retried stream batch): still one firing.
+        scheduler.create(entry_of("a20", 20)).await.unwrap();
+        scheduler.delete(&entry_of("a10", 10).name).await.unwrap();
+        let mut fired = Vec::new();
+        while let Some(firing) = scheduler.next_due(entry(35).due) {
+            fired.push(firing.at);
+            scheduler.fired(&firing);
+        }
+        assert_eq!(fired, vec![entry(20).due, entry(30).due]);
+        let left: Vec<_> = scheduler.list().into_iter().map(|e| e.due).collect();
+        assert_eq!(left, vec![entry(40).due]);
     }
 
     #[tokio::test]
