@@ -24,6 +24,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use lambda_http::request::LambdaRequest;
 use lambda_runtime::{Context, LambdaEvent};
 use mail_parser::{MessageParser, MimeHeaders};
+use rappel_api::lambda::LambdaApi;
 use rappel_app::{DeliveryServices, Services};
 use rappel_aws::compose;
 use rappel_aws::provision::Resources;
@@ -45,7 +46,7 @@ pub struct AwsApp {
     pub tenant: String,
     /// A French mobile number no other app uses (moto's SMS log is shared).
     pub phone: String,
-    api: axum::Router,
+    api: LambdaApi,
     pub services: Services,
     /// The send function's services.
     pub delivery: DeliveryServices,
@@ -95,6 +96,48 @@ pub struct RecurringPending {
     pub after_completion: Option<String>,
 }
 
+/// An API Gateway HTTP API (v2) event, built from the shipped fixture, as the authorizer
+/// passes it on with these JWT claims.
+pub fn api_gateway_event(
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+    claims: Value,
+) -> LambdaRequest {
+    let mut event: Value = serde_json::from_str(API_EVENT).expect("the fixture is JSON");
+    let (raw_path, query) = path.split_once('?').unwrap_or((path, ""));
+    event["rawPath"] = json!(raw_path);
+    event["rawQueryString"] = json!(query);
+    event["requestContext"]["http"]["method"] = json!(method);
+    event["requestContext"]["http"]["path"] = json!(raw_path);
+    event["requestContext"]["authorizer"]["jwt"]["claims"] = claims;
+    if let Some(body) = body {
+        event["body"] = json!(body.to_string());
+    }
+    serde_json::from_value(event).expect("an API Gateway v2 event")
+}
+
+/// Runs one API Gateway event through the API function's Lambda handler, as
+/// `lambda_http::run` does in its binary.
+pub async fn call_lambda_api(api: &LambdaApi, request: LambdaRequest) -> Response {
+    let api = api.clone();
+    let handler = lambda_http::service_fn(move |request| {
+        let api = api.clone();
+        async move { Ok::<_, std::convert::Infallible>(api.handle(request).await) }
+    });
+    let response = lambda_http::Adapter::from(handler)
+        .oneshot(LambdaEvent::new(request, Context::default()))
+        .await
+        .expect("the API function answers");
+    let response = serde_json::to_value(response).expect("a response event");
+    let status = response["statusCode"].as_u64().expect("a status") as u16;
+    let text = response["body"].as_str().unwrap_or_default();
+    Response {
+        status,
+        body: serde_json::from_str(text).unwrap_or(Value::String(text.to_owned())),
+    }
+}
+
 pub fn emulator_url() -> String {
     std::env::var(EMULATOR_VAR).unwrap_or_else(|_| {
         panic!("{EMULATOR_VAR} is not set: run the tests with `bash infra/test.sh`, which starts the emulator")
@@ -132,13 +175,10 @@ pub async fn spawn_aws_app(now: DateTime<Utc>, verified_sender: bool) -> AwsApp 
     );
     let api_services =
         compose::api_services(&api_sdk, &env, clock.clone()).expect("the API composes");
-    let links = compose::link_keys(&api_sdk, &env)
-        .await
-        .expect("the link keys are readable");
-    let api = rappel_api::lambda::lambda_router(
+    let api = LambdaApi::new(
         api_services,
         compose::tenant_claim(&env).expect("a tenant claim"),
-        links,
+        compose::lazy_link_keys(&api_sdk, &env).expect("the link variables are set"),
     );
     let services = compose::reaction_services(&change_sdk, &env, clock.clone())
         .expect("the change handler composes");
@@ -237,30 +277,7 @@ impl AwsApp {
         body: Option<Value>,
         claims: Value,
     ) -> Response {
-        let mut event: Value = serde_json::from_str(API_EVENT).expect("the fixture is JSON");
-        let (raw_path, query) = path.split_once('?').unwrap_or((path, ""));
-        event["rawPath"] = json!(raw_path);
-        event["rawQueryString"] = json!(query);
-        event["requestContext"]["http"]["method"] = json!(method);
-        event["requestContext"]["http"]["path"] = json!(raw_path);
-        event["requestContext"]["authorizer"]["jwt"]["claims"] = claims;
-        if let Some(body) = body {
-            event["body"] = json!(body.to_string());
-        }
-        let request: LambdaRequest =
-            serde_json::from_value(event).expect("an API Gateway v2 event");
-        let adapter = lambda_http::Adapter::from(self.api.clone());
-        let response = adapter
-            .oneshot(LambdaEvent::new(request, Context::default()))
-            .await
-            .expect("the API function answers");
-        let response = serde_json::to_value(response).expect("a response event");
-        let status = response["statusCode"].as_u64().expect("a status") as u16;
-        let text = response["body"].as_str().unwrap_or_default();
-        Response {
-            status,
-            body: serde_json::from_str(text).unwrap_or(Value::String(text.to_owned())),
-        }
+        call_lambda_api(&self.api, api_gateway_event(method, path, body, claims)).await
     }
 
     /// Reads the stream's new records without handing them to anyone (a batch Lambda will

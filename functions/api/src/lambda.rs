@@ -10,10 +10,69 @@ use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use lambda_http::request::RequestContext;
+use lambda_http::tower::ServiceExt;
 use rappel_app::ApiServices;
+use rappel_aws::secret::LinkKeys;
 use rappel_core::model::TenantId;
 use rappel_core::render::LinkSigner;
 use std::sync::Arc;
+
+/// The API as its Lambda function serves it: the router is built on the first request, once
+/// the link keys are read (prefetched at cold start, see [`LinkKeys`]); the cold start itself
+/// does not wait for Secrets Manager. While the keys cannot be read, every request answers
+/// 503 `links_unavailable` and the next one tries again.
+#[derive(Clone)]
+pub struct LambdaApi {
+    services: ApiServices,
+    tenant_claim: String,
+    keys: LinkKeys,
+    router: Arc<tokio::sync::OnceCell<Router>>,
+}
+
+impl LambdaApi {
+    pub fn new(services: ApiServices, tenant_claim: String, keys: LinkKeys) -> Self {
+        Self {
+            services,
+            tenant_claim,
+            keys,
+            router: Arc::new(tokio::sync::OnceCell::new()),
+        }
+    }
+
+    /// Starts reading the link keys without waiting for them.
+    pub fn prefetch(&self) {
+        self.keys.prefetch();
+    }
+
+    pub async fn handle(&self, request: lambda_http::Request) -> Response {
+        let router = self
+            .router
+            .get_or_try_init(|| async {
+                let links = self.keys.get().await?;
+                Ok::<_, rappel_aws::ConfigError>(lambda_router(
+                    self.services.clone(),
+                    self.tenant_claim.clone(),
+                    links.clone(),
+                ))
+            })
+            .await;
+        match router {
+            Ok(router) => match router.clone().oneshot(request).await {
+                Ok(response) => response,
+                Err(never) => match never {},
+            },
+            Err(error) => {
+                tracing::error!(%error, "the link keys cannot be read");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "links_unavailable",
+                    "the service is starting and cannot sign links yet; retry shortly",
+                )
+                .into_response()
+            }
+        }
+    }
+}
 
 /// The API behind the JWT authorizer, and the public link routes (no authorizer on their
 /// API Gateway route, no tenant claim: the link's signature is the authority).

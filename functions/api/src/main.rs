@@ -1,7 +1,7 @@
 //! The HTTP API on Lambda: composes the AWS adapters once, then serves API Gateway requests.
 
-use lambda_http::{Error, run};
-use rappel_api::lambda::lambda_router;
+use lambda_http::{Error, run, service_fn};
+use rappel_api::lambda::LambdaApi;
 use rappel_aws::{Env, compose, sdk};
 use rappel_ports::clock::SystemClock;
 use std::sync::Arc;
@@ -12,6 +12,15 @@ async fn main() -> Result<(), Error> {
     let sdk = sdk::load().await;
     let env = Env::from_process();
     let services = compose::api_services(&sdk, &env, Arc::new(SystemClock))?;
-    let links = compose::link_keys(&sdk, &env).await?;
-    run(lambda_router(services, compose::tenant_claim(&env)?, links)).await
+    let api = LambdaApi::new(
+        services,
+        compose::tenant_claim(&env)?,
+        compose::lazy_link_keys(&sdk, &env)?,
+    );
+    api.prefetch();
+    run(service_fn(move |request| {
+        let api = api.clone();
+        async move { Ok::<_, std::convert::Infallible>(api.handle(request).await) }
+    }))
+    .await
 }

@@ -1,6 +1,10 @@
 //! The send function on Lambda: composes the AWS adapters once, then consumes the send queue.
+// The handler's future, wrapped by the lazy services, is deeper than the default limit allows
+// the compiler to lay out.
+#![recursion_limit = "256"]
 
 use lambda_runtime::{Error, service_fn};
+use rappel_aws::compose::{DeliveryOnce, DeliveryParts};
 use rappel_aws::metrics::run_with_metrics;
 use rappel_aws::{Env, compose, sdk};
 use rappel_ports::clock::SystemClock;
@@ -12,13 +16,18 @@ async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let env = Env::from_process();
     let sdk = sdk::load().await;
-    let services = compose::delivery_services(&sdk, &env, Arc::new(SystemClock)).await?;
+    let delivery = DeliveryOnce::new(DeliveryParts::compose(&sdk, &env, Arc::new(SystemClock))?);
     let (rate, concurrency) = compose::send_pace(&env)?;
     let pace = SendPace::new(rate, concurrency);
     let metrics = rappel_aws::metrics::init("send")?;
+    delivery.prefetch();
     run_with_metrics(
         metrics,
-        service_fn(|event| function_handler(event, &services, &pace)),
+        service_fn(|event| async {
+            // Without the link keys nothing can be sent: the batch fails whole and comes back.
+            let services = delivery.get().await?;
+            Ok::<_, Error>(function_handler(event, services, &pace).await?)
+        }),
     )
     .await
 }

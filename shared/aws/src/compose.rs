@@ -4,7 +4,7 @@
 use crate::dynamodb::{DynamoAddressMarks, DynamoHistory, DynamoLedger, DynamoRecords};
 use crate::env::*;
 use crate::scheduler::{EventBridgeSchedules, ScheduleTarget};
-use crate::secret::link_signer;
+use crate::secret::LinkKeys;
 use crate::ses::SesMailer;
 use crate::sns::SnsSms;
 use crate::sqs::SqsSendQueue;
@@ -82,9 +82,16 @@ pub fn api_services(
 
 /// The link keys and base URL of the public link routes (the key from Secrets Manager).
 pub async fn link_keys(sdk: &SdkConfig, env: &Env) -> Result<LinkSigner, ConfigError> {
-    let base = env.required(LINK_BASE_URL)?.to_owned();
+    lazy_link_keys(sdk, env)?.get().await.cloned()
+}
+
+/// The link keys, to be read once per container when first needed (or prefetched): the
+/// variables are checked now, the secret is not read yet.
+pub fn lazy_link_keys(sdk: &SdkConfig, env: &Env) -> Result<LinkKeys, ConfigError> {
+    let base = env.required(LINK_BASE_URL)?;
+    let secret_id = env.required(LINK_SECRET_ID)?;
     let secrets = aws_sdk_secretsmanager::Client::new(sdk);
-    link_signer(&secrets, env.required(LINK_SECRET_ID)?, base).await
+    Ok(LinkKeys::new(secrets, secret_id, base))
 }
 
 /// The feedback function's ports: the address marks and the history.
@@ -102,39 +109,103 @@ pub fn tenant_claim(env: &Env) -> Result<String, ConfigError> {
     env.required(TENANT_CLAIM).map(str::to_owned)
 }
 
+/// The send function's services for the container's life, built on the first batch once
+/// the link keys are read (their read prefetched at cold start).
+pub struct DeliveryOnce {
+    parts: DeliveryParts,
+    services: tokio::sync::OnceCell<DeliveryServices>,
+}
+
+impl DeliveryOnce {
+    pub fn new(parts: DeliveryParts) -> Self {
+        Self {
+            parts,
+            services: tokio::sync::OnceCell::new(),
+        }
+    }
+
+    /// Starts reading the link keys without waiting for them.
+    pub fn prefetch(&self) {
+        self.parts.links.prefetch();
+    }
+
+    pub async fn get(&self) -> Result<&DeliveryServices, ConfigError> {
+        self.services
+            .get_or_try_init(|| async {
+                let links = self.parts.links.get().await?.clone();
+                Ok(self.parts.clone().with_links(links))
+            })
+            .await
+    }
+}
+
+/// The send function's ports with the link keys still to read: every variable it reads is
+/// checked and every client built here, so a misconfiguration still fails the cold start,
+/// while the secret is read when the first batch needs it (or prefetched meanwhile).
+#[derive(Clone)]
+pub struct DeliveryParts {
+    records: DynamoRecords,
+    marks: DynamoAddressMarks,
+    mailer: SesMailer,
+    sms: SnsSms,
+    ledger: DynamoLedger,
+    history: DynamoHistory,
+    clock: Arc<dyn Clock>,
+    sender: SenderIdentity,
+    pub links: LinkKeys,
+}
+
+impl DeliveryParts {
+    pub fn compose(sdk: &SdkConfig, env: &Env, clock: Arc<dyn Clock>) -> Result<Self, ConfigError> {
+        let dynamodb = aws_sdk_dynamodb::Client::new(sdk);
+        let deliveries = env.required(DELIVERIES_TABLE)?;
+        let sender =
+            EmailAddress::parse(env.required(SENDER_EMAIL)?).map_err(|e| ConfigError::Invalid {
+                name: SENDER_EMAIL,
+                reason: e.to_string(),
+            })?;
+        let configuration_set = env.declared(SES_CONFIGURATION_SET)?.map(str::to_owned);
+        let sender_id = env.declared(SMS_SENDER_ID)?.map(str::to_owned);
+        let links = lazy_link_keys(sdk, env)?;
+        let records = env.required(RECORDS_TABLE)?;
+        Ok(Self {
+            records: DynamoRecords::new(dynamodb.clone(), records),
+            marks: DynamoAddressMarks::new(dynamodb.clone(), deliveries),
+            mailer: SesMailer::new(aws_sdk_sesv2::Client::new(sdk), configuration_set),
+            sms: SnsSms::new(aws_sdk_sns::Client::new(sdk), sender_id),
+            ledger: DynamoLedger::new(dynamodb.clone(), deliveries),
+            history: DynamoHistory::new(dynamodb, deliveries),
+            clock,
+            sender: SenderIdentity { address: sender },
+            links,
+        })
+    }
+
+    /// The services, once the link keys are read.
+    pub fn with_links(self, links: LinkSigner) -> DeliveryServices {
+        DeliveryServices {
+            records: Arc::new(self.records),
+            marks: Arc::new(self.marks),
+            mailer: Arc::new(self.mailer),
+            sms: Arc::new(self.sms),
+            ledger: Arc::new(self.ledger),
+            history: Arc::new(self.history),
+            clock: self.clock,
+            sender: self.sender,
+            links,
+        }
+    }
+}
+
+/// The send function's services, the link keys read now.
 pub async fn delivery_services(
     sdk: &SdkConfig,
     env: &Env,
     clock: Arc<dyn Clock>,
 ) -> Result<DeliveryServices, ConfigError> {
-    let dynamodb = aws_sdk_dynamodb::Client::new(sdk);
-    let deliveries = env.required(DELIVERIES_TABLE)?;
-    let sender =
-        EmailAddress::parse(env.required(SENDER_EMAIL)?).map_err(|e| ConfigError::Invalid {
-            name: SENDER_EMAIL,
-            reason: e.to_string(),
-        })?;
-    let configuration_set = env.declared(SES_CONFIGURATION_SET)?.map(str::to_owned);
-    let sender_id = env.declared(SMS_SENDER_ID)?.map(str::to_owned);
-    let link_base = env.required(LINK_BASE_URL)?.to_owned();
-    let secret_id = env.required(LINK_SECRET_ID)?;
-    let records = env.required(RECORDS_TABLE)?;
-    let secrets = aws_sdk_secretsmanager::Client::new(sdk);
-    let links = link_signer(&secrets, secret_id, link_base).await?;
-    Ok(DeliveryServices {
-        records: Arc::new(DynamoRecords::new(dynamodb.clone(), records)),
-        marks: Arc::new(DynamoAddressMarks::new(dynamodb.clone(), deliveries)),
-        mailer: Arc::new(SesMailer::new(
-            aws_sdk_sesv2::Client::new(sdk),
-            configuration_set,
-        )),
-        sms: Arc::new(SnsSms::new(aws_sdk_sns::Client::new(sdk), sender_id)),
-        ledger: Arc::new(DynamoLedger::new(dynamodb.clone(), deliveries)),
-        history: Arc::new(DynamoHistory::new(dynamodb, deliveries)),
-        clock,
-        sender: SenderIdentity { address: sender },
-        links,
-    })
+    let parts = DeliveryParts::compose(sdk, env, clock)?;
+    let links = parts.links.get().await?.clone();
+    Ok(parts.with_links(links))
 }
 
 /// The send function's pace: messages per second for all its copies, and how many copies.

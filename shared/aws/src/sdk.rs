@@ -1,5 +1,8 @@
 //! The SDK configuration, loaded once per cold start and shared by every client.
 
+use aws_config::environment::{
+    EnvironmentVariableCredentialsProvider, EnvironmentVariableRegionProvider,
+};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -35,9 +38,15 @@ fn timeouts() -> TimeoutConfig {
 }
 
 /// On Lambda: region and credentials from the environment (`AWS_ENDPOINT_URL` is honoured too,
-/// which is how a function runs against an emulator).
+/// which is how a function runs against an emulator). Lambda puts the function role's
+/// credentials and the region in the environment, so they are read from there alone: the
+/// default chains would also build an STS client (web identity, assume-role), look for
+/// profile files and know of the instance metadata service — work at every cold start
+/// (docs/PERFORMANCE.md) for sources a function never uses.
 pub async fn load() -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
+        .region(EnvironmentVariableRegionProvider::new())
+        .credentials_provider(EnvironmentVariableCredentialsProvider::new())
         .retry_config(retry())
         .timeout_config(timeouts())
         .load()

@@ -384,7 +384,11 @@ mod tests {
         let start =
             Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap() + Duration::hours(start_hour);
         Appointment {
-            tenant: id(if n % 7 == 0 { "other" } else { "salon" }),
+            tenant: id(if n.is_multiple_of(7) {
+                "other"
+            } else {
+                "salon"
+            }),
             id: id(&format!("a{n:03}")),
             client_id: id(&format!("c{}", n % 5)),
             staff_id: id(&format!("s{}", n % 3)),
