@@ -21,8 +21,9 @@ use std::time::Instant;
 
 /// Concurrent connections of the load generator.
 const CONNECTIONS: usize = 8;
-/// Clients of the business, each with an e-mail address and a mobile number.
-const CLIENTS: usize = 100;
+/// Appointments per client: the business's clients grow with its appointments (each client
+/// with an e-mail address and a mobile number), so a client's own history stays the same size.
+const APPOINTMENTS_PER_CLIENT: usize = 10;
 /// The rate of the last bookings is reported apart: the store is then at its fullest.
 const LAST: usize = 500;
 
@@ -83,8 +84,8 @@ impl Bench {
     }
 
     /// A Paris salon: a day-before e-mail and a 2-hour SMS reminder, a follow-up e-mail; one
-    /// type, one staff member per connection, [`CLIENTS`] clients.
-    async fn seed(&self) -> Vec<String> {
+    /// type, one staff member per connection, `clients` clients.
+    async fn seed(&self, clients: usize) -> Vec<String> {
         let settings = json!({
             "business_name": "Salon Bench",
             "time_zone": "Europe/Paris",
@@ -113,17 +114,17 @@ impl Bench {
             let path = format!("/v1/staff/s{s}");
             assert_eq!(self.call(put.clone(), &path, staff).await.0, 200);
         }
-        let mut clients = Vec::new();
-        for c in 0..CLIENTS {
+        let mut ids = Vec::new();
+        for c in 0..clients {
             let client = json!({"name": format!("Client {c}"), "email": format!("c{c}@example.fr"),
                                 "phone": format!("+3361234{c:04}")});
             let (status, body) = self
                 .call(reqwest::Method::POST, "/v1/clients", client)
                 .await;
             assert_eq!(status, 201, "{body}");
-            clients.push(body["id"].as_str().unwrap_or_default().to_owned());
+            ids.push(body["id"].as_str().unwrap_or_default().to_owned());
         }
-        clients
+        ids
     }
 
     /// Books appointments `from..until` over [`CONNECTIONS`] connections: connection `k` books
@@ -157,7 +158,7 @@ async fn measure(store: &'static str, stored: usize) -> Row {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let data_dir = (store == "data dir").then(|| dir.path().join("data"));
     let bench = Arc::new(Bench::spawn(data_dir).await);
-    let clients = Arc::new(bench.seed().await);
+    let clients = Arc::new(bench.seed(stored.div_ceil(APPOINTMENTS_PER_CLIENT)).await);
     let began = Instant::now();
     bench.book(&clients, 0, stored - LAST).await;
     let last_began = Instant::now();

@@ -102,17 +102,65 @@ fn environment() -> Environment<'static> {
     env
 }
 
+/// How many compiled parts a thread keeps (the defaults are a few dozen; business templates
+/// come and go, so the cache starts over past this).
+const MAX_COMPILED_PARTS: usize = 512;
+
+/// Parts compiled once per thread and kept by source: parsing a template was most of the time
+/// a message took to render (the same few dozen defaults, message after message).
+struct Compiled {
+    env: Environment<'static>,
+    /// Source (with its part's escaping) → template name in `env`.
+    names: std::collections::HashMap<(bool, String), String>,
+}
+
+impl Compiled {
+    fn new() -> Self {
+        Self {
+            env: environment(),
+            names: std::collections::HashMap::new(),
+        }
+    }
+
+    /// The name `source` is compiled under, compiling it first if needed.
+    fn name_of(&mut self, html: bool, source: &str) -> Result<String, minijinja::Error> {
+        let key = (html, source.to_owned());
+        if let Some(name) = self.names.get(&key) {
+            return Ok(name.clone());
+        }
+        if self.names.len() >= MAX_COMPILED_PARTS {
+            *self = Self::new();
+        }
+        let name = format!(
+            "part{}.{}",
+            self.names.len(),
+            if html { "html" } else { "txt" }
+        );
+        self.env
+            .add_template_owned(name.clone(), source.to_owned())?;
+        self.names.insert(key, name.clone());
+        Ok(name)
+    }
+}
+
+thread_local! {
+    static COMPILED: std::cell::RefCell<Compiled> = std::cell::RefCell::new(Compiled::new());
+}
+
 fn render_part(
-    env: &mut Environment<'static>,
     part: &'static str,
     source: &str,
     vars: &impl Serialize,
 ) -> Result<String, TemplateError> {
-    let name = if part == "html" {
-        "part.html"
-    } else {
-        "part.txt"
-    };
+    COMPILED.with(|compiled| render_compiled(&mut compiled.borrow_mut(), part, source, vars))
+}
+
+fn render_compiled(
+    compiled: &mut Compiled,
+    part: &'static str,
+    source: &str,
+    vars: &impl Serialize,
+) -> Result<String, TemplateError> {
     let to_error = |e: minijinja::Error| TemplateError {
         part,
         line: e.line(),
@@ -126,9 +174,8 @@ fn render_part(
             TemplateFault::Syntax
         },
     };
-    env.add_template_owned(name, source.to_owned())
-        .map_err(to_error)?;
-    let template = env.get_template(name).map_err(to_error)?;
+    let name = compiled.name_of(part == "html", source).map_err(to_error)?;
+    let template = compiled.env.get_template(&name).map_err(to_error)?;
     let mut out = CappedOutput {
         bytes: Vec::new(),
         overflowed: false,
@@ -166,24 +213,18 @@ pub fn render_email(
     body: &TemplateBody,
     vars: &TemplateVariables,
 ) -> Result<RenderedEmail, TemplateError> {
-    let mut env = environment();
     let subject_source = body.subject.as_deref().unwrap_or_default();
-    let subject = one_line(&render_part(&mut env, "subject", subject_source, vars)?);
-    let text = render_part(&mut env, "text", &body.text, vars)?;
+    let subject = one_line(&render_part("subject", subject_source, vars)?);
+    let text = render_part("text", &body.text, vars)?;
     let html = match &body.html {
-        Some(source) => render_part(&mut env, "html", source, vars)?,
+        Some(source) => render_part("html", source, vars)?,
         None => {
             let paragraphs: Vec<&str> = text
                 .split("\n\n")
                 .map(str::trim)
                 .filter(|p| !p.is_empty())
                 .collect();
-            render_part(
-                &mut env,
-                "html",
-                HTML_FROM_TEXT,
-                &minijinja::context! { paragraphs },
-            )?
+            render_part("html", HTML_FROM_TEXT, &minijinja::context! { paragraphs })?
         }
     };
     Ok(RenderedEmail {
@@ -197,10 +238,7 @@ pub fn render_sms(
     body: &TemplateBody,
     vars: &TemplateVariables,
 ) -> Result<RenderedSms, TemplateError> {
-    let mut env = environment();
-    let text = render_part(&mut env, "text", &body.text, vars)?
-        .trim()
-        .to_owned();
+    let text = render_part("text", &body.text, vars)?.trim().to_owned();
     let size = sms_size(&text);
     Ok(RenderedSms { text, size })
 }
@@ -266,6 +304,45 @@ mod tests {
     use super::*;
     use crate::model::Language;
     use crate::render::{AppointmentVariables, default_template};
+
+    fn sms(text: &str) -> TemplateBody {
+        TemplateBody {
+            subject: None,
+            text: text.into(),
+            html: None,
+        }
+    }
+
+    #[test]
+    fn an_edited_template_renders_its_new_text_and_many_templates_do_not_mix() {
+        let vars =
+            TemplateVariables::sample(crate::message::SubjectKind::Appointment, Language::Fr);
+        let first = render_sms(&sms("A {{ business_name }}"), &vars)
+            .unwrap()
+            .text;
+        let edited = render_sms(&sms("B {{ business_name }}"), &vars)
+            .unwrap()
+            .text;
+        assert_ne!(first, edited);
+        assert!(edited.starts_with("B "), "{edited}");
+        // More templates than a thread keeps compiled: each still renders its own text.
+        for n in 0..(MAX_COMPILED_PARTS + 10) {
+            let text = render_sms(&sms(&format!("{n} {{{{ business_name }}}}")), &vars)
+                .unwrap()
+                .text;
+            assert!(text.starts_with(&format!("{n} ")), "{text}");
+        }
+        assert_eq!(
+            render_sms(&sms("A {{ business_name }}"), &vars)
+                .unwrap()
+                .text,
+            first
+        );
+        // An invalid template is refused every time, not remembered as valid.
+        for _ in 0..2 {
+            assert!(render_sms(&sms("{{ nope"), &vars).is_err());
+        }
+    }
 
     #[test]
     fn every_default_template_renders_in_both_languages_on_both_channels() {
