@@ -7,9 +7,16 @@
 use std::io;
 use std::path::Path;
 
-/// Format 2: message keys name their subject (`{"subject": {"type": "appointment", ...}}`),
-/// schedule inputs are versioned (`{"v": 2, ...}`). Format 1 had neither and no marker file.
-pub const DATA_DIR_FORMAT: u64 = 2;
+/// Format 3: each store is a snapshot (`<store>.json`, as in format 2) and a journal of the
+/// changes since (`<store>.journal`). Format 2: message keys name their subject
+/// (`{"subject": {"type": "appointment", ...}}`), schedule inputs are versioned
+/// (`{"v": 2, ...}`). Format 1 had neither and no marker file.
+pub const DATA_DIR_FORMAT: u64 = 3;
+
+/// A format this release reads as its own and marks as such: format 2's files are format 3's
+/// snapshots without journals yet. (A release of format 2 would not read the journals, so it
+/// must refuse the dir once marked.)
+const UPGRADED_FORMAT: u64 = 2;
 
 const MARKER: &str = "format.json";
 /// Files a data dir of format 1 holds.
@@ -31,6 +38,7 @@ pub fn check_data_dir(dir: &Path) -> io::Result<()> {
                 .and_then(|v| v.get("format").and_then(serde_json::Value::as_u64));
             match found {
                 Some(DATA_DIR_FORMAT) => Ok(()),
+                Some(UPGRADED_FORMAT) => mark(&marker),
                 other => Err(refusal(dir, &format!("format {other:?}"))),
             }
         }
@@ -38,11 +46,14 @@ pub fn check_data_dir(dir: &Path) -> io::Result<()> {
             if OLDER_FILES.iter().any(|f| dir.join(f).exists()) {
                 return Err(refusal(dir, "format 1 (before message subjects)"));
             }
-            let text = format!("{{\"format\": {DATA_DIR_FORMAT}}}\n");
-            std::fs::write(&marker, text)
+            mark(&marker)
         }
         Err(e) => Err(e),
     }
+}
+
+fn mark(marker: &Path) -> io::Result<()> {
+    std::fs::write(marker, format!("{{\"format\": {DATA_DIR_FORMAT}}}\n"))
 }
 
 fn refusal(dir: &Path, found: &str) -> io::Error {
@@ -77,8 +88,18 @@ mod tests {
         let error = check_data_dir(dir.path()).unwrap_err().to_string();
         assert!(error.contains("format 1"), "{error}");
         assert!(error.contains("Move it away or delete it"), "{error}");
-        std::fs::write(dir.path().join(MARKER), r#"{"format": 3}"#).unwrap();
+        std::fs::write(dir.path().join(MARKER), r#"{"format": 4}"#).unwrap();
         let error = check_data_dir(dir.path()).unwrap_err().to_string();
-        assert!(error.contains("Some(3)"), "{error}");
+        assert!(error.contains("Some(4)"), "{error}");
+    }
+
+    #[test]
+    fn a_dir_of_the_format_before_journals_is_read_and_marked_as_this_format() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("schedules.json"), "{}").unwrap();
+        std::fs::write(dir.path().join(MARKER), r#"{"format": 2}"#).unwrap();
+        check_data_dir(dir.path()).unwrap();
+        let marker = std::fs::read_to_string(dir.path().join(MARKER)).unwrap();
+        assert!(marker.contains("\"format\": 3"), "{marker}");
     }
 }

@@ -18,6 +18,7 @@ pub mod clock;
 pub mod crash_point;
 pub mod delivery;
 pub mod history;
+pub mod journal;
 pub mod json_file;
 pub mod ledger;
 pub mod records;

@@ -1,7 +1,7 @@
 //! The embedded address marks: a map, optionally persisted.
 
 use super::{AddressMarks, MarksError};
-use crate::json_file::{JsonFile, persist};
+use crate::journal::{Durable, MapChange};
 use crate::lock;
 use async_trait::async_trait;
 use rappel_core::feedback::AddressMark;
@@ -12,8 +12,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 pub struct MemoryAddressMarks {
-    marks: Mutex<BTreeMap<String, AddressMark>>,
-    file: Option<JsonFile>,
+    marks: Mutex<Durable<BTreeMap<String, AddressMark>>>,
 }
 
 fn key(tenant: &TenantId, recipient: &Recipient) -> String {
@@ -23,17 +22,13 @@ fn key(tenant: &TenantId, recipient: &Recipient) -> String {
 impl MemoryAddressMarks {
     pub fn in_memory() -> Self {
         Self {
-            marks: Mutex::new(BTreeMap::new()),
-            file: None,
+            marks: Mutex::new(Durable::in_memory(BTreeMap::new())),
         }
     }
 
     pub fn persisted(path: impl Into<PathBuf>) -> std::io::Result<Self> {
-        let file = JsonFile::new(path);
-        let marks = file.load()?;
         Ok(Self {
-            marks: Mutex::new(marks),
-            file: Some(file),
+            marks: Mutex::new(Durable::open(path)?),
         })
     }
 }
@@ -46,9 +41,8 @@ impl AddressMarks for MemoryAddressMarks {
         recipient: &Recipient,
         mark: AddressMark,
     ) -> Result<(), MarksError> {
-        let mut marks = lock(&self.marks);
-        marks.insert(key(tenant, recipient), mark);
-        persist(self.file.as_ref(), &*marks, "address marks");
+        let change = MapChange::Put(key(tenant, recipient), mark);
+        lock(&self.marks).change_or_log(change, "address marks");
         Ok(())
     }
 

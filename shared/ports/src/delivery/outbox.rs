@@ -11,7 +11,8 @@
 //! only the delivery ledger stands between a duplicate trigger and a second message.
 
 use super::{Mailer, ProviderReceipt, SendError, SmsSender};
-use crate::json_file::{JsonFile, persist, write_atomically};
+use crate::journal::{Durable, Journaled};
+use crate::json_file::write_atomically;
 use crate::lock;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -76,11 +77,76 @@ struct Kept {
     counter: u64,
 }
 
+/// The messages accepted, with their receipts by idempotency key.
 #[derive(Default)]
-struct State {
+struct Book {
     kept: Kept,
     /// Idempotency key → receipt id, of everything in `kept.sent`.
     by_key: HashMap<String, String>,
+}
+
+/// A change as the journal keeps it.
+#[derive(Serialize, Deserialize)]
+enum Change {
+    /// Accepted as number `counter`.
+    Sent {
+        counter: u64,
+        entry: Box<OutboxEntry>,
+    },
+    /// Numbering continues after this (the `.eml` files found in the folder).
+    NumberedFrom(u64),
+}
+
+impl Journaled for Book {
+    type Saved = Kept;
+    type Change = Change;
+
+    fn restore(kept: Kept) -> Self {
+        let by_key = kept
+            .sent
+            .iter()
+            .map(|e| (e.key().to_owned(), e.id().to_owned()))
+            .collect();
+        Self { kept, by_key }
+    }
+
+    fn saved(&self) -> impl Serialize + '_ {
+        &self.kept
+    }
+
+    fn apply(&mut self, change: Change) {
+        match change {
+            Change::Sent { counter, entry } => {
+                self.kept.counter = self.kept.counter.max(counter);
+                self.by_key
+                    .insert(entry.key().to_owned(), entry.id().to_owned());
+                self.kept.sent.push(*entry);
+            }
+            Change::NumberedFrom(counter) => {
+                self.kept.counter = self.kept.counter.max(counter);
+            }
+        }
+    }
+}
+
+impl OutboxEntry {
+    pub fn id(&self) -> &str {
+        match self {
+            OutboxEntry::Email { id, .. } | OutboxEntry::Sms { id, .. } => id,
+        }
+    }
+
+    /// The idempotency key it was sent with.
+    pub fn key(&self) -> &str {
+        match self {
+            OutboxEntry::Email { key, .. } | OutboxEntry::Sms { key, .. } => key,
+        }
+    }
+}
+
+#[derive(Default)]
+struct State {
+    book: Durable<Book>,
     email_faults: VecDeque<OutboxFault>,
     sms_faults: VecDeque<OutboxFault>,
     opted_out: HashSet<String>,
@@ -88,15 +154,33 @@ struct State {
 }
 
 impl State {
-    fn sent(&mut self, key: String, id: String, entry: OutboxEntry) {
-        self.kept.sent.push(entry);
-        self.by_key.insert(key, id);
+    /// The next receipt id and its number.
+    fn next_id(&self, prefix: &str) -> (String, u64) {
+        let counter = self.book.kept.counter + 1;
+        (format!("{prefix}-{counter:06}"), counter)
+    }
+
+    fn sent(&mut self, counter: u64, entry: OutboxEntry) {
+        self.book.change_or_log(
+            Change::Sent {
+                counter,
+                entry: Box::new(entry),
+            },
+            "outbox",
+        );
+    }
+
+    /// The receipt of a message already accepted, when the outbox is idempotent.
+    fn receipt_of(&self, key: &str) -> Option<String> {
+        if !self.book.is_persisted() {
+            return None;
+        }
+        self.book.by_key.get(key).cloned()
     }
 }
 
 pub struct Outbox {
     state: Mutex<State>,
-    file: Option<JsonFile>,
     eml_dir: Option<PathBuf>,
     echo: bool,
 }
@@ -107,15 +191,18 @@ impl Outbox {
     /// stack never overwrites the messages of an earlier run.
     pub fn new(eml_dir: Option<PathBuf>, echo: bool) -> Self {
         let counter = eml_dir.as_deref().map_or(0, highest_number_in);
+        let book = Book {
+            kept: Kept {
+                sent: Vec::new(),
+                counter,
+            },
+            ..Book::default()
+        };
         Self {
             state: Mutex::new(State {
-                kept: Kept {
-                    sent: Vec::new(),
-                    counter,
-                },
+                book: Durable::in_memory(book),
                 ..State::default()
             }),
-            file: None,
             eml_dir,
             echo,
         }
@@ -124,36 +211,23 @@ impl Outbox {
     /// An outbox kept in `dir` (`outbox.json` and the `.eml` files), as a data dir holds it.
     pub fn persisted(dir: impl Into<PathBuf>, echo: bool) -> std::io::Result<Self> {
         let dir = dir.into();
-        let file = JsonFile::new(dir.join("outbox.json"));
-        let mut kept: Kept = file.load()?;
-        kept.counter = kept.counter.max(highest_number_in(&dir));
-        let by_key = kept
-            .sent
-            .iter()
-            .map(|e| match e {
-                OutboxEntry::Email { id, key, .. } | OutboxEntry::Sms { id, key, .. } => {
-                    (key.clone(), id.clone())
-                }
-            })
-            .collect();
+        let mut book = Durable::<Book>::open(dir.join("outbox.json"))?;
+        let highest = highest_number_in(&dir);
+        if highest > book.kept.counter {
+            book.change(Change::NumberedFrom(highest))?;
+        }
         Ok(Self {
             state: Mutex::new(State {
-                kept,
-                by_key,
+                book,
                 ..State::default()
             }),
-            file: Some(file),
             eml_dir: Some(dir),
             echo,
         })
     }
 
     pub fn messages(&self) -> Vec<OutboxEntry> {
-        lock(&self.state).kept.sent.clone()
-    }
-
-    fn save(&self, state: &State) {
-        persist(self.file.as_ref(), &state.kept, "outbox");
+        lock(&self.state).book.kept.sent.clone()
     }
 
     /// The next e-mail sends fail with these faults, in order.
@@ -177,11 +251,6 @@ impl Outbox {
         lock(&self.state)
             .rejected_addresses
             .insert(address.to_owned());
-    }
-
-    fn next_id(state: &mut State, prefix: &str) -> String {
-        state.kept.counter += 1;
-        format!("{prefix}-{:06}", state.kept.counter)
     }
 }
 
@@ -226,12 +295,8 @@ impl Mailer for Outbox {
         })?;
         let (id, entry) = {
             let mut state = lock(&self.state);
-            if self.file.is_some()
-                && let Some(id) = state.by_key.get(&email.message_id)
-            {
-                return Ok(ProviderReceipt {
-                    message_id: id.clone(),
-                });
+            if let Some(id) = state.receipt_of(&email.message_id) {
+                return Ok(ProviderReceipt { message_id: id });
             }
             if let Some(fault) = state.email_faults.pop_front() {
                 return Err(fault_error(fault));
@@ -242,7 +307,7 @@ impl Mailer for Outbox {
                     format!("address rejected by the mail provider: {}", email.to),
                 ));
             }
-            let id = Self::next_id(&mut state, "email");
+            let (id, counter) = state.next_id("email");
             let entry = OutboxEntry::Email {
                 id: id.clone(),
                 key: email.message_id.clone(),
@@ -263,8 +328,7 @@ impl Mailer for Outbox {
             {
                 tracing::warn!(%error, "could not write the .eml file");
             }
-            state.sent(email.message_id.clone(), id.clone(), entry.clone());
-            self.save(&state);
+            state.sent(counter, entry.clone());
             crate::crash_point::crash_point("outbox.accepted");
             (id, entry)
         };
@@ -303,17 +367,13 @@ impl SmsSender for Outbox {
     ) -> Result<ProviderReceipt, SendError> {
         let id = {
             let mut state = lock(&self.state);
-            if self.file.is_some()
-                && let Some(id) = state.by_key.get(&sms.idempotency_key)
-            {
-                return Ok(ProviderReceipt {
-                    message_id: id.clone(),
-                });
+            if let Some(id) = state.receipt_of(&sms.idempotency_key) {
+                return Ok(ProviderReceipt { message_id: id });
             }
             if let Some(fault) = state.sms_faults.pop_front() {
                 return Err(fault_error(fault));
             }
-            let id = Self::next_id(&mut state, "sms");
+            let (id, counter) = state.next_id("sms");
             let entry = OutboxEntry::Sms {
                 id: id.clone(),
                 key: sms.idempotency_key.clone(),
@@ -330,8 +390,7 @@ impl SmsSender for Outbox {
                 .to_owned(),
                 tags: sms.tags.clone(),
             };
-            state.sent(sms.idempotency_key.clone(), id.clone(), entry);
-            self.save(&state);
+            state.sent(counter, entry);
             crate::crash_point::crash_point("outbox.accepted");
             id
         };

@@ -4,7 +4,7 @@
 
 use super::CommunicationStatus;
 use super::{CommunicationHistory, CommunicationRecord, HistoryError};
-use crate::json_file::JsonFile;
+use crate::journal::{Durable, Journaled};
 use crate::lock;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -16,6 +16,10 @@ use std::sync::Mutex;
 
 /// What makes two entries the same: DynamoDB's key for them.
 type Identity = (String, CommunicationStatus, DateTime<Utc>);
+
+fn identity(entry: &CommunicationRecord) -> Identity {
+    (entry.message_key.clone(), entry.status, entry.recorded_at)
+}
 
 #[derive(Default)]
 struct Entries {
@@ -35,10 +39,13 @@ impl Entries {
         entries
     }
 
+    fn has(&self, entry: &CommunicationRecord) -> bool {
+        self.identities.contains(&identity(entry))
+    }
+
     /// False if the same entry is already there.
     fn push(&mut self, entry: CommunicationRecord) -> bool {
-        let identity = (entry.message_key.clone(), entry.status, entry.recorded_at);
-        if !self.identities.insert(identity) {
+        if !self.identities.insert(identity(&entry)) {
             return false;
         }
         let at = self.list.len();
@@ -67,25 +74,38 @@ impl Entries {
     }
 }
 
+/// The journal's change is the new entry itself.
+impl Journaled for Entries {
+    type Saved = Vec<CommunicationRecord>;
+    type Change = CommunicationRecord;
+
+    fn restore(list: Vec<CommunicationRecord>) -> Self {
+        Self::from_list(list)
+    }
+
+    fn saved(&self) -> impl serde::Serialize + '_ {
+        &self.list
+    }
+
+    fn apply(&mut self, entry: CommunicationRecord) {
+        self.push(entry);
+    }
+}
+
 pub struct MemoryHistory {
-    entries: Mutex<Entries>,
-    file: Option<JsonFile>,
+    entries: Mutex<Durable<Entries>>,
 }
 
 impl MemoryHistory {
     pub fn in_memory() -> Self {
         Self {
-            entries: Mutex::new(Entries::default()),
-            file: None,
+            entries: Mutex::new(Durable::in_memory(Entries::default())),
         }
     }
 
     pub fn persisted(path: impl Into<PathBuf>) -> std::io::Result<Self> {
-        let file = JsonFile::new(path);
-        let list: Vec<CommunicationRecord> = file.load()?;
         Ok(Self {
-            entries: Mutex::new(Entries::from_list(list)),
-            file: Some(file),
+            entries: Mutex::new(Durable::open(path)?),
         })
     }
 }
@@ -96,13 +116,12 @@ impl CommunicationHistory for MemoryHistory {
     /// DynamoDB's put of the same key would.
     async fn record(&self, entry: CommunicationRecord) -> Result<(), HistoryError> {
         let mut entries = lock(&self.entries);
-        if !entries.push(entry) {
+        if entries.has(&entry) {
             return Ok(());
         }
-        if let Some(file) = &self.file {
-            file.save(&entries.list)
-                .map_err(|e| HistoryError(e.to_string()))?;
-        }
+        entries
+            .change(entry)
+            .map_err(|e| HistoryError(e.to_string()))?;
         crate::crash_point::crash_point("history.recorded");
         Ok(())
     }

@@ -3,7 +3,7 @@
 
 use super::{CLAIM_LEASE, Claim, DeliveryLedger, Filed, LedgerEntry, LedgerError, LedgerState};
 use crate::history::CommunicationRecord;
-use crate::json_file::{JsonFile, persist};
+use crate::journal::{Durable, MapChange};
 use crate::lock;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -12,15 +12,13 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 pub struct MemoryLedger {
-    entries: Mutex<BTreeMap<String, LedgerEntry>>,
-    file: Option<JsonFile>,
+    entries: Mutex<Durable<BTreeMap<String, LedgerEntry>>>,
 }
 
 impl MemoryLedger {
     pub fn in_memory() -> Self {
         Self {
-            entries: Mutex::new(BTreeMap::new()),
-            file: None,
+            entries: Mutex::new(Durable::in_memory(BTreeMap::new())),
         }
     }
 
@@ -28,23 +26,22 @@ impl MemoryLedger {
     /// earlier run of it, which is certainly gone, so it is released rather than left to block
     /// the retry of its delivery until the lease runs out.
     pub fn persisted(path: impl Into<PathBuf>) -> std::io::Result<Self> {
-        let file = JsonFile::new(path);
-        let mut entries: BTreeMap<String, LedgerEntry> = file.load()?;
-        entries.retain(|_, e| e.is_settled());
+        let mut entries = Durable::<BTreeMap<String, LedgerEntry>>::open(path)?;
+        let claims: Vec<String> = entries
+            .iter()
+            .filter(|(_, e)| !e.is_settled())
+            .map(|(key, _)| key.clone())
+            .collect();
+        for key in claims {
+            entries.change(MapChange::Remove(key))?;
+        }
         Ok(Self {
             entries: Mutex::new(entries),
-            file: Some(file),
         })
     }
 
     fn settle(&self, key: &str, entry: LedgerEntry) {
-        let mut entries = lock(&self.entries);
-        entries.insert(key.to_owned(), entry);
-        self.save(&entries);
-    }
-
-    fn save(&self, entries: &BTreeMap<String, LedgerEntry>) {
-        persist(self.file.as_ref(), entries, "ledger");
+        lock(&self.entries).change_or_log(MapChange::Put(key.to_owned(), entry), "ledger");
     }
 }
 
@@ -59,16 +56,13 @@ impl DeliveryLedger for MemoryLedger {
                 return Ok(Claim::Taken(existing.clone()));
             }
         }
-        entries.insert(
-            key.to_owned(),
-            LedgerEntry {
-                state: LedgerState::Claimed,
-                at: now,
-                lease_until: Some(now + CLAIM_LEASE),
-                record: None,
-            },
-        );
-        self.save(&entries);
+        let claim = LedgerEntry {
+            state: LedgerState::Claimed,
+            at: now,
+            lease_until: Some(now + CLAIM_LEASE),
+            record: None,
+        };
+        entries.change_or_log(MapChange::Put(key.to_owned(), claim), "ledger");
         Ok(Claim::Claimed)
     }
 
@@ -103,8 +97,7 @@ impl DeliveryLedger for MemoryLedger {
             .get(key)
             .is_some_and(|e| e.state == LedgerState::Claimed)
         {
-            entries.remove(key);
-            self.save(&entries);
+            entries.change_or_log(MapChange::Remove(key.to_owned()), "ledger");
         }
         Ok(())
     }

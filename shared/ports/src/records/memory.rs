@@ -1,12 +1,12 @@
-//! The embedded record store: a map in memory, optionally persisted to a JSON file, with a
-//! change feed of old/new images in write order — the local stand-in for DynamoDB and its
-//! stream.
+//! The embedded record store: a map in memory, optionally persisted (a snapshot and a journal
+//! of writes), with a change feed of old/new images in write order — the local stand-in for
+//! DynamoDB and its stream.
 
 use super::appointment_index::AppointmentIndex;
 use super::{
     ChangeRecord, Expected, Record, RecordKey, RecordKind, RecordReader, RecordWriter, StoreError,
 };
-use crate::json_file::{JsonFile, persist};
+use crate::journal::{Durable, Journaled};
 use crate::lock;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -32,6 +32,27 @@ struct State {
 }
 
 impl State {
+    /// A write whose expected version matched: the record stored, the index and the feed
+    /// following it.
+    fn write(&mut self, record: Record) {
+        let storage = record.key().to_string();
+        let current = self.records.get(&storage).cloned();
+        self.next_sequence += 1;
+        let sequence = format!("{:020}", self.next_sequence);
+        if let Some(Record::Appointment(old)) = &current {
+            self.appointments.remove(old);
+        }
+        if let Record::Appointment(new) = &record {
+            self.appointments.insert(new);
+        }
+        self.records.insert(storage, record.clone());
+        self.feed.push_back(ChangeRecord {
+            sequence,
+            old: current,
+            new: Some(record),
+        });
+    }
+
     fn with_index(mut self) -> Self {
         let mut index = AppointmentIndex::default();
         for record in self.records.values() {
@@ -57,26 +78,60 @@ impl State {
     }
 }
 
+/// A change as the journal keeps it: applied again on a restart, it has the same effect.
+#[derive(Serialize, Deserialize)]
+enum Change {
+    Write(Box<Record>),
+    /// The first `handled` changes of the feed are done; `retry` goes back at the front.
+    Finish {
+        handled: usize,
+        retry: Vec<ChangeRecord>,
+    },
+    Replay(Box<ChangeRecord>),
+}
+
+impl Journaled for State {
+    type Saved = State;
+    type Change = Change;
+
+    fn restore(saved: State) -> Self {
+        saved.with_index()
+    }
+
+    fn saved(&self) -> impl Serialize + '_ {
+        self
+    }
+
+    fn apply(&mut self, change: Change) {
+        match change {
+            Change::Write(record) => self.write(*record),
+            Change::Finish { handled, retry } => {
+                let n = handled.min(self.feed.len());
+                self.feed.drain(..n);
+                for change in retry.into_iter().rev() {
+                    self.feed.push_front(change);
+                }
+            }
+            Change::Replay(change) => self.feed.push_back(*change),
+        }
+    }
+}
+
 pub struct MemoryRecords {
-    state: Mutex<State>,
-    file: Option<JsonFile>,
+    state: Mutex<Durable<State>>,
 }
 
 impl MemoryRecords {
     pub fn in_memory() -> Self {
         Self {
-            state: Mutex::new(State::default()),
-            file: None,
+            state: Mutex::new(Durable::in_memory(State::default())),
         }
     }
 
-    /// Loads `path` if it exists and saves every change to it.
+    /// Loads the snapshot at `path` and its journal if they exist, and journals every change.
     pub fn persisted(path: impl Into<PathBuf>) -> std::io::Result<Self> {
-        let file = JsonFile::new(path);
-        let state: State = file.load()?;
         Ok(Self {
-            state: Mutex::new(state.with_index()),
-            file: Some(file),
+            state: Mutex::new(Durable::open(path)?),
         })
     }
 
@@ -90,28 +145,16 @@ impl MemoryRecords {
     /// The first `handled` changes of the feed (the batch last peeked) are done; `retry` goes
     /// back at the front, in order, to be handled again.
     pub fn finish_changes(&self, handled: usize, retry: Vec<ChangeRecord>) {
-        let mut state = lock(&self.state);
-        let n = handled.min(state.feed.len());
-        state.feed.drain(..n);
-        for change in retry.into_iter().rev() {
-            state.feed.push_front(change);
-        }
-        self.save(&state);
+        lock(&self.state).change_or_log(Change::Finish { handled, retry }, "record store");
     }
 
     /// Puts changes back at the end of the feed (a dead-lettered change, replayed).
     pub fn replay_change(&self, change: ChangeRecord) {
-        let mut state = lock(&self.state);
-        state.feed.push_back(change);
-        self.save(&state);
+        lock(&self.state).change_or_log(Change::Replay(Box::new(change)), "record store");
     }
 
     pub fn pending_changes(&self) -> usize {
         lock(&self.state).feed.len()
-    }
-
-    fn save(&self, state: &State) {
-        persist(self.file.as_ref(), state, "record store");
     }
 
     /// Every appointment of every business, for the local inbox page.
@@ -267,11 +310,10 @@ impl RecordReader for MemoryRecords {
 #[async_trait]
 impl RecordWriter for MemoryRecords {
     async fn put(&self, record: Record, expected: Expected) -> Result<(), StoreError> {
-        let key = record.key();
-        let storage = key.to_string();
+        let storage = record.key().to_string();
         let mut state = lock(&self.state);
-        let current = state.records.get(&storage).cloned();
-        let found = current.as_ref().map(Record::version);
+        let current = state.records.get(&storage);
+        let found = current.map(Record::version);
         let matches = match expected {
             Expected::Absent => current.is_none(),
             Expected::Version(v) => found == Some(v),
@@ -283,21 +325,7 @@ impl RecordWriter for MemoryRecords {
                 found,
             });
         }
-        state.next_sequence += 1;
-        let sequence = format!("{:020}", state.next_sequence);
-        if let Some(Record::Appointment(old)) = &current {
-            state.appointments.remove(old);
-        }
-        if let Record::Appointment(new) = &record {
-            state.appointments.insert(new);
-        }
-        state.records.insert(storage, record.clone());
-        state.feed.push_back(ChangeRecord {
-            sequence,
-            old: current,
-            new: Some(record),
-        });
-        self.save(&state);
+        state.change_or_log(Change::Write(Box::new(record)), "record store");
         Ok(())
     }
 }

@@ -3,7 +3,7 @@
 //! puts its request on the send queue.
 
 use super::{ScheduleEntry, ScheduleError, Schedules, SendRequest};
-use crate::json_file::{JsonFile, persist};
+use crate::journal::{Durable, Journaled};
 use crate::lock;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -35,6 +35,19 @@ struct Saved {
     recurring: Vec<PendingRecurring>,
 }
 
+/// A change as the journal keeps it.
+#[derive(Serialize, Deserialize)]
+enum Change {
+    Create(ScheduleEntry),
+    CreateRecurring(PendingRecurring),
+    Delete(ScheduleName),
+    /// The firing of `name` at `at` was handled.
+    Fired {
+        name: ScheduleName,
+        at: DateTime<Utc>,
+    },
+}
+
 #[derive(Default)]
 struct State {
     one_shot: BTreeMap<ScheduleName, ScheduleEntry>,
@@ -60,24 +73,18 @@ impl State {
             None => false,
         }
     }
-}
 
-pub struct InProcessScheduler {
-    state: Mutex<State>,
-    file: Option<JsonFile>,
-}
-
-impl InProcessScheduler {
-    pub fn in_memory() -> Self {
-        Self {
-            state: Mutex::new(State::default()),
-            file: None,
-        }
+    /// Whether handling the firing of `name` at `at` changes anything.
+    fn fires(&self, name: &ScheduleName, at: DateTime<Utc>) -> bool {
+        self.one_shot.contains_key(name) || self.recurring.get(name).is_some_and(|r| r.next == at)
     }
+}
 
-    pub fn persisted(path: impl Into<PathBuf>) -> std::io::Result<Self> {
-        let file = JsonFile::new(path);
-        let saved: Saved = file.load()?;
+impl Journaled for State {
+    type Saved = Saved;
+    type Change = Change;
+
+    fn restore(saved: Saved) -> Self {
         let mut state = State {
             recurring: saved
                 .recurring
@@ -89,9 +96,54 @@ impl InProcessScheduler {
         for entry in saved.one_shot {
             state.add_one_shot(entry);
         }
+        state
+    }
+
+    fn saved(&self) -> impl Serialize + '_ {
+        Saved {
+            one_shot: self.one_shot.values().cloned().collect(),
+            recurring: self.recurring.values().cloned().collect(),
+        }
+    }
+
+    fn apply(&mut self, change: Change) {
+        match change {
+            Change::Create(entry) => self.add_one_shot(entry),
+            Change::CreateRecurring(pending) => {
+                self.recurring
+                    .entry(pending.schedule.name.clone())
+                    .or_insert(pending);
+            }
+            Change::Delete(name) => {
+                self.remove_one_shot(&name);
+                self.recurring.remove(&name);
+            }
+            Change::Fired { name, at } => {
+                if !self.remove_one_shot(&name)
+                    && let Some(r) = self.recurring.get_mut(&name)
+                    && r.next == at
+                {
+                    r.next = next_firing(r.schedule.at, r.schedule.zone, at);
+                }
+            }
+        }
+    }
+}
+
+pub struct InProcessScheduler {
+    state: Mutex<Durable<State>>,
+}
+
+impl InProcessScheduler {
+    pub fn in_memory() -> Self {
+        Self {
+            state: Mutex::new(Durable::in_memory(State::default())),
+        }
+    }
+
+    pub fn persisted(path: impl Into<PathBuf>) -> std::io::Result<Self> {
         Ok(Self {
-            state: Mutex::new(state),
-            file: Some(file),
+            state: Mutex::new(Durable::open(path)?),
         })
     }
 
@@ -153,32 +205,13 @@ impl InProcessScheduler {
     /// DELETE` on AWS); a recurring one moves to its next day.
     pub fn fired(&self, firing: &Firing) {
         let mut state = lock(&self.state);
-        let changed = if state.remove_one_shot(&firing.name) {
-            true
-        } else if let Some(r) = state.recurring.get_mut(&firing.name) {
-            if r.next == firing.at {
-                r.next = next_firing(r.schedule.at, r.schedule.zone, firing.at);
-            }
-            true
-        } else {
-            false
-        };
-        if changed {
-            self.save(&state);
+        if state.fires(&firing.name, firing.at) {
+            let change = Change::Fired {
+                name: firing.name.clone(),
+                at: firing.at,
+            };
+            state.change_or_log(change, "schedules");
         }
-    }
-
-    fn save(&self, state: &State) {
-        // In memory there is nothing to write: copying every entry for nothing made each
-        // change cost as much as the schedules held.
-        if self.file.is_none() {
-            return;
-        }
-        let saved = Saved {
-            one_shot: state.one_shot.values().cloned().collect(),
-            recurring: state.recurring.values().cloned().collect(),
-        };
-        persist(self.file.as_ref(), &saved, "schedules");
     }
 }
 
@@ -186,8 +219,10 @@ impl InProcessScheduler {
 impl Schedules for InProcessScheduler {
     async fn create(&self, entry: ScheduleEntry) -> Result<(), ScheduleError> {
         let mut state = lock(&self.state);
-        state.add_one_shot(entry);
-        self.save(&state);
+        // Creation is idempotent by name: an existing entry is kept and nothing is written.
+        if !state.one_shot.contains_key(&entry.name) {
+            state.change_or_log(Change::Create(entry), "schedules");
+        }
         Ok(())
     }
 
@@ -197,22 +232,21 @@ impl Schedules for InProcessScheduler {
         starts: DateTime<Utc>,
     ) -> Result<(), ScheduleError> {
         let mut state = lock(&self.state);
-        state
-            .recurring
-            .entry(schedule.name.clone())
-            .or_insert_with(|| PendingRecurring {
+        if !state.recurring.contains_key(&schedule.name) {
+            let pending = PendingRecurring {
                 schedule: schedule.clone(),
                 next: next_firing(schedule.at, schedule.zone, starts),
-            });
-        self.save(&state);
+            };
+            state.change_or_log(Change::CreateRecurring(pending), "schedules");
+        }
         Ok(())
     }
 
     async fn delete(&self, name: &ScheduleName) -> Result<(), ScheduleError> {
         let mut state = lock(&self.state);
-        state.remove_one_shot(name);
-        state.recurring.remove(name);
-        self.save(&state);
+        if state.one_shot.contains_key(name) || state.recurring.contains_key(name) {
+            state.change_or_log(Change::Delete(name.clone()), "schedules");
+        }
         Ok(())
     }
 }

@@ -2,7 +2,7 @@
 //! by the local runtime with the same receive-count and dead-letter rules as SQS.
 
 use super::{QueueError, SendQueue};
-use crate::json_file::{JsonFile, persist};
+use crate::journal::{Durable, Journaled};
 use crate::lock;
 use crate::schedules::SendRequest;
 use async_trait::async_trait;
@@ -18,25 +18,73 @@ pub struct QueuedRequest {
     pub receives: u32,
 }
 
+/// A change as the journal keeps it.
+#[derive(Serialize, Deserialize)]
+enum Change {
+    Enqueue(Vec<SendRequest>),
+    /// The head was received once more.
+    Received,
+    /// The head is off the queue.
+    Done,
+    /// The head goes to the back.
+    RetryLater,
+}
+
+#[derive(Default)]
+struct Items(VecDeque<QueuedRequest>);
+
+impl Journaled for Items {
+    type Saved = VecDeque<QueuedRequest>;
+    type Change = Change;
+
+    fn restore(saved: Self::Saved) -> Self {
+        Self(saved)
+    }
+
+    fn saved(&self) -> impl Serialize + '_ {
+        &self.0
+    }
+
+    fn apply(&mut self, change: Change) {
+        let items = &mut self.0;
+        match change {
+            Change::Enqueue(requests) => {
+                items.extend(requests.into_iter().map(|request| QueuedRequest {
+                    request,
+                    receives: 0,
+                }))
+            }
+            Change::Received => {
+                if let Some(head) = items.front_mut() {
+                    head.receives += 1;
+                }
+            }
+            Change::Done => {
+                items.pop_front();
+            }
+            Change::RetryLater => {
+                if let Some(head) = items.pop_front() {
+                    items.push_back(head);
+                }
+            }
+        }
+    }
+}
+
 pub struct InProcessQueue {
-    items: Mutex<VecDeque<QueuedRequest>>,
-    file: Option<JsonFile>,
+    items: Mutex<Durable<Items>>,
 }
 
 impl InProcessQueue {
     pub fn in_memory() -> Self {
         Self {
-            items: Mutex::new(VecDeque::new()),
-            file: None,
+            items: Mutex::new(Durable::in_memory(Items::default())),
         }
     }
 
     pub fn persisted(path: impl Into<PathBuf>) -> std::io::Result<Self> {
-        let file = JsonFile::new(path);
-        let items: VecDeque<QueuedRequest> = file.load()?;
         Ok(Self {
-            items: Mutex::new(items),
-            file: Some(file),
+            items: Mutex::new(Durable::open(path)?),
         })
     }
 
@@ -45,10 +93,9 @@ impl InProcessQueue {
     /// after a restart, like an SQS message whose visibility timeout ran out).
     pub fn receive(&self) -> Option<QueuedRequest> {
         let mut items = lock(&self.items);
-        let head = items.front_mut()?;
-        head.receives += 1;
-        let received = head.clone();
-        self.save(&items);
+        items.0.front()?;
+        items.change_or_log(Change::Received, "send queue");
+        let received = items.0.front()?.clone();
         crate::crash_point::crash_point("queue.received");
         Some(received)
     }
@@ -56,41 +103,35 @@ impl InProcessQueue {
     /// The head request was handled (or dead-lettered): off the queue.
     pub fn done(&self) {
         let mut items = lock(&self.items);
-        items.pop_front();
-        self.save(&items);
+        if !items.0.is_empty() {
+            items.change_or_log(Change::Done, "send queue");
+        }
     }
 
     /// The head request failed: to the back of the queue, to be received again.
     pub fn retry_later(&self) {
         let mut items = lock(&self.items);
-        if let Some(head) = items.pop_front() {
-            items.push_back(head);
+        if !items.0.is_empty() {
+            items.change_or_log(Change::RetryLater, "send queue");
         }
-        self.save(&items);
     }
 
     pub fn len(&self) -> usize {
-        lock(&self.items).len()
+        lock(&self.items).0.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
-    }
-
-    fn save(&self, items: &VecDeque<QueuedRequest>) {
-        persist(self.file.as_ref(), items, "send queue");
     }
 }
 
 #[async_trait]
 impl SendQueue for InProcessQueue {
     async fn enqueue(&self, requests: &[SendRequest]) -> Result<(), QueueError> {
-        let mut items = lock(&self.items);
-        items.extend(requests.iter().map(|request| QueuedRequest {
-            request: request.clone(),
-            receives: 0,
-        }));
-        self.save(&items);
+        if !requests.is_empty() {
+            let change = Change::Enqueue(requests.to_vec());
+            lock(&self.items).change_or_log(change, "send queue");
+        }
         Ok(())
     }
 }
