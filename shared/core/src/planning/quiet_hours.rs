@@ -141,7 +141,9 @@ fn closing(
         LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
         LocalResult::Ambiguous(first, second) => {
             let (first, second) = (first.with_timezone(&Utc), second.with_timezone(&Utc));
-            Some(if first > at { first } else { second })
+            // At `first` itself the window has closed: reading the second occurrence there
+            // put a message moved to the first one back inside the window.
+            Some(if first >= at { first } else { second })
         }
         LocalResult::None => Some(zone.instant_at(day.and_time(until))),
     }
@@ -257,6 +259,17 @@ mod tests {
         // 1 November 2026: 02:00 → 01:00. Due 01:30 local, second pass (06:30 UTC).
         let ny_autumn = place(utc(2026, 11, 1, 6, 30), t(21, 0), t(8, 0), ny, None).unwrap();
         assert_eq!(ny_autumn, utc(2026, 11, 1, 13, 0));
+    }
+
+    #[test]
+    fn a_window_ending_in_the_repeated_hour_closes_at_its_first_occurrence() {
+        let paris = zone("Europe/Paris");
+        // 25 October 2026: 03:00 → 02:00. Quiet 02:15 → 02:00 the next day (found by the
+        // property below: the message moved to 02:00 CEST was read as still inside).
+        let due = utc(2026, 10, 24, 4, 46);
+        let moved = place(due, t(2, 15), t(2, 0), paris, None).unwrap();
+        assert_eq!(moved, utc(2026, 10, 25, 0, 0));
+        assert!(!is_quiet(moved, t(2, 15), t(2, 0), paris));
     }
 
     #[test]
