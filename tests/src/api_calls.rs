@@ -4,6 +4,7 @@
 
 use serde_json::{Value, json};
 
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub status: u16,
     pub body: Value,

@@ -6,6 +6,7 @@ use rappel_local::{LocalConfig, LocalStack, local_router};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
+#[derive(Clone)]
 pub struct TestApp {
     pub base: String,
     pub http: reqwest::Client,

@@ -114,7 +114,7 @@ fn verify(
     let exp: i64 = signed
         .exp
         .as_deref()
-        .and_then(|e| e.parse().ok())
+        .and_then(|e| e.parse().ok().filter(|n: &i64| n.to_string() == e))
         .ok_or_else(not_valid)?;
     let sig = signed.sig.as_deref().ok_or_else(not_valid)?;
     match state.links.verify(&tenant, &id, action, exp, sig, now) {

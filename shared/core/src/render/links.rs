@@ -207,6 +207,14 @@ impl LinkSigner {
         signature: &str,
         now: DateTime<Utc>,
     ) -> Result<(), LinkError> {
+        // Only the form it was signed in: a link is accepted as sent, not as anything that
+        // decodes to the same bytes (upper-case hex).
+        if !signature
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        {
+            return Err(LinkError::BadSignature);
+        }
         let given = hex::decode(signature).map_err(|_| LinkError::BadSignature)?;
         let payload = Self::payload(tenant, subject, action, expires);
         let valid = std::iter::once(&self.current)
@@ -339,6 +347,16 @@ mod tests {
             ),
             Err(LinkError::BadSignature),
             "bound to its business"
+        );
+        assert_eq!(
+            verify(
+                LinkAction::Cancel,
+                exp.timestamp(),
+                &sig.to_uppercase(),
+                before
+            ),
+            Err(LinkError::BadSignature),
+            "only as it was sent, not as anything that decodes to the same bytes"
         );
     }
 
