@@ -17,6 +17,7 @@
 //! run in parallel against one emulator. `infra/test.sh` starts moto and sets
 //! `RAPPEL_EMULATOR_URL`.
 
+use crate::fault_proxy::{FaultPlan, FaultProxy};
 use crate::{CallsApi, Response};
 use aws_config::SdkConfig;
 use aws_lambda_events::event::dynamodb::Event;
@@ -54,7 +55,16 @@ pub struct AwsApp {
     sqs: aws_sdk_sqs::Client,
     http: reqwest::Client,
     stream: StreamReader,
+    /// Between the functions' SDK clients and the emulator when `RAPPEL_AWS_FAULTS` is set.
+    pub faults: Option<FaultProxy>,
 }
+
+/// Receives of one send-queue message before it would go to the dead-letter queue
+/// (`maxReceiveCount` in template.yaml).
+const MAX_RECEIVES: usize = 10;
+/// Deliveries of one stream batch before Lambda gives up on it (`MaximumRetryAttempts: 5`
+/// in template.yaml, plus the first).
+const MAX_BATCH_DELIVERIES: usize = 6;
 
 /// One e-mail as SES received it, parsed from the raw MIME.
 #[derive(Debug, Clone)]
@@ -147,6 +157,16 @@ pub fn emulator_url() -> String {
 /// A fresh deployment on the emulator with the clock at `now`; `verified_sender: false` leaves
 /// the SES identity unverified, so every e-mail is rejected.
 pub async fn spawn_aws_app(now: DateTime<Utc>, verified_sender: bool) -> AwsApp {
+    spawn_aws_app_with_faults(now, verified_sender, FaultPlan::from_env()).await
+}
+
+/// [`spawn_aws_app`] with the functions' SDK clients behind a fault proxy following `plan`
+/// (change it with [`FaultProxy::set_plan`] once the scene is set).
+pub async fn spawn_aws_app_with_faults(
+    now: DateTime<Utc>,
+    verified_sender: bool,
+    plan: Option<FaultPlan>,
+) -> AwsApp {
     let endpoint = emulator_url();
     let prefix = format!("t{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
     let mut resources = Resources::named(&prefix);
@@ -161,12 +181,31 @@ pub async fn spawn_aws_app(now: DateTime<Utc>, verified_sender: bool) -> AwsApp 
         .expect("the emulator accepts the resources");
     let clock = Arc::new(VirtualClock::starting_at(now));
     let env = resources.env();
+    let faults = match plan {
+        Some(plan) => {
+            // Each app draws its own sequence (the same seed everywhere would fail the same
+            // few requests of every test).
+            static APPS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+            let nth = APPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let plan = FaultPlan {
+                seed: plan.seed.wrapping_add(nth.wrapping_mul(0x9E37_79B9)),
+                ..plan
+            };
+            Some(FaultProxy::start(&endpoint, plan).await)
+        }
+        None => None,
+    };
     // Each function's calls carry its name in their user agent (`app/rappel-api`, …), so a
-    // recording of the emulator's traffic tells them apart (infra/count-aws-calls.sh).
+    // recording of the emulator's traffic tells them apart (infra/count-aws-calls.sh). With
+    // faults on, they go through the proxy; the harness (AWS itself) talks to moto directly.
     let named = |name: &str| {
-        sdk.to_builder()
-            .app_name(aws_config::AppName::new(name.to_owned()).expect("a valid app name"))
-            .build()
+        let builder = sdk
+            .to_builder()
+            .app_name(aws_config::AppName::new(name.to_owned()).expect("a valid app name"));
+        match &faults {
+            Some(proxy) => builder.endpoint_url(&proxy.url).build(),
+            None => builder.build(),
+        }
     };
     let (api_sdk, change_sdk, send_sdk) = (
         named("rappel-api"),
@@ -207,14 +246,57 @@ pub async fn spawn_aws_app(now: DateTime<Utc>, verified_sender: bool) -> AwsApp 
         services,
         http,
         stream,
+        faults,
+    }
+}
+
+/// With faults on, each app adds what its proxy saw to `target/aws-faults.jsonl` (one line per
+/// app: requests and faults by operation), which `bash infra/test.sh` sums up.
+impl Drop for AwsApp {
+    fn drop(&mut self) {
+        let Some(proxy) = &self.faults else { return };
+        let counts = proxy.counts();
+        let faults: Vec<Value> = counts
+            .faults
+            .iter()
+            .map(|((operation, fault), n)| json!({"operation": operation, "fault": format!("{fault:?}"), "n": n}))
+            .collect();
+        let line = json!({
+            "requests": counts.total_requests(),
+            "faults": counts.total_faults(),
+            "by_operation": counts.requests,
+            "injected": faults,
+        });
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/aws-faults.jsonl");
+        if let Ok(mut file) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
+            use std::io::Write;
+            let _ = writeln!(file, "{line}");
+        }
     }
 }
 
 impl CallsApi for AwsApp {
     /// Calls the API function with an API Gateway v2 event, as the tenant of this app.
+    ///
+    /// With faults on, a 503 (AWS failing beyond the SDK's retries, `Retry-After`) is asked
+    /// again a few times, as an integrator's client does.
     async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Response {
-        self.call_with_claims(method, path, body, json!({"tenant_id": self.tenant}))
-            .await
+        let claims = json!({"tenant_id": self.tenant});
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let answer = self
+                .call_with_claims(method, path, body.clone(), claims.clone())
+                .await;
+            if answer.status != 503 || self.faults.is_none() || tries == 5 {
+                return answer;
+            }
+        }
     }
 }
 
@@ -353,15 +435,39 @@ impl AwsApp {
 
     /// Hands a batch to the change handler, as Lambda would (also used to replay one), then
     /// lets the send queue's consumer deliver what the change queued.
-    pub async fn deliver_batch(&self, event: Event) -> Value {
-        let response = rappel_change_handler::function_handler(
-            LambdaEvent::new(event, Context::default()),
-            &self.services,
-        )
-        .await
-        .unwrap_or_else(|never| match never {});
-        self.drain_send_queue().await;
-        serde_json::to_value(response).expect("a batch response")
+    ///
+    /// Like Lambda with `ReportBatchItemFailures`, a batch with failed items is delivered again
+    /// from its first failed record on, up to the template's retry attempts; the response
+    /// returned is the last one.
+    pub async fn deliver_batch(&self, mut event: Event) -> Value {
+        let mut deliveries = 0;
+        loop {
+            deliveries += 1;
+            let response = rappel_change_handler::function_handler(
+                LambdaEvent::new(event.clone(), Context::default()),
+                &self.services,
+            )
+            .await
+            .unwrap_or_else(|never| match never {});
+            self.drain_send_queue().await;
+            let first_failed = response
+                .batch_item_failures
+                .iter()
+                .filter_map(|f| f.item_identifier.clone())
+                .min();
+            let retry_from = first_failed.and_then(|sequence| {
+                event
+                    .records
+                    .iter()
+                    .position(|r| r.change.sequence_number.as_deref() == Some(sequence.as_str()))
+            });
+            match retry_from {
+                Some(at) if deliveries < MAX_BATCH_DELIVERIES => {
+                    event.records.drain(..at);
+                }
+                _ => return serde_json::to_value(response).expect("a batch response"),
+            }
+        }
     }
 
     /// Receives the send queue's messages, ten at a time, and hands each batch to the send
@@ -420,6 +526,25 @@ impl AwsApp {
             for message in messages {
                 let id = message.message_id().unwrap_or_default();
                 if retry.iter().any(|r| r == id) {
+                    // With faults on, the visibility timeout is taken as elapsed: the message
+                    // comes back until its receives would send it to the dead-letter queue.
+                    let receives = message
+                        .attributes()
+                        .and_then(|a| a.get(&aws_sdk_sqs::types::MessageSystemAttributeName::ApproximateReceiveCount))
+                        .and_then(|n| n.parse::<usize>().ok())
+                        .unwrap_or(1);
+                    if self.faults.is_some() && receives < MAX_RECEIVES {
+                        self.sqs
+                            .change_message_visibility()
+                            .queue_url(&self.resources.send_queue_url)
+                            .receipt_handle(message.receipt_handle().unwrap_or_default())
+                            .visibility_timeout(0)
+                            .send()
+                            .await
+                            .expect("a failed message is made visible again");
+                    } else {
+                        failed.push(id.to_owned());
+                    }
                     continue;
                 }
                 self.sqs
@@ -430,7 +555,6 @@ impl AwsApp {
                     .await
                     .expect("a handled message is deleted");
             }
-            failed.extend(retry);
         }
     }
 
