@@ -46,7 +46,16 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({ "error": { "code": self.code, "message": self.message } });
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        // A passing outage behind us (AWS throttling or 5xx beyond the SDK's retries): say
+        // when to try again, as HTTP clients and API Gateway integrations expect.
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("1"),
+            );
+        }
+        response
     }
 }
 
@@ -96,5 +105,24 @@ impl From<PreviewError> for ApiError {
             "planning_unavailable",
             "planned notifications are temporarily unavailable",
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unavailable_store_answers_503_saying_when_to_try_again() {
+        let response = ApiError::from(StoreError::Unavailable("throttled".into())).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[axum::http::header::RETRY_AFTER], "1");
+        let conflict = ApiError::conflict("version_conflict", "changed").into_response();
+        assert!(
+            conflict
+                .headers()
+                .get(axum::http::header::RETRY_AFTER)
+                .is_none()
+        );
     }
 }

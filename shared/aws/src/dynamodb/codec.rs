@@ -42,6 +42,16 @@ pub fn record_item(record: &Record) -> Result<Item, StoreError> {
     Ok(item)
 }
 
+/// A fresh [`keys::WRITE_ID`].
+pub fn write_id() -> AttributeValue {
+    AttributeValue::S(uuid::Uuid::new_v4().simple().to_string())
+}
+
+/// Whether `item` was put by the write `id` (see [`keys::WRITE_ID`]).
+pub fn written_by(item: Option<&Item>, id: &AttributeValue) -> bool {
+    item.and_then(|item| item.get(keys::WRITE_ID)) == Some(id)
+}
+
 /// The record in an item read from the table.
 pub fn item_record(item: &Item) -> Result<Record, StoreError> {
     item_data(item).map_err(StoreError::Corrupt)

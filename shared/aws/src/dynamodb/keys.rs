@@ -13,6 +13,9 @@ pub const KIND: &str = "kind";
 pub const VERSION: &str = "version";
 pub const DATA: &str = "data";
 pub const EXPIRES_AT: &str = "expires_at";
+/// A random id of the write that put an item: a conditional write whose answer was lost, and
+/// whose retry then fails its condition, recognises its own earlier attempt by it.
+pub const WRITE_ID: &str = "write_id";
 
 pub const BY_CLIENT: &str = "by_client";
 pub const CLIENT_PK: &str = "client_pk";

@@ -2,7 +2,7 @@
 //! key is new or its previous claim's lease has run out — two triggers racing for one message
 //! cannot both win.
 
-use super::codec::{Item, n, s};
+use super::codec::{Item, n, s, write_id, written_by};
 use super::history::history_item;
 use super::keys;
 use crate::sdk_error::describe;
@@ -82,13 +82,16 @@ impl DeliveryLedger for DynamoLedger {
             lease_until: Some(now + CLAIM_LEASE),
             record: None,
         };
+        let write = write_id();
+        let mut item = self.item(key, &claim)?;
+        item.insert(keys::WRITE_ID.into(), write.clone());
         // A lost race against a release can leave nothing to report: try again, a few times.
         for _ in 0..3 {
             let result = self
                 .client
                 .put_item()
                 .table_name(&self.table)
-                .set_item(Some(self.item(key, &claim)?))
+                .set_item(Some(item.clone()))
                 .condition_expression(
                     "attribute_not_exists(pk) OR (#state = :claimed AND #lease <= :now)",
                 )
@@ -104,6 +107,13 @@ impl DeliveryLedger for DynamoLedger {
             match result {
                 Ok(_) => return Ok(Claim::Claimed),
                 Err(error) => match error.as_service_error() {
+                    // This claim landed on an earlier attempt whose answer was lost: it is
+                    // ours, not another delivery's.
+                    Some(PutItemError::ConditionalCheckFailedException(failed))
+                        if written_by(failed.item.as_ref(), &write) =>
+                    {
+                        return Ok(Claim::Claimed);
+                    }
                     Some(PutItemError::ConditionalCheckFailedException(failed)) => {
                         let existing = match failed.item() {
                             Some(item) => Some(entry_of(item)?),

@@ -2,7 +2,7 @@
 //! the index queries of the module doc.
 
 use super::batch_get::batch_get;
-use super::codec::{Item, item_record, n, number, record_item, s, string};
+use super::codec::{Item, item_record, n, number, record_item, s, string, write_id, written_by};
 use super::keys;
 use crate::sdk_error::describe;
 use async_trait::async_trait;
@@ -355,11 +355,14 @@ impl DynamoRecords {
 impl RecordWriter for DynamoRecords {
     async fn put(&self, record: Record, expected: Expected) -> Result<(), StoreError> {
         let key = record.key();
+        let write = write_id();
+        let mut item = record_item(&record)?;
+        item.insert(keys::WRITE_ID.to_owned(), write.clone());
         let request = self
             .client
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(record_item(&record)?))
+            .set_item(Some(item))
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
         let request = match expected {
             Expected::Absent => request.condition_expression("attribute_not_exists(pk)"),
@@ -371,6 +374,12 @@ impl RecordWriter for DynamoRecords {
         match request.send().await {
             Ok(_) => Ok(()),
             Err(error) => match error.as_service_error() {
+                // This very write landed on an earlier attempt whose answer was lost.
+                Some(PutItemError::ConditionalCheckFailedException(failed))
+                    if written_by(failed.item.as_ref(), &write) =>
+                {
+                    Ok(())
+                }
                 Some(PutItemError::ConditionalCheckFailedException(failed)) => {
                     Err(StoreError::Conflict {
                         key: key.to_string(),

@@ -1,0 +1,167 @@
+//! AWS failing under the functions, through the fault proxy (`rappel_tests::fault_proxy`):
+//! each service's throttling answer is read by the SDK as throttling and retried; an answer
+//! lost after DynamoDB did the work does not turn the work into a conflict; a fault that
+//! outlives the SDK's retries reaches the trigger, which delivers again, and the message still
+//! goes out once. (The life-cycle and exactly-once suites also run whole at 15 % faults:
+//! `bash infra/test.sh`.)
+
+use chrono::{DateTime, TimeZone, Utc};
+use rappel_aws::sdk::MAX_ATTEMPTS;
+use rappel_ports::ledger::Claim;
+use rappel_tests::CallsApi;
+use rappel_tests::aws::{AwsApp, LEA_MAIL, spawn_aws_app_with_faults};
+use rappel_tests::fault_proxy::{Fault, FaultPlan, FaultProxy};
+use serde_json::json;
+
+fn friday_before() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 20, 9, 0, 0).unwrap()
+}
+
+/// An app whose functions talk to AWS through a proxy that injects nothing yet.
+async fn app_behind_proxy() -> (AwsApp, FaultProxy) {
+    let app = spawn_aws_app_with_faults(friday_before(), true, Some(FaultPlan::none())).await;
+    let proxy = app.faults.clone().expect("a proxy");
+    (app, proxy)
+}
+
+#[tokio::test]
+async fn each_services_throttling_answer_is_retried_by_the_sdk_as_throttling() {
+    let (app, proxy) = app_behind_proxy().await;
+    app.seed_salon().await;
+    let lea = app.create_lea(&app.phone).await;
+
+    // DynamoDB: every GetItem throttled — the API retries it MAX_ATTEMPTS times, then answers
+    // 503 with the throttling named, not 500 and not a wrong 404.
+    proxy.set_plan(FaultPlan::always(Fault::Throttled, &["dynamodb.GetItem"]));
+    let before = proxy.counts().requests.get("dynamodb.GetItem").copied();
+    // (Called once, without the harness's own retry of a 503.)
+    let claims = json!({"tenant_id": "salon-lea"});
+    let answer = app
+        .call_with_claims("GET", &format!("/v1/clients/{lea}"), None, claims)
+        .await;
+    let after = proxy.counts().requests["dynamodb.GetItem"];
+    assert_eq!(answer.status, 503, "{}", answer.body);
+    assert_eq!(
+        after - before.unwrap_or(0),
+        u64::from(MAX_ATTEMPTS),
+        "retried as throttling"
+    );
+
+    // Once the throttling passes, the same call succeeds on a retry inside the SDK.
+    proxy.set_plan(FaultPlan::first(
+        u64::from(MAX_ATTEMPTS - 1),
+        Fault::Throttled,
+        &["dynamodb.GetItem"],
+    ));
+    assert_eq!(app.get(&format!("/v1/clients/{lea}")).await.status, 200);
+
+    // SES and SNS: a booking's confirmations go out although each provider throttled the
+    // first try (TooManyRequestsException, Throttling).
+    proxy.set_plan(FaultPlan {
+        limit: Some(2),
+        ..FaultPlan::always(Fault::Throttled, &["ses.SendEmail", "sns.Publish"])
+    });
+    let throttled = proxy.counts().of(Fault::Throttled);
+    app.book_friday_10am(&lea).await;
+    let counts = proxy.counts();
+    assert_eq!(counts.of(Fault::Throttled) - throttled, 2, "{counts:?}");
+    assert_eq!(app.emails_to(LEA_MAIL).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_client_created_while_dynamodb_lost_the_answer_is_created_once_and_answered_201() {
+    let (app, proxy) = app_behind_proxy().await;
+    app.seed_salon().await;
+    // The item is written, the answer never arrives; the SDK tries again, and the condition
+    // "not there yet" now fails — on the write that succeeded.
+    proxy.set_plan(FaultPlan::first(
+        1,
+        Fault::AnswerLost,
+        &["dynamodb.PutItem"],
+    ));
+    let created = app
+        .post(
+            "/v1/clients",
+            json!({"name": "Léa Martin", "email": LEA_MAIL, "phone": app.phone}),
+        )
+        .await;
+    assert_eq!(proxy.counts().of(Fault::AnswerLost), 1);
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body["id"].as_str().unwrap();
+    assert_eq!(app.get(&format!("/v1/clients/{id}")).await.status, 200);
+}
+
+#[tokio::test]
+async fn a_ledger_claim_whose_answer_was_lost_is_still_the_claimants() {
+    let (app, proxy) = app_behind_proxy().await;
+    proxy.set_plan(FaultPlan::first(
+        1,
+        Fault::AnswerLost,
+        &["dynamodb.PutItem"],
+    ));
+    let now = friday_before();
+    let claim = app.delivery.ledger.claim("lost-answer", now).await.unwrap();
+    assert_eq!(proxy.counts().of(Fault::AnswerLost), 1);
+    assert_eq!(claim, Claim::Claimed);
+    // Another claimant still finds it taken.
+    let other = app.delivery.ledger.claim("lost-answer", now).await.unwrap();
+    assert!(matches!(other, Claim::Taken(_)), "{other:?}");
+}
+
+#[tokio::test]
+async fn a_send_failing_beyond_the_sdks_retries_is_delivered_again_by_the_queue_once() {
+    let (app, proxy) = app_behind_proxy().await;
+    app.seed_salon().await;
+    let lea = app.create_lea(&app.phone).await;
+    // SES down for every attempt of the first delivery: the send function reports the
+    // message failed, the queue delivers it again, and it goes out once.
+    proxy.set_plan(FaultPlan::first(
+        u64::from(MAX_ATTEMPTS),
+        Fault::Unavailable,
+        &["ses.SendEmail"],
+    ));
+    app.book_friday_10am(&lea).await;
+    assert_eq!(
+        proxy.counts().of(Fault::Unavailable),
+        u64::from(MAX_ATTEMPTS)
+    );
+    let mails = app.emails_to(LEA_MAIL).await;
+    assert_eq!(mails.len(), 1, "{mails:#?}");
+}
+
+#[tokio::test]
+async fn under_faults_a_poisoned_stream_record_is_skipped_and_never_blocks_the_others() {
+    let (app, proxy) = app_behind_proxy().await;
+    app.seed_salon().await;
+    let lea = app.create_lea(&app.phone).await;
+    for (start, end) in [
+        ("2026-03-27T10:00:00+01:00", "2026-03-27T10:45:00+01:00"),
+        ("2026-03-28T10:00:00+01:00", "2026-03-28T10:45:00+01:00"),
+    ] {
+        app.book(&lea, start, end).await;
+    }
+    let event = app.read_stream().await;
+    assert_eq!(event.records.len(), 2, "the two bookings are on the stream");
+
+    // Between them, a record whose new image is no record at all.
+    let mut batch = serde_json::to_value(&event).unwrap();
+    let records = batch["Records"].as_array_mut().unwrap();
+    let mut poison = records[0].clone();
+    poison["dynamodb"]["SequenceNumber"] = json!("poison-0");
+    poison["dynamodb"]["NewImage"]["data"] = json!({"S": "not a record"});
+    records.insert(1, poison);
+    let batch = serde_json::from_value(batch).unwrap();
+
+    proxy.set_plan(FaultPlan::everywhere(0.15, 7));
+    let response = app.deliver_batch(batch).await;
+    proxy.calm();
+
+    // It can never be read, so handing it back would only hold the shard until Lambda gives
+    // up: it is skipped, logged and counted (the template alarms on the count), and what
+    // faults failed was delivered again until it went through.
+    assert_eq!(response["batchItemFailures"], json!([]), "{response}");
+    assert!(proxy.counts().total_faults() > 0);
+    let confirmations = app.emails_to(LEA_MAIL).await;
+    assert_eq!(confirmations.len(), 2, "{confirmations:#?}");
+    assert_ne!(confirmations[0].subject, "");
+}
