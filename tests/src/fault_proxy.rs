@@ -57,7 +57,14 @@ pub struct FaultPlan {
     pub slow_by: Duration,
     /// At most this many faults, then none.
     pub limit: Option<u64>,
+    /// A lost or late answer of a provider's send (SES `SendEmail`, SNS `Publish`) becomes a
+    /// 503: those keep no idempotency key, so the SDK's retry of an ambiguous send sends twice
+    /// — the documented window, shown on its own by a test rather than left to chance.
+    pub spare_provider_sends: bool,
 }
+
+/// Sends that a provider performs again when asked again.
+const UNIDEMPOTENT: [&str; 2] = ["ses.SendEmail", "sns.Publish"];
 
 impl FaultPlan {
     /// `rate` of every service's requests fail, the kinds weighted as a bad hour on AWS: mostly
@@ -78,6 +85,7 @@ impl FaultPlan {
             only: Vec::new(),
             slow_by: rappel_aws::sdk::ATTEMPT_TIMEOUT + Duration::from_millis(400),
             limit: None,
+            spare_provider_sends: true,
         }
     }
 
@@ -101,6 +109,7 @@ impl FaultPlan {
             seed: 1,
             kinds: vec![(fault, 1)],
             only: only.iter().map(|s| (*s).to_owned()).collect(),
+            spare_provider_sends: false,
             ..Self::everywhere(1.0, 1)
         }
     }
@@ -312,6 +321,13 @@ fn draw(state: &Mutex<ProxyState>, call: &Call) -> Option<Fault> {
             }
         })
         .map(|(f, _)| *f)?;
+    let ambiguous = matches!(fault, Fault::AnswerLost | Fault::Slow);
+    let fault =
+        if ambiguous && state.plan.spare_provider_sends && UNIDEMPOTENT.contains(&name.as_str()) {
+            Fault::Unavailable
+        } else {
+            fault
+        };
     *state.counts.faults.entry((name, fault)).or_default() += 1;
     state.under_plan += 1;
     Some(fault)

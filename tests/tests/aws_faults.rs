@@ -165,3 +165,58 @@ async fn under_faults_a_poisoned_stream_record_is_skipped_and_never_blocks_the_o
     assert_eq!(confirmations.len(), 2, "{confirmations:#?}");
     assert_ne!(confirmations[0].subject, "");
 }
+
+/// Operations whose retry after a lost answer must find their own work done, each in turn.
+#[tokio::test]
+async fn a_lost_answer_on_any_idempotent_write_of_a_booking_still_sends_each_message_once() {
+    for operation in [
+        "dynamodb.TransactWriteItems",
+        "dynamodb.PutItem",
+        "dynamodb.DeleteItem",
+        "scheduler.CreateSchedule",
+        "sqs.SendMessageBatch",
+    ] {
+        let (app, proxy) = app_behind_proxy().await;
+        app.seed_salon().await;
+        let lea = app.create_lea(&app.phone).await;
+        proxy.set_plan(FaultPlan::first(3, Fault::AnswerLost, &[operation]));
+        let id = app.book_friday_10am(&lea).await;
+        // Moved: the old reminders' schedules are deleted, new ones created.
+        proxy.set_plan(FaultPlan::first(
+            3,
+            Fault::AnswerLost,
+            &[operation, "scheduler.DeleteSchedule"],
+        ));
+        let moved = app
+            .patch(
+                &format!("/v1/appointments/{id}"),
+                json!({"start": "2026-03-27T11:00:00+01:00", "end": "2026-03-27T11:45:00+01:00"}),
+            )
+            .await;
+        assert_eq!(moved.status, 200, "{operation}: {}", moved.body);
+        app.pump_stream().await;
+        proxy.calm();
+        app.advance_to("2026-03-29T12:00:00+02:00").await;
+        let mails = app.emails_to(LEA_MAIL).await;
+        let subjects: Vec<&str> = mails.iter().map(|m| m.subject.as_str()).collect();
+        assert!(!subjects.is_empty());
+        let mut unique = subjects.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), subjects.len(), "{operation}: {subjects:#?}");
+        assert!(proxy.counts().of(Fault::AnswerLost) > 0, "{operation}");
+    }
+}
+
+/// SES and SNS keep no idempotency key: a send whose acceptance was lost and that the SDK
+/// tries again goes out twice. This is the window the README documents; the fault suites
+/// therefore never lose a provider's answer (they answer 503 instead: nothing sent).
+#[tokio::test]
+async fn an_email_whose_acceptance_was_lost_goes_out_twice_as_documented() {
+    let (app, proxy) = app_behind_proxy().await;
+    app.seed_salon().await;
+    let lea = app.create_lea(&app.phone).await;
+    proxy.set_plan(FaultPlan::first(1, Fault::AnswerLost, &["ses.SendEmail"]));
+    app.book_friday_10am(&lea).await;
+    assert_eq!(app.emails_to(LEA_MAIL).await.len(), 2);
+}
