@@ -43,6 +43,13 @@ faults_status=${PIPESTATUS[0]}
 set -e
 stop_emulator
 
+echo "== the soak (tests/src/soak): the durable local stack under faults, restarts and a doubled, reordered feed; an independent oracle"
+set +e
+SOAK_APPOINTMENTS="${SOAK_APPOINTMENTS:-1000}" SOAK_TENANTS="${SOAK_TENANTS:-10}" SOAK_RESTART_RATE="${SOAK_RESTART_RATE:-0.005}" \
+    cargo run --locked -q -p rappel-tests --bin soak 2>&1 | tee target/soak-output.log
+soak_status=${PIPESTATUS[0]}
+set -e
+
 echo "== AWS calls per scenario, against their budgets (infra/count-aws-calls.sh)"
 set +e
 bash infra/count-aws-calls.sh > target/aws-calls.log 2>&1
@@ -70,6 +77,8 @@ faults_passed=$(grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' target/faults-
 faults_failed=$(grep -Eo '[0-9]+ failed;' target/faults-output.log | awk '{s+=$1} END {print s+0}')
 echo "aws under faults: ${faults_passed} passed, ${faults_failed} failed; $(python3 infra/fault-summary.py target/aws-faults.jsonl)"
 if [ "$status" -ne 0 ]; then exit "$status"; fi
+grep -E '^soak result:' target/soak-output.log || echo "soak: did not run to the end (exit ${soak_status}); see target/soak-output.log"
 if [ "$faults_status" -ne 0 ]; then exit "$faults_status"; fi
+if [ "$soak_status" -ne 0 ]; then exit "$soak_status"; fi
 if [ "$calls_status" -ne 0 ]; then exit "$calls_status"; fi
 exit "$browser_status"

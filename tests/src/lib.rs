@@ -164,3 +164,4 @@ pub mod fault_proxy;
 
 pub use api_calls::{CallsApi, Response};
 pub mod handler_fakes;
+pub mod soak;

@@ -6,12 +6,16 @@ use rappel_change_handler::handle_changes;
 use rappel_core::model::EmailAddress;
 use rappel_core::render::{LinkSigner, SenderIdentity};
 use rappel_ports::address_marks::MemoryAddressMarks;
+use rappel_ports::chaos::{Chaos, FlakyLedger, FlakyProviders, FlakyRecords, FlakySchedules};
 use rappel_ports::clock::{Clock, VirtualClock};
 use rappel_ports::delivery::Outbox;
+use rappel_ports::delivery::{Mailer, SmsSender};
 use rappel_ports::history::MemoryHistory;
 use rappel_ports::json_file::{JsonFile, persist};
+use rappel_ports::ledger::DeliveryLedger;
 use rappel_ports::ledger::MemoryLedger;
-use rappel_ports::records::{ChangeRecord, MemoryRecords};
+use rappel_ports::records::{ChangeRecord, LoggedWrites, MemoryRecords, RecordStore, WriteLog};
+use rappel_ports::schedules::Schedules;
 use rappel_ports::schedules::{Firing, InProcessScheduler, SendRequest};
 use rappel_ports::send_queue::{InProcessQueue, MAX_RECEIVES, SendQueue};
 use rappel_send::handle_send;
@@ -36,6 +40,12 @@ pub struct LocalConfig {
     pub link_base_url: String,
     pub link_secret: Vec<u8>,
     pub sender: EmailAddress,
+    /// The soak's transient failures: the store, the scheduler, the providers and the ledger
+    /// fail a share of calls, the change feed is delivered twice and out of order at times,
+    /// and schedules fire twice. `None` everywhere else.
+    pub chaos: Option<Arc<Chaos>>,
+    /// Every accepted record write, with its instant (the soak's oracle reads it).
+    pub write_log: Option<Arc<WriteLog>>,
 }
 
 impl LocalConfig {
@@ -48,6 +58,8 @@ impl LocalConfig {
             link_base_url: "http://127.0.0.1/links".into(),
             link_secret: b"local-test-link-key-of-32-bytes-at-least".to_vec(),
             sender: default_sender(),
+            chaos: None,
+            write_log: None,
         }
     }
 }
@@ -90,6 +102,7 @@ pub struct LocalStack {
     attempts: Mutex<HashMap<String, u32>>,
     dead_letters: Mutex<Vec<DeadLetter>>,
     dead_letters_file: Option<JsonFile>,
+    chaos: Option<Arc<Chaos>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -131,12 +144,45 @@ impl LocalStack {
             Some(dir) => MemoryAddressMarks::persisted(dir.join("address-marks.json"))?,
             None => MemoryAddressMarks::in_memory(),
         };
+        // What the handlers see: the stores themselves, or (the soak) logged and failing.
+        let mut store: Arc<dyn RecordStore> = records.clone();
+        if let Some(log) = &config.write_log {
+            store = Arc::new(LoggedWrites {
+                inner: store,
+                log: log.clone(),
+                clock: clock.clone(),
+            });
+        }
+        let mut schedules: Arc<dyn Schedules> = scheduler.clone();
+        let mut mailer: Arc<dyn Mailer> = outbox.clone();
+        let mut sms: Arc<dyn SmsSender> = outbox.clone();
+        let mut ledger: Arc<dyn DeliveryLedger> = Arc::new(ledger);
+        if let Some(chaos) = &config.chaos {
+            store = Arc::new(FlakyRecords {
+                inner: store,
+                chaos: chaos.clone(),
+            });
+            schedules = Arc::new(FlakySchedules {
+                inner: schedules,
+                chaos: chaos.clone(),
+            });
+            let providers = Arc::new(FlakyProviders {
+                inner: outbox.clone(),
+                chaos: chaos.clone(),
+            });
+            mailer = providers.clone();
+            sms = providers;
+            ledger = Arc::new(FlakyLedger {
+                inner: ledger,
+                chaos: chaos.clone(),
+            });
+        }
         let delivery = DeliveryServices {
-            records: records.clone(),
+            records: store.clone(),
             marks: Arc::new(marks),
-            mailer: outbox.clone(),
-            sms: outbox.clone(),
-            ledger: Arc::new(ledger),
+            mailer,
+            sms,
+            ledger,
             history: Arc::new(history),
             clock: clock.clone(),
             sender: SenderIdentity {
@@ -145,9 +191,9 @@ impl LocalStack {
             links: LinkSigner::new(config.link_base_url, config.link_secret),
         };
         let services = Services {
-            records: records.clone(),
+            records: store,
             clock: clock.clone(),
-            schedules: scheduler.clone(),
+            schedules,
             queue: queue.clone(),
         };
         let dead_letters_file = config
@@ -170,6 +216,7 @@ impl LocalStack {
             attempts: Mutex::new(HashMap::new()),
             dead_letters: Mutex::new(dead_letters),
             dead_letters_file,
+            chaos: config.chaos,
         }))
     }
 
@@ -241,7 +288,10 @@ impl LocalStack {
                 self.drain_queue().await;
                 continue;
             }
-            let outcome = handle_changes(&self.services, &batch).await;
+            let outcome = match &self.chaos {
+                Some(chaos) if chaos.is_on() => self.handle_chaotically(chaos, &batch).await,
+                _ => handle_changes(&self.services, &batch).await,
+            };
             rappel_ports::crash_point::crash_point("feed.handled");
             let handled = batch.len();
             let failed: Vec<ChangeRecord> = batch
@@ -271,6 +321,33 @@ impl LocalStack {
         }
     }
 
+    /// The soak's change feed: the batch in another order (each record's own changes keep
+    /// theirs, as a stream's shard keeps them) and, at times, delivered twice — a batch Lambda
+    /// retried although it had been handled. Failures of either delivery are retried.
+    async fn handle_chaotically(
+        &self,
+        chaos: &Chaos,
+        batch: &[ChangeRecord],
+    ) -> rappel_change_handler::BatchOutcome {
+        let mut shuffled: Vec<ChangeRecord> = Vec::with_capacity(batch.len());
+        for change in batch {
+            // At a random place after the last change of the same record.
+            let key = change_key(change);
+            let after = shuffled
+                .iter()
+                .rposition(|c| change_key(c) == key)
+                .map_or(0, |i| i + 1);
+            let at = after + chaos.pick(shuffled.len() - after + 1);
+            shuffled.insert(at, change.clone());
+        }
+        let mut outcome = handle_changes(&self.services, &shuffled).await;
+        if chaos.pick(5) == 0 {
+            let again = handle_changes(&self.services, &shuffled).await;
+            outcome.failed_sequences.extend(again.failed_sequences);
+        }
+        outcome
+    }
+
     /// Moves the clock to `target`, firing every schedule due on the way, in order, each at its
     /// own due time; then settles the feed.
     pub async fn advance_to(&self, target: DateTime<Utc>) {
@@ -281,6 +358,12 @@ impl LocalStack {
                 self.clock.set(firing.at);
             }
             self.fire(&firing).await;
+            // The soak: EventBridge Scheduler may deliver a firing twice.
+            if let Some(chaos) = self.chaos.as_ref().filter(|c| c.is_on())
+                && chaos.pick(5) == 0
+            {
+                self.fire(&firing).await;
+            }
             rappel_ports::crash_point::crash_point("schedule.queued");
             // Its input is on the (persisted) queue: only now is the one-shot schedule done (a
             // recurring one moves to its next day). Stopped before this line, it fires again
@@ -333,4 +416,13 @@ impl LocalStack {
             }
         }
     }
+}
+
+/// The record a change is about (its key), to keep one record's changes in order.
+fn change_key(change: &ChangeRecord) -> Option<String> {
+    change
+        .new
+        .as_ref()
+        .or(change.old.as_ref())
+        .map(|r| r.key().to_string())
 }

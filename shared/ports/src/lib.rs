@@ -14,6 +14,7 @@
 //! | [`history`] | `CommunicationHistory` | `MemoryHistory` |
 
 pub mod address_marks;
+pub mod chaos;
 pub mod clock;
 pub mod crash_point;
 pub mod delivery;

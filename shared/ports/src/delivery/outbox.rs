@@ -151,6 +151,9 @@ struct State {
     sms_faults: VecDeque<OutboxFault>,
     opted_out: HashSet<String>,
     rejected_addresses: HashSet<String>,
+    /// Keys offered again after they were accepted (answered from the first receipt): what a
+    /// provider without idempotency keys would have sent twice. Since this process started.
+    repeated: Vec<String>,
 }
 
 impl State {
@@ -171,11 +174,15 @@ impl State {
     }
 
     /// The receipt of a message already accepted, when the outbox is idempotent.
-    fn receipt_of(&self, key: &str) -> Option<String> {
+    fn receipt_of(&mut self, key: &str) -> Option<String> {
         if !self.book.is_persisted() {
             return None;
         }
-        self.book.by_key.get(key).cloned()
+        let receipt = self.book.by_key.get(key).cloned();
+        if receipt.is_some() {
+            self.repeated.push(key.to_owned());
+        }
+        receipt
     }
 }
 
@@ -224,6 +231,13 @@ impl Outbox {
             eml_dir: Some(dir),
             echo,
         })
+    }
+
+    /// Keys offered again after they were accepted, since this process started (the
+    /// idempotent outbox answered them from their first receipt; SES or SNS would have sent
+    /// them twice).
+    pub fn repeated_offers(&self) -> Vec<String> {
+        lock(&self.state).repeated.clone()
     }
 
     pub fn messages(&self) -> Vec<OutboxEntry> {

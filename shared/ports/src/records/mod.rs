@@ -6,6 +6,7 @@ mod memory;
 mod read_once;
 mod record;
 mod typed;
+mod write_log;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -18,6 +19,7 @@ pub use memory::MemoryRecords;
 pub use read_once::ReadOnce;
 pub use record::{ChangeRecord, Record, RecordKey, RecordKind, StoredTemplate};
 pub use typed::TypedRecords;
+pub use write_log::{LoggedWrites, WriteLog};
 
 /// What a write expects to find, so that a stale update is refused instead of lost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
