@@ -6,8 +6,9 @@
 //! and started again on the same data dir at random points. The clock is moved through every
 //! due time. At the end, [`oracle::judge`] holds what was sent against the states.
 //!
-//! Run: `cargo run -p rappel-tests --bin soak` (`SOAK_APPOINTMENTS`, `SOAK_TENANTS`,
-//! `SOAK_FAULT_RATE`, `SOAK_SEED`; see docs/GUARANTEES... in the README).
+//! Run: `cargo run --release -p rappel-tests --bin soak` (`SOAK_APPOINTMENTS`, `SOAK_TENANTS`,
+//! `SOAK_FAULT_RATE`, `SOAK_SEED`, `SOAK_RESTART_RATE`); figures in the README's "Guarantees and
+//! how they are tested".
 
 pub mod oracle;
 
@@ -108,7 +109,8 @@ impl SoakReport {
              | required | sent | recorded, not sent | lost | duplicate | stale | unexpected | window hits | run time |\n\
              |---:|---:|---:|---:|---:|---:|---:|---:|---:|\n\
              | {} | {} | {} | {} | {} | {} | {} | {} | {:.0} s |\n\
-             history entries not sent: {}",
+             history entries not sent: {}\n\
+             calls failed after every retry: {}",
             self.config.appointments,
             self.config.tenants,
             self.config.seed,
@@ -129,6 +131,11 @@ impl SoakReport {
             j.window_hits.len(),
             self.seconds,
             history.join(", "),
+            self.surfaced
+                .iter()
+                .map(|(what, n)| format!("{what} {n}"))
+                .collect::<Vec<_>>()
+                .join(", "),
         )
     }
 
