@@ -39,6 +39,8 @@ pub struct Chaos {
 #[derive(Debug)]
 struct ChaosState {
     rate: f64,
+    /// Attempts per call ([`ATTEMPTS`] unless told).
+    attempts: u32,
     draws: u64,
     /// Failed attempts still to come on one operation (an outage).
     outage: Option<(&'static str, u32)>,
@@ -54,6 +56,7 @@ impl Chaos {
         Self {
             state: Mutex::new(ChaosState {
                 rate,
+                attempts: ATTEMPTS,
                 draws: seed,
                 outage: None,
                 surfaced: BTreeMap::new(),
@@ -111,7 +114,7 @@ impl Chaos {
     /// drawn; it fails only if all of them do.
     pub fn strikes(&self, what: &'static str) -> bool {
         let mut state = lock(&self.state);
-        for _ in 0..ATTEMPTS {
+        for _ in 0..state.attempts {
             if !state.attempt_fails(what) {
                 return false;
             }
@@ -134,6 +137,12 @@ impl Chaos {
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
         ((state.draws >> 33) as usize) % n.max(1)
+    }
+
+    /// Calls tried `attempts` times instead of [`ATTEMPTS`] (1: every failed attempt surfaces).
+    pub fn with_attempts(self, attempts: u32) -> Self {
+        lock(&self.state).attempts = attempts.max(1);
+        self
     }
 
     /// Stops failing (the outage is over); counts are kept.

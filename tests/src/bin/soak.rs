@@ -1,7 +1,8 @@
 //! The soak (see `rappel_tests::soak`): prints its table and exits 1 on any lost, duplicate,
 //! stale or unexpected message. Sizes and weather from the environment:
 //! `SOAK_APPOINTMENTS` (10000), `SOAK_TENANTS` (50), `SOAK_FAULT_RATE` (0.1), `SOAK_SEED` (1),
-//! `SOAK_RESTART_RATE` (0.002), `SOAK_DATA_DIR` (a folder under target/).
+//! `SOAK_RESTART_RATE` (0.002), `SOAK_ATTEMPTS` (4, as the SDK), `SOAK_DATA_DIR` (a folder
+//! under target/).
 
 use rappel_tests::soak::{SoakConfig, run};
 
@@ -20,6 +21,7 @@ async fn main() {
         fault_rate: var("SOAK_FAULT_RATE", 0.1),
         seed: var("SOAK_SEED", 1),
         restart_rate: var("SOAK_RESTART_RATE", 0.002),
+        attempts: var("SOAK_ATTEMPTS", rappel_ports::chaos::ATTEMPTS),
         data_dir: std::env::var("SOAK_DATA_DIR")
             .map(Into::into)
             .unwrap_or_else(|_| {

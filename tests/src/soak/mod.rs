@@ -34,6 +34,8 @@ pub struct SoakConfig {
     pub seed: u64,
     /// Chance, after each operation, that the process stops and starts again.
     pub restart_rate: f64,
+    /// Attempts per call to a failing port (4, as the SDK; 1: every failed attempt surfaces).
+    pub attempts: u32,
     pub data_dir: PathBuf,
 }
 
@@ -314,7 +316,7 @@ impl Driver {
 pub async fn run(config: SoakConfig) -> SoakReport {
     let started = std::time::Instant::now();
     let _ = std::fs::remove_dir_all(&config.data_dir);
-    let chaos = Arc::new(Chaos::new(config.fault_rate, config.seed));
+    let chaos = Arc::new(Chaos::new(config.fault_rate, config.seed).with_attempts(config.attempts));
     let log = Arc::new(WriteLog::default());
     let mut now = Utc
         .with_ymd_and_hms(2026, 3, 2, 8, 0, 7)
