@@ -37,7 +37,8 @@ cargo test --workspace --locked 2>&1 | tee target/test-output.log
 status=${PIPESTATUS[0]}
 echo "== the emulator life-cycle and exactly-once suites again, 15 % of AWS calls failing (tests/src/fault_proxy.rs)"
 rm -f target/aws-faults.jsonl
-RAPPEL_AWS_FAULTS="${RAPPEL_AWS_FAULTS:-0.15}" cargo test --locked -p rappel-tests \
+# (--workspace, not -p: the same feature set as the run above, so nothing is built again.)
+RAPPEL_AWS_FAULTS="${RAPPEL_AWS_FAULTS:-0.15}" cargo test --workspace --locked \
     --test aws_lifecycle --test aws_exactly_once 2>&1 | tee target/faults-output.log
 faults_status=${PIPESTATUS[0]}
 set -e
@@ -45,8 +46,9 @@ stop_emulator
 
 echo "== the soak (tests/src/soak): the durable local stack under faults, restarts and a doubled, reordered feed; an independent oracle"
 set +e
+cargo build --workspace --locked -q --bin soak
 SOAK_APPOINTMENTS="${SOAK_APPOINTMENTS:-1000}" SOAK_TENANTS="${SOAK_TENANTS:-10}" SOAK_RESTART_RATE="${SOAK_RESTART_RATE:-0.005}" \
-    cargo run --locked -q -p rappel-tests --bin soak 2>&1 | tee target/soak-output.log
+    target/debug/soak 2>&1 | tee target/soak-output.log
 soak_status=${PIPESTATUS[0]}
 set -e
 
