@@ -349,3 +349,17 @@ async fn a_business_default_locale_rappel_cannot_write_and_an_empty_quiet_window
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["default_locale"], "en-US");
 }
+
+#[tokio::test]
+async fn a_query_string_that_does_not_parse_is_a_400_problem_like_any_bad_input() {
+    let app = app().await;
+    app.put("/v1/staff/sam", json!({"name": "Sam"})).await;
+    let twice = app
+        .get("/v1/staff/sam/appointments?date=2026-03-27&date=2026-03-28")
+        .await;
+    assert_eq!(code(&twice), (400, "invalid_query".into()));
+    let template = app
+        .get("/v1/templates/reminder/email/fr?type_id=a&type_id=b")
+        .await;
+    assert_eq!(code(&template), (400, "invalid_query".into()));
+}

@@ -259,4 +259,11 @@ async fn on_lambda_a_link_needs_no_token_while_the_api_still_does() {
     assert!(link["body"].as_str().unwrap().contains("Link not valid"));
     let api = call("/v1/clients/cl_lea").await;
     assert_eq!(api["statusCode"], 401, "{api}");
+    let contract = call("/v1/openapi.json").await;
+    assert_eq!(contract["statusCode"], 200, "{contract}");
+    assert_eq!(
+        contract["body"].as_str(),
+        Some(rappel_api::openapi::document_json()),
+        "the contract is public, as its route in template.yaml"
+    );
 }

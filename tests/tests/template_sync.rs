@@ -314,3 +314,75 @@ fn schedules_and_the_change_handler_reach_the_send_function_only_through_the_que
         .collect();
     assert_eq!(actions, vec!["sqs:SendMessage"]);
 }
+
+/// `(method, path, public)` of every HTTP API event of the API function.
+fn api_events(template: &Yaml) -> Vec<(String, String, bool)> {
+    template["Resources"]["ApiFunction"]["Properties"]["Events"]
+        .as_hash()
+        .expect("the API function's events")
+        .values()
+        .filter(|event| event["Type"].as_str() == Some("HttpApi"))
+        .map(|event| {
+            let properties = &event["Properties"];
+            (
+                properties["Method"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_uppercase(),
+                properties["Path"].as_str().unwrap_or_default().to_owned(),
+                properties["Auth"]["Authorizer"].as_str() == Some("NONE"),
+            )
+        })
+        .collect()
+}
+
+/// Whether an API Gateway route path (`/v1/{proxy+}`) takes a request path.
+fn route_takes(route: &str, path: &str) -> bool {
+    match route.strip_suffix("{proxy+}") {
+        Some(prefix) => path.starts_with(prefix) && path.len() > prefix.len(),
+        None => route == path,
+    }
+}
+
+#[test]
+fn every_operation_of_the_contract_reaches_the_api_function_on_aws() {
+    let template = template();
+    let events = api_events(&template);
+    assert!(!events.is_empty());
+    let document: serde_json::Value =
+        serde_json::from_str(rappel_api::openapi::document_json()).expect("the contract");
+    let operations: Vec<(String, String, bool)> = document["paths"]
+        .as_object()
+        .expect("paths")
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .expect("a path item")
+                .iter()
+                .map(move |(method, operation)| {
+                    // `security: [{}]` (an empty requirement) marks a public operation.
+                    let public = operation["security"].as_array().is_some_and(|s| {
+                        s.iter()
+                            .any(|r| r.as_object().is_some_and(|r| r.is_empty()))
+                    });
+                    (method.to_uppercase(), path.clone(), public)
+                })
+        })
+        .collect();
+    assert!(!operations.is_empty());
+    let unreachable: Vec<String> = operations
+        .iter()
+        .filter(|(method, path, public)| {
+            !events
+                .iter()
+                .any(|(m, route, open)| m == method && route_takes(route, path) && (open == public))
+        })
+        .map(|(method, path, public)| {
+            format!("{method} {path}{}", if *public { " (public)" } else { "" })
+        })
+        .collect();
+    assert!(
+        unreachable.is_empty(),
+        "no API Gateway route of template.yaml takes: {unreachable:?}"
+    );
+}

@@ -43,6 +43,21 @@ impl ApiError {
     }
 }
 
+/// The body of every error answer (the contract's `Problem`).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"error": {"code": "not_found", "message": "no appointment with this id"}}))]
+pub struct Problem {
+    error: ProblemDetail,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ProblemDetail {
+    /// Machine-readable, stable: `not_found`, `version_conflict`, `invalid_field`, …
+    code: String,
+    /// For people; names the field at fault where there is one.
+    message: String,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({ "error": { "code": self.code, "message": self.message } });

@@ -116,6 +116,27 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJ
     }
 }
 
+/// A query string parsed into `T`; one that does not parse (a parameter given twice, a value
+/// of the wrong form) is a 400 problem like any bad input, not axum's plain-text rejection.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(query)| ApiQuery(query))
+            .map_err(|rejection| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_query",
+                    format!("the query string does not parse: {}", rejection.body_text()),
+                )
+            })
+    }
+}
+
 /// The tenant of the authenticated caller, set on the request by the authentication layer
 /// (a dev header locally, the JWT authorizer's claim on AWS). Never taken from the body.
 #[derive(Debug, Clone)]

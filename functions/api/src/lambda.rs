@@ -74,14 +74,17 @@ impl LambdaApi {
     }
 }
 
-/// The API behind the JWT authorizer, and the public link routes (no authorizer on their
-/// API Gateway route, no tenant claim: the link's signature is the authority).
+/// The API behind the JWT authorizer, and the public routes (no authorizer on their API
+/// Gateway route, no tenant claim): the links, whose signature is the authority, and the
+/// contract.
 pub fn lambda_router(services: ApiServices, tenant_claim: String, links: LinkSigner) -> Router {
     let api = crate::router(services.clone(), links.clone()).layer(middleware::from_fn_with_state(
         Arc::new(tenant_claim),
         tenant_from_jwt,
     ));
-    crate::links::links_router(crate::links::LinksState { services, links }).merge(api)
+    crate::links::links_router(crate::links::LinksState { services, links })
+        .merge(crate::public_router())
+        .merge(api)
 }
 
 fn claim_value<'a>(request: &'a Request, claim: &str) -> Option<&'a str> {

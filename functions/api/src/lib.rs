@@ -17,6 +17,7 @@ pub mod extract;
 #[cfg(feature = "lambda")]
 pub mod lambda;
 pub mod links;
+pub mod openapi;
 pub mod routes;
 
 use axum::Router;
@@ -24,7 +25,7 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use error::ApiError;
 use extract::{MAX_BODY_BYTES, Tenant};
 pub use links::{LinksState, links_router};
@@ -39,63 +40,17 @@ pub const TENANT_HEADER: &str = "x-tenant-id";
 /// The authenticated API. `links` signs the clients' links; the API hands a business the keys
 /// its booking tool checks reschedule tokens with.
 pub fn router(services: ApiServices, links: LinkSigner) -> Router {
-    use routes::*;
-    Router::new()
-        .route("/v1/reschedule-keys", get(settings::reschedule_keys))
-        .route("/v1/settings", get(settings::get).put(settings::put))
-        .route(
-            "/v1/appointment-types/{id}",
-            get(catalog::get_type).put(catalog::put_type),
-        )
-        .route(
-            "/v1/staff/{id}",
-            get(catalog::get_staff).put(catalog::put_staff),
-        )
-        .route("/v1/staff/{id}/appointments", get(agenda::staff_day))
-        .route("/v1/staff/{id}/notifications", get(digests::staff))
-        .route("/v1/managers/{id}/notifications", get(digests::manager))
-        .route("/v1/clients", post(clients::create))
-        .route("/v1/clients/{id}", get(clients::get).patch(clients::patch))
-        .route(
-            "/v1/clients/{id}/communications",
-            get(clients::communications),
-        )
-        .route(
-            "/v1/clients/{id}/notifications",
-            get(clients::notifications),
-        )
-        .route("/v1/invoices/{id}", get(invoices::get).put(invoices::put))
-        .route("/v1/invoices/{id}/notifications", get(invoices::planned))
-        .route("/v1/invoices/{id}/{action}", post(invoices::act))
-        .route("/v1/quotes/{id}", get(quotes::get).put(quotes::put))
-        .route("/v1/quotes/{id}/notifications", get(quotes::planned))
-        .route("/v1/quotes/{id}/{action}", post(quotes::act))
-        .route("/v1/inbound", post(inbound::receive))
-        .route("/v1/inbound/{id}", get(inbound::get))
-        .route("/v1/waitlist", post(waitlist::create))
-        .route(
-            "/v1/waitlist/{id}",
-            get(waitlist::get).delete(waitlist::delete),
-        )
-        .route("/v1/clients/{id}/waitlist", get(waitlist::of_client))
-        .route("/v1/appointments", post(appointments::create))
-        .route(
-            "/v1/appointments/{id}",
-            get(appointments::get).patch(appointments::patch),
-        )
-        .route(
-            "/v1/appointments/{id}/notifications",
-            get(appointments::notifications),
-        )
-        .route("/v1/appointments/{id}/{action}", post(appointments::act))
-        .route(
-            "/v1/templates/{kind}/{channel}/{locale}",
-            get(templates::get).put(templates::put),
-        )
+    let (routes, _) = openapi::api_routes().split_for_parts();
+    routes
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(ApiState { services, links })
+}
+
+/// The routes that need no authentication and no state: the contract.
+pub fn public_router() -> Router {
+    Router::new().route(openapi::OPENAPI_PATH, get(openapi::serve))
 }
 
 async fn not_found() -> ApiError {

@@ -20,7 +20,7 @@ use rappel_ports::ledger::{LedgerError, LedgerState};
 use rappel_ports::records::{StoreError, TypedRecords};
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PlannedStatus {
     /// Will be sent at `due`.
@@ -32,12 +32,13 @@ pub enum PlannedStatus {
     Failed,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct PlannedNotification {
     pub kind: MessageKind,
     pub ordinal: u64,
     pub recipient: Recipient,
     pub channel: Channel,
+    /// When it goes (or went) out, in UTC.
     pub due: DateTime<Utc>,
     pub status: PlannedStatus,
     pub reason: Option<String>,
@@ -47,8 +48,9 @@ pub struct PlannedNotification {
     pub moved: Option<Moved>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Moved {
+    /// When it was due before quiet hours moved it, in UTC.
     pub from: DateTime<Utc>,
     /// Always `quiet_hours` today.
     pub because: &'static str,
@@ -73,7 +75,7 @@ impl From<StoreError> for PreviewError {
 /// A staff member's or manager's next digest: its recurring schedule, when it fires next and
 /// which day that covers, the messages it would send with what is booked so far, and the
 /// digests already recorded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct DigestPreview {
     pub recipient: Recipient,
     /// `None` when digests are off for this recipient.
@@ -86,7 +88,7 @@ pub struct DigestPreview {
     pub recent: Vec<CommunicationRecord>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct DigestSchedule {
     pub schedule_name: String,
     /// Daily at this local time (`HH:MM`)…
@@ -94,6 +96,7 @@ pub struct DigestSchedule {
     /// …in this zone (the recipient's).
     pub time_zone: String,
     pub when: DigestDay,
+    /// In UTC.
     pub next_firing: DateTime<Utc>,
     pub covers: NaiveDate,
 }

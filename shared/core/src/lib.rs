@@ -33,4 +33,5 @@ pub mod message;
 pub mod model;
 pub mod planning;
 pub mod render;
+pub mod schema;
 pub mod settings;

@@ -40,7 +40,12 @@ pub fn local_router(stack: Arc<LocalStack>) -> Router {
         .route("/_local/ui/advance", post(crate::inbox::advance))
         .route("/_local/ui/replay", post(crate::inbox::replay))
         .with_state(stack);
-    local.merge(links).merge(api)
+    // The contract, at its AWS path and at the root.
+    let contract = rappel_api::public_router().route(
+        "/openapi.json",
+        axum::routing::get(rappel_api::openapi::serve),
+    );
+    local.merge(contract).merge(links).merge(api)
 }
 
 /// Every API call returns once the change feed it caused has been handled, so what it sent

@@ -1,7 +1,8 @@
 //! `rappel-local`: starts the whole stack on 127.0.0.1 with sensible defaults.
 //!
 //! Options: `--port N` (8080), `--data-dir PATH` (`.rappel-local`), `--in-memory`,
-//! `--frozen-clock` (the clock moves only through `POST /_local/clock`), `--quiet`.
+//! `--frozen-clock` (the clock moves only through `POST /_local/clock`), `--clock-at <RFC 3339>`
+//! (frozen, starting at that instant: a run that does not depend on the day it runs), `--quiet`.
 
 use rappel_local::{LocalConfig, LocalStack, local_router};
 use std::path::PathBuf;
@@ -11,6 +12,7 @@ struct Options {
     port: u16,
     data_dir: Option<PathBuf>,
     frozen: bool,
+    start_at: Option<chrono::DateTime<chrono::Utc>>,
     echo: bool,
 }
 
@@ -19,6 +21,7 @@ fn options() -> Result<Options, String> {
         port: 8080,
         data_dir: Some(PathBuf::from(".rappel-local")),
         frozen: false,
+        start_at: None,
         echo: true,
     };
     let mut args = std::env::args().skip(1);
@@ -39,6 +42,14 @@ fn options() -> Result<Options, String> {
             }
             "--in-memory" => o.data_dir = None,
             "--frozen-clock" => o.frozen = true,
+            "--clock-at" => {
+                let at = args
+                    .next()
+                    .and_then(|at| chrono::DateTime::parse_from_rfc3339(&at).ok())
+                    .ok_or("--clock-at needs an RFC 3339 instant, e.g. 2026-03-20T09:00:00Z")?;
+                o.start_at = Some(at.to_utc());
+                o.frozen = true;
+            }
             "--quiet" => o.echo = false,
             "--help" | "-h" => return Err(String::new()),
             other => return Err(format!("unknown option {other}")),
@@ -53,7 +64,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(o) => o,
         Err(message) => {
             eprintln!(
-                "{message}\nusage: rappel-local [--port N] [--data-dir PATH | --in-memory] [--frozen-clock] [--quiet]"
+                "{message}\nusage: rappel-local [--port N] [--data-dir PATH | --in-memory] [--frozen-clock | --clock-at INSTANT] [--quiet]"
             );
             std::process::exit(if message.is_empty() { 0 } else { 2 });
         }
@@ -68,7 +79,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .init();
     let config = LocalConfig {
         data_dir: o.data_dir.clone(),
-        start_at: chrono::Utc::now(),
+        start_at: o.start_at.unwrap_or_else(chrono::Utc::now),
         echo: o.echo,
         link_base_url: format!("http://127.0.0.1:{}/links", o.port),
         link_secret: b"rappel-local-development-link-key-0001".to_vec(),

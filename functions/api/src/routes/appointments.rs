@@ -16,19 +16,23 @@ use rappel_ports::records::{Expected, Record, RecordKey, RecordKind, StoreError,
 use serde::{Deserialize, Serialize};
 
 /// An appointment as the API shows it: instants with the offset of the appointment's zone.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct AppointmentView {
     id: AppointmentId,
     client_id: ClientId,
     staff_id: StaffId,
     type_id: AppointmentTypeId,
+    /// In the appointment's time zone (its offset there), e.g. "2026-03-30T10:00:00+02:00".
     start: DateTime<FixedOffset>,
+    /// In the appointment's time zone, like `start`.
     end: DateTime<FixedOffset>,
     time_zone: TimeZone,
     status: AppointmentStatus,
     origin: Origin,
     version: u64,
+    /// When it was booked, in UTC.
     created_at: DateTime<Utc>,
+    /// When it last changed, in UTC.
     updated_at: DateTime<Utc>,
     last_change: LastChange,
     /// `null`: the client's default.
@@ -61,7 +65,7 @@ fn default_origin() -> Origin {
     Origin::Online
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewAppointment {
     client_id: ClientId,
@@ -86,6 +90,13 @@ pub struct NewAppointment {
     earlier_slot_offers: Option<bool>,
 }
 
+#[utoipa::path(
+    post, path = "/v1/appointments", tag = "appointments", operation_id = "createAppointment",
+    summary = "Book an appointment",
+    request_body(content = NewAppointment, example = json!({"client_id": "cl_3f9a1c", "staff_id": "st_ana", "type_id": "haircut", "start": "2026-03-30T10:00:00+02:00", "end": "2026-03-30T10:30:00+02:00"})),
+    responses((status = 201, description = "The appointment, with its new id.", body = AppointmentView),
+      (status = 422, description = "unknown_client, unknown_staff or unknown_appointment_type (a reference this business does not have); end_before_start, appointment_too_long, start_in_past, beyond_horizon or invalid_status.", body = crate::error::Problem))
+)]
 pub async fn create(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
@@ -197,6 +208,11 @@ async fn load(state: &ApiState, tenant: &TenantId, raw_id: &str) -> Result<Appoi
         .ok_or_else(|| ApiError::not_found("appointment"))
 }
 
+#[utoipa::path(
+    get, path = "/v1/appointments/{id}", tag = "appointments", operation_id = "getAppointment",
+    params(("id" = String, Path, description = "The appointment's id.", example = "ap_5b7d0e")),
+    responses((status = 200, description = "The appointment.", body = AppointmentView), (status = 404, description = "not_found: no appointment with this id (another business's ids too).", body = crate::error::Problem))
+)]
 pub async fn get(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
@@ -215,7 +231,7 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AppointmentPatch {
     #[serde(default)]
@@ -239,6 +255,15 @@ pub struct AppointmentPatch {
     expected_version: Option<u64>,
 }
 
+#[utoipa::path(
+    patch, path = "/v1/appointments/{id}", tag = "appointments", operation_id = "patchAppointment",
+    summary = "Move or change an appointment (start, end, type, staff, earlier-slot offers)",
+    params(("id" = String, Path, description = "The appointment's id.", example = "ap_5b7d0e")),
+    request_body(content = AppointmentPatch, example = json!({"start": "2026-03-31T14:00:00+02:00", "actor": "client"})),
+    responses((status = 200, description = "The appointment as saved (unchanged when nothing changed).", body = AppointmentView), (status = 404, description = "not_found: no appointment with this id (another business's ids too).", body = crate::error::Problem),
+      (status = 409, description = "version_conflict (stale `expected_version` or a concurrent change) or invalid_transition (the appointment can no longer be moved).", body = crate::error::Problem),
+      (status = 422, description = "unknown_staff or unknown_appointment_type; end_before_start, appointment_too_long, start_in_past or beyond_horizon.", body = crate::error::Problem))
+)]
 pub async fn patch(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
@@ -312,7 +337,7 @@ async fn save(state: &ApiState, current: &Appointment, next: &Appointment) -> Re
     Ok(())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionInput {
     #[serde(default = "default_actor")]
@@ -333,7 +358,29 @@ impl Default for ActionInput {
     }
 }
 
+/// The life-cycle actions (`POST /v1/appointments/{id}/{action}`).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "kebab-case")]
+#[allow(dead_code)] // only its schema: the path segment is matched as a string, unknown ones 404
+pub enum AppointmentAction {
+    Cancel,
+    Accept,
+    Refuse,
+    Complete,
+    NoShow,
+    Paid,
+}
+
 /// `POST /v1/appointments/{id}/{action}`: cancel, accept, refuse, complete, no-show, paid.
+#[utoipa::path(
+    post, path = "/v1/appointments/{id}/{action}", tag = "appointments", operation_id = "actOnAppointment",
+    summary = "A life-cycle action: cancel, accept, refuse, complete, no-show or paid",
+    params(("id" = String, Path, description = "The appointment's id.", example = "ap_5b7d0e"), ("action" = AppointmentAction, Path, description = "What happens to the appointment.")),
+    request_body(content = Option<ActionInput>, description = "Optional: who acts, whether to tell the client, the expected version.", example = json!({"actor": "staff", "notify": true})),
+    responses((status = 200, description = "The appointment after the action.", body = AppointmentView),
+      (status = 404, description = "not_found (no appointment with this id) or unknown_action.", body = crate::error::Problem),
+      (status = 409, description = "version_conflict, invalid_transition (not from its current status) or not_started (completed or no-show before its start).", body = crate::error::Problem))
+)]
 pub async fn act(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
@@ -391,13 +438,19 @@ pub async fn perform(
     Ok(next)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Notifications {
     appointment_id: AppointmentId,
     version: u64,
     notifications: Vec<PlannedNotification>,
 }
 
+#[utoipa::path(
+    get, path = "/v1/appointments/{id}/notifications", tag = "appointments", operation_id = "getAppointmentNotifications",
+    summary = "Every message planned for the appointment, with its status",
+    params(("id" = String, Path, description = "The appointment's id.", example = "ap_5b7d0e")),
+    responses((status = 200, description = "The planned messages.", body = Notifications), (status = 404, description = "not_found: no appointment with this id (another business's ids too).", body = crate::error::Problem))
+)]
 pub async fn notifications(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,

@@ -14,7 +14,7 @@ use rappel_core::settings::{BusinessSettings, NotificationOverride};
 use rappel_ports::records::{Expected, Record, RecordKey, RecordKind, StoreError, TypedRecords};
 use serde::Deserialize;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AppointmentTypeInput {
     name: DisplayName,
@@ -22,6 +22,11 @@ pub struct AppointmentTypeInput {
     overrides: NotificationOverride,
 }
 
+#[utoipa::path(
+    get, path = "/v1/appointment-types/{id}", tag = "catalog", operation_id = "getAppointmentType",
+    params(("id" = String, Path, description = "The appointment type's id.", example = "haircut")),
+    responses((status = 200, description = "The appointment type.", body = AppointmentType), (status = 404, description = "not_found: no appointment type with this id (another business's ids too).", body = crate::error::Problem))
+)]
 pub async fn get_type(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
@@ -38,6 +43,13 @@ pub async fn get_type(
         .ok_or_else(|| ApiError::not_found("appointment type"))
 }
 
+#[utoipa::path(
+    put, path = "/v1/appointment-types/{id}", tag = "catalog", operation_id = "putAppointmentType",
+    summary = "Create or replace an appointment type under the business's own id",
+    params(("id" = String, Path, description = "The appointment type's id.", example = "haircut")),
+    request_body(content = AppointmentTypeInput, example = json!({"name": "Haircut"})),
+    responses((status = 200, description = "The saved type, with its version.", body = AppointmentType), (status = 409, description = "version_conflict: `expected_version` is not the stored version, or someone changed the record meanwhile.", body = crate::error::Problem))
+)]
 pub async fn put_type(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
@@ -63,7 +75,7 @@ pub async fn put_type(
     Ok(Json(record))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StaffInput {
     name: DisplayName,
@@ -77,6 +89,11 @@ pub struct StaffInput {
     time_zone: Option<TimeZone>,
 }
 
+#[utoipa::path(
+    get, path = "/v1/staff/{id}", tag = "catalog", operation_id = "getStaff",
+    params(("id" = String, Path, description = "The staff member's id.", example = "st_ana")),
+    responses((status = 200, description = "The staff member.", body = StaffMember), (status = 404, description = "not_found: no staff member with this id (another business's ids too).", body = crate::error::Problem))
+)]
 pub async fn get_staff(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
@@ -89,6 +106,13 @@ pub async fn get_staff(
         .ok_or_else(|| ApiError::not_found("staff member"))
 }
 
+#[utoipa::path(
+    put, path = "/v1/staff/{id}", tag = "catalog", operation_id = "putStaff",
+    summary = "Create or replace a staff member under the business's own id",
+    params(("id" = String, Path, description = "The staff member's id.", example = "st_ana")),
+    request_body(content = StaffInput, example = json!({"name": "Ana Martin", "email": "ana@example.com", "phone": "+33612345678"})),
+    responses((status = 200, description = "The saved staff member (locale and zone default to the business's).", body = StaffMember), (status = 409, description = "version_conflict: `expected_version` is not the stored version, or someone changed the record meanwhile.", body = crate::error::Problem))
+)]
 pub async fn put_staff(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,

@@ -17,7 +17,7 @@ use rappel_ports::history::CommunicationRecord;
 use rappel_ports::records::{Expected, Record, TypedRecords};
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewClient {
     name: DisplayName,
@@ -33,6 +33,11 @@ pub struct NewClient {
     preferences: ContactPreferences,
 }
 
+#[utoipa::path(
+    post, path = "/v1/clients", tag = "clients", operation_id = "createClient",
+    request_body(content = NewClient, example = json!({"name": "Léa Dubois", "email": "lea@example.com", "phone": "+33612345678", "locale": "fr-FR", "preferences": {"email": true, "sms": true, "marketing": false}})),
+    responses((status = 201, description = "The client, with its new id.", body = Client))
+)]
 pub async fn create(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
@@ -57,6 +62,11 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(client)))
 }
 
+#[utoipa::path(
+    get, path = "/v1/clients/{id}", tag = "clients", operation_id = "getClient",
+    params(("id" = String, Path, description = "The client's id.", example = "cl_3f9a1c")),
+    responses((status = 200, description = "The client.", body = Client), (status = 404, description = "not_found: no client with this id (another business's ids too).", body = crate::error::Problem))
+)]
 pub async fn get(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
@@ -67,7 +77,7 @@ pub async fn get(
     found.map(Json).ok_or_else(|| ApiError::not_found("client"))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClientPatch {
     #[serde(default)]
@@ -86,7 +96,7 @@ pub struct ClientPatch {
     expected_version: Option<u64>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PreferencesPatch {
     email: Option<bool>,
@@ -95,6 +105,13 @@ pub struct PreferencesPatch {
     earlier_slot_offers: Option<bool>,
 }
 
+#[utoipa::path(
+    patch, path = "/v1/clients/{id}", tag = "clients", operation_id = "patchClient",
+    summary = "Change some of a client's fields (`null` clears e-mail or phone)",
+    params(("id" = String, Path, description = "The client's id.", example = "cl_3f9a1c")),
+    request_body(content = ClientPatch, example = json!({"phone": null, "preferences": {"sms": false}})),
+    responses((status = 200, description = "The client as saved.", body = Client), (status = 404, description = "not_found: no client with this id (another business's ids too).", body = crate::error::Problem), (status = 409, description = "version_conflict: `expected_version` is not the stored version, or someone changed the record meanwhile.", body = crate::error::Problem))
+)]
 pub async fn patch(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
@@ -153,12 +170,18 @@ pub async fn patch(
     Ok(Json(next))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Communications {
     client_id: ClientId,
     communications: Vec<CommunicationRecord>,
 }
 
+#[utoipa::path(
+    get, path = "/v1/clients/{id}/communications", tag = "clients", operation_id = "getClientCommunications",
+    summary = "What was sent to the client, suppressed or found stale, oldest first",
+    params(("id" = String, Path, description = "The client's id.", example = "cl_3f9a1c")),
+    responses((status = 200, description = "The client's history.", body = Communications), (status = 404, description = "not_found: no client with this id (another business's ids too).", body = crate::error::Problem))
+)]
 pub async fn communications(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
@@ -192,13 +215,19 @@ pub async fn communications(
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ClientNotifications {
     client_id: ClientId,
     /// The re-engagement steps planned from the client's last visit, with their status.
     notifications: Vec<PlannedNotification>,
 }
 
+#[utoipa::path(
+    get, path = "/v1/clients/{id}/notifications", tag = "clients", operation_id = "getClientNotifications",
+    summary = "The re-engagement steps planned from the client's last visit",
+    params(("id" = String, Path, description = "The client's id.", example = "cl_3f9a1c")),
+    responses((status = 200, description = "The planned steps with their status.", body = ClientNotifications), (status = 404, description = "not_found: no client with this id (another business's ids too).", body = crate::error::Problem))
+)]
 pub async fn notifications(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,

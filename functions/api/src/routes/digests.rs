@@ -11,6 +11,12 @@ use rappel_app::preview::{DigestPreview, digest_preview};
 use rappel_core::message::Recipient;
 use rappel_core::model::{ManagerId, StaffId};
 
+#[utoipa::path(
+    get, path = "/v1/staff/{id}/notifications", tag = "digests", operation_id = "getStaffDigest",
+    summary = "A staff member's next digest and the digests already recorded",
+    params(("id" = String, Path, description = "The staff member's id.", example = "st_ana")),
+    responses((status = 200, description = "The digest's schedule, next firing and content so far.", body = DigestPreview), (status = 404, description = "not_found: no staff member with this id (another business's ids too).", body = crate::error::Problem))
+)]
 pub async fn staff(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
@@ -23,6 +29,12 @@ pub async fn staff(
         .ok_or_else(|| ApiError::not_found("staff member"))
 }
 
+#[utoipa::path(
+    get, path = "/v1/managers/{id}/notifications", tag = "digests", operation_id = "getManagerDigest",
+    summary = "A manager's next digest and the digests already recorded",
+    params(("id" = String, Path, description = "The manager's id.", example = "mg_owner")),
+    responses((status = 200, description = "The digest's schedule, next firing and content so far.", body = DigestPreview), (status = 404, description = "not_found: no manager with this id (another business's ids too).", body = crate::error::Problem))
+)]
 pub async fn manager(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,

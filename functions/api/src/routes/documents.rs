@@ -49,7 +49,7 @@ pub fn check_amount(amount: i64) -> Result<(), ApiError> {
     Ok(())
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct DocumentNotifications {
     /// The reminders planned while it stays open, with their status.
     notifications: Vec<PlannedNotification>,

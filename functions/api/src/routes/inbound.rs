@@ -19,7 +19,7 @@ use rappel_ports::records::{Expected, Record, TypedRecords};
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU16, Ordering};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InboundInput {
     kind: InboundKind,
@@ -52,7 +52,7 @@ fn nonce() -> String {
     format!("{arrival:04x}{random:04x}")
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Accepted {
     id: InboundId,
     received_at: chrono::DateTime<chrono::Utc>,
@@ -60,6 +60,13 @@ pub struct Accepted {
     automated: bool,
 }
 
+#[utoipa::path(
+    post, path = "/v1/inbound", tag = "inbound", operation_id = "receiveInbound",
+    summary = "A client (or someone not yet one) sent a message, a document or the contact form",
+    request_body(content = InboundInput, example = json!({"kind": "message", "client_id": "cl_3f9a1c", "channel": "email"})),
+    responses((status = 202, description = "Recorded; its automatic reply, if any, goes out through the delivery path.", body = Accepted),
+      (status = 422, description = "unknown_client or invalid_field (a sender needs a client id, or a name with an e-mail or phone).", body = crate::error::Problem))
+)]
 pub async fn receive(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
@@ -150,7 +157,7 @@ pub async fn receive(
     ))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct InboundView {
     #[serde(flatten)]
     inbound: Inbound,
@@ -158,6 +165,12 @@ pub struct InboundView {
     replies: Vec<CommunicationRecord>,
 }
 
+#[utoipa::path(
+    get, path = "/v1/inbound/{id}", tag = "inbound", operation_id = "getInbound",
+    summary = "An inbound message and what became of its automatic reply",
+    params(("id" = String, Path, description = "The inbound message's id.", example = "in_01HV")),
+    responses((status = 200, description = "The message and its reply's history.", body = InboundView), (status = 404, description = "not_found: no inbound message with this id (another business's ids too).", body = crate::error::Problem))
+)]
 pub async fn get(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,

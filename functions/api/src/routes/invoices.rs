@@ -16,7 +16,7 @@ use rappel_core::model::{
 use rappel_ports::records::{Expected, Record, TypedRecords};
 use serde::Deserialize;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InvoiceInput {
     client_id: ClientId,
@@ -49,6 +49,11 @@ async fn load(
         .ok_or_else(|| ApiError::not_found("invoice"))
 }
 
+#[utoipa::path(
+    get, path = "/v1/invoices/{id}", tag = "invoices", operation_id = "getInvoice",
+    params(("id" = String, Path, description = "The invoice's id.", example = "inv_2026_0042")),
+    responses((status = 200, description = "The invoice.", body = Invoice), (status = 404, description = "not_found: no invoice with this id (another business's ids too).", body = crate::error::Problem))
+)]
 pub async fn get(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
@@ -57,6 +62,14 @@ pub async fn get(
     Ok(Json(load(&state, &tenant, &id).await?))
 }
 
+#[utoipa::path(
+    put, path = "/v1/invoices/{id}", tag = "invoices", operation_id = "putInvoice",
+    summary = "Issue or change an invoice under the business's own id",
+    params(("id" = String, Path, description = "The invoice's id.", example = "inv_2026_0042")),
+    request_body(content = InvoiceInput, example = json!({"client_id": "cl_3f9a1c", "number": "F-2026-0042", "amount": 4500, "currency": "EUR", "issued_at": "2026-03-30T10:00:00+02:00", "due_date": "2026-04-13"})),
+    responses((status = 200, description = "The invoice as saved.", body = Invoice), (status = 409, description = "version_conflict: `expected_version` is not the stored version, or someone changed the record meanwhile.", body = crate::error::Problem),
+      (status = 422, description = "unknown_client or invalid_field (e.g. a negative amount).", body = crate::error::Problem))
+)]
 pub async fn put(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
@@ -94,7 +107,16 @@ pub async fn put(
     Ok(Json(invoice))
 }
 
-#[derive(Deserialize, Default)]
+/// What happens to an issued invoice (`POST /v1/invoices/{id}/{action}`).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)] // only its schema: the path segment is matched as a string, unknown ones 404
+pub enum InvoiceAction {
+    Paid,
+    Void,
+}
+
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SettleInput {
     #[serde(default)]
@@ -102,6 +124,15 @@ pub struct SettleInput {
 }
 
 /// `paid` or `void`: only an issued invoice can be either.
+#[utoipa::path(
+    post, path = "/v1/invoices/{id}/{action}", tag = "invoices", operation_id = "actOnInvoice",
+    summary = "Mark an issued invoice paid or void (its reminders are withdrawn)",
+    params(("id" = String, Path, description = "The invoice's id.", example = "inv_2026_0042"), ("action" = InvoiceAction, Path, description = "paid or void.")),
+    request_body(content = Option<SettleInput>, description = "Optional: the expected version.", example = json!({"expected_version": 1})),
+    responses((status = 200, description = "The invoice after the action.", body = Invoice),
+      (status = 404, description = "not_found (no invoice with this id) or unknown_action.", body = crate::error::Problem),
+      (status = 409, description = "version_conflict or invalid_transition (only an issued invoice can be paid or void).", body = crate::error::Problem))
+)]
 pub async fn act(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
@@ -138,6 +169,12 @@ pub async fn act(
     Ok(Json(next))
 }
 
+#[utoipa::path(
+    get, path = "/v1/invoices/{id}/notifications", tag = "invoices", operation_id = "getInvoiceNotifications",
+    summary = "The reminders planned while the invoice stays unpaid",
+    params(("id" = String, Path, description = "The invoice's id.", example = "inv_2026_0042")),
+    responses((status = 200, description = "The planned reminders with their status.", body = super::documents::DocumentNotifications), (status = 404, description = "not_found: no invoice with this id (another business's ids too).", body = crate::error::Problem))
+)]
 pub async fn planned(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,

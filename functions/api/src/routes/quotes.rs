@@ -16,9 +16,9 @@ use rappel_core::model::{
 use rappel_ports::records::{Expected, Record, TypedRecords};
 use serde::Deserialize;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct InvoiceInput {
+pub struct QuoteInput {
     client_id: ClientId,
     number: DocumentNumber,
     amount: i64,
@@ -35,6 +35,15 @@ pub struct InvoiceInput {
     expected_version: Option<u64>,
 }
 
+/// The answers a client gives a quote (`POST /v1/quotes/{id}/{action}`).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)] // only its schema: the path segment is matched as a string, unknown ones 404
+pub enum QuoteAction {
+    Accept,
+    Decline,
+}
+
 async fn load(
     state: &ApiState,
     tenant: &rappel_core::model::TenantId,
@@ -49,6 +58,11 @@ async fn load(
         .ok_or_else(|| ApiError::not_found("quote"))
 }
 
+#[utoipa::path(
+    get, path = "/v1/quotes/{id}", tag = "quotes", operation_id = "getQuote",
+    params(("id" = String, Path, description = "The quote's id.", example = "q_2026_0007")),
+    responses((status = 200, description = "The quote.", body = Quote), (status = 404, description = "not_found: no quote with this id (another business's ids too).", body = crate::error::Problem))
+)]
 pub async fn get(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
@@ -57,11 +71,19 @@ pub async fn get(
     Ok(Json(load(&state, &tenant, &id).await?))
 }
 
+#[utoipa::path(
+    put, path = "/v1/quotes/{id}", tag = "quotes", operation_id = "putQuote",
+    summary = "Send or change a quote under the business's own id",
+    params(("id" = String, Path, description = "The quote's id.", example = "q_2026_0007")),
+    request_body(content = QuoteInput, example = json!({"client_id": "cl_3f9a1c", "number": "D-2026-0007", "amount": 12000, "currency": "EUR", "issued_at": "2026-03-30T10:00:00+02:00", "expires_on": "2026-04-30"})),
+    responses((status = 200, description = "The quote as saved.", body = Quote), (status = 409, description = "version_conflict: `expected_version` is not the stored version, or someone changed the record meanwhile.", body = crate::error::Problem),
+      (status = 422, description = "unknown_client or invalid_field (e.g. a negative amount).", body = crate::error::Problem))
+)]
 pub async fn put(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
     Path(id): Path<String>,
-    ApiJson(input): ApiJson<InvoiceInput>,
+    ApiJson(input): ApiJson<QuoteInput>,
 ) -> Result<Json<Quote>, ApiError> {
     let id: QuoteId = path_id(&id, "quote")?;
     check_amount(input.amount)?;
@@ -92,7 +114,7 @@ pub async fn put(
     Ok(Json(quote))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SettleInput {
     #[serde(default)]
@@ -100,6 +122,15 @@ pub struct SettleInput {
 }
 
 /// `accept` or `decline`: only a quote still open can be answered.
+#[utoipa::path(
+    post, path = "/v1/quotes/{id}/{action}", tag = "quotes", operation_id = "actOnQuote",
+    summary = "Record the client's answer: accepted or declined (its reminders are withdrawn)",
+    params(("id" = String, Path, description = "The quote's id.", example = "q_2026_0007"), ("action" = QuoteAction, Path, description = "accept or decline.")),
+    request_body(content = Option<SettleInput>, description = "Optional: the expected version.", example = json!({"expected_version": 1})),
+    responses((status = 200, description = "The quote after the action.", body = Quote),
+      (status = 404, description = "not_found (no quote with this id) or unknown_action.", body = crate::error::Problem),
+      (status = 409, description = "version_conflict or invalid_transition (only a sent quote can be answered).", body = crate::error::Problem))
+)]
 pub async fn act(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
@@ -136,6 +167,12 @@ pub async fn act(
     Ok(Json(next))
 }
 
+#[utoipa::path(
+    get, path = "/v1/quotes/{id}/notifications", tag = "quotes", operation_id = "getQuoteNotifications",
+    summary = "The reminders planned while the quote stays open",
+    params(("id" = String, Path, description = "The quote's id.", example = "q_2026_0007")),
+    responses((status = 200, description = "The planned reminders with their status.", body = super::documents::DocumentNotifications), (status = 404, description = "not_found: no quote with this id (another business's ids too).", body = crate::error::Problem))
+)]
 pub async fn planned(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,

@@ -2,10 +2,10 @@
 //! template is checked when saved (syntax, unknown variables), with the line of the error.
 
 use crate::error::ApiError;
-use crate::extract::{ApiJson, Tenant, path_id};
+use crate::extract::{ApiJson, ApiQuery, Tenant, path_id};
 use crate::routes::ApiState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use rappel_core::message::{Channel, MessageKind, SubjectKind};
 use rappel_core::model::{AppointmentTypeId, Language};
 use rappel_core::render::{
@@ -14,12 +14,12 @@ use rappel_core::render::{
 use rappel_ports::records::{Expected, Record, StoredTemplate, TypedRecords};
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct Scope {
     type_id: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct TemplateView {
     kind: MessageKind,
     channel: Channel,
@@ -85,11 +85,19 @@ async fn scope(
     }
 }
 
+#[utoipa::path(
+    get, path = "/v1/templates/{kind}/{channel}/{locale}", tag = "templates", operation_id = "getTemplate",
+    summary = "The text a kind of message is written with (the business's, or the built-in default)",
+    params(("kind" = MessageKind, Path, description = "The kind of message."), ("channel" = Channel, Path), ("locale" = String, Path, description = "fr or en (a tag such as fr-FR is read as its language).", example = "fr"),
+      ("type_id" = Option<String>, Query, description = "The appointment type it is for, when it has its own.")),
+    responses((status = 200, description = "The template, with its source and the variables it may use.", body = TemplateView),
+      (status = 404, description = "unknown_kind, unknown_channel or unknown_locale; not_found (an unknown type_id); not_per_type (this kind has no per-type text).", body = crate::error::Problem))
+)]
 pub async fn get(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
     Path((kind, channel, locale)): Path<(String, String, String)>,
-    Query(q): Query<Scope>,
+    ApiQuery(q): ApiQuery<Scope>,
 ) -> Result<Json<TemplateView>, ApiError> {
     let (kind, channel, locale) = parse_path(&kind, &channel, &locale)?;
     let type_id = scope(&state, &tenant, q).await?;
@@ -122,11 +130,21 @@ pub async fn get(
     }))
 }
 
+#[utoipa::path(
+    put, path = "/v1/templates/{kind}/{channel}/{locale}", tag = "templates", operation_id = "putTemplate",
+    summary = "Save the business's own text, checked (syntax, unknown variables, cost) before it is kept",
+    params(("kind" = MessageKind, Path, description = "The kind of message."), ("channel" = Channel, Path), ("locale" = String, Path, description = "fr or en.", example = "fr"),
+      ("type_id" = Option<String>, Query, description = "The appointment type it is for, when it has its own.")),
+    request_body(content = TemplateBody, example = json!({"subject": "Votre rendez-vous du {{ date }}", "text": "Bonjour {{ client_name }}, à demain {{ time }}."})),
+    responses((status = 200, description = "The template as saved.", body = TemplateView),
+      (status = 404, description = "unknown_kind, unknown_channel or unknown_locale; not_found (an unknown type_id); not_per_type.", body = crate::error::Problem),
+      (status = 422, description = "invalid_template, template_syntax (with its line) or template_too_costly.", body = crate::error::Problem))
+)]
 pub async fn put(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
     Path((kind, channel, locale)): Path<(String, String, String)>,
-    Query(q): Query<Scope>,
+    ApiQuery(q): ApiQuery<Scope>,
     ApiJson(body): ApiJson<TemplateBody>,
 ) -> Result<Json<TemplateView>, ApiError> {
     let (kind, channel, locale) = parse_path(&kind, &channel, &locale)?;

@@ -19,7 +19,7 @@ use rappel_core::model::{
 use rappel_ports::records::{Expected, Record, RecordKind, TypedRecords};
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewEntry {
     client_id: ClientId,
@@ -32,6 +32,7 @@ pub struct NewEntry {
     until: DateTime<FixedOffset>,
     /// Local days accepted, e.g. `["mon", "tue"]` (every day when absent).
     #[serde(default)]
+    #[schema(value_type = Option<Vec<rappel_core::schema::WeekdayName>>)]
     days: Option<Vec<Weekday>>,
     /// Local hours accepted, e.g. `{"from": "09:00", "until": "12:00"}`.
     #[serde(default)]
@@ -41,13 +42,19 @@ pub struct NewEntry {
     time_zone: Option<TimeZone>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ClientWaitlist {
     client_id: ClientId,
     /// Waiting entries not yet expired, oldest first.
     entries: Vec<WaitlistEntry>,
 }
 
+#[utoipa::path(
+    post, path = "/v1/waitlist", tag = "waitlist", operation_id = "createWaitlistEntry",
+    request_body(content = NewEntry, example = json!({"client_id": "cl_3f9a1c", "type_id": "haircut", "from": "2026-03-30T08:00:00+02:00", "until": "2026-04-10T20:00:00+02:00", "days": ["Mon", "Tue"], "time_range": {"from": "09:00", "until": "12:00"}})),
+    responses((status = 201, description = "The entry, waiting.", body = WaitlistEntry),
+      (status = 422, description = "unknown_client, unknown_staff, unknown_appointment_type or invalid_waitlist_entry (an empty or past window, an empty time range).", body = crate::error::Problem))
+)]
 pub async fn create(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
@@ -102,6 +109,11 @@ async fn waiting(
         .ok_or_else(|| ApiError::not_found("waitlist entry"))
 }
 
+#[utoipa::path(
+    get, path = "/v1/waitlist/{id}", tag = "waitlist", operation_id = "getWaitlistEntry",
+    params(("id" = String, Path, description = "The waitlist entry's id.", example = "wl_7c1d")),
+    responses((status = 200, description = "The entry.", body = WaitlistEntry), (status = 404, description = "not_found: no waitlist entry with this id (another business's ids too).", body = crate::error::Problem))
+)]
 pub async fn get(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
@@ -110,6 +122,12 @@ pub async fn get(
     Ok(Json(waiting(&state, &tenant, &id).await?))
 }
 
+#[utoipa::path(
+    delete, path = "/v1/waitlist/{id}", tag = "waitlist", operation_id = "deleteWaitlistEntry",
+    summary = "The client no longer waits",
+    params(("id" = String, Path, description = "The waitlist entry's id.", example = "wl_7c1d")),
+    responses((status = 204, description = "Removed (later reads answer 404)."), (status = 404, description = "not_found: no waitlist entry with this id (another business's ids too).", body = crate::error::Problem), (status = 409, description = "version_conflict: `expected_version` is not the stored version, or someone changed the record meanwhile.", body = crate::error::Problem))
+)]
 pub async fn delete(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
@@ -133,6 +151,12 @@ pub async fn delete(
 }
 
 /// A query of the business's waitlist entries (its partition, no index), kept to the client's.
+#[utoipa::path(
+    get, path = "/v1/clients/{id}/waitlist", tag = "waitlist", operation_id = "getClientWaitlist",
+    summary = "The client's waiting entries, oldest first",
+    params(("id" = String, Path, description = "The client's id.", example = "cl_3f9a1c")),
+    responses((status = 200, description = "The entries not yet expired.", body = ClientWaitlist), (status = 404, description = "not_found: no client with this id (another business's ids too).", body = crate::error::Problem))
+)]
 pub async fn of_client(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MessageKey {
     pub tenant: TenantId,
     /// What the message is about: its planner decides at send time whether it still holds.
@@ -64,6 +64,14 @@ impl MessageKey {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct ScheduleName(String);
+
+crate::schema::string_schema!(
+    ScheduleName,
+    "The EventBridge-safe name of a message's schedule, derived from its key.",
+    "r-3f9a1c0e5b7d",
+    None,
+    Some(64)
+);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("schedule names are 1 to 64 characters of [0-9A-Za-z-_.]")]

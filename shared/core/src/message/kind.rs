@@ -27,7 +27,7 @@ pub const AUTO_REPLY_GRACE: Duration = Duration::days(1);
 /// Declares the kinds and [`MessageKind::ALL`] from one list, so the list cannot miss one.
 macro_rules! message_kinds {
     ($($(#[$doc:meta])* $kind:ident,)*) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
         #[serde(rename_all = "snake_case")]
         pub enum MessageKind {
             $($(#[$doc])* $kind,)*

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Why a planned message is not sent although it applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SuppressionReason {
     NoEmail,
@@ -91,6 +91,16 @@ pub enum StaleReason {
     NoLongerWaiting,
 }
 
+impl utoipa::PartialSchema for StaleReason {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        crate::schema::string_enum(
+            "Why a triggered message no longer applies.",
+            StaleReason::ALL.iter().map(|reason| reason.as_str()),
+        )
+    }
+}
+impl utoipa::ToSchema for StaleReason {}
+
 impl From<StaleReason> for &'static str {
     fn from(reason: StaleReason) -> Self {
         reason.as_str()
@@ -98,6 +108,27 @@ impl From<StaleReason> for &'static str {
 }
 
 impl StaleReason {
+    /// Every reason (each subject family once), for the API's schema.
+    pub const ALL: [StaleReason; 17] = [
+        Self::SubjectGone(SubjectKind::Appointment),
+        Self::SubjectGone(SubjectKind::Client),
+        Self::SubjectGone(SubjectKind::StaffDay),
+        Self::SubjectGone(SubjectKind::ManagerDay),
+        Self::SubjectGone(SubjectKind::Invoice),
+        Self::SubjectGone(SubjectKind::Quote),
+        Self::SubjectGone(SubjectKind::Inbound),
+        Self::SubjectGone(SubjectKind::Slot),
+        Self::NotInCurrentPlan,
+        Self::Superseded,
+        Self::TooLate,
+        Self::ClientBookedAgain,
+        Self::InvoicePaid,
+        Self::InvoiceVoid,
+        Self::QuoteClosed,
+        Self::SlotTaken,
+        Self::NoLongerWaiting,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::SubjectGone(SubjectKind::Appointment) => "appointment_gone",
@@ -127,7 +158,7 @@ impl fmt::Display for StaleReason {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "disposition", content = "reason", rename_all = "snake_case")]
 pub enum Disposition {
     Deliver,
@@ -135,7 +166,7 @@ pub enum Disposition {
 }
 
 /// One message the planner decided on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PlannedMessage {
     pub key: MessageKey,
     pub disposition: Disposition,

@@ -4,7 +4,9 @@ use crate::model::{ClientId, InboundId, ManagerId, StaffId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(tag = "type", content = "id", rename_all = "snake_case")]
 pub enum Recipient {
     Client(ClientId),

@@ -8,7 +8,7 @@ use crate::settings::BookingHorizon;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AppointmentStatus {
     /// Booked in manual-approval mode, waiting for the business to accept or refuse.
@@ -45,7 +45,7 @@ impl AppointmentStatus {
 }
 
 /// Where the booking was made: by the client online (widget) or by staff in the console.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     Online,
@@ -54,14 +54,14 @@ pub enum Origin {
 
 /// Who made a change. Alerts to staff and managers are split by it ("client-made" vs
 /// "console-made").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Actor {
     Client,
     Staff,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeAction {
     Booked,
@@ -78,7 +78,7 @@ pub enum ChangeAction {
 
 /// The last change made to an appointment, kept on the record itself so that a stream handler
 /// seeing only old and new images knows what happened, who did it and whether to tell the client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LastChange {
     pub action: ChangeAction,
     pub actor: Actor,
@@ -86,7 +86,7 @@ pub struct LastChange {
     pub at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Appointment {
     pub tenant: TenantId,
     pub id: AppointmentId,

@@ -5,7 +5,7 @@ use super::{AppointmentTypeId, DisplayName, TenantId};
 use crate::settings::NotificationOverride;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AppointmentType {
     pub tenant: TenantId,
     pub id: AppointmentTypeId,

@@ -22,6 +22,14 @@ super::ids::id_type!(
 #[serde(try_from = "String", into = "String")]
 pub struct DocumentNumber(String);
 
+crate::schema::string_schema!(
+    DocumentNumber,
+    "The business's own number for an invoice or a quote: 1 to 64 characters, no control characters.",
+    "F-2026-0042",
+    None,
+    Some(64)
+);
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("number must be 1 to 64 characters without control characters")]
 pub struct InvalidDocumentNumber;
@@ -68,6 +76,14 @@ impl fmt::Display for DocumentNumber {
 #[serde(try_from = "String", into = "String")]
 pub struct DocumentUrl(String);
 
+crate::schema::string_schema!(
+    DocumentUrl,
+    "Where the client reads or pays the document: an http(s) URL.",
+    "https://pay.example.com/i/F-2026-0042",
+    None,
+    None
+);
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("url must be an http(s) URL of at most 2048 characters without spaces")]
 pub struct InvalidDocumentUrl;
@@ -99,7 +115,7 @@ impl From<DocumentUrl> for String {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InvoiceStatus {
     Issued,
@@ -117,7 +133,7 @@ impl InvoiceStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Invoice {
     pub tenant: TenantId,
     pub id: InvoiceId,
@@ -145,7 +161,7 @@ impl Invoice {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum QuoteStatus {
     Sent,
@@ -165,7 +181,7 @@ impl QuoteStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Quote {
     pub tenant: TenantId,
     pub id: QuoteId,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// What the client agreed to receive. Refusals win over settings: a business that enables SMS
 /// reminders never texts a client who refused SMS.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactPreferences {
     /// E-mail may be used.
@@ -39,7 +39,7 @@ impl Default for ContactPreferences {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Client {
     pub tenant: TenantId,
     pub id: ClientId,

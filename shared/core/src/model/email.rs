@@ -12,6 +12,14 @@ pub struct InvalidEmail;
 #[serde(try_from = "String", into = "String")]
 pub struct EmailAddress(String);
 
+crate::schema::string_schema!(
+    EmailAddress,
+    "An e-mail address, local@domain with a dotted domain, no display name, at most 254 characters.",
+    "ana.martin@example.com",
+    Some(utoipa::openapi::KnownFormat::Email),
+    Some(254)
+);
+
 impl EmailAddress {
     pub fn parse(raw: &str) -> Result<Self, InvalidEmail> {
         let trimmed = raw.trim();

@@ -19,6 +19,14 @@ macro_rules! id_type {
         #[serde(try_from = "String", into = "String")]
         pub struct $name(String);
 
+        $crate::schema::string_schema!(
+            $name,
+            concat!("A ", $label, ": 1 to 64 characters of letters, digits, '-' or '_'."),
+            "cl_3f9a1c",
+            None,
+            Some(64)
+        );
+
         impl $name {
             /// Parses an identifier: 1..=64 chars of `[A-Za-z0-9_-]`.
             pub fn parse(raw: &str) -> Result<Self, InvalidId> {

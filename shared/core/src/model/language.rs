@@ -15,6 +15,12 @@ pub enum Language {
     En,
 }
 
+crate::schema::string_schema!(
+    Language,
+    "A language Rappel has templates in: fr or en (a tag such as fr-FR is read as its language).",
+    "fr"
+);
+
 impl Language {
     pub const ALL: [Language; 2] = [Language::Fr, Language::En];
 

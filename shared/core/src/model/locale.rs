@@ -42,6 +42,12 @@ pub struct Locale {
     region: Option<Region>,
 }
 
+crate::schema::string_schema!(
+    Locale,
+    "A BCP 47 language tag (language and optional region; '_' is read as '-').",
+    "fr-FR"
+);
+
 /// English-speaking regions whose preferred clock is 12-hour, and those of them that write the
 /// month before the day in a long date (CLDR `timeData` and the `en-*` long date patterns).
 const TWELVE_HOUR_REGIONS: [Region; 6] = [

@@ -15,6 +15,14 @@ use std::fmt;
 #[serde(try_from = "String", into = "String")]
 pub struct Currency(iso_currency::Currency);
 
+crate::schema::string_schema!(
+    Currency,
+    "An ISO 4217 currency code (any case; answered upper-case).",
+    "EUR",
+    None,
+    Some(3)
+);
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("currency must be an ISO 4217 code such as \"EUR\", \"USD\" or \"JPY\" (got {0:?})")]
 pub struct InvalidCurrency(pub String);
@@ -63,7 +71,7 @@ impl fmt::Display for Currency {
 }
 
 /// An amount in minor units of its currency.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Money {
     pub minor_units: i64,
     pub currency: Currency,

@@ -18,6 +18,14 @@ pub enum InvalidName {
 #[serde(try_from = "String", into = "String")]
 pub struct DisplayName(String);
 
+crate::schema::string_schema!(
+    DisplayName,
+    "A name as people read it: 1 to 200 characters, trimmed, no control characters.",
+    "Ana Martin",
+    None,
+    Some(200)
+);
+
 impl DisplayName {
     pub fn parse(raw: &str) -> Result<Self, InvalidName> {
         let trimmed = raw.trim();

@@ -14,6 +14,12 @@ pub struct InvalidPhone;
 #[serde(try_from = "String", into = "String")]
 pub struct PhoneNumber(String);
 
+crate::schema::string_schema!(
+    PhoneNumber,
+    "A mobile number in E.164 form (+ and the country code); other forms are read and answered in E.164.",
+    "+33612345678"
+);
+
 impl PhoneNumber {
     /// Accepts an international number (leading `+`), with or without spaces, dots or dashes.
     pub fn parse(raw: &str) -> Result<Self, InvalidPhone> {

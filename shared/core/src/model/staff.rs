@@ -3,7 +3,7 @@
 use super::{DisplayName, EmailAddress, Locale, PhoneNumber, StaffId, TenantId, TimeZone};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StaffMember {
     pub tenant: TenantId,
     pub id: StaffId,

@@ -15,6 +15,8 @@ pub struct UnknownTimeZone(pub String);
 #[serde(try_from = "String", into = "String")]
 pub struct TimeZone(Tz);
 
+crate::schema::string_schema!(TimeZone, "An IANA time zone name.", "Europe/Paris");
+
 impl TimeZone {
     pub fn parse(raw: &str) -> Result<Self, UnknownTimeZone> {
         raw.trim()

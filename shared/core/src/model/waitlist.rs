@@ -15,7 +15,9 @@ id_type!(
 );
 
 /// A slot that has just become free: who performs it, what it is, when.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 pub struct FreedSlot {
     pub staff: StaffId,
     pub type_id: AppointmentTypeId,
@@ -25,13 +27,13 @@ pub struct FreedSlot {
 
 /// Local times of day a client accepts (a slot must start at or after `from` and end at or
 /// before `until`, on the wall clock of the entry's zone).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TimeRange {
     pub from: LocalTime,
     pub until: LocalTime,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WaitlistStatus {
     Waiting,
@@ -39,7 +41,7 @@ pub enum WaitlistStatus {
     Removed,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct WaitlistEntry {
     pub tenant: TenantId,
     pub id: WaitlistId,
@@ -52,6 +54,7 @@ pub struct WaitlistEntry {
     pub until: DateTime<Utc>,
     /// Local days of the week accepted (`None`: every day).
     #[serde(default)]
+    #[schema(value_type = Option<Vec<crate::schema::WeekdayName>>)]
     pub days: Option<Vec<Weekday>>,
     #[serde(default)]
     pub time_range: Option<TimeRange>,

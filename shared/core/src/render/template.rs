@@ -21,7 +21,7 @@ pub const MAX_RENDERED_PART_BYTES: usize = 64 * 1024;
 
 /// A template as stored: `subject` and `html` only for e-mail. Without `html`, the HTML part is
 /// the text part, escaped, in paragraphs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TemplateBody {
     #[serde(default)]

@@ -14,6 +14,14 @@ pub const MAX_REPLY_WINDOW_HOURS: u16 = 168;
 #[serde(try_from = "String", into = "String")]
 pub struct ReplyText(String);
 
+crate::schema::string_schema!(
+    ReplyText,
+    "The text of an automatic reply: 1 to 1000 characters, trimmed.",
+    "Thank you, we will answer within a day.",
+    None,
+    Some(1000)
+);
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InvalidAutoReplies {
     #[error("text must be 1 to 1000 characters")]
@@ -50,7 +58,7 @@ impl From<ReplyText> for String {
 }
 
 /// One kind's automatic reply.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct AutoReply {
     pub enabled: bool,
@@ -62,6 +70,14 @@ pub struct AutoReply {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "u16", into = "u16")]
 pub struct ReplyWindow(u16);
+
+crate::schema::integer_schema!(
+    ReplyWindow,
+    "Hours during which a sender gets one automatic reply at most.",
+    1,
+    MAX_REPLY_WINDOW_HOURS as u64,
+    24
+);
 
 impl ReplyWindow {
     pub fn hours(self) -> u16 {
@@ -96,7 +112,7 @@ impl Default for ReplyWindow {
 }
 
 /// Off for every kind by default: a business says what it wants to answer.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct AutoReplySettings {
     pub window_hours: ReplyWindow,

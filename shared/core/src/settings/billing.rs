@@ -11,7 +11,7 @@ pub const MAX_BILLING_STEPS: usize = 3;
 pub const MAX_BILLING_DAYS: u16 = 365;
 
 /// Who a billing reminder goes to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReminderMode {
     /// An automatic reminder to the client.
@@ -24,7 +24,7 @@ pub enum ReminderMode {
 
 /// One reminder step: so many calendar days from the document's date, on these channels (the
 /// owner mode uses them for the managers).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BillingStep {
     /// Days after the invoice's due date, or before the quote's expiry.
@@ -59,7 +59,7 @@ pub enum InvalidBillingSteps {
 }
 
 /// Checked steps: at most three, 1 to 365 days, no two on the same day.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(try_from = "Vec<BillingStep>", into = "Vec<BillingStep>")]
 pub struct BillingSteps(Vec<BillingStep>);
 
@@ -101,7 +101,7 @@ impl From<BillingSteps> for Vec<BillingStep> {
 }
 
 /// Reminders of one document kind: the mode and its steps.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct BillingReminders {
     pub mode: ReminderMode,
@@ -121,7 +121,7 @@ impl Default for BillingReminders {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct BillingSettings {
     /// Local time (business's zone) reminders are sent at.

@@ -6,7 +6,7 @@ use crate::model::{DisplayName, EmailAddress, Locale, ManagerId, PhoneNumber, Te
 use serde::{Deserialize, Serialize};
 
 /// How the From / Reply-To of e-mails is set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SenderMode {
     /// From the platform's no-reply identity, no Reply-To.
@@ -17,7 +17,7 @@ pub enum SenderMode {
 }
 
 /// An owner or manager who receives business alerts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Manager {
     pub id: ManagerId,
@@ -50,7 +50,7 @@ fn default_true() -> bool {
 }
 
 /// The body of `PUT /v1/settings`, also the stored record (with tenant and version added).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SettingsInput {
     pub business_name: DisplayName,
@@ -78,7 +78,7 @@ pub struct SettingsInput {
     pub notifications: NotificationSettings,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct BusinessSettings {
     pub tenant: TenantId,
     #[serde(flatten)]

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Which day a digest covers, seen from the day it is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DigestDay {
     /// Sent on the eve: tomorrow's appointments.
@@ -23,6 +23,14 @@ pub struct LocalTime {
     hour: u8,
     minute: u8,
 }
+
+crate::schema::string_schema!(
+    LocalTime,
+    "A wall-clock time, HH:MM on 24 hours.",
+    "07:30",
+    None,
+    Some(5)
+);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid time of day {0:?}: use HH:MM on a 24-hour clock, e.g. \"07:30\"")]
@@ -84,7 +92,7 @@ impl fmt::Display for LocalTime {
 }
 
 /// The digest row of the settings. Off for everyone by default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct DigestSettings {
     /// Each staff member gets their own day.

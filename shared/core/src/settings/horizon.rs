@@ -11,6 +11,14 @@ use serde::{Deserialize, Serialize};
 #[serde(try_from = "u32", into = "u32")]
 pub struct BookingHorizon(u32);
 
+crate::schema::integer_schema!(
+    BookingHorizon,
+    "Days ahead of now an appointment may start.",
+    1,
+    MAX_HORIZON_DAYS as u64,
+    DEFAULT_HORIZON_DAYS as u64
+);
+
 pub const DEFAULT_HORIZON_DAYS: u32 = 730;
 pub const MAX_HORIZON_DAYS: u32 = 3650;
 

@@ -10,7 +10,7 @@ use super::{
 use serde::{Deserialize, Serialize};
 
 /// Messages to the client, triggered by a change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ClientMessages {
     pub confirmation: ChannelChoice,
@@ -41,7 +41,7 @@ impl Default for ClientMessages {
 }
 
 /// Alerts to the staff member who performs the appointment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct StaffAlerts {
     pub new_booking: AlertChoice,
@@ -66,7 +66,7 @@ impl Default for StaffAlerts {
 }
 
 /// Alerts to the business's owners and managers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ManagerAlerts {
     pub new_booking: AlertChoice,
@@ -92,7 +92,7 @@ impl Default for ManagerAlerts {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct NotificationSettings {
     pub client: ClientMessages,
@@ -153,7 +153,7 @@ impl Default for NotificationSettings {
 /// What an appointment type may change in the business's timed rules. An absent field keeps
 /// the business's value; `review_request: null` is "keep", `{"enabled": false}`-style removal is
 /// expressed by an empty override rule list or by `disable_review_request`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct NotificationOverride {
     pub reminders: Option<Reminders>,

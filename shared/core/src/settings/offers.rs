@@ -21,17 +21,22 @@ pub enum InvalidOffers {
     BookingUrl,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(try_from = "OffersInput")]
 pub struct OfferSettings {
-    /// To clients on the waitlist whose window the slot fits.
+    /// To clients on the waitlist whose window the slot fits (default: both channels).
+    #[schema(required = false)]
     pub slot_available: ChannelChoice,
-    /// To clients holding a later booking of the same type who asked for earlier slots.
+    /// To clients holding a later booking of the same type who asked for earlier slots
+    /// (default: both channels).
+    #[schema(required = false)]
     pub earlier_slot: ChannelChoice,
     /// How many clients to tell per freed slot: waitlist entries oldest first, then later
     /// bookings earliest-booked first.
+    #[schema(required = false, minimum = 1, maximum = 20, default = 3)]
     pub per_slot: u8,
     /// Earlier-slot offers only to clients of the same staff member.
+    #[schema(required = false, default = false)]
     pub same_staff: bool,
     /// Where the offer's link leads: the business's booking page, with `{token}` (the slot and
     /// the client, signed with the business's key).
@@ -101,6 +106,14 @@ impl Default for OfferSettings {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(into = "String")]
 pub struct OfferUrl(String);
+
+crate::schema::string_schema!(
+    OfferUrl,
+    "The booking page an offer links to: an http(s) URL holding {token}.",
+    "https://book.example.com/offer?token={token}",
+    None,
+    None
+);
 
 impl OfferUrl {
     pub fn parse(raw: &str) -> Result<Self, InvalidOffers> {

@@ -24,6 +24,12 @@ pub enum Offset {
     Days(u32),
 }
 
+crate::schema::string_schema!(
+    Offset,
+    "A delay: a positive whole number and m (minutes), h (hours) or d (calendar days at the same local time), at most 90 days.",
+    "24h"
+);
+
 const MAX_MINUTES: u64 = 90 * 24 * 60;
 
 impl Offset {

@@ -25,19 +25,24 @@ pub enum InvalidQuietHours {
 }
 
 /// The `notifications.quiet_hours` row. Absent (or `null`) means no quiet hours.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(try_from = "QuietHoursInput")]
 pub struct QuietHours {
     /// The window starts at this local time…
     pub from: LocalTime,
     /// …and ends at this one (the next day when earlier than `from`).
     pub until: LocalTime,
+    /// Hold SMS back (default true).
+    #[schema(required = false, default = true)]
     pub sms: bool,
+    /// Hold e-mails back (default false).
+    #[schema(required = false, default = false)]
     pub email: bool,
     /// The kinds held back; `None`: every kind except cancellation notices (and the digests,
     /// whose time the business already chose).
     pub kinds: Option<Vec<MessageKind>>,
     /// A message due this many hours or less before its appointment goes out anyway.
+    #[schema(required = false)]
     pub urgent_within_hours: u8,
 }
 

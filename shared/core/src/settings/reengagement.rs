@@ -10,7 +10,7 @@ pub const MAX_REENGAGEMENT_STEPS: usize = 3;
 /// Two years: a step later than that would greet a stranger.
 pub const MAX_REENGAGEMENT_DAYS: u16 = 730;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReengagementStep {
     /// Calendar days after the end of the last visit, at the same local time.
@@ -31,7 +31,7 @@ impl ReengagementStep {
 }
 
 /// The steps, checked: at most three, each 1 to 730 days, no two on the same day.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(try_from = "Vec<ReengagementStep>", into = "Vec<ReengagementStep>")]
 pub struct ReengagementSteps(Vec<ReengagementStep>);
 
@@ -107,6 +107,14 @@ impl From<ReengagementSteps> for Vec<ReengagementStep> {
 #[serde(try_from = "String", into = "String")]
 pub struct BookingUrl(String);
 
+crate::schema::string_schema!(
+    BookingUrl,
+    "The business's booking page: an http(s) URL.",
+    "https://book.example.com/",
+    None,
+    None
+);
+
 /// An absolute http(s) URL with a host, at most 2048 characters, no spaces or controls.
 pub(crate) fn is_http_url(raw: &str) -> bool {
     let lower = raw.to_ascii_lowercase();
@@ -152,7 +160,7 @@ impl fmt::Display for BookingUrl {
 }
 
 /// The re-engagement row of the settings. No steps (the default) means off.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReengagementSettings {
     pub steps: ReengagementSteps,

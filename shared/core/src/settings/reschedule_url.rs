@@ -9,6 +9,14 @@ use serde::{Deserialize, Serialize};
 #[serde(try_from = "String", into = "String")]
 pub struct RescheduleUrl(String);
 
+crate::schema::string_schema!(
+    RescheduleUrl,
+    "The booking tool's reschedule page: an http(s) URL holding {token} (and optionally {appointment_id}).",
+    "https://book.example.com/reschedule/{appointment_id}?token={token}",
+    None,
+    None
+);
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "reschedule_url must be an http(s) URL of at most 2048 characters holding {{token}} (and optionally {{appointment_id}}), e.g. https://salon.example/book?change={{token}}"

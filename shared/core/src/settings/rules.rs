@@ -5,7 +5,7 @@ use super::Offset;
 use serde::{Deserialize, Serialize};
 
 /// Which channels a message is wanted on. Both off means the message is disabled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChannelChoice {
     #[serde(default)]
@@ -38,7 +38,7 @@ impl ChannelChoice {
 }
 
 /// An alert to staff or managers, split by who made the change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AlertChoice {
     /// The client acted (online widget, client link).
@@ -50,7 +50,7 @@ pub struct AlertChoice {
 }
 
 /// What to do with a reminder whose time is already past when the appointment is booked or moved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LatePolicy {
     /// Do not send it; it is recorded as suppressed with reason `too_late`.
@@ -60,7 +60,7 @@ pub enum LatePolicy {
     SendNow,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReminderRule {
     /// How long before the start.
@@ -85,7 +85,7 @@ impl ReminderRule {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FollowUpRule {
     /// How long after the end.
@@ -106,7 +106,7 @@ pub struct FollowUpRule {
 }
 
 /// How a follow-up is made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FollowUpMode {
     /// Rappel sends the follow-up to the client.
@@ -119,7 +119,7 @@ pub enum FollowUpMode {
 }
 
 /// Who is reminded of a manual follow-up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ManualFollowUpTo {
     /// The staff member who performed the appointment.
@@ -138,7 +138,7 @@ impl FollowUpRule {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewRequestRule {
     pub after_end: Offset,
@@ -158,12 +158,12 @@ impl ReviewRequestRule {
 }
 
 /// Up to five reminders (the tools we studied stop at two or three).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(try_from = "Vec<ReminderRule>", into = "Vec<ReminderRule>")]
 pub struct Reminders(Vec<ReminderRule>);
 
 /// Up to six follow-ups.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(try_from = "Vec<FollowUpRule>", into = "Vec<FollowUpRule>")]
 pub struct FollowUps(Vec<FollowUpRule>);
 

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 pub use memory::MemoryHistory;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CommunicationStatus {
     Sent,
@@ -26,7 +26,7 @@ pub enum CommunicationStatus {
     Complained,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CommunicationRecord {
     pub tenant: TenantId,
     /// What the message was about (an appointment, a client).
@@ -38,7 +38,9 @@ pub struct CommunicationRecord {
     pub kind: MessageKind,
     pub recipient: Recipient,
     pub channel: Channel,
+    /// When it was due, in UTC.
     pub due: DateTime<Utc>,
+    /// When its outcome was recorded, in UTC.
     pub recorded_at: DateTime<Utc>,
     pub status: CommunicationStatus,
     pub reason: Option<String>,

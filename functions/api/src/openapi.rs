@@ -1,0 +1,508 @@
+//! The API's contract: an OpenAPI 3.1 document generated from the routes themselves. Every
+//! handler carries its `#[utoipa::path]` (method, path, parameters, body, answers) and is
+//! registered through [`api_routes`], so a route cannot be served without being described;
+//! the request and response types derive their schemas next to their `serde` derives.
+//!
+//! What every operation shares is added once by [`document`]: the errors any request can meet
+//! (an unauthenticated call, a body that does not parse, an outage behind the API), the
+//! tenant's security schemes, and the links from a created resource to its other operations.
+//! `docs/openapi.json` is a copy, checked against this by a test.
+
+use crate::error::Problem;
+use crate::routes::*;
+use std::sync::OnceLock;
+use utoipa::OpenApi;
+use utoipa::openapi::path::{HttpMethod, Operation};
+use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, RefOr};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Where the document is served (without authentication), on AWS and locally.
+pub const OPENAPI_PATH: &str = "/v1/openapi.json";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Rappel",
+        description = "The notification backend booking software plugs in so clients never miss an appointment. \
+A business (the tenant) describes its clients, staff, appointment types, appointments, invoices and quotes; \
+Rappel plans and sends every confirmation, reminder, follow-up and alert from its settings, exactly once.\n\n\
+Instants are RFC 3339 with an offset. An appointment's `start` and `end` come back in the appointment's own \
+time zone; every recorded or planned instant (`created_at`, `updated_at`, `due`, `recorded_at`, a planned \
+message's time) comes back in UTC. Errors are `{\"error\": {\"code\", \"message\"}}`; bad input is always a 4xx.",
+        license(name = "MIT")
+    ),
+    tags(
+        (name = "settings", description = "The business's notification matrix, identity and managers."),
+        (name = "catalog", description = "Appointment types and staff members, under the business's own ids."),
+        (name = "clients", description = "The people who book, their contact preferences and their history."),
+        (name = "appointments", description = "Bookings, moves, the life-cycle actions and the planned notifications."),
+        (name = "invoices", description = "Invoices announced and reminded while unpaid."),
+        (name = "quotes", description = "Quotes announced and reminded while open."),
+        (name = "inbound", description = "Messages clients send, and their automatic replies."),
+        (name = "waitlist", description = "Clients waiting for a freed slot."),
+        (name = "templates", description = "The business's own texts per kind, channel and language."),
+        (name = "digests", description = "The daily agenda of staff members and managers."),
+        (name = "contract", description = "This document.")
+    ),
+    // Types only path parameters name (bodies and answers register their own).
+    components(schemas(
+        appointments::AppointmentAction,
+        invoices::InvoiceAction,
+        quotes::QuoteAction,
+        rappel_core::message::MessageKind,
+        rappel_core::message::Channel
+    ))
+)]
+struct ApiDoc;
+
+/// Every authenticated route with its description, in one router.
+pub(crate) fn api_routes() -> OpenApiRouter<ApiState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(settings::reschedule_keys))
+        .routes(routes!(settings::get, settings::put))
+        .routes(routes!(catalog::get_type, catalog::put_type))
+        .routes(routes!(catalog::get_staff, catalog::put_staff))
+        .routes(routes!(agenda::staff_day))
+        .routes(routes!(digests::staff))
+        .routes(routes!(digests::manager))
+        .routes(routes!(clients::create))
+        .routes(routes!(clients::get, clients::patch))
+        .routes(routes!(clients::communications))
+        .routes(routes!(clients::notifications))
+        .routes(routes!(invoices::get, invoices::put))
+        .routes(routes!(invoices::planned))
+        .routes(routes!(invoices::act))
+        .routes(routes!(quotes::get, quotes::put))
+        .routes(routes!(quotes::planned))
+        .routes(routes!(quotes::act))
+        .routes(routes!(inbound::receive))
+        .routes(routes!(inbound::get))
+        .routes(routes!(waitlist::create))
+        .routes(routes!(waitlist::get, waitlist::delete))
+        .routes(routes!(waitlist::of_client))
+        .routes(routes!(appointments::create))
+        .routes(routes!(appointments::get, appointments::patch))
+        .routes(routes!(appointments::notifications))
+        .routes(routes!(appointments::act))
+        .routes(routes!(templates::get, templates::put))
+}
+
+/// The document, generated once per process.
+pub fn document() -> &'static utoipa::openapi::OpenApi {
+    static DOCUMENT: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        let (_, mut api) = api_routes().split_for_parts();
+        describe_contract_route(&mut api);
+        add_shared_answers(&mut api);
+        add_security(&mut api);
+        api
+    })
+}
+
+/// The document as served and committed: pretty JSON, ending with a newline.
+pub fn document_json() -> &'static str {
+    static JSON: OnceLock<String> = OnceLock::new();
+    JSON.get_or_init(|| {
+        let mut document = serde_json::to_value(document()).unwrap_or_default();
+        merge_flattened_answers(&mut document);
+        add_links(&mut document);
+        let mut json = serde_json::to_string_pretty(&document).unwrap_or_default();
+        json.push('\n');
+        json
+    })
+}
+
+/// A type that flattens a request body into its answer (`BusinessSettings` holds
+/// `SettingsInput`, a template view its body) is generated as `allOf` of the body and the
+/// answer's own fields. The body refuses unknown fields, which makes every answer invalid
+/// against the `allOf` (its own fields are unknown to the body); so such a schema is written
+/// out as one object with the fields of both.
+fn merge_flattened_answers(document: &mut serde_json::Value) {
+    use serde_json::Value;
+    let Some(schemas) = document
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let closed: std::collections::BTreeMap<String, Value> = schemas
+        .iter()
+        .filter(|(_, schema)| schema["additionalProperties"] == Value::Bool(false))
+        .map(|(name, schema)| (format!("#/components/schemas/{name}"), schema.clone()))
+        .collect();
+    for schema in schemas.values_mut() {
+        let Some(parts) = schema["allOf"].as_array() else {
+            continue;
+        };
+        let mut merged = serde_json::Map::new();
+        let (mut properties, mut required) = (serde_json::Map::new(), Vec::<Value>::new());
+        let mut any_closed = false;
+        for part in parts {
+            let part = match part["$ref"].as_str() {
+                Some(reference) => match closed.get(reference) {
+                    Some(body) => {
+                        any_closed = true;
+                        body
+                    }
+                    None => part,
+                },
+                None => part,
+            };
+            if let Some(fields) = part["properties"].as_object() {
+                properties.extend(fields.clone());
+            }
+            if let Some(names) = part["required"].as_array() {
+                required.extend(names.iter().cloned());
+            }
+        }
+        if !any_closed {
+            continue;
+        }
+        merged.insert("type".into(), Value::from("object"));
+        if let Some(description) = schema.get("description") {
+            merged.insert("description".into(), description.clone());
+        }
+        merged.insert("required".into(), Value::Array(required));
+        merged.insert("properties".into(), Value::Object(properties));
+        *schema = Value::Object(merged);
+    }
+}
+
+/// `GET /v1/openapi.json`: this document (public, like the links).
+pub async fn serve() -> impl axum::response::IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        document_json(),
+    )
+}
+
+fn describe_contract_route(api: &mut utoipa::openapi::OpenApi) {
+    let operation = utoipa::openapi::path::OperationBuilder::new()
+        .tag("contract")
+        .operation_id(Some("getOpenApi"))
+        .summary(Some("This OpenAPI document"))
+        .description(Some("Public: no authentication."))
+        .security(utoipa::openapi::security::SecurityRequirement::default())
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description("The OpenAPI 3.1 document of this API.")
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(
+                            utoipa::openapi::ObjectBuilder::new()
+                                .schema_type(utoipa::openapi::schema::Type::Object),
+                        ))
+                        .build(),
+                )
+                .build(),
+        )
+        .build();
+    let item = utoipa::openapi::path::PathItem::new(HttpMethod::Get, operation);
+    api.paths.paths.insert(OPENAPI_PATH.to_owned(), item);
+}
+
+/// A problem answer with its codes and one example.
+fn problem(description: &str, code: &str, message: &str) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                    "Problem",
+                ))))
+                .example(Some(
+                    serde_json::json!({ "error": { "code": code, "message": message } }),
+                ))
+                .build(),
+        )
+        .build()
+}
+
+fn operations_mut(
+    api: &mut utoipa::openapi::OpenApi,
+) -> impl Iterator<Item = (&String, HttpMethod, &mut Operation)> {
+    api.paths.paths.iter_mut().flat_map(|(path, item)| {
+        [
+            (HttpMethod::Get, item.get.as_mut()),
+            (HttpMethod::Put, item.put.as_mut()),
+            (HttpMethod::Post, item.post.as_mut()),
+            (HttpMethod::Delete, item.delete.as_mut()),
+            (HttpMethod::Patch, item.patch.as_mut()),
+        ]
+        .into_iter()
+        .filter_map(move |(method, op)| op.map(|op| (path, method, op)))
+    })
+}
+
+/// The answers any request can get, whatever its route: added where the route does not say
+/// more.
+fn add_shared_answers(api: &mut utoipa::openapi::OpenApi) {
+    let components = api.components.get_or_insert_with(Default::default);
+    let (name, schema) = (
+        <Problem as utoipa::ToSchema>::name(),
+        <Problem as utoipa::PartialSchema>::schema(),
+    );
+    components.schemas.insert(name.into_owned(), schema);
+    for (path, _, op) in operations_mut(api) {
+        if path == OPENAPI_PATH {
+            continue;
+        }
+        let has_body = op.request_body.is_some();
+        let has_query = op
+            .parameters
+            .iter()
+            .flatten()
+            .any(|p| matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query));
+        let has_id = path.contains("{id}");
+        let responses = &mut op.responses.responses;
+        let mut add = |status: &str, response: Response| {
+            responses
+                .entry(status.to_owned())
+                .or_insert(RefOr::T(response));
+        };
+        add(
+            "401",
+            problem(
+                "unauthenticated (no credentials) or invalid_tenant (a tenant id that is not 1 to 64 letters, digits, '-' or '_').",
+                "unauthenticated",
+                "missing X-Tenant-Id header (local mode)",
+            ),
+        );
+        add(
+            "503",
+            problem(
+                "store_unavailable, history_unavailable or planning_unavailable: a passing outage behind the API (answered with Retry-After); try again.",
+                "store_unavailable",
+                "the service is temporarily unavailable",
+            ),
+        );
+        if has_id {
+            add(
+                "404",
+                problem(
+                    "not_found: no record with this id, or an id that cannot be one (1 to 64 letters, digits, '-' or '_').",
+                    "not_found",
+                    "no record with this id",
+                ),
+            );
+        }
+        if has_query && has_body {
+            add(
+                "400",
+                problem(
+                    "invalid_query (the query string does not parse: a parameter given twice, for instance), or malformed_json, missing_body or unreadable_body (the body is not one JSON document).",
+                    "malformed_json",
+                    "the body is not valid JSON: expected value",
+                ),
+            );
+        } else if has_query {
+            add(
+                "400",
+                problem(
+                    "invalid_query: the query string does not parse (a parameter given twice, for instance).",
+                    "invalid_query",
+                    "the query string does not parse: duplicate field `date`",
+                ),
+            );
+        }
+        if has_body {
+            add(
+                "400",
+                problem(
+                    "malformed_json, missing_body or unreadable_body: the body is not one JSON document.",
+                    "malformed_json",
+                    "the body is not valid JSON: expected value",
+                ),
+            );
+            add(
+                "413",
+                problem(
+                    "payload_too_large: the body is over 64 KiB.",
+                    "payload_too_large",
+                    "the body is over 65536 bytes",
+                ),
+            );
+            add(
+                "415",
+                problem(
+                    "unsupported_media_type: the body is not sent as application/json.",
+                    "unsupported_media_type",
+                    "send the body as application/json",
+                ),
+            );
+            add(
+                "422",
+                problem(
+                    "invalid_body or invalid_field: a field is missing, unknown or of the wrong form (the message names it).",
+                    "invalid_field",
+                    "email: not a valid e-mail address",
+                ),
+            );
+        }
+    }
+}
+
+/// On AWS the tenant is a claim of the caller's JWT; the local stack takes it from a header.
+fn add_security(api: &mut utoipa::openapi::OpenApi) {
+    let components = api.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "jwt",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .description(Some(
+                    "On AWS: a JWT from the business's identity provider; its tenant claim names the business.",
+                ))
+                .build(),
+        ),
+    );
+    components.add_security_scheme(
+        "tenant_header",
+        SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+            "X-Tenant-Id",
+            "The local stack only: the business's id (1 to 64 letters, digits, '-' or '_').",
+        ))),
+    );
+    api.security = Some(vec![
+        utoipa::openapi::security::SecurityRequirement::new("jwt", Vec::<String>::new()),
+        utoipa::openapi::security::SecurityRequirement::new("tenant_header", Vec::<String>::new()),
+    ]);
+}
+
+/// From a created (or saved) resource to the operations on it: what a client does next, and
+/// what a stateful test follows. (Written into the JSON: `utoipa`'s `Link` names its fields in
+/// snake_case, which no OpenAPI reader understands.)
+fn add_links(document: &mut serde_json::Value) {
+    // (operation whose answer holds the id, its status, the operations that take it as `id`)
+    let links: [(&str, &str, &[&str]); 7] = [
+        (
+            "createClient",
+            "201",
+            &[
+                "getClient",
+                "patchClient",
+                "getClientCommunications",
+                "getClientNotifications",
+                "getClientWaitlist",
+            ],
+        ),
+        (
+            "createAppointment",
+            "201",
+            &[
+                "getAppointment",
+                "patchAppointment",
+                "actOnAppointment",
+                "getAppointmentNotifications",
+            ],
+        ),
+        (
+            "putInvoice",
+            "200",
+            &["getInvoice", "actOnInvoice", "getInvoiceNotifications"],
+        ),
+        (
+            "putQuote",
+            "200",
+            &["getQuote", "actOnQuote", "getQuoteNotifications"],
+        ),
+        (
+            "putStaff",
+            "200",
+            &["getStaff", "getStaffAgenda", "getStaffDigest"],
+        ),
+        ("putAppointmentType", "200", &["getAppointmentType"]),
+        (
+            "createWaitlistEntry",
+            "201",
+            &["getWaitlistEntry", "deleteWaitlistEntry"],
+        ),
+    ];
+    let Some(paths) = document["paths"].as_object_mut() else {
+        return;
+    };
+    for operation in paths
+        .values_mut()
+        .filter_map(serde_json::Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+    {
+        let Some((_, status, targets)) = links
+            .iter()
+            .find(|(source, _, _)| operation["operationId"] == *source)
+        else {
+            continue;
+        };
+        let Some(response) = operation
+            .pointer_mut(&format!("/responses/{status}"))
+            .and_then(serde_json::Value::as_object_mut)
+        else {
+            continue;
+        };
+        let links: serde_json::Map<String, serde_json::Value> = targets
+            .iter()
+            .map(|target| {
+                (
+                    (*target).to_owned(),
+                    serde_json::json!({
+                        "operationId": target,
+                        "parameters": { "id": "$response.body#/id" },
+                        "description": format!("Its `id` is this answer's `id`."),
+                    }),
+                )
+            })
+            .collect();
+        response.insert("links".into(), serde_json::Value::Object(links));
+    }
+    add_client_links(document);
+}
+
+/// From a created client to what is created for a client: a booking, an invoice, a quote, a
+/// waitlist entry (the staff member and type are the document's examples).
+fn add_client_links(document: &mut serde_json::Value) {
+    let client = "$response.body#/id";
+    let bodies = [
+        (
+            "createAppointment",
+            serde_json::json!({"client_id": client, "staff_id": "st_ana", "type_id": "haircut",
+                "start": "2026-03-30T10:00:00+02:00", "end": "2026-03-30T10:30:00+02:00"}),
+        ),
+        (
+            "createWaitlistEntry",
+            serde_json::json!({"client_id": client, "type_id": "haircut",
+                "from": "2026-03-30T08:00:00+02:00", "until": "2026-04-10T20:00:00+02:00"}),
+        ),
+        (
+            "putInvoice",
+            serde_json::json!({"client_id": client, "number": "F-2026-0042", "amount": 4500,
+                "currency": "EUR", "issued_at": "2026-03-30T10:00:00+02:00", "due_date": "2026-04-13"}),
+        ),
+        (
+            "putQuote",
+            serde_json::json!({"client_id": client, "number": "D-2026-0007", "amount": 12000,
+                "currency": "EUR", "issued_at": "2026-03-30T10:00:00+02:00", "expires_on": "2026-04-30"}),
+        ),
+    ];
+    let Some(links) = document
+        .pointer_mut("/paths/~1v1~1clients/post/responses/201/links")
+        .and_then(serde_json::Value::as_object_mut)
+    else {
+        return;
+    };
+    for (target, body) in bodies {
+        links.insert(
+            format!("{target}ForClient"),
+            serde_json::json!({
+                "operationId": target,
+                "requestBody": body,
+                "description": "A record for this client.",
+            }),
+        );
+    }
+}

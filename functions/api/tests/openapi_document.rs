@@ -1,0 +1,66 @@
+//! The committed contract (`docs/openapi.json`) is the one the code generates: a route, a
+//! field or an answer changed without the document fails here. To accept a change, run
+//! `RAPPEL_WRITE_OPENAPI=1 cargo test -p rappel-api --test openapi_document` and commit the file.
+
+use std::path::PathBuf;
+
+fn committed_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json")
+}
+
+#[test]
+fn the_committed_openapi_document_is_the_one_the_code_generates() {
+    let generated = rappel_api::openapi::document_json();
+    let path = committed_path();
+    if std::env::var_os("RAPPEL_WRITE_OPENAPI").is_some() {
+        std::fs::write(&path, generated).expect("docs/openapi.json is writable");
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    if committed != generated {
+        let line = committed
+            .lines()
+            .zip(generated.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or_else(|| committed.lines().count().min(generated.lines().count()));
+        panic!(
+            "docs/openapi.json differs from the generated document from line {}: \
+             run RAPPEL_WRITE_OPENAPI=1 cargo test -p rappel-api --test openapi_document \
+             and commit it",
+            line + 1
+        );
+    }
+}
+
+#[test]
+fn the_document_is_openapi_3_1_and_describes_every_route_with_an_operation_id() {
+    let document: serde_json::Value =
+        serde_json::from_str(rappel_api::openapi::document_json()).expect("valid JSON");
+    assert!(
+        document["openapi"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("3.1")
+    );
+    let paths = document["paths"].as_object().expect("paths");
+    assert!(!paths.is_empty());
+    let mut ids = Vec::new();
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().expect("a path item") {
+            let id = operation["operationId"].as_str();
+            assert!(id.is_some(), "{method} {path} has no operationId");
+            ids.push(id.unwrap_or_default().to_owned());
+            assert!(
+                operation["responses"]
+                    .as_object()
+                    .is_some_and(|r| !r.is_empty()),
+                "{method} {path} documents no answer"
+            );
+        }
+    }
+    let count = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "operationIds are unique");
+    assert_eq!(count, 37, "operations documented");
+}

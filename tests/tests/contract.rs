@@ -1,0 +1,77 @@
+//! The contract is served by the stack it describes, without a tenant: at its AWS path and,
+//! locally, at the root. (Schemathesis checks every answer against it: infra/contract-test.sh.)
+
+use chrono::{TimeZone, Utc};
+use rappel_tests::spawn_app;
+
+#[tokio::test]
+async fn the_local_stack_serves_its_openapi_document_to_anyone_at_both_paths() {
+    let app = spawn_app(Utc.with_ymd_and_hms(2026, 3, 20, 9, 0, 0).unwrap()).await;
+    for path in ["/v1/openapi.json", "/openapi.json"] {
+        let response = app
+            .http
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .expect("an answer");
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/json",
+            "{path}"
+        );
+        let body = response.text().await.expect("a body");
+        assert_eq!(body, rappel_api::openapi::document_json(), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_document_describes_the_shapes_integrators_had_to_guess() {
+    let document: serde_json::Value =
+        serde_json::from_str(rappel_api::openapi::document_json()).expect("JSON");
+    let schemas = document["components"]["schemas"]
+        .as_object()
+        .expect("schemas");
+    assert!(!schemas.is_empty());
+    // The settings: every section, the reminder and follow-up rules inside them.
+    let notifications = &schemas["NotificationSettings"]["properties"];
+    assert_eq!(
+        notifications["reminders"]["oneOf"][0]["$ref"],
+        "#/components/schemas/Reminders"
+    );
+    assert_eq!(
+        notifications["follow_ups"]["oneOf"][0]["$ref"],
+        "#/components/schemas/FollowUps"
+    );
+    assert_eq!(
+        schemas["FollowUps"]["items"]["$ref"],
+        "#/components/schemas/FollowUpRule"
+    );
+    assert_eq!(
+        schemas["Reminders"]["items"]["$ref"],
+        "#/components/schemas/ReminderRule"
+    );
+    let settings = schemas["NotificationSettings"]["properties"]
+        .as_object()
+        .expect("the settings' sections");
+    assert!(!settings.is_empty());
+    for section in settings.keys() {
+        let described = &settings[section];
+        assert!(
+            described.get("$ref").is_some() || described.get("oneOf").is_some(),
+            "notifications.{section} has a schema of its own: {described}"
+        );
+    }
+    // Each instant says its zone.
+    let appointment = &schemas["AppointmentView"]["properties"];
+    assert!(
+        appointment["start"]["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("appointment's time zone"))
+    );
+    assert!(
+        appointment["created_at"]["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("UTC"))
+    );
+}
