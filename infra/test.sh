@@ -3,7 +3,8 @@
 # test — core unit tests, adapter and handler tests, end-to-end tests through the HTTP API of the
 # local stack, and the Lambda handlers with the AWS adapters against an emulator (moto server,
 # installed into .venv and started here on a free loopback port), then the browser test
-# (infra/browser-test.sh: Debian's Chromium driven by playwright-core). Needs the Rust toolchain and
+# (infra/browser-test.sh: Debian's Chromium driven by playwright-core), and the contract run
+# (infra/contract-test.sh: Schemathesis against the OpenAPI document the code generates). Needs the Rust toolchain and
 # python3; no AWS account, no network beyond crates.io, PyPI, Debian and npm for the first run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,6 +61,12 @@ set -e
 sed -n '/^## /,$p' target/aws-calls.log
 if [ "$calls_status" -ne 0 ]; then tail -20 target/aws-calls.log; fi
 
+echo "== the contract: Schemathesis against the local stack's OpenAPI document (infra/contract-test.sh)"
+set +e
+bash infra/contract-test.sh 2>&1 | tee target/contract-run.log
+contract_status=${PIPESTATUS[0]}
+set -e
+
 echo "== browser test (Chromium headless: the local inbox page and the clients' link pages)"
 set +e
 bash infra/browser-test.sh 2>&1 | tee target/browser-output.log
@@ -80,7 +87,9 @@ faults_failed=$(grep -Eo '[0-9]+ failed;' target/faults-output.log | awk '{s+=$1
 echo "aws under faults: ${faults_passed} passed, ${faults_failed} failed; $(python3 infra/fault-summary.py target/aws-faults.jsonl)"
 if [ "$status" -ne 0 ]; then exit "$status"; fi
 grep -E '^soak result:' target/soak-output.log || echo "soak: did not run to the end (exit ${soak_status}); see target/soak-output.log"
+grep -E '^contract:' target/contract-run.log || echo "contract: did not run to the end (exit ${contract_status}); see target/contract-output.log"
 if [ "$faults_status" -ne 0 ]; then exit "$faults_status"; fi
 if [ "$soak_status" -ne 0 ]; then exit "$soak_status"; fi
+if [ "$contract_status" -ne 0 ]; then exit "$contract_status"; fi
 if [ "$calls_status" -ne 0 ]; then exit "$calls_status"; fi
 exit "$browser_status"

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The contract run (infra/test.sh): Schemathesis (PyPI, pinned in infra/requirements-test.txt)
+# against the local stack's own OpenAPI document (GET /openapi.json, generated from the code):
+# every operation, in every phase (the document's examples, coverage, fuzzing, and stateful
+# create -> get / patch / act chains along the document's links), checking that no answer is
+# a 5xx, that every status, content type and body is the documented one. The stack starts in
+# memory, its clock frozen at a fixed instant, so a run depends on the seed only.
+# Prints "contract: N operations, M test cases, F failures (seed S)"; fails on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source infra/venv.sh
+ensure_venv
+
+SEED="${CONTRACT_SEED:-42}"
+EXAMPLES="${CONTRACT_EXAMPLES:-60}"
+cargo build --workspace --locked -q --bin rappel-local
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+target/debug/rappel-local --in-memory --clock-at 2026-03-20T09:00:00Z --quiet --port "$port" &
+stack=$!
+trap 'kill "$stack" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$port/openapi.json" >/dev/null 2>&1 && break
+    sleep 0.1
+done
+# A business with a manager, a staff member and an appointment type under the ids the
+# document's examples use, so that examples and fuzzed bodies reach past "unknown reference".
+api() { curl -sf -X "$1" -H 'X-Tenant-Id: contract' -H 'content-type: application/json' \
+    "http://127.0.0.1:$port$2" -d "$3" >/dev/null; }
+api PUT /v1/settings '{"business_name": "Salon Contract", "time_zone": "Europe/Paris",
+    "managers": [{"id": "mg_owner", "name": "Owner", "email": "owner@example.com"}]}'
+api PUT /v1/staff/st_ana '{"name": "Ana Martin", "email": "ana@example.com"}'
+api PUT /v1/appointment-types/haircut '{"name": "Haircut"}'
+
+mkdir -p target
+set +e
+.venv/bin/schemathesis --config-file infra/schemathesis.toml run \
+    "http://127.0.0.1:$port/openapi.json" \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+    --seed "$SEED" --max-examples "$EXAMPLES" --workers 2 --no-color \
+    --report junit --report-junit-path target/contract-junit.xml \
+    > target/contract-output.log 2>&1
+status=$?
+set -e
+sed -n '/^=* *\(FAILURES\|ERRORS\) *=*$/,$p' target/contract-output.log | head -150
+sed -n '/ SUMMARY /,$p' target/contract-output.log
+operations=$(grep -Eo 'Tested: [0-9]+' target/contract-output.log | grep -Eo '[0-9]+' || echo 0)
+selected=$(grep -Eo 'Selected: [0-9]+/[0-9]+' target/contract-output.log | grep -Eo '[0-9]+$' || echo 0)
+cases=$(grep -Eo '[0-9]+ generated' target/contract-output.log | grep -Eo '[0-9]+' || echo 0)
+failures=$(grep -Eo '[0-9]+ found [0-9]+ unique failures' target/contract-output.log | grep -Eo '[0-9]+ unique' | grep -Eo '[0-9]+' || echo 0)
+echo "contract: ${operations}/${selected} operations, ${cases} test cases, ${failures} failures (schemathesis, seed ${SEED}, exit ${status})"
+exit "$status"
