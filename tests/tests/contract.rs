@@ -1,13 +1,17 @@
-//! The contract is served by the stack it describes, without a tenant: at its AWS path and,
-//! locally, at the root. (Schemathesis checks every answer against it: infra/contract-test.sh.)
+//! The contract is served by the stack it describes, without a tenant: the API's at its AWS
+//! path, and locally the local stack's (the API and its `/_local/` routes) at the root.
+//! (Schemathesis checks every answer against the latter: infra/contract-test.sh.)
 
 use chrono::{TimeZone, Utc};
 use rappel_tests::spawn_app;
 
 #[tokio::test]
-async fn the_local_stack_serves_its_openapi_document_to_anyone_at_both_paths() {
+async fn the_local_stack_serves_the_api_document_and_its_own_to_anyone() {
     let app = spawn_app(Utc.with_ymd_and_hms(2026, 3, 20, 9, 0, 0).unwrap()).await;
-    for path in ["/v1/openapi.json", "/openapi.json"] {
+    for (path, document) in [
+        ("/v1/openapi.json", rappel_api::openapi::document_json()),
+        ("/openapi.json", rappel_local::local_document_json()),
+    ] {
         let response = app
             .http
             .get(format!("{}{path}", app.base))
@@ -21,7 +25,7 @@ async fn the_local_stack_serves_its_openapi_document_to_anyone_at_both_paths() {
             "{path}"
         );
         let body = response.text().await.expect("a body");
-        assert_eq!(body, rappel_api::openapi::document_json(), "{path}");
+        assert_eq!(body, document, "{path}");
     }
 }
 

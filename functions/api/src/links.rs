@@ -18,7 +18,6 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
 use chrono::{DateTime, Utc};
 use rappel_app::ApiServices;
 use rappel_core::message::{Channel, MessageKind, Recipient, Subject};
@@ -47,10 +46,25 @@ pub const ONE_CLICK_BODY: &str = "List-Unsubscribe=One-Click";
 const MAX_LINK_BODY_BYTES: usize = 1024;
 
 pub fn links_router(state: LinksState) -> Router {
-    Router::new()
-        .route("/links/{tenant}/{id}/{action}", get(show).post(act))
+    let (routes, _) = links_routes().split_for_parts();
+    routes
         .layer(DefaultBodyLimit::max(MAX_LINK_BODY_BYTES))
         .with_state(state)
+}
+
+/// The link routes with their description (see [`crate::openapi`]).
+pub(crate) fn links_routes() -> utoipa_axum::router::OpenApiRouter<LinksState> {
+    utoipa_axum::router::OpenApiRouter::new().routes(utoipa_axum::routes!(show, act))
+}
+
+/// The actions a link can carry (the path segment; anything else is an invalid link).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)] // only its schema: the segment is part of what is signed, checked as such
+pub enum LinkActionName {
+    Cancel,
+    Reschedule,
+    Unsubscribe,
 }
 
 #[derive(Deserialize)]
@@ -128,6 +142,27 @@ fn verify(
     }
 }
 
+#[utoipa::path(
+    get, path = "/links/{tenant}/{id}/{action}", tag = "links", operation_id = "showLink",
+    summary = "The page a client's link opens (public: the signature is the authority; never changes anything)",
+    security(()),
+    params(
+        ("tenant" = String, Path, description = "The business the link was signed for.", example = "salon-lea"),
+        ("id" = String, Path, description = "The appointment (cancel, reschedule) or the client (unsubscribe).", example = "ap_5b7d0e"),
+        ("action" = LinkActionName, Path, description = "What the link does."),
+        ("exp" = Option<String>, Query, description = "The expiry, unix seconds, as signed.", example = "1775000000"),
+        ("sig" = Option<String>, Query, description = "HMAC-SHA256 of the link, lower-case hex.", example = "9f2c4e0b")
+    ),
+    responses(
+        (status = 200, description = "Cancel: the appointment and a button; unsubscribe: a button; reschedule without a booking page: whom to contact.", content_type = "text/html", body = String),
+        (status = 303, description = "Reschedule: to the business's booking page, with a signed token (Location)."),
+        (status = 400, description = "The query string does not parse.", content_type = "text/plain", body = String),
+        (status = 404, description = "Not a valid link (malformed, tampered with, or naming nothing): the same page whatever the reason.", content_type = "text/html", body = String),
+        (status = 409, description = "Too late: the appointment is cancelled, has begun or is over.", content_type = "text/html", body = String),
+        (status = 410, description = "The link has expired.", content_type = "text/html", body = String),
+        (status = 503, description = "A passing outage; try again.")
+    )
+)]
 async fn show(
     State(state): State<LinksState>,
     Path(path): Path<(String, String, String)>,
@@ -147,6 +182,29 @@ async fn show(
     }
 }
 
+#[utoipa::path(
+    post, path = "/links/{tenant}/{id}/{action}", tag = "links", operation_id = "actOnLink",
+    summary = "What the page's button does: cancel, or a one-click unsubscribe (RFC 8058)",
+    security(()),
+    params(
+        ("tenant" = String, Path, description = "The business the link was signed for.", example = "salon-lea"),
+        ("id" = String, Path, description = "The appointment (cancel, reschedule) or the client (unsubscribe).", example = "ap_5b7d0e"),
+        ("action" = LinkActionName, Path, description = "What the link does."),
+        ("exp" = Option<String>, Query, description = "The expiry, unix seconds, as signed.", example = "1775000000"),
+        ("sig" = Option<String>, Query, description = "HMAC-SHA256 of the link, lower-case hex.", example = "9f2c4e0b")
+    ),
+    request_body(content = String, description = "Unsubscribe: List-Unsubscribe=One-Click (what mail clients send); cancel: anything.", content_type = "application/x-www-form-urlencoded", example = "List-Unsubscribe=One-Click"),
+    responses(
+        (status = 200, description = "Done: the appointment is cancelled, or the client unsubscribed from marketing.", content_type = "text/html", body = String),
+        (status = 400, description = "The query string does not parse, or an unsubscribe without the one-click body.", content_type = "text/plain", body = String),
+        (status = 404, description = "Not a valid link: the same page whatever the reason.", content_type = "text/html", body = String),
+        (status = 405, description = "A reschedule link is only followed (GET)."),
+        (status = 409, description = "Too late: the appointment is cancelled, has begun or is over.", content_type = "text/html", body = String),
+        (status = 410, description = "The link has expired.", content_type = "text/html", body = String),
+        (status = 413, description = "A body over 1 KiB.", content_type = "text/plain", body = String),
+        (status = 503, description = "A passing outage; try again.")
+    )
+)]
 async fn act(
     State(state): State<LinksState>,
     Path(path): Path<(String, String, String)>,

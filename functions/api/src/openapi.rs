@@ -45,12 +45,14 @@ message's time) comes back in UTC. Errors are `{\"error\": {\"code\", \"message\
         (name = "waitlist", description = "Clients waiting for a freed slot."),
         (name = "templates", description = "The business's own texts per kind, channel and language."),
         (name = "digests", description = "The daily agenda of staff members and managers."),
+        (name = "links", description = "The pages a client's links open: public, signed."),
         (name = "contract", description = "This document.")
     ),
     // Types only path parameters name (bodies and answers register their own).
     components(schemas(
         appointments::AppointmentAction,
         invoices::InvoiceAction,
+        crate::links::LinkActionName,
         quotes::QuoteAction,
         rappel_core::message::MessageKind,
         rappel_core::message::Channel
@@ -95,6 +97,8 @@ pub fn document() -> &'static utoipa::openapi::OpenApi {
     static DOCUMENT: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
     DOCUMENT.get_or_init(|| {
         let (_, mut api) = api_routes().split_for_parts();
+        let (_, links) = crate::links::links_routes().split_for_parts();
+        api.merge(links);
         describe_contract_route(&mut api);
         add_shared_answers(&mut api);
         add_security(&mut api);
@@ -105,14 +109,19 @@ pub fn document() -> &'static utoipa::openapi::OpenApi {
 /// The document as served and committed: pretty JSON, ending with a newline.
 pub fn document_json() -> &'static str {
     static JSON: OnceLock<String> = OnceLock::new();
-    JSON.get_or_init(|| {
-        let mut document = serde_json::to_value(document()).unwrap_or_default();
-        merge_flattened_answers(&mut document);
-        add_links(&mut document);
-        let mut json = serde_json::to_string_pretty(&document).unwrap_or_default();
-        json.push('\n');
-        json
-    })
+    JSON.get_or_init(|| written(document()))
+}
+
+/// A document as served: the generated tree with what `utoipa` cannot express written into
+/// the JSON (see [`merge_flattened_answers`] and [`add_links`]), pretty, ending with a newline.
+/// The local stack writes its own document (the API and its `/_local/` routes) with it.
+pub fn written(api: &utoipa::openapi::OpenApi) -> String {
+    let mut document = serde_json::to_value(api).unwrap_or_default();
+    merge_flattened_answers(&mut document);
+    add_links(&mut document);
+    let mut json = serde_json::to_string_pretty(&document).unwrap_or_default();
+    json.push('\n');
+    json
 }
 
 /// A type that flattens a request body into its answer (`BusinessSettings` holds
@@ -250,7 +259,11 @@ fn add_shared_answers(api: &mut utoipa::openapi::OpenApi) {
     );
     components.schemas.insert(name.into_owned(), schema);
     for (path, _, op) in operations_mut(api) {
-        if path == OPENAPI_PATH {
+        // A public operation (the contract, the links) says all it answers itself.
+        let public = op.security.as_ref().is_some_and(|requirements| {
+            requirements.contains(&utoipa::openapi::security::SecurityRequirement::default())
+        });
+        if public {
             continue;
         }
         let has_body = op.request_body.is_some();

@@ -27,5 +27,5 @@ mod local_routes;
 mod runtime;
 
 pub use data_dir::{DATA_DIR_FORMAT, check_data_dir};
-pub use local_routes::local_router;
+pub use local_routes::{local_document_json, local_router};
 pub use runtime::{DeadLetter, LocalConfig, LocalStack};

@@ -1,6 +1,7 @@
 //! The full local router: the real API (tenant from `X-Tenant-Id`), settled after every request,
 //! plus the local-only inspection routes under `/_local/`.
 
+use crate::runtime::DeadLetter;
 use crate::runtime::LocalStack;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -11,9 +12,13 @@ use axum::{Json, Router};
 use chrono::{DateTime, FixedOffset, Utc};
 use rappel_api::error::ApiError;
 use rappel_api::extract::ApiJson;
-use serde::Deserialize;
-use serde_json::{Value, json};
-use std::sync::Arc;
+use rappel_ports::delivery::OutboxEntry;
+use rappel_ports::schedules::{PendingRecurring, ScheduleEntry};
+use serde::{Deserialize, Serialize};
+use std::sync::{Arc, OnceLock};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub fn local_router(stack: Arc<LocalStack>) -> Router {
     let api = rappel_api::dev_tenant_header(rappel_api::router(
@@ -27,24 +32,17 @@ pub fn local_router(stack: Arc<LocalStack>) -> Router {
         links: stack.delivery.links.clone(),
     })
     .layer(middleware::from_fn_with_state(stack.clone(), settle_after));
-    let local = Router::new()
-        .route("/_local/outbox", get(outbox))
-        .route("/_local/schedules", get(schedules))
-        .route("/_local/clock", get(clock).post(move_clock))
-        .route("/_local/dead-letters", get(dead_letters))
-        .route("/_local/dead-letters/replay", post(replay_dead_letters))
-        .route("/_local/bounce", post(simulate_bounce))
+    let (inspection, _) = inspection_routes().split_for_parts();
+    let local = inspection
         .route("/", get(crate::inbox::inbox))
         .route("/_local/", get(crate::inbox::inbox))
         .route("/_local/messages/{id}", get(crate::inbox::message))
         .route("/_local/ui/advance", post(crate::inbox::advance))
         .route("/_local/ui/replay", post(crate::inbox::replay))
         .with_state(stack);
-    // The contract, at its AWS path and at the root.
-    let contract = rappel_api::public_router().route(
-        "/openapi.json",
-        axum::routing::get(rappel_api::openapi::serve),
-    );
+    // The API's contract at its AWS path; the local stack's (the API and the inspection
+    // routes) at the root.
+    let contract = rappel_api::public_router().route("/openapi.json", get(serve_local_document));
     local.merge(contract).merge(links).merge(api)
 }
 
@@ -60,34 +58,137 @@ async fn settle_after(
     response
 }
 
-async fn outbox(State(stack): State<Arc<LocalStack>>) -> Json<Value> {
-    Json(json!({ "messages": stack.outbox.messages() }))
+/// The inspection routes (JSON) with their description: the local stack's document.
+fn inspection_routes() -> OpenApiRouter<Arc<LocalStack>> {
+    OpenApiRouter::new()
+        .routes(routes!(outbox))
+        .routes(routes!(schedules))
+        .routes(routes!(clock, move_clock))
+        .routes(routes!(dead_letters))
+        .routes(routes!(replay_dead_letters))
+        .routes(routes!(simulate_bounce))
 }
 
-async fn schedules(State(stack): State<Arc<LocalStack>>) -> Json<Value> {
-    Json(json!({
-        "schedules": stack.scheduler.list(),
-        "recurring": stack.scheduler.list_recurring(),
-    }))
+/// The local stack's OpenAPI document: the API's, and the inspection routes (tag `local`).
+pub fn local_document_json() -> &'static str {
+    static JSON: OnceLock<String> = OnceLock::new();
+    JSON.get_or_init(|| {
+        let mut document = rappel_api::openapi::document().clone();
+        let (_, inspection) = inspection_routes().split_for_parts();
+        document.merge(inspection);
+        document.info.title = "Rappel (local stack)".into();
+        let tags = document.tags.get_or_insert_with(Vec::new);
+        tags.push(utoipa::openapi::tag::Tag::new("local"));
+        if let Some(tag) = tags.last_mut() {
+            tag.description = Some(
+                "The local stack only: what was sent (the outbox), what is scheduled, the clock, \
+                 dead letters and simulated e-mail feedback. No tenant header."
+                    .into(),
+            );
+        }
+        rappel_api::openapi::written(&document)
+    })
 }
 
-async fn clock(State(stack): State<Arc<LocalStack>>) -> Json<Value> {
-    Json(json!({ "now": stack.now() }))
+async fn serve_local_document() -> impl axum::response::IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        local_document_json(),
+    )
 }
 
-async fn dead_letters(State(stack): State<Arc<LocalStack>>) -> Json<Value> {
-    Json(json!({ "dead_letters": stack.dead_letters() }))
+/// Every message the local stack sent, oldest first: what SES or SNS would have been given.
+#[derive(Serialize, ToSchema)]
+struct Outbox {
+    messages: Vec<OutboxEntry>,
+}
+
+#[utoipa::path(
+    get, path = "/_local/outbox", tag = "local", operation_id = "localOutbox", security(()),
+    summary = "Every message sent, oldest first (e-mails with their MIME, SMS with their segments)",
+    responses((status = 200, description = "The outbox.", body = Outbox))
+)]
+async fn outbox(State(stack): State<Arc<LocalStack>>) -> Json<Outbox> {
+    Json(Outbox {
+        messages: stack.outbox.messages(),
+    })
+}
+
+#[derive(Serialize, ToSchema)]
+struct Schedules {
+    /// One-shot schedules, earliest first: a message due at `due`.
+    schedules: Vec<ScheduleEntry>,
+    /// Daily digests and their next firing.
+    recurring: Vec<PendingRecurring>,
+}
+
+#[utoipa::path(
+    get, path = "/_local/schedules", tag = "local", operation_id = "localSchedules", security(()),
+    summary = "What is scheduled: one-shot messages and recurring digests",
+    responses((status = 200, description = "The schedules.", body = Schedules))
+)]
+async fn schedules(State(stack): State<Arc<LocalStack>>) -> Json<Schedules> {
+    Json(Schedules {
+        schedules: stack.scheduler.list(),
+        recurring: stack.scheduler.list_recurring(),
+    })
+}
+
+#[derive(Serialize, ToSchema)]
+struct Clock {
+    /// The local stack's now, in UTC.
+    now: DateTime<Utc>,
+}
+
+#[utoipa::path(
+    get, path = "/_local/clock", tag = "local", operation_id = "localClock", security(()),
+    responses((status = 200, description = "The local stack's clock.", body = Clock))
+)]
+async fn clock(State(stack): State<Arc<LocalStack>>) -> Json<Clock> {
+    Json(Clock { now: stack.now() })
+}
+
+#[derive(Serialize, ToSchema)]
+struct DeadLetters {
+    dead_letters: Vec<DeadLetter>,
+}
+
+#[utoipa::path(
+    get, path = "/_local/dead-letters", tag = "local", operation_id = "localDeadLetters", security(()),
+    summary = "What kept failing, kept with what is needed to replay it",
+    responses((status = 200, description = "The dead letters, oldest first.", body = DeadLetters))
+)]
+async fn dead_letters(State(stack): State<Arc<LocalStack>>) -> Json<DeadLetters> {
+    Json(DeadLetters {
+        dead_letters: stack.dead_letters(),
+    })
+}
+
+#[derive(Serialize, ToSchema)]
+struct Replayed {
+    /// How many dead letters were put back through the normal path.
+    replayed: usize,
+    /// Those that failed again.
+    dead_letters: Vec<DeadLetter>,
 }
 
 /// Puts every dead letter back through the normal path (what `infra/replay-dead-letters.sh`
 /// does with the queues on AWS); answers how many were replayed and how many failed again.
-async fn replay_dead_letters(State(stack): State<Arc<LocalStack>>) -> Json<Value> {
+#[utoipa::path(
+    post, path = "/_local/dead-letters/replay", tag = "local", operation_id = "localReplayDeadLetters", security(()),
+    summary = "Put every dead letter back through the normal path",
+    responses((status = 200, description = "How many were replayed, and those that failed again.", body = Replayed))
+)]
+async fn replay_dead_letters(State(stack): State<Arc<LocalStack>>) -> Json<Replayed> {
     let replayed = stack.replay_dead_letters().await;
-    Json(json!({ "replayed": replayed, "dead_letters": stack.dead_letters() }))
+    Json(Replayed {
+        replayed,
+        dead_letters: stack.dead_letters(),
+    })
 }
 
 /// `{"advance": "90m" | "2h" | "3d"}` (exact durations) or `{"to": "<RFC 3339>"}`.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ClockMove {
     #[serde(default)]
@@ -110,10 +211,28 @@ pub(crate) fn parse_duration(raw: &str) -> Option<chrono::Duration> {
     }
 }
 
+#[derive(Serialize, ToSchema)]
+struct ClockMoved {
+    /// The clock after the move, in UTC.
+    now: DateTime<Utc>,
+    /// How many messages went out on the way.
+    messages_sent: usize,
+}
+
+#[utoipa::path(
+    post, path = "/_local/clock", tag = "local", operation_id = "localMoveClock", security(()),
+    summary = "Move the clock forward, firing every schedule due on the way",
+    request_body(content = ClockMove, example = json!({"advance": "26h"})),
+    responses((status = 200, description = "Where the clock is now, and what went out.", body = ClockMoved),
+        (status = 400, description = "malformed_json, missing_body or unreadable_body.", body = rappel_api::error::Problem),
+        (status = 413, description = "payload_too_large.", body = rappel_api::error::Problem),
+        (status = 415, description = "unsupported_media_type: send application/json.", body = rappel_api::error::Problem),
+        (status = 422, description = "invalid_duration, invalid_body (not exactly one of advance and to) or clock_backwards.", body = rappel_api::error::Problem))
+)]
 async fn move_clock(
     State(stack): State<Arc<LocalStack>>,
     ApiJson(request): ApiJson<ClockMove>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ClockMoved>, ApiError> {
     let now = stack.now();
     let target: DateTime<Utc> = match (request.advance, request.to) {
         (Some(by), None) => {
@@ -144,14 +263,15 @@ async fn move_clock(
     }
     let before = stack.outbox.messages().len();
     stack.advance_to(target).await;
-    Ok(Json(
-        json!({ "now": stack.now(), "messages_sent": stack.outbox.messages().len() - before }),
-    ))
+    Ok(Json(ClockMoved {
+        now: stack.now(),
+        messages_sent: stack.outbox.messages().len() - before,
+    }))
 }
 
 /// `{"address": "…", "kind": "permanent" | "transient" | "complaint"}`: what SES would
 /// report about the latest e-mail sent to that address.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SimulatedFeedback {
     address: String,
@@ -160,10 +280,28 @@ struct SimulatedFeedback {
 
 /// Simulates the provider's feedback about the latest e-mail to an address, through the same
 /// use case as the feedback function on AWS.
+#[derive(Serialize, ToSchema)]
+struct FeedbackApplied {
+    /// What the feedback did to the address (e.g. `marked_bounced`, `ignored_transient`).
+    outcome: &'static str,
+}
+
+#[utoipa::path(
+    post, path = "/_local/bounce", tag = "local", operation_id = "localSimulateFeedback", security(()),
+    summary = "What SES would report about the latest e-mail to an address",
+    request_body(content = SimulatedFeedback, example = json!({"address": "lea@example.com", "kind": "permanent"})),
+    responses((status = 200, description = "What the feedback did.", body = FeedbackApplied),
+        (status = 400, description = "malformed_json, missing_body or unreadable_body.", body = rappel_api::error::Problem),
+        (status = 413, description = "payload_too_large.", body = rappel_api::error::Problem),
+        (status = 415, description = "unsupported_media_type: send application/json.", body = rappel_api::error::Problem),
+        (status = 404, description = "not_found: no e-mail was sent to this address.", body = rappel_api::error::Problem),
+        (status = 422, description = "invalid_field: not an e-mail address, or a kind other than permanent, transient or complaint.", body = rappel_api::error::Problem),
+        (status = 503, description = "feedback_unavailable: a passing outage.", body = rappel_api::error::Problem))
+)]
 async fn simulate_bounce(
     State(stack): State<Arc<LocalStack>>,
     ApiJson(request): ApiJson<SimulatedFeedback>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<FeedbackApplied>, ApiError> {
     use rappel_core::feedback::{FeedbackKind, MailFeedback, MailTags};
     let address = rappel_core::model::EmailAddress::parse(&request.address)
         .map_err(|e| ApiError::unprocessable("invalid_field", format!("address: {e}")))?;
@@ -221,5 +359,7 @@ async fn simulate_bounce(
                 e.to_string(),
             )
         })?;
-    Ok(Json(json!({ "outcome": outcome.name() })))
+    Ok(Json(FeedbackApplied {
+        outcome: outcome.name(),
+    }))
 }

@@ -70,16 +70,21 @@ pub fn default_sender() -> EmailAddress {
 }
 
 /// Something that kept failing, kept (in the data dir too) with what is needed to replay it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "source", rename_all = "snake_case")]
 pub enum DeadLetter {
     /// A change record the change handler failed [`MAX_ATTEMPTS`] times, images included.
     ChangeRecord {
+        /// The change as the feed carried it: `sequence`, and the record's `old` and `new`
+        /// images.
+        #[schema(value_type = Object)]
         change: Box<ChangeRecord>,
         failed_at: DateTime<Utc>,
     },
     /// A message the send handler failed [`MAX_RECEIVES`] times (from a schedule or a change).
     SendRequest {
+        /// The request as it was queued (a message key, or a digest firing).
+        #[schema(value_type = Object)]
         request: SendRequest,
         receives: u32,
         error: String,

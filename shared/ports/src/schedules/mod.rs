@@ -16,7 +16,7 @@ pub use send_request::{
 };
 
 /// A one-shot schedule: at `due`, put the request for `key` on the send queue.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ScheduleEntry {
     pub name: ScheduleName,
     pub due: DateTime<Utc>,
