@@ -5,7 +5,9 @@
 # create -> get / patch / act chains along the document's links), checking that no answer is
 # a 5xx, that every status, content type and body is the documented one. The stack starts in
 # memory, its clock frozen at a fixed instant, so a run depends on the seed only.
-# Prints "contract: N operations, M test cases, F failures (seed S)"; fails on any failure.
+# First checks that every example of the document holds against its schema (check-examples.py).
+# Prints "contract: N/N operations, M test cases, F failures (seed S); E examples valid"; fails
+# on any failure or invalid example.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source infra/venv.sh
@@ -32,6 +34,9 @@ api PUT /v1/staff/st_ana '{"name": "Ana Martin", "email": "ana@example.com"}'
 api PUT /v1/appointment-types/haircut '{"name": "Haircut"}'
 
 mkdir -p target
+# Every example in the document holds against its schema (the fuzzer sends the request ones).
+curl -sf "http://127.0.0.1:$port/openapi.json" > target/openapi-local.json
+.venv/bin/python infra/check-examples.py target/openapi-local.json | tee target/contract-examples.log
 set +e
 .venv/bin/schemathesis --config-file infra/schemathesis.toml run \
     "http://127.0.0.1:$port/openapi.json" \
@@ -47,5 +52,6 @@ operations=$(grep -Eo 'Tested: [0-9]+' target/contract-output.log | grep -Eo '[0
 selected=$(grep -Eo 'Selected: [0-9]+/[0-9]+' target/contract-output.log | grep -Eo '[0-9]+$' || echo 0)
 cases=$(grep -Eo '[0-9]+ generated' target/contract-output.log | grep -Eo '[0-9]+' || echo 0)
 failures=$(grep -Eo '[0-9]+ found [0-9]+ unique failures' target/contract-output.log | grep -Eo '[0-9]+ unique' | grep -Eo '[0-9]+' || echo 0)
-echo "contract: ${operations}/${selected} operations, ${cases} test cases, ${failures} failures (schemathesis, seed ${SEED}, exit ${status})"
+examples=$(grep -Eo '^examples: [0-9]+ checked' target/contract-examples.log | grep -Eo '[0-9]+')
+echo "contract: ${operations}/${selected} operations, ${cases} test cases, ${failures} failures (schemathesis, seed ${SEED}, exit ${status}); ${examples} examples valid"
 exit "$status"

@@ -18,6 +18,7 @@ pub mod extract;
 pub mod lambda;
 pub mod links;
 pub mod openapi;
+mod openapi_examples;
 pub mod routes;
 
 use axum::Router;

@@ -119,6 +119,7 @@ pub fn written(api: &utoipa::openapi::OpenApi) -> String {
     let mut document = serde_json::to_value(api).unwrap_or_default();
     merge_flattened_answers(&mut document);
     add_links(&mut document);
+    add_answer_examples(&mut document);
     let mut json = serde_json::to_string_pretty(&document).unwrap_or_default();
     json.push('\n');
     json
@@ -518,4 +519,94 @@ fn add_client_links(document: &mut serde_json::Value) {
             }),
         );
     }
+}
+
+/// An example for each successful answer (see [`crate::openapi_examples`]), where the route
+/// did not give one.
+fn add_answer_examples(document: &mut serde_json::Value) {
+    let examples = crate::openapi_examples::answers();
+    let Some(paths) = document["paths"].as_object_mut() else {
+        return;
+    };
+    for operation in paths
+        .values_mut()
+        .filter_map(serde_json::Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+    {
+        add_problem_examples(operation);
+        let id = operation["operationId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        for (_, status, example) in examples.iter().filter(|(of, _, _)| *of == id) {
+            let pointer = format!("/responses/{status}/content/application~1json");
+            if let Some(content) = operation
+                .pointer_mut(&pointer)
+                .and_then(serde_json::Value::as_object_mut)
+            {
+                content.entry("example").or_insert_with(|| example.clone());
+            }
+        }
+    }
+}
+
+/// A route's own error answers say their codes in their description ("unknown_client or
+/// invalid_field: ..."): the first one, with the rest of the sentence, is their example.
+fn add_problem_examples(operation: &mut serde_json::Value) {
+    let Some(answers) = operation["responses"].as_object_mut() else {
+        return;
+    };
+    for answer in answers.values_mut() {
+        let description = answer["description"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let Some(content) = answer
+            .pointer_mut("/content/application~1json")
+            .and_then(serde_json::Value::as_object_mut)
+        else {
+            continue;
+        };
+        if content.contains_key("example")
+            || content["schema"]["$ref"] != "#/components/schemas/Problem"
+        {
+            continue;
+        }
+        let code: String = description
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+            .collect();
+        let message = example_message(&code).map_or_else(
+            || description.trim_end_matches('.').to_owned(),
+            str::to_owned,
+        );
+        content.insert(
+            "example".into(),
+            serde_json::json!({ "error": { "code": code, "message": message } }),
+        );
+    }
+}
+
+/// What the API says with each code, as an example (the real messages name the record).
+fn example_message(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "not_found" => "no appointment with this id",
+        "version_conflict" => "the appointment is at version 3, not 2",
+        "invalid_transition" => "cannot complete an appointment that is cancelled",
+        "not_started" => "the appointment has not started yet: it cannot be marked completed",
+        "unknown_client" => "client_id: no client cl_3f9a1c",
+        "unknown_staff" => "staff_id: no staff member st_ana",
+        "unknown_appointment_type" => "type_id: no appointment type haircut",
+        "unknown_action" => {
+            "no action \"postpone\": use cancel, accept, refuse, complete, no-show or paid"
+        }
+        "missing_date" => "date is required, as YYYY-MM-DD",
+        "invalid_date" => "date must be a calendar day, as YYYY-MM-DD",
+        "invalid_field" => "amount: a whole number of minor units, 0 or more",
+        "invalid_waitlist_entry" => "\"until\" must be after \"from\"",
+        "unknown_kind" => "no message kind \"remind\"",
+        "invalid_template" => "text: the variable client_nme is not one this kind of message has",
+        "end_before_start" => "the end must be after the start",
+        _ => return None,
+    })
 }

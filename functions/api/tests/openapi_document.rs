@@ -64,3 +64,34 @@ fn the_document_is_openapi_3_1_and_describes_every_route_with_an_operation_id() 
     assert_eq!(ids.len(), count, "operationIds are unique");
     assert_eq!(count, 39, "operations documented");
 }
+
+#[test]
+fn every_request_body_and_every_json_answer_comes_with_an_example() {
+    let document: serde_json::Value =
+        serde_json::from_str(rappel_api::openapi::document_json()).expect("valid JSON");
+    let mut missing = Vec::new();
+    let mut seen = 0;
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("a path item") {
+            if operation["operationId"] == "getOpenApi" {
+                continue; // the document itself
+            }
+            let bodies = operation["requestBody"]["content"].as_object().into_iter();
+            let answers = operation["responses"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter_map(|(_, answer)| answer["content"].as_object());
+            for content in bodies.chain(answers) {
+                for (media, body) in content {
+                    seen += 1;
+                    if body.get("example").is_none() && media == "application/json" {
+                        missing.push(format!("{method} {path} {media}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(seen > 100, "{seen} bodies");
+    assert!(missing.is_empty(), "no example: {missing:?}");
+}

@@ -24,7 +24,7 @@ pub async fn get(
 #[utoipa::path(
     put, path = "/v1/settings", tag = "settings", operation_id = "putSettings",
     summary = "Save the settings (applies at once to every booked appointment)",
-    request_body(content = SettingsInput, example = json!({"business_name": "Salon Ana", "time_zone": "Europe/Paris", "default_locale": "fr-FR", "notifications": {"client": {"reminders": [{"offset": "24h", "email": true, "sms": true}]}}})),
+    request_body(content = SettingsInput, example = json!({"business_name": "Salon Ana", "time_zone": "Europe/Paris", "default_locale": "fr-FR", "notifications": {"reminders": [{"offset": "24h", "email": true, "sms": true}, {"offset": "2h", "sms": true}]}})),
     responses((status = 200, description = "The saved settings, with their new version.", body = BusinessSettings), (status = 409, description = "version_conflict: `expected_version` is not the stored version, or someone changed the record meanwhile.", body = crate::error::Problem))
 )]
 pub async fn put(
