@@ -28,6 +28,22 @@ struct BusinessA {
 }
 
 impl BusinessA {
+    /// Ids of the right form, for looking at the calls without a stack.
+    fn example() -> Self {
+        let id = |prefix: &str| format!("{prefix}_1");
+        Self {
+            tenant: "salon-lea".into(),
+            client: id("cl"),
+            appointment: id("ap"),
+            type_id: id("ty"),
+            staff: id("st"),
+            invoice: id("inv"),
+            quote: id("q"),
+            inbound: id("in"),
+            waitlist: id("wl"),
+        }
+    }
+
     /// The same records under ids nobody created.
     fn ghost(&self) -> Self {
         let never = |id: &str| format!("{id}0");
@@ -334,6 +350,48 @@ fn assert_holds_nothing_of_a(method: &str, path: &str, answer: &Response) {
     }
 }
 
+/// Whether `path` is an instance of the contract's `template` (`/v1/clients/{id}`).
+fn instance_of(path: &str, template: &str) -> bool {
+    let path = path.split('?').next().unwrap_or_default();
+    let (segments, templates): (Vec<&str>, Vec<&str>) =
+        (path.split('/').collect(), template.split('/').collect());
+    segments.len() == templates.len()
+        && segments
+            .iter()
+            .zip(&templates)
+            .all(|(s, t)| s == t || (t.starts_with('{') && t.ends_with('}')))
+}
+
+#[test]
+fn the_isolation_property_calls_every_operation_of_the_contract_on_a_record() {
+    let a = BusinessA::example();
+    let calls = reads_and_acts(&a, &json!({}));
+    assert!(!calls.is_empty());
+    let document: Value =
+        serde_json::from_str(rappel_api::openapi::document_json()).expect("the contract");
+    let mut missed = Vec::new();
+    for (template, item) in document["paths"].as_object().expect("paths") {
+        if !template.contains("{id}") || template.starts_with("/links/") {
+            continue;
+        }
+        for method in item.as_object().expect("a path item").keys() {
+            let method = method.to_uppercase();
+            // PUT under an id creates the caller's own record (checked in the property).
+            let covered = method == "PUT"
+                || calls
+                    .iter()
+                    .any(|(m, path, _)| *m == method && instance_of(path, template));
+            if !covered {
+                missed.push(format!("{method} {template}"));
+            }
+        }
+    }
+    assert!(
+        missed.is_empty(),
+        "not called with another business's ids: {missed:?}"
+    );
+}
+
 /// A body B might send (the property varies it; A's records must not care).
 fn b_body() -> impl Strategy<Value = Value> {
     prop_oneof![
@@ -391,6 +449,22 @@ fn another_business_using_a_businesss_ids_gets_404_and_nothing_of_it_on_every_ro
                         "{method} {path} by B naming A's records: {answer:?}"
                     );
                     assert_holds_nothing_of_a(method, &path, &answer);
+                }
+                // B's PUTs under A's ids (ids the caller chooses) make B's own records.
+                for (path, body) in [
+                    (format!("/v1/staff/{}", a.staff), json!({"name": "Mallory"})),
+                    (
+                        format!("/v1/appointment-types/{}", a.type_id),
+                        json!({"name": "Mallory's"}),
+                    ),
+                ] {
+                    let answer = app.call_as(&b_tenant, "PUT", &path, Some(body)).await;
+                    assert_eq!(answer.status, 200, "PUT {path} by B: {answer:?}");
+                    assert_eq!(
+                        answer.body["version"], 1,
+                        "PUT {path} by B: a record of its own"
+                    );
+                    assert_holds_nothing_of_a("PUT", &path, &answer);
                 }
                 // B's own settings and keys are B's, never A's.
                 for path in ["/v1/settings", "/v1/reschedule-keys"] {
