@@ -85,9 +85,9 @@ grep -E '^budget:' target/aws-calls.log | head -1 | sed 's/^/aws calls (life cyc
 faults_passed=$(grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' target/faults-output.log | awk '{s+=$4} END {print s+0}')
 faults_failed=$(grep -Eo '[0-9]+ failed;' target/faults-output.log | awk '{s+=$1} END {print s+0}')
 echo "aws under faults: ${faults_passed} passed, ${faults_failed} failed; $(python3 infra/fault-summary.py target/aws-faults.jsonl)"
-if [ "$status" -ne 0 ]; then exit "$status"; fi
 grep -E '^soak result:' target/soak-output.log || echo "soak: did not run to the end (exit ${soak_status}); see target/soak-output.log"
 grep -E '^contract:' target/contract-run.log || echo "contract: did not run to the end (exit ${contract_status}); see target/contract-output.log"
+if [ "$status" -ne 0 ]; then exit "$status"; fi
 if [ "$faults_status" -ne 0 ]; then exit "$faults_status"; fi
 if [ "$soak_status" -ne 0 ]; then exit "$soak_status"; fi
 if [ "$contract_status" -ne 0 ]; then exit "$contract_status"; fi

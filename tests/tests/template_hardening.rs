@@ -258,7 +258,7 @@ fn the_tenant_claim_cannot_be_left_empty_and_says_how_to_make_it_trustworthy() {
 }
 
 #[test]
-fn only_the_link_routes_skip_the_authorizer_and_they_are_throttled_harder() {
+fn only_the_links_and_the_contract_skip_the_authorizer_and_they_are_throttled_harder() {
     let template = template();
     let api = &template["Resources"]["HttpApi"]["Properties"];
     assert_eq!(
@@ -275,7 +275,10 @@ fn only_the_link_routes_skip_the_authorizer_and_they_are_throttled_harder() {
             let props = &event["Properties"];
             if props["Auth"]["Authorizer"].as_str() == Some("NONE") {
                 let path = props["Path"].as_str().unwrap_or_default().to_owned();
-                assert!(path.starts_with("/links/"), "{name}: {path} is public");
+                assert!(
+                    path.starts_with("/links/") || path == "/v1/openapi.json",
+                    "{name}: {path} is public"
+                );
                 public.push(format!(
                     "{} {path}",
                     props["Method"].as_str().unwrap_or_default()
@@ -284,7 +287,14 @@ fn only_the_link_routes_skip_the_authorizer_and_they_are_throttled_harder() {
         }
     }
     public.sort();
-    assert_eq!(public, vec!["GET /links/{proxy+}", "POST /links/{proxy+}"]);
+    assert_eq!(
+        public,
+        vec![
+            "GET /links/{proxy+}",
+            "GET /v1/openapi.json",
+            "POST /links/{proxy+}"
+        ]
+    );
     let default_rate = api["DefaultRouteSettings"]["ThrottlingRateLimit"]
         .as_i64()
         .unwrap();
