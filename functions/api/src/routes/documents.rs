@@ -8,7 +8,15 @@ use rappel_app::preview::{PlannedNotification, document_planned_notifications};
 use rappel_core::message::Subject;
 use rappel_core::model::{ClientId, TenantId};
 use rappel_ports::records::TypedRecords;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// The optional body of an invoice's or a quote's action (`paid`, `void`, `accept`, `decline`).
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettleInput {
+    #[serde(default)]
+    pub expected_version: Option<u64>,
+}
 
 pub fn yes() -> bool {
     true

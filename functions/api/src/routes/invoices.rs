@@ -2,7 +2,9 @@
 //! `GET /v1/invoices/{id}/notifications`. Ids are the business's own. An invoice issued with
 //! `notify` is announced to its client; while unpaid, reminders follow the billing settings.
 
-use super::documents::{check_amount, check_client, check_version, notifications, yes};
+use super::documents::{
+    SettleInput, check_amount, check_client, check_version, notifications, yes,
+};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, OptionalJson, Tenant, path_id};
 use crate::routes::ApiState;
@@ -116,13 +118,6 @@ pub enum InvoiceAction {
     Void,
 }
 
-#[derive(Deserialize, Default, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SettleInput {
-    #[serde(default)]
-    expected_version: Option<u64>,
-}
-
 /// `paid` or `void`: only an issued invoice can be either.
 #[utoipa::path(
     post, path = "/v1/invoices/{id}/{action}", tag = "invoices", operation_id = "actOnInvoice",
@@ -130,7 +125,7 @@ pub struct SettleInput {
     params(("id" = String, Path, description = "The invoice's id.", example = "inv_2026_0042"), ("action" = InvoiceAction, Path, description = "paid or void.")),
     request_body(content = Option<SettleInput>, description = "Optional: the expected version.", example = json!({"expected_version": 1})),
     responses((status = 200, description = "The invoice after the action.", body = Invoice),
-      (status = 404, description = "not_found (no invoice with this id) or unknown_action.", body = crate::error::Problem),
+      (status = 404, description = "not_found: no invoice with this id, or an action other than paid or void.", body = crate::error::Problem),
       (status = 409, description = "version_conflict or invalid_transition (only an issued invoice can be paid or void).", body = crate::error::Problem))
 )]
 pub async fn act(

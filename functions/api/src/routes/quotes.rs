@@ -2,7 +2,9 @@
 //! `GET /v1/quotes/{id}/notifications`. Ids are the business's own. A quote sent with
 //! `notify` is announced to its client; before it expires, reminders follow the settings.
 
-use super::documents::{check_amount, check_client, check_version, notifications, yes};
+use super::documents::{
+    SettleInput, check_amount, check_client, check_version, notifications, yes,
+};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, OptionalJson, Tenant, path_id};
 use crate::routes::ApiState;
@@ -114,13 +116,6 @@ pub async fn put(
     Ok(Json(quote))
 }
 
-#[derive(Deserialize, Default, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SettleInput {
-    #[serde(default)]
-    expected_version: Option<u64>,
-}
-
 /// `accept` or `decline`: only a quote still open can be answered.
 #[utoipa::path(
     post, path = "/v1/quotes/{id}/{action}", tag = "quotes", operation_id = "actOnQuote",
@@ -128,7 +123,7 @@ pub struct SettleInput {
     params(("id" = String, Path, description = "The quote's id.", example = "q_2026_0007"), ("action" = QuoteAction, Path, description = "accept or decline.")),
     request_body(content = Option<SettleInput>, description = "Optional: the expected version.", example = json!({"expected_version": 1})),
     responses((status = 200, description = "The quote after the action.", body = Quote),
-      (status = 404, description = "not_found (no quote with this id) or unknown_action.", body = crate::error::Problem),
+      (status = 404, description = "not_found: no quote with this id, or an action other than accept or decline.", body = crate::error::Problem),
       (status = 409, description = "version_conflict or invalid_transition (only a sent quote can be answered).", body = crate::error::Problem))
 )]
 pub async fn act(
