@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Response};
 use rappel_app::preview::PreviewError;
 use rappel_core::model::AppointmentError;
 use rappel_ports::records::StoreError;
-use serde_json::json;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{code}: {message}")]
@@ -43,7 +42,7 @@ impl ApiError {
     }
 }
 
-/// The body of every error answer (the contract's `Problem`).
+/// The body of every error answer, as sent and as the contract describes it.
 #[derive(serde::Serialize, utoipa::ToSchema)]
 #[schema(example = json!({"error": {"code": "not_found", "message": "no appointment with this id"}}))]
 pub struct Problem {
@@ -60,7 +59,12 @@ pub struct ProblemDetail {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({ "error": { "code": self.code, "message": self.message } });
+        let body = Problem {
+            error: ProblemDetail {
+                code: self.code.to_owned(),
+                message: self.message,
+            },
+        };
         let mut response = (self.status, Json(body)).into_response();
         // A passing outage behind us (AWS throttling or 5xx beyond the SDK's retries): say
         // when to try again, as HTTP clients and API Gateway integrations expect.
