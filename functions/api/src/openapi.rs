@@ -576,10 +576,8 @@ fn add_problem_examples(operation: &mut serde_json::Value) {
             .chars()
             .take_while(|c| c.is_ascii_lowercase() || *c == '_')
             .collect();
-        let message = example_message(&code).map_or_else(
-            || description.trim_end_matches('.').to_owned(),
-            str::to_owned,
-        );
+        let message =
+            example_message(&code).unwrap_or_else(|| description.trim_end_matches('.').to_owned());
         content.insert(
             "example".into(),
             serde_json::json!({ "error": { "code": code, "message": message } }),
@@ -587,26 +585,34 @@ fn add_problem_examples(operation: &mut serde_json::Value) {
     }
 }
 
-/// What the API says with each code, as an example (the real messages name the record).
-fn example_message(code: &str) -> Option<&'static str> {
+/// What the API says with each code, as an example: the real error's own wording where the
+/// core or the API has one, else what the route writes (naming the example's records).
+fn example_message(code: &str) -> Option<String> {
+    use rappel_core::model::{AppointmentError, InvalidWaitlistEntry};
+    let from = |e: AppointmentError| crate::error::ApiError::from(e).message;
     Some(match code {
-        "not_found" => "no appointment with this id",
-        "version_conflict" => "the appointment is at version 3, not 2",
-        "invalid_transition" => "cannot complete an appointment that is cancelled",
-        "not_started" => "the appointment has not started yet: it cannot be marked completed",
-        "unknown_client" => "client_id: no client cl_3f9a1c",
-        "unknown_staff" => "staff_id: no staff member st_ana",
-        "unknown_appointment_type" => "type_id: no appointment type haircut",
+        "not_found" => crate::error::ApiError::not_found("appointment").message,
+        "invalid_transition" => from(AppointmentError::InvalidTransition {
+            action: "complete",
+            status: "cancelled",
+        }),
+        "not_started" => from(AppointmentError::NotStartedYet("completed")),
+        "end_before_start" => from(AppointmentError::EndNotAfterStart),
+        "invalid_waitlist_entry" => InvalidWaitlistEntry::EmptyWindow.to_string(),
+        "version_conflict" => "the appointment is at version 3, not 2".into(),
+        "unknown_client" => "client_id: no client cl_3f9a1c".into(),
+        "unknown_staff" => "staff_id: no staff member st_ana".into(),
+        "unknown_appointment_type" => "type_id: no appointment type haircut".into(),
         "unknown_action" => {
-            "no action \"postpone\": use cancel, accept, refuse, complete, no-show or paid"
+            "no action \"postpone\": use cancel, accept, refuse, complete, no-show or paid".into()
         }
-        "missing_date" => "date is required, as YYYY-MM-DD",
-        "invalid_date" => "date must be a calendar day, as YYYY-MM-DD",
-        "invalid_field" => "amount: a whole number of minor units, 0 or more",
-        "invalid_waitlist_entry" => "\"until\" must be after \"from\"",
-        "unknown_kind" => "no message kind \"remind\"",
-        "invalid_template" => "text: the variable client_nme is not one this kind of message has",
-        "end_before_start" => "the end must be after the start",
+        "missing_date" => "date is required, as YYYY-MM-DD".into(),
+        "invalid_date" => "date must be a calendar day, as YYYY-MM-DD".into(),
+        "invalid_field" => "amount: a whole number of minor units, 0 or more".into(),
+        "unknown_kind" => "no message kind \"remind\"".into(),
+        "invalid_template" => {
+            "text: the variable client_nme is not one this kind of message has".into()
+        }
         _ => return None,
     })
 }
