@@ -182,11 +182,30 @@ fn merge_flattened_answers(document: &mut serde_json::Value) {
 }
 
 /// `GET /v1/openapi.json`: this document (public, like the links).
-pub async fn serve() -> impl axum::response::IntoResponse {
+pub async fn serve() -> axum::response::Response {
+    json_answer(document_json())
+}
+
+/// A written document as an answer.
+pub fn json_answer(document: &'static str) -> axum::response::Response {
+    use axum::response::IntoResponse;
     (
         [(axum::http::header::CONTENT_TYPE, "application/json")],
-        document_json(),
+        document,
     )
+        .into_response()
+}
+
+/// Every operation of a written document (each method of each path).
+fn json_operations_mut(
+    document: &mut serde_json::Value,
+) -> impl Iterator<Item = &mut serde_json::Value> {
+    document["paths"]
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .filter_map(serde_json::Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
 }
 
 fn describe_contract_route(api: &mut utoipa::openapi::OpenApi) {
@@ -439,14 +458,7 @@ fn add_links(document: &mut serde_json::Value) {
             &["getWaitlistEntry", "deleteWaitlistEntry"],
         ),
     ];
-    let Some(paths) = document["paths"].as_object_mut() else {
-        return;
-    };
-    for operation in paths
-        .values_mut()
-        .filter_map(serde_json::Value::as_object_mut)
-        .flat_map(|item| item.values_mut())
-    {
+    for operation in json_operations_mut(document) {
         let Some((_, status, targets)) = links
             .iter()
             .find(|(source, _, _)| operation["operationId"] == *source)
@@ -525,14 +537,7 @@ fn add_client_links(document: &mut serde_json::Value) {
 /// did not give one.
 fn add_answer_examples(document: &mut serde_json::Value) {
     let examples = crate::openapi_examples::answers();
-    let Some(paths) = document["paths"].as_object_mut() else {
-        return;
-    };
-    for operation in paths
-        .values_mut()
-        .filter_map(serde_json::Value::as_object_mut)
-        .flat_map(|item| item.values_mut())
-    {
+    for operation in json_operations_mut(document) {
         add_problem_examples(operation);
         let id = operation["operationId"]
             .as_str()

@@ -90,11 +90,8 @@ pub fn local_document_json() -> &'static str {
     })
 }
 
-async fn serve_local_document() -> impl axum::response::IntoResponse {
-    (
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        local_document_json(),
-    )
+async fn serve_local_document() -> axum::response::Response {
+    rappel_api::openapi::json_answer(local_document_json())
 }
 
 /// Every message the local stack sent, oldest first: what SES or SNS would have been given.
