@@ -67,9 +67,31 @@ pub enum LinkActionName {
     Unsubscribe,
 }
 
-#[derive(Deserialize)]
+/// A link's path: `/links/{tenant}/{id}/{action}` (described here; the handlers read the
+/// segments as strings, all three part of what is signed).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)] // only its description
+pub struct LinkPath {
+    /// The business the link was signed for.
+    #[param(example = "salon-lea")]
+    tenant: String,
+    /// The appointment (cancel, reschedule) or the client (unsubscribe).
+    #[param(example = "ap_5b7d0e")]
+    id: String,
+    /// What the link does.
+    action: LinkActionName,
+}
+
+/// A link's signature, from its query string.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Signed {
+    /// The expiry, unix seconds, as signed.
+    #[param(example = "1775000000")]
     exp: Option<String>,
+    /// HMAC-SHA256 of the link, lower-case hex.
+    #[param(example = "9f2c4e0b")]
     sig: Option<String>,
 }
 
@@ -146,13 +168,7 @@ fn verify(
     get, path = "/links/{tenant}/{id}/{action}", tag = "links", operation_id = "showLink",
     summary = "The page a client's link opens (public: the signature is the authority; never changes anything)",
     security(()),
-    params(
-        ("tenant" = String, Path, description = "The business the link was signed for.", example = "salon-lea"),
-        ("id" = String, Path, description = "The appointment (cancel, reschedule) or the client (unsubscribe).", example = "ap_5b7d0e"),
-        ("action" = LinkActionName, Path, description = "What the link does."),
-        ("exp" = Option<String>, Query, description = "The expiry, unix seconds, as signed.", example = "1775000000"),
-        ("sig" = Option<String>, Query, description = "HMAC-SHA256 of the link, lower-case hex.", example = "9f2c4e0b")
-    ),
+    params(LinkPath, Signed),
     responses(
         (status = 200, description = "Cancel: the appointment and a button; unsubscribe: a button; reschedule without a booking page: whom to contact.", content_type = "text/html", body = String),
         (status = 303, description = "Reschedule: to the business's booking page, with a signed token (Location)."),
@@ -186,13 +202,7 @@ async fn show(
     post, path = "/links/{tenant}/{id}/{action}", tag = "links", operation_id = "actOnLink",
     summary = "What the page's button does: cancel, or a one-click unsubscribe (RFC 8058)",
     security(()),
-    params(
-        ("tenant" = String, Path, description = "The business the link was signed for.", example = "salon-lea"),
-        ("id" = String, Path, description = "The appointment (cancel, reschedule) or the client (unsubscribe).", example = "ap_5b7d0e"),
-        ("action" = LinkActionName, Path, description = "What the link does."),
-        ("exp" = Option<String>, Query, description = "The expiry, unix seconds, as signed.", example = "1775000000"),
-        ("sig" = Option<String>, Query, description = "HMAC-SHA256 of the link, lower-case hex.", example = "9f2c4e0b")
-    ),
+    params(LinkPath, Signed),
     request_body(content = String, description = "Unsubscribe: List-Unsubscribe=One-Click (what mail clients send); cancel: anything.", content_type = "application/x-www-form-urlencoded", example = "List-Unsubscribe=One-Click"),
     responses(
         (status = 200, description = "Done: the appointment is cancelled, or the client unsubscribed from marketing.", content_type = "text/html", body = String),
