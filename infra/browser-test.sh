@@ -25,15 +25,8 @@ if [ ! -d tests/browser/node_modules/playwright-core ]; then
     npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 fi
 
-cargo build -q -p rappel-local --locked
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-target/debug/rappel-local --in-memory --frozen-clock --quiet --port "$port" &
-stack=$!
-trap 'kill "$stack" 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-    curl -sf "http://127.0.0.1:$port/_local/clock" >/dev/null 2>&1 && break
-    sleep 0.1
-done
+source infra/local-stack.sh
+start_local_stack --in-memory --frozen-clock --quiet
 rm -rf target/screenshots
 CHROMIUM="$(command -v chromium)" node tests/browser/inbox-and-links.mjs \
-    "http://127.0.0.1:$port" target/screenshots
+    "$LOCAL_STACK_URL" target/screenshots

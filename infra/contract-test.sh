@@ -15,19 +15,12 @@ ensure_venv
 
 SEED="${CONTRACT_SEED:-42}"
 EXAMPLES="${CONTRACT_EXAMPLES:-60}"
-cargo build --workspace --locked -q --bin rappel-local
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-target/debug/rappel-local --in-memory --clock-at 2026-03-20T09:00:00Z --quiet --port "$port" &
-stack=$!
-trap 'kill "$stack" 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-    curl -sf "http://127.0.0.1:$port/openapi.json" >/dev/null 2>&1 && break
-    sleep 0.1
-done
+source infra/local-stack.sh
+start_local_stack --in-memory --clock-at 2026-03-20T09:00:00Z --quiet
 # A business with a manager, a staff member and an appointment type under the ids the
 # document's examples use, so that examples and fuzzed bodies reach past "unknown reference".
 api() { curl -sf -X "$1" -H 'X-Tenant-Id: contract' -H 'content-type: application/json' \
-    "http://127.0.0.1:$port$2" -d "$3" >/dev/null; }
+    "$LOCAL_STACK_URL$2" -d "$3" >/dev/null; }
 api PUT /v1/settings '{"business_name": "Salon Contract", "time_zone": "Europe/Paris",
     "managers": [{"id": "mg_owner", "name": "Owner", "email": "owner@example.com"}]}'
 api PUT /v1/staff/st_ana '{"name": "Ana Martin", "email": "ana@example.com"}'
@@ -35,11 +28,11 @@ api PUT /v1/appointment-types/haircut '{"name": "Haircut"}'
 
 mkdir -p target
 # Every example in the document holds against its schema (the fuzzer sends the request ones).
-curl -sf "http://127.0.0.1:$port/openapi.json" > target/openapi-local.json
+curl -sf "$LOCAL_STACK_URL/openapi.json" > target/openapi-local.json
 .venv/bin/python infra/check-examples.py target/openapi-local.json | tee target/contract-examples.log
 set +e
 .venv/bin/schemathesis --config-file infra/schemathesis.toml run \
-    "http://127.0.0.1:$port/openapi.json" \
+    "$LOCAL_STACK_URL/openapi.json" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     --seed "$SEED" --max-examples "$EXAMPLES" --workers 2 --no-color \
     --report junit --report-junit-path target/contract-junit.xml \
