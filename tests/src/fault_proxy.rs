@@ -8,6 +8,7 @@
 //! be limited to some services and operations. Every request and fault is counted, by service,
 //! operation and kind ([`FaultProxy::counts`]).
 
+use crate::draws::SplitMix64;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -171,7 +172,7 @@ pub struct FaultProxy {
 
 struct ProxyState {
     plan: FaultPlan,
-    rng: SplitMix,
+    rng: SplitMix64,
     counts: Counts,
     /// Alternates DynamoDB's two throttling errors.
     throttles: u64,
@@ -187,7 +188,7 @@ impl FaultProxy {
             .expect("a free port for the fault proxy");
         let url = format!("http://{}", listener.local_addr().expect("bound address"));
         let state = Arc::new(Mutex::new(ProxyState {
-            rng: SplitMix(plan.seed),
+            rng: SplitMix64::new(plan.seed),
             plan,
             counts: Counts::default(),
             throttles: 0,
@@ -224,7 +225,7 @@ impl FaultProxy {
 
     pub fn set_plan(&self, plan: FaultPlan) {
         let mut state = lock(&self.state);
-        state.rng = SplitMix(plan.seed);
+        state.rng = SplitMix64::new(plan.seed);
         state.plan = plan;
         state.under_plan = 0;
     }
@@ -307,7 +308,7 @@ fn draw(state: &Mutex<ProxyState>, call: &Call) -> Option<Fault> {
         return None;
     }
     let total: u32 = state.plan.kinds.iter().map(|(_, w)| w).sum();
-    let mut pick = (state.rng.next() % u64::from(total.max(1))) as u32;
+    let mut pick = state.rng.below(u64::from(total)) as u32;
     let fault = state
         .plan
         .kinds
@@ -570,23 +571,5 @@ fn failure(call: &Call, fault: Fault, nth: u64) -> Answer {
         status,
         headers,
         body: body.into_bytes(),
-    }
-}
-
-/// A small seeded generator (SplitMix64): the plan's draws, replayable by seed.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// In [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
 }

@@ -160,6 +160,7 @@ impl TestApp {
 }
 pub mod api_calls;
 pub mod aws;
+pub mod draws;
 pub mod fault_proxy;
 
 pub use api_calls::{CallsApi, Response};

@@ -12,6 +12,7 @@
 
 pub mod oracle;
 
+use crate::draws::SplitMix64;
 use chrono::{DateTime, Duration, DurationRound, TimeZone, Utc};
 use rappel_core::message::Recipient;
 use rappel_core::model::{ClientId, ManagerId, StaffId, TenantId};
@@ -171,25 +172,6 @@ impl SoakReport {
     }
 }
 
-/// A small seeded generator for the operations (the stack's faults draw from [`Chaos`]).
-struct Dice(u64);
-
-impl Dice {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn chance(&mut self, p: f64) -> bool {
-        ((self.next() >> 11) as f64 / (1u64 << 53) as f64) < p
-    }
-}
-
 /// The stack as a process would hold it: stopped by dropping it, started again on its dir.
 struct Running {
     stack: Arc<LocalStack>,
@@ -276,7 +258,7 @@ struct Booking {
 
 struct Driver {
     http: reqwest::Client,
-    dice: Dice,
+    dice: SplitMix64,
     retried_503: u64,
 }
 
@@ -325,7 +307,7 @@ pub async fn run(config: SoakConfig) -> SoakReport {
     let mut running = start(&config, now, &chaos, &log).await;
     let mut driver = Driver {
         http: reqwest::Client::new(),
-        dice: Dice(config.seed ^ 0x5EED),
+        dice: SplitMix64::new(config.seed ^ 0x5EED),
         retried_503: 0,
     };
     let mut operations: BTreeMap<&'static str, u64> = BTreeMap::new();
@@ -565,7 +547,7 @@ pub async fn run(config: SoakConfig) -> SoakReport {
 }
 
 fn pick_live(
-    dice: &mut Dice,
+    dice: &mut SplitMix64,
     bookings: &[Booking],
     tenant: usize,
     fits: impl Fn(&Booking) -> bool,
@@ -583,7 +565,7 @@ fn pick_live(
 }
 
 /// `t`, or a second later if it falls on a whole minute (due times do).
-fn odd_second(t: DateTime<Utc>, _dice: &mut Dice) -> DateTime<Utc> {
+fn odd_second(t: DateTime<Utc>, _dice: &mut SplitMix64) -> DateTime<Utc> {
     if t.timestamp() % 60 == 0 {
         t + Duration::seconds(1)
     } else {
