@@ -470,90 +470,156 @@ impl AwsApp {
         }
     }
 
+    /// Reads the stream's new records and hands them to the change handler, leaving what it
+    /// queued on the send queue (for a test that drives the send function step by step).
+    pub async fn react_without_sending(&self) -> Value {
+        let event = self.stream.read_new(&self.http, &self.endpoint).await;
+        let response = rappel_change_handler::function_handler(
+            LambdaEvent::new(event, Context::default()),
+            &self.services,
+        )
+        .await
+        .unwrap_or_else(|never| match never {});
+        serde_json::to_value(response).expect("a batch response")
+    }
+
+    /// Receives up to ten messages of the send queue, as the event source mapping does (they
+    /// stay invisible until deleted or returned).
+    pub async fn receive_send_messages(&self) -> Vec<aws_sdk_sqs::types::Message> {
+        self.sqs
+            .receive_message()
+            .queue_url(&self.resources.send_queue_url)
+            .max_number_of_messages(10)
+            .message_system_attribute_names(
+                aws_sdk_sqs::types::MessageSystemAttributeName::ApproximateReceiveCount,
+            )
+            .send()
+            .await
+            .expect("the send queue can be read")
+            .messages()
+            .to_vec()
+    }
+
+    /// Hands `messages` to the send function as one batch, as Lambda does: with `deadline`,
+    /// the invocation's context says it must end that long from now, and it is stopped there
+    /// if it has not returned (what Lambda does to an invocation that reaches its timeout).
+    /// Returns the ids the function reported as failed, or `None` if it was stopped.
+    pub async fn run_send_function(
+        &self,
+        messages: &[aws_sdk_sqs::types::Message],
+        deadline: Option<std::time::Duration>,
+    ) -> Option<Vec<String>> {
+        let records: Vec<Value> = messages
+            .iter()
+            .map(|m| {
+                json!({
+                    "messageId": m.message_id(),
+                    "receiptHandle": m.receipt_handle(),
+                    "body": m.body(),
+                    "attributes": {"ApproximateReceiveCount": m.attributes()
+                        .and_then(|a| a.get(&aws_sdk_sqs::types::MessageSystemAttributeName::ApproximateReceiveCount))
+                        .cloned()
+                        .unwrap_or_else(|| "1".into())},
+                    "messageAttributes": {},
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": self.resources.send_queue_arn,
+                    "awsRegion": "us-east-1",
+                })
+            })
+            .collect();
+        let event = serde_json::from_value(json!({ "Records": records }))
+            .expect("an SQS event as Lambda delivers it");
+        let mut context = Context::default();
+        if let Some(deadline) = deadline {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            context.deadline = u64::try_from((now + deadline).as_millis()).unwrap_or(u64::MAX);
+        }
+        let pace = rappel_send::SendPace::unlimited();
+        let run =
+            rappel_send::function_handler(LambdaEvent::new(event, context), &self.delivery, &pace);
+        let response = match deadline {
+            Some(deadline) => tokio::time::timeout(deadline, run).await.ok()?,
+            None => run.await,
+        }
+        .unwrap_or_else(|never| match never {});
+        Some(
+            response
+                .batch_item_failures
+                .iter()
+                .map(|f| f.item_identifier.clone())
+                .collect(),
+        )
+    }
+
+    /// What the event source mapping does after a batch: deletes the messages not reported as
+    /// failed.
+    pub async fn acknowledge(&self, messages: &[aws_sdk_sqs::types::Message], failed: &[String]) {
+        for message in messages {
+            if failed
+                .iter()
+                .any(|f| Some(f.as_str()) == message.message_id())
+            {
+                continue;
+            }
+            self.sqs
+                .delete_message()
+                .queue_url(&self.resources.send_queue_url)
+                .receipt_handle(message.receipt_handle().unwrap_or_default())
+                .send()
+                .await
+                .expect("a handled message is deleted");
+        }
+    }
+
+    /// Makes received messages visible again at once: what the queue does once their
+    /// visibility timeout has passed (the test moves the clock past it itself).
+    pub async fn return_to_queue(&self, messages: &[aws_sdk_sqs::types::Message]) {
+        for message in messages {
+            self.sqs
+                .change_message_visibility()
+                .queue_url(&self.resources.send_queue_url)
+                .receipt_handle(message.receipt_handle().unwrap_or_default())
+                .visibility_timeout(0)
+                .send()
+                .await
+                .expect("a message is made visible again");
+        }
+    }
+
     /// Receives the send queue's messages, ten at a time, and hands each batch to the send
     /// function as the event source mapping does; deletes those it did not report as failed.
     /// Returns the ids reported as failed (they stay invisible until the visibility timeout).
     pub async fn drain_send_queue(&self) -> Vec<String> {
         let mut failed = Vec::new();
         loop {
-            let received = self
-                .sqs
-                .receive_message()
-                .queue_url(&self.resources.send_queue_url)
-                .max_number_of_messages(10)
-                .message_system_attribute_names(
-                    aws_sdk_sqs::types::MessageSystemAttributeName::ApproximateReceiveCount,
-                )
-                .send()
-                .await
-                .expect("the send queue can be read");
-            let messages = received.messages();
+            let messages = self.receive_send_messages().await;
             if messages.is_empty() {
                 return failed;
             }
-            let records: Vec<Value> = messages
-                .iter()
-                .map(|m| {
-                    json!({
-                        "messageId": m.message_id(),
-                        "receiptHandle": m.receipt_handle(),
-                        "body": m.body(),
-                        "attributes": {"ApproximateReceiveCount": m.attributes()
-                            .and_then(|a| a.get(&aws_sdk_sqs::types::MessageSystemAttributeName::ApproximateReceiveCount))
-                            .cloned()
-                            .unwrap_or_else(|| "1".into())},
-                        "messageAttributes": {},
-                        "eventSource": "aws:sqs",
-                        "eventSourceARN": self.resources.send_queue_arn,
-                        "awsRegion": "us-east-1",
-                    })
-                })
-                .collect();
-            let event = serde_json::from_value(json!({ "Records": records }))
-                .expect("an SQS event as Lambda delivers it");
-            let response = rappel_send::function_handler(
-                LambdaEvent::new(event, Context::default()),
-                &self.delivery,
-                &rappel_send::SendPace::unlimited(),
-            )
-            .await
-            .unwrap_or_else(|never| match never {});
-            let retry: Vec<String> = response
-                .batch_item_failures
-                .iter()
-                .map(|f| f.item_identifier.clone())
-                .collect();
-            for message in messages {
+            let retry = self
+                .run_send_function(&messages, None)
+                .await
+                .unwrap_or_default();
+            self.acknowledge(&messages, &retry).await;
+            for message in &messages {
                 let id = message.message_id().unwrap_or_default();
-                if retry.iter().any(|r| r == id) {
-                    // With faults on, the visibility timeout is taken as elapsed: the message
-                    // comes back until its receives would send it to the dead-letter queue.
-                    let receives = message
-                        .attributes()
-                        .and_then(|a| a.get(&aws_sdk_sqs::types::MessageSystemAttributeName::ApproximateReceiveCount))
-                        .and_then(|n| n.parse::<usize>().ok())
-                        .unwrap_or(1);
-                    if self.faults.is_some() && receives < MAX_RECEIVES {
-                        self.sqs
-                            .change_message_visibility()
-                            .queue_url(&self.resources.send_queue_url)
-                            .receipt_handle(message.receipt_handle().unwrap_or_default())
-                            .visibility_timeout(0)
-                            .send()
-                            .await
-                            .expect("a failed message is made visible again");
-                    } else {
-                        failed.push(id.to_owned());
-                    }
+                if !retry.iter().any(|r| r == id) {
                     continue;
                 }
-                self.sqs
-                    .delete_message()
-                    .queue_url(&self.resources.send_queue_url)
-                    .receipt_handle(message.receipt_handle().unwrap_or_default())
-                    .send()
-                    .await
-                    .expect("a handled message is deleted");
+                // With faults on, the visibility timeout is taken as elapsed: the message
+                // comes back until its receives would send it to the dead-letter queue.
+                let receives = message
+                    .attributes()
+                    .and_then(|a| a.get(&aws_sdk_sqs::types::MessageSystemAttributeName::ApproximateReceiveCount))
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .unwrap_or(1);
+                if self.faults.is_some() && receives < MAX_RECEIVES {
+                    self.return_to_queue(std::slice::from_ref(message)).await;
+                } else {
+                    failed.push(id.to_owned());
+                }
             }
         }
     }

@@ -73,6 +73,7 @@ pub async fn fakes() -> Fakes {
             address: EmailAddress::parse("no-reply@rappel.example").unwrap(),
         },
         links: LinkSigner::new("https://links.example", b"test-key".to_vec()),
+        settles: queue.clone(),
     };
     Fakes {
         services: Services {

@@ -16,7 +16,14 @@ use std::sync::Arc;
 /// exist yet.
 fn not_yet_created() -> Resources {
     let prefix = format!("t{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
-    Resources::named(&prefix)
+    let mut resources = Resources::named(&prefix);
+    // The stack passes its queue's URL to the functions as it does every name.
+    resources.send_queue_url = format!(
+        "{}/123456789012/{}",
+        emulator_url(),
+        resources.send_queue_name
+    );
+    resources
 }
 
 #[tokio::test]

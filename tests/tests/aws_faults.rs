@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use rappel_aws::sdk::MAX_ATTEMPTS;
+use rappel_ports::clock::Clock;
 use rappel_ports::ledger::Claim;
 use rappel_tests::CallsApi;
 use rappel_tests::aws::{AwsApp, LEA_MAIL, spawn_aws_app_with_faults};
@@ -219,4 +220,125 @@ async fn an_email_whose_acceptance_was_lost_goes_out_twice_as_documented() {
     proxy.set_plan(FaultPlan::first(1, Fault::AnswerLost, &["ses.SendEmail"]));
     app.book_friday_10am(&lea).await;
     assert_eq!(app.emails_to(LEA_MAIL).await.len(), 2);
+}
+
+/// Léa booked: the change handler has queued her confirmations and the team's alerts, which
+/// wait on the send queue; returns them as the send function's event source mapping receives
+/// them.
+async fn booking_waiting_on_the_send_queue(app: &AwsApp) -> Vec<aws_sdk_sqs::types::Message> {
+    app.seed_salon().await;
+    let lea = app.create_lea(&app.phone).await;
+    app.book(
+        &lea,
+        "2026-03-27T10:00:00+01:00",
+        "2026-03-27T10:45:00+01:00",
+    )
+    .await;
+    let reaction = app.react_without_sending().await;
+    assert_eq!(reaction["batchItemFailures"], json!([]), "{reaction}");
+    let messages = app.receive_send_messages().await;
+    assert!(
+        messages.len() >= 2,
+        "the booking's messages wait: {messages:?}"
+    );
+    messages
+}
+
+/// Every e-mail and SMS the provider accepted for this app, as (recipient, subject or text).
+async fn everything_sent(app: &AwsApp) -> Vec<(String, String)> {
+    let mut sent: Vec<(String, String)> = app
+        .emails()
+        .await
+        .into_iter()
+        .map(|e| (e.to, e.subject))
+        .collect();
+    sent.extend(
+        app.sms_to(&app.phone)
+            .await
+            .into_iter()
+            .map(|s| (s.to, s.text)),
+    );
+    sent
+}
+
+fn assert_each_once(sent: &[(String, String)]) {
+    assert!(!sent.is_empty(), "something was sent");
+    let mut unique = sent.to_vec();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), sent.len(), "sent twice: {sent:#?}");
+}
+
+/// The provider accepted a message and the ledger could not record it (DynamoDB failing every
+/// attempt of the settle): the message must never go out again — not when the queue delivers
+/// the batch's failures again after its visibility timeout, by which time the claim's lease
+/// has run out.
+#[tokio::test]
+async fn a_message_sent_but_not_recorded_is_never_sent_again() {
+    let (app, proxy) = app_behind_proxy().await;
+    let messages = booking_waiting_on_the_send_queue(&app).await;
+    proxy.set_plan(FaultPlan::always(
+        Fault::Unavailable,
+        &["dynamodb.TransactWriteItems"],
+    ));
+    let failed = app
+        .run_send_function(&messages, None)
+        .await
+        .expect("the batch ends");
+    proxy.calm();
+    assert!(proxy.counts().of(Fault::Unavailable) > 0);
+    app.acknowledge(&messages, &failed).await;
+    // What was handed back comes again once the visibility timeout has passed; by then the
+    // claims' lease has run out too.
+    app.clock.set(app.clock.now() + after_the_lease());
+    app.return_to_queue(&handed_back(&messages, &failed)).await;
+    app.drain_send_queue().await;
+    assert_each_once(&everything_sent(&app).await);
+}
+
+/// Lambda stops an invocation at its deadline. A batch stopped there, between a provider's
+/// acceptance and the ledger's record, must not leave a message that goes out again when the
+/// queue delivers the batch once more.
+#[tokio::test]
+async fn a_send_batch_cut_by_its_deadline_sends_each_message_once() {
+    let (app, proxy) = app_behind_proxy().await;
+    let messages = booking_waiting_on_the_send_queue(&app).await;
+    // The first settle answers late: the deadline comes while the ledger is being written.
+    proxy.set_plan(FaultPlan {
+        slow_by: std::time::Duration::from_secs(5),
+        ..FaultPlan::first(1, Fault::Slow, &["dynamodb.TransactWriteItems"])
+    });
+    let answered = app
+        .run_send_function(&messages, Some(std::time::Duration::from_secs(2)))
+        .await;
+    let back = match &answered {
+        Some(failed) => {
+            app.acknowledge(&messages, failed).await;
+            handed_back(&messages, failed)
+        }
+        // Whatever the stopped invocation held comes back.
+        None => messages.clone(),
+    };
+    app.clock.set(app.clock.now() + after_the_lease());
+    app.return_to_queue(&back).await;
+    app.drain_send_queue().await;
+    proxy.calm();
+    assert_each_once(&everything_sent(&app).await);
+}
+
+fn handed_back(
+    messages: &[aws_sdk_sqs::types::Message],
+    failed: &[String],
+) -> Vec<aws_sdk_sqs::types::Message> {
+    messages
+        .iter()
+        .filter(|m| failed.iter().any(|f| Some(f.as_str()) == m.message_id()))
+        .cloned()
+        .collect()
+}
+
+/// The queue delivers a message again after its visibility timeout, which the template sync
+/// test keeps above the claim's lease: by then the lease has run out.
+fn after_the_lease() -> chrono::Duration {
+    rappel_ports::ledger::CLAIM_LEASE + chrono::Duration::seconds(1)
 }

@@ -7,10 +7,13 @@ use aws_lambda_events::event::sqs::SqsEvent;
 use lambda_runtime::{Context, LambdaEvent};
 use rappel_app::Services;
 use rappel_change_handler::function_handler;
+use rappel_ports::deadline::Deadline;
 use rappel_ports::delivery::OutboxFault;
+use rappel_ports::history::CommunicationRecord;
+use rappel_ports::ledger::{Claim, DeliveryLedger, Filed, LedgerEntry, LedgerError, LedgerState};
 use rappel_ports::schedules::SendRequest;
 use rappel_ports::send_queue::{QueueError, SendQueue};
-use rappel_send::SendPace;
+use rappel_send::{START_RESERVE, SendPace};
 use rappel_tests::handler_fakes::{batch, fakes};
 use serde_json::json;
 use std::sync::Arc;
@@ -202,6 +205,114 @@ async fn a_throttled_provider_hands_the_rest_of_the_batch_back_untried() {
     let failed = send(&fakes, event).await;
     assert_eq!(failed, all, "the SMS waits for the next receive too");
     assert!(fakes.outbox.messages().is_empty());
+}
+
+/// With a second and a half to spare beyond what one message needs, a copy paced at one send
+/// a second starts the first message and hands the second back untried.
+#[tokio::test(start_paused = true)]
+async fn a_batch_hands_back_untried_what_it_cannot_start_inside_its_deadline() {
+    let fakes = fakes().await;
+    let event = send_batch();
+    let ids = message_ids(&event);
+    let deadline = Deadline::after(START_RESERVE + std::time::Duration::from_millis(500));
+    let response = rappel_send::handle_batch(
+        &event.records,
+        &fakes.delivery,
+        &SendPace::new(1.0, 1),
+        deadline,
+    )
+    .await;
+    let failed: Vec<String> = response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.clone())
+        .collect();
+    assert_eq!(
+        failed,
+        vec![ids[1].clone()],
+        "the SMS waits for the next receive"
+    );
+    assert_eq!(fakes.outbox.messages().len(), 1, "the e-mail went out");
+    // Given back before its claim: the next receive sends it at once.
+    assert!(send(&fakes, send_batch()).await.is_empty());
+    assert_eq!(fakes.outbox.messages().len(), 2, "each once");
+}
+
+/// A ledger whose `settle_sent` fails (DynamoDB failing every attempt of the call).
+struct LedgerThatCannotSettle(Arc<dyn DeliveryLedger>);
+
+#[async_trait]
+impl DeliveryLedger for LedgerThatCannotSettle {
+    async fn claim(
+        &self,
+        key: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Claim, LedgerError> {
+        self.0.claim(key, now).await
+    }
+    async fn complete(
+        &self,
+        key: &str,
+        state: LedgerState,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), LedgerError> {
+        self.0.complete(key, state, now).await
+    }
+    async fn settle_sent(
+        &self,
+        _key: &str,
+        _record: &CommunicationRecord,
+        _now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Filed, LedgerError> {
+        Err(LedgerError(
+            "injected: the deliveries table is unavailable".into(),
+        ))
+    }
+    async fn release(&self, key: &str) -> Result<(), LedgerError> {
+        self.0.release(key).await
+    }
+    async fn entry(&self, key: &str) -> Result<Option<LedgerEntry>, LedgerError> {
+        self.0.entry(key).await
+    }
+}
+
+#[tokio::test]
+async fn a_message_the_ledger_could_not_record_is_done_and_its_settle_request_records_it() {
+    let fakes = fakes().await;
+    let healthy = fakes.delivery.clone();
+    let broken = rappel_app::DeliveryServices {
+        ledger: Arc::new(LedgerThatCannotSettle(healthy.ledger.clone())),
+        ..healthy.clone()
+    };
+    let response = rappel_send::function_handler(
+        LambdaEvent::new(send_batch(), Context::default()),
+        &broken,
+        &SendPace::unlimited(),
+    )
+    .await
+    .unwrap_or_else(|never| match never {});
+    assert!(
+        response.batch_item_failures.is_empty(),
+        "a sent message is never handed back"
+    );
+    assert_eq!(fakes.outbox.messages().len(), 2);
+    // The records wait on the send queue as settle requests.
+    let mut settles = Vec::new();
+    while let Some(queued) = fakes.queue.receive() {
+        fakes.queue.done();
+        settles.push(queued.request);
+    }
+    assert_eq!(settles.len(), 2, "{settles:?}");
+    assert!(settles.iter().all(|r| r.kind_name() == "settle"));
+    for request in &settles {
+        rappel_send::handle_send(&healthy, request).await.unwrap();
+    }
+    let key = settles[0].key().unwrap().id();
+    let entry = healthy.ledger.entry(&key).await.unwrap().unwrap();
+    assert_eq!(entry.state, LedgerState::Sent);
+    // The trigger coming again (a replay after the lease) is a duplicate: nothing more sent.
+    assert!(send(&fakes, send_batch()).await.is_empty());
+    assert_eq!(fakes.outbox.messages().len(), 2);
 }
 
 #[tokio::test]

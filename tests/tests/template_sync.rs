@@ -229,22 +229,85 @@ fn a_claims_lease_outlasts_every_function_that_could_hold_it() {
 }
 
 #[test]
-fn an_attempts_aws_calls_end_well_before_the_send_functions_timeout() {
+fn a_full_send_batch_ends_inside_the_functions_timeout_at_every_pace_the_template_allows() {
     use rappel_aws::sdk::{ATTEMPT_TIMEOUT, MAX_ATTEMPTS, OPERATION_TIMEOUT};
-    let timeouts = function_timeouts(&template());
-    let send = timeouts
-        .iter()
+    use rappel_ports::deadline::CALL_BOUND;
+    use rappel_send::{BATCH_SIZE, FUNCTION_TIMEOUT, MAX_PACING_INTERVAL};
+    let template = template();
+    let send = function_timeouts(&template)
+        .into_iter()
         .find(|(name, _)| name == "SendFunction")
-        .map(|(_, t)| *t)
+        .map(|(_, t)| t)
         .expect("the send function");
-    // Claim, send, settle: the calls that can hang on one provider after the reads.
-    let worst = OPERATION_TIMEOUT.as_secs() * 3;
-    assert!(
-        (worst as i64) < send,
-        "3 × {OPERATION_TIMEOUT:?} must end before the send function's {send} s"
+    assert_eq!(send, FUNCTION_TIMEOUT.as_secs() as i64);
+    let mapping = resources_of_type(&template, "AWS::Lambda::EventSourceMapping")
+        .into_iter()
+        .find(|(_, m)| m["Properties"]["EventSourceArn"].as_str() == Some("SendQueue.Arn"))
+        .expect("the send queue's mapping")
+        .1;
+    assert_eq!(
+        mapping["Properties"]["BatchSize"].as_i64(),
+        Some(i64::from(BATCH_SIZE))
     );
+    // The reserves count each call at the SDK's bound.
+    assert_eq!(OPERATION_TIMEOUT, CALL_BOUND);
     assert!(ATTEMPT_TIMEOUT * MAX_ATTEMPTS > OPERATION_TIMEOUT / 2);
     assert!(ATTEMPT_TIMEOUT < OPERATION_TIMEOUT);
+
+    // Every pair of allowed values is refused by a rule exactly when a copy would wait more
+    // than MAX_PACING_INTERVAL between two sends (the arithmetic of FUNCTION_TIMEOUT).
+    let allowed = |name: &str| -> Vec<i64> {
+        template["Parameters"][name]["AllowedValues"]
+            .as_vec()
+            .expect("allowed values")
+            .iter()
+            .filter_map(Yaml::as_i64)
+            .collect()
+    };
+    let (rates, concurrencies) = (allowed("SendRatePerSecond"), allowed("SendConcurrency"));
+    assert!(!rates.is_empty() && !concurrencies.is_empty());
+    let mut refused_pairs = 0;
+    for &concurrency in &concurrencies {
+        for &rate in &rates {
+            let interval = concurrency as f64 / rate as f64;
+            let fits = interval <= MAX_PACING_INTERVAL.as_secs_f64();
+            let refused = refused_by_rules(&template, concurrency, rate);
+            assert_eq!(
+                refused, !fits,
+                "{concurrency} copies at {rate}/s: a copy sends every {interval} s"
+            );
+            refused_pairs += usize::from(refused);
+        }
+    }
+    assert!(refused_pairs > 0, "the rules refuse something");
+}
+
+/// Whether the template's rules refuse these send parameters. The rules have one shape:
+/// `RuleCondition: !Equals [!Ref SendConcurrency, "<n>"]` and assertions
+/// `!Not [!Contains [[<rates>], !Ref SendRatePerSecond]]` (the YAML reader drops the tags).
+fn refused_by_rules(template: &Yaml, concurrency: i64, rate: i64) -> bool {
+    let Some(rules) = template["Rules"].as_hash() else {
+        return false;
+    };
+    rules.values().any(|rule| {
+        let condition = &rule["RuleCondition"];
+        assert_eq!(condition[0].as_str(), Some("SendConcurrency"), "{rule:?}");
+        let applies = condition[1].as_str() == Some(concurrency.to_string().as_str());
+        applies
+            && rule["Assertions"]
+                .as_vec()
+                .expect("assertions")
+                .iter()
+                .any(|assertion| {
+                    let contains = &assertion["Assert"][0];
+                    assert_eq!(contains[1].as_str(), Some("SendRatePerSecond"), "{rule:?}");
+                    contains[0]
+                        .as_vec()
+                        .expect("a list of rates")
+                        .iter()
+                        .any(|r| r.as_str() == Some(rate.to_string().as_str()))
+                })
+    })
 }
 
 #[test]

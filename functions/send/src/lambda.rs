@@ -1,27 +1,40 @@
 //! The Lambda glue: the send queue's event in, a partial batch response out.
 
 use crate::{
-    DELIVERIES_METRIC, SendHandlerError, SendPace, error_type, handle_send, outcome_name,
-    parse_request,
+    DELIVERIES_METRIC, START_RESERVE, SendHandlerError, SendPace, error_type, handle_send_within,
+    outcome_name, parse_request,
 };
-use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use lambda_runtime::{Diagnostic, LambdaEvent};
 use rappel_app::deliver::prefetch;
 use rappel_app::{DeliveryError, DeliveryServices};
+use rappel_ports::deadline::Deadline;
 use rappel_ports::schedules::SendRequest;
 
 /// The Lambda handler for a batch of the send queue: every message is handled on its own, at
-/// the pace given; the ids of those to retry are returned.
+/// the pace given, inside the invocation's deadline; the ids of those to retry are returned.
 pub async fn function_handler(
     event: LambdaEvent<SqsEvent>,
     services: &DeliveryServices,
     pace: &SendPace,
 ) -> Result<SqsBatchResponse, std::convert::Infallible> {
+    let deadline = Deadline::from_epoch_millis(event.context.deadline);
+    Ok(handle_batch(&event.payload.records, services, pace, deadline).await)
+}
+
+/// One batch: each message is started only with [`START_RESERVE`] of the invocation left; the
+/// messages it cannot start, or whose delivery found too little time left to send and record
+/// them, are handed back untried (and so are the rest of the batch once the provider
+/// throttles).
+pub async fn handle_batch(
+    records: &[SqsMessage],
+    services: &DeliveryServices,
+    pace: &SendPace,
+    deadline: Deadline,
+) -> SqsBatchResponse {
     // One batch, one memory of what it read: the messages of one change share their records.
     let services = &services.for_batch();
-    let parsed: Vec<_> = event
-        .payload
-        .records
+    let parsed: Vec<_> = records
         .iter()
         .map(|m| parse_request(m.body.as_deref().unwrap_or_default()))
         .collect();
@@ -32,9 +45,10 @@ pub async fn function_handler(
     prefetch(services, &readable).await;
     let mut retry: Vec<String> = Vec::new();
     let mut throttled = false;
-    for (message, request) in event.payload.records.iter().zip(parsed) {
+    let mut out_of_time = false;
+    for (message, request) in records.iter().zip(parsed) {
         let id = message.message_id.clone().unwrap_or_default();
-        if throttled {
+        if throttled || out_of_time {
             retry.push(id);
             continue;
         }
@@ -49,7 +63,14 @@ pub async fn function_handler(
             }
         };
         pace.wait_turn().await;
-        match handle_send(services, &request).await {
+        if !deadline.allows(START_RESERVE) {
+            tracing::warn!(message_id = %id, "too little of the invocation left: the rest of the batch is handed back untried");
+            metrics::counter!(DELIVERIES_METRIC, "Outcome" => "out_of_time").increment(1);
+            out_of_time = true;
+            retry.push(id);
+            continue;
+        }
+        match handle_send_within(services, &request, deadline).await {
             Ok(outcomes) => {
                 for outcome in &outcomes {
                     metrics::counter!(DELIVERIES_METRIC, "Outcome" => outcome_name(outcome))
@@ -64,11 +85,12 @@ pub async fn function_handler(
                 tracing::warn!(message_id = %id, kind = request.kind_name(), receives, error_type = error_type(&error), %error, "delivery to retry");
                 metrics::counter!(DELIVERIES_METRIC, "Outcome" => "retry").increment(1);
                 throttled = is_throttling(&error);
+                out_of_time = is_out_of_time(&error);
                 retry.push(id);
             }
         }
     }
-    Ok(batch_response(retry))
+    batch_response(retry)
 }
 
 /// The partial batch response Lambda expects (`ReportBatchItemFailures`).
@@ -92,6 +114,10 @@ impl From<SendHandlerError> for Diagnostic {
             error_message: error.to_string(),
         }
     }
+}
+
+fn is_out_of_time(error: &SendHandlerError) -> bool {
+    matches!(error, SendHandlerError::Delivery(DeliveryError::OutOfTime))
 }
 
 fn is_throttling(error: &SendHandlerError) -> bool {

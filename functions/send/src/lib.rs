@@ -12,6 +12,11 @@
 //! never fails the others, except throttling: when the provider says "too fast", the rest of
 //! the batch is handed back untried rather than spent against the limit.
 //!
+//! **A batch ends inside its deadline.** A message is only started with [`START_RESERVE`] of
+//! the invocation left, and the provider only called with the delivery path's commit reserve
+//! left ([`rappel_app::deliver::COMMIT_RESERVE`]); what cannot be finished is handed back
+//! untried. The template sizes a full batch to fit: see [`FUNCTION_TIMEOUT`].
+//!
 //! [`handle_send`] is what the local stack calls; the Lambda glue (queue event in, partial
 //! batch response out) is behind the `lambda` feature, which only the Lambda binary enables.
 
@@ -20,11 +25,41 @@ mod lambda;
 mod pace;
 
 #[cfg(feature = "lambda")]
-pub use lambda::{batch_response, function_handler};
-pub use pace::SendPace;
+pub use lambda::{batch_response, function_handler, handle_batch};
+pub use pace::{PaceTooSlow, SendPace};
 
-use rappel_app::{DeliveryError, DeliveryOutcome, DeliveryServices, deliver_request};
+use rappel_app::deliver::COMMIT_RESERVE;
+use rappel_app::{
+    DeliveryError, DeliveryOutcome, DeliveryServices, Settlement, deliver_request_within,
+};
+use rappel_ports::deadline::{CALL_BOUND, Deadline};
 use rappel_ports::schedules::SendRequest;
+use std::time::Duration;
+
+/// The send function's timeout (`template.yaml`, checked by the template sync test).
+pub const FUNCTION_TIMEOUT: Duration = Duration::from_secs(60);
+/// Messages per batch (the queue mapping's `BatchSize`).
+pub const BATCH_SIZE: u32 = 10;
+/// The longest pause a copy makes between two sends: `SendConcurrency / SendRatePerSecond`,
+/// which the template's rules keep at 2 s or less (and the cold start refuses above).
+pub const MAX_PACING_INTERVAL: Duration = Duration::from_secs(2);
+/// What one message takes when AWS answers as it does when healthy: its claim, reads, send and
+/// settle, half a dozen calls of tens of milliseconds.
+pub const HEALTHY_MESSAGE: Duration = Duration::from_millis(500);
+/// A message is only started with this much of the invocation left: the commit reserve (send,
+/// settle, settle request: 26 s) and one bounded call for its claim and reads (8 s) = **34 s**.
+pub const START_RESERVE: Duration =
+    Duration::from_secs(COMMIT_RESERVE.as_secs() + CALL_BOUND.as_secs());
+
+/// The arithmetic the template relies on: a full batch, paced at the slowest pace allowed,
+/// each message as long as a healthy one, and the last one started with its reserve still
+/// left, ends inside the timeout — 10 × (2 s + 0.5 s) + 34 s = 59 s ≤ 60 s. When AWS is slow
+/// instead, what would not fit is handed back untried, never cut by Lambda.
+const _: () = assert!(
+    BATCH_SIZE as u128 * (MAX_PACING_INTERVAL.as_millis() + HEALTHY_MESSAGE.as_millis())
+        + START_RESERVE.as_millis()
+        <= FUNCTION_TIMEOUT.as_millis()
+);
 
 #[derive(Debug, thiserror::Error)]
 pub enum SendHandlerError {
@@ -39,12 +74,22 @@ pub fn parse_request(body: &str) -> Result<SendRequest, SendHandlerError> {
     serde_json::from_str(body).map_err(|e| SendHandlerError::BadRequest(e.to_string()))
 }
 
-/// Delivers what one request stands for: one message, or the digest messages of a firing.
+/// Delivers what one request stands for: one message, or the digest messages of a firing
+/// (the local stack: no deadline).
 pub async fn handle_send(
     services: &DeliveryServices,
     request: &SendRequest,
 ) -> Result<Vec<DeliveryOutcome>, SendHandlerError> {
-    let outcomes = deliver_request(services, request).await?;
+    handle_send_within(services, request, Deadline::NONE).await
+}
+
+/// [`handle_send`] inside an invocation's deadline.
+pub async fn handle_send_within(
+    services: &DeliveryServices,
+    request: &SendRequest,
+    deadline: Deadline,
+) -> Result<Vec<DeliveryOutcome>, SendHandlerError> {
+    let outcomes = deliver_request_within(services, request, deadline).await?;
     for (key, outcome) in &outcomes {
         tracing::info!(kind = %key.kind, channel = %key.channel, outcome = outcome_name(outcome), "message handled");
     }
@@ -62,14 +107,28 @@ pub fn error_type(error: &SendHandlerError) -> &'static str {
         SendHandlerError::Delivery(DeliveryError::Transient(_)) => "Rappel.TransientDelivery",
         SendHandlerError::Delivery(DeliveryError::Throttled(_)) => "Rappel.Throttled",
         SendHandlerError::Delivery(DeliveryError::InProgress { .. }) => "Rappel.DeliveryInProgress",
-        SendHandlerError::Delivery(DeliveryError::SentUnrecorded(_)) => "Rappel.SentUnrecorded",
+        SendHandlerError::Delivery(DeliveryError::OutOfTime) => "Rappel.OutOfTime",
         SendHandlerError::Delivery(_) => "Rappel.StorageUnavailable",
     }
 }
 
 pub fn outcome_name(outcome: &DeliveryOutcome) -> &'static str {
     match outcome {
-        DeliveryOutcome::Sent { .. } => "sent",
+        DeliveryOutcome::Sent {
+            settlement: Settlement::Settled,
+            ..
+        } => "sent",
+        // Sent, and recorded later by its settle request.
+        DeliveryOutcome::Sent {
+            settlement: Settlement::Deferred,
+            ..
+        } => "sent_settle_queued",
+        // Sent, and neither the ledger nor the queue could record it (alarmed).
+        DeliveryOutcome::Sent {
+            settlement: Settlement::Unsettled,
+            ..
+        } => "sent_unrecorded",
+        DeliveryOutcome::SettledLate => "settled_late",
         DeliveryOutcome::Suppressed(_) => "suppressed",
         DeliveryOutcome::Stale(_) => "stale",
         DeliveryOutcome::Failed(_) => "failed",

@@ -18,7 +18,7 @@ async fn main() -> Result<(), Error> {
     let sdk = sdk::load().await;
     let delivery = DeliveryOnce::new(DeliveryParts::compose(&sdk, &env, Arc::new(SystemClock))?);
     let (rate, concurrency) = compose::send_pace(&env)?;
-    let pace = SendPace::new(rate, concurrency);
+    let pace = SendPace::checked(rate, concurrency)?;
     let metrics = rappel_aws::metrics::init("send")?;
     delivery.prefetch();
     run_with_metrics(

@@ -3,9 +3,19 @@
 //! seconds, so together they stay under `rate` messages per second however long the queue is —
 //! a 09:00 burst waits in the queue instead of being throttled and spending its retries.
 
+use crate::MAX_PACING_INTERVAL;
 use std::time::Duration;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
+
+/// A pace under which a full batch cannot end inside the send function's timeout.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "one copy would send every {interval:?} (SendConcurrency / SendRatePerSecond); at most {MAX_PACING_INTERVAL:?} lets a full batch end inside the send function's timeout"
+)]
+pub struct PaceTooSlow {
+    pub interval: Duration,
+}
 
 #[derive(Debug)]
 pub struct SendPace {
@@ -25,6 +35,18 @@ impl SendPace {
             interval,
             last: Mutex::new(None),
         }
+    }
+
+    /// [`Self::new`], refused when one copy would wait longer than [`MAX_PACING_INTERVAL`]
+    /// between two sends: a full batch would then not fit in the function's timeout.
+    pub fn checked(rate_per_second: f64, concurrency: u32) -> Result<Self, PaceTooSlow> {
+        let pace = Self::new(rate_per_second, concurrency);
+        if pace.interval > MAX_PACING_INTERVAL {
+            return Err(PaceTooSlow {
+                interval: pace.interval,
+            });
+        }
+        Ok(pace)
     }
 
     /// No pacing (tests, the local stack).
@@ -60,6 +82,14 @@ mod tests {
             Duration::from_millis(200)
         );
         assert_eq!(SendPace::new(14.0, 1).interval().as_millis(), 71);
+    }
+
+    #[test]
+    fn a_pace_slower_than_two_seconds_a_copy_is_refused() {
+        assert!(SendPace::checked(10.0, 20).is_ok());
+        assert!(SendPace::checked(1.0, 2).is_ok());
+        let error = SendPace::checked(1.0, 4).unwrap_err();
+        assert_eq!(error.interval, Duration::from_secs(4));
     }
 
     #[tokio::test(start_paused = true)]

@@ -16,6 +16,14 @@
 //! A temporary failure releases the claim and returns an error, so the trigger retries. If the
 //! release itself fails, the claim stays until its lease runs out and retries until then get
 //! [`DeliveryError::InProgress`], then one of them claims and sends.
+//!
+//! **Once the provider has accepted, the message is never sent again because of us.** The
+//! ledger's `sent` is tried once (the call has its own retries); if it fails, a settle request
+//! carrying the history entry goes on the send queue ([`SendRequest::Settle`]) and the trigger
+//! is answered as done — never handed back, which would send again once the claim's lease ran
+//! out. And the provider is only called while the invocation still has the time to record what
+//! it accepted ([`COMMIT_RESERVE`]): a delivery that would not finish is given back untried
+//! ([`DeliveryError::OutOfTime`]) rather than cut by Lambda between the send and the record.
 
 use crate::services::DeliveryServices;
 use crate::subjects::{ContextError, DayRecords, Loaded, SubjectState};
@@ -27,6 +35,7 @@ use rappel_core::model::{AppointmentTypeId, ClientId, Language};
 use rappel_core::planning::day::digest_messages;
 use rappel_core::render::{Composition, OutgoingMessage, compose};
 use rappel_ports::address_marks::MarksError;
+use rappel_ports::deadline::{CALL_BOUND, Deadline};
 use rappel_ports::delivery::SendError;
 use rappel_ports::history::{CommunicationRecord, CommunicationStatus, HistoryError};
 use rappel_ports::ledger::{Claim, Filed, LedgerError, LedgerState};
@@ -39,6 +48,8 @@ use rappel_ports::schedules::SendRequest;
 pub enum DeliveryOutcome {
     Sent {
         provider_message_id: String,
+        /// How the ledger learnt of it.
+        settlement: Settlement,
     },
     Suppressed(SuppressionReason),
     Stale(StaleReason),
@@ -46,7 +57,31 @@ pub enum DeliveryOutcome {
     Failed(String),
     /// Already delivered or being delivered by another trigger: nothing done.
     Duplicate,
+    /// A message sent earlier whose `sent` the ledger could not record then: recorded now
+    /// (a [`SendRequest::Settle`]).
+    SettledLate,
 }
+
+/// How a message the provider accepted was recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settlement {
+    /// The ledger says `sent`, with its history entry.
+    Settled,
+    /// The ledger could not be written: a settle request waits on the send queue. The trigger
+    /// is done all the same, so the message is not sent again.
+    Deferred,
+    /// Neither the ledger nor the queue could be written (logged, counted). The trigger is
+    /// done all the same; the claim stays until its lease runs out, and only another trigger
+    /// of the same key after that (a replay) could send it again.
+    Unsettled,
+}
+
+/// What must still be left of the invocation when the provider is called: the send, the
+/// ledger's `sent` and, if that fails, the settle request on the queue — one bounded call each
+/// ([`CALL_BOUND`], 8 s) — and a 2 s margin: 3 × 8 s + 2 s = **26 s**. With less left, the
+/// message is given back untried ([`DeliveryError::OutOfTime`]).
+pub const COMMIT_RESERVE: std::time::Duration =
+    std::time::Duration::from_secs(3 * CALL_BOUND.as_secs() + 2);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DeliveryError {
@@ -57,10 +92,12 @@ pub enum DeliveryError {
     InProgress { lease_until: Option<DateTime<Utc>> },
     #[error(transparent)]
     Ledger(#[from] LedgerError),
-    /// The provider accepted the message but the ledger could not record it: the claim is kept
-    /// (not released), so no retry sends it again before the lease runs out.
-    #[error("sent, but the ledger could not record it: {0}")]
-    SentUnrecorded(LedgerError),
+    /// Too little of the invocation is left to send the message and record it: given back
+    /// untried, before the provider was called.
+    #[error(
+        "not sent: too little of the invocation is left to send and record the message; retry later"
+    )]
+    OutOfTime,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -76,26 +113,45 @@ pub enum DeliveryError {
     Throttled(String),
 }
 
-/// How often the ledger's `sent` and the history entry are tried after the provider accepted
-/// the message.
+/// How often the history entry of a sent message is tried where it is filed apart from the
+/// ledger (the local stack: embedded stores, each try immediate).
 const HISTORY_ATTEMPTS: usize = 3;
 
 pub async fn deliver(
     s: &DeliveryServices,
     key: &MessageKey,
 ) -> Result<DeliveryOutcome, DeliveryError> {
-    deliver_with(s, key, None).await
+    deliver_with(s, key, None, Deadline::NONE).await
 }
 
-/// What a send request stands for, each through the single delivery path: one message, or
-/// the digest messages of a recurring schedule's firing — decided now, from the firing's
-/// instant: which day it covers (in the recipient's zone), on which channels.
+/// What a send request stands for, with no deadline (the local stack).
 pub async fn deliver_request(
     s: &DeliveryServices,
     request: &SendRequest,
 ) -> Result<Vec<(MessageKey, DeliveryOutcome)>, DeliveryError> {
+    deliver_request_within(s, request, Deadline::NONE).await
+}
+
+/// What a send request stands for, each through the single delivery path: one message, the
+/// digest messages of a recurring schedule's firing — decided now, from the firing's instant:
+/// which day it covers (in the recipient's zone), on which channels — or the late record of a
+/// message already sent. Nothing is sent once `deadline` leaves too little time to record it.
+pub async fn deliver_request_within(
+    s: &DeliveryServices,
+    request: &SendRequest,
+    deadline: Deadline,
+) -> Result<Vec<(MessageKey, DeliveryOutcome)>, DeliveryError> {
     let (trigger, fired_at) = match request {
-        SendRequest::Message { key } => return Ok(vec![(key.clone(), deliver(s, key).await?)]),
+        SendRequest::Message { key } => {
+            return Ok(vec![(
+                key.clone(),
+                deliver_with(s, key, None, deadline).await?,
+            )]);
+        }
+        SendRequest::Settle { key, record } => {
+            settle_late(s, key, record).await?;
+            return Ok(vec![(key.clone(), DeliveryOutcome::SettledLate)]);
+        }
         SendRequest::Digest { trigger, fired_at } => (trigger, *fired_at),
     };
     let settings = s.records.settings(&trigger.tenant).await?;
@@ -119,7 +175,7 @@ pub async fn deliver_request(
     let mut outcomes = Vec::new();
     for message in planned {
         let state = SubjectState::Day(Box::new(loaded.clone()));
-        let outcome = deliver_with(s, &message.key, Some(state)).await?;
+        let outcome = deliver_with(s, &message.key, Some(state), deadline).await?;
         outcomes.push((message.key, outcome));
     }
     Ok(outcomes)
@@ -142,6 +198,7 @@ pub async fn prefetch(s: &DeliveryServices, requests: &[SendRequest]) {
                 }
             }
             SendRequest::Digest { trigger, .. } => keys.push(RecordKey::settings(&trigger.tenant)),
+            SendRequest::Settle { .. } => {}
         }
     }
     if let Err(error) = s.records.get_many(&keys).await {
@@ -171,6 +228,7 @@ async fn deliver_with(
     s: &DeliveryServices,
     key: &MessageKey,
     preloaded: Option<SubjectState>,
+    deadline: Deadline,
 ) -> Result<DeliveryOutcome, DeliveryError> {
     let now = s.clock.now();
     let ledger_key = key.id();
@@ -192,20 +250,24 @@ async fn deliver_with(
             });
         }
     }
-    let result = deliver_claimed(s, key, now, preloaded).await;
+    let result = deliver_claimed(s, key, now, preloaded, deadline).await;
     // Settle the claim. A sent message was settled as soon as the provider accepted it. Stale
     // is not final: the appointment may come back to this exact plan.
     let settle = match &result {
         Ok(DeliveryOutcome::Sent { .. }) => return result,
         Ok(DeliveryOutcome::Suppressed(_)) => Some(LedgerState::Suppressed),
         Ok(DeliveryOutcome::Failed(_)) => Some(LedgerState::Failed),
-        // Keep the claim: releasing it would let a retry send again at once.
-        Err(DeliveryError::SentUnrecorded(_)) => return result,
-        Ok(DeliveryOutcome::Stale(_) | DeliveryOutcome::Duplicate) | Err(_) => None,
+        Ok(
+            DeliveryOutcome::Stale(_) | DeliveryOutcome::Duplicate | DeliveryOutcome::SettledLate,
+        )
+        | Err(_) => None,
     };
     match settle {
         Some(state) => s.ledger.complete(&ledger_key, state, now).await?,
-        None => s.ledger.release(&ledger_key).await?,
+        None if deadline.allows(CALL_BOUND) => s.ledger.release(&ledger_key).await?,
+        // No time left to give the claim back: its lease runs out before the queue delivers
+        // the message again (the queue's visibility timeout is longer).
+        None => {}
     }
     result
 }
@@ -215,6 +277,7 @@ async fn deliver_claimed(
     key: &MessageKey,
     now: DateTime<Utc>,
     preloaded: Option<SubjectState>,
+    deadline: Deadline,
 ) -> Result<DeliveryOutcome, DeliveryError> {
     let loaded = match preloaded {
         Some(state) => Ok(Loaded::Found(state)),
@@ -327,15 +390,29 @@ async fn deliver_claimed(
             return recorder.suppressed(reason).await;
         }
     }
+    // The point of no return is the provider's call: only made while the invocation can
+    // still record what the provider accepts.
+    let time_to_commit = || {
+        if deadline.allows(COMMIT_RESERVE) {
+            Ok(())
+        } else {
+            Err(DeliveryError::OutOfTime)
+        }
+    };
     let sent = match &message {
-        OutgoingMessage::Email(email) => s
-            .mailer
-            .send_email(email, now)
-            .await
-            .map(|r| (r, Some(email.subject.clone()))),
+        OutgoingMessage::Email(email) => {
+            time_to_commit()?;
+            s.mailer
+                .send_email(email, now)
+                .await
+                .map(|r| (r, Some(email.subject.clone())))
+        }
         OutgoingMessage::Sms(sms) => match s.sms.is_opted_out(&sms.to).await {
             Ok(true) => return recorder.suppressed(SuppressionReason::OptedOut).await,
-            Ok(false) => s.sms.send_sms(sms, now).await.map(|r| (r, None)),
+            Ok(false) => {
+                time_to_commit()?;
+                s.sms.send_sms(sms, now).await.map(|r| (r, None))
+            }
             // An invalid number fails the check for good, like a rejected send.
             Err(error) => Err(error),
         },
@@ -350,12 +427,11 @@ async fn deliver_claimed(
                 subject,
                 Some(receipt.message_id.clone()),
             );
-            if settle_sent(s, key, &record, now).await? == Filed::LedgerOnly {
-                recorder.record_after_sending(record).await;
-            }
+            let settlement = settle_sent(s, &recorder, &record, now).await;
             tracing::info!(kind = %key.kind, channel = %key.channel, "message sent");
             Ok(DeliveryOutcome::Sent {
                 provider_message_id: receipt.message_id,
+                settlement,
             })
         }
         Err(error @ SendError::Transient { .. }) => {
@@ -401,24 +477,62 @@ async fn custom_template(
     Ok(type_id.and_then(|id| find(Some(id))).or_else(|| find(None)))
 }
 
-/// Records `sent` in the ledger, a few times if it must (each call already has the SDK's own
-/// retries).
+/// Records `sent` in the ledger — once: the call has its own retries, and a message the
+/// provider accepted must be answered for inside the invocation. If the ledger cannot be
+/// written, a settle request takes the record to the send queue; if that fails too, the
+/// failure is logged (message key only) and counted. Either way the caller is done with the
+/// message: nothing here ever leads to a second send.
 async fn settle_sent(
+    s: &DeliveryServices,
+    recorder: &Recorder<'_>,
+    record: &CommunicationRecord,
+    now: DateTime<Utc>,
+) -> Settlement {
+    let key = recorder.key;
+    let error = match s.ledger.settle_sent(&key.id(), record, now).await {
+        Ok(Filed::WithHistory) => return Settlement::Settled,
+        Ok(Filed::LedgerOnly) => {
+            recorder.record_after_sending(record.clone()).await;
+            return Settlement::Settled;
+        }
+        Err(error) => error,
+    };
+    let request = SendRequest::Settle {
+        key: key.clone(),
+        record: Box::new(record.clone()),
+    };
+    match s.settles.enqueue(std::slice::from_ref(&request)).await {
+        Ok(()) => {
+            tracing::warn!(message_key = %key.schedule_name(), kind = %key.kind, channel = %key.channel, %error, "message sent; the ledger could not record it, a settle request is queued");
+            Settlement::Deferred
+        }
+        Err(queue_error) => {
+            tracing::error!(message_key = %key.schedule_name(), kind = %key.kind, channel = %key.channel, %error, %queue_error, "message sent; neither the ledger nor the send queue could record it");
+            Settlement::Unsettled
+        }
+    }
+}
+
+/// A settle request: the ledger records `sent` with the history entry of a message sent
+/// earlier (unconditionally: it was sent, whatever claim the key holds now).
+async fn settle_late(
     s: &DeliveryServices,
     key: &MessageKey,
     record: &CommunicationRecord,
-    now: DateTime<Utc>,
-) -> Result<Filed, DeliveryError> {
-    let mut last_error = None;
-    for _ in 0..HISTORY_ATTEMPTS {
-        match s.ledger.settle_sent(&key.id(), record, now).await {
-            Ok(filed) => return Ok(filed),
-            Err(error) => last_error = Some(error),
+) -> Result<(), DeliveryError> {
+    let now = s.clock.now();
+    if s.ledger.settle_sent(&key.id(), record, now).await? == Filed::LedgerOnly {
+        Recorder {
+            s,
+            key,
+            client: record.client.as_ref(),
+            now,
         }
+        .record_after_sending(record.clone())
+        .await;
     }
-    Err(DeliveryError::SentUnrecorded(last_error.unwrap_or_else(
-        || LedgerError("the ledger did not answer".into()),
-    )))
+    tracing::info!(message_key = %key.schedule_name(), kind = %key.kind, channel = %key.channel, "a message sent earlier is recorded");
+    Ok(())
 }
 
 /// Writes history entries for one message.

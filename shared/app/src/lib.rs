@@ -19,6 +19,8 @@ mod react_billing;
 pub mod services;
 pub mod subjects;
 
-pub use deliver::{DeliveryError, DeliveryOutcome, deliver, deliver_request};
+pub use deliver::{
+    DeliveryError, DeliveryOutcome, Settlement, deliver, deliver_request, deliver_request_within,
+};
 pub use react::{Reaction, ReactionError, react_to_change};
 pub use services::{ApiServices, DeliveryServices, Services};

@@ -43,6 +43,9 @@ pub struct DeliveryServices {
     pub clock: Arc<dyn Clock>,
     pub sender: SenderIdentity,
     pub links: LinkSigner,
+    /// The send queue, for the settle request of a message sent whose `sent` the ledger could
+    /// not record (see [`crate::deliver`]).
+    pub settles: Arc<dyn SendQueue>,
 }
 
 /// What the reaction to a change needs: the records it plans from, the scheduler for future

@@ -108,6 +108,7 @@ async fn world(consent: bool) -> World {
             address: id("no-reply@rappel.example"),
         },
         links: LinkSigner::new("https://r.example/links", b"k".to_vec()),
+        settles: Arc::new(rappel_ports::send_queue::InProcessQueue::in_memory()),
     };
     World {
         services,

@@ -20,7 +20,8 @@ use std::sync::Arc;
 pub const API_ENV: &[&str] = &[RECORDS_TABLE, DELIVERIES_TABLE, TENANT_CLAIM];
 /// The public link routes (served by the API function): the link keys and base URL.
 pub const LINKS_ENV: &[&str] = &[LINK_SECRET_ID, LINK_BASE_URL];
-/// What the single delivery path reads (the send function).
+/// What the single delivery path reads (the send function): the send queue too, for the
+/// settle request of a message whose `sent` the ledger could not record.
 pub const SEND_ENV: &[&str] = &[
     RECORDS_TABLE,
     DELIVERIES_TABLE,
@@ -29,6 +30,7 @@ pub const SEND_ENV: &[&str] = &[
     SMS_SENDER_ID,
     LINK_SECRET_ID,
     LINK_BASE_URL,
+    SEND_QUEUE_URL,
 ];
 /// What the feedback function reads: the deliveries table (address marks and history).
 pub const FEEDBACK_ENV: &[&str] = &[DELIVERIES_TABLE];
@@ -150,6 +152,7 @@ pub struct DeliveryParts {
     sms: SnsSms,
     ledger: DynamoLedger,
     history: DynamoHistory,
+    settles: SqsSendQueue,
     clock: Arc<dyn Clock>,
     sender: SenderIdentity,
     pub links: LinkKeys,
@@ -168,6 +171,7 @@ impl DeliveryParts {
         let sender_id = env.declared(SMS_SENDER_ID)?.map(str::to_owned);
         let links = lazy_link_keys(sdk, env)?;
         let records = env.required(RECORDS_TABLE)?;
+        let queue_url = env.required(SEND_QUEUE_URL)?;
         Ok(Self {
             records: DynamoRecords::new(dynamodb.clone(), records),
             marks: DynamoAddressMarks::new(dynamodb.clone(), deliveries),
@@ -175,6 +179,7 @@ impl DeliveryParts {
             sms: SnsSms::new(aws_sdk_sns::Client::new(sdk), sender_id),
             ledger: DynamoLedger::new(dynamodb.clone(), deliveries),
             history: DynamoHistory::new(dynamodb, deliveries),
+            settles: SqsSendQueue::new(aws_sdk_sqs::Client::new(sdk), queue_url),
             clock,
             sender: SenderIdentity { address: sender },
             links,
@@ -193,6 +198,7 @@ impl DeliveryParts {
             clock: self.clock,
             sender: self.sender,
             links,
+            settles: Arc::new(self.settles),
         }
     }
 }

@@ -16,11 +16,11 @@ pub const MAX_ATTEMPTS: u32 = 4;
 /// One HTTP attempt may take this long (a DynamoDB item, an SES send: tens of milliseconds
 /// when healthy) before it is abandoned and retried.
 pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(3);
-/// One call, all its attempts and backoffs included, ends by then. A delivery makes at most
-/// three sequential calls that can hang on one provider (claim, send, settle) after its reads:
-/// 3 × 8 s = 24 s, inside the send function's 30 s timeout, so an attempt ends — and settles
-/// or releases its claim — before Lambda would kill it. The template sync test checks the
-/// arithmetic against the template's timeouts.
+/// One call, all its attempts and backoffs included, ends by then: the bound every deadline
+/// reserve counts a call at (`rappel_ports::deadline::CALL_BOUND`, checked equal). A delivery
+/// calls the provider only with the send, the settle and its fallback still fitting (3 × 8 s
+/// + 2 s), so Lambda never cuts it between the send and the record; the template sync test
+/// checks the arithmetic against the send function's timeout.
 pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(8);
 /// Connecting to an AWS endpoint.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);

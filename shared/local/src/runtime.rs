@@ -194,6 +194,7 @@ impl LocalStack {
                 address: config.sender,
             },
             links: LinkSigner::new(config.link_base_url, config.link_secret),
+            settles: queue.clone(),
         };
         let services = Services {
             records: store,

@@ -12,11 +12,14 @@
 //! | [`delivery`] | `Mailer`, `SmsSender` | `Outbox` (prints, keeps, writes `.eml` files) |
 //! | [`ledger`] | `DeliveryLedger` | `MemoryLedger` |
 //! | [`history`] | `CommunicationHistory` | `MemoryHistory` |
+//!
+//! [`deadline`] says how long an invocation may still run, and what one port call can take.
 
 pub mod address_marks;
 pub mod chaos;
 pub mod clock;
 pub mod crash_point;
+pub mod deadline;
 pub mod delivery;
 pub mod history;
 pub mod journal;

@@ -73,7 +73,7 @@ pub enum Filed {
 }
 
 /// The longest timeout of any function in `template.yaml` (the change handler's 120 s). Only
-/// the send function (30 s) claims keys today; sizing the lease from the longest keeps it safe
+/// the send function (60 s) claims keys today; sizing the lease from the longest keeps it safe
 /// if another function ever does. The template sync test checks it is the template's longest.
 pub const LONGEST_FUNCTION_TIMEOUT: Duration = Duration::seconds(120);
 
@@ -88,7 +88,7 @@ pub const LEASE_MARGIN: Duration = Duration::seconds(30);
 /// Retries must come back after the lease or keep coming until it has run out: a retry inside
 /// it is answered with a retryable error, never taken for a duplicate. The SDK's per-call
 /// timeouts (`rappel_aws::sdk`) keep an attempt well inside its function's timeout, the send
-/// queue's visibility timeout (180 s) is above the lease, and the template sync test checks
+/// queue's visibility timeout (360 s) is above the lease, and the template sync test checks
 /// these numbers against `template.yaml`.
 pub const CLAIM_LEASE: Duration = Duration::seconds(150);
 

@@ -2,7 +2,9 @@
 //! message to deliver, never its content (rendered at send time from the current state). Either
 //! one message by its key (`{"v": 2, "key": {...}}`), or the firing of a recurring digest
 //! schedule (`{"v": 2, "digest": {...}, "fired_at": "<instant>"}`) whose messages are decided
-//! when it fires. On AWS the recurring schedule's input carries EventBridge Scheduler's
+//! when it fires, or the late record of a message the provider accepted and the ledger could
+//! not record then (`{"v": 2, "settle": {"key": {...}, "record": {...}}}`, put on the queue by
+//! the send function itself; the record is the history entry, e-mail subject included). On AWS the recurring schedule's input carries EventBridge Scheduler's
 //! `<aws.scheduler.scheduled-time>`, replaced by the instant the firing was scheduled for — the
 //! same on every retry of that firing.
 //!
@@ -12,6 +14,7 @@
 //! never misread as today's form. Version 1 (`{"key": {...}}` without `v`, keys naming an
 //! appointment directly) predates message subjects.
 
+use crate::history::CommunicationRecord;
 use chrono::{DateTime, Utc};
 use rappel_core::message::{DigestTrigger, MessageKey};
 use serde::{Deserialize, Serialize};
@@ -32,6 +35,11 @@ pub enum SendRequest {
         trigger: DigestTrigger,
         fired_at: DateTime<Utc>,
     },
+    /// A message already sent: record it as `sent` with this history entry; send nothing.
+    Settle {
+        key: MessageKey,
+        record: Box<CommunicationRecord>,
+    },
 }
 
 impl SendRequest {
@@ -42,7 +50,7 @@ impl SendRequest {
     /// The message key, for a request that names one.
     pub fn key(&self) -> Option<&MessageKey> {
         match self {
-            Self::Message { key } => Some(key),
+            Self::Message { key } | Self::Settle { key, .. } => Some(key),
             Self::Digest { .. } => None,
         }
     }
@@ -52,6 +60,7 @@ impl SendRequest {
         match self {
             Self::Message { key } => key.kind.as_str(),
             Self::Digest { .. } => "digest_firing",
+            Self::Settle { .. } => "settle",
         }
     }
 
@@ -68,8 +77,12 @@ impl SendRequest {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UnreadableRequest {
-    #[error("send request of version {SEND_REQUEST_VERSION} with neither a key nor a digest")]
+    #[error(
+        "send request of version {SEND_REQUEST_VERSION} with neither a key, a digest nor a settle"
+    )]
     Empty,
+    #[error("send request of version {SEND_REQUEST_VERSION} with an invalid settle: {0}")]
+    BadSettle(String),
     #[error("send request of version {SEND_REQUEST_VERSION} with an invalid digest trigger: {0}")]
     BadDigest(String),
     #[error(
@@ -93,6 +106,15 @@ struct WireRequest {
     digest: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     fired_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    settle: Option<serde_json::Value>,
+}
+
+/// What a settle request carries.
+#[derive(Serialize, Deserialize)]
+struct WireSettle {
+    key: MessageKey,
+    record: Box<CommunicationRecord>,
 }
 
 impl From<SendRequest> for WireRequest {
@@ -105,12 +127,21 @@ impl From<SendRequest> for WireRequest {
                 key: serde_json::to_value(&key).ok(),
                 digest: None,
                 fired_at: None,
+                settle: None,
             },
             SendRequest::Digest { trigger, fired_at } => Self {
                 v,
                 key: None,
                 digest: serde_json::to_value(&trigger).ok(),
                 fired_at: Some(fired_at),
+                settle: None,
+            },
+            SendRequest::Settle { key, record } => Self {
+                v,
+                key: None,
+                digest: None,
+                fired_at: None,
+                settle: serde_json::to_value(WireSettle { key, record }).ok(),
             },
         }
     }
@@ -124,16 +155,22 @@ impl TryFrom<WireRequest> for SendRequest {
             Some(v) if v == u64::from(SEND_REQUEST_VERSION) => {}
             Some(v) => return Err(UnreadableRequest::UnknownVersion(v)),
         }
-        match (wire.key, wire.digest, wire.fired_at) {
-            (Some(key), None, _) => serde_json::from_value(key)
+        match (wire.key, wire.digest, wire.fired_at, wire.settle) {
+            (Some(key), None, _, None) => serde_json::from_value(key)
                 .map(|key| SendRequest::Message { key })
                 .map_err(|e| UnreadableRequest::BadKey(e.to_string())),
-            (None, Some(digest), Some(fired_at)) => serde_json::from_value(digest)
+            (None, Some(digest), Some(fired_at), None) => serde_json::from_value(digest)
                 .map(|trigger| SendRequest::Digest { trigger, fired_at })
                 .map_err(|e| UnreadableRequest::BadDigest(e.to_string())),
-            (None, Some(_), None) => {
+            (None, Some(_), None, None) => {
                 Err(UnreadableRequest::BadDigest("no fired_at instant".into()))
             }
+            (None, None, _, Some(settle)) => serde_json::from_value::<WireSettle>(settle)
+                .map(|s| SendRequest::Settle {
+                    key: s.key,
+                    record: s.record,
+                })
+                .map_err(|e| UnreadableRequest::BadSettle(e.to_string())),
             _ => Err(UnreadableRequest::Empty),
         }
     }
@@ -216,5 +253,37 @@ mod tests {
             serde_json::from_str::<SendRequest>(&serde_json::to_string(&request).unwrap()).unwrap(),
             request
         );
+    }
+
+    #[test]
+    fn a_settle_request_carries_the_key_and_its_history_entry_and_reads_back() {
+        use crate::history::{CommunicationRecord, CommunicationStatus};
+        let key = request().key().cloned().unwrap();
+        let record = CommunicationRecord {
+            tenant: key.tenant.clone(),
+            about: key.subject.clone(),
+            client: None,
+            message_key: key.id(),
+            kind: key.kind,
+            recipient: key.recipient.clone(),
+            channel: key.channel,
+            due: key.due,
+            recorded_at: key.due,
+            status: CommunicationStatus::Sent,
+            reason: None,
+            subject: Some("Bonjour".into()),
+            provider_message_id: Some("ses-1".into()),
+        };
+        let settle = SendRequest::Settle {
+            key,
+            record: Box::new(record),
+        };
+        let json = serde_json::to_string(&settle).unwrap();
+        assert!(json.starts_with(r#"{"v":2,"settle":{"key":"#), "{json}");
+        assert_eq!(serde_json::from_str::<SendRequest>(&json).unwrap(), settle);
+        let error = serde_json::from_str::<SendRequest>(r#"{"v":2,"settle":{"key":{}}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("invalid settle"), "{error}");
     }
 }
