@@ -131,7 +131,7 @@ async fn a_send_failing_beyond_the_sdks_retries_is_delivered_again_by_the_queue_
 }
 
 #[tokio::test]
-async fn under_faults_a_poisoned_stream_record_is_skipped_and_never_blocks_the_others() {
+async fn under_faults_a_poisoned_stream_record_is_handed_back_and_never_blocks_the_others() {
     let (app, proxy) = app_behind_proxy().await;
     app.seed_salon().await;
     let lea = app.create_lea(&app.phone).await;
@@ -157,10 +157,14 @@ async fn under_faults_a_poisoned_stream_record_is_skipped_and_never_blocks_the_o
     let response = app.deliver_batch(batch).await;
     proxy.calm();
 
-    // It can never be read, so handing it back would only hold the shard until Lambda gives
-    // up: it is skipped, logged and counted (the template alarms on the count), and what
-    // faults failed was delivered again until it went through.
-    assert_eq!(response["batchItemFailures"], json!([]), "{response}");
+    // It is handed back by its position each time — Lambda retries it a bounded number of
+    // times, then keeps its position in the stream failure queue for a replay — while the
+    // records around it go through, what faults failed delivered again until it did.
+    assert_eq!(
+        response["batchItemFailures"],
+        json!([{"itemIdentifier": "poison-0"}]),
+        "{response}"
+    );
     assert!(proxy.counts().total_faults() > 0);
     let confirmations = app.emails_to(LEA_MAIL).await;
     assert_eq!(confirmations.len(), 2, "{confirmations:#?}");

@@ -63,7 +63,8 @@ impl SendQueue for QueueDown {
 }
 
 #[tokio::test]
-async fn an_unreadable_record_is_skipped_and_the_rest_of_the_batch_is_handled() {
+async fn an_unreadable_record_is_handed_back_by_its_position_and_the_rest_of_the_batch_is_handled()
+{
     let fakes = fakes().await;
     let event = batch();
     assert_eq!(
@@ -71,12 +72,20 @@ async fn an_unreadable_record_is_skipped_and_the_rest_of_the_batch_is_handled() 
         2,
         "one moved appointment, one unreadable record"
     );
+    let unreadable = event.records[1].change.sequence_number.clone();
 
     let response = function_handler(LambdaEvent::new(event, Context::default()), &fakes.services)
         .await
         .unwrap_or_else(|never| match never {});
 
-    assert!(response.batch_item_failures.is_empty());
+    // Lambda retries it a bounded number of times, then keeps its position in the stream
+    // failure queue for a replay.
+    let failed: Vec<_> = response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.clone())
+        .collect();
+    assert_eq!(failed, vec![unreadable]);
     let queued: Vec<String> = std::iter::from_fn(|| {
         let next = fakes.queue.receive()?;
         fakes.queue.done();
@@ -119,6 +128,7 @@ async fn a_record_whose_reaction_fails_is_reported_by_its_sequence_number() {
     };
     let event = batch();
     let sequence = event.records[0].change.sequence_number.clone().unwrap();
+    let unreadable = event.records[1].change.sequence_number.clone().unwrap();
 
     let response = function_handler(LambdaEvent::new(event, Context::default()), &services)
         .await
@@ -129,7 +139,7 @@ async fn a_record_whose_reaction_fails_is_reported_by_its_sequence_number() {
         .iter()
         .map(|f| f.item_identifier.clone())
         .collect();
-    assert_eq!(failed, vec![Some(sequence)]);
+    assert_eq!(failed, vec![Some(sequence), Some(unreadable)]);
     let serialized = serde_json::to_value(&response).unwrap();
     assert!(serialized["batchItemFailures"][0]["itemIdentifier"].is_string());
 }

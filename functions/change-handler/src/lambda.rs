@@ -7,14 +7,18 @@ use lambda_runtime::LambdaEvent;
 use rappel_app::Services;
 use rappel_aws::stream::decode_batch;
 
-/// CloudWatch metric: stream records that could not be decoded (skipped).
+/// CloudWatch metric: stream records that could not be decoded (handed back, alarmed).
 pub const UNREADABLE_RECORDS_METRIC: &str = "UnreadableStreamRecords";
 /// CloudWatch metric: records whose reaction failed (returned for retry).
 pub const FAILED_RECORDS_METRIC: &str = "FailedChangeRecords";
-/// The Lambda handler for the records table's stream. Unreadable records are logged (position
-/// and reason, never content) and counted, then skipped: retrying cannot make them readable and
-/// would hold the shard back. Records whose reaction failed are returned as
-/// `batchItemFailures`, so Lambda retries from the first of them and nothing before it.
+/// The Lambda handler for the records table's stream. Records whose reaction failed, and
+/// records that cannot be decoded, are returned as `batchItemFailures`: Lambda retries from the
+/// first of them and nothing before it, a bounded number of times (`MaximumRetryAttempts`),
+/// then sets the batch's position aside in the stream failure queue, from which
+/// `infra/replay-dead-letters.sh stream` replays it — once a release that reads it is
+/// deployed, say. (Fields a newer release added no longer make a record unreadable: they are
+/// left out, `rappel_ports::forward_compatible`.) Unreadable records are logged (position and
+/// reason, never content) and counted (alarmed); the rest of the batch is handled meanwhile.
 pub async fn function_handler(
     event: LambdaEvent<Event>,
     services: &Services,
@@ -28,15 +32,23 @@ pub async fn function_handler(
             "unreadable stream record skipped"
         );
     }
-    let outcome = handle_changes(services, &decoded.changes).await;
+    let mut outcome = handle_changes(services, &decoded.changes).await;
+    let failed_reactions = outcome.failed_sequences.len();
+    // Without a position there is nothing to hand back (Lambda always gives one).
+    outcome.failed_sequences.extend(
+        decoded
+            .unreadable
+            .iter()
+            .filter_map(|unreadable| unreadable.sequence.clone()),
+    );
     // Embedded-metric counters (CloudWatch EMF once `main` installs the collector; no-ops in
     // tests): the template alarms on unreadable records.
     metrics::counter!(UNREADABLE_RECORDS_METRIC).increment(decoded.unreadable.len() as u64);
-    metrics::counter!(FAILED_RECORDS_METRIC).increment(outcome.failed_sequences.len() as u64);
+    metrics::counter!(FAILED_RECORDS_METRIC).increment(failed_reactions as u64);
     tracing::info!(
         received = event.payload.records.len(),
         processed = outcome.processed,
-        failed = outcome.failed_sequences.len(),
+        failed = failed_reactions,
         unreadable_records = decoded.unreadable.len(),
         "stream batch handled"
     );

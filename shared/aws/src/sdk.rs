@@ -18,9 +18,9 @@ pub const MAX_ATTEMPTS: u32 = 4;
 pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(3);
 /// One call, all its attempts and backoffs included, ends by then: the bound every deadline
 /// reserve counts a call at (`rappel_ports::deadline::CALL_BOUND`, checked equal). A delivery
-/// calls the provider only with the send, the settle and its fallback still fitting (3 × 8 s
-/// + 2 s), so Lambda never cuts it between the send and the record; the template sync test
-/// checks the arithmetic against the send function's timeout.
+/// calls the provider only with the send, the settle and its fallback still fitting (three
+/// times 8 s, and 2 s more), so Lambda never cuts it between the send and the record; the
+/// template sync test checks the arithmetic against the send function's timeout.
 pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(8);
 /// Connecting to an AWS endpoint.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);

@@ -1,12 +1,14 @@
 //! DynamoDB stream records (as Lambda's event source mapping delivers them) → the ports' change
-//! records. A record that cannot be read is set aside with its position and the reason — never
+//! records. A record that cannot be read is reported with its position and the reason — never
 //! its content — so the rest of the batch goes on.
 
 use crate::dynamodb::codec::decode_data;
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use rappel_ports::records::{ChangeRecord, Record};
 
-/// A stream record that does not decode: reported and counted, not retried (it never would).
+/// A stream record that does not decode: reported by its position for Lambda's bounded
+/// retries, then set aside in the stream failure queue (a release that reads it may be
+/// deployed meanwhile), and counted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnreadableRecord {
     pub event_id: String,

@@ -13,7 +13,8 @@
 //! | [`ledger`] | `DeliveryLedger` | `MemoryLedger` |
 //! | [`history`] | `CommunicationHistory` | `MemoryHistory` |
 //!
-//! [`deadline`] says how long an invocation may still run, and what one port call can take.
+//! [`deadline`] says how long an invocation may still run, and what one port call can take;
+//! [`forward_compatible`] reads a stored value written by a release that knows more fields.
 
 pub mod address_marks;
 pub mod chaos;
@@ -21,6 +22,7 @@ pub mod clock;
 pub mod crash_point;
 pub mod deadline;
 pub mod delivery;
+pub mod forward_compatible;
 pub mod history;
 pub mod journal;
 pub mod json_file;

@@ -3,6 +3,7 @@
 
 use super::keys;
 use aws_sdk_dynamodb::types::AttributeValue;
+use rappel_ports::forward_compatible;
 use rappel_ports::records::{Record, StoreError};
 use std::collections::HashMap;
 
@@ -94,11 +95,75 @@ pub enum DataError {
 }
 
 /// The value in `data`, from a table item (SDK types) or a stream image (Lambda event types).
+/// A value written by a newer release, with fields this one does not know, is read without
+/// them (`rappel_ports::forward_compatible`; the fields left out are logged by name).
 pub fn decode_data<AV, T>(item: &HashMap<String, AV>) -> Result<T, DataError>
 where
     AV: Clone + Into<serde_dynamo::AttributeValue>,
     T: serde::de::DeserializeOwned,
 {
     let data = item.get(keys::DATA).ok_or(DataError::Missing)?;
-    serde_dynamo::from_attribute_value(data.clone()).map_err(|_| DataError::Undecodable)
+    if let Ok(value) = serde_dynamo::from_attribute_value(data.clone()) {
+        return Ok(value);
+    }
+    let json: serde_json::Value =
+        serde_dynamo::from_attribute_value(data.clone()).map_err(|_| DataError::Undecodable)?;
+    let decoded = forward_compatible::decode::<T>(json).map_err(|_| DataError::Undecodable)?;
+    tracing::warn!(
+        left_out = ?decoded.left_out,
+        "a stored value written by a newer release was read without the fields this release does not know"
+    );
+    Ok(decoded.value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rappel_core::model::TenantId;
+    use rappel_core::settings::BusinessSettings;
+
+    /// A settings record as a newer release would store it: a field at the top and one deep
+    /// in the notification matrix that this release does not know.
+    fn settings_item_from_a_newer_release() -> (Record, Item) {
+        let tenant = TenantId::parse("salon-lea").unwrap();
+        let mut settings = BusinessSettings::defaults_for(&tenant);
+        settings.version = 7;
+        let record = Record::Settings(settings);
+        let mut item = record_item(&record).unwrap();
+        let Some(AttributeValue::M(data)) = item.get_mut(keys::DATA) else {
+            panic!("the record is a map")
+        };
+        data.insert("loyalty_program".into(), s("gold"));
+        let Some(AttributeValue::M(notifications)) = data.get_mut("notifications") else {
+            panic!("the notification matrix is a map")
+        };
+        let Some(AttributeValue::M(digest)) = notifications.get_mut("digest") else {
+            panic!("the digest row is a map")
+        };
+        digest.insert("weekly".into(), AttributeValue::Bool(true));
+        (record, item)
+    }
+
+    #[test]
+    fn a_record_written_by_a_newer_release_is_read_without_the_fields_this_one_does_not_know() {
+        let (record, item) = settings_item_from_a_newer_release();
+        let as_it_is = serde_dynamo::from_attribute_value::<_, Record>(item[keys::DATA].clone());
+        assert!(as_it_is.is_err(), "this release's types refuse it as it is");
+        assert_eq!(item_record(&item).unwrap(), record);
+    }
+
+    #[test]
+    fn a_stream_image_written_by_a_newer_release_decodes_too() {
+        let (record, item) = settings_item_from_a_newer_release();
+        let image: serde_dynamo::Item = item.into();
+        let decoded: Record = decode_data(&image).unwrap();
+        assert_eq!(decoded, record);
+    }
+
+    #[test]
+    fn a_record_that_is_not_one_still_does_not_decode() {
+        let (_, mut item) = settings_item_from_a_newer_release();
+        item.insert(keys::DATA.into(), s("not a record"));
+        assert!(item_record(&item).is_err());
+    }
 }
