@@ -4,11 +4,14 @@
 use std::path::Path;
 use yaml_rust2::{Yaml, YamlLoader};
 
-fn template_text() -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+fn workspace() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
-        .expect("the tests crate sits in the workspace");
-    std::fs::read_to_string(root.join("template.yaml")).expect("template.yaml")
+        .expect("the tests crate sits in the workspace")
+}
+
+fn template_text() -> String {
+    std::fs::read_to_string(workspace().join("template.yaml")).expect("template.yaml")
 }
 
 fn template() -> Yaml {
@@ -148,6 +151,75 @@ fn the_link_signing_key_outlives_the_stack() {
     let secret = &template["Resources"]["LinkSigningSecret"];
     assert_eq!(secret["DeletionPolicy"].as_str(), Some("Retain"));
     assert_eq!(secret["UpdateReplacePolicy"].as_str(), Some("Retain"));
+}
+
+/// Every schedule, up to two years ahead, stores the ARNs of the send queue, its role and the
+/// dead-letter queue, and lives in the group: none of them may be replaced or deleted under
+/// it. A fixed name makes CloudFormation refuse a change that would replace one (instead of
+/// creating a new one and orphaning every schedule), Retain keeps them if the stack goes.
+#[test]
+fn what_pending_schedules_point_at_outlives_a_stack_update() {
+    let template = template();
+    for (resource, name_property) in [
+        ("SendQueue", "QueueName"),
+        ("SendDeadLetterQueue", "QueueName"),
+        ("ScheduleDeadLetterQueue", "QueueName"),
+        ("ScheduleDeadLetterQueuePolicy", ""),
+        ("SchedulerRole", "RoleName"),
+        ("MessageScheduleGroup", "Name"),
+    ] {
+        let r = &template["Resources"][resource];
+        assert_eq!(r["DeletionPolicy"].as_str(), Some("Retain"), "{resource}");
+        assert_eq!(r["UpdateReplacePolicy"].as_str(), Some("Retain"), "{resource}");
+        if !name_property.is_empty() {
+            let name = r["Properties"][name_property].as_str().unwrap_or_default();
+            assert!(
+                name.starts_with("${AWS::StackName}-"),
+                "{resource} has the fixed name {name:?}"
+            );
+        }
+    }
+    // A role with a name needs the deploy to acknowledge it.
+    let samconfig =
+        std::fs::read_to_string(workspace().join("samconfig.toml")).expect("samconfig.toml");
+    assert!(samconfig.contains("CAPABILITY_NAMED_IAM"), "{samconfig}");
+}
+
+#[test]
+fn the_schedulers_own_failures_are_alarmed_for_the_stacks_group() {
+    let template = template();
+    let scheduler_alarms: Vec<(String, String)> = of_type(&template, "AWS::CloudWatch::Alarm")
+        .into_iter()
+        .filter(|(_, a)| a["Properties"]["Namespace"].as_str() == Some("AWS/Scheduler"))
+        .map(|(_, a)| {
+            let dimension = &a["Properties"]["Dimensions"][0];
+            (
+                a["Properties"]["MetricName"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                format!(
+                    "{}={}",
+                    dimension["Name"].as_str().unwrap_or_default(),
+                    dimension["Value"].as_str().unwrap_or_default()
+                ),
+            )
+        })
+        .collect();
+    for metric in [
+        "InvocationDroppedCount",
+        "InvocationsFailedToBeSentToDeadLetterCount",
+        "TargetErrorCount",
+        "InvocationThrottleCount",
+    ] {
+        assert!(
+            scheduler_alarms.contains(&(
+                metric.to_owned(),
+                "ScheduleGroup=MessageScheduleGroup".to_owned()
+            )),
+            "no alarm on {metric} of the group: {scheduler_alarms:?}"
+        );
+    }
 }
 
 #[test]
