@@ -6,6 +6,9 @@
 #   bash infra/replay-dead-letters.sh schedules --from "$SCHEDULE_DLQ_URL" --to "$SEND_QUEUE_URL"
 #   bash infra/replay-dead-letters.sh stream    --from "$STREAM_FAILURE_QUEUE_URL" \
 #       --invoke "$CHANGE_HANDLER_FUNCTION"      # or --out DIR to only write the events
+#   bash infra/replay-dead-letters.sh send      --from "$REPLAN_DLQ_URL"   --to "$REPLAN_QUEUE_URL"
+#   bash infra/replay-dead-letters.sh replan    --queue "$REPLAN_QUEUE_URL" --tenant salon-lea \
+#       [--tenant …] [--recreate] [--changes-since 2026-03-20T00:00:00Z]
 #
 # Needs boto3: the system python3's if it has it, else the project's .venv (infra/venv.sh).
 set -euo pipefail

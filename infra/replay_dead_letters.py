@@ -1,8 +1,10 @@
 """Puts Rappel's dead letters back through the normal path. One mode per dead-letter format:
 
-  send       the send queue's dead-letter queue: bodies are `{"key": ...}`; each goes back
-             on the send queue (the send function re-checks the current state, the ledger makes
-             a message already sent a duplicate).
+  send       the send queue's dead-letter queue: bodies are send requests (`{"v": 2, "key"|
+             "digest"|"settle": ...}`); each goes back on the send queue (the send function
+             re-checks the current state, the ledger makes a message already sent a
+             duplicate). The same for the re-plan queue's dead-letter queue (re-plan steps, back
+             on the re-plan queue: every step is idempotent).
   schedules  the schedules' dead-letter queue (EventBridge Scheduler could not put a firing on
              the send queue): the body is the schedule's input, `{"key": ...}` — back on the
              send queue too.
@@ -11,13 +13,19 @@
              from the stream — within its 24 h retention — and written as Lambda events
              (`--out DIR`) or handed to the change handler (`--invoke FUNCTION`).
 
-  replan     past the stream's retention, the failure queue's positions point at nothing. The
-             records themselves are still in the table: this mode hands every appointment still
-             ending ahead (or less than 91 days ago), optionally of one tenant, to the change
-             handler as a fresh image (no old image). It re-creates every schedule of its current
-             plan (creating an existing schedule is a no-op) and re-queues the messages of its
-             last change — the ledger turns those already sent into duplicates and the
-             send-time verdict refuses those now too late. Safe to run more than once.
+  replan     past the stream's retention, the failure queue's positions point at nothing; or
+             schedules were lost (a schedule group deleted, a target replaced). The records are
+             still in the table: this mode puts a *repair* job per business (`--tenant`, one or
+             more) on the re-plan queue (`--queue`), which the re-plan function runs like any
+             job, in bounded steps, through the indexes (no scan): every appointment still
+             ending ahead (or less than 91 days ago), every open invoice and quote, every client
+             due for re-engagement, every staff and manager digest — each schedule of their
+             current plans created again (creating an existing schedule is a no-op; with
+             `--recreate` each is deleted first, so it points at today's queue and role). With
+             `--changes-since T`, the messages of the appointment changes made since T (the
+             outage) are queued again too: the ledger turns those already sent into duplicates
+             and the send-time verdict refuses those now too late. Safe to run more than once;
+             its progress shows on `GET /v1/settings` (`replan`).
 
 A message is deleted from its dead-letter queue only once it is back on the normal path; one
 that cannot be (unreadable body, stream records past retention) stays and is reported.
@@ -73,11 +81,19 @@ def release_kept(sqs):
 
 
 def is_send_request(body):
+    """A send request (a message's key, a digest firing, a settle) or a re-plan step."""
     try:
         parsed = json.loads(body)
     except ValueError:
         return False
-    return isinstance(parsed, dict) and isinstance(parsed.get("key"), dict)
+    if not isinstance(parsed, dict):
+        return False
+    return (
+        isinstance(parsed.get("key"), dict)
+        or isinstance(parsed.get("digest"), dict)
+        or isinstance(parsed.get("settle"), dict)
+        or (isinstance(parsed.get("job"), dict) and isinstance(parsed.get("step"), str))
+    )
 
 
 def replay_to_queue(args):
@@ -177,81 +193,51 @@ def replay_stream(args):
 
 
 def replan(args):
-    """Current appointment images, as stream INSERT records, in batches of 25."""
+    """One repair job per business, as its first step (`begin`) on the re-plan queue."""
     import datetime
-    import uuid
 
-    dynamodb = client("dynamodb")
-    lam = client("lambda") if args.invoke else None
-    since = args.since or (
-        datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=91)
-    ).strftime("%Y-%m-%dT%H:%M:%SZ")
-    condition = "begins_with(sk, :appointment) AND end_sk >= :since"
-    values = {":appointment": {"S": "appointment#"}, ":since": {"S": since}}
-    if args.tenant:
-        condition += " AND pk = :tenant"
-        values[":tenant"] = {"S": f"T#{args.tenant}"}
-    items, start = [], None
-    while True:
-        page = dynamodb.scan(
-            TableName=args.table,
-            FilterExpression=condition,
-            ExpressionAttributeValues=values,
-            ConsistentRead=True,
-            **({"ExclusiveStartKey": start} if start else {}),
-        )
-        items.extend(page.get("Items", []))
-        start = page.get("LastEvaluatedKey")
-        if not start:
-            break
-    now = int(datetime.datetime.now(datetime.timezone.utc).timestamp())
-    records = [
-        {
-            "eventID": uuid.uuid4().hex,
-            "eventName": "INSERT",
-            "eventVersion": "1.1",
-            "eventSource": "aws:dynamodb",
-            "awsRegion": os.environ.get("AWS_REGION", "us-east-1"),
-            "eventSourceARN": f"replan:{args.table}",
-            "dynamodb": {
-                "ApproximateCreationDateTime": now,
-                "Keys": {"pk": item["pk"], "sk": item["sk"]},
-                "NewImage": item,
-                "SequenceNumber": f"replan-{n:08d}",
-                "SizeBytes": len(json.dumps(item)),
-                "StreamViewType": "NEW_AND_OLD_IMAGES",
+    sqs = client("sqs")
+    job = args.job or "repair-" + datetime.datetime.now(datetime.timezone.utc).strftime(
+        "%Y%m%dT%H%M%SZ"
+    )
+    queued = 0
+    for tenant in args.tenant:
+        work = {
+            "v": 1,
+            "job": {
+                "id": job,
+                "tenant": tenant,
+                "cause": "repair",
+                "recreate": bool(args.recreate),
+                "changes_since": args.changes_since,
             },
+            "step": "begin",
         }
-        for n, item in enumerate(items)
-    ]
-    failed = 0
-    for n in range(0, len(records), 25):
-        event = {"Records": records[n : n + 25]}
-        if args.out:
-            os.makedirs(args.out, exist_ok=True)
-            path = os.path.join(args.out, f"replan-{n // 25:04d}.json")
-            with open(path, "w") as f:
-                json.dump(event, f, indent=2)
-        if lam is not None and not args.dry_run:
-            answer = lam.invoke(FunctionName=args.invoke, Payload=json.dumps(event).encode())
-            result = json.loads(answer["Payload"].read() or b"{}")
-            if answer.get("FunctionError") or result.get("batchItemFailures"):
-                failed += 1
-                print(f"batch {n // 25} failed: {result} - run again", file=sys.stderr)
-    print(f"re-planned {len(records)} appointments in {(len(records) + 24) // 25} batches, {failed} failed")
-    return 0 if failed == 0 else 1
+        if args.dry_run:
+            print(json.dumps(work))
+        else:
+            sqs.send_message(QueueUrl=args.queue, MessageBody=json.dumps(work))
+        queued += 1
+    print(f"queued a repair ({job}) of {queued} business(es); its progress shows on GET /v1/settings (replan)")
+    return 0
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("mode", choices=["send", "schedules", "stream", "replan"])
     parser.add_argument("--from", dest="source", help="URL of the dead-letter queue")
-    parser.add_argument("--table", help="replan: the records table")
-    parser.add_argument("--tenant", help="replan: only this business")
+    parser.add_argument("--queue", help="replan: URL of the re-plan queue")
     parser.add_argument(
-        "--since",
-        help="replan: appointments ending at or after this UTC instant (YYYY-MM-DDTHH:MM:SSZ; default 91 days ago)",
+        "--tenant", action="append", default=[], help="replan: a business to repair (repeat for more)"
     )
+    parser.add_argument(
+        "--recreate", action="store_true", help="replan: delete each schedule before creating it again"
+    )
+    parser.add_argument(
+        "--changes-since",
+        help="replan: queue again the messages of appointment changes made since this UTC instant (YYYY-MM-DDTHH:MM:SSZ)",
+    )
+    parser.add_argument("--job", help="replan: the job's id (default repair-<now>)")
     parser.add_argument("--to", help="URL of the send queue (send, schedules)")
     parser.add_argument("--out", help="stream: folder to write the recovered Lambda events to")
     parser.add_argument("--invoke", help="stream: the change handler function to hand them to")
@@ -259,8 +245,8 @@ def main():
     parser.add_argument("--dry-run", action="store_true", help="read and report, change nothing")
     args = parser.parse_args()
     if args.mode == "replan":
-        if not args.table or not (args.out or args.invoke):
-            parser.error("replan needs --table and --out or --invoke")
+        if not args.queue or not args.tenant:
+            parser.error("replan needs --queue and at least one --tenant")
         return replan(args)
     if not args.source:
         parser.error("--from (the dead-letter queue URL) is required")

@@ -49,6 +49,8 @@ pub struct AwsApp {
     pub phone: String,
     api: LambdaApi,
     pub services: Services,
+    /// The re-plan function's services.
+    pub replan: Services,
     /// The send function's services.
     pub delivery: DeliveryServices,
     scheduler: aws_sdk_scheduler::Client,
@@ -62,6 +64,9 @@ pub struct AwsApp {
 /// Receives of one send-queue message before it would go to the dead-letter queue
 /// (`maxReceiveCount` in template.yaml).
 const MAX_RECEIVES: usize = 10;
+/// Receives of one re-plan step before it would go to the re-plan dead-letter queue
+/// (`maxReceiveCount` in template.yaml).
+const REPLAN_RECEIVES: usize = 5;
 /// Deliveries of one stream batch before Lambda gives up on it (`MaximumRetryAttempts: 5`
 /// in template.yaml, plus the first).
 const MAX_BATCH_DELIVERIES: usize = 6;
@@ -207,9 +212,10 @@ pub async fn spawn_aws_app_with_faults(
             None => builder.build(),
         }
     };
-    let (api_sdk, change_sdk, send_sdk) = (
+    let (api_sdk, change_sdk, replan_sdk, send_sdk) = (
         named("rappel-api"),
         named("rappel-change-handler"),
+        named("rappel-replan"),
         named("rappel-send"),
     );
     let api_services =
@@ -221,6 +227,8 @@ pub async fn spawn_aws_app_with_faults(
     );
     let services = compose::reaction_services(&change_sdk, &env, clock.clone())
         .expect("the change handler composes");
+    let replan = compose::reaction_services(&replan_sdk, &env, clock.clone())
+        .expect("the re-plan function composes");
     let delivery = compose::delivery_services(&send_sdk, &env, clock.clone())
         .await
         .expect("the send function composes");
@@ -244,6 +252,7 @@ pub async fn spawn_aws_app_with_faults(
         phone: unique_phone(),
         api,
         services,
+        replan,
         http,
         stream,
         faults,
@@ -449,6 +458,7 @@ impl AwsApp {
             )
             .await
             .unwrap_or_else(|never| match never {});
+            self.drain_replan_queue().await;
             self.drain_send_queue().await;
             let first_failed = response
                 .batch_item_failures
@@ -481,6 +491,74 @@ impl AwsApp {
         .await
         .unwrap_or_else(|never| match never {});
         serde_json::to_value(response).expect("a batch response")
+    }
+
+    /// Runs the re-plan queue dry, as its event source mapping would: each step handed to the
+    /// re-plan function on its own (batch size 1), deleted unless reported as failed; a failed
+    /// step is received again until it has been 5 times (the queue's redrive count). Returns
+    /// the steps handled.
+    pub async fn drain_replan_queue(&self) -> usize {
+        let mut handled = 0;
+        loop {
+            let received = self
+                .sqs
+                .receive_message()
+                .queue_url(&self.resources.replan_queue_url)
+                .max_number_of_messages(10)
+                .message_system_attribute_names(
+                    aws_sdk_sqs::types::MessageSystemAttributeName::ApproximateReceiveCount,
+                )
+                .send()
+                .await
+                .expect("the re-plan queue can be read");
+            let messages = received.messages();
+            if messages.is_empty() {
+                return handled;
+            }
+            for message in messages {
+                let event = serde_json::from_value(json!({"Records": [{
+                    "messageId": message.message_id(),
+                    "receiptHandle": message.receipt_handle(),
+                    "body": message.body(),
+                    "attributes": {"ApproximateReceiveCount": "1"},
+                    "messageAttributes": {},
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:replan",
+                    "awsRegion": "us-east-1",
+                }]}))
+                .expect("an SQS event as Lambda delivers it");
+                let response = rappel_replan::function_handler(
+                    LambdaEvent::new(event, Context::default()),
+                    &self.replan,
+                )
+                .await
+                .unwrap_or_else(|never| match never {});
+                handled += 1;
+                let receives = message
+                    .attributes()
+                    .and_then(|a| a.get(&aws_sdk_sqs::types::MessageSystemAttributeName::ApproximateReceiveCount))
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .unwrap_or(1);
+                if response.batch_item_failures.is_empty() || receives >= REPLAN_RECEIVES {
+                    self.sqs
+                        .delete_message()
+                        .queue_url(&self.resources.replan_queue_url)
+                        .receipt_handle(message.receipt_handle().unwrap_or_default())
+                        .send()
+                        .await
+                        .expect("a handled step is deleted");
+                } else {
+                    self.sqs
+                        .change_message_visibility()
+                        .queue_url(&self.resources.replan_queue_url)
+                        .receipt_handle(message.receipt_handle().unwrap_or_default())
+                        .visibility_timeout(0)
+                        .send()
+                        .await
+                        .expect("a failed step is made visible again");
+                }
+            }
+        }
     }
 
     /// Receives up to ten messages of the send queue, as the event source mapping does (they
@@ -743,6 +821,47 @@ impl AwsApp {
             ));
         }
         pending
+    }
+
+    /// Deletes every schedule of the group (schedules lost: a group deleted, a mistaken
+    /// clean-up).
+    pub async fn delete_every_schedule(&self) {
+        for (schedule, _) in self.all_schedules().await {
+            self.scheduler
+                .delete_schedule()
+                .group_name(&self.resources.schedule_group)
+                .name(&schedule.name)
+                .send()
+                .await
+                .expect("a schedule is deleted");
+        }
+    }
+
+    /// How many schedules the group holds (listed only, not read one by one).
+    pub async fn count_schedules(&self) -> usize {
+        let mut pages = self
+            .scheduler
+            .list_schedules()
+            .group_name(&self.resources.schedule_group)
+            .into_paginator()
+            .send();
+        let mut count = 0;
+        while let Some(page) = pages.next().await {
+            count += page.expect("schedules list").schedules().len();
+        }
+        count
+    }
+
+    /// The names of every schedule of the group, sorted.
+    pub async fn schedule_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .all_schedules()
+            .await
+            .into_iter()
+            .map(|(s, _)| s.name)
+            .collect();
+        names.sort();
+        names
     }
 
     /// Puts a schedule's input on the send queue, as its SQS target does when it fires, then
@@ -1141,6 +1260,14 @@ impl StreamReader {
                         .lock()
                         .unwrap_or_else(std::sync::PoisonError::into_inner)
                         .insert(shard.clone(), sequence.to_owned());
+                }
+                // The mapping's filter (template.yaml) lets through records only: a client's
+                // visit mark, an index entry, never reaches the change handler.
+                let sk = record["dynamodb"]["Keys"]["sk"]["S"]
+                    .as_str()
+                    .unwrap_or_default();
+                if sk.starts_with("visit#") {
+                    continue;
                 }
                 // What the event source mapping adds and moto's records lack.
                 record["eventSourceARN"] = json!(self.stream_arn);

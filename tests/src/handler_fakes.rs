@@ -11,6 +11,7 @@ use rappel_ports::delivery::Outbox;
 use rappel_ports::history::MemoryHistory;
 use rappel_ports::ledger::MemoryLedger;
 use rappel_ports::records::{Expected, MemoryRecords, Record, RecordWriter};
+use rappel_ports::replan::{MemoryProgress, ReplanWork};
 use rappel_ports::schedules::InProcessScheduler;
 use rappel_ports::send_queue::InProcessQueue;
 use serde_json::json;
@@ -20,6 +21,8 @@ use std::sync::Arc;
 pub const BATCH: &str = include_str!("../../infra/events/dynamodb-stream-batch.json");
 
 pub struct Fakes {
+    /// The re-plan steps the change handler queued.
+    pub replans: Arc<InProcessQueue<ReplanWork>>,
     /// The change handler's.
     pub services: Services,
     /// The send function's.
@@ -57,6 +60,7 @@ pub async fn fakes() -> Fakes {
     records.put(moved, Expected::Absent).await.expect("seeded");
     let scheduler = Arc::new(InProcessScheduler::in_memory());
     let queue = Arc::new(InProcessQueue::in_memory());
+    let replans = Arc::new(InProcessQueue::<ReplanWork>::in_memory());
     let outbox = Arc::new(Outbox::new(None, false));
     let clock = Arc::new(VirtualClock::starting_at(
         Utc.with_ymd_and_hms(2026, 3, 20, 9, 0, 0).unwrap(),
@@ -81,10 +85,13 @@ pub async fn fakes() -> Fakes {
             clock,
             schedules: scheduler.clone(),
             queue: queue.clone(),
+            replans: replans.clone(),
+            progress: Arc::new(MemoryProgress::in_memory()),
         },
         delivery,
         scheduler,
         queue,
+        replans,
         outbox,
     }
 }

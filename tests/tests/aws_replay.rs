@@ -1,15 +1,18 @@
 //! Dead letters put back through the normal path with `infra/replay-dead-letters.sh`, against
-//! the emulator: a send request from the send queue's dead-letter queue, and a stream batch the
-//! change handler gave up on, recovered from the stream by its position.
+//! the emulator: a send request from the send queue's dead-letter queue, a stream batch the
+//! change handler gave up on, recovered from the stream by its position, and repairs (re-plan
+//! jobs) restoring lost schedules — with the progress those jobs count.
 
-use chrono::{TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
+use rappel_core::model::TenantId;
+use rappel_ports::replan::{JobStart, ReplanState, StepDone};
 use rappel_tests::CallsApi;
 use rappel_tests::aws::{LEA_MAIL, spawn_aws_app};
 use serde_json::{Value, json};
 use std::path::Path;
 use std::process::Command;
 
-fn friday_before() -> chrono::DateTime<Utc> {
+fn friday_before() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 20, 9, 0, 0).unwrap()
 }
 
@@ -167,36 +170,27 @@ async fn past_the_streams_retention_a_replan_from_the_table_restores_the_plan_wi
     assert!(app.schedules().await.is_empty());
 
     for round in 0..2 {
-        let out = tempfile::tempdir().expect("a folder");
-        let out_dir = out.path().to_string_lossy().into_owned();
         let (ok, output) = replay(
             &app.endpoint,
             &[
                 "replan",
-                "--table",
-                &app.resources.records_table,
+                "--queue",
+                &app.resources.replan_queue_url,
                 "--tenant",
                 "salon-lea",
-                // The test's clock is in March 2026, before the real "91 days ago".
-                "--since",
-                "2026-01-01T00:00:00Z",
-                "--out",
-                &out_dir,
+                // The outage: the booking's own messages are queued again too.
+                "--changes-since",
+                "2026-03-20T00:00:00Z",
             ],
         );
         assert!(ok, "{output}");
-        assert!(output.contains("re-planned 1 appointments"), "{output}");
-        for file in std::fs::read_dir(out.path())
-            .expect("the events")
-            .filter_map(Result::ok)
-        {
-            let event: Value =
-                serde_json::from_str(&std::fs::read_to_string(file.path()).expect("an event"))
-                    .expect("JSON");
-            let event = serde_json::from_value(event).expect("a stream event");
-            let response = app.deliver_batch(event).await;
-            assert_eq!(response["batchItemFailures"], json!([]), "round {round}");
-        }
+        assert!(output.contains("of 1 business"), "{output}");
+        let steps = app.drain_replan_queue().await;
+        assert!(
+            steps >= 2,
+            "round {round}: the repair ran in steps ({steps})"
+        );
+        assert!(app.drain_send_queue().await.is_empty(), "round {round}");
     }
     assert_eq!(
         app.schedules().await.len(),
@@ -213,5 +207,191 @@ async fn past_the_streams_retention_a_replan_from_the_table_restores_the_plan_wi
         confirmations.len(),
         1,
         "confirmed once, even re-planned twice"
+    );
+}
+
+/// Every schedule of a business — its appointment's reminders and follow-up, its open
+/// invoice's reminder, its client's re-engagement steps, its staff member's and manager's
+/// digests — is lost; a repair, run twice, creates each one again, once.
+#[tokio::test]
+async fn a_repair_creates_every_kind_of_schedule_of_a_business_again() {
+    let app = spawn_aws_app(friday_before(), true).await;
+    let settings = json!({
+        "business_name": "Salon Léa",
+        "time_zone": "Europe/Paris",
+        "default_locale": "fr",
+        "managers": [{"id": "owner", "name": "Olga", "email": "olga@salon-lea.fr"}],
+        "notifications": {
+            "reminders": [{"offset": "1d", "email": true}],
+            "follow_ups": [{"after_end": "1d", "email": true}],
+            "reengagement": {"steps": [{"days_after_last_visit": 30, "email": true}]},
+            "digest": {"staff": true, "managers": true, "at": "07:00", "email": true}
+        }
+    });
+    assert_eq!(app.put("/v1/settings", settings).await.status, 200);
+    app.seed_catalog().await;
+    app.pump_stream().await;
+    let created = app
+        .post(
+            "/v1/clients",
+            json!({"name": "Léa Martin", "email": LEA_MAIL, "preferences": {"marketing": true}}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let lea = created.body["id"].as_str().unwrap().to_owned();
+    app.pump_stream().await;
+    app.book_friday_10am(&lea).await;
+    let invoice = app
+        .put(
+            "/v1/invoices/f42",
+            json!({"client_id": lea, "number": "F-2026-0042", "amount": 4500, "currency": "EUR",
+                   "issued_at": "2026-03-20T10:00:00+01:00", "due_date": "2026-03-27"}),
+        )
+        .await;
+    assert_eq!(invoice.status, 200, "{}", invoice.body);
+    app.pump_stream().await;
+    let planned = app.schedule_names().await;
+    for prefix in ['a', 'c', 'i', 's', 'm'] {
+        assert!(
+            planned.iter().any(|n| n.starts_with(prefix)),
+            "a schedule of family {prefix}: {planned:#?}"
+        );
+    }
+
+    app.delete_every_schedule().await;
+    assert!(app.schedule_names().await.is_empty());
+    for _ in 0..2 {
+        let (ok, output) = replay(
+            &app.endpoint,
+            &[
+                "replan",
+                "--queue",
+                &app.resources.replan_queue_url,
+                "--tenant",
+                "salon-lea",
+            ],
+        );
+        assert!(ok, "{output}");
+        app.drain_replan_queue().await;
+        assert!(app.drain_send_queue().await.is_empty());
+    }
+    assert_eq!(app.schedule_names().await, planned);
+    let progress = app.get("/v1/settings").await.body["replan"].clone();
+    assert_eq!(progress["state"], "done", "{progress}");
+    assert_eq!(progress["cause"], "repair", "{progress}");
+}
+
+// The re-plan progress on DynamoDB: the same counting rules as the embedded one (a job is done
+// once every step it queued is, each step counts once however often it is delivered, a job
+// joining a running one is counted with it, a step of a job from before the business was last
+// idle is ignored).
+
+fn minute(minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 20, 9, minute, 0).unwrap()
+}
+
+fn job_start<'a>(
+    tenant: &'a TenantId,
+    job: &'a str,
+    start_id: &'a str,
+    steps: u32,
+) -> JobStart<'a> {
+    JobStart {
+        tenant,
+        job,
+        start_id,
+        cause: "settings",
+        settings_version: Some(2),
+        steps,
+        at: minute(0),
+    }
+}
+
+fn step_done<'a>(tenant: &'a TenantId, job: &'a str, id: &'a str, spawned: u32) -> StepDone<'a> {
+    StepDone {
+        tenant,
+        job,
+        step: id,
+        found: 10,
+        done: 3,
+        spawned,
+        at: minute(1),
+    }
+}
+
+#[tokio::test]
+async fn each_step_counts_once_and_a_job_is_done_when_every_step_it_queued_is() {
+    let app = spawn_aws_app(minute(0), true).await;
+    let progress = app.services.progress.clone();
+    let tenant = TenantId::parse("salon-lea").unwrap();
+    assert_eq!(progress.status(&tenant).await.unwrap(), None);
+
+    progress
+        .begin(&job_start(&tenant, "j1", "j1/start", 2))
+        .await
+        .unwrap();
+    progress
+        .begin(&job_start(&tenant, "j1", "j1/start", 2))
+        .await
+        .unwrap();
+    progress
+        .step_done(&step_done(&tenant, "j1", "a", 1))
+        .await
+        .unwrap();
+    progress
+        .step_done(&step_done(&tenant, "j1", "a", 1))
+        .await
+        .unwrap();
+    let running = progress.status(&tenant).await.unwrap().unwrap();
+    assert_eq!(running.state, ReplanState::Running);
+    assert_eq!((running.done, running.total), (3, 10));
+    assert_eq!(running.settings_version, Some(2));
+
+    // A second job joins the first one under way.
+    progress
+        .begin(&job_start(&tenant, "j2", "j2/start", 1))
+        .await
+        .unwrap();
+    for (job, id) in [("j1", "b"), ("j1", "c"), ("j2", "d")] {
+        progress
+            .step_done(&step_done(&tenant, job, id, 0))
+            .await
+            .unwrap();
+    }
+    let done = progress.status(&tenant).await.unwrap().unwrap();
+    assert_eq!(done.state, ReplanState::Done);
+    assert_eq!((done.done, done.total), (12, 40));
+    assert_eq!(done.job, "j2");
+
+    // Idle: a new job counts afresh; a late step of an old job is ignored, a retried start too.
+    progress
+        .begin(&job_start(&tenant, "j3", "j3/start", 1))
+        .await
+        .unwrap();
+    progress
+        .step_done(&step_done(&tenant, "j1", "e", 0))
+        .await
+        .unwrap();
+    progress
+        .begin(&job_start(&tenant, "j3", "j3/start", 1))
+        .await
+        .unwrap();
+    let fresh = progress.status(&tenant).await.unwrap().unwrap();
+    assert_eq!(
+        (fresh.state, fresh.done, fresh.total),
+        (ReplanState::Running, 0, 0)
+    );
+    progress
+        .step_done(&step_done(&tenant, "j3", "f", 0))
+        .await
+        .unwrap();
+    progress
+        .begin(&job_start(&tenant, "j3", "j3/start", 1))
+        .await
+        .unwrap();
+    let over = progress.status(&tenant).await.unwrap().unwrap();
+    assert_eq!(
+        (over.state, over.done, over.total),
+        (ReplanState::Done, 3, 10)
     );
 }

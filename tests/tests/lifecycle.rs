@@ -573,3 +573,54 @@ async fn a_custom_template_is_used_for_its_kind_and_language() {
     assert_eq!(sms["encoding"], "Gsm7");
     assert_eq!(sms["segments"], 1);
 }
+
+/// A calendar bigger than a re-plan step: 600 appointments over the next 30 days. Adding an
+/// SMS reminder re-plans every one of them — through the re-plan queue's list and plan steps,
+/// not in the reaction to the change — and the settings say when it is done.
+#[tokio::test]
+async fn a_settings_change_re_plans_a_busy_calendar_in_steps_and_says_when_it_is_done() {
+    use chrono::Duration;
+    let app = spawn_app(friday_before()).await;
+    let one_reminder = json!({
+        "business_name": "Salon Léa",
+        "notifications": {"reminders": [{"offset": "1d", "email": true}]}
+    });
+    assert_eq!(app.put("/v1/settings", one_reminder).await.status, 200);
+    app.seed_catalog().await;
+    let lea = app.create_lea().await;
+    let first = Utc.with_ymd_and_hms(2026, 3, 23, 8, 0, 0).unwrap();
+    for n in 0..600 {
+        let start = first + Duration::days(n / 20) + Duration::minutes(30 * (n % 20));
+        app.book(
+            &lea,
+            &start.to_rfc3339(),
+            &(start + Duration::minutes(30)).to_rfc3339(),
+        )
+        .await;
+    }
+    let schedules = |body: serde_json::Value| body["schedules"].as_array().map_or(0, Vec::len);
+    let before = schedules(app.get("/_local/schedules").await.body);
+    assert_eq!(before, 600, "one e-mail reminder each");
+
+    let with_sms = json!({
+        "business_name": "Salon Léa",
+        "notifications": {"reminders": [{"offset": "1d", "email": true}, {"offset": "2h", "sms": true}]}
+    });
+    let saved = app.put("/v1/settings", with_sms).await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+
+    assert_eq!(
+        schedules(app.get("/_local/schedules").await.body),
+        1200,
+        "and now an SMS reminder each"
+    );
+    let settings = app.get("/v1/settings").await.body;
+    let replan = &settings["replan"];
+    assert_eq!(replan["state"], "done", "{replan}");
+    assert_eq!(replan["cause"], "settings");
+    assert_eq!(replan["settings_version"], settings["version"]);
+    assert_eq!(
+        (replan["done"].as_u64(), replan["total"].as_u64()),
+        (Some(600), Some(600))
+    );
+}

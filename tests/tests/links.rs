@@ -318,7 +318,7 @@ async fn links_in_mails_already_sent_survive_a_key_rotation() {
     )
     .unwrap();
     let router = rappel_api::links_router(rappel_api::LinksState {
-        services: app.stack.delivery.api(),
+        services: app.stack.delivery.api(app.stack.progress.clone()),
         links: rotated.clone(),
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -331,7 +331,7 @@ async fn links_in_mails_already_sent_survive_a_key_rotation() {
     let dropped =
         LinkSigner::from_secret("x", b"a-brand-new-link-key-of-32-bytes-or-more").unwrap();
     let router = rappel_api::links_router(rappel_api::LinksState {
-        services: app.stack.delivery.api(),
+        services: app.stack.delivery.api(app.stack.progress.clone()),
         links: dropped,
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -170,7 +170,11 @@ fn what_pending_schedules_point_at_outlives_a_stack_update() {
     ] {
         let r = &template["Resources"][resource];
         assert_eq!(r["DeletionPolicy"].as_str(), Some("Retain"), "{resource}");
-        assert_eq!(r["UpdateReplacePolicy"].as_str(), Some("Retain"), "{resource}");
+        assert_eq!(
+            r["UpdateReplacePolicy"].as_str(),
+            Some("Retain"),
+            "{resource}"
+        );
         if !name_property.is_empty() {
             let name = r["Properties"][name_property].as_str().unwrap_or_default();
             assert!(

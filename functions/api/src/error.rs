@@ -97,6 +97,17 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<rappel_ports::replan::ProgressError> for ApiError {
+    fn from(e: rappel_ports::replan::ProgressError) -> Self {
+        tracing::error!(error = %e, "re-plan progress unavailable");
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "store_unavailable",
+            "the service is temporarily unavailable",
+        )
+    }
+}
+
 impl From<AppointmentError> for ApiError {
     fn from(e: AppointmentError) -> Self {
         let code = match &e {

@@ -217,7 +217,23 @@ fn built() -> Option<Vec<(&'static str, &'static str, Value)>> {
     };
 
     Some(vec![
-        ("getSettings", "200", to_json(&defaults)),
+        (
+            "getSettings",
+            "200",
+            to_json(&crate::routes::settings::SettingsView::new(
+                saved.clone(),
+                Some(rappel_ports::replan::ReplanStatus {
+                    state: rappel_ports::replan::ReplanState::Running,
+                    cause: "settings".into(),
+                    job: "settings-v1".into(),
+                    settings_version: Some(saved.version),
+                    done: 1200,
+                    total: 4870,
+                    started_at: at("2026-03-30T08:00:02Z")?,
+                    updated_at: at("2026-03-30T08:00:41Z")?,
+                }),
+            )),
+        ),
         ("putSettings", "200", to_json(&saved)),
         ("createClient", "201", to_json(&client)),
         ("getClient", "200", to_json(&client)),

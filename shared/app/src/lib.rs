@@ -7,7 +7,9 @@
 //!   every subject, scheduled or immediate: claim → load the subject's current state → its
 //!   planner's verdict → render → send or record why not.
 //! - [`react`]: what a record change means: immediate messages, schedules to create or
-//!   withdraw, re-planning of booked appointments when settings, a client or staff change.
+//!   withdraw, re-planning of a client's appointments when the client changes.
+//! - [`replan`]: a change that affects many subjects (settings, a type, a staff member) as a
+//!   job of bounded, idempotent, resumable steps on the re-plan queue, and its progress.
 //! - [`feedback`]: the provider's e-mail feedback: bounces and complaints mark addresses.
 //! - [`preview`]: an appointment's or a client's planned messages with their status, for the API.
 
@@ -16,6 +18,7 @@ pub mod feedback;
 pub mod preview;
 pub mod react;
 mod react_billing;
+pub mod replan;
 pub mod services;
 pub mod subjects;
 

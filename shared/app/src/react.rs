@@ -8,17 +8,15 @@
 //!
 //! Every plan of one change is computed from one load of the records it depends on.
 
-use crate::react_billing::{document_changed, inbound_received, replan_documents};
+use crate::react_billing::{document_changed, inbound_received};
+use crate::replan::{begin, job_of_settings, job_of_staff, job_of_type};
 use crate::services::Services;
 use crate::subjects::{
-    AppointmentRecords, ClientRecords, ContextError, OtherBookings, OwnedDocument, SlotRecords,
-    Substitute,
+    AppointmentRecords, ContextError, OtherBookings, OwnedDocument, SlotRecords, Substitute,
 };
 use chrono::Duration;
-use rappel_core::message::{Lateness, PlannedMessage, REENGAGEMENT_GRACE, RecurringSchedule};
-use rappel_core::model::{
-    Appointment, Client, ClientId, MAX_DURATION_HOURS, StaffMember, TenantId,
-};
+use rappel_core::message::{Lateness, PlannedMessage, RecurringSchedule};
+use rappel_core::model::{Appointment, Client, MAX_DURATION_HOURS, StaffMember, TenantId};
 use rappel_core::planning::client::{ClientContext, reengagement};
 use rappel_core::planning::day::digest_schedules;
 use rappel_core::planning::slot::{freed_slot, offers};
@@ -27,14 +25,14 @@ use rappel_core::settings::BusinessSettings;
 use rappel_ports::records::{
     ChangeRecord, Record, RecordKey, RecordKind, StoreError, TypedRecords,
 };
+use rappel_ports::replan::ProgressError;
 use rappel_ports::schedules::{ScheduleEntry, ScheduleError, SendRequest};
 use rappel_ports::send_queue::QueueError;
-use std::collections::BTreeSet;
 
 /// Follow-ups may be planned up to this long after an appointment ends.
-const PLANNING_HORIZON: Duration = Duration::days(91);
+pub(crate) const PLANNING_HORIZON: Duration = Duration::days(91);
 /// No appointment lasts longer (an older start has certainly ended).
-const MAX_DURATION: Duration = Duration::hours(MAX_DURATION_HOURS);
+pub(crate) const MAX_DURATION: Duration = Duration::hours(MAX_DURATION_HOURS);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Reaction {
@@ -56,6 +54,11 @@ pub enum ReactionError {
     Schedule(#[from] ScheduleError),
     #[error(transparent)]
     Queue(#[from] QueueError),
+    #[error(transparent)]
+    Progress(#[from] ProgressError),
+    /// Work this release cannot read (a re-plan step of another version).
+    #[error("{0}")]
+    Unreadable(String),
 }
 
 pub async fn react_to_change(
@@ -73,24 +76,14 @@ pub async fn react_to_change(
         (Some(Record::Appointment(old)), None) => appointment_changed(s, Some(old), None).await,
         (Some(Record::Client(old)), Some(Record::Client(new))) => client_changed(s, old, new).await,
         (Some(Record::Staff(old)), Some(Record::Staff(new))) => {
-            // Started before the horizon and longest possible: already ended before it.
-            let from = s.clock.now() - PLANNING_HORIZON - MAX_DURATION;
-            let booked = s
-                .records
-                .appointments_of_staff(&new.tenant, &new.id, from, None)
-                .await?;
+            // Their digest schedule now; their appointments as a re-plan job.
             let settings = s.records.settings(&new.tenant).await?;
-            let mut reaction = replan(
-                s,
-                &new.tenant,
-                booked,
-                &Substitute::Staff(old.clone()),
-                Some(&settings),
-            )
-            .await?;
+            let mut reaction = Reaction::default();
             let schedules =
                 |member: &StaffMember| digest_schedules(&settings, std::slice::from_ref(member));
             apply_recurring(s, &schedules(old), &schedules(new), &mut reaction).await?;
+            let (job, listings) = job_of_staff(old, new, s.clock.now());
+            begin(s, &job, listings, None).await?;
             Ok(reaction)
         }
         // A new staff member gets their digest schedule if digests are on.
@@ -102,19 +95,9 @@ pub async fn react_to_change(
             Ok(reaction)
         }
         (Some(Record::AppointmentType(old)), Some(Record::AppointmentType(new))) => {
-            let booked = live_appointments(s, &new.tenant)
-                .await?
-                .into_iter()
-                .filter(|a| a.type_id == new.id)
-                .collect();
-            replan(
-                s,
-                &new.tenant,
-                booked,
-                &Substitute::AppointmentType(old.clone()),
-                None,
-            )
-            .await
+            let (job, listings) = job_of_type(old, new, s.clock.now());
+            begin(s, &job, listings, None).await?;
+            Ok(Reaction::default())
         }
         (old, Some(Record::Invoice(new))) => {
             let old = match old {
@@ -145,13 +128,12 @@ pub async fn react_to_change(
     }
 }
 
-async fn live_appointments(
+/// The business's settings as they are now (the defaults if it saved none).
+pub(crate) async fn current_settings(
     s: &Services,
     tenant: &TenantId,
-) -> Result<Vec<Appointment>, StoreError> {
-    s.records
-        .appointments_ending_after(tenant, s.clock.now() - PLANNING_HORIZON)
-        .await
+) -> Result<BusinessSettings, StoreError> {
+    s.records.settings(tenant).await
 }
 
 async fn appointment_changed(
@@ -286,76 +268,25 @@ async fn client_changed(
     Ok(reaction)
 }
 
-/// The settings changed: every booked appointment's plan, and the re-engagement of every
-/// client whose last visit is recent enough for a step of the old or new settings.
+/// The settings changed: the managers' digest schedules now (the settings list the managers);
+/// everything else — every booked appointment, open document, client due for re-engagement
+/// and staff member's digest — as a re-plan job of bounded steps.
 async fn settings_changed(
     s: &Services,
     old: &BusinessSettings,
     new: &BusinessSettings,
 ) -> Result<Reaction, ReactionError> {
-    let tenant = &new.tenant;
-    let booked = live_appointments(s, tenant).await?;
-    let mut reaction = replan(
-        s,
-        tenant,
-        booked,
-        &Substitute::Settings(Box::new(old.clone())),
-        Some(new),
-    )
-    .await?;
-
-    // The digest schedules: the staff are read only if digests are or were on for them.
-    let digests = |s: &BusinessSettings| s.input.notifications.digest;
-    let staff = if digests(old).staff || digests(new).staff {
-        s.records.staff_members(tenant).await?
-    } else {
-        Vec::new()
-    };
+    let mut reaction = Reaction::default();
+    // Without staff members, the digest schedules are the managers'.
     apply_recurring(
         s,
-        &digest_schedules(old, &staff),
-        &digest_schedules(new, &staff),
+        &digest_schedules(old, &[]),
+        &digest_schedules(new, &[]),
         &mut reaction,
     )
     .await?;
-    replan_documents(s, old, new, &mut reaction).await?;
-
-    let longest = old
-        .input
-        .notifications
-        .reengagement
-        .steps
-        .longest_days()
-        .max(new.input.notifications.reengagement.steps.longest_days());
-    if longest == 0 {
-        return Ok(reaction);
-    }
-    // A visit that ended longer ago than the longest step (and its grace) plans nothing due.
-    let since =
-        s.clock.now() - Duration::days(i64::from(longest)) - REENGAGEMENT_GRACE - MAX_DURATION;
-    let clients: BTreeSet<ClientId> = s
-        .records
-        .appointments_ending_after(tenant, since)
-        .await?
-        .into_iter()
-        .map(|a| a.client_id)
-        .collect();
-    for id in &clients {
-        let Some(loaded) = ClientRecords::load(s.records.as_ref(), tenant, id, Some(new.clone()))
-            .await
-            .map_err(context_store_error)?
-        else {
-            continue;
-        };
-        let plan = |settings: &BusinessSettings| {
-            reengagement(&ClientContext {
-                settings,
-                client: &loaded.client,
-                appointments: &loaded.appointments,
-            })
-        };
-        apply(s, diff(&plan(old), &plan(new)), &mut reaction).await?;
-    }
+    let (job, listings) = job_of_settings(old, new, s.clock.now());
+    begin(s, &job, listings, Some(new.version)).await?;
     Ok(reaction)
 }
 
@@ -389,7 +320,10 @@ async fn replan(
     Ok(reaction)
 }
 
-fn plan_of(loaded: &AppointmentRecords, appointment: &Appointment) -> Vec<PlannedMessage> {
+pub(crate) fn plan_of(
+    loaded: &AppointmentRecords,
+    appointment: &Appointment,
+) -> Vec<PlannedMessage> {
     match context_or_skip(loaded.planning(appointment, None)) {
         Some(ctx) => timeline(appointment, &ctx),
         None => Vec::new(),
@@ -431,13 +365,6 @@ fn context_or_skip<T>(planning: Result<T, ContextError>) -> Option<T> {
     }
 }
 
-fn context_store_error(error: ContextError) -> StoreError {
-    match error {
-        ContextError::Store(e) => e,
-        ContextError::Missing(what) => StoreError::Corrupt(format!("the {what} record is missing")),
-    }
-}
-
 /// Queues the messages of a change; those that quiet hours moved to a later time get a
 /// one-shot schedule at it instead.
 pub(crate) async fn send_change_messages(
@@ -466,7 +393,7 @@ pub(crate) async fn send_change_messages(
 
 /// Deletes the recurring schedules planned before and not now, creates those planned now and
 /// not before (by name: a new time or zone is a new name).
-async fn apply_recurring(
+pub(crate) async fn apply_recurring(
     s: &Services,
     before: &[RecurringSchedule],
     now: &[RecurringSchedule],

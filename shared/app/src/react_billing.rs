@@ -2,7 +2,8 @@
 //! newly issued and the automatic reply are queued at once; the reminder steps of a document
 //! are the diff between the plan of the old image and the plan of the **current** state (a
 //! document paid meanwhile withdraws them, and the withdrawn reminders are recorded `stale`
-//! with the reason). After a settings change, every open document is re-planned.
+//! with the reason). After a settings change, every open document is re-planned by the
+//! settings' re-plan job (`crate::replan`).
 
 use crate::react::{Reaction, ReactionError, apply, send_change_messages};
 use crate::services::Services;
@@ -12,8 +13,7 @@ use rappel_core::model::Inbound;
 use rappel_core::planning::billing::{BillingContext, change_messages, timeline};
 use rappel_core::planning::diff;
 use rappel_core::planning::inbound::auto_reply;
-use rappel_core::settings::BusinessSettings;
-use rappel_ports::records::{Record, RecordKind, TypedRecords};
+use rappel_ports::records::TypedRecords;
 use rappel_ports::schedules::SendRequest;
 
 /// An invoice or quote was written (`old` is its previous image, if any).
@@ -89,39 +89,4 @@ pub async fn inbound_received(s: &Services, inbound: &Inbound) -> Result<Reactio
         send_change_messages(s, vec![reply], &mut reaction).await?;
     }
     Ok(reaction)
-}
-
-/// The settings changed: every open invoice and quote, planned under the old and the new.
-pub async fn replan_documents(
-    s: &Services,
-    old: &BusinessSettings,
-    new: &BusinessSettings,
-    reaction: &mut Reaction,
-) -> Result<(), ReactionError> {
-    let tenant = &new.tenant;
-    let mut documents = Vec::new();
-    for kind in [RecordKind::Invoice, RecordKind::Quote] {
-        for record in s.records.records_of_kind(tenant, kind).await? {
-            match record {
-                Record::Invoice(i) => documents.push(OwnedDocument::Invoice(i)),
-                Record::Quote(q) => documents.push(OwnedDocument::Quote(q)),
-                _ => {}
-            }
-        }
-    }
-    for document in documents
-        .into_iter()
-        .filter(|d| d.view().closed().is_none())
-    {
-        let loaded =
-            BillingRecords::around(s.records.as_ref(), document, Some(new.clone())).await?;
-        let under = |settings: &BusinessSettings| {
-            timeline(&BillingContext {
-                settings,
-                ..loaded.context()
-            })
-        };
-        apply(s, diff(&under(old), &under(new)), reaction).await?;
-    }
-    Ok(())
 }

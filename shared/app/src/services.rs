@@ -17,6 +17,7 @@ use rappel_ports::delivery::{Mailer, OptOutsOnce, SmsSender};
 use rappel_ports::history::CommunicationHistory;
 use rappel_ports::ledger::DeliveryLedger;
 use rappel_ports::records::{ReadOnce, RecordStore};
+use rappel_ports::replan::{ReplanProgress, ReplanQueue};
 use rappel_ports::schedules::Schedules;
 use rappel_ports::send_queue::SendQueue;
 use std::sync::Arc;
@@ -28,6 +29,8 @@ pub struct ApiServices {
     pub ledger: Arc<dyn DeliveryLedger>,
     pub history: Arc<dyn CommunicationHistory>,
     pub clock: Arc<dyn Clock>,
+    /// The re-plans of a business, shown with its settings (read only).
+    pub progress: Arc<dyn ReplanProgress>,
 }
 
 /// What the single delivery path needs.
@@ -48,15 +51,18 @@ pub struct DeliveryServices {
     pub settles: Arc<dyn SendQueue>,
 }
 
-/// What the reaction to a change needs: the records it plans from, the scheduler for future
-/// messages and the send queue for the ones due now. It never sends itself: a slow or
-/// throttling provider must not hold back the stream of changes.
+/// What the reaction to a change needs — and the re-plan steps it starts: the records it plans
+/// from, the scheduler for future messages, the send queue for the ones due now, the re-plan
+/// queue and the re-plan progress for a change that affects many subjects. It never sends
+/// itself: a slow or throttling provider must not hold back the stream of changes.
 #[derive(Clone)]
 pub struct Services {
     pub records: Arc<dyn RecordStore>,
     pub clock: Arc<dyn Clock>,
     pub schedules: Arc<dyn Schedules>,
     pub queue: Arc<dyn SendQueue>,
+    pub replans: Arc<dyn ReplanQueue>,
+    pub progress: Arc<dyn ReplanProgress>,
 }
 
 impl Services {
@@ -83,13 +89,15 @@ impl DeliveryServices {
         }
     }
 
-    /// The API's view of the same adapters (the local stack serves both from one process).
-    pub fn api(&self) -> ApiServices {
+    /// The API's view of the same adapters (the local stack serves both from one process),
+    /// with the re-plan progress the change handler's side keeps.
+    pub fn api(&self, progress: Arc<dyn ReplanProgress>) -> ApiServices {
         ApiServices {
             records: self.records.clone(),
             ledger: self.ledger.clone(),
             history: self.history.clone(),
             clock: self.clock.clone(),
+            progress,
         }
     }
 }

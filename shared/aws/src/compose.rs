@@ -1,13 +1,15 @@
 //! What each Lambda function is made of: the AWS adapters for the ports it uses, and the
 //! environment variables it reads (the SAM template is checked against these lists).
 
-use crate::dynamodb::{DynamoAddressMarks, DynamoHistory, DynamoLedger, DynamoRecords};
+use crate::dynamodb::{
+    DynamoAddressMarks, DynamoHistory, DynamoLedger, DynamoProgress, DynamoRecords,
+};
 use crate::env::*;
 use crate::scheduler::{EventBridgeSchedules, ScheduleTarget};
 use crate::secret::LinkKeys;
 use crate::ses::SesMailer;
 use crate::sns::SnsSms;
-use crate::sqs::SqsSendQueue;
+use crate::sqs::SqsQueue;
 use aws_config::SdkConfig;
 use rappel_app::feedback::FeedbackServices;
 use rappel_app::{ApiServices, DeliveryServices, Services};
@@ -36,14 +38,18 @@ pub const SEND_ENV: &[&str] = &[
 pub const FEEDBACK_ENV: &[&str] = &[DELIVERIES_TABLE];
 /// The send function's pace (rate shared by its copies).
 pub const PACE_ENV: &[&str] = &[SEND_RATE_PER_SECOND, SEND_CONCURRENCY];
-/// What the change handler reads: the records it plans from, the scheduler and the queue.
+/// What the change handler reads: the records it plans from, the scheduler, the send queue,
+/// and the re-plan queue and progress (the deliveries table) of the jobs it begins. The
+/// re-plan function, which runs the jobs' steps, reads the same.
 pub const CHANGE_ENV: &[&str] = &[
     RECORDS_TABLE,
+    DELIVERIES_TABLE,
     SCHEDULE_GROUP,
     SEND_QUEUE_ARN,
     SEND_QUEUE_URL,
     SCHEDULER_ROLE_ARN,
     SCHEDULER_DLQ_ARN,
+    REPLAN_QUEUE_URL,
 ];
 
 /// Each function's binary (its crate under `functions/`) and the groups of variables it
@@ -51,6 +57,7 @@ pub const CHANGE_ENV: &[&str] = &[
 pub const FUNCTION_ENV: &[(&str, &[&[&str]])] = &[
     ("rappel-api", &[API_ENV, LINKS_ENV]),
     ("rappel-change-handler", &[CHANGE_ENV]),
+    ("rappel-replan", &[CHANGE_ENV]),
     ("rappel-send", &[SEND_ENV, PACE_ENV]),
     ("rappel-feedback", &[FEEDBACK_ENV]),
 ];
@@ -77,8 +84,9 @@ pub fn api_services(
             env.required(RECORDS_TABLE)?,
         )),
         ledger: Arc::new(DynamoLedger::new(dynamodb.clone(), deliveries)),
-        history: Arc::new(DynamoHistory::new(dynamodb, deliveries)),
+        history: Arc::new(DynamoHistory::new(dynamodb.clone(), deliveries)),
         clock,
+        progress: Arc::new(DynamoProgress::new(dynamodb, deliveries)),
     })
 }
 
@@ -152,7 +160,7 @@ pub struct DeliveryParts {
     sms: SnsSms,
     ledger: DynamoLedger,
     history: DynamoHistory,
-    settles: SqsSendQueue,
+    settles: SqsQueue,
     clock: Arc<dyn Clock>,
     sender: SenderIdentity,
     pub links: LinkKeys,
@@ -179,7 +187,7 @@ impl DeliveryParts {
             sms: SnsSms::new(aws_sdk_sns::Client::new(sdk), sender_id),
             ledger: DynamoLedger::new(dynamodb.clone(), deliveries),
             history: DynamoHistory::new(dynamodb, deliveries),
-            settles: SqsSendQueue::new(aws_sdk_sqs::Client::new(sdk), queue_url),
+            settles: SqsQueue::new(aws_sdk_sqs::Client::new(sdk), queue_url),
             clock,
             sender: SenderIdentity { address: sender },
             links,
@@ -237,8 +245,8 @@ pub fn send_pace(env: &Env) -> Result<(f64, u32), ConfigError> {
     Ok((rate, concurrency))
 }
 
-/// The change handler's services: no mail, SMS, ledger, history nor link key — it only plans,
-/// schedules and queues.
+/// The change handler's services, and the re-plan function's: no mail, SMS, ledger, history
+/// nor link key — they only plan, schedule, queue and count a job's progress.
 pub fn reaction_services(
     sdk: &SdkConfig,
     env: &Env,
@@ -253,18 +261,21 @@ pub fn reaction_services(
         max_event_age_seconds: ScheduleTarget::DEFAULT_MAX_EVENT_AGE_SECONDS,
     };
     let queue_url = env.required(SEND_QUEUE_URL)?;
+    let replan_queue_url = env.required(REPLAN_QUEUE_URL)?;
     let records = env.required(RECORDS_TABLE)?;
+    let deliveries = env.required(DELIVERIES_TABLE)?;
+    let dynamodb = aws_sdk_dynamodb::Client::new(sdk);
+    let sqs = aws_sdk_sqs::Client::new(sdk);
     Ok(Services {
-        records: Arc::new(DynamoRecords::new(
-            aws_sdk_dynamodb::Client::new(sdk),
-            records,
-        )),
+        records: Arc::new(DynamoRecords::new(dynamodb.clone(), records)),
         clock,
         schedules: Arc::new(EventBridgeSchedules::new(
             aws_sdk_scheduler::Client::new(sdk),
             target,
         )),
-        queue: Arc::new(SqsSendQueue::new(aws_sdk_sqs::Client::new(sdk), queue_url)),
+        queue: Arc::new(SqsQueue::new(sqs.clone(), queue_url)),
+        replans: Arc::new(SqsQueue::new(sqs, replan_queue_url)),
+        progress: Arc::new(DynamoProgress::new(dynamodb, deliveries)),
     })
 }
 

@@ -14,6 +14,9 @@ pub const SCHEDULE_GROUP: &str = "RAPPEL_SCHEDULE_GROUP";
 pub const SEND_QUEUE_ARN: &str = "RAPPEL_SEND_QUEUE_ARN";
 /// URL of the send queue, where the change handler puts the messages due now.
 pub const SEND_QUEUE_URL: &str = "RAPPEL_SEND_QUEUE_URL";
+/// URL of the re-plan queue, where a change affecting many subjects puts its re-plan steps
+/// (and the re-plan function the steps that follow).
+pub const REPLAN_QUEUE_URL: &str = "RAPPEL_REPLAN_QUEUE_URL";
 /// Messages per second the send function may send, all its copies together (SES and SNS
 /// account rates).
 pub const SEND_RATE_PER_SECOND: &str = "RAPPEL_SEND_RATE_PER_SECOND";

@@ -33,6 +33,9 @@ pub struct Resources {
     pub send_queue_arn: String,
     /// Filled in by [`Resources::create`] (the emulator's URL of the queue).
     pub send_queue_url: String,
+    pub replan_queue_name: String,
+    /// Filled in by [`Resources::create`].
+    pub replan_queue_url: String,
     pub scheduler_role_arn: String,
     pub scheduler_dlq_arn: String,
     pub sms_sender_id: String,
@@ -57,6 +60,8 @@ impl Resources {
             send_queue_name: format!("{prefix}-send"),
             send_queue_arn: arn("sqs", format!("{prefix}-send")),
             send_queue_url: String::new(),
+            replan_queue_name: format!("{prefix}-replan"),
+            replan_queue_url: String::new(),
             scheduler_role_arn: format!("arn:aws:iam::123456789012:role/{prefix}-scheduler"),
             scheduler_dlq_arn: arn("sqs", format!("{prefix}-schedule-dead-letters")),
             sms_sender_id: "Rappel".into(),
@@ -72,6 +77,7 @@ impl Resources {
             (SCHEDULE_GROUP, &self.schedule_group),
             (SEND_QUEUE_ARN, &self.send_queue_arn),
             (SEND_QUEUE_URL, &self.send_queue_url),
+            (REPLAN_QUEUE_URL, &self.replan_queue_url),
             (SEND_RATE_PER_SECOND, "1000"),
             (SEND_CONCURRENCY, "2"),
             (SCHEDULER_ROLE_ARN, &self.scheduler_role_arn),
@@ -93,17 +99,29 @@ impl Resources {
         link_key: &[u8],
         verified: bool,
     ) -> Result<(), ProvisionError> {
-        let queue = aws_sdk_sqs::Client::new(sdk)
+        let sqs = aws_sdk_sqs::Client::new(sdk);
+        let queue = sqs
             .create_queue()
             .queue_name(&self.send_queue_name)
             .attributes(
                 aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout,
-                "180",
+                "360",
             )
             .send()
             .await
             .map_err(|e| fail("send queue")(describe(&e)))?;
         self.send_queue_url = queue.queue_url().unwrap_or_default().to_owned();
+        let replan = sqs
+            .create_queue()
+            .queue_name(&self.replan_queue_name)
+            .attributes(
+                aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout,
+                "720",
+            )
+            .send()
+            .await
+            .map_err(|e| fail("re-plan queue")(describe(&e)))?;
+        self.replan_queue_url = replan.queue_url().unwrap_or_default().to_owned();
         let dynamodb = aws_sdk_dynamodb::Client::new(sdk);
         create_records_table(&dynamodb, &self.records_table)
             .await

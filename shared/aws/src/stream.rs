@@ -3,6 +3,7 @@
 //! its content — so the rest of the batch goes on.
 
 use crate::dynamodb::codec::decode_data;
+use crate::dynamodb::keys;
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use rappel_ports::records::{ChangeRecord, Record};
 
@@ -24,7 +25,7 @@ pub struct DecodedBatch {
 
 pub fn decode_batch(event: &Event) -> DecodedBatch {
     let mut batch = DecodedBatch::default();
-    for record in &event.records {
+    for record in event.records.iter().filter(|r| !is_visit_mark(r)) {
         match decode_record(record) {
             Ok(change) => batch.changes.push(change),
             Err(reason) => batch.unreadable.push(UnreadableRecord {
@@ -35,6 +36,16 @@ pub fn decode_batch(event: &Event) -> DecodedBatch {
         }
     }
     batch
+}
+
+/// A client's visit mark (an index entry beside the records, `keys::VISIT_SK_PREFIX`): no
+/// change of a record. The stream's filter keeps it from the change handler on AWS; a reader
+/// without the filter (a replay, the emulator harness) passes it over here.
+fn is_visit_mark(record: &EventRecord) -> bool {
+    matches!(
+        record.change.keys.get(keys::SK),
+        Some(serde_dynamo::AttributeValue::S(sk)) if sk.starts_with(keys::VISIT_SK_PREFIX)
+    )
 }
 
 fn decode_record(record: &EventRecord) -> Result<ChangeRecord, String> {

@@ -7,16 +7,18 @@
 use std::io;
 use std::path::Path;
 
-/// Format 3: each store is a snapshot (`<store>.json`, as in format 2) and a journal of the
-/// changes since (`<store>.journal`). Format 2: message keys name their subject
-/// (`{"subject": {"type": "appointment", ...}}`), schedule inputs are versioned
+/// Format 4: the re-plan queue and progress (`replan-queue`, `replan-progress`) beside the
+/// stores of format 3. Format 3: each store is a snapshot (`<store>.json`, as in format 2) and
+/// a journal of the changes since (`<store>.journal`). Format 2: message keys name their
+/// subject (`{"subject": {"type": "appointment", ...}}`), schedule inputs are versioned
 /// (`{"v": 2, ...}`). Format 1 had neither and no marker file.
-pub const DATA_DIR_FORMAT: u64 = 3;
+pub const DATA_DIR_FORMAT: u64 = 4;
 
-/// A format this release reads as its own and marks as such: format 2's files are format 3's
-/// snapshots without journals yet. (A release of format 2 would not read the journals, so it
-/// must refuse the dir once marked.)
-const UPGRADED_FORMAT: u64 = 2;
+/// Formats this release reads as its own and marks as such: format 3's files are format 4's
+/// without re-plan work yet, format 2's are format 3's snapshots without journals yet. (A
+/// release of an older format would not read what this one adds — it would drop the re-plans
+/// under way — so it must refuse the dir once marked.)
+const UPGRADED_FORMATS: [u64; 2] = [2, 3];
 
 const MARKER: &str = "format.json";
 /// Files a data dir of format 1 holds.
@@ -38,7 +40,7 @@ pub fn check_data_dir(dir: &Path) -> io::Result<()> {
                 .and_then(|v| v.get("format").and_then(serde_json::Value::as_u64));
             match found {
                 Some(DATA_DIR_FORMAT) => Ok(()),
-                Some(UPGRADED_FORMAT) => mark(&marker),
+                Some(older) if UPGRADED_FORMATS.contains(&older) => mark(&marker),
                 other => Err(refusal(dir, &format!("format {other:?}"))),
             }
         }
@@ -88,18 +90,20 @@ mod tests {
         let error = check_data_dir(dir.path()).unwrap_err().to_string();
         assert!(error.contains("format 1"), "{error}");
         assert!(error.contains("Move it away or delete it"), "{error}");
-        std::fs::write(dir.path().join(MARKER), r#"{"format": 4}"#).unwrap();
+        std::fs::write(dir.path().join(MARKER), r#"{"format": 5}"#).unwrap();
         let error = check_data_dir(dir.path()).unwrap_err().to_string();
-        assert!(error.contains("Some(4)"), "{error}");
+        assert!(error.contains("Some(5)"), "{error}");
     }
 
     #[test]
-    fn a_dir_of_the_format_before_journals_is_read_and_marked_as_this_format() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("schedules.json"), "{}").unwrap();
-        std::fs::write(dir.path().join(MARKER), r#"{"format": 2}"#).unwrap();
-        check_data_dir(dir.path()).unwrap();
-        let marker = std::fs::read_to_string(dir.path().join(MARKER)).unwrap();
-        assert!(marker.contains("\"format\": 3"), "{marker}");
+    fn a_dir_of_the_formats_before_journals_or_re_plans_is_read_and_marked_as_this_format() {
+        for older in [2, 3] {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("schedules.json"), "{}").unwrap();
+            std::fs::write(dir.path().join(MARKER), format!("{{\"format\": {older}}}")).unwrap();
+            check_data_dir(dir.path()).unwrap();
+            let marker = std::fs::read_to_string(dir.path().join(MARKER)).unwrap();
+            assert!(marker.contains("\"format\": 4"), "{marker}");
+        }
     }
 }

@@ -8,6 +8,7 @@ use rappel_core::render::{LinkSigner, SenderIdentity};
 use rappel_ports::address_marks::MemoryAddressMarks;
 use rappel_ports::chaos::{Chaos, FlakyLedger, FlakyProviders, FlakyRecords, FlakySchedules};
 use rappel_ports::clock::{Clock, VirtualClock};
+use rappel_ports::deadline::Deadline;
 use rappel_ports::delivery::Outbox;
 use rappel_ports::delivery::{Mailer, SmsSender};
 use rappel_ports::history::MemoryHistory;
@@ -15,6 +16,7 @@ use rappel_ports::json_file::{JsonFile, persist};
 use rappel_ports::ledger::DeliveryLedger;
 use rappel_ports::ledger::MemoryLedger;
 use rappel_ports::records::{ChangeRecord, LoggedWrites, MemoryRecords, RecordStore, WriteLog};
+use rappel_ports::replan::{MemoryProgress, ReplanWork};
 use rappel_ports::schedules::Schedules;
 use rappel_ports::schedules::{Firing, InProcessScheduler, SendRequest};
 use rappel_ports::send_queue::{InProcessQueue, MAX_RECEIVES, SendQueue};
@@ -81,6 +83,15 @@ pub enum DeadLetter {
         change: Box<ChangeRecord>,
         failed_at: DateTime<Utc>,
     },
+    /// A re-plan step the re-plan handler failed [`MAX_RECEIVES`] times.
+    ReplanStep {
+        /// The step as it was queued (its job, with the image from before the change).
+        #[schema(value_type = Object)]
+        work: Box<ReplanWork>,
+        receives: u32,
+        error: String,
+        failed_at: DateTime<Utc>,
+    },
     /// A message the send handler failed [`MAX_RECEIVES`] times (from a schedule or a change).
     SendRequest {
         /// The request as it was queued (a message key, or a digest firing).
@@ -100,6 +111,9 @@ pub struct LocalStack {
     pub records: Arc<MemoryRecords>,
     pub scheduler: Arc<InProcessScheduler>,
     pub queue: Arc<InProcessQueue>,
+    /// The re-plan steps of changes that affect many subjects.
+    pub replans: Arc<InProcessQueue<ReplanWork>>,
+    pub progress: Arc<MemoryProgress>,
     pub outbox: Arc<Outbox>,
     pub clock: Arc<VirtualClock>,
     /// Serialises feed pumping and schedule firing, as one Lambda shard / one scheduler would.
@@ -138,6 +152,14 @@ impl LocalStack {
                 None,
             ),
         };
+        let (replans, progress) = match &config.data_dir {
+            Some(dir) => (
+                InProcessQueue::persisted(dir.join("replan-queue.json"))?,
+                MemoryProgress::persisted(dir.join("replan-progress.json"))?,
+            ),
+            None => (InProcessQueue::in_memory(), MemoryProgress::in_memory()),
+        };
+        let (replans, progress) = (Arc::new(replans), Arc::new(progress));
         let records = Arc::new(records);
         let scheduler = Arc::new(scheduler);
         let queue = Arc::new(queue);
@@ -201,6 +223,8 @@ impl LocalStack {
             clock: clock.clone(),
             schedules,
             queue: queue.clone(),
+            replans: replans.clone(),
+            progress: progress.clone(),
         };
         let dead_letters_file = config
             .data_dir
@@ -216,6 +240,8 @@ impl LocalStack {
             records,
             scheduler,
             queue,
+            replans,
+            progress,
             outbox,
             clock,
             runtime: tokio::sync::Mutex::new(()),
@@ -266,6 +292,7 @@ impl LocalStack {
                     lock(&self.attempts).remove(&format!("change:{}", change.sequence));
                     self.records.replay_change(*change);
                 }
+                DeadLetter::ReplanStep { work, .. } => self.replans.push(&[*work]),
                 DeadLetter::SendRequest { request, .. } => requests.push(request),
             }
         }
@@ -288,6 +315,10 @@ impl LocalStack {
         loop {
             let batch = self.records.peek_changes(100);
             if batch.is_empty() {
+                if !self.replans.is_empty() {
+                    self.drain_replans().await;
+                    continue;
+                }
                 if self.queue.is_empty() {
                     return;
                 }
@@ -395,6 +426,33 @@ impl LocalStack {
             .await
         {
             tracing::error!(schedule = %firing.name, %error, "could not queue a firing");
+        }
+    }
+
+    /// One pass over the re-plan queue: each step is handed to the re-plan handler once; a
+    /// failed one goes to the back of the queue, and after [`MAX_RECEIVES`] receives to the
+    /// dead letters (the re-plan queue's redrive on AWS).
+    async fn drain_replans(&self) {
+        for _ in 0..self.replans.len() {
+            let Some(received) = self.replans.receive() else {
+                return;
+            };
+            match rappel_replan::handle_step(&self.services, &received.request, Deadline::NONE)
+                .await
+            {
+                Ok(_) => self.replans.done(),
+                Err(error) if received.receives >= MAX_RECEIVES => {
+                    tracing::error!(step = %received.request.step_id(), %error, "re-plan step dead-lettered");
+                    self.dead_letter(DeadLetter::ReplanStep {
+                        work: Box::new(received.request),
+                        receives: received.receives,
+                        error: error.to_string(),
+                        failed_at: self.now(),
+                    });
+                    self.replans.done();
+                }
+                Err(_) => self.replans.retry_later(),
+            }
         }
     }
 

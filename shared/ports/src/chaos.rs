@@ -16,7 +16,7 @@ use crate::history::CommunicationRecord;
 use crate::ledger::{Claim, DeliveryLedger, Filed, LedgerEntry, LedgerError, LedgerState};
 use crate::lock;
 use crate::records::{Expected, Record, RecordKey, RecordKind, RecordReader, RecordStore};
-use crate::records::{RecordWriter, StoreError};
+use crate::records::{KeyPage, Listing, RecordWriter, StoreError};
 use crate::schedules::{ScheduleEntry, ScheduleError, Schedules};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -286,6 +286,17 @@ impl RecordReader for FlakyRecords {
     ) -> Result<Vec<WaitlistEntry>, StoreError> {
         self.check("records.query")?;
         self.inner.waitlist_of_type(tenant, type_id, open_at).await
+    }
+
+    async fn list(
+        &self,
+        tenant: &TenantId,
+        listing: &Listing,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<KeyPage, StoreError> {
+        self.check("records.query")?;
+        self.inner.list(tenant, listing, cursor, limit).await
     }
 }
 

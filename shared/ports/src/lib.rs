@@ -12,6 +12,7 @@
 //! | [`delivery`] | `Mailer`, `SmsSender` | `Outbox` (prints, keeps, writes `.eml` files) |
 //! | [`ledger`] | `DeliveryLedger` | `MemoryLedger` |
 //! | [`history`] | `CommunicationHistory` | `MemoryHistory` |
+//! | [`replan`] | `ReplanQueue`, `ReplanProgress` | `InProcessQueue`, `MemoryProgress` |
 //!
 //! [`deadline`] says how long an invocation may still run, and what one port call can take;
 //! [`forward_compatible`] reads a stored value written by a release that knows more fields.
@@ -28,6 +29,7 @@ pub mod journal;
 pub mod json_file;
 pub mod ledger;
 pub mod records;
+pub mod replan;
 pub mod schedules;
 pub mod send_queue;
 

@@ -35,6 +35,11 @@ pub fn record_item(record: &Record) -> Result<Item, StoreError> {
             item.insert(name.to_owned(), s(value));
         }
     }
+    if record.is_open_document() {
+        for (name, value) in keys::open_document_index_keys(&key) {
+            item.insert(name.to_owned(), s(value));
+        }
+    }
     if let Record::Waitlist(entry) = record {
         for (name, value) in keys::waitlist_index_keys(entry) {
             item.insert(name.to_owned(), s(value));

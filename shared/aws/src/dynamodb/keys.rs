@@ -64,6 +64,37 @@ pub fn end_pk(tenant: &TenantId) -> String {
     format!("T#{tenant}#A")
 }
 
+/// `by_end`'s partition of a business's open invoices and quotes (sort key `<kind>#<id>`):
+/// only open documents carry it, so closed ones are never read again.
+pub fn open_documents_pk(tenant: &TenantId) -> String {
+    format!("T#{tenant}#O")
+}
+
+/// `by_end`'s partition of a business's visit marks (sort key `<latest end>#<client>`): one
+/// per client, the latest end of any kept appointment ever written for them.
+pub fn visits_pk(tenant: &TenantId) -> String {
+    format!("T#{tenant}#V")
+}
+
+/// The sort key of a client's visit mark item in the business's partition. No record kind
+/// starts so: the mark is no record (the stream filter and decoding leave it out).
+pub const VISIT_SK_PREFIX: &str = "visit#";
+
+pub fn visit_sk(client: &ClientId) -> String {
+    format!("{VISIT_SK_PREFIX}{client}")
+}
+
+/// The key of the record an item's `sk` (`<kind>#<id>`) names, or of the client a visit mark
+/// names.
+pub fn record_key_of(tenant: &TenantId, sk: &str) -> Option<RecordKey> {
+    if let Some(client) = sk.strip_prefix(VISIT_SK_PREFIX) {
+        return Some(RecordKey::new(tenant, RecordKind::Client, client));
+    }
+    let (kind, id) = sk.split_once('#')?;
+    let kind = RecordKind::ALL.into_iter().find(|k| k.as_str() == kind)?;
+    Some(RecordKey::new(tenant, kind, id))
+}
+
 pub fn type_pk(tenant: &TenantId, type_id: &AppointmentTypeId) -> String {
     format!("T#{tenant}#Y#{type_id}")
 }
@@ -71,6 +102,14 @@ pub fn type_pk(tenant: &TenantId, type_id: &AppointmentTypeId) -> String {
 /// Sort-key prefixes of the two families in `by_type`.
 pub const TYPE_APPOINTMENT: &str = "A#";
 pub const TYPE_WAITLIST: &str = "W#";
+
+/// The index attributes an open invoice or quote carries (`by_end`, family `O`).
+pub fn open_document_index_keys(key: &RecordKey) -> [(&'static str, String); 2] {
+    [
+        (END_PK, open_documents_pk(&key.tenant)),
+        (END_SK, format!("{}#{}", key.kind.as_str(), key.id)),
+    ]
+}
 
 /// The index attributes a waitlist entry carries.
 pub fn waitlist_index_keys(w: &WaitlistEntry) -> [(&'static str, String); 2] {
@@ -100,6 +139,17 @@ pub fn appointment_index_keys(a: &Appointment) -> [(&'static str, String); 9] {
         ),
     ]
 }
+
+/// A business's re-plan progress (deliveries table).
+pub fn progress_pk(tenant: &TenantId) -> String {
+    format!("{PROGRESS_PK_PREFIX}{tenant}")
+}
+
+/// What every progress item's partition key starts with: the change handler and the re-plan
+/// function may write only such items of the deliveries table (`dynamodb:LeadingKeys`).
+pub const PROGRESS_PK_PREFIX: &str = "R#";
+
+pub const PROGRESS_SK: &str = "R";
 
 pub fn ledger_pk(message_key: &str) -> String {
     format!("L#{message_key}")

@@ -43,10 +43,12 @@ mod history;
 pub(crate) mod keys;
 mod ledger;
 mod marks;
+mod progress;
 mod records;
 pub mod schema;
 
 pub use history::DynamoHistory;
 pub use ledger::DynamoLedger;
 pub use marks::DynamoAddressMarks;
+pub use progress::DynamoProgress;
 pub use records::DynamoRecords;

@@ -15,9 +15,10 @@ use rappel_core::model::{
     WaitlistEntry,
 };
 use rappel_ports::records::{
-    Expected, Record, RecordKey, RecordKind, RecordReader, RecordWriter, StoreError,
+    Expected, KeyPage, Listing, Record, RecordKey, RecordKind, RecordReader, RecordWriter,
+    StoreError,
 };
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone)]
 pub struct DynamoRecords {
@@ -100,6 +101,33 @@ impl DynamoRecords {
         )
         .await
     }
+}
+
+/// Which sort keys a listing reads.
+enum SortRange {
+    Any,
+    From(&'static str, String),
+    Between(&'static str, String, String),
+}
+
+/// `LastEvaluatedKey` as an opaque cursor: its attributes (all strings) as JSON.
+fn encode_cursor(
+    key: &HashMap<String, aws_sdk_dynamodb::types::AttributeValue>,
+) -> Result<String, StoreError> {
+    let mut plain = BTreeMap::new();
+    for (name, value) in key {
+        let text = value
+            .as_s()
+            .map_err(|_| StoreError::Corrupt(format!("a key attribute {name} is not text")))?;
+        plain.insert(name.as_str(), text.as_str());
+    }
+    serde_json::to_string(&plain).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn decode_cursor(cursor: &str) -> Result<Item, StoreError> {
+    let plain: BTreeMap<String, String> = serde_json::from_str(cursor)
+        .map_err(|_| StoreError::Corrupt("a listing cursor that is not one".into()))?;
+    Ok(plain.into_iter().map(|(k, v)| (k, s(v))).collect())
 }
 
 fn appointment_of(item: &Item) -> Result<Appointment, StoreError> {
@@ -279,6 +307,99 @@ impl RecordReader for DynamoRecords {
         Ok(entries.into_iter().filter(|w| w.until >= open_at).collect())
     }
 
+    /// One `Query` page (`Limit`), keys only (`ProjectionExpression`), resuming at the
+    /// cursor's `ExclusiveStartKey`.
+    async fn list(
+        &self,
+        tenant: &TenantId,
+        listing: &Listing,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<KeyPage, StoreError> {
+        let (index, pk, sort) = match listing {
+            Listing::AppointmentsEndingAfter { after } => (
+                Some(keys::BY_END),
+                (keys::END_PK, keys::end_pk(tenant)),
+                SortRange::From(keys::END_SK, keys::instant(*after)),
+            ),
+            Listing::AppointmentsOfType { type_id, after } => (
+                Some(keys::BY_TYPE),
+                (keys::TYPE_PK, keys::type_pk(tenant, type_id)),
+                SortRange::Between(
+                    keys::TYPE_SK,
+                    format!("{}{}", keys::TYPE_APPOINTMENT, keys::instant(*after)),
+                    format!("{}~", keys::TYPE_APPOINTMENT),
+                ),
+            ),
+            Listing::AppointmentsOfStaff { staff, from } => (
+                Some(keys::BY_STAFF),
+                (keys::STAFF_PK, keys::staff_pk(tenant, staff)),
+                SortRange::From(keys::STAFF_SK, keys::instant(*from)),
+            ),
+            Listing::OpenDocuments => (
+                Some(keys::BY_END),
+                (keys::END_PK, keys::open_documents_pk(tenant)),
+                SortRange::Any,
+            ),
+            Listing::ClientsVisitedSince { since } => (
+                Some(keys::BY_END),
+                (keys::END_PK, keys::visits_pk(tenant)),
+                SortRange::From(keys::END_SK, keys::instant(*since)),
+            ),
+            Listing::StaffMembers => {
+                let prefix = keys::record_sk(RecordKind::Staff, "");
+                (
+                    None,
+                    (keys::PK, keys::tenant_pk(tenant)),
+                    SortRange::Between(keys::SK, prefix.clone(), format!("{prefix}\u{10FFFF}")),
+                )
+            }
+        };
+        let mut query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .set_index_name(index.map(str::to_owned))
+            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
+            .projection_expression("#base_pk, #base_sk")
+            .expression_attribute_names("#base_pk", keys::PK)
+            .expression_attribute_names("#base_sk", keys::SK)
+            .expression_attribute_names("#pk", pk.0)
+            .expression_attribute_values(":pk", s(pk.1));
+        query = match sort {
+            SortRange::Any => query.key_condition_expression("#pk = :pk"),
+            SortRange::From(name, from) => query
+                .key_condition_expression("#pk = :pk AND #sk >= :from")
+                .expression_attribute_names("#sk", name)
+                .expression_attribute_values(":from", s(from)),
+            SortRange::Between(name, low, high) => query
+                .key_condition_expression("#pk = :pk AND #sk BETWEEN :low AND :high")
+                .expression_attribute_names("#sk", name)
+                .expression_attribute_values(":low", s(low))
+                .expression_attribute_values(":high", s(high)),
+        };
+        if let Some(cursor) = cursor {
+            query = query.set_exclusive_start_key(Some(decode_cursor(cursor)?));
+        }
+        let output = query
+            .send()
+            .await
+            .map_err(|e| StoreError::Unavailable(describe(&e)))?;
+        let keys = output
+            .items()
+            .iter()
+            .map(|item| {
+                string(item, keys::SK)
+                    .and_then(|sk| keys::record_key_of(tenant, sk))
+                    .ok_or_else(|| StoreError::Corrupt("a listed item without a record key".into()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(KeyPage {
+            keys,
+            next: output.last_evaluated_key().map(encode_cursor).transpose()?,
+        })
+    }
+
     async fn records_of_kind(
         &self,
         tenant: &TenantId,
@@ -351,9 +472,65 @@ impl DynamoRecords {
     }
 }
 
+impl DynamoRecords {
+    /// Raises the client's visit mark to the end of `appointment` (a kept one): the mark keeps
+    /// the latest end ever written, so the `ClientsVisitedSince` listing finds every client
+    /// whose last visit ended after a given instant — and some whose visit was moved earlier
+    /// or cancelled since, which only costs a look. Written before the appointment: a mark
+    /// without its appointment is one more client looked at, never one missed.
+    async fn mark_visit(&self, appointment: &Appointment) -> Result<(), StoreError> {
+        let mark = format!(
+            "{}#{}",
+            keys::instant(appointment.end),
+            appointment.client_id
+        );
+        let item = Item::from([
+            (keys::PK.to_owned(), s(keys::tenant_pk(&appointment.tenant))),
+            (
+                keys::SK.to_owned(),
+                s(keys::visit_sk(&appointment.client_id)),
+            ),
+            (keys::KIND.to_owned(), s("visit")),
+            (
+                keys::END_PK.to_owned(),
+                s(keys::visits_pk(&appointment.tenant)),
+            ),
+            (keys::END_SK.to_owned(), s(mark.clone())),
+        ]);
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(#mark) OR #mark < :mark")
+            .expression_attribute_names("#mark", keys::END_SK)
+            .expression_attribute_values(":mark", s(mark))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            // A later visit is already marked (or this very mark, its answer lost).
+            Err(error)
+                if matches!(
+                    error.as_service_error(),
+                    Some(PutItemError::ConditionalCheckFailedException(_))
+                ) =>
+            {
+                Ok(())
+            }
+            Err(error) => Err(StoreError::Unavailable(describe(&error))),
+        }
+    }
+}
+
 #[async_trait]
 impl RecordWriter for DynamoRecords {
     async fn put(&self, record: Record, expected: Expected) -> Result<(), StoreError> {
+        if let Record::Appointment(appointment) = &record
+            && rappel_core::planning::client::is_visit(appointment)
+        {
+            self.mark_visit(appointment).await?;
+        }
         let key = record.key();
         let write = write_id();
         let mut item = record_item(&record)?;

@@ -4,7 +4,8 @@
 
 use super::appointment_index::AppointmentIndex;
 use super::{
-    ChangeRecord, Expected, Record, RecordKey, RecordKind, RecordReader, RecordWriter, StoreError,
+    ChangeRecord, Expected, KeyPage, Listing, Record, RecordKey, RecordKind, RecordReader,
+    RecordWriter, StoreError,
 };
 use crate::journal::{Durable, Journaled};
 use crate::lock;
@@ -62,6 +63,71 @@ impl State {
         }
         self.appointments = index;
         self
+    }
+
+    /// Every key of `listing`, each with the text it sorts by (a cursor is one of them).
+    fn listed(&self, tenant: &TenantId, listing: &Listing) -> Vec<(String, RecordKey)> {
+        let instant = |at: DateTime<Utc>| at.format("%Y-%m-%dT%H:%M:%S%.9fZ").to_string();
+        let appointment_keys =
+            |ids: Vec<AppointmentId>, sort: fn(&Appointment) -> DateTime<Utc>| {
+                self.appointments_of(tenant, ids)
+                    .into_iter()
+                    .map(|a| {
+                        let key = RecordKey::new(tenant, RecordKind::Appointment, a.id.as_str());
+                        (format!("{}#{}", instant(sort(&a)), a.id), key)
+                    })
+                    .collect()
+            };
+        let of_kind = |kinds: &[RecordKind], keep: &dyn Fn(&Record) -> bool| {
+            let mut found = Vec::new();
+            for kind in kinds {
+                let prefix = format!("{tenant}/{}/", kind.as_str());
+                found.extend(
+                    self.records
+                        .range(prefix.clone()..)
+                        .take_while(|(k, _)| k.starts_with(&prefix))
+                        .filter(|(_, r)| keep(r))
+                        .map(|(k, r)| (k.clone(), r.key())),
+                );
+            }
+            found
+        };
+        let mut keys: Vec<(String, RecordKey)> = match listing {
+            Listing::AppointmentsEndingAfter { after } => {
+                appointment_keys(self.appointments.ending_after(tenant, *after), |a| a.end)
+            }
+            Listing::AppointmentsOfType { type_id, after } => {
+                appointment_keys(self.appointments.of_type(tenant, type_id, *after), |a| {
+                    a.start
+                })
+            }
+            Listing::AppointmentsOfStaff { staff, from } => appointment_keys(
+                self.appointments.of_staff(tenant, staff, *from, None),
+                |a| a.start,
+            ),
+            Listing::OpenDocuments => of_kind(
+                &[RecordKind::Invoice, RecordKind::Quote],
+                &Record::is_open_document,
+            ),
+            Listing::StaffMembers => of_kind(&[RecordKind::Staff], &|_| true),
+            Listing::ClientsVisitedSince { since } => {
+                let mut clients: Vec<(String, RecordKey)> = self
+                    .appointments_of(tenant, self.appointments.ending_after(tenant, *since))
+                    .into_iter()
+                    .filter(rappel_core::planning::client::is_visit)
+                    .map(|a| {
+                        let id = a.client_id.to_string();
+                        let key = RecordKey::new(tenant, RecordKind::Client, id.clone());
+                        (id, key)
+                    })
+                    .collect();
+                clients.sort();
+                clients.dedup();
+                clients
+            }
+        };
+        keys.sort();
+        keys
     }
 
     /// The stored appointments of `ids` (all are there: the index follows every write).
@@ -290,6 +356,30 @@ impl RecordReader for MemoryRecords {
             .collect();
         found.sort_by(|a, b| (a.received_at, &a.id).cmp(&(b.received_at, &b.id)));
         Ok(found)
+    }
+
+    async fn list(
+        &self,
+        tenant: &TenantId,
+        listing: &Listing,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<KeyPage, StoreError> {
+        let state = lock(&self.state);
+        let mut after: Vec<(String, RecordKey)> = state
+            .listed(tenant, listing)
+            .into_iter()
+            .filter(|(sort, _)| cursor.is_none_or(|c| sort.as_str() > c))
+            .take(limit.saturating_add(1))
+            .collect();
+        let more = after.len() > limit;
+        after.truncate(limit);
+        Ok(KeyPage {
+            next: more
+                .then(|| after.last().map(|(sort, _)| sort.clone()))
+                .flatten(),
+            keys: after.into_iter().map(|(_, key)| key).collect(),
+        })
     }
 
     async fn staff_members(&self, tenant: &TenantId) -> Result<Vec<StaffMember>, StoreError> {
@@ -583,5 +673,91 @@ mod tests {
         let reopened = MemoryRecords::persisted(&path).unwrap();
         assert_eq!(reopened.settings(&tenant).await.unwrap().version, 1);
         assert_eq!(reopened.pending_changes(), 1);
+    }
+
+    /// Every page of a listing, following the cursors.
+    async fn all_pages(
+        store: &MemoryRecords,
+        listing: &Listing,
+        limit: usize,
+    ) -> Vec<Vec<RecordKey>> {
+        let tenant: TenantId = id("salon");
+        let mut pages = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = store
+                .list(&tenant, listing, cursor.as_deref(), limit)
+                .await
+                .unwrap();
+            assert!(page.keys.len() <= limit);
+            pages.push(page.keys);
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => return pages,
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_listing_read_page_by_page_finds_each_subject_once_and_only_its_businesss() {
+        use chrono::Duration;
+        let store = MemoryRecords::in_memory();
+        for n in 0..60u64 {
+            store
+                .put(
+                    Record::Appointment(appointment(n, (n % 20) as i64)),
+                    Expected::Absent,
+                )
+                .await
+                .unwrap();
+        }
+        let origin = appointment(0, 0).start;
+        let salon: TenantId = id("salon");
+        let all = store.all_appointments();
+        let expected = |keep: &dyn Fn(&Appointment) -> bool| {
+            let mut ids: Vec<String> = all
+                .iter()
+                .filter(|a| a.tenant == salon && keep(a))
+                .map(|a| a.id.to_string())
+                .collect();
+            ids.sort();
+            ids
+        };
+        let after = origin + Duration::hours(6);
+        let cases: Vec<(Listing, Vec<String>)> = vec![
+            (
+                Listing::AppointmentsEndingAfter { after },
+                expected(&|a| a.end > after),
+            ),
+            (
+                Listing::AppointmentsOfType {
+                    type_id: id("t1"),
+                    after,
+                },
+                expected(&|a| a.type_id.as_str() == "t1" && a.start > after),
+            ),
+            (
+                Listing::AppointmentsOfStaff {
+                    staff: id("s2"),
+                    from: after,
+                },
+                expected(&|a| a.staff_id.as_str() == "s2" && a.start >= after),
+            ),
+        ];
+        for (listing, wanted) in cases {
+            assert!(!wanted.is_empty(), "{listing:?} has something to find");
+            let pages = all_pages(&store, &listing, 7).await;
+            assert!(pages.len() > 1, "{listing:?} takes several pages");
+            let mut found: Vec<String> = pages.into_iter().flatten().map(|k| k.id).collect();
+            let read = found.len();
+            found.sort();
+            found.dedup();
+            assert_eq!(read, found.len(), "{listing:?}: each once");
+            assert_eq!(found, wanted, "{listing:?}");
+        }
+        // Clients seen once each, however many visits.
+        let clients = all_pages(&store, &Listing::ClientsVisitedSince { since: origin }, 2).await;
+        let clients: Vec<String> = clients.into_iter().flatten().map(|k| k.id).collect();
+        assert_eq!(clients, vec!["c0", "c1", "c2", "c3", "c4"]);
     }
 }

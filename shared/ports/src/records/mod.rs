@@ -2,6 +2,7 @@
 //! handlers need, and (embedded) the change feed that stands in for the DynamoDB stream.
 
 mod appointment_index;
+mod listing;
 mod memory;
 mod read_once;
 mod record;
@@ -15,6 +16,7 @@ use rappel_core::model::{
     WaitlistEntry,
 };
 
+pub use listing::{KeyPage, Listing};
 pub use memory::MemoryRecords;
 pub use read_once::ReadOnce;
 pub use record::{ChangeRecord, Record, RecordKey, RecordKind, StoredTemplate};
@@ -118,6 +120,15 @@ pub trait RecordReader: Send + Sync {
         type_id: &AppointmentTypeId,
         open_at: DateTime<Utc>,
     ) -> Result<Vec<WaitlistEntry>, StoreError>;
+    /// One page of at most `limit` keys of `listing` in the business, after `cursor` (the
+    /// `next` of the page before; `None` for the first page).
+    async fn list(
+        &self,
+        tenant: &TenantId,
+        listing: &Listing,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<KeyPage, StoreError>;
 }
 
 #[async_trait]

@@ -11,7 +11,8 @@
 //! invocation never reads back less than it wrote.
 
 use super::{
-    Expected, Record, RecordKey, RecordKind, RecordReader, RecordStore, RecordWriter, StoreError,
+    Expected, KeyPage, Listing, Record, RecordKey, RecordKind, RecordReader, RecordStore,
+    RecordWriter, StoreError,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -180,6 +181,16 @@ impl RecordReader for ReadOnce {
         open_at: DateTime<Utc>,
     ) -> Result<Vec<WaitlistEntry>, StoreError> {
         self.inner.waitlist_of_type(tenant, type_id, open_at).await
+    }
+
+    async fn list(
+        &self,
+        tenant: &TenantId,
+        listing: &Listing,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<KeyPage, StoreError> {
+        self.inner.list(tenant, listing, cursor, limit).await
     }
 }
 

@@ -27,6 +27,19 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
+    pub const ALL: [RecordKind; 10] = [
+        RecordKind::Settings,
+        RecordKind::AppointmentType,
+        RecordKind::Staff,
+        RecordKind::Client,
+        RecordKind::Appointment,
+        RecordKind::Template,
+        RecordKind::Invoice,
+        RecordKind::Quote,
+        RecordKind::Inbound,
+        RecordKind::Waitlist,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             RecordKind::Settings => "settings",
@@ -135,6 +148,16 @@ impl Record {
             Record::Quote(q) => RecordKey::new(&q.tenant, RecordKind::Quote, q.id.as_str()),
             Record::Inbound(m) => RecordKey::new(&m.tenant, RecordKind::Inbound, m.id.as_str()),
             Record::Waitlist(w) => RecordKey::new(&w.tenant, RecordKind::Waitlist, w.id.as_str()),
+        }
+    }
+
+    /// An invoice or a quote still open (issued, sent): one with reminders ahead.
+    pub fn is_open_document(&self) -> bool {
+        use rappel_core::planning::billing::Document;
+        match self {
+            Record::Invoice(i) => Document::Invoice(i).closed().is_none(),
+            Record::Quote(q) => Document::Quote(q).closed().is_none(),
+            _ => false,
         }
     }
 

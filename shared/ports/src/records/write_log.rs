@@ -2,8 +2,8 @@
 //! of the sequence of states, kept apart from everything that delivers messages (feed,
 //! scheduler, queue, ledger), so that its oracle judges the delivery path from outside.
 
-use super::StoreError;
 use super::{Expected, Record, RecordKey, RecordKind, RecordReader, RecordStore, RecordWriter};
+use super::{KeyPage, Listing, StoreError};
 use crate::clock::Clock;
 use crate::lock;
 use async_trait::async_trait;
@@ -132,5 +132,15 @@ impl RecordReader for LoggedWrites {
         open_at: DateTime<Utc>,
     ) -> Result<Vec<WaitlistEntry>, StoreError> {
         self.inner.waitlist_of_type(tenant, type_id, open_at).await
+    }
+
+    async fn list(
+        &self,
+        tenant: &TenantId,
+        listing: &Listing,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<KeyPage, StoreError> {
+        self.inner.list(tenant, listing, cursor, limit).await
     }
 }

@@ -1,27 +1,37 @@
-//! The embedded send queue: a FIFO kept in memory (and in a JSON file for a data dir), drained
-//! by the local runtime with the same receive-count and dead-letter rules as SQS.
+//! The embedded queue: a FIFO kept in memory (and in a journal for a data dir), drained by the
+//! local runtime with the same receive-count and dead-letter rules as SQS. One type for every
+//! queue of the local stack: the send queue (send requests) and the re-plan queue (re-plan
+//! work).
 
 use super::{QueueError, SendQueue};
 use crate::journal::{Durable, Journaled};
 use crate::lock;
+use crate::replan::{ReplanQueue, ReplanWork};
 use crate::schedules::SendRequest;
 use async_trait::async_trait;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+/// What a queue can carry: what its journal can write and read back.
+pub trait Queued: Clone + Serialize + DeserializeOwned + Send + 'static {}
+impl<T: Clone + Serialize + DeserializeOwned + Send + 'static> Queued for T {}
+
 /// A request on the queue and how many times it has been received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QueuedRequest {
-    pub request: SendRequest,
+#[serde(bound(deserialize = "T: DeserializeOwned", serialize = "T: Serialize"))]
+pub struct QueuedRequest<T = SendRequest> {
+    pub request: T,
     pub receives: u32,
 }
 
 /// A change as the journal keeps it.
 #[derive(Serialize, Deserialize)]
-enum Change {
-    Enqueue(Vec<SendRequest>),
+#[serde(bound(deserialize = "T: DeserializeOwned", serialize = "T: Serialize"))]
+enum Change<T> {
+    Enqueue(Vec<T>),
     /// The head was received once more.
     Received,
     /// The head is off the queue.
@@ -30,12 +40,17 @@ enum Change {
     RetryLater,
 }
 
-#[derive(Default)]
-struct Items(VecDeque<QueuedRequest>);
+struct Items<T>(VecDeque<QueuedRequest<T>>);
 
-impl Journaled for Items {
-    type Saved = VecDeque<QueuedRequest>;
-    type Change = Change;
+impl<T> Default for Items<T> {
+    fn default() -> Self {
+        Self(VecDeque::new())
+    }
+}
+
+impl<T: Queued> Journaled for Items<T> {
+    type Saved = VecDeque<QueuedRequest<T>>;
+    type Change = Change<T>;
 
     fn restore(saved: Self::Saved) -> Self {
         Self(saved)
@@ -45,7 +60,7 @@ impl Journaled for Items {
         &self.0
     }
 
-    fn apply(&mut self, change: Change) {
+    fn apply(&mut self, change: Change<T>) {
         let items = &mut self.0;
         match change {
             Change::Enqueue(requests) => {
@@ -71,11 +86,11 @@ impl Journaled for Items {
     }
 }
 
-pub struct InProcessQueue {
-    items: Mutex<Durable<Items>>,
+pub struct InProcessQueue<T: Queued = SendRequest> {
+    items: Mutex<Durable<Items<T>>>,
 }
 
-impl InProcessQueue {
+impl<T: Queued> InProcessQueue<T> {
     pub fn in_memory() -> Self {
         Self {
             items: Mutex::new(Durable::in_memory(Items::default())),
@@ -91,10 +106,10 @@ impl InProcessQueue {
     /// The request at the head of the queue, its receive count already raised, left on the
     /// queue until [`Self::done`] or [`Self::retry_later`] (a stop in between receives it again
     /// after a restart, like an SQS message whose visibility timeout ran out).
-    pub fn receive(&self) -> Option<QueuedRequest> {
+    pub fn receive(&self) -> Option<QueuedRequest<T>> {
         let mut items = lock(&self.items);
         items.0.front()?;
-        items.change_or_log(Change::Received, "send queue");
+        items.change_or_log(Change::Received, "queue");
         let received = items.0.front()?.clone();
         crate::crash_point::crash_point("queue.received");
         Some(received)
@@ -104,7 +119,7 @@ impl InProcessQueue {
     pub fn done(&self) {
         let mut items = lock(&self.items);
         if !items.0.is_empty() {
-            items.change_or_log(Change::Done, "send queue");
+            items.change_or_log(Change::Done, "queue");
         }
     }
 
@@ -112,7 +127,7 @@ impl InProcessQueue {
     pub fn retry_later(&self) {
         let mut items = lock(&self.items);
         if !items.0.is_empty() {
-            items.change_or_log(Change::RetryLater, "send queue");
+            items.change_or_log(Change::RetryLater, "queue");
         }
     }
 
@@ -125,13 +140,28 @@ impl InProcessQueue {
     }
 }
 
-#[async_trait]
-impl SendQueue for InProcessQueue {
-    async fn enqueue(&self, requests: &[SendRequest]) -> Result<(), QueueError> {
-        if !requests.is_empty() {
-            let change = Change::Enqueue(requests.to_vec());
-            lock(&self.items).change_or_log(change, "send queue");
+impl<T: Queued> InProcessQueue<T> {
+    /// Puts `items` at the back, all at once.
+    pub fn push(&self, items: &[T]) {
+        if !items.is_empty() {
+            let change = Change::Enqueue(items.to_vec());
+            lock(&self.items).change_or_log(change, "queue");
         }
+    }
+}
+
+#[async_trait]
+impl SendQueue for InProcessQueue<SendRequest> {
+    async fn enqueue(&self, requests: &[SendRequest]) -> Result<(), QueueError> {
+        self.push(requests);
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl ReplanQueue for InProcessQueue<ReplanWork> {
+    async fn enqueue(&self, work: &[ReplanWork]) -> Result<(), QueueError> {
+        self.push(work);
         Ok(())
     }
 }
@@ -161,14 +191,14 @@ mod tests {
     async fn a_received_request_stays_queued_until_handled_and_counts_its_receives() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("queue.json");
-        let queue = InProcessQueue::persisted(&path).unwrap();
+        let queue = InProcessQueue::<SendRequest>::persisted(&path).unwrap();
         queue.enqueue(&[request(1), request(2)]).await.unwrap();
         assert_eq!(queue.receive().unwrap().receives, 1);
         queue.retry_later();
         assert_eq!(queue.receive().unwrap().request, request(2));
         queue.done();
 
-        let restarted = InProcessQueue::persisted(&path).unwrap();
+        let restarted = InProcessQueue::<SendRequest>::persisted(&path).unwrap();
         let again = restarted.receive().unwrap();
         assert_eq!((again.request, again.receives), (request(1), 2));
     }

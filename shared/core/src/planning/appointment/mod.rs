@@ -14,7 +14,7 @@ mod verdict;
 
 pub use change_messages::{change_message_applies, change_messages};
 pub use context::{PlanningContext, client_rebooked};
-pub use timeline::{depends_on_other_bookings, timeline};
+pub use timeline::{depends_on_other_bookings, plan_reads_other_bookings, timeline};
 pub use variables::rendering;
 pub use verdict::verdict;
 

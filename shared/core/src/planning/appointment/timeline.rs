@@ -19,6 +19,23 @@ pub fn depends_on_other_bookings(kind: MessageKind) -> bool {
     matches!(kind, MessageKind::FollowUp | MessageKind::ManualFollowUp)
 }
 
+/// Whether an appointment's plan under these settings and type depends on the client's other
+/// bookings: only a follow-up "only if not rebooked" does. A re-plan of many appointments
+/// reads each client's bookings only then.
+pub fn plan_reads_other_bookings(
+    settings: &crate::settings::BusinessSettings,
+    appointment_type: &crate::model::AppointmentType,
+) -> bool {
+    settings
+        .input
+        .notifications
+        .with_override(&appointment_type.overrides)
+        .follow_ups
+        .rules()
+        .iter()
+        .any(|rule| rule.only_if_not_rebooked)
+}
+
 pub fn timeline(appointment: &Appointment, ctx: &PlanningContext<'_>) -> Vec<PlannedMessage> {
     let settings = ctx.notifications();
     let zone = appointment.time_zone.tz();

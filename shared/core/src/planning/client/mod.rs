@@ -12,7 +12,7 @@ mod timeline;
 mod variables;
 mod verdict;
 
-pub use context::{ClientContext, LastVisit};
+pub use context::{ClientContext, LastVisit, is_visit};
 pub use timeline::reengagement;
 pub use variables::rendering;
 pub use verdict::verdict;

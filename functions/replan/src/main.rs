@@ -1,0 +1,22 @@
+//! The re-plan function on Lambda (the re-plan queue): composes the AWS adapters once, then
+//! runs steps.
+
+use lambda_runtime::{Error, service_fn};
+use rappel_aws::metrics::run_with_metrics;
+use rappel_aws::{Env, compose, sdk};
+use rappel_ports::clock::SystemClock;
+use rappel_replan::function_handler;
+use std::sync::Arc;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    lambda_runtime::tracing::init_default_subscriber();
+    let sdk = sdk::load().await;
+    let services = compose::reaction_services(&sdk, &Env::from_process(), Arc::new(SystemClock))?;
+    let metrics = rappel_aws::metrics::init("replan")?;
+    run_with_metrics(
+        metrics,
+        service_fn(|event| function_handler(event, &services)),
+    )
+    .await
+}
