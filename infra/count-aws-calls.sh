@@ -8,7 +8,9 @@
 #   4. over one invoice life cycle (issued with its notice e-mail and one reminder schedule,
 #      then paid: the schedule deleted and the withdrawn reminder recorded stale);
 #   5. per freed slot (a cancellation offered to one waitlisted client by e-mail and SMS and
-#      to one later booking by e-mail and SMS, whose SMS is suppressed: no phone).
+#      to one later booking by e-mail and SMS, whose SMS is suppressed: no phone);
+#   6. per booking of a client without a phone (the salon's day-before e-mail, 2-hour SMS and
+#      follow-up e-mail: the SMS decided at planning gets no schedule).
 # The emulator records every request; the harness's own calls (stream reads, schedule reads,
 # its deletes standing in for ActionAfterCompletion) and the resource set-up are left out.
 set -euo pipefail
@@ -28,8 +30,10 @@ cargo test -q -p rappel-tests --test aws_reengagement
 cargo test -q -p rappel-tests --test aws_billing -- --exact \
     an_invoice_is_announced_through_ses_and_its_reminder_schedule_goes_when_it_is_paid
 cargo test -q -p rappel-tests --test aws_waitlist
+cargo test -q -p rappel-tests --test aws_lifecycle -- --exact \
+    a_booking_schedules_only_the_messages_that_can_go_out
 python3 - target/lifecycle-calls.jsonl target/digest-firing.jsonl target/reengagement-step.jsonl \
-    target/invoice-life-cycle.jsonl target/freed-slot.jsonl <<'PY'
+    target/invoice-life-cycle.jsonl target/freed-slot.jsonl target/booking-without-phone.jsonl <<'PY'
 import base64, collections, json, sys, urllib.parse
 SETUP = {"CreateTable", "UpdateTimeToLive", "CreateScheduleGroup", "CreateEmailIdentity",
          "CreateConfigurationSet", "CreateSecret", "CreateQueue"}
@@ -142,7 +146,10 @@ over += count(sys.argv[2], "one digest firing (one staff member, one appointment
 over += count(sys.argv[3], "one re-engagement step (e-mail + SMS)", {"total": 16})
 over += count(sys.argv[4], "one invoice life cycle (issued, notice e-mail, reminder scheduled, paid)", {"total": 32})
 over += count(sys.argv[5], "one freed slot (the cancellation, its notices and alerts, two clients offered it)", {"total": 64})
-missing = unauthorised(sys.argv[1:6])
+# One schedule per message that can go out: 2 here (before, one per planned message: 3).
+over += count(sys.argv[6], "one booking of a client without a phone (schedules per appointment)",
+              {"CreateSchedule": 2})
+missing = unauthorised(sys.argv[1:7])
 print("\n## IAM: " + ("every DynamoDB operation seen is allowed by template.yaml" if not missing
                        else "NOT ALLOWED: " + "; ".join(missing)))
 if over:

@@ -176,6 +176,24 @@ pub async fn spawn_aws_app_with_faults(
     let prefix = format!("t{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
     let mut resources = Resources::named(&prefix);
     let sdk = rappel_aws::sdk::load_for_emulator(&endpoint).await;
+    // moto answers an index query by reading the whole table: with tens of thousands of items
+    // (the full-size big-business run) one query takes seconds, beyond the functions' attempt
+    // timeout. `RAPPEL_EMULATOR_TIMEOUT_SECS` gives every call that long instead.
+    let sdk = match std::env::var("RAPPEL_EMULATOR_TIMEOUT_SECS")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+    {
+        Some(seconds) => sdk
+            .to_builder()
+            .timeout_config(
+                aws_config::timeout::TimeoutConfig::builder()
+                    .operation_attempt_timeout(std::time::Duration::from_secs(seconds))
+                    .operation_timeout(std::time::Duration::from_secs(seconds * 2))
+                    .build(),
+            )
+            .build(),
+        None => sdk,
+    };
     resources
         .create(
             &sdk,

@@ -4,7 +4,7 @@
 
 use chrono::{TimeZone, Utc};
 use rappel_tests::CallsApi;
-use rappel_tests::aws::{LEA_MAIL, spawn_aws_app};
+use rappel_tests::aws::{LEA_MAIL, recording_mark, save_recording_since, spawn_aws_app};
 use serde_json::json;
 
 fn friday_before() -> chrono::DateTime<Utc> {
@@ -231,4 +231,61 @@ async fn the_table_indexes_serve_the_staff_day_a_settings_change_and_the_rebooki
         (follow_up["status"].as_str(), follow_up["reason"].as_str()),
         (Some("suppressed"), Some("client_rebooked"))
     );
+}
+
+/// A client with an e-mail address and no phone books: of the three messages her appointment
+/// plans (the day-before e-mail, the 2-hour SMS, the follow-up e-mail), only the two that can
+/// go out get a schedule; the SMS, decided when planned (`no_phone`), is recorded as such at
+/// once through the send queue. Measured for `infra/count-aws-calls.sh` (schedules per
+/// appointment: one per planned message before, one per message that can go out now).
+#[tokio::test]
+async fn a_booking_schedules_only_the_messages_that_can_go_out() {
+    let app = spawn_aws_app(friday_before(), true).await;
+    app.seed_salon().await;
+    let created = app
+        .post(
+            "/v1/clients",
+            json!({"name": "Léa Martin", "email": LEA_MAIL}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let lea = created.body["id"].as_str().unwrap().to_owned();
+    app.pump_stream().await;
+
+    let mark = recording_mark();
+    let id = app.book_friday_10am(&lea).await;
+    save_recording_since(mark, "booking-without-phone");
+
+    let planned = app
+        .get(&format!("/v1/appointments/{id}/notifications"))
+        .await
+        .body["notifications"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let timeline: Vec<_> = planned
+        .iter()
+        .filter(|m| m["kind"] == "reminder" || m["kind"] == "follow_up")
+        .collect();
+    assert_eq!(timeline.len(), 3, "{planned:#?}");
+    let schedules = app.schedules().await;
+    assert_eq!(schedules.len(), 2, "{schedules:#?}");
+    assert!(
+        schedules
+            .iter()
+            .all(|s| s.input["key"]["channel"] == "email"),
+        "{schedules:#?}"
+    );
+    let suppressed: Vec<_> = app
+        .communications(&lea)
+        .await
+        .into_iter()
+        .filter(|c| c["reason"] == "no_phone" && c["kind"] == "reminder")
+        .collect();
+    assert_eq!(
+        suppressed.len(),
+        1,
+        "the SMS reminder, recorded once: {suppressed:#?}"
+    );
+    assert_eq!(suppressed[0]["due"], "2026-03-27T07:00:00Z");
 }

@@ -377,24 +377,92 @@ async fn a_refused_sms_leg_is_shown_planned_and_recorded_beside_the_email_that_g
         (Some("suppressed"), Some("sms_refused"))
     );
 
-    app.advance_to("2026-03-26T12:00:00Z").await;
-    let history = app.communications(&lea).await;
-    let legs: Vec<_> = history
-        .iter()
-        .filter(|c| c["kind"] == "reminder" && c["due"] == "2026-03-26T09:00:00Z")
-        .map(|c| {
-            (
-                c["channel"].as_str(),
-                c["status"].as_str(),
-                c["reason"].as_str(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        legs,
-        vec![
-            (Some("email"), Some("sent"), None),
-            (Some("sms"), Some("suppressed"), Some("sms_refused"))
-        ]
+    // Decided when the client refused SMS: recorded then, and no schedule is kept for it.
+    let legs =
+        |history: Vec<serde_json::Value>| -> Vec<(Option<String>, Option<String>, Option<String>)> {
+            history
+                .iter()
+                .filter(|c| c["kind"] == "reminder" && c["due"] == "2026-03-26T09:00:00Z")
+                .map(|c| {
+                    let text = |v: &serde_json::Value| v.as_str().map(str::to_owned);
+                    (text(&c["channel"]), text(&c["status"]), text(&c["reason"]))
+                })
+                .collect()
+        };
+    let refused = (
+        Some("sms".to_owned()),
+        Some("suppressed".to_owned()),
+        Some("sms_refused".to_owned()),
     );
+    assert_eq!(legs(app.communications(&lea).await), vec![refused.clone()]);
+    let schedules = app.get("/_local/schedules").await.body["schedules"].clone();
+    let sms_schedules: Vec<_> = schedules
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["key"]["channel"] == "sms" && s["due"] == "2026-03-26T09:00:00Z")
+        .collect();
+    assert!(sms_schedules.is_empty(), "{schedules}");
+
+    app.advance_to("2026-03-26T12:00:00Z").await;
+    assert_eq!(
+        legs(app.communications(&lea).await),
+        vec![
+            refused,
+            (Some("email".to_owned()), Some("sent".to_owned()), None)
+        ],
+        "each leg recorded once"
+    );
+}
+
+/// A reminder's SMS to a client without a phone is decided when planned: recorded as
+/// suppressed then, with no schedule kept for it. The phone added later re-plans the
+/// appointment, which schedules the SMS; it goes out once, at its time.
+#[tokio::test]
+async fn an_sms_decided_at_planning_keeps_no_schedule_until_a_phone_makes_it_deliverable() {
+    let app = spawn_app(friday_before()).await;
+    app.seed_business().await;
+    let lea = app
+        .create_client(json!({"name": "Léa Martin", "email": "lea@example.fr"}))
+        .await;
+    app.book(
+        &lea,
+        "2026-03-27T10:00:00+01:00",
+        "2026-03-27T10:45:00+01:00",
+    )
+    .await;
+    let sms_schedules = |body: serde_json::Value| -> usize {
+        body["schedules"].as_array().map_or(0, |all| {
+            all.iter().filter(|s| s["key"]["channel"] == "sms").count()
+        })
+    };
+    assert_eq!(sms_schedules(app.get("/_local/schedules").await.body), 0);
+    let no_phone: Vec<_> = app
+        .communications(&lea)
+        .await
+        .into_iter()
+        .filter(|c| c["status"] == "suppressed" && c["reason"] == "no_phone")
+        .collect();
+    assert!(!no_phone.is_empty(), "recorded when planned");
+    assert!(no_phone.iter().all(|c| c["channel"] == "sms"));
+
+    let patched = app
+        .patch(
+            &format!("/v1/clients/{lea}"),
+            json!({"phone": "+33612345678"}),
+        )
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.body);
+    assert!(sms_schedules(app.get("/_local/schedules").await.body) > 0);
+    app.advance_to("2026-03-27T09:30:00Z").await;
+    // The default day-before and 2-hour SMS reminders, each once.
+    let reminders = app.sent_of_kind("reminder", "+33612345678").await;
+    assert_eq!(reminders.len(), 2, "{reminders:#?}");
+    let sent: Vec<_> = app
+        .communications(&lea)
+        .await
+        .into_iter()
+        .filter(|c| c["channel"] == "sms" && c["kind"] == "reminder" && c["status"] == "sent")
+        .collect();
+    assert_eq!(sent.len(), 2, "{sent:#?}");
 }

@@ -449,3 +449,55 @@ fn every_operation_of_the_contract_reaches_the_api_function_on_aws() {
         "no API Gateway route of template.yaml takes: {unreachable:?}"
     );
 }
+
+/// The schedule alarms read the metrics the code emits, under the functions' dimensions.
+#[test]
+fn the_schedule_alarms_read_the_metrics_the_functions_emit() {
+    use rappel_aws::scheduler::{
+        SCHEDULE_QUOTA_METRIC, SCHEDULES_CREATED_METRIC, SCHEDULES_DELETED_METRIC,
+    };
+    let template = template();
+    let read: BTreeSet<(String, String)> = resources_of_type(&template, "AWS::CloudWatch::Alarm")
+        .into_iter()
+        .flat_map(|(_, alarm)| {
+            alarm["Properties"]["Metrics"]
+                .as_vec()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter_map(|m| {
+            let metric = &m["MetricStat"]["Metric"];
+            Some((
+                metric["MetricName"].as_str()?.to_owned(),
+                metric["Dimensions"][0]["Value"].as_str()?.to_owned(),
+            ))
+        })
+        .collect();
+    assert!(!read.is_empty());
+    for (metric, function) in [
+        (SCHEDULES_CREATED_METRIC, "change-handler"),
+        (SCHEDULES_CREATED_METRIC, "replan"),
+        (SCHEDULES_DELETED_METRIC, "change-handler"),
+        (SCHEDULES_DELETED_METRIC, "replan"),
+        (rappel_send::SCHEDULE_FIRINGS_METRIC, "send"),
+        (SCHEDULE_QUOTA_METRIC, "change-handler"),
+        (SCHEDULE_QUOTA_METRIC, "replan"),
+    ] {
+        assert!(
+            read.contains(&(metric.to_owned(), function.to_owned())),
+            "no alarm reads {metric} of {function}: {read:?}"
+        );
+    }
+    // The names the functions' collectors give their dimension.
+    for (crate_main, name) in [
+        ("functions/change-handler/src/main.rs", "change-handler"),
+        ("functions/replan/src/main.rs", "replan"),
+        ("functions/send/src/main.rs", "send"),
+    ] {
+        let main = std::fs::read_to_string(workspace().join(crate_main)).expect("a main");
+        assert!(
+            main.contains(&format!("metrics::init(\"{name}\")")),
+            "{crate_main} names its metrics {name}"
+        );
+    }
+}

@@ -1,8 +1,8 @@
 //! The Lambda glue: the send queue's event in, a partial batch response out.
 
 use crate::{
-    DELIVERIES_METRIC, START_RESERVE, SendHandlerError, SendPace, error_type, handle_send_within,
-    outcome_name, parse_request,
+    DELIVERIES_METRIC, SCHEDULE_FIRINGS_METRIC, START_RESERVE, SendHandlerError, SendPace,
+    error_type, fired_by_a_schedule, handle_send_within, outcome_name, parse_request,
 };
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use lambda_runtime::{Diagnostic, LambdaEvent};
@@ -75,6 +75,13 @@ pub async fn handle_batch(
                 for outcome in &outcomes {
                     metrics::counter!(DELIVERIES_METRIC, "Outcome" => outcome_name(outcome))
                         .increment(1);
+                }
+                let first_firing = !outcomes
+                    .iter()
+                    .any(|o| matches!(o, rappel_app::DeliveryOutcome::Duplicate));
+                if first_firing && fired_by_a_schedule(message.body.as_deref().unwrap_or_default())
+                {
+                    metrics::counter!(SCHEDULE_FIRINGS_METRIC).increment(1);
                 }
             }
             Err(error) => {

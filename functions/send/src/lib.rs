@@ -100,6 +100,20 @@ pub async fn handle_send_within(
 /// duplicate, retry, unreadable).
 pub const DELIVERIES_METRIC: &str = "ScheduledDeliveries";
 
+/// CloudWatch metric: firings of one-shot schedules handled (a duplicate firing counts none):
+/// each such schedule deleted itself once fired, which the group's growth alarm subtracts.
+pub const SCHEDULE_FIRINGS_METRIC: &str = "ScheduleFirings";
+
+/// Whether a queue message is a one-shot schedule's firing: its input carries
+/// `"via": "schedule"` beside the send request (the scheduler adapter puts it there).
+pub fn fired_by_a_schedule(body: &str) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Via {
+        via: Option<String>,
+    }
+    serde_json::from_str::<Via>(body).is_ok_and(|v| v.via.as_deref() == Some("schedule"))
+}
+
 /// A short, stable name for an error, as Lambda diagnostics and logs carry it.
 pub fn error_type(error: &SendHandlerError) -> &'static str {
     match error {

@@ -152,6 +152,9 @@ pub async fn deliver_request_within(
             settle_late(s, key, record).await?;
             return Ok(vec![(key.clone(), DeliveryOutcome::SettledLate)]);
         }
+        SendRequest::Decided { key } => {
+            return Ok(vec![(key.clone(), record_decided(s, key).await?)]);
+        }
         SendRequest::Digest { trigger, fired_at } => (trigger, *fired_at),
     };
     let settings = s.records.settings(&trigger.tenant).await?;
@@ -198,6 +201,10 @@ pub async fn prefetch(s: &DeliveryServices, requests: &[SendRequest]) {
                 }
             }
             SendRequest::Digest { trigger, .. } => keys.push(RecordKey::settings(&trigger.tenant)),
+            SendRequest::Decided { key } => {
+                keys.push(RecordKey::settings(&key.tenant));
+                keys.extend(subject_record(key));
+            }
             SendRequest::Settle { .. } => {}
         }
     }
@@ -220,6 +227,71 @@ fn subject_record(key: &MessageKey) -> Option<RecordKey> {
         Subject::StaffDay { .. } | Subject::ManagerDay { .. } | Subject::Slot(_) => return None,
     };
     Some(RecordKey::new(&key.tenant, kind, id))
+}
+
+/// A message its plan decided not to send, recorded before its time: as suppressed with its
+/// reason if the current plan still says so, else nothing (a later plan delivers it, through
+/// its own schedule). Claimed under its own ledger key ([`decided_key`]) — once settled, a
+/// duplicate request records nothing twice — so the message's own key stays free for the day
+/// a plan sends it.
+async fn record_decided(
+    s: &DeliveryServices,
+    key: &MessageKey,
+) -> Result<DeliveryOutcome, DeliveryError> {
+    let now = s.clock.now();
+    let ledger_key = decided_key(key);
+    match s.ledger.claim(&ledger_key, now).await? {
+        Claim::Claimed => {}
+        Claim::Taken(entry) if entry.is_settled() => return Ok(DeliveryOutcome::Duplicate),
+        Claim::Taken(entry) => {
+            return Err(DeliveryError::InProgress {
+                lease_until: entry.lease_until,
+            });
+        }
+    }
+    let decided = async {
+        let state = match SubjectState::load(s.records.as_ref(), key).await {
+            Ok(Loaded::Found(state)) => state,
+            Ok(Loaded::Gone(reason)) => return Ok(DeliveryOutcome::Stale(reason)),
+            Err(ContextError::Store(e)) => return Err(DeliveryError::Store(e)),
+            Err(ContextError::Missing(_)) => {
+                return Ok(DeliveryOutcome::Stale(StaleReason::NotInCurrentPlan));
+            }
+        };
+        match state.verdict(key, now) {
+            Ok(Verdict::Suppress(reason)) if reason.decided_at_planning() => {
+                Recorder {
+                    s,
+                    key,
+                    client: state.client(),
+                    now,
+                }
+                .suppressed(reason)
+                .await
+            }
+            Ok(_) => Ok(DeliveryOutcome::Stale(StaleReason::NotInCurrentPlan)),
+            Err(ContextError::Store(e)) => Err(DeliveryError::Store(e)),
+            Err(ContextError::Missing(_)) => {
+                Ok(DeliveryOutcome::Stale(StaleReason::NotInCurrentPlan))
+            }
+        }
+    }
+    .await;
+    match &decided {
+        Ok(DeliveryOutcome::Suppressed(_)) => {
+            s.ledger
+                .complete(&ledger_key, LedgerState::Suppressed, now)
+                .await?
+        }
+        _ => s.ledger.release(&ledger_key).await?,
+    }
+    decided
+}
+
+/// The ledger key under which a message decided at planning is recorded: apart from the
+/// message's own, which only a delivery claims.
+fn decided_key(key: &MessageKey) -> String {
+    format!("{}|decided", key.id())
 }
 
 /// The delivery path, with the subject's state already loaded by the caller (a digest firing

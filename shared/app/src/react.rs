@@ -20,7 +20,7 @@ use rappel_core::model::{Appointment, Client, MAX_DURATION_HOURS, StaffMember, T
 use rappel_core::planning::client::{ClientContext, reengagement};
 use rappel_core::planning::day::digest_schedules;
 use rappel_core::planning::slot::{freed_slot, offers};
-use rappel_core::planning::{TimelineDiff, change_messages, diff, timeline};
+use rappel_core::planning::{TimelineDiff, change_messages, diff_deciding_early, timeline};
 use rappel_core::settings::BusinessSettings;
 use rappel_ports::records::{
     ChangeRecord, Record, RecordKey, RecordKind, StoreError, TypedRecords,
@@ -44,6 +44,8 @@ pub struct Reaction {
     pub queued_now: usize,
     /// Offers of a freed slot (counted in `immediate` or `scheduled` too).
     pub offered: usize,
+    /// Messages decided at planning not to be sent, queued to be recorded, with no schedule.
+    pub decided: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -175,7 +177,7 @@ async fn appointment_changed(
         Some(c) => plan_of(&loaded, c),
         None => Vec::new(),
     };
-    apply(s, diff(&old_plan, &new_plan), &mut reaction).await?;
+    apply(s, diff_deciding_early(&old_plan, &new_plan), &mut reaction).await?;
 
     // The client's re-engagement: with the appointment as it was, and as it is.
     let mut before = loaded.of_client.clone();
@@ -193,7 +195,7 @@ async fn appointment_changed(
     };
     apply(
         s,
-        diff(&client_plan(&before), &client_plan(&now)),
+        diff_deciding_early(&client_plan(&before), &client_plan(&now)),
         &mut reaction,
     )
     .await?;
@@ -264,7 +266,12 @@ async fn client_changed(
             appointments: &booked,
         })
     };
-    apply(s, diff(&plan(old), &plan(new)), &mut reaction).await?;
+    apply(
+        s,
+        diff_deciding_early(&plan(old), &plan(new)),
+        &mut reaction,
+    )
+    .await?;
     Ok(reaction)
 }
 
@@ -315,7 +322,7 @@ async fn replan(
         };
         let before = plan_of(&loaded.with(old_image), appointment);
         let now = plan_of(&loaded, appointment);
-        apply(s, diff(&before, &now), &mut reaction).await?;
+        apply(s, diff_deciding_early(&before, &now), &mut reaction).await?;
     }
     Ok(reaction)
 }
@@ -428,6 +435,26 @@ pub(crate) async fn apply(
         reaction.withdrawn += 1;
     }
     let mut due_now = Vec::new();
+    let mut decided = Vec::new();
+    for message in &change.to_record {
+        if let Lateness::Grace(grace) = message.key.kind.facts().lateness
+            && now > message.key.due + grace
+        {
+            continue;
+        }
+        // Due already: the delivery path records it as it would at its time.
+        if message.key.due <= now {
+            due_now.push(SendRequest::message(message.key.clone()));
+        } else {
+            decided.push(SendRequest::Decided {
+                key: message.key.clone(),
+            });
+        }
+    }
+    if !decided.is_empty() {
+        s.queue.enqueue(&decided).await?;
+        reaction.decided += decided.len();
+    }
     for message in &change.to_schedule {
         // Planned after its time had passed for good (re-engagement switched on for a client
         // who left a year ago): the send path would only refuse it.

@@ -83,6 +83,43 @@ fn failure(what: &str, error: String) -> ScheduleError {
     ScheduleError(format!("{what}: {error}"))
 }
 
+/// CloudWatch metrics (namespace `Rappel`, the function's dimension): schedules this function
+/// created and deleted (a `ConflictException` or `ResourceNotFoundException` counts nothing: the
+/// schedule was there already, or gone), and creations refused because the account holds its
+/// quota of schedules. With the send function's `ScheduleFirings` (a one-shot schedule deletes
+/// itself once fired), the template's alarm follows the net growth of the group.
+pub const SCHEDULES_CREATED_METRIC: &str = "SchedulesCreated";
+pub const SCHEDULES_DELETED_METRIC: &str = "SchedulesDeleted";
+pub const SCHEDULE_QUOTA_METRIC: &str = "ScheduleQuotaExceeded";
+
+/// What a one-shot schedule's input carries beside its send request, so the send function can
+/// count the firings of one-shot schedules (`"via": "schedule"`; readers ignore it).
+pub const VIA_SCHEDULE: (&str, &str) = ("via", "schedule");
+
+fn created_or_counted<T, E>(
+    result: Result<T, aws_sdk_scheduler::error::SdkError<E>>,
+    what: &str,
+) -> Result<(), ScheduleError>
+where
+    E: aws_sdk_scheduler::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    match result {
+        Ok(_) => {
+            metrics::counter!(SCHEDULES_CREATED_METRIC).increment(1);
+            Ok(())
+        }
+        // Same name = same message key (the name hashes it): already scheduled. moto answers
+        // HTTP 400 where AWS answers 409, so the code decides, not the status.
+        Err(error) if code(&error) == Some("ConflictException") => Ok(()),
+        Err(error) => {
+            if code(&error) == Some("ServiceQuotaExceededException") {
+                metrics::counter!(SCHEDULE_QUOTA_METRIC).increment(1);
+            }
+            Err(failure(what, describe(&error)))
+        }
+    }
+}
+
 impl EventBridgeSchedules {
     fn target(&self, input: String) -> Result<Target, ScheduleError> {
         Target::builder()
@@ -115,8 +152,12 @@ fn no_window() -> Result<FlexibleTimeWindow, ScheduleError> {
 #[async_trait]
 impl Schedules for EventBridgeSchedules {
     async fn create(&self, entry: ScheduleEntry) -> Result<(), ScheduleError> {
-        let input = serde_json::to_string(&entry.request())
+        let mut input = serde_json::to_value(entry.request())
             .map_err(|e| failure("schedule input", e.to_string()))?;
+        if let Some(fields) = input.as_object_mut() {
+            fields.insert(VIA_SCHEDULE.0.into(), VIA_SCHEDULE.1.into());
+        }
+        let input = input.to_string();
         let target = self.target(input)?;
         let window = no_window()?;
         let result = self
@@ -131,13 +172,7 @@ impl Schedules for EventBridgeSchedules {
             .target(target)
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            // Same name = same message key (the name hashes it): already scheduled. moto answers
-            // HTTP 400 where AWS answers 409, so the code decides, not the status.
-            Err(error) if code(&error) == Some("ConflictException") => Ok(()),
-            Err(error) => Err(failure("create schedule", describe(&error))),
-        }
+        created_or_counted(result, "create schedule")
     }
 
     /// No `StartDate`: a new schedule fires from its next occurrence on by itself (and the
@@ -160,12 +195,8 @@ impl Schedules for EventBridgeSchedules {
             .target(target)
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            // The name hashes recipient, time and zone: the same schedule exists.
-            Err(error) if code(&error) == Some("ConflictException") => Ok(()),
-            Err(error) => Err(failure("create recurring schedule", describe(&error))),
-        }
+        // The name hashes recipient, time and zone: a conflict is the same schedule.
+        created_or_counted(result, "create recurring schedule")
     }
 
     async fn delete(&self, name: &ScheduleName) -> Result<(), ScheduleError> {
@@ -177,7 +208,10 @@ impl Schedules for EventBridgeSchedules {
             .send()
             .await;
         match result {
-            Ok(_) => Ok(()),
+            Ok(_) => {
+                metrics::counter!(SCHEDULES_DELETED_METRIC).increment(1);
+                Ok(())
+            }
             // Already fired (and deleted after completion) or withdrawn before: done.
             Err(error) if code(&error) == Some("ResourceNotFoundException") => Ok(()),
             Err(error) => Err(failure("delete schedule", describe(&error))),

@@ -21,7 +21,9 @@ use rappel_core::model::{Appointment, StaffMember};
 use rappel_core::planning::billing::{BillingContext, timeline as document_timeline};
 use rappel_core::planning::client::{ClientContext, reengagement};
 use rappel_core::planning::day::digest_schedules;
-use rappel_core::planning::{change_messages, diff, plan_reads_other_bookings};
+use rappel_core::planning::{
+    change_messages, decided_at_planning, diff, diff_deciding_early, plan_reads_other_bookings,
+};
 use rappel_core::settings::BusinessSettings;
 use rappel_ports::deadline::{CALL_BOUND, Deadline};
 use rappel_ports::records::{Listing, Record, RecordKey, TypedRecords};
@@ -204,7 +206,7 @@ async fn replan_appointment(
             if *recreate {
                 withdraw_all(s, &now, reaction).await?;
             }
-            apply(s, diff(&[], &now), reaction).await?;
+            apply(s, diff_deciding_early(&[], &now), reaction).await?;
             if changes_since.is_some_and(|since| appointment.last_change.at >= since)
                 && let Ok(ctx) = loaded.planning(appointment, None)
             {
@@ -213,7 +215,7 @@ async fn replan_appointment(
         }
         _ => {
             let before = plan_of(&loaded.with(&substitute(cause)), appointment);
-            apply(s, diff(&before, &now), reaction).await?;
+            apply(s, diff_deciding_early(&before, &now), reaction).await?;
         }
     }
     Ok(())
@@ -281,11 +283,11 @@ async fn replan_client(
             if *recreate {
                 withdraw_all(s, &now, reaction).await?;
             }
-            apply(s, diff(&[], &now), reaction).await
+            apply(s, diff_deciding_early(&[], &now), reaction).await
         }
         _ => {
             let before = under(settings_before(cause, settings));
-            apply(s, diff(&before, &now), reaction).await
+            apply(s, diff_deciding_early(&before, &now), reaction).await
         }
     }
 }
@@ -326,13 +328,14 @@ async fn replan_digest(
     }
 }
 
-/// Deletes the schedules of a plan (to create them again with the stack's current target).
+/// Deletes the schedules of a plan (to create them again with the stack's current target);
+/// messages decided at planning have none.
 async fn withdraw_all(
     s: &Services,
     plan: &[PlannedMessage],
     reaction: &mut Reaction,
 ) -> Result<(), ReactionError> {
-    for message in plan {
+    for message in plan.iter().filter(|m| !decided_at_planning(m)) {
         s.schedules.delete(&message.key.schedule_name()).await?;
         reaction.withdrawn += 1;
     }

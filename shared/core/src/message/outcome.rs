@@ -36,6 +36,23 @@ pub enum SuppressionReason {
 }
 
 impl SuppressionReason {
+    /// Whether the planner's verdict is final until a record it reads changes — a contact
+    /// detail, a channel preference, a consent — and every change of such a record re-plans
+    /// the subject. Such a message needs no schedule: it is recorded as suppressed when
+    /// planned, and scheduled only if a later plan delivers it. Every other reason (the client
+    /// rebooked, the recipient gone, a provider's opt-out list, a bounce) is decided when the
+    /// message is due.
+    pub fn decided_at_planning(self) -> bool {
+        matches!(
+            self,
+            Self::NoEmail
+                | Self::EmailRefused
+                | Self::NoPhone
+                | Self::SmsRefused
+                | Self::NoMarketingConsent
+        )
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::NoEmail => "no_email",

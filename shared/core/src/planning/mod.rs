@@ -19,4 +19,4 @@ pub use appointment::{
     depends_on_other_bookings, plan_reads_other_bookings, timeline, verdict,
 };
 pub use channel_rules::{ContactPoint, resolve_channels};
-pub use diff::{TimelineDiff, diff};
+pub use diff::{TimelineDiff, decided_at_planning, diff, diff_deciding_early};

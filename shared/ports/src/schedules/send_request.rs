@@ -4,7 +4,9 @@
 //! schedule (`{"v": 2, "digest": {...}, "fired_at": "<instant>"}`) whose messages are decided
 //! when it fires, or the late record of a message the provider accepted and the ledger could
 //! not record then (`{"v": 2, "settle": {"key": {...}, "record": {...}}}`, put on the queue by
-//! the send function itself; the record is the history entry, e-mail subject included). On AWS the recurring schedule's input carries EventBridge Scheduler's
+//! the send function itself; the record is the history entry, e-mail subject included), or a
+//! message the plan decided not to send, to record as suppressed before its time, with no
+//! schedule (`{"v": 2, "decided": {...}}`). On AWS the recurring schedule's input carries EventBridge Scheduler's
 //! `<aws.scheduler.scheduled-time>`, replaced by the instant the firing was scheduled for — the
 //! same on every retry of that firing.
 //!
@@ -35,6 +37,9 @@ pub enum SendRequest {
         trigger: DigestTrigger,
         fired_at: DateTime<Utc>,
     },
+    /// A message its plan decided, at planning, not to send (no phone, SMS refused, no
+    /// consent…): record it as suppressed now; it has no schedule.
+    Decided { key: MessageKey },
     /// A message already sent: record it as `sent` with this history entry; send nothing.
     Settle {
         key: MessageKey,
@@ -50,7 +55,7 @@ impl SendRequest {
     /// The message key, for a request that names one.
     pub fn key(&self) -> Option<&MessageKey> {
         match self {
-            Self::Message { key } | Self::Settle { key, .. } => Some(key),
+            Self::Message { key } | Self::Decided { key } | Self::Settle { key, .. } => Some(key),
             Self::Digest { .. } => None,
         }
     }
@@ -61,6 +66,7 @@ impl SendRequest {
             Self::Message { key } => key.kind.as_str(),
             Self::Digest { .. } => "digest_firing",
             Self::Settle { .. } => "settle",
+            Self::Decided { .. } => "decided",
         }
     }
 
@@ -78,7 +84,7 @@ impl SendRequest {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UnreadableRequest {
     #[error(
-        "send request of version {SEND_REQUEST_VERSION} with neither a key, a digest nor a settle"
+        "send request of version {SEND_REQUEST_VERSION} with none of a key, a digest, a settle or a decided message"
     )]
     Empty,
     #[error("send request of version {SEND_REQUEST_VERSION} with an invalid settle: {0}")]
@@ -108,6 +114,8 @@ struct WireRequest {
     fired_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     settle: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    decided: Option<serde_json::Value>,
 }
 
 /// What a settle request carries.
@@ -128,6 +136,7 @@ impl From<SendRequest> for WireRequest {
                 digest: None,
                 fired_at: None,
                 settle: None,
+                decided: None,
             },
             SendRequest::Digest { trigger, fired_at } => Self {
                 v,
@@ -135,6 +144,7 @@ impl From<SendRequest> for WireRequest {
                 digest: serde_json::to_value(&trigger).ok(),
                 fired_at: Some(fired_at),
                 settle: None,
+                decided: None,
             },
             SendRequest::Settle { key, record } => Self {
                 v,
@@ -142,6 +152,15 @@ impl From<SendRequest> for WireRequest {
                 digest: None,
                 fired_at: None,
                 settle: serde_json::to_value(WireSettle { key, record }).ok(),
+                decided: None,
+            },
+            SendRequest::Decided { key } => Self {
+                v,
+                key: None,
+                digest: None,
+                fired_at: None,
+                settle: None,
+                decided: serde_json::to_value(&key).ok(),
             },
         }
     }
@@ -155,22 +174,31 @@ impl TryFrom<WireRequest> for SendRequest {
             Some(v) if v == u64::from(SEND_REQUEST_VERSION) => {}
             Some(v) => return Err(UnreadableRequest::UnknownVersion(v)),
         }
-        match (wire.key, wire.digest, wire.fired_at, wire.settle) {
-            (Some(key), None, _, None) => serde_json::from_value(key)
+        match (
+            wire.key,
+            wire.digest,
+            wire.fired_at,
+            wire.settle,
+            wire.decided,
+        ) {
+            (Some(key), None, _, None, None) => serde_json::from_value(key)
                 .map(|key| SendRequest::Message { key })
                 .map_err(|e| UnreadableRequest::BadKey(e.to_string())),
-            (None, Some(digest), Some(fired_at), None) => serde_json::from_value(digest)
+            (None, Some(digest), Some(fired_at), None, None) => serde_json::from_value(digest)
                 .map(|trigger| SendRequest::Digest { trigger, fired_at })
                 .map_err(|e| UnreadableRequest::BadDigest(e.to_string())),
-            (None, Some(_), None, None) => {
+            (None, Some(_), None, None, None) => {
                 Err(UnreadableRequest::BadDigest("no fired_at instant".into()))
             }
-            (None, None, _, Some(settle)) => serde_json::from_value::<WireSettle>(settle)
+            (None, None, _, Some(settle), None) => serde_json::from_value::<WireSettle>(settle)
                 .map(|s| SendRequest::Settle {
                     key: s.key,
                     record: s.record,
                 })
                 .map_err(|e| UnreadableRequest::BadSettle(e.to_string())),
+            (None, None, _, None, Some(key)) => serde_json::from_value(key)
+                .map(|key| SendRequest::Decided { key })
+                .map_err(|e| UnreadableRequest::BadKey(e.to_string())),
             _ => Err(UnreadableRequest::Empty),
         }
     }
