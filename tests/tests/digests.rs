@@ -263,3 +263,142 @@ async fn the_recurring_schedules_follow_the_time_setting_and_go_when_digests_are
     assert_eq!(view.status, 200);
     assert!(view.body["schedule"].is_null());
 }
+
+/// A day far too long to list: 2,000 appointments across 20 staff members on Monday 23 March.
+/// Every staff member's digest and the manager's are sent; the manager's counts the whole day,
+/// per staff member, lists its first rows and links the agenda for the rest — with the
+/// built-in template, the business's own being too big for that day.
+#[tokio::test]
+async fn a_day_of_2000_appointments_sends_every_digest_and_the_managers_summarises_it() {
+    use chrono::Duration;
+    const STAFF: usize = 20;
+    const APPOINTMENTS: usize = 2000;
+    let app = spawn_app(friday_before()).await;
+    app.seed_business().await;
+    for n in 1..STAFF {
+        let member = app
+            .put(
+                &format!("/v1/staff/s{n:02}"),
+                json!({"name": format!("Coiffeur {n:02}"), "email": format!("s{n:02}@salon-lea.fr")}),
+            )
+            .await;
+        assert_eq!(member.status, 200, "{}", member.body);
+    }
+    let settings = json!({
+        "business_name": "Salon Léa",
+        "time_zone": "Europe/Paris",
+        "default_locale": "fr",
+        "managers": [{"id": "owner", "name": "Olga", "email": "olga@salon-lea.fr"}],
+        "notifications": {
+            "digest": {
+                "staff": true, "managers": true, "when": "same_day", "at": "06:00", "email": true,
+                "agenda_url": "https://agenda.salon-lea.fr/jour/{date}"
+            }
+        }
+    });
+    let saved = app.put("/v1/settings", settings).await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    // The business's own manager digest: fine on the sample day it is checked with when
+    // saved, 50 rows of padding (over 64 KiB) on this one.
+    let own = app
+        .put(
+            "/v1/templates/manager_digest/email/fr",
+            json!({
+                "subject": "Journée du {{ date }}",
+                "text": "{% for a in appointments %}{{ a.client_name }} {{ '.' * 2000 }}\n{% endfor %}"
+            }),
+        )
+        .await;
+    assert_eq!(own.status, 200, "{}", own.body);
+    let mut clients = Vec::new();
+    for n in 0..100 {
+        clients.push(
+            app.create_client(json!({"name": format!("Client {n:03}"), "email": format!("client{n:03}@example.fr")}))
+                .await,
+        );
+    }
+    // 07:00 Paris (CET) onwards: each staff member's 100 appointments, 7 minutes apart.
+    let opening = Utc.with_ymd_and_hms(2026, 3, 23, 6, 0, 0).unwrap();
+    for n in 0..APPOINTMENTS {
+        let staff = match n % STAFF {
+            0 => "sam".to_owned(),
+            k => format!("s{k:02}"),
+        };
+        let start = opening + Duration::minutes(7 * (n / STAFF) as i64);
+        let end = start + Duration::minutes(7);
+        book_with(
+            &app,
+            &clients[n % clients.len()],
+            &staff,
+            &start.to_rfc3339(),
+            &end.to_rfc3339(),
+        )
+        .await;
+    }
+
+    // 06:00 in Paris on Monday (05:00 UTC).
+    app.advance_to("2026-03-23T05:30:00Z").await;
+    let monday = "Vos rendez-vous du lundi 23 mars 2026";
+    let mut recipients = vec![SAM.to_owned()];
+    recipients.extend((1..STAFF).map(|n| format!("s{n:02}@salon-lea.fr")));
+    for to in &recipients {
+        let sent = app.sent_to(to).await;
+        let day: Vec<&Value> = digests(&sent)
+            .into_iter()
+            .filter(|m| m["subject"] == monday)
+            .collect();
+        assert_eq!(day.len(), 1, "{to}'s digest: {sent:#?}");
+        let text = day[0]["text"].as_str().unwrap_or_default();
+        assert!(text.contains("Vous avez 100 rendez-vous"), "{to}: {text}");
+        assert!(text.contains("et 50 autre(s) rendez-vous"), "{to}: {text}");
+    }
+    let to_olga = app.sent_to("olga@salon-lea.fr").await;
+    let olga: Vec<&Value> = to_olga
+        .iter()
+        .filter(|m| m["subject"] == "Les rendez-vous du lundi 23 mars 2026")
+        .collect();
+    assert_eq!(olga.len(), 1, "the manager's digest: {to_olga:#?}");
+    let text = olga[0]["text"].as_str().unwrap_or_default();
+    assert!(
+        text.contains("Salon Léa a 2000 rendez-vous le lundi 23 mars 2026"),
+        "{text}"
+    );
+    assert!(text.contains("- Coiffeur 01 : 100"), "{text}");
+    assert!(text.contains("- Sam : 100"), "{text}");
+    assert!(text.contains("et 1950 autre(s) rendez-vous"), "{text}");
+    assert!(
+        text.contains("https://agenda.salon-lea.fr/jour/2026-03-23"),
+        "{text}"
+    );
+    assert!(
+        text.contains("07:00–07:07  Client 000 · Coupe · Sam"),
+        "{text}"
+    );
+    let html = olga[0]["html"].as_str().unwrap_or_default();
+    assert!(html.len() < 64 * 1024, "{} bytes", html.len());
+    // HTML escapes every variable, '/' included (`&#x2f;`, which a browser reads back as '/').
+    let html = html.replace("&#x2f;", "/");
+    assert!(
+        html.contains("<a href=\"https://agenda.salon-lea.fr/jour/2026-03-23\">"),
+        "{html}"
+    );
+    // Sent with the built-in template, and the manager's history says why.
+    let history = app.get("/v1/managers/owner/notifications").await.body;
+    let recent = history["recent"].as_array().cloned().unwrap_or_default();
+    assert!(!recent.is_empty(), "{history}");
+    assert!(
+        recent.iter().all(|e| e["status"] != "failed"),
+        "{recent:#?}"
+    );
+    let monday: Vec<&Value> = recent
+        .iter()
+        .filter(|e| e["about"]["id"]["date"] == "2026-03-23")
+        .collect();
+    assert_eq!(monday.len(), 1, "{recent:#?}");
+    assert_eq!(monday[0]["status"], "sent");
+    let reason = monday[0]["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.starts_with("template_too_costly") && reason.contains("built-in template"),
+        "{reason}"
+    );
+}

@@ -33,7 +33,7 @@ use rappel_core::message::{
 };
 use rappel_core::model::{AppointmentTypeId, ClientId, Language};
 use rappel_core::planning::day::digest_messages;
-use rappel_core::render::{Composition, OutgoingMessage, compose};
+use rappel_core::render::{Composition, OutgoingMessage, compose, compose_fitting};
 use rappel_ports::address_marks::MarksError;
 use rappel_ports::deadline::{CALL_BOUND, Deadline};
 use rappel_ports::delivery::SendError;
@@ -435,10 +435,12 @@ async fn deliver_claimed(
         custom_template,
         sender: &s.sender,
     };
-    let message = match compose(&composition(custom.as_ref().map(|t| &t.body))) {
-        Ok(message) => message,
-        // A template over its limits is the business's to fix: recorded, never sent in its
-        // place (the reason says which limit).
+    let (message, fallback) = match compose_fitting(&composition(custom.as_ref().map(|t| &t.body)))
+    {
+        Ok(fitted) => (fitted.message, fitted.fallback),
+        // A client's message over its template's limits is the business's to fix: recorded,
+        // never sent in other words (the reason says which limit). A digest has given way to
+        // the built-in template already.
         Err(error) if error.is_template_limit() => {
             return recorder
                 .failed(format!("template_too_costly: {error}"))
@@ -447,7 +449,7 @@ async fn deliver_claimed(
         Err(error) if custom.is_some() => {
             tracing::warn!(%error, kind = %key.kind, "custom template failed at send time; using the default");
             match compose(&composition(None)) {
-                Ok(message) => message,
+                Ok(message) => (message, None),
                 Err(error) => return recorder.failed(error.to_string()).await,
             }
         }
@@ -493,9 +495,10 @@ async fn deliver_claimed(
         Ok((receipt, subject)) => {
             // The provider has accepted: from here on, nothing may cause a second send. The
             // ledger settles with the history entry in the same write.
+            // A digest sent with the built-in template says why its own was set aside.
             let record = recorder.entry(
                 CommunicationStatus::Sent,
-                None,
+                fallback,
                 subject,
                 Some(receipt.message_id.clone()),
             );

@@ -137,7 +137,7 @@ pub async fn digest_preview(
         return Ok(None);
     };
     let ctx = day.context();
-    let appointments_so_far = ctx.listed().len();
+    let appointments_so_far = ctx.count();
     let mut notifications = with_status(s, digest_messages(&ctx)).await?;
     for n in &mut notifications {
         // The firing instant, not the day's start the key carries.

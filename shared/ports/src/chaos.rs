@@ -15,8 +15,10 @@ use crate::delivery::{Mailer, ProviderReceipt, SendError, SmsSender};
 use crate::history::CommunicationRecord;
 use crate::ledger::{Claim, DeliveryLedger, Filed, LedgerEntry, LedgerError, LedgerState};
 use crate::lock;
+use crate::records::{
+    AppointmentPage, KeyPage, Listing, RecordWriter, StartingBetween, StoreError,
+};
 use crate::records::{Expected, Record, RecordKey, RecordKind, RecordReader, RecordStore};
-use crate::records::{KeyPage, Listing, RecordWriter, StoreError};
 use crate::schedules::{ScheduleEntry, ScheduleError, Schedules};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -232,15 +234,16 @@ impl RecordReader for FlakyRecords {
         self.check("records.query")?;
         self.inner.appointments_ending_after(tenant, after).await
     }
-    async fn appointments_starting_between(
+    async fn appointments_starting(
         &self,
         tenant: &TenantId,
-        from: DateTime<Utc>,
-        until: DateTime<Utc>,
-    ) -> Result<Vec<Appointment>, StoreError> {
+        range: &StartingBetween,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<AppointmentPage, StoreError> {
         self.check("records.query")?;
         self.inner
-            .appointments_starting_between(tenant, from, until)
+            .appointments_starting(tenant, range, cursor, limit)
             .await
     }
     async fn records_of_kind(

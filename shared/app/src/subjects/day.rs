@@ -1,20 +1,34 @@
 //! Loading what a day's digest depends on: the settings, the recipient, the day's appointments
-//! (the staff member's through `by_staff`, the business's through `by_start`) and the names
-//! they are listed with.
+//! (the staff member's through `by_staff`, the business's through `by_start`, a page at a
+//! time: counted whole, the first rows kept) and the names they are listed with.
 
 use super::ContextError;
 use rappel_core::message::{Recipient, Subject};
-use rappel_core::model::{Appointment, AppointmentType, Client, StaffMember, TenantId, TimeZone};
-use rappel_core::planning::day::{DayContext, DayRecipient, covered_date, day_bounds};
+use rappel_core::model::{
+    Appointment, AppointmentType, Client, StaffId, StaffMember, TenantId, TimeZone,
+};
+use rappel_core::planning::day::{
+    DIGEST_ROWS, DIGEST_STAFF_COUNTS, DayContext, DayRecipient, DayTotals, covered_date, day_bounds,
+};
 use rappel_core::settings::{BusinessSettings, Manager};
-use rappel_ports::records::{RecordStore, TypedRecords};
+use rappel_ports::records::{
+    Record, RecordKey, RecordKind, RecordStore, StartingBetween, TypedRecords,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Appointments one query of a day reads: a 2,000-appointment day is ten queries, each well
+/// under DynamoDB's 1 MB page.
+pub const DAY_PAGE: usize = 200;
 
 #[derive(Debug, Clone)]
 pub struct DayRecords {
     pub settings: BusinessSettings,
     recipient: Owned,
     pub date: chrono::NaiveDate,
+    /// The day's first [`DIGEST_ROWS`] listed appointments, earliest first.
     pub appointments: Vec<Appointment>,
+    /// What the whole day holds.
+    totals: DayTotals,
     clients: Vec<Client>,
     types: Vec<AppointmentType>,
     staff: Vec<StaffMember>,
@@ -76,6 +90,9 @@ impl DayRecords {
             .map(Some)
     }
 
+    /// Reads the day page by page ([`DAY_PAGE`] appointments a query), counting every
+    /// appointment the digest lists and keeping the first [`DIGEST_ROWS`]: memory and names
+    /// read stay bounded whatever the day holds.
     async fn load_day(
         records: &dyn RecordStore,
         settings: BusinessSettings,
@@ -84,23 +101,56 @@ impl DayRecords {
     ) -> Result<Self, ContextError> {
         let tenant = &settings.tenant.clone();
         let (from, until) = day_bounds(date, recipient.zone());
-        let appointments = match &recipient {
-            Owned::Staff(s) => {
-                records
-                    .appointments_of_staff(tenant, &s.id, from, Some(until))
-                    .await?
-            }
-            Owned::Manager(_) => {
-                records
-                    .appointments_starting_between(tenant, from, until)
-                    .await?
-            }
+        let range = StartingBetween {
+            staff: match &recipient {
+                Owned::Staff(s) => Some(s.id.clone()),
+                Owned::Manager(_) => None,
+            },
+            from,
+            until,
         };
+        let mut rows = Vec::new();
+        let mut count = 0;
+        let mut by_staff: BTreeMap<StaffId, usize> = BTreeMap::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = records
+                .appointments_starting(tenant, &range, cursor.as_deref(), DAY_PAGE)
+                .await?;
+            let probe = DayContext {
+                settings: &settings,
+                recipient: recipient.as_day(),
+                date,
+                appointments: &[],
+                totals: None,
+                clients: &[],
+                types: &[],
+                staff: &[],
+            };
+            for a in page.appointments {
+                if !probe.lists(&a) {
+                    continue;
+                }
+                count += 1;
+                *by_staff.entry(a.staff_id.clone()).or_default() += 1;
+                if rows.len() < DIGEST_ROWS {
+                    rows.push(a);
+                }
+            }
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
         let mut loaded = Self {
             settings,
             recipient,
             date,
-            appointments,
+            appointments: rows,
+            totals: DayTotals {
+                count,
+                by_staff: by_staff.into_iter().collect(),
+            },
             clients: Vec::new(),
             types: Vec::new(),
             staff: Vec::new(),
@@ -109,54 +159,58 @@ impl DayRecords {
         Ok(loaded)
     }
 
-    /// The clients, types and staff members the day's appointments are listed with, each read
-    /// once.
+    /// The clients, types and staff members the listed rows and the staff counts name, in one
+    /// batch read.
     async fn load_names(
         &mut self,
         records: &dyn RecordStore,
         tenant: &TenantId,
     ) -> Result<(), ContextError> {
-        let mut clients: Vec<_> = self.appointments.iter().map(|a| &a.client_id).collect();
-        clients.sort();
-        clients.dedup();
-        for id in clients {
-            self.clients.extend(records.client(tenant, id).await?);
+        let mut keys: BTreeSet<RecordKey> = BTreeSet::new();
+        for a in &self.appointments {
+            keys.insert(RecordKey::new(
+                tenant,
+                RecordKind::Client,
+                a.client_id.as_str(),
+            ));
+            keys.insert(RecordKey::new(
+                tenant,
+                RecordKind::AppointmentType,
+                a.type_id.as_str(),
+            ));
+            keys.insert(RecordKey::new(
+                tenant,
+                RecordKind::Staff,
+                a.staff_id.as_str(),
+            ));
         }
-        let mut types: Vec<_> = self.appointments.iter().map(|a| &a.type_id).collect();
-        types.sort();
-        types.dedup();
-        for id in types {
-            self.types
-                .extend(records.appointment_type(tenant, id).await?);
+        let counted = self.context().staff_counts();
+        for (id, _) in counted.iter().take(DIGEST_STAFF_COUNTS) {
+            keys.insert(RecordKey::new(tenant, RecordKind::Staff, id.as_str()));
         }
         if let Owned::Staff(s) = &self.recipient {
+            keys.remove(&RecordKey::new(tenant, RecordKind::Staff, s.id.as_str()));
             self.staff.push(s.clone());
         }
-        let mut staff: Vec<_> = self
-            .appointments
-            .iter()
-            .map(|a| &a.staff_id)
-            .filter(|id| !self.staff.iter().any(|s| &s.id == *id))
-            .collect();
-        staff.sort();
-        staff.dedup();
-        let mut found = Vec::new();
-        for id in staff {
-            found.extend(records.staff(tenant, id).await?);
+        let keys: Vec<RecordKey> = keys.into_iter().collect();
+        for record in records.get_many(&keys).await?.into_iter().flatten() {
+            match record {
+                Record::Client(c) => self.clients.push(c),
+                Record::AppointmentType(t) => self.types.push(t),
+                Record::Staff(s) => self.staff.push(s),
+                _ => {}
+            }
         }
-        self.staff.extend(found);
         Ok(())
     }
 
     pub fn context(&self) -> DayContext<'_> {
         DayContext {
             settings: &self.settings,
-            recipient: match &self.recipient {
-                Owned::Staff(s) => DayRecipient::Staff(s),
-                Owned::Manager(m) => DayRecipient::Manager(m),
-            },
+            recipient: self.recipient.as_day(),
             date: self.date,
             appointments: &self.appointments,
+            totals: Some(&self.totals),
             clients: &self.clients,
             types: &self.types,
             staff: &self.staff,
@@ -176,6 +230,13 @@ impl Owned {
             Recipient::Manager(id) => settings.manager(id).cloned().map(Owned::Manager),
             Recipient::Client(_) | Recipient::Sender(_) => None,
         })
+    }
+
+    fn as_day(&self) -> DayRecipient<'_> {
+        match self {
+            Owned::Staff(s) => DayRecipient::Staff(s),
+            Owned::Manager(m) => DayRecipient::Manager(m),
+        }
     }
 
     fn zone(&self) -> TimeZone {

@@ -15,8 +15,8 @@ use rappel_core::model::{
     WaitlistEntry,
 };
 use rappel_ports::records::{
-    Expected, KeyPage, Listing, Record, RecordKey, RecordKind, RecordReader, RecordWriter,
-    StoreError,
+    AppointmentPage, Expected, KeyPage, Listing, Record, RecordKey, RecordKind, RecordReader,
+    RecordWriter, StartingBetween, StoreError,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -231,27 +231,62 @@ impl RecordReader for DynamoRecords {
         Ok(appointments.into_iter().filter(|a| a.end > after).collect())
     }
 
-    async fn appointments_starting_between(
+    /// One query page of `by_staff` (a staff member's day) or `by_start` (the business's), full
+    /// items: a page is at most `limit` appointments (and at most DynamoDB's 1 MB).
+    async fn appointments_starting(
         &self,
         tenant: &TenantId,
-        from: DateTime<Utc>,
-        until: DateTime<Utc>,
-    ) -> Result<Vec<Appointment>, StoreError> {
-        let appointments = self
-            .query_appointments(
+        range: &StartingBetween,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<AppointmentPage, StoreError> {
+        let (index, pk, sk) = match &range.staff {
+            Some(staff) => (
+                keys::BY_STAFF,
+                (keys::STAFF_PK, keys::staff_pk(tenant, staff)),
+                keys::STAFF_SK,
+            ),
+            None => (
                 keys::BY_START,
                 (keys::END_PK, keys::end_pk(tenant)),
-                Some((
-                    keys::START_SK,
-                    keys::instant(from),
-                    Some(keys::instant(until)),
-                )),
-            )
-            .await?;
-        Ok(appointments
-            .into_iter()
-            .filter(|a| a.start >= from && a.start < until)
-            .collect())
+                keys::START_SK,
+            ),
+        };
+        if range.from >= range.until {
+            return Ok(AppointmentPage::default());
+        }
+        // BETWEEN is inclusive, but "<until>" sorts before "<until>#<id>": `until` is excluded.
+        let mut query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(index)
+            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
+            .key_condition_expression("#pk = :pk AND #sk BETWEEN :from AND :until")
+            .expression_attribute_names("#pk", pk.0)
+            .expression_attribute_values(":pk", s(pk.1))
+            .expression_attribute_names("#sk", sk)
+            .expression_attribute_values(":from", s(keys::instant(range.from)))
+            .expression_attribute_values(":until", s(keys::instant(range.until)));
+        if let Some(cursor) = cursor {
+            query = query.set_exclusive_start_key(Some(decode_cursor(cursor)?));
+        }
+        let output = query
+            .send()
+            .await
+            .map_err(|e| StoreError::Unavailable(describe(&e)))?;
+        let appointments = output
+            .items()
+            .iter()
+            .map(appointment_of)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(AppointmentPage {
+            appointments: appointments
+                .into_iter()
+                .filter(|a| a.start >= range.from && a.start < range.until)
+                .collect(),
+            next: output.last_evaluated_key().map(encode_cursor).transpose()?,
+        })
     }
 
     /// A query of the tenant's partition for the `staff#` sort keys (no index needed).

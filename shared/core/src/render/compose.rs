@@ -60,6 +60,57 @@ pub struct Composition<'a> {
     pub sender: &'a SenderIdentity,
 }
 
+/// A composed message, and why it is not quite the one asked for (if it is not).
+#[derive(Debug, Clone)]
+pub struct Fitted {
+    pub message: OutgoingMessage,
+    /// Set when the business's template was over its limits and the built-in one was used.
+    pub fallback: Option<String>,
+}
+
+/// [`compose`], except that a day's digest is never lost to its size: a business's template
+/// that trips a limit gives way to the built-in one (the reason is kept for the history), and
+/// the built-in one lists fewer rows until it fits. Every other message keeps [`compose`]'s
+/// answer: a client's message is sent in the business's words or not at all.
+pub fn compose_fitting(c: &Composition<'_>) -> Result<Fitted, ComposeError> {
+    let error = match compose(c) {
+        Ok(message) => {
+            return Ok(Fitted {
+                message,
+                fallback: None,
+            });
+        }
+        Err(error) => error,
+    };
+    if !error.is_template_limit() || !matches!(c.rendering.variables, TemplateVariables::Day(_)) {
+        return Err(error);
+    }
+    let fallback = c
+        .custom_template
+        .is_some()
+        .then(|| format!("template_too_costly: {error}; sent with the built-in template"));
+    let mut rendering = c.rendering.clone();
+    loop {
+        let built_in = Composition {
+            rendering: &rendering,
+            custom_template: None,
+            ..*c
+        };
+        match compose(&built_in) {
+            Ok(message) => return Ok(Fitted { message, fallback }),
+            Err(error) if error.is_template_limit() => {
+                let TemplateVariables::Day(day) = &mut rendering.variables else {
+                    return Err(error);
+                };
+                if !day.shorten() {
+                    return Err(error);
+                }
+            }
+            Err(error) => return Err(error),
+        }
+    }
+}
+
 pub fn compose(c: &Composition<'_>) -> Result<OutgoingMessage, ComposeError> {
     let r = c.rendering;
     let contact = &r.contact;

@@ -465,9 +465,26 @@ fn day_template(kind: MessageKind, channel: Channel, locale: Language) -> Templa
         },
         Channel::Email => {
             let staff_text = if with_staff { " · {{ a.staff_name }}" } else { "" };
+            // A day too long to list whole: its first rows, then the rest counted and the
+            // business's agenda linked; a manager also sees the count per staff member.
+            let (per_staff, others, more, whole_day) = match locale {
+                Language::Fr => (
+                    "Par membre de l'équipe",
+                    "et {{ more_staff }} autre(s)",
+                    "… et {{ more }} autre(s) rendez-vous",
+                    "Toute la journée",
+                ),
+                Language::En => (
+                    "Per staff member",
+                    "and {{ more_staff }} other(s)",
+                    "… and {{ more }} more appointment(s)",
+                    "The whole day",
+                ),
+            };
             let text = format!(
-                "{hello} {{{{ recipient_name }}}},\n\n{lead}\n\n{{% for a in appointments %}}\n{{{{ a.time }}}}–{{{{ a.end_time }}}}  {{{{ a.client_name }}}} · {{{{ a.type_name }}}}{staff_text}\n{{% endfor %}}\n\n({{{{ time_zone }}}})\n{{{{ business_name }}}}\n",
+                "{hello} {{{{ recipient_name }}}},\n\n{lead}\n\n{{% if staff_counts %}}{per_staff}{c}\n{{% for s in staff_counts %}}- {{{{ s.staff_name }}}}{c} {{{{ s.count }}}}\n{{% endfor %}}{{% if more_staff %}}- {others}\n{{% endif %}}\n{{% endif %}}{{% for a in appointments %}}\n{{{{ a.time }}}}–{{{{ a.end_time }}}}  {{{{ a.client_name }}}} · {{{{ a.type_name }}}}{staff_text}\n{{% endfor %}}\n{{% if more %}}\n{more}{{% if agenda_url %}} — {whole_day}{c} {{{{ agenda_url }}}}{{% endif %}}\n{{% endif %}}\n({{{{ time_zone }}}})\n{{{{ business_name }}}}\n",
                 hello = l.hello,
+                c = l.colon,
             );
             let staff_head = if with_staff {
                 format!("<th style=\"text-align:left;padding:4px 12px 4px 0\">{}</th>", l.with)
@@ -480,7 +497,7 @@ fn day_template(kind: MessageKind, channel: Channel, locale: Language) -> Templa
                 ""
             };
             let html = format!(
-                "<!DOCTYPE html>\n<html lang=\"{{{{ locale }}}}\"><body style=\"font-family:Arial,sans-serif;color:#222;line-height:1.5\">\n<p>{hello} {{{{ recipient_name }}}},</p>\n<p>{lead}</p>\n<table style=\"border-collapse:collapse\">\n<tr style=\"color:#666\"><th style=\"text-align:left;padding:4px 12px 4px 0\">{when}</th><th style=\"text-align:left;padding:4px 12px 4px 0\">{client}</th><th style=\"text-align:left;padding:4px 12px 4px 0\">{what}</th>{staff_head}</tr>\n{{% for a in appointments %}}\n<tr><td style=\"padding:4px 12px 4px 0\">{{{{ a.time }}}}–{{{{ a.end_time }}}}</td><td style=\"padding:4px 12px 4px 0\">{{{{ a.client_name }}}}</td><td style=\"padding:4px 12px 4px 0\">{{{{ a.type_name }}}}</td>{staff_cell}</tr>\n{{% endfor %}}\n</table>\n<p style=\"color:#666\">{{{{ time_zone }}}}</p>\n<p>{{{{ business_name }}}}</p>\n</body></html>\n",
+                "<!DOCTYPE html>\n<html lang=\"{{{{ locale }}}}\"><body style=\"font-family:Arial,sans-serif;color:#222;line-height:1.5\">\n<p>{hello} {{{{ recipient_name }}}},</p>\n<p>{lead}</p>\n{{% if staff_counts %}}\n<p style=\"color:#666\">{per_staff}</p>\n<table style=\"border-collapse:collapse;margin-bottom:12px\">\n{{% for s in staff_counts %}}<tr><td style=\"padding:2px 12px 2px 0\">{{{{ s.staff_name }}}}</td><td style=\"padding:2px 0\">{{{{ s.count }}}}</td></tr>\n{{% endfor %}}{{% if more_staff %}}<tr><td colspan=\"2\" style=\"padding:2px 0;color:#666\">{others}</td></tr>\n{{% endif %}}</table>\n{{% endif %}}\n<table style=\"border-collapse:collapse\">\n<tr style=\"color:#666\"><th style=\"text-align:left;padding:4px 12px 4px 0\">{when}</th><th style=\"text-align:left;padding:4px 12px 4px 0\">{client}</th><th style=\"text-align:left;padding:4px 12px 4px 0\">{what}</th>{staff_head}</tr>\n{{% for a in appointments %}}\n<tr><td style=\"padding:4px 12px 4px 0\">{{{{ a.time }}}}–{{{{ a.end_time }}}}</td><td style=\"padding:4px 12px 4px 0\">{{{{ a.client_name }}}}</td><td style=\"padding:4px 12px 4px 0\">{{{{ a.type_name }}}}</td>{staff_cell}</tr>\n{{% endfor %}}\n</table>\n{{% if more %}}\n<p>{more}{{% if agenda_url %}} — <a href=\"{{{{ agenda_url }}}}\">{whole_day}</a>{{% endif %}}</p>\n{{% endif %}}\n<p style=\"color:#666\">{{{{ time_zone }}}}</p>\n<p>{{{{ business_name }}}}</p>\n</body></html>\n",
                 hello = l.hello,
                 when = l.when,
                 client = l.client,

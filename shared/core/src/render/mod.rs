@@ -13,7 +13,9 @@ mod template;
 mod variables;
 
 pub use calendar::{CalendarInvite, CalendarMethod, InviteDetails, appointment_uid, invitation};
-pub use compose::{ComposeError, Composition, Rendering, SenderIdentity, compose};
+pub use compose::{
+    ComposeError, Composition, Fitted, Rendering, SenderIdentity, compose, compose_fitting,
+};
 pub use defaults::default_template;
 pub use links::{
     InvalidLinkKeys, LINK_MARGIN_AFTER_END, LinkAction, LinkError, LinkSigner, MIN_KEY_BYTES,
@@ -33,5 +35,5 @@ pub use variables::{
     APPOINTMENT_VARIABLE_NAMES, AppointmentVariables, CLIENT_VARIABLE_NAMES, ClientVariables,
     DAY_VARIABLE_NAMES, DayAppointment, DayVariables, DocumentVariables, INBOUND_VARIABLE_NAMES,
     INVOICE_VARIABLE_NAMES, InboundVariables, QUOTE_VARIABLE_NAMES, SLOT_VARIABLE_NAMES,
-    SlotVariables, TemplateVariables, format_date, format_time, variable_names,
+    SlotVariables, StaffCount, TemplateVariables, format_date, format_time, variable_names,
 };

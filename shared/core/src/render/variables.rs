@@ -273,10 +273,28 @@ pub struct DayVariables {
     /// The day covered, long form.
     pub date: String,
     pub time_zone: String,
+    /// Appointments of the day, all of them.
     pub count: usize,
     /// Start of the first appointment (for the short SMS form).
     pub first_time: Option<String>,
+    /// The first appointments of the day, earliest first (at most 50).
     pub appointments: Vec<DayAppointment>,
+    /// Appointments of the day not in `appointments` (`count` minus the rows listed).
+    pub more: usize,
+    /// A manager's digest: the day's appointments per staff member, the busiest first (at
+    /// most 30); empty for a staff member's.
+    pub staff_counts: Vec<StaffCount>,
+    /// Staff members not in `staff_counts`.
+    pub more_staff: usize,
+    /// The business's agenda page for the day, when its settings give one.
+    pub agenda_url: Option<String>,
+}
+
+/// One staff member's share of a manager's day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaffCount {
+    pub staff_name: String,
+    pub count: usize,
 }
 
 /// One line of a digest.
@@ -291,8 +309,9 @@ pub struct DayAppointment {
 }
 
 /// Names of a digest's variables; each of `appointments` has `time`, `end_time`,
-/// `client_name`, `type_name`, `staff_name`, `status`.
-pub const DAY_VARIABLE_NAMES: [&str; 8] = [
+/// `client_name`, `type_name`, `staff_name`, `status`; each of `staff_counts` has
+/// `staff_name` and `count`.
+pub const DAY_VARIABLE_NAMES: [&str; 12] = [
     "locale",
     "recipient_name",
     "business_name",
@@ -301,9 +320,29 @@ pub const DAY_VARIABLE_NAMES: [&str; 8] = [
     "count",
     "first_time",
     "appointments",
+    "more",
+    "staff_counts",
+    "more_staff",
+    "agenda_url",
 ];
 
 impl DayVariables {
+    /// Lists half as many rows and staff counts (the rest move to `more` and `more_staff`):
+    /// how a day whose names are long still fits the size limit. `false` when nothing is left
+    /// to cut.
+    pub fn shorten(&mut self) -> bool {
+        if self.appointments.is_empty() && self.staff_counts.is_empty() {
+            return false;
+        }
+        let rows = self.appointments.len() / 2;
+        self.more += self.appointments.len() - rows;
+        self.appointments.truncate(rows);
+        let counts = self.staff_counts.len() / 2;
+        self.more_staff += self.staff_counts.len() - counts;
+        self.staff_counts.truncate(counts);
+        true
+    }
+
     pub fn sample(locale: Language) -> Self {
         let line = |time: &str, end: &str, client: &str| DayAppointment {
             time: time.into(),
@@ -325,6 +364,13 @@ impl DayVariables {
                 line("09:00", "09:45", "Léa Martin"),
                 line("11:00", "11:30", "Noé Petit"),
             ],
+            more: 0,
+            staff_counts: vec![StaffCount {
+                staff_name: "Sam".into(),
+                count: 2,
+            }],
+            more_staff: 0,
+            agenda_url: Some("https://app.example.com/agenda?day=2026-03-30".into()),
         }
     }
 }

@@ -91,8 +91,55 @@ impl fmt::Display for LocalTime {
     }
 }
 
+/// The business's agenda page (its booking software's view of a day), linked from a digest
+/// too long to list whole: an http(s) URL, where `{date}` stands for the day (`2026-03-30`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct AgendaUrl(String);
+
+crate::schema::string_schema!(
+    AgendaUrl,
+    "The business's agenda page for a day: an http(s) URL; `{date}` stands for the day (YYYY-MM-DD).",
+    "https://app.example.com/agenda?day={date}",
+    None,
+    None
+);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid agenda URL: use an http(s) URL, `{{date}}` standing for the day")]
+pub struct InvalidAgendaUrl;
+
+impl AgendaUrl {
+    pub fn parse(raw: &str) -> Result<Self, InvalidAgendaUrl> {
+        if super::reengagement::is_http_url(raw) {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(InvalidAgendaUrl)
+        }
+    }
+
+    /// The page of `date`.
+    pub fn for_date(&self, date: chrono::NaiveDate) -> String {
+        self.0
+            .replace("{date}", &date.format("%Y-%m-%d").to_string())
+    }
+}
+
+impl TryFrom<String> for AgendaUrl {
+    type Error = InvalidAgendaUrl;
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<AgendaUrl> for String {
+    fn from(u: AgendaUrl) -> Self {
+        u.0
+    }
+}
+
 /// The digest row of the settings. Off for everyone by default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct DigestSettings {
     /// Each staff member gets their own day.
@@ -104,6 +151,8 @@ pub struct DigestSettings {
     pub at: LocalTime,
     pub email: bool,
     pub sms: bool,
+    /// Linked from a digest whose day is too long to list whole ("and 1,950 more").
+    pub agenda_url: Option<AgendaUrl>,
 }
 
 impl Default for DigestSettings {
@@ -115,6 +164,7 @@ impl Default for DigestSettings {
             at: LocalTime { hour: 7, minute: 0 },
             email: true,
             sms: false,
+            agenda_url: None,
         }
     }
 }

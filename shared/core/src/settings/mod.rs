@@ -22,7 +22,9 @@ pub use billing::{
     MAX_BILLING_DAYS, MAX_BILLING_STEPS, ReminderMode,
 };
 pub use business_settings::{BusinessSettings, Manager, SenderMode, SettingsInput};
-pub use digest::{DigestDay, DigestSettings, InvalidLocalTime, LocalTime};
+pub use digest::{
+    AgendaUrl, DigestDay, DigestSettings, InvalidAgendaUrl, InvalidLocalTime, LocalTime,
+};
 pub use horizon::{BookingHorizon, DEFAULT_HORIZON_DAYS, InvalidHorizon, MAX_HORIZON_DAYS};
 pub use notification_settings::{
     ClientMessages, ManagerAlerts, NotificationOverride, NotificationSettings, StaffAlerts,

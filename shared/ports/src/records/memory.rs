@@ -4,8 +4,8 @@
 
 use super::appointment_index::AppointmentIndex;
 use super::{
-    ChangeRecord, Expected, KeyPage, Listing, Record, RecordKey, RecordKind, RecordReader,
-    RecordWriter, StoreError,
+    AppointmentPage, ChangeRecord, Expected, KeyPage, Listing, Record, RecordKey, RecordKind,
+    RecordReader, RecordWriter, StartingBetween, StoreError,
 };
 use crate::journal::{Durable, Journaled};
 use crate::lock;
@@ -19,6 +19,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::Mutex;
+
+/// An instant as listings sort it (fixed width, so text order is time order).
+fn instant(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.9fZ").to_string()
+}
 
 #[derive(Default, Serialize, Deserialize)]
 struct State {
@@ -67,7 +72,6 @@ impl State {
 
     /// Every key of `listing`, each with the text it sorts by (a cursor is one of them).
     fn listed(&self, tenant: &TenantId, listing: &Listing) -> Vec<(String, RecordKey)> {
-        let instant = |at: DateTime<Utc>| at.format("%Y-%m-%dT%H:%M:%S%.9fZ").to_string();
         let appointment_keys =
             |ids: Vec<AppointmentId>, sort: fn(&Appointment) -> DateTime<Utc>| {
                 self.appointments_of(tenant, ids)
@@ -274,15 +278,40 @@ impl RecordReader for MemoryRecords {
         Ok(state.appointments_of(tenant, ids))
     }
 
-    async fn appointments_starting_between(
+    async fn appointments_starting(
         &self,
         tenant: &TenantId,
-        from: DateTime<Utc>,
-        until: DateTime<Utc>,
-    ) -> Result<Vec<Appointment>, StoreError> {
+        range: &StartingBetween,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<AppointmentPage, StoreError> {
         let state = lock(&self.state);
-        let ids = state.appointments.starting_between(tenant, from, until);
-        Ok(state.appointments_of(tenant, ids))
+        let ids = match &range.staff {
+            Some(staff) => {
+                state
+                    .appointments
+                    .of_staff(tenant, staff, range.from, Some(range.until))
+            }
+            None => state
+                .appointments
+                .starting_between(tenant, range.from, range.until),
+        };
+        let mut sorted: Vec<(String, Appointment)> = state
+            .appointments_of(tenant, ids)
+            .into_iter()
+            .map(|a| (format!("{}#{}", instant(a.start), a.id), a))
+            .filter(|(sort, _)| cursor.is_none_or(|c| sort.as_str() > c))
+            .collect();
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        sorted.truncate(limit.saturating_add(1));
+        let more = sorted.len() > limit;
+        sorted.truncate(limit);
+        Ok(AppointmentPage {
+            next: more
+                .then(|| sorted.last().map(|(sort, _)| sort.clone()))
+                .flatten(),
+            appointments: sorted.into_iter().map(|(_, a)| a).collect(),
+        })
     }
 
     async fn appointments_of_type(
@@ -534,6 +563,29 @@ mod tests {
         appointments.into_iter().map(|a| a.id.to_string()).collect()
     }
 
+    /// Every page of `range`, each checked to hold at most `limit` appointments.
+    async fn day_in_pages(
+        store: &MemoryRecords,
+        tenant: &TenantId,
+        range: &StartingBetween,
+        limit: usize,
+    ) -> Vec<Appointment> {
+        let mut found = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = store
+                .appointments_starting(tenant, range, cursor.as_deref(), limit)
+                .await
+                .unwrap();
+            assert!(page.appointments.len() <= limit);
+            found.extend(page.appointments);
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => return found,
+            }
+        }
+    }
+
     #[tokio::test]
     async fn every_appointment_query_answers_what_a_scan_of_the_store_answers_after_moves() {
         use chrono::Duration;
@@ -625,18 +677,33 @@ mod tests {
                 );
                 assert_eq!(ids(found), expected);
             }
-            let found = store.appointments_starting_between(&salon, at, until).await;
-            let expected = scan(
-                &|a| a.tenant == salon && a.start >= at && a.start < until,
-                true,
-            );
-            assert_eq!(ids(found.unwrap()), expected);
+            for staff in [None, Some(id::<StaffId>("s1"))] {
+                let range = StartingBetween {
+                    staff: staff.clone(),
+                    from: at,
+                    until,
+                };
+                let expected = scan(
+                    &|a| {
+                        a.tenant == salon
+                            && staff.as_ref().is_none_or(|s| &a.staff_id == s)
+                            && a.start >= at
+                            && a.start < until
+                    },
+                    true,
+                );
+                assert_eq!(ids(day_in_pages(&store, &salon, &range, 3).await), expected);
+            }
             let mut found = ids(store.appointments_ending_after(&salon, at).await.unwrap());
             found.sort();
             assert_eq!(found, scan(&|a| a.tenant == salon && a.end > at, false));
             // An empty or reversed window finds nothing (and does not panic).
-            let none = store.appointments_starting_between(&salon, until, at).await;
-            assert!(none.unwrap().is_empty());
+            let reversed = StartingBetween {
+                staff: None,
+                from: until,
+                until: at,
+            };
+            assert!(day_in_pages(&store, &salon, &reversed, 3).await.is_empty());
         }
         assert!(answered > 0, "the queries found appointments to compare");
     }

@@ -2,6 +2,7 @@
 //! handlers need, and (embedded) the change feed that stands in for the DynamoDB stream.
 
 mod appointment_index;
+mod appointment_page;
 mod listing;
 mod memory;
 mod read_once;
@@ -16,6 +17,7 @@ use rappel_core::model::{
     WaitlistEntry,
 };
 
+pub use appointment_page::{AppointmentPage, StartingBetween};
 pub use listing::{KeyPage, Listing};
 pub use memory::MemoryRecords;
 pub use read_once::ReadOnce;
@@ -78,13 +80,15 @@ pub trait RecordReader: Send + Sync {
         tenant: &TenantId,
         after: DateTime<Utc>,
     ) -> Result<Vec<Appointment>, StoreError>;
-    /// Appointments of a business starting in `[from, until)`, earliest first: a manager's day.
-    async fn appointments_starting_between(
+    /// One page of at most `limit` appointments of `range` (a day, a staff member's or the
+    /// business's), after `cursor` (the `next` of the page before; `None` for the first).
+    async fn appointments_starting(
         &self,
         tenant: &TenantId,
-        from: DateTime<Utc>,
-        until: DateTime<Utc>,
-    ) -> Result<Vec<Appointment>, StoreError>;
+        range: &StartingBetween,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<AppointmentPage, StoreError>;
     /// Every record of one kind in a business (invoices and quotes to re-plan after a
     /// settings change), read from the tenant's partition without an index.
     async fn records_of_kind(

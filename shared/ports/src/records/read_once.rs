@@ -11,8 +11,8 @@
 //! invocation never reads back less than it wrote.
 
 use super::{
-    Expected, KeyPage, Listing, Record, RecordKey, RecordKind, RecordReader, RecordStore,
-    RecordWriter, StoreError,
+    AppointmentPage, Expected, KeyPage, Listing, Record, RecordKey, RecordKind, RecordReader,
+    RecordStore, RecordWriter, StartingBetween, StoreError,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -136,14 +136,15 @@ impl RecordReader for ReadOnce {
         self.inner.appointments_ending_after(tenant, after).await
     }
 
-    async fn appointments_starting_between(
+    async fn appointments_starting(
         &self,
         tenant: &TenantId,
-        from: DateTime<Utc>,
-        until: DateTime<Utc>,
-    ) -> Result<Vec<Appointment>, StoreError> {
+        range: &StartingBetween,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<AppointmentPage, StoreError> {
         self.inner
-            .appointments_starting_between(tenant, from, until)
+            .appointments_starting(tenant, range, cursor, limit)
             .await
     }
 

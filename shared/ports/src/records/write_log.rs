@@ -2,8 +2,8 @@
 //! of the sequence of states, kept apart from everything that delivers messages (feed,
 //! scheduler, queue, ledger), so that its oracle judges the delivery path from outside.
 
+use super::{AppointmentPage, KeyPage, Listing, StartingBetween, StoreError};
 use super::{Expected, Record, RecordKey, RecordKind, RecordReader, RecordStore, RecordWriter};
-use super::{KeyPage, Listing, StoreError};
 use crate::clock::Clock;
 use crate::lock;
 use async_trait::async_trait;
@@ -84,14 +84,15 @@ impl RecordReader for LoggedWrites {
     ) -> Result<Vec<Appointment>, StoreError> {
         self.inner.appointments_ending_after(tenant, after).await
     }
-    async fn appointments_starting_between(
+    async fn appointments_starting(
         &self,
         tenant: &TenantId,
-        from: DateTime<Utc>,
-        until: DateTime<Utc>,
-    ) -> Result<Vec<Appointment>, StoreError> {
+        range: &StartingBetween,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<AppointmentPage, StoreError> {
         self.inner
-            .appointments_starting_between(tenant, from, until)
+            .appointments_starting(tenant, range, cursor, limit)
             .await
     }
     async fn records_of_kind(

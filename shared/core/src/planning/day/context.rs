@@ -3,7 +3,7 @@
 use crate::message::{MessageKind, Recipient, Subject};
 use crate::model::time_zone::resolve_local;
 use crate::model::{
-    Appointment, AppointmentStatus, AppointmentType, Client, StaffMember, TimeZone,
+    Appointment, AppointmentStatus, AppointmentType, Client, StaffId, StaffMember, TimeZone,
 };
 use crate::planning::ContactPoint;
 use crate::settings::{BusinessSettings, Manager};
@@ -18,14 +18,35 @@ pub enum DayRecipient<'a> {
     Manager(&'a Manager),
 }
 
+/// Rows of the day a digest lists at most, earliest first; the rest are counted ("and 1,950
+/// more", with the business's agenda link). The loader keeps only these in memory.
+pub const DIGEST_ROWS: usize = 50;
+
+/// Staff members whose counts a manager's digest lists at most (the busiest first).
+pub const DIGEST_STAFF_COUNTS: usize = 30;
+
+/// What the whole day holds when `appointments` are only its first rows: the loader reads a
+/// busy day page by page, counting every appointment a digest lists and keeping
+/// [`DIGEST_ROWS`] of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DayTotals {
+    /// Appointments the digest lists (cancelled and refused ones left out).
+    pub count: usize,
+    /// The same, per staff member.
+    pub by_staff: Vec<(StaffId, usize)>,
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct DayContext<'a> {
     pub settings: &'a BusinessSettings,
     pub recipient: DayRecipient<'a>,
     /// The day covered, in the recipient's zone.
     pub date: NaiveDate,
-    /// Appointments starting that day (any status; cancelled ones are left out here).
+    /// Appointments starting that day (any status; cancelled ones are left out here) — the
+    /// whole day, or its first rows when `totals` says what the rest holds.
     pub appointments: &'a [Appointment],
+    /// The whole day's counts when `appointments` are only its first rows.
+    pub totals: Option<&'a DayTotals>,
     /// What names them: their clients, types and staff members.
     pub clients: &'a [Client],
     pub types: &'a [AppointmentType],
@@ -90,26 +111,53 @@ impl<'a> DayContext<'a> {
     }
 
     /// What the digest lists, earliest first: the day's appointments (the recipient's own for
-    /// a staff member), cancelled and refused ones left out.
+    /// a staff member), cancelled and refused ones left out — of the rows loaded.
     pub fn listed(&self) -> Vec<&'a Appointment> {
-        let (from, until) = self.bounds();
-        let mut listed: Vec<&Appointment> = self
-            .appointments
-            .iter()
-            .filter(|a| a.start >= from && a.start < until)
-            .filter(|a| {
-                !matches!(
-                    a.status,
-                    AppointmentStatus::Cancelled | AppointmentStatus::Refused
-                )
-            })
-            .filter(|a| match self.recipient {
-                DayRecipient::Staff(s) => a.staff_id == s.id,
-                DayRecipient::Manager(_) => true,
-            })
-            .collect();
+        let mut listed: Vec<&Appointment> =
+            self.appointments.iter().filter(|a| self.lists(a)).collect();
         listed.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
         listed
+    }
+
+    /// Whether the digest lists this appointment: of its day, live, the recipient's own for a
+    /// staff member. (The loader counts the whole day with it.)
+    pub fn lists(&self, a: &Appointment) -> bool {
+        let (from, until) = self.bounds();
+        a.start >= from
+            && a.start < until
+            && !matches!(
+                a.status,
+                AppointmentStatus::Cancelled | AppointmentStatus::Refused
+            )
+            && match self.recipient {
+                DayRecipient::Staff(s) => a.staff_id == s.id,
+                DayRecipient::Manager(_) => true,
+            }
+    }
+
+    /// How many appointments the digest lists, the whole day.
+    pub fn count(&self) -> usize {
+        match self.totals {
+            Some(totals) => totals.count,
+            None => self.listed().len(),
+        }
+    }
+
+    /// The day's appointments per staff member, the busiest first (ties by id).
+    pub fn staff_counts(&self) -> Vec<(StaffId, usize)> {
+        let mut counts: Vec<(StaffId, usize)> = match self.totals {
+            Some(totals) => totals.by_staff.clone(),
+            None => {
+                let mut by_staff: std::collections::BTreeMap<StaffId, usize> =
+                    std::collections::BTreeMap::new();
+                for a in self.listed() {
+                    *by_staff.entry(a.staff_id.clone()).or_default() += 1;
+                }
+                by_staff.into_iter().collect()
+            }
+        };
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        counts
     }
 
     pub fn contact(&self, recipient: &Recipient) -> Option<ContactPoint<'a>> {

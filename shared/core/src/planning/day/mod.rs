@@ -14,7 +14,9 @@ mod timeline;
 mod variables;
 mod verdict;
 
-pub use context::{DayContext, DayRecipient, day_bounds};
+pub use context::{
+    DIGEST_ROWS, DIGEST_STAFF_COUNTS, DayContext, DayRecipient, DayTotals, day_bounds,
+};
 pub use schedule::{covered_date, digest_schedules, next_firing};
 pub use timeline::digest_messages;
 pub use variables::rendering;

@@ -40,6 +40,7 @@ fn digest(when: DigestDay) -> DigestSettings {
         at: at("07:00"),
         email: true,
         sms: false,
+        agenda_url: None,
     }
 }
 
@@ -354,6 +355,7 @@ impl Day {
             }),
             date: day,
             appointments: &self.appointments,
+            totals: None,
             clients: &[],
             types: &[],
             staff: &[],
@@ -458,4 +460,167 @@ fn a_digest_renders_its_table_in_the_recipients_zone() {
         "07:00 UTC is 09:00 CEST"
     );
     assert_eq!(vars.date, "dimanche 29 mars 2026");
+}
+
+// ---- a day of any size ----------------------------------------------------------------------
+
+/// A business's 2 June 2026 in Paris: `count` appointments spread over `staff` members, each
+/// with its own client, every name `name(kind, n)`.
+struct BusyDay {
+    settings: BusinessSettings,
+    appointments: Vec<Appointment>,
+    clients: Vec<Client>,
+    types: Vec<AppointmentType>,
+    staff: Vec<StaffMember>,
+}
+
+impl BusyDay {
+    fn new(count: u32, staff: u32, name: &dyn Fn(&str, u32) -> String) -> Self {
+        let mut settings = settings(digest(DigestDay::SameDay));
+        settings.input.managers[0].time_zone = zone("Europe/Paris");
+        let members: Vec<StaffMember> = (0..staff)
+            .map(|n| StaffMember {
+                name: DisplayName::parse(&name("staff", n)).unwrap(),
+                ..self::staff(&format!("s{n}"), "Europe/Paris")
+            })
+            .collect();
+        let opening = utc(2026, 6, 2, 6, 0);
+        let appointments: Vec<Appointment> = (0..count)
+            .map(|n| Appointment {
+                client_id: id(&format!("c{n}")),
+                ..appointment(
+                    n,
+                    &format!("s{}", n % staff),
+                    opening + Duration::minutes(i64::from(n % 600)),
+                    AppointmentStatus::Confirmed,
+                )
+            })
+            .collect();
+        let clients = (0..count)
+            .map(|n| Client {
+                tenant: id("salon"),
+                id: id(&format!("c{n}")),
+                name: DisplayName::parse(&name("client", n)).unwrap(),
+                email: None,
+                phone: None,
+                locale: Locale::FR,
+                time_zone: zone("Europe/Paris"),
+                preferences: ContactPreferences::default(),
+                version: 1,
+            })
+            .collect();
+        let types = vec![AppointmentType {
+            tenant: id("salon"),
+            id: id("cut"),
+            name: DisplayName::parse(&name("type", 0)).unwrap(),
+            overrides: NotificationOverride::default(),
+            version: 1,
+        }];
+        Self {
+            settings,
+            appointments,
+            clients,
+            types,
+            staff: members,
+        }
+    }
+
+    fn manager_ctx(&self) -> DayContext<'_> {
+        DayContext {
+            settings: &self.settings,
+            recipient: DayRecipient::Manager(&self.settings.input.managers[0]),
+            date: date(2026, 6, 2),
+            appointments: &self.appointments,
+            totals: None,
+            clients: &self.clients,
+            types: &self.types,
+            staff: &self.staff,
+        }
+    }
+}
+
+/// The manager's e-mail of that day, with the business's own template if given.
+fn manager_email(
+    day: &BusyDay,
+    custom: Option<&crate::render::TemplateBody>,
+) -> Result<(crate::render::OutgoingEmail, Option<String>), crate::render::ComposeError> {
+    let ctx = day.manager_ctx();
+    let plan = digest_messages(&ctx);
+    assert!(!plan.is_empty(), "the manager has a digest");
+    let key = &plan[0].key;
+    let r = rendering(key, &ctx).unwrap();
+    let sender = crate::render::SenderIdentity {
+        address: id("no-reply@rappel.example"),
+    };
+    let fitted = crate::render::compose_fitting(&crate::render::Composition {
+        key,
+        rendering: &r,
+        custom_template: custom,
+        sender: &sender,
+    })?;
+    match fitted.message {
+        crate::render::OutgoingMessage::Email(email) => Ok((email, fitted.fallback)),
+        crate::render::OutgoingMessage::Sms(_) => panic!("the digest is an e-mail"),
+    }
+}
+
+#[test]
+fn a_manager_digest_of_2000_appointments_and_500_staff_summarises_inside_the_size_limit() {
+    let day = BusyDay::new(2000, 500, &|kind, n| format!("{kind} {n}"));
+    let ctx = day.manager_ctx();
+    assert_eq!(ctx.count(), 2000);
+    let (email, fallback) = manager_email(&day, None).unwrap();
+    assert_eq!(fallback, None);
+    let html = email.html;
+    assert!(html.len() < crate::render::MAX_RENDERED_PART_BYTES);
+    assert!(email.text.len() < crate::render::MAX_RENDERED_PART_BYTES);
+    // The first rows listed, the rest counted; the busiest staff members counted.
+    assert_eq!(html.matches("client ").count(), DIGEST_ROWS);
+    assert!(
+        email.text.contains("and 1950 more appointment(s)"),
+        "{}",
+        email.text
+    );
+    assert!(email.text.contains("staff 0: 4"), "{}", email.text);
+    assert!(email.text.contains("and 470 other(s)"), "{}", email.text);
+    assert!(email.subject.contains("2000") || email.text.contains("2000"));
+}
+
+#[test]
+fn a_day_whose_names_are_all_as_long_as_allowed_lists_fewer_rows_and_still_counts_them_all() {
+    // 200 quotes: each name escapes to 1,200 bytes of HTML.
+    let day = BusyDay::new(300, 40, &|_, _| "\"".repeat(200));
+    let (email, fallback) = manager_email(&day, None).unwrap();
+    assert_eq!(fallback, None);
+    let html = email.html;
+    assert!(html.len() <= crate::render::MAX_RENDERED_PART_BYTES);
+    let rows = html.matches("<tr><td style=\"padding:4px").count();
+    assert!(rows > 0 && rows < DIGEST_ROWS, "{rows} rows listed");
+    let more = 300 - rows;
+    assert!(
+        email
+            .text
+            .contains(&format!("and {more} more appointment(s)"))
+    );
+}
+
+#[test]
+fn a_business_digest_template_too_big_for_the_day_gives_way_to_the_built_in_one_with_its_reason() {
+    let day = BusyDay::new(400, 20, &|kind, n| format!("{kind} {n}"));
+    // Fine on a small day; 50 rows of 2,000 dots are more than 64 KiB.
+    let custom = crate::render::TemplateBody {
+        subject: Some("{{ count }} today".into()),
+        text: "{% for a in appointments %}{{ a.client_name }} {{ '.' * 2000 }}\n{% endfor %}"
+            .into(),
+        html: None,
+    };
+    let (email, fallback) = manager_email(&day, Some(&custom)).unwrap();
+    let reason = fallback.expect("the reason is kept");
+    assert!(reason.starts_with("template_too_costly"), "{reason}");
+    assert!(reason.contains("built-in"), "{reason}");
+    assert!(
+        email.text.contains("and 350 more appointment(s)"),
+        "{}",
+        email.text
+    );
 }

@@ -1,10 +1,12 @@
-//! What a digest renders from: the day's appointments, in the recipient's zone and language.
+//! What a digest renders from: the day's first appointments and its counts, in the
+//! recipient's zone and language. A day of any size renders a digest of bounded size: at most
+//! [`DIGEST_ROWS`] rows and [`DIGEST_STAFF_COUNTS`] staff counts, the rest counted.
 
-use super::DayContext;
+use super::{DIGEST_ROWS, DIGEST_STAFF_COUNTS, DayContext, DayRecipient};
 use crate::message::MessageKey;
 use crate::render::{
-    ComposeError, DayAppointment, DayVariables, Rendering, TemplateVariables, format_date,
-    format_time,
+    ComposeError, DayAppointment, DayVariables, Rendering, StaffCount, TemplateVariables,
+    format_date, format_time,
 };
 
 pub fn rendering<'a>(
@@ -37,6 +39,7 @@ pub fn rendering<'a>(
     let appointments: Vec<DayAppointment> = ctx
         .listed()
         .into_iter()
+        .take(DIGEST_ROWS)
         .map(|a| DayAppointment {
             time: format_time(a.start, zone, contact.locale),
             end_time: format_time(a.end, zone, contact.locale),
@@ -46,6 +49,29 @@ pub fn rendering<'a>(
             status: a.status.as_str().to_owned(),
         })
         .collect();
+    let count = ctx.count();
+    let (staff_counts, more_staff) = match ctx.recipient {
+        DayRecipient::Staff(_) => (Vec::new(), 0),
+        DayRecipient::Manager(_) => {
+            let all = ctx.staff_counts();
+            let name_of = |id: &crate::model::StaffId| {
+                ctx.staff
+                    .iter()
+                    .find(|s| s.id == *id)
+                    .map_or_else(|| id.to_string(), |s| s.name.to_string())
+            };
+            let listed: Vec<StaffCount> = all
+                .iter()
+                .take(DIGEST_STAFF_COUNTS)
+                .map(|(id, n)| StaffCount {
+                    staff_name: name_of(id),
+                    count: *n,
+                })
+                .collect();
+            let more = all.len() - listed.len();
+            (listed, more)
+        }
+    };
     let business_name = ctx.settings.input.business_name.to_string();
     let vars = DayVariables {
         locale: contact.locale.tag(),
@@ -53,9 +79,20 @@ pub fn rendering<'a>(
         business_name: business_name.clone(),
         date: format_date(day_start, zone, contact.locale),
         time_zone: zone.name().to_owned(),
-        count: appointments.len(),
+        count,
         first_time: appointments.first().map(|a| a.time.clone()),
+        more: count.saturating_sub(appointments.len()),
         appointments,
+        staff_counts,
+        more_staff,
+        agenda_url: ctx
+            .settings
+            .input
+            .notifications
+            .digest
+            .agenda_url
+            .as_ref()
+            .map(|url| url.for_date(ctx.date)),
     };
     Ok(Rendering {
         contact,

@@ -16,7 +16,7 @@ pub fn verdict(key: &MessageKey, ctx: &DayContext<'_>, now: DateTime<Utc>) -> Ve
     if let Disposition::Suppressed(reason) = planned.disposition {
         return Verdict::Suppress(reason);
     }
-    if ctx.listed().is_empty() {
+    if ctx.count() == 0 {
         return Verdict::Suppress(SuppressionReason::NothingToReport);
     }
     Verdict::Send
