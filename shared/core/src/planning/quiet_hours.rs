@@ -71,7 +71,23 @@ pub fn place(
     zone: TimeZone,
     anchor: Option<DateTime<Utc>>,
 ) -> Option<DateTime<Utc>> {
-    let (opened, closes) = window_around(due, from, until, zone)?;
+    let (mut opened, mut closes) = window_around(due, from, until, zone)?;
+    // When the clocks skip all the free time between two windows (free 00:00–00:45 on a
+    // night that jumps 00:00 → 01:00), one window closes inside the next: the message waits
+    // for the next free time (or, sent earlier, for the one before). A zone skips at most one
+    // day's free time, so two steps are enough.
+    for _ in 0..2 {
+        match window_around(closes, from, until, zone) {
+            Some((_, later)) => closes = later,
+            None => break,
+        }
+    }
+    for _ in 0..2 {
+        match window_around(opened, from, until, zone) {
+            Some((before, _)) => opened = before,
+            None => break,
+        }
+    }
     match anchor {
         Some(start) if due < start && closes >= start => Some(opened),
         _ => Some(closes),
@@ -284,6 +300,23 @@ mod tests {
         assert!(moved < at);
     }
 
+    #[test]
+    fn a_day_whose_only_free_time_the_clocks_skip_sends_at_the_next_free_time() {
+        let santiago = zone("America/Santiago");
+        // Quiet 00:45 → 00:00: free only from midnight to 00:45. On 6 September 2026 Santiago
+        // skips 00:00 → 01:00, so that day has no free time at all (found by the property
+        // below: the message went out at 01:00, inside the window).
+        let due = utc(2026, 9, 5, 18, 51); // 14:51 on the 5th
+        let moved = place(due, t(0, 45), t(0, 0), santiago, None).unwrap();
+        assert!(!is_quiet(moved, t(0, 45), t(0, 0), santiago));
+        assert_eq!(local(moved, santiago), "2026-09-07 00:00");
+        // With an appointment the next free time would miss, the evening before the window.
+        let appointment = utc(2026, 9, 6, 15, 0);
+        let earlier = place(due, t(0, 45), t(0, 0), santiago, Some(appointment)).unwrap();
+        assert!(!is_quiet(earlier, t(0, 45), t(0, 0), santiago));
+        assert_eq!(local(earlier, santiago), "2026-09-05 00:45");
+    }
+
     fn zones() -> impl Strategy<Value = TimeZone> {
         prop::sample::select(vec![
             "Europe/Paris",
@@ -318,7 +351,13 @@ mod tests {
                 Some(moved) => {
                     prop_assert!(is_quiet(due, from, until, z));
                     prop_assert!(!is_quiet(moved, from, until, z), "moved into the window: {moved}");
-                    prop_assert!((moved - due).num_hours().abs() <= 25);
+                    // A day or so; two when the clocks skip a day's whole free time (at
+                    // most the hour a DST change skips).
+                    let free = (i64::from(from_h) * 60 + i64::from(from_m)
+                        - i64::from(until_h) * 60 - i64::from(until_m))
+                        .rem_euclid(24 * 60);
+                    let bound = if free <= 60 { 49 } else { 25 };
+                    prop_assert!((moved - due).num_hours().abs() <= bound);
                     if moved < due {
                         prop_assert!(anchor.is_some_and(|start| moved < start));
                     }
