@@ -363,3 +363,115 @@ async fn a_query_string_that_does_not_parse_is_a_400_problem_like_any_bad_input(
         .await;
     assert_eq!(code(&template), (400, "invalid_query".into()));
 }
+
+#[tokio::test]
+async fn a_json_array_where_an_object_is_expected_is_refused_and_changes_nothing() {
+    let app = app().await;
+    let lea = app.create_lea().await;
+    for (method, path, body) in [
+        ("PATCH", format!("/v1/clients/{lea}"), json!([null, null])),
+        ("PUT", "/v1/settings".to_owned(), json!(["Salon Array"])),
+        ("POST", "/v1/clients".to_owned(), json!(["Array Client"])),
+        ("POST", "/v1/clients".to_owned(), json!("Array Client")),
+        ("POST", "/v1/clients".to_owned(), json!(42)),
+    ] {
+        let r = match method {
+            "PATCH" => app.patch(&path, body.clone()).await,
+            "PUT" => app.put(&path, body.clone()).await,
+            _ => app.post(&path, body.clone()).await,
+        };
+        assert_eq!(
+            code(&r),
+            (422, "invalid_body".into()),
+            "{method} {path} {body}"
+        );
+    }
+    let client = app.get(&format!("/v1/clients/{lea}")).await;
+    assert_eq!(client.body["email"], "lea@example.fr", "{}", client.body);
+    let settings = app.get("/v1/settings").await;
+    assert_eq!(settings.body["business_name"], "Salon Léa");
+}
+
+#[tokio::test]
+async fn an_action_whose_contract_allows_a_null_body_takes_null() {
+    let app = app().await;
+    let lea = app.create_lea().await;
+    let booked = app
+        .post(
+            "/v1/appointments",
+            json!({"client_id": lea, "staff_id": "sam", "type_id": "cut",
+                   "start": "2026-03-27T10:00:00+01:00", "end": "2026-03-27T10:30:00+01:00"}),
+        )
+        .await;
+    let id = booked.body["id"].as_str().unwrap_or_default().to_owned();
+    assert!(!id.is_empty(), "{}", booked.body);
+    let cancelled = app
+        .post(&format!("/v1/appointments/{id}/cancel"), json!(null))
+        .await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+    assert_eq!(cancelled.body["status"], "cancelled");
+}
+
+#[tokio::test]
+async fn dates_and_instants_outside_four_digit_years_are_refused_on_every_route() {
+    let app = app().await;
+    let lea = app.create_lea().await;
+    let invoice = |due: &str, issued: &str| {
+        json!({"client_id": lea, "number": "F-1", "amount": 1000, "currency": "EUR",
+               "issued_at": issued, "due_date": due})
+    };
+    let now = "2026-03-20T10:00:00+01:00";
+    for body in [
+        invoice("-0001-01-01", now),
+        invoice("9999-12-31", now),
+        invoice("+10000-01-01", now),
+        invoice("2026-04-01", "+10000-01-03T09:00:00Z"),
+        invoice("2026-04-01", "0001-01-01T00:00:00Z"),
+    ] {
+        let r = app.put("/v1/invoices/f1", body.clone()).await;
+        assert_eq!(r.status, 422, "{body} → {}", r.body);
+        assert_eq!(r.body["error"]["code"], "invalid_field", "{body}");
+    }
+    let quote = json!({"client_id": lea, "number": "D-1", "amount": 1000, "currency": "EUR",
+                       "issued_at": now, "expires_on": "9999-12-31"});
+    assert_eq!(app.put("/v1/quotes/d1", quote).await.status, 422);
+    let waitlist = json!({"client_id": lea, "type_id": "cut",
+                          "from": "2026-03-21T09:00:00+01:00", "until": "9999-12-31T23:00:00Z"});
+    assert_eq!(app.post("/v1/waitlist", waitlist).await.status, 422);
+    let book = json!({"client_id": lea, "staff_id": "sam", "type_id": "cut",
+                      "start": "+10000-01-01T10:00:00Z", "end": "+10000-01-01T10:30:00Z"});
+    assert_eq!(app.post("/v1/appointments", book).await.status, 422);
+    let agenda = app.get("/v1/staff/sam/appointments?date=-0001-01-01").await;
+    assert_eq!(code(&agenda), (422, "invalid_date".into()));
+    let listed = app.get("/v1/invoices/f1").await;
+    assert_eq!(listed.status, 404, "an invoice was saved: {}", listed.body);
+}
+
+#[tokio::test]
+async fn a_json_array_where_a_nested_object_is_expected_is_refused_with_its_field() {
+    let app = app().await;
+    let r = app
+        .put(
+            "/v1/appointment-types/cut",
+            json!({"name": "Cut", "overrides": [null, null]}),
+        )
+        .await;
+    assert_eq!(code(&r), (422, "invalid_field".into()), "{}", r.body);
+    let message = r.body["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.starts_with("overrides"), "{message}");
+}
+
+#[tokio::test]
+async fn anything_after_the_json_value_makes_the_body_malformed() {
+    let app = app().await;
+    let trailing = app
+        .http
+        .post(format!("{}/v1/clients", app.base))
+        .header("x-tenant-id", "salon-lea")
+        .header("content-type", "application/json")
+        .body(r#"{"name": "Léa"} {"name": "Zoé"}"#);
+    assert_eq!(
+        code(&app.send(trailing).await),
+        (400, "malformed_json".into())
+    );
+}

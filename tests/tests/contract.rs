@@ -79,3 +79,31 @@ async fn the_document_describes_the_shapes_integrators_had_to_guess() {
             .is_some_and(|d| d.contains("UTC"))
     );
 }
+
+#[test]
+fn every_id_and_date_schema_says_what_its_parser_accepts() {
+    let document: serde_json::Value =
+        serde_json::from_str(rappel_api::openapi::document_json()).expect("JSON");
+    let schemas = document["components"]["schemas"]
+        .as_object()
+        .expect("schemas");
+    let ids: Vec<_> = schemas
+        .iter()
+        .filter(|(name, _)| name.ends_with("Id"))
+        .collect();
+    assert!(ids.len() >= 8, "{:?}", schemas.keys().collect::<Vec<_>>());
+    for (name, schema) in ids {
+        assert_eq!(
+            schema["pattern"], "^[A-Za-z0-9_-]{1,64}$",
+            "{name}: {schema}"
+        );
+    }
+    for name in ["CalendarDate", "CalendarInstant"] {
+        let pattern = schemas[name]["pattern"].as_str().unwrap_or_default();
+        assert!(
+            pattern.starts_with("^(19[7-9]"),
+            "{name}: {}",
+            schemas[name]
+        );
+    }
+}

@@ -3,6 +3,7 @@
 //! authenticated tenant.
 
 use crate::error::ApiError;
+use crate::objects_only::ObjectsOnly;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
@@ -18,7 +19,8 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// A JSON body parsed into `T`; parse errors name the field that failed.
 pub struct ApiJson<T>(pub T);
 
-/// Like [`ApiJson`], but an empty body means `T::default()` (for actions with optional options).
+/// Like [`ApiJson`], but an empty body or `null` means `T::default()` (for actions with
+/// optional options, whose contract says the body may be `null`).
 pub struct OptionalJson<T>(pub T);
 
 async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<(bool, Bytes), ApiError> {
@@ -58,9 +60,11 @@ async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<(bool, By
     Ok((is_json == Some(true), bytes))
 }
 
+/// Parses a whole body: every struct from an object only ([`ObjectsOnly`]: serde would read
+/// `[null, null]` as a struct's fields in order), and nothing after the value.
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+    let value = serde_path_to_error::deserialize(ObjectsOnly(&mut deserializer)).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_syntax() || inner.is_eof() {
@@ -77,7 +81,15 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 format!("{path}: {}", strip_position(&inner.to_string())),
             )
         }
-    })
+    })?;
+    deserializer.end().map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            format!("the body is not valid JSON: {e}"),
+        )
+    })?;
+    Ok(value)
 }
 
 /// serde_json appends " at line 1 column 42"; the field path already says where.
@@ -109,7 +121,8 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJ
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let (_, bytes) = body_bytes(req, state).await?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
+        let text = bytes.trim_ascii();
+        if text.is_empty() || text == b"null" {
             return Ok(OptionalJson(T::default()));
         }
         parse(&bytes).map(OptionalJson)

@@ -17,6 +17,7 @@ pub mod extract;
 #[cfg(feature = "lambda")]
 pub mod lambda;
 pub mod links;
+mod objects_only;
 pub mod openapi;
 mod openapi_examples;
 pub mod routes;

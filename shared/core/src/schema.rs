@@ -11,6 +11,7 @@ pub(crate) fn string(
     example: &str,
     format: Option<KnownFormat>,
     max_length: Option<usize>,
+    pattern: Option<&str>,
 ) -> RefOr<Schema> {
     ObjectBuilder::new()
         .schema_type(SchemaType::new(Type::String))
@@ -18,6 +19,23 @@ pub(crate) fn string(
         .format(format.map(SchemaFormat::KnownFormat))
         .min_length(Some(1))
         .max_length(max_length)
+        .pattern(pattern)
+        .examples([serde_json::Value::from(example)])
+        .into()
+}
+
+/// A date or date-time schema whose year the pattern bounds.
+pub(crate) fn calendar(
+    description: &str,
+    example: &str,
+    format: KnownFormat,
+    year_pattern: &str,
+) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::new(Type::String))
+        .description(Some(description))
+        .format(Some(SchemaFormat::KnownFormat(format)))
+        .pattern(Some(year_pattern))
         .examples([serde_json::Value::from(example)])
         .into()
 }
@@ -39,9 +57,12 @@ macro_rules! string_schema {
         $crate::schema::string_schema!($type, $description, $example, None, None);
     };
     ($type:ty, $description:expr, $example:expr, $format:expr, $max:expr) => {
+        $crate::schema::string_schema!($type, $description, $example, $format, $max, None);
+    };
+    ($type:ty, $description:expr, $example:expr, $format:expr, $max:expr, $pattern:expr) => {
         impl utoipa::PartialSchema for $type {
             fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
-                $crate::schema::string($description, $example, $format, $max)
+                $crate::schema::string($description, $example, $format, $max, $pattern)
             }
         }
         impl utoipa::ToSchema for $type {}

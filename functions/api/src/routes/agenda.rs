@@ -8,6 +8,7 @@ use crate::routes::appointments::AppointmentView;
 use axum::Json;
 use axum::extract::{Path, State};
 use chrono::NaiveDate;
+use rappel_core::model::CalendarDate;
 use rappel_core::model::{StaffId, TimeZone};
 use rappel_ports::records::TypedRecords;
 use serde::{Deserialize, Serialize};
@@ -41,9 +42,9 @@ pub async fn staff_day(
     let raw = query.date.ok_or_else(|| {
         ApiError::unprocessable("missing_date", "date is required, as YYYY-MM-DD")
     })?;
-    let date = NaiveDate::parse_from_str(&raw, "%Y-%m-%d").map_err(|_| {
-        ApiError::unprocessable("invalid_date", "date must be a calendar day, as YYYY-MM-DD")
-    })?;
+    let date = CalendarDate::parse(&raw)
+        .map_err(|e| ApiError::unprocessable("invalid_date", format!("date: {e}")))?
+        .date();
     let records = &state.services.records;
     if records.staff(&tenant, &id).await?.is_none() {
         return Err(ApiError::not_found("staff member"));

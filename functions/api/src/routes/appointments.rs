@@ -10,6 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, FixedOffset, Utc};
 use rappel_app::preview::{PlannedNotification, planned_notifications};
+use rappel_core::model::CalendarInstant;
 use rappel_core::model::*;
 use rappel_core::settings::BusinessSettings;
 use rappel_ports::records::{Expected, Record, RecordKey, RecordKind, StoreError, TypedRecords};
@@ -72,8 +73,8 @@ pub struct NewAppointment {
     staff_id: StaffId,
     type_id: AppointmentTypeId,
     /// RFC 3339 with an offset, e.g. "2026-03-30T10:00:00+02:00".
-    start: DateTime<FixedOffset>,
-    end: DateTime<FixedOffset>,
+    start: CalendarInstant,
+    end: CalendarInstant,
     /// Where it takes place; defaults to the business's zone.
     #[serde(default)]
     time_zone: Option<TimeZone>,
@@ -123,8 +124,8 @@ pub async fn create(
             client_id: input.client_id,
             staff_id: input.staff_id,
             type_id: input.type_id,
-            start: input.start.with_timezone(&Utc),
-            end: input.end.with_timezone(&Utc),
+            start: input.start.utc(),
+            end: input.end.utc(),
             time_zone: input.time_zone.unwrap_or(settings.input.time_zone),
             status: input.status.unwrap_or(AppointmentStatus::Confirmed),
             origin: input.origin,
@@ -235,10 +236,10 @@ fn yes() -> bool {
 #[serde(deny_unknown_fields)]
 pub struct AppointmentPatch {
     #[serde(default)]
-    start: Option<DateTime<FixedOffset>>,
+    start: Option<CalendarInstant>,
     /// Defaults to keeping the duration when only `start` moves.
     #[serde(default)]
-    end: Option<DateTime<FixedOffset>>,
+    end: Option<CalendarInstant>,
     #[serde(default)]
     type_id: Option<AppointmentTypeId>,
     #[serde(default)]
@@ -280,10 +281,10 @@ pub async fn patch(
         change.type_id.as_ref(),
     )
     .await?;
-    let start = change.start.map(|s| s.with_timezone(&Utc));
+    let start = change.start.map(CalendarInstant::utc);
     let end = change
         .end
-        .map(|e| e.with_timezone(&Utc))
+        .map(CalendarInstant::utc)
         .or_else(|| start.map(|s| s + (current.end - current.start)));
     let horizon = settings.input.booking_horizon_days;
     let modification = Modification {

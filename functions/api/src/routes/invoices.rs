@@ -10,8 +10,8 @@ use crate::extract::{ApiJson, OptionalJson, Tenant, path_id};
 use crate::routes::ApiState;
 use axum::Json;
 use axum::extract::{Path, State};
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use rappel_core::message::Subject;
+use rappel_core::model::{CalendarDate, CalendarInstant};
 use rappel_core::model::{
     ClientId, Currency, DocumentNumber, DocumentUrl, Invoice, InvoiceId, InvoiceStatus,
 };
@@ -25,8 +25,8 @@ pub struct InvoiceInput {
     number: DocumentNumber,
     amount: i64,
     currency: Currency,
-    issued_at: DateTime<FixedOffset>,
-    due_date: NaiveDate,
+    issued_at: CalendarInstant,
+    due_date: CalendarDate,
     #[serde(default)]
     url: Option<DocumentUrl>,
     #[serde(default)]
@@ -96,8 +96,8 @@ pub async fn put(
         number: input.number,
         amount: input.amount,
         currency: input.currency,
-        issued_at: input.issued_at.with_timezone(&Utc),
-        due_date: input.due_date,
+        issued_at: input.issued_at.utc(),
+        due_date: input.due_date.date(),
         url: input.url,
         status: input.status.unwrap_or(InvoiceStatus::Issued),
         notify: input.notify,

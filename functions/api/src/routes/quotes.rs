@@ -10,8 +10,8 @@ use crate::extract::{ApiJson, OptionalJson, Tenant, path_id};
 use crate::routes::ApiState;
 use axum::Json;
 use axum::extract::{Path, State};
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use rappel_core::message::Subject;
+use rappel_core::model::{CalendarDate, CalendarInstant};
 use rappel_core::model::{
     ClientId, Currency, DocumentNumber, DocumentUrl, Quote, QuoteId, QuoteStatus,
 };
@@ -25,8 +25,8 @@ pub struct QuoteInput {
     number: DocumentNumber,
     amount: i64,
     currency: Currency,
-    issued_at: DateTime<FixedOffset>,
-    expires_on: NaiveDate,
+    issued_at: CalendarInstant,
+    expires_on: CalendarDate,
     #[serde(default)]
     url: Option<DocumentUrl>,
     #[serde(default)]
@@ -105,8 +105,8 @@ pub async fn put(
         number: input.number,
         amount: input.amount,
         currency: input.currency,
-        issued_at: input.issued_at.with_timezone(&Utc),
-        expires_on: input.expires_on,
+        issued_at: input.issued_at.utc(),
+        expires_on: input.expires_on.date(),
         url: input.url,
         status: input.status.unwrap_or(QuoteStatus::Sent),
         notify: input.notify,

@@ -11,7 +11,8 @@ use crate::routes::appointments::check_references;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chrono::{DateTime, FixedOffset, Utc, Weekday};
+use chrono::Weekday;
+use rappel_core::model::CalendarInstant;
 use rappel_core::model::{
     AppointmentTypeId, ClientId, StaffId, TimeRange, TimeZone, WaitlistEntry, WaitlistId,
     WaitlistStatus,
@@ -28,8 +29,8 @@ pub struct NewEntry {
     #[serde(default)]
     staff_id: Option<StaffId>,
     /// The window the client accepts (RFC 3339 instants).
-    from: DateTime<FixedOffset>,
-    until: DateTime<FixedOffset>,
+    from: CalendarInstant,
+    until: CalendarInstant,
     /// Local days accepted, e.g. `["mon", "tue"]` (every day when absent).
     #[serde(default)]
     #[schema(value_type = Option<Vec<rappel_core::schema::WeekdayName>>)]
@@ -76,8 +77,8 @@ pub async fn create(
         client_id: input.client_id,
         type_id: input.type_id,
         staff_id: input.staff_id,
-        from: input.from.with_timezone(&Utc),
-        until: input.until.with_timezone(&Utc),
+        from: input.from.utc(),
+        until: input.until.utc(),
         days: input.days,
         time_range: input.time_range,
         time_zone: input.time_zone.unwrap_or(settings.input.time_zone),

@@ -24,7 +24,8 @@ macro_rules! id_type {
             concat!("A ", $label, ": 1 to 64 characters of letters, digits, '-' or '_'."),
             "cl_3f9a1c",
             None,
-            Some(64)
+            Some(64),
+            Some("^[A-Za-z0-9_-]{1,64}$")
         );
 
         impl $name {

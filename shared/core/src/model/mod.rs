@@ -3,6 +3,7 @@
 mod appointment;
 mod appointment_type;
 mod billing;
+mod calendar;
 mod client;
 mod email;
 mod ids;
@@ -25,6 +26,7 @@ pub use billing::{
     DocumentNumber, DocumentUrl, InvalidDocumentNumber, InvalidDocumentUrl, Invoice, InvoiceId,
     InvoiceStatus, Quote, QuoteId, QuoteStatus,
 };
+pub use calendar::{CalendarDate, CalendarInstant, FIRST_YEAR, InvalidCalendarValue, LAST_YEAR};
 pub use client::{Client, ContactPreferences};
 pub use email::{EmailAddress, InvalidEmail};
 pub use ids::{
