@@ -314,7 +314,7 @@ async fn a_template_that_would_loop_for_minutes_is_refused_when_saved() {
 }
 
 #[tokio::test]
-async fn an_appointment_in_the_year_9999_is_refused_beyond_the_booking_horizon() {
+async fn an_appointment_in_the_year_9999_is_refused_before_anything_is_planned() {
     let app = spawn_app(friday_before()).await;
     app.seed_business().await;
     let lea = app.create_lea().await;
@@ -326,7 +326,14 @@ async fn an_appointment_in_the_year_9999_is_refused_beyond_the_booking_horizon()
         )
         .await;
     assert_eq!(response.status, 422, "{}", response.body);
-    assert_eq!(response.body["error"]["code"], "beyond_horizon");
+    assert_eq!(response.body["error"]["code"], "invalid_field");
+    let message = response.body["error"]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        message.contains("the year must be between 1970 and 2999"),
+        "{message}"
+    );
     assert!(app.stack.scheduler.list().is_empty());
 }
 

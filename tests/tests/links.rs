@@ -341,3 +341,35 @@ async fn links_in_mails_already_sent_survive_a_key_rotation() {
     assert_eq!(fetch(&app, "GET", &old_on_dropped, None).await.status, 404);
     assert_eq!(status_of(&app, &id).await, "confirmed");
 }
+
+#[tokio::test]
+async fn a_one_click_unsubscribe_posted_as_multipart_form_data_withdraws_consent_too() {
+    let app = spawn_app(friday_before()).await;
+    app.seed_business().await;
+    let lea = app
+        .create_client(
+            json!({"name": "Léa Martin", "email": LEA_MAIL, "preferences": {"marketing": true}}),
+        )
+        .await;
+    let signer = LinkSigner::new(
+        format!("{}/links", app.base),
+        b"local-test-link-key-of-32-bytes-at-least".to_vec(),
+    );
+    let url = signer.unsubscribe_link(
+        &TenantId::parse("salon-lea").unwrap(),
+        &rappel_core::model::ClientId::parse(&lea).unwrap(),
+        Utc.with_ymd_and_hms(2027, 3, 20, 0, 0, 0).unwrap(),
+    );
+    // What a mail provider's client library sends for a form with one field.
+    let body = "--XyZ\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--XyZ--\r\n";
+    let done = reqwest::Client::new()
+        .post(&url)
+        .header("content-type", "multipart/form-data; boundary=XyZ")
+        .body(body)
+        .send()
+        .await
+        .expect("the stack answers");
+    assert_eq!(done.status(), 200);
+    let client = app.get(&format!("/v1/clients/{lea}")).await.body;
+    assert_eq!(client["preferences"]["marketing"], false, "{client}");
+}

@@ -18,6 +18,7 @@ pub mod extract;
 pub mod lambda;
 pub mod links;
 mod objects_only;
+mod one_click;
 pub mod openapi;
 mod openapi_examples;
 pub mod routes;

@@ -13,8 +13,10 @@
 //! A link that is malformed, tampered with or names nothing answers the same 404 page, so a
 //! page never tells whether something exists; expired → 410; cancelled, begun, over → 409.
 
+use crate::one_click::is_one_click;
 use crate::routes::appointments::perform;
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -203,7 +205,7 @@ async fn show(
     summary = "What the page's button does: cancel, or a one-click unsubscribe (RFC 8058)",
     security(()),
     params(LinkPath, Signed),
-    request_body(content = String, description = "Unsubscribe: List-Unsubscribe=One-Click (what mail clients send); cancel: anything.", content_type = "application/x-www-form-urlencoded", example = "List-Unsubscribe=One-Click"),
+    request_body(content = String, description = "Unsubscribe: a form with List-Unsubscribe=One-Click (what mail clients send, URL-encoded or multipart/form-data, RFC 8058); cancel: anything.", content_type = "application/x-www-form-urlencoded", example = "List-Unsubscribe=One-Click"),
     responses(
         (status = 200, description = "Done: the appointment is cancelled, or the client unsubscribed from marketing.", content_type = "text/html", body = String),
         (status = 400, description = "The query string does not parse, or an unsubscribe without the one-click body.", content_type = "text/plain", body = String),
@@ -220,7 +222,7 @@ async fn act(
     Path(path): Path<(String, String, String)>,
     Query(signed): Query<Signed>,
     headers: HeaderMap,
-    body: String,
+    body: Bytes,
 ) -> Response {
     let now = state.services.clock.now();
     let locale = browser_locale(&headers);
@@ -230,14 +232,19 @@ async fn act(
     };
     match link.action {
         LinkAction::Cancel => cancel(&state, &link, now, locale, true).await,
-        LinkAction::Unsubscribe if body.trim() == ONE_CLICK_BODY => {
+        LinkAction::Unsubscribe => {
+            let content_type = headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok());
+            if !is_one_click(content_type, body).await {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    format!("a one-click unsubscribe request is a form with {ONE_CLICK_BODY}"),
+                )
+                    .into_response();
+            }
             unsubscribe(&state, &link, locale, true).await
         }
-        LinkAction::Unsubscribe => (
-            StatusCode::BAD_REQUEST,
-            format!("a one-click unsubscribe request carries the body {ONE_CLICK_BODY}"),
-        )
-            .into_response(),
         LinkAction::Reschedule => StatusCode::METHOD_NOT_ALLOWED.into_response(),
     }
 }

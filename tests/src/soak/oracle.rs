@@ -206,11 +206,18 @@ impl Scene<'_> {
     }
 }
 
-/// The key an outbox entry carries for a message key (`<schedule name>@rappel` for e-mail,
-/// the schedule name for SMS).
-fn outbox_keys(key: &MessageKey) -> [String; 2] {
-    let name = key.schedule_name().to_string();
-    [format!("{name}@rappel"), name]
+/// The key an outbox entry carries for a message key: the schedule name (an e-mail's
+/// Message-ID is `<schedule name>@<sender's domain>`, read by [`outbox_key`]).
+fn outbox_keys(key: &MessageKey) -> [String; 1] {
+    [key.schedule_name().to_string()]
+}
+
+/// An outbox entry's key without an e-mail's domain.
+fn outbox_key(entry: &OutboxEntry) -> &str {
+    entry
+        .key()
+        .split_once('@')
+        .map_or(entry.key(), |(name, _)| name)
 }
 
 /// Judges the outbox and history against the states, up to `end`.
@@ -275,10 +282,10 @@ pub fn judge(
     let mut sent_ids: HashSet<String> = HashSet::new();
     let mut seen_outbox: HashSet<&str> = HashSet::new();
     for entry in outbox {
-        if !seen_outbox.insert(entry.key()) {
+        if !seen_outbox.insert(outbox_key(entry)) {
             judgement.duplicates.push(entry.key().to_owned());
         }
-        let Some(key) = known.get(entry.key()) else {
+        let Some(key) = known.get(outbox_key(entry)) else {
             judgement.unexpected.push(entry.key().to_owned());
             continue;
         };

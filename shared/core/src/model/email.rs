@@ -38,6 +38,11 @@ impl EmailAddress {
         Ok(Self(parsed.as_str().to_owned()))
     }
 
+    /// The part after the `@` (the parser guarantees one).
+    pub fn domain(&self) -> &str {
+        self.0.rsplit_once('@').map_or("", |(_, domain)| domain)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -156,13 +156,23 @@ pub fn compose(c: &Composition<'_>) -> Result<OutgoingMessage, ComposeError> {
                 text: email.text,
                 html: email.html,
                 calendar: r.calendar.clone(),
-                message_id: format!("{}@rappel", c.key.schedule_name()),
+                // Under the sender's domain: a Message-ID's right side names who made it.
+                message_id: format!("{}@{}", c.key.schedule_name(), c.sender.address.domain()),
                 marketing,
                 list_unsubscribe: if marketing {
                     r.list_unsubscribe.clone()
                 } else {
                     None
                 },
+                list_id: marketing.then(|| {
+                    format!(
+                        "{}.{}.{}",
+                        c.key.kind.as_str().replace('_', "-"),
+                        c.key.tenant.as_str().to_ascii_lowercase().replace('_', "-"),
+                        c.sender.address.domain()
+                    )
+                }),
+                auto_reply: c.key.kind == crate::message::MessageKind::AutoReply,
                 tags,
             }))
         }

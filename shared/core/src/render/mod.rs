@@ -11,6 +11,7 @@ mod pages;
 mod sms_segments;
 mod template;
 mod variables;
+mod when;
 
 pub use calendar::{CalendarInvite, CalendarMethod, InviteDetails, appointment_uid, invitation};
 pub use compose::{
@@ -35,5 +36,6 @@ pub use variables::{
     APPOINTMENT_VARIABLE_NAMES, AppointmentVariables, CLIENT_VARIABLE_NAMES, ClientVariables,
     DAY_VARIABLE_NAMES, DayAppointment, DayVariables, DocumentVariables, INBOUND_VARIABLE_NAMES,
     INVOICE_VARIABLE_NAMES, InboundVariables, QUOTE_VARIABLE_NAMES, SLOT_VARIABLE_NAMES,
-    SlotVariables, StaffCount, TemplateVariables, format_date, format_time, variable_names,
+    SlotVariables, StaffCount, TemplateVariables, variable_names,
 };
+pub use when::{format_date, format_day, format_time, zone_name};

@@ -26,6 +26,15 @@ pub struct OutgoingEmail {
     pub marketing: bool,
     /// One-click unsubscribe URL (RFC 8058), sent as `List-Unsubscribe` on marketing messages.
     pub list_unsubscribe: Option<String>,
+    /// The `List-Id` of a marketing message (RFC 2919): the business's mailing, named under
+    /// the sender's domain, so filters and reputation systems tell one business's from another's.
+    #[serde(default)]
+    pub list_id: Option<String>,
+    /// An automatic answer to a message the client sent (`Auto-Submitted: auto-replied`), rather
+    /// than a message the system generated on its own (`auto-generated`). RFC 3834 §5: either
+    /// way, a vacation responder or a ticketing system must not answer it.
+    #[serde(default)]
+    pub auto_reply: bool,
     /// Provider tags (name, value): whose message this is, so the provider's feedback about it
     /// (a bounce, a complaint) can be traced back. Not headers: the recipient never sees them.
     #[serde(default)]
@@ -68,6 +77,15 @@ impl OutgoingEmail {
         if let Some(reply_to) = &self.reply_to {
             builder = builder.reply_to(reply_to.as_str());
         }
+        let auto_submitted = if self.auto_reply {
+            "auto-replied"
+        } else {
+            "auto-generated"
+        };
+        builder = builder.header("Auto-Submitted", Raw::new(auto_submitted));
+        if let (true, Some(list_id)) = (self.marketing, &self.list_id) {
+            builder = builder.header("List-Id", Raw::new(format!("<{list_id}>")));
+        }
         if let (true, Some(url)) = (self.marketing, &self.list_unsubscribe) {
             builder = builder
                 .header("List-Unsubscribe", URL::new(url.as_str()))
@@ -106,6 +124,8 @@ mod tests {
             message_id: "m1@rappel".into(),
             marketing,
             list_unsubscribe: Some("https://links.example/u?sig=1".into()),
+            list_id: Some("reengagement.salon-lea.salon.example".into()),
+            auto_reply: false,
             tags: Vec::new(),
         }
     }
@@ -116,6 +136,50 @@ mod tests {
         let mime = email(true).to_mime(now).unwrap();
         assert!(mime.contains("List-Unsubscribe: <https://links.example/u?sig=1>"));
         assert!(mime.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+        assert!(mime.contains("List-Id: <reengagement.salon-lea.salon.example>\r\n"));
+    }
+
+    #[test]
+    fn every_email_says_it_was_sent_by_a_machine_and_an_answer_says_it_answers() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
+        let generated = email(false).to_mime(now).unwrap();
+        assert!(
+            generated.contains("Auto-Submitted: auto-generated\r\n"),
+            "{generated}"
+        );
+        let answer = OutgoingEmail {
+            auto_reply: true,
+            ..email(false)
+        };
+        let mime = answer.to_mime(now).unwrap();
+        assert!(mime.contains("Auto-Submitted: auto-replied\r\n"), "{mime}");
+    }
+
+    #[test]
+    fn a_display_name_with_accents_is_one_encoded_word_never_inside_quotes() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
+        let named = OutgoingEmail {
+            from_name: "Salon Léa & Cie".into(),
+            ..email(false)
+        };
+        let mime = named.to_mime(now).unwrap();
+        let from = mime
+            .lines()
+            .find(|l| l.starts_with("From:"))
+            .unwrap_or_default();
+        assert_eq!(
+            from,
+            "From: =?utf-8?Q?Salon_L=C3=A9a_=26_Cie?= <no-reply@salon.example>"
+        );
+        let ascii = OutgoingEmail {
+            from_name: "Salon Lea, Paris".into(),
+            ..email(false)
+        };
+        let mime = ascii.to_mime(now).unwrap();
+        assert!(
+            mime.contains("From: \"Salon Lea, Paris\" <no-reply@salon.example>"),
+            "{mime}"
+        );
     }
 
     #[test]

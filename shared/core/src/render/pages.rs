@@ -243,7 +243,7 @@ mod tests {
             staff_name: staff.into(),
             date: "vendredi 27 mars 2026".into(),
             time: "10:00".into(),
-            time_zone: "Europe/Paris".into(),
+            time_zone: "heure de Paris".into(),
         }
     }
 

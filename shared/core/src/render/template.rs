@@ -84,7 +84,7 @@ pub struct RenderedSms {
     pub size: SmsSize,
 }
 
-const HTML_FROM_TEXT: &str = "<!DOCTYPE html>\n<html><body style=\"font-family:Arial,sans-serif\">\n{% for p in paragraphs %}<p>{{ p }}</p>\n{% endfor %}</body></html>\n";
+const HTML_FROM_TEXT: &str = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head><body style=\"margin:0;padding:16px;font-family:Arial,sans-serif;color:#222;line-height:1.5\"><div style=\"max-width:600px;margin:0 auto\">\n{% for p in paragraphs %}<p>{{ p }}</p>\n{% endfor %}</div></body></html>\n";
 
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
@@ -358,6 +358,37 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn every_built_in_email_fits_a_phone_and_keeps_its_lines_readable_on_a_desktop() {
+        let mut checked = 0;
+        for &kind in MessageKind::ALL {
+            for locale in Language::ALL {
+                let body = default_template(kind, Channel::Email, locale);
+                let html = body.html.unwrap_or_default();
+                assert!(
+                    html.contains(
+                        r#"<meta name="viewport" content="width=device-width, initial-scale=1">"#
+                    ),
+                    "{kind} {locale}"
+                );
+                assert!(html.contains("max-width:600px"), "{kind} {locale}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 0);
+        let from_text = render_email(
+            &TemplateBody {
+                subject: Some("s".into()),
+                text: "Bonjour".into(),
+                html: None,
+            },
+            &TemplateVariables::Appointment(AppointmentVariables::sample(Language::Fr)),
+        )
+        .map(|e| e.html)
+        .unwrap_or_default();
+        assert!(from_text.contains("max-width:600px"), "{from_text}");
     }
 
     #[test]

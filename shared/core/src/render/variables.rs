@@ -2,9 +2,9 @@
 //! recipient's language and time zone (a client in New York booking a Paris appointment reads
 //! New York time).
 
+use super::when::{format_date, format_time};
 use crate::message::SubjectKind;
-use crate::model::{Appointment, DateOrder, HourCycle, Language, Locale, TimeZone};
-use chrono::{DateTime, Utc};
+use crate::model::{Appointment, Language, Locale, TimeZone};
 use serde::Serialize;
 
 /// What a template renders from: the variables of its kind's subject.
@@ -129,7 +129,7 @@ impl SlotVariables {
             date: "lundi 30 mars 2026".into(),
             time: "10:00".into(),
             end_time: "10:45".into(),
-            time_zone: "Europe/Paris".into(),
+            time_zone: "heure de Paris".into(),
             booking_url: Some("https://example.com/book?token=t".into()),
             current_date: Some("vendredi 3 avril 2026".into()),
             current_time: Some("14:00".into()),
@@ -357,7 +357,7 @@ impl DayVariables {
             recipient_name: "Sam".into(),
             business_name: "Salon Exemple".into(),
             date: "lundi 30 mars 2026".into(),
-            time_zone: "Europe/Paris".into(),
+            time_zone: "heure de Paris".into(),
             count: 2,
             first_time: Some("09:00".into()),
             appointments: vec![
@@ -435,7 +435,7 @@ pub struct AppointmentVariables {
     /// Start time, 24-hour clock.
     pub time: String,
     pub end_time: String,
-    /// The recipient's time zone name, e.g. "Europe/Paris".
+    /// The recipient's time zone as people name it, e.g. "heure de Paris", "New York time".
     pub time_zone: String,
     pub status: String,
     /// Rule number for reminders and follow-ups (1-based), else the appointment version.
@@ -460,29 +460,6 @@ pub const APPOINTMENT_VARIABLE_NAMES: [&str; 14] = [
     "cancel_url",
     "reschedule_url",
 ];
-
-/// A long date as the reader writes it: "lundi 30 mars 2026", "Monday 30 March 2026",
-/// "Monday, March 30, 2026" (en-US).
-pub fn format_date(instant: DateTime<Utc>, zone: TimeZone, locale: Locale) -> String {
-    let pattern = match locale.date_order() {
-        DateOrder::DayMonth => "%A %-d %B %Y",
-        DateOrder::MonthDay => "%A, %B %-d, %Y",
-    };
-    instant
-        .with_timezone(&zone.tz())
-        .format_localized(pattern, locale.chrono_locale())
-        .to_string()
-}
-
-/// A clock time as the reader writes it: "15:30", or "3:30 PM" where a 12-hour clock is usual.
-pub fn format_time(instant: DateTime<Utc>, zone: TimeZone, locale: Locale) -> String {
-    let local = instant.with_timezone(&zone.tz());
-    match locale.hour_cycle() {
-        HourCycle::H23 => local.format("%H:%M").to_string(),
-        // `format` (not `format_localized`) writes `%p` as "AM"/"PM", the US convention.
-        HourCycle::H12 => local.format("%-I:%M %p").to_string(),
-    }
-}
 
 impl AppointmentVariables {
     pub fn date_fields(
@@ -509,61 +486,11 @@ impl AppointmentVariables {
             date: "lundi 30 mars 2026".into(),
             time: "10:00".into(),
             end_time: "10:45".into(),
-            time_zone: "Europe/Paris".into(),
+            time_zone: "heure de Paris".into(),
             status: "confirmed".into(),
             ordinal: 1,
             cancel_url: Some("https://example.com/cancel".into()),
             reschedule_url: Some("https://example.com/reschedule".into()),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone as _;
-
-    #[test]
-    fn dates_are_written_in_the_recipient_language_and_zone() {
-        let instant = Utc.with_ymd_and_hms(2026, 3, 30, 8, 0, 0).unwrap();
-        let paris = TimeZone::parse("Europe/Paris").unwrap();
-        let ny = TimeZone::parse("America/New_York").unwrap();
-        assert_eq!(
-            format_date(instant, paris, Locale::FR),
-            "lundi 30 mars 2026"
-        );
-        assert_eq!(format_time(instant, paris, Locale::FR), "10:00");
-        assert_eq!(format_date(instant, ny, Locale::EN), "Monday 30 March 2026");
-        assert_eq!(format_time(instant, ny, Locale::EN), "04:00");
-        let tokyo = TimeZone::parse("Asia/Tokyo").unwrap();
-        let late = Utc.with_ymd_and_hms(2026, 3, 30, 20, 0, 0).unwrap();
-        assert_eq!(
-            format_date(late, tokyo, Locale::EN),
-            "Tuesday 31 March 2026"
-        );
-    }
-
-    #[test]
-    fn an_american_reads_three_thirty_pm_and_a_briton_fifteen_thirty() {
-        let instant = Utc.with_ymd_and_hms(2026, 3, 30, 19, 30, 0).unwrap();
-        let ny = TimeZone::parse("America/New_York").unwrap();
-        let london = TimeZone::parse("Europe/London").unwrap();
-        assert_eq!(format_time(instant, ny, Locale::EN_US), "3:30 PM");
-        assert_eq!(
-            format_date(instant, ny, Locale::EN_US),
-            "Monday, March 30, 2026"
-        );
-        let morning = Utc.with_ymd_and_hms(2026, 3, 30, 13, 5, 0).unwrap();
-        assert_eq!(format_time(morning, ny, Locale::EN_US), "9:05 AM");
-        let midnight = Utc.with_ymd_and_hms(2026, 3, 31, 4, 0, 0).unwrap();
-        assert_eq!(format_time(midnight, ny, Locale::EN_US), "12:00 AM");
-        let gb = Locale::parse("en-GB").unwrap();
-        assert_eq!(format_time(instant, london, gb), "20:30");
-        assert_eq!(format_date(instant, london, gb), "Monday 30 March 2026");
-        let paris = TimeZone::parse("Europe/Paris").unwrap();
-        assert_eq!(format_time(instant, paris, Locale::FR), "21:30");
-        let canada_fr = Locale::parse("fr-CA").unwrap();
-        assert_eq!(format_time(instant, ny, canada_fr), "15:30");
-        assert_eq!(format_date(instant, ny, canada_fr), "lundi 30 mars 2026");
     }
 }

@@ -5,14 +5,17 @@ use super::{BookingHorizon, NotificationSettings, RescheduleUrl};
 use crate::model::{DisplayName, EmailAddress, Locale, ManagerId, PhoneNumber, TenantId, TimeZone};
 use serde::{Deserialize, Serialize};
 
-/// How the From / Reply-To of e-mails is set.
+/// Whose address a client's answer to an e-mail goes to (the From is always the platform's
+/// verified identity, with the business's name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SenderMode {
-    /// From the platform's no-reply identity, no Reply-To.
+    /// No Reply-To, unless the business gave a `reply_address`: then every e-mail has it.
     #[default]
     NoReply,
-    /// From the no-reply identity with the staff member's address as Reply-To.
+    /// Messages about an appointment or a freed slot: Reply-To the staff member's address.
+    /// Every other message (invoices, quotes, automatic replies, re-engagement, digests):
+    /// the business's `reply_address`, else its first manager's address.
     StaffReplyTo,
 }
 
@@ -62,6 +65,10 @@ pub struct SettingsInput {
     pub default_locale: Locale,
     #[serde(default)]
     pub sender_mode: SenderMode,
+    /// The business's own address for answers (the Reply-To of messages no staff member
+    /// answers; see `sender_mode`).
+    #[serde(default)]
+    pub reply_address: Option<EmailAddress>,
     /// Business default for "send initial notification" on bookings made by staff.
     #[serde(default = "default_true")]
     pub notify_on_staff_booking: bool,
@@ -86,6 +93,22 @@ pub struct BusinessSettings {
     pub version: u64,
 }
 
+impl SettingsInput {
+    /// The Reply-To of an e-mail: `staff` is the staff member whose appointment it is about
+    /// (none for invoices, quotes, automatic replies, re-engagement, digests).
+    pub fn reply_to(&self, staff: Option<&EmailAddress>) -> Option<EmailAddress> {
+        let business = || {
+            self.reply_address
+                .clone()
+                .or_else(|| self.managers.iter().find_map(|m| m.email.clone()))
+        };
+        match self.sender_mode {
+            SenderMode::NoReply => self.reply_address.clone(),
+            SenderMode::StaffReplyTo => staff.cloned().or_else(business),
+        }
+    }
+}
+
 impl BusinessSettings {
     /// The settings of a business that has not configured anything yet (version 0).
     pub fn defaults_for(tenant: &TenantId) -> Self {
@@ -97,6 +120,7 @@ impl BusinessSettings {
                 time_zone: default_time_zone(),
                 default_locale: default_locale(),
                 sender_mode: SenderMode::default(),
+                reply_address: None,
                 notify_on_staff_booking: true,
                 managers: Vec::new(),
                 booking_horizon_days: BookingHorizon::default(),

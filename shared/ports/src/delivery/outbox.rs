@@ -450,6 +450,8 @@ mod tests {
             message_id: message_id.into(),
             marketing: false,
             list_unsubscribe: None,
+            list_id: None,
+            auto_reply: false,
             tags: Vec::new(),
         }
     }

@@ -4,11 +4,11 @@
 use super::PlanningContext;
 use crate::message::{Invitation, MessageKey, Recipient};
 use crate::model::Appointment;
+use crate::render::zone_name;
 use crate::render::{
     AppointmentVariables, CalendarMethod, ComposeError, InviteDetails, LINK_MARGIN_AFTER_END,
     LinkAction, LinkSigner, Rendering, SenderIdentity, TemplateVariables, invitation,
 };
-use crate::settings::SenderMode;
 use chrono::{DateTime, Utc};
 
 pub fn rendering<'a>(
@@ -46,17 +46,14 @@ pub fn rendering<'a>(
         date,
         time,
         end_time,
-        time_zone: contact.time_zone.name().to_owned(),
+        time_zone: zone_name(contact.time_zone, contact.locale),
         status: appointment.status.as_str().to_owned(),
         ordinal: key.ordinal,
         cancel_url: link(LinkAction::Cancel),
         reschedule_url: link(LinkAction::Reschedule),
     };
     let business_name = ctx.settings.input.business_name.to_string();
-    let reply_to = match ctx.settings.input.sender_mode {
-        SenderMode::StaffReplyTo => ctx.staff.email.clone(),
-        SenderMode::NoReply => None,
-    };
+    let reply_to = ctx.settings.input.reply_to(ctx.staff.email.as_ref());
     let method = match key.kind.facts().invitation {
         Invitation::None => None,
         Invitation::Request => Some(CalendarMethod::Request),

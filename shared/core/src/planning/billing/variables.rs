@@ -3,7 +3,7 @@
 
 use super::{BillingContext, Document};
 use crate::message::MessageKey;
-use crate::render::{ComposeError, DocumentVariables, Rendering, TemplateVariables};
+use crate::render::{ComposeError, DocumentVariables, Rendering, TemplateVariables, format_day};
 use chrono::{DateTime, Utc};
 
 pub fn rendering<'a>(
@@ -18,10 +18,7 @@ pub fn rendering<'a>(
     let document = ctx.document;
     // Calendar days in the business's zone, the zone the dates are in.
     let today = now.with_timezone(&settings.time_zone.tz()).date_naive();
-    let date = document
-        .anchor_date()
-        .format_localized("%A %-d %B %Y", contact.locale.chrono_locale())
-        .to_string();
+    let date = format_day(document.anchor_date(), contact.locale);
     let days = (today - document.anchor_date()).num_days();
     let (due_date, days_overdue, expires_on, days_left) = match document {
         Document::Invoice(_) => (Some(date), Some(days.max(0)), None, None),
@@ -46,7 +43,7 @@ pub fn rendering<'a>(
         contact,
         variables: TemplateVariables::Document(vars),
         business_name: settings.business_name.to_string(),
-        reply_to: None,
+        reply_to: settings.reply_to(None),
         calendar: None,
         list_unsubscribe: None,
     })

@@ -60,7 +60,7 @@ pub fn rendering<'a>(
         contact,
         variables: TemplateVariables::Client(vars),
         business_name: settings.business_name.to_string(),
-        reply_to: None,
+        reply_to: settings.reply_to(None),
         calendar: None,
         list_unsubscribe: Some(unsubscribe),
     })

@@ -4,6 +4,7 @@
 
 use super::{DIGEST_ROWS, DIGEST_STAFF_COUNTS, DayContext, DayRecipient};
 use crate::message::MessageKey;
+use crate::render::zone_name;
 use crate::render::{
     ComposeError, DayAppointment, DayVariables, Rendering, StaffCount, TemplateVariables,
     format_date, format_time,
@@ -78,7 +79,7 @@ pub fn rendering<'a>(
         recipient_name: contact.name.to_string(),
         business_name: business_name.clone(),
         date: format_date(day_start, zone, contact.locale),
-        time_zone: zone.name().to_owned(),
+        time_zone: zone_name(zone, contact.locale),
         count,
         first_time: appointments.first().map(|a| a.time.clone()),
         more: count.saturating_sub(appointments.len()),
@@ -98,7 +99,7 @@ pub fn rendering<'a>(
         contact,
         variables: TemplateVariables::Day(vars),
         business_name,
-        reply_to: None,
+        reply_to: ctx.settings.input.reply_to(None),
         calendar: None,
         list_unsubscribe: None,
     })

@@ -24,7 +24,7 @@ pub fn rendering<'a>(
         contact,
         variables: TemplateVariables::Inbound(vars),
         business_name: settings.business_name.to_string(),
-        reply_to: None,
+        reply_to: settings.reply_to(None),
         calendar: None,
         list_unsubscribe: None,
     })

@@ -4,6 +4,7 @@
 use super::SlotContext;
 use super::offers::is_later_booking;
 use crate::message::{MessageKey, MessageKind, Recipient};
+use crate::render::zone_name;
 use crate::render::{
     ComposeError, LinkSigner, Rendering, SlotVariables, TemplateVariables, format_date, format_time,
 };
@@ -46,7 +47,7 @@ pub fn rendering<'a>(
         date: format_date(slot.start, zone, locale),
         time: format_time(slot.start, zone, locale),
         end_time: format_time(slot.end, zone, locale),
-        time_zone: zone.name().to_owned(),
+        time_zone: zone_name(zone, locale),
         booking_url: settings
             .notifications
             .offers
@@ -60,7 +61,7 @@ pub fn rendering<'a>(
         contact,
         variables: TemplateVariables::Slot(vars),
         business_name: settings.business_name.to_string(),
-        reply_to: None,
+        reply_to: settings.reply_to(ctx.staff.and_then(|s| s.email.as_ref())),
         calendar: None,
         list_unsubscribe: None,
     })
