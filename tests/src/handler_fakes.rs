@@ -75,6 +75,7 @@ pub async fn fakes() -> Fakes {
         clock: clock.clone(),
         sender: SenderIdentity {
             address: EmailAddress::parse("no-reply@rappel.example").unwrap(),
+            sms_opt_out: None,
         },
         links: LinkSigner::new("https://links.example", b"test-key".to_vec()),
         settles: queue.clone(),

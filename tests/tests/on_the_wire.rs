@@ -284,3 +284,33 @@ async fn a_marketing_email_names_its_list_under_the_senders_domain() {
     assert_eq!(confirmations.len(), 1);
     assert_eq!(confirmations[0].raw_header("List-Id"), None);
 }
+
+#[tokio::test]
+async fn a_business_sees_how_many_sms_parts_its_template_costs_before_any_is_sent() {
+    let app = spawn_app(friday_before()).await;
+    salon(&app, json!({}), json!({})).await;
+    let built_in = app.get("/v1/templates/completed/sms/fr").await;
+    assert_eq!(built_in.status, 200, "{}", built_in.body);
+    assert_eq!(
+        built_in.body["sms_sample"]["encoding"], "gsm7",
+        "{}",
+        built_in.body
+    );
+    assert_eq!(built_in.body["sms_sample"]["parts"], 1, "{}", built_in.body);
+
+    let own = json!({"text": "{{ business_name }} : à bientôt pour votre {{ type_name }} du {{ date }} à {{ time }}, n'oubliez pas votre carte de fidélité, nous vous attendons !"});
+    let saved = app.put("/v1/templates/reminder/sms/fr", own).await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let sample = &saved.body["sms_sample"];
+    assert_eq!(sample["encoding"], "ucs2", "ô: {sample}");
+    assert_eq!(sample["parts"], 2, "{sample}");
+    assert!(
+        sample["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Salon Exemple"),
+        "{sample}"
+    );
+    let email = app.get("/v1/templates/reminder/email/fr").await;
+    assert!(email.body["sms_sample"].is_null(), "{}", email.body);
+}

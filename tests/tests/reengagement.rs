@@ -144,6 +144,13 @@ async fn a_client_who_does_not_come_back_gets_step_one_and_booking_again_stops_s
     let sms = reengagement_messages(&texts);
     assert_eq!(sms.len(), 1, "{texts:#?}");
     assert_eq!(sms[0]["sms_type"], "Promotional");
+    // A marketing SMS ends with how to stop them, and French costs one GSM-7 alphabet.
+    let sms_text = sms[0]["text"].as_str().unwrap_or_default();
+    assert!(
+        sms_text.ends_with("\nRépondez STOP pour ne plus recevoir ces SMS"),
+        "{sms_text}"
+    );
+    assert_eq!(sms[0]["encoding"], "Gsm7", "{sms_text}");
 
     // Léa books again; step 2 (due 26 May) is withdrawn and re-planned after the new visit.
     let step_two = step_two_key(&lea);

@@ -106,6 +106,7 @@ async fn world(consent: bool) -> World {
         clock: Arc::new(VirtualClock::starting_at(utc(2026, 4, 1, 8, 45))),
         sender: SenderIdentity {
             address: id("no-reply@rappel.example"),
+            sms_opt_out: None,
         },
         links: LinkSigner::new("https://r.example/links", b"k".to_vec()),
         settles: Arc::new(rappel_ports::send_queue::InProcessQueue::in_memory()),

@@ -29,6 +29,7 @@ pub const SEND_ENV: &[&str] = &[
     DELIVERIES_TABLE,
     SENDER_EMAIL,
     SES_CONFIGURATION_SET,
+    SMS_OPT_OUT,
     SMS_SENDER_ID,
     LINK_SECRET_ID,
     LINK_BASE_URL,
@@ -177,6 +178,7 @@ impl DeliveryParts {
             })?;
         let configuration_set = env.declared(SES_CONFIGURATION_SET)?.map(str::to_owned);
         let sender_id = env.declared(SMS_SENDER_ID)?.map(str::to_owned);
+        let sms_opt_out = env.declared(SMS_OPT_OUT)?.map(str::to_owned);
         let links = lazy_link_keys(sdk, env)?;
         let records = env.required(RECORDS_TABLE)?;
         let queue_url = env.required(SEND_QUEUE_URL)?;
@@ -189,7 +191,10 @@ impl DeliveryParts {
             history: DynamoHistory::new(dynamodb, deliveries),
             settles: SqsQueue::new(aws_sdk_sqs::Client::new(sdk), queue_url),
             clock,
-            sender: SenderIdentity { address: sender },
+            sender: SenderIdentity {
+                address: sender,
+                sms_opt_out,
+            },
             links,
         })
     }

@@ -32,6 +32,8 @@ pub const SENDER_EMAIL: &str = "RAPPEL_SENDER_EMAIL";
 pub const SES_CONFIGURATION_SET: &str = "RAPPEL_SES_CONFIGURATION_SET";
 /// The SMS sender ID (alphanumeric, where the destination country allows it); empty for none.
 pub const SMS_SENDER_ID: &str = "RAPPEL_SMS_SENDER_ID";
+/// How a marketing SMS says it can be stopped ("STOP au 36111"); empty: "reply STOP".
+pub const SMS_OPT_OUT: &str = "RAPPEL_SMS_OPT_OUT";
 /// Secrets Manager ARN or name of the key that signs cancel / reschedule links.
 pub const LINK_SECRET_ID: &str = "RAPPEL_LINK_SECRET_ID";
 /// Base URL of the signed links in messages.

@@ -39,6 +39,8 @@ pub struct Resources {
     pub scheduler_role_arn: String,
     pub scheduler_dlq_arn: String,
     pub sms_sender_id: String,
+    /// A marketing SMS's opt-out wording (empty: the language's "reply STOP").
+    pub sms_opt_out: String,
     pub tenant_claim: String,
 }
 
@@ -65,6 +67,7 @@ impl Resources {
             scheduler_role_arn: format!("arn:aws:iam::123456789012:role/{prefix}-scheduler"),
             scheduler_dlq_arn: arn("sqs", format!("{prefix}-schedule-dead-letters")),
             sms_sender_id: "Rappel".into(),
+            sms_opt_out: "STOP au 36111".into(),
             tenant_claim: "tenant_id".into(),
         }
     }
@@ -85,6 +88,7 @@ impl Resources {
             (SENDER_EMAIL, &self.sender_email),
             (SES_CONFIGURATION_SET, &self.configuration_set),
             (SMS_SENDER_ID, &self.sms_sender_id),
+            (SMS_OPT_OUT, &self.sms_opt_out),
             (LINK_SECRET_ID, &self.link_secret_id),
             (LINK_BASE_URL, &self.link_base_url),
             (TENANT_CLAIM, &self.tenant_claim),

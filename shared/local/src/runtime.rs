@@ -214,6 +214,8 @@ impl LocalStack {
             clock: clock.clone(),
             sender: SenderIdentity {
                 address: config.sender,
+                // The local outbox has no short number: the language's "reply STOP" wording.
+                sms_opt_out: None,
             },
             links: LinkSigner::new(config.link_base_url, config.link_secret),
             settles: queue.clone(),

@@ -9,7 +9,8 @@ use axum::extract::{Path, State};
 use rappel_core::message::{Channel, MessageKind, SubjectKind};
 use rappel_core::model::{AppointmentTypeId, Language};
 use rappel_core::render::{
-    InvalidTemplate, TemplateBody, default_template, validate, variable_names,
+    InvalidTemplate, SmsEncoding, TemplateBody, TemplateVariables, default_template, render_sms,
+    validate, variable_names,
 };
 use rappel_ports::records::{Expected, Record, StoredTemplate, TypedRecords};
 use serde::{Deserialize, Serialize};
@@ -31,6 +32,43 @@ pub struct TemplateView {
     #[serde(flatten)]
     body: TemplateBody,
     variables: &'static [&'static str],
+    /// An SMS template's text with sample values, and what it costs: how many parts (each
+    /// billed as one SMS). Absent for e-mail.
+    sms_sample: Option<SmsSample>,
+}
+
+/// What an SMS template makes with sample values. A marketing SMS also gets its opt-out
+/// line ("Répondez STOP…", or the deployment's "STOP au …") unless the text offers STOP.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SmsSample {
+    text: String,
+    /// `gsm7` (160 characters, 153 a part when longer) or `ucs2` (70, then 67 a part): a
+    /// single character outside the GSM alphabet makes the whole SMS UCS-2.
+    encoding: SmsEncoding,
+    /// Septets (GSM-7) or UTF-16 units (UCS-2).
+    units: usize,
+    parts: usize,
+}
+
+impl SmsSample {
+    fn of(
+        kind: MessageKind,
+        channel: Channel,
+        locale: Language,
+        body: &TemplateBody,
+    ) -> Option<Self> {
+        if channel != Channel::Sms {
+            return None;
+        }
+        let sample = TemplateVariables::sample(kind.facts().subject, locale);
+        let sms = render_sms(body, &sample).ok()?;
+        Some(Self {
+            text: sms.text,
+            encoding: sms.size.encoding,
+            units: sms.size.units,
+            parts: sms.size.segments,
+        })
+    }
 }
 
 fn parse_path(
@@ -114,19 +152,24 @@ pub async fn get(
             type_id,
             source: "custom",
             version: t.version,
+            sms_sample: SmsSample::of(kind, channel, locale, &t.body),
             body: t.body,
             variables: variable_names(kind.facts().subject),
         },
-        None => TemplateView {
-            kind,
-            channel,
-            locale,
-            type_id,
-            source: "default",
-            version: 0,
-            body: default_template(kind, channel, locale),
-            variables: variable_names(kind.facts().subject),
-        },
+        None => {
+            let body = default_template(kind, channel, locale);
+            TemplateView {
+                kind,
+                channel,
+                locale,
+                type_id,
+                source: "default",
+                version: 0,
+                sms_sample: SmsSample::of(kind, channel, locale, &body),
+                body,
+                variables: variable_names(kind.facts().subject),
+            }
+        }
     }))
 }
 
@@ -190,6 +233,7 @@ pub async fn put(
         type_id,
         source: "custom",
         version,
+        sms_sample: SmsSample::of(kind, channel, locale, &body),
         body,
         variables: variable_names(kind.facts().subject),
     }))

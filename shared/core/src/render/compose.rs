@@ -7,17 +7,34 @@
 
 use super::{
     CalendarInvite, OutgoingEmail, OutgoingMessage, OutgoingSms, TemplateBody, TemplateError,
-    TemplateVariables, default_template, render_email, render_sms,
+    TemplateVariables, default_template, render_email, render_sms, sms_size,
 };
 use crate::feedback::MailTags;
 use crate::message::{Channel, MessageKey};
-use crate::model::EmailAddress;
+use crate::model::{EmailAddress, Language};
 use crate::planning::ContactPoint;
 
 /// The verified identity e-mails are sent from (the platform's no-reply address).
 #[derive(Debug, Clone)]
 pub struct SenderIdentity {
     pub address: EmailAddress,
+    /// How a marketing SMS says it can be stopped, e.g. "STOP au 36111" (the short number the
+    /// deployment's SMS leave from, as French carriers expect); when unset, the reader's
+    /// language's "reply STOP" wording.
+    pub sms_opt_out: Option<String>,
+}
+
+/// A marketing SMS ends with its opt-out wording, whoever wrote the template: kept as is when
+/// the text already offers STOP.
+fn with_opt_out(text: String, configured: Option<&str>, language: Language) -> String {
+    if text.to_uppercase().contains("STOP") {
+        return text;
+    }
+    let wording = configured.unwrap_or(match language {
+        Language::Fr => "Répondez STOP pour ne plus recevoir ces SMS",
+        Language::En => "Reply STOP to unsubscribe",
+    });
+    format!("{text}\n{wording}")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -131,10 +148,18 @@ pub fn compose(c: &Composition<'_>) -> Result<OutgoingMessage, ComposeError> {
                 .ok_or(ComposeError::NoAddress(Channel::Sms))?
                 .clone();
             let sms = render_sms(body, &r.variables)?;
+            let (text, size) = if marketing {
+                let language = contact.locale.templates();
+                let text = with_opt_out(sms.text, c.sender.sms_opt_out.as_deref(), language);
+                let size = sms_size(&text);
+                (text, size)
+            } else {
+                (sms.text, sms.size)
+            };
             Ok(OutgoingMessage::Sms(OutgoingSms {
                 to,
-                text: sms.text,
-                size: sms.size,
+                text,
+                size,
                 transactional: !marketing,
                 idempotency_key: c.key.schedule_name().to_string(),
                 tags,

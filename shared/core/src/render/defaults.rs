@@ -6,6 +6,47 @@ use super::TemplateBody;
 use crate::message::{Channel, MessageKind, SubjectKind};
 use crate::model::Language;
 
+/// (subject, lead) for one kind in one language, on one channel: an SMS says the same in
+/// the GSM alphabet where the e-mail's wording is not (ô, ê, ç, À, a dash would make the whole
+/// SMS UCS-2, 70 characters a part instead of 160, two or three times the price).
+fn phrases_for(
+    kind: MessageKind,
+    channel: Channel,
+    locale: Language,
+) -> (&'static str, &'static str) {
+    let (subject, lead) = phrases(kind, locale);
+    match (channel, gsm_lead(kind, locale)) {
+        (Channel::Sms, Some(gsm)) => (subject, gsm),
+        _ => (subject, lead),
+    }
+}
+
+/// The SMS lead of the kinds whose e-mail lead is outside the GSM alphabet.
+fn gsm_lead(kind: MessageKind, locale: Language) -> Option<&'static str> {
+    use MessageKind as K;
+    match (kind, locale) {
+        (K::RequestReceived, Language::Fr) => Some(
+            "Votre demande de rendez-vous {{ type_name }} pour le {{ date }} à {{ time }} est bien arrivée. Elle est en attente de confirmation.",
+        ),
+        (K::RequestRefused, Language::Fr) => Some(
+            "Nous sommes désolés : nous ne pouvons pas accepter votre demande de rendez-vous {{ type_name }} du {{ date }} à {{ time }}.",
+        ),
+        (K::Completed, Language::Fr) => Some(
+            "Merci de votre visite pour votre rendez-vous {{ type_name }} du {{ date }}. Au plaisir de vous revoir !",
+        ),
+        (K::FollowUp, Language::Fr) => Some(
+            "Merci pour votre rendez-vous {{ type_name }} du {{ date }}. Nous serions ravis de vous revoir.",
+        ),
+        (K::EarlierSlot, Language::Fr) => Some(
+            "Un créneau s'est libéré avant votre rendez-vous : {{ type_name }} avec {{ staff_name }} le {{ date }} à {{ time }}{% if current_date %}, au lieu du {{ current_date }} à {{ current_time }}{% endif %}. Votre rendez-vous actuel reste réservé tant que vous ne le changez pas.",
+        ),
+        (K::Reengagement, Language::Fr) => Some(
+            "Cela fait {{ days_since_visit }} jours que nous ne vous avons pas vu(e) : votre dernière visite date du {{ last_visit_date }}. Nous serions ravis de vous revoir.",
+        ),
+        _ => None,
+    }
+}
+
 /// (subject, lead) for one kind in one language.
 fn phrases(kind: MessageKind, locale: Language) -> (&'static str, &'static str) {
     use MessageKind as K;
@@ -333,7 +374,7 @@ pub fn default_template(kind: MessageKind, channel: Channel, locale: Language) -
 
 /// A freed slot: the lead, what / who / when, and the link to book it.
 fn slot_template(kind: MessageKind, channel: Channel, locale: Language) -> TemplateBody {
-    let (subject, lead) = phrases(kind, locale);
+    let (subject, lead) = phrases_for(kind, channel, locale);
     let l = labels(locale);
     match channel {
         Channel::Sms => TemplateBody {
@@ -375,7 +416,7 @@ fn slot_template(kind: MessageKind, channel: Channel, locale: Language) -> Templ
 
 /// An invoice or a quote: the lead, number / amount / date, and the link to view or pay it.
 fn document_template(kind: MessageKind, channel: Channel, locale: Language) -> TemplateBody {
-    let (subject, lead) = phrases(kind, locale);
+    let (subject, lead) = phrases_for(kind, channel, locale);
     let l = labels(locale);
     let (number, amount, view) = match locale {
         Language::Fr => ("N°", "Montant", "Consulter"),
@@ -425,7 +466,7 @@ fn document_template(kind: MessageKind, channel: Channel, locale: Language) -> T
 
 /// An automatic reply: the business's own text when it wrote one, else the lead.
 fn inbound_template(kind: MessageKind, channel: Channel, locale: Language) -> TemplateBody {
-    let (subject, lead) = phrases(kind, locale);
+    let (subject, lead) = phrases_for(kind, channel, locale);
     let l = labels(locale);
     let body = format!("{{% if reply_text %}}{{{{ reply_text }}}}{{% else %}}{lead}{{% endif %}}");
     match channel {
@@ -451,7 +492,7 @@ fn inbound_template(kind: MessageKind, channel: Channel, locale: Language) -> Te
 /// A day's digest: a table of the appointments (with the staff member for a manager), and a
 /// short SMS with the count and the first start.
 fn day_template(kind: MessageKind, channel: Channel, locale: Language) -> TemplateBody {
-    let (subject, lead) = phrases(kind, locale);
+    let (subject, lead) = phrases_for(kind, channel, locale);
     let l = labels(locale);
     let with_staff = kind == MessageKind::ManagerDigest;
     match channel {
@@ -515,7 +556,7 @@ fn day_template(kind: MessageKind, channel: Channel, locale: Language) -> Templa
 /// About a client: the lead, a booking button when the business has a booking page, and the
 /// unsubscribe line every marketing message carries.
 fn client_template(kind: MessageKind, channel: Channel, locale: Language) -> TemplateBody {
-    let (subject, lead) = phrases(kind, locale);
+    let (subject, lead) = phrases_for(kind, channel, locale);
     let l = labels(locale);
     match channel {
         Channel::Sms => TemplateBody {
@@ -551,7 +592,7 @@ fn client_template(kind: MessageKind, channel: Channel, locale: Language) -> Tem
 
 /// About an appointment: the lead, what / who / when, and the client's links.
 fn appointment_template(kind: MessageKind, channel: Channel, locale: Language) -> TemplateBody {
-    let (subject, lead) = phrases(kind, locale);
+    let (subject, lead) = phrases_for(kind, channel, locale);
     let l = labels(locale);
     match channel {
         Channel::Sms => TemplateBody {

@@ -234,11 +234,17 @@ pub fn render_email(
     })
 }
 
+/// No-break spaces (in "1 234,56 €", "10 h") are typography for a page; in an SMS they are
+/// outside the GSM alphabet and would make the whole message UCS-2, so they become spaces.
+fn plain_spaces(text: &str) -> String {
+    text.replace(['\u{a0}', '\u{202f}', '\u{2007}', '\u{2009}'], " ")
+}
+
 pub fn render_sms(
     body: &TemplateBody,
     vars: &TemplateVariables,
 ) -> Result<RenderedSms, TemplateError> {
-    let text = render_part("text", &body.text, vars)?.trim().to_owned();
+    let text = plain_spaces(render_part("text", &body.text, vars)?.trim());
     let size = sms_size(&text);
     Ok(RenderedSms { text, size })
 }
@@ -303,7 +309,7 @@ pub fn validate(
 mod tests {
     use super::*;
     use crate::model::Language;
-    use crate::render::{AppointmentVariables, default_template};
+    use crate::render::{AppointmentVariables, SmsEncoding, default_template, sms_size};
 
     fn sms(text: &str) -> TemplateBody {
         TemplateBody {
@@ -358,6 +364,33 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn every_built_in_sms_is_written_in_the_gsm_alphabet_in_both_languages() {
+        let mut checked = Vec::new();
+        for &kind in MessageKind::ALL {
+            for locale in Language::ALL {
+                let body = default_template(kind, Channel::Sms, locale);
+                let vars = TemplateVariables::sample(kind.facts().subject, locale);
+                let sms = render_sms(&body, &vars);
+                let Ok(sms) = sms else {
+                    panic!("{kind} {locale}: {sms:?}");
+                };
+                let odd: String = sms
+                    .text
+                    .chars()
+                    .filter(|c| sms_size(&c.to_string()).encoding == SmsEncoding::Ucs2)
+                    .collect();
+                checked.push((kind, locale, odd));
+            }
+        }
+        assert!(!checked.is_empty());
+        let ucs2: Vec<_> = checked
+            .iter()
+            .filter(|(_, _, odd)| !odd.is_empty())
+            .collect();
+        assert!(ucs2.is_empty(), "{ucs2:?}");
     }
 
     #[test]

@@ -204,7 +204,8 @@ impl DocumentVariables {
             client_name: "Léa Martin".into(),
             business_name: "Salon Exemple".into(),
             number: "F-2026-0042".into(),
-            amount: "1 234,56 €".into(),
+            // As `Money::format` writes it for French: narrow and plain no-break spaces.
+            amount: "1\u{202f}234,56\u{a0}€".into(),
             currency: "EUR".into(),
             due_date: None,
             days_overdue: None,

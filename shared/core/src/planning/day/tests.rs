@@ -551,6 +551,7 @@ fn manager_email(
     let r = rendering(key, &ctx).unwrap();
     let sender = crate::render::SenderIdentity {
         address: id("no-reply@rappel.example"),
+        sms_opt_out: None,
     };
     let fitted = crate::render::compose_fitting(&crate::render::Composition {
         key,
