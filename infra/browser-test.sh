@@ -6,18 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-apt_install() {
-    if ! command -v apt-get >/dev/null 2>&1; then
-        echo "$1 is missing and apt-get is not available to install it" >&2
-        exit 1
-    fi
-    echo "== installing $* (apt)"
-    $SUDO apt-get install -y -q "$@" >/dev/null 2>&1 || {
-        $SUDO apt-get update -q >/dev/null
-        $SUDO apt-get install -y -q "$@" >/dev/null
-    }
-}
+source infra/apt.sh
 command -v chromium >/dev/null 2>&1 || apt_install chromium
 command -v node >/dev/null 2>&1 || apt_install nodejs npm
 if [ ! -d tests/browser/node_modules/playwright-core ]; then

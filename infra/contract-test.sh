@@ -36,7 +36,7 @@ mkdir -p target
 curl -sf "$LOCAL_STACK_URL/openapi.json" > target/openapi-local.json
 .venv/bin/python infra/check-examples.py target/openapi-local.json | tee target/contract-examples.log
 set +e
-.venv/bin/schemathesis --config-file infra/schemathesis.toml run \
+.venv/bin/python infra/schemathesis-run.py --config-file infra/schemathesis.toml run \
     "$LOCAL_STACK_URL/openapi.json" \
     --checks "${CONTRACT_CHECKS}" \
     --seed "$SEED" --max-examples "$EXAMPLES" --workers 2 --no-color \

@@ -73,6 +73,12 @@ bash infra/contract-test.sh 2>&1 | tee target/contract-run.log
 contract_status=${PIPESTATUS[0]}
 set -e
 
+echo "== generated clients: Python and TypeScript clients from the committed documents, used (infra/generated-clients.sh)"
+set +e
+bash infra/generated-clients.sh 2>&1 | tee target/generated-clients.log
+generated_status=${PIPESTATUS[0]}
+set -e
+
 echo "== browser test (Chromium headless: the local inbox page and the clients' link pages)"
 set +e
 bash infra/browser-test.sh 2>&1 | tee target/browser-output.log
@@ -95,10 +101,13 @@ grep -E '^soak result:' target/soak-output.log || echo "soak: did not run to the
 grep -E '^big business:' target/big-business.log | grep -v '^big business: seeded' \
     || echo "big business: did not run to the end (exit ${big_status}); see target/big-business.log"
 grep -E '^contract:' target/contract-run.log || echo "contract: did not run to the end (exit ${contract_status}); see target/contract-output.log"
+grep -E '^generated (clients|python client):' target/generated-clients.log | tail -2 \
+    || echo "generated clients: did not run to the end (exit ${generated_status}); see target/generated-clients.log"
 if [ "$status" -ne 0 ]; then exit "$status"; fi
 if [ "$faults_status" -ne 0 ]; then exit "$faults_status"; fi
 if [ "$big_status" -ne 0 ]; then exit "$big_status"; fi
 if [ "$soak_status" -ne 0 ]; then exit "$soak_status"; fi
 if [ "$contract_status" -ne 0 ]; then exit "$contract_status"; fi
+if [ "$generated_status" -ne 0 ]; then exit "$generated_status"; fi
 if [ "$calls_status" -ne 0 ]; then exit "$calls_status"; fi
 exit "$browser_status"

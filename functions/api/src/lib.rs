@@ -21,6 +21,7 @@ mod objects_only;
 mod one_click;
 pub mod openapi;
 mod openapi_examples;
+mod openapi_for_generators;
 pub mod routes;
 
 use axum::Router;

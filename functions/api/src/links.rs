@@ -42,6 +42,16 @@ pub struct LinksState {
     pub links: LinkSigner,
 }
 
+/// The form a link's button posts (and a mail provider's one-click unsubscribe, RFC 8058):
+/// described for the contract; the body is read by `one_click::is_one_click`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // only its schema is used
+pub struct OneClickForm {
+    /// `One-Click` for an unsubscribe; a cancel needs no field.
+    #[schema(rename = "List-Unsubscribe", value_type = Option<String>, example = "One-Click")]
+    list_unsubscribe: Option<String>,
+}
+
 /// The body RFC 8058 one-click unsubscribe requests carry.
 pub const ONE_CLICK_BODY: &str = "List-Unsubscribe=One-Click";
 /// A link route's body is a form field at most.
@@ -205,7 +215,7 @@ async fn show(
     summary = "What the page's button does: cancel, or a one-click unsubscribe (RFC 8058)",
     security(()),
     params(LinkPath, Signed),
-    request_body(content = String, description = "Unsubscribe: a form with List-Unsubscribe=One-Click (what mail clients send, URL-encoded or multipart/form-data, RFC 8058); cancel: anything.", content_type = "application/x-www-form-urlencoded", example = "List-Unsubscribe=One-Click"),
+    request_body(content = OneClickForm, description = "Unsubscribe: a form with List-Unsubscribe=One-Click (what mail clients send, URL-encoded or multipart/form-data, RFC 8058); cancel: anything.", content_type = "application/x-www-form-urlencoded", example = json!({"List-Unsubscribe": "One-Click"})),
     responses(
         (status = 200, description = "Done: the appointment is cancelled, or the client unsubscribed from marketing.", content_type = "text/html", body = String),
         (status = 400, description = "The query string does not parse, or an unsubscribe without the one-click body.", content_type = "text/plain", body = String),

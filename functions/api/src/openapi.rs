@@ -113,11 +113,13 @@ pub fn document_json() -> &'static str {
 }
 
 /// A document as served: the generated tree with what `utoipa` cannot express written into
-/// the JSON (see [`merge_flattened_answers`] and [`add_links`]), pretty, ending with a newline.
+/// the JSON (see [`merge_flattened_answers`] and [`add_links`]) and written the way client
+/// generators read it (`openapi_for_generators`), pretty, ending with a newline.
 /// The local stack writes its own document (the API and its `/_local/` routes) with it.
 pub fn written(api: &utoipa::openapi::OpenApi) -> String {
     let mut document = serde_json::to_value(api).unwrap_or_default();
     merge_flattened_answers(&mut document);
+    crate::openapi_for_generators::for_generators(&mut document);
     add_links(&mut document);
     add_answer_examples(&mut document);
     let mut json = serde_json::to_string_pretty(&document).unwrap_or_default();

@@ -39,7 +39,10 @@ impl Default for ContactPreferences {
     }
 }
 
+/// Named `ClientRecord` in the contract: generated clients have a class `Client` of their own
+/// (the HTTP client), and a model of the same name collides with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ClientRecord)]
 pub struct Client {
     pub tenant: TenantId,
     pub id: ClientId,
