@@ -3,6 +3,7 @@
 //! an empty day is recorded and not sent, and a schedule firing twice sends once.
 
 use chrono::{DateTime, TimeZone, Utc};
+use futures_util::StreamExt;
 use rappel_core::message::{DigestTrigger, Recipient};
 use rappel_core::model::{StaffId, TenantId};
 use rappel_ports::schedules::SendRequest;
@@ -317,24 +318,29 @@ async fn a_day_of_2000_appointments_sends_every_digest_and_the_managers_summaris
                 .await,
         );
     }
-    // 07:00 Paris (CET) onwards: each staff member's 100 appointments, 7 minutes apart.
+    // 07:00 Paris (CET) onwards: each staff member's 100 appointments, 7 minutes apart, booked
+    // from the console without a confirmation (the day's digests are what is tested), eight
+    // requests at a time.
     let opening = Utc.with_ymd_and_hms(2026, 3, 23, 6, 0, 0).unwrap();
-    for n in 0..APPOINTMENTS {
-        let staff = match n % STAFF {
-            0 => "sam".to_owned(),
-            k => format!("s{k:02}"),
-        };
-        let start = opening + Duration::minutes(7 * (n / STAFF) as i64);
-        let end = start + Duration::minutes(7);
-        book_with(
-            &app,
-            &clients[n % clients.len()],
-            &staff,
-            &start.to_rfc3339(),
-            &end.to_rfc3339(),
-        )
+    let booked: Vec<u16> = futures_util::stream::iter(0..APPOINTMENTS)
+        .map(|n| {
+            let staff = match n % STAFF {
+                0 => "sam".to_owned(),
+                k => format!("s{k:02}"),
+            };
+            let start = opening + Duration::minutes(7 * (n / STAFF) as i64);
+            let end = start + Duration::minutes(7);
+            let body = json!({"client_id": clients[n % clients.len()], "staff_id": staff,
+                "type_id": "cut", "start": start.to_rfc3339(), "end": end.to_rfc3339(),
+                "origin": "staff", "notify": false});
+            let app = &app;
+            async move { app.post("/v1/appointments", body).await.status }
+        })
+        .buffer_unordered(8)
+        .collect()
         .await;
-    }
+    assert_eq!(booked.len(), APPOINTMENTS);
+    assert!(booked.iter().all(|status| *status == 201), "{booked:?}");
 
     // 06:00 in Paris on Monday (05:00 UTC).
     app.advance_to("2026-03-23T05:30:00Z").await;
