@@ -397,7 +397,7 @@ fn slot_template(kind: MessageKind, channel: Channel, locale: Language) -> Templ
                 c = l.colon,
             );
             let html = format!(
-                "<!DOCTYPE html>\n<html lang=\"{{{{ locale }}}}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head><body style=\"margin:0;padding:16px;font-family:Arial,sans-serif;color:#222;line-height:1.5\"><div style=\"max-width:600px;margin:0 auto\">\n<p>{hello} {{{{ recipient_name }}}},</p>\n<p>{lead}</p>\n<table style=\"border-collapse:collapse\">\n<tr><td style=\"padding-right:12px;color:#666\">{what}</td><td>{{{{ type_name }}}}</td></tr>\n<tr><td style=\"padding-right:12px;color:#666\">{with}</td><td>{{{{ staff_name }}}}</td></tr>\n<tr><td style=\"padding-right:12px;color:#666\">{when}</td><td>{{{{ date }}}} {at} {{{{ time }}}} ({{{{ time_zone }}}})</td></tr>\n</table>\n{{% if booking_url %}}\n<p><a href=\"{{{{ booking_url }}}}\" style=\"display:inline-block;padding:10px 16px;background:#1d4ed8;color:#fff;text-decoration:none;border-radius:4px\">{book}</a></p>\n{{% endif %}}\n<p>{{{{ business_name }}}}</p>\n</div></body></html>\n",
+                "<!DOCTYPE html>\n<html lang=\"{{{{ locale }}}}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head><body style=\"margin:0;padding:16px;font-family:Arial,sans-serif;color:#222;line-height:1.5\"><div style=\"max-width:600px;margin:0 auto\">\n<p>{hello} {{{{ recipient_name }}}},</p>\n<p>{lead}</p>\n<table style=\"border-collapse:collapse\">\n<tr><td style=\"padding-right:12px;color:#666;white-space:nowrap;vertical-align:top\">{what}</td><td>{{{{ type_name }}}}</td></tr>\n<tr><td style=\"padding-right:12px;color:#666;white-space:nowrap;vertical-align:top\">{with}</td><td>{{{{ staff_name }}}}</td></tr>\n<tr><td style=\"padding-right:12px;color:#666;white-space:nowrap;vertical-align:top\">{when}</td><td>{{{{ date }}}} {at} {{{{ time }}}} ({{{{ time_zone }}}})</td></tr>\n</table>\n{{% if booking_url %}}\n<p><a href=\"{{{{ booking_url }}}}\" style=\"display:inline-block;padding:10px 16px;background:#1d4ed8;color:#fff;text-decoration:none;border-radius:4px\">{book}</a></p>\n{{% endif %}}\n<p>{{{{ business_name }}}}</p>\n</div></body></html>\n",
                 hello = l.hello,
                 what = l.what,
                 with = l.with,
@@ -445,7 +445,7 @@ fn document_template(kind: MessageKind, channel: Channel, locale: Language) -> T
             );
             let row = |label: &str, var: &str| {
                 format!(
-                    "<tr><td style=\"padding-right:12px;color:#666\">{label}</td><td>{{{{ {var} }}}}</td></tr>"
+                    "<tr><td style=\"padding-right:12px;color:#666;white-space:nowrap;vertical-align:top\">{label}</td><td>{{{{ {var} }}}}</td></tr>"
                 )
             };
             let html = format!(
@@ -617,7 +617,7 @@ fn appointment_template(kind: MessageKind, channel: Channel, locale: Language) -
                 c = l.colon,
             );
             let html = format!(
-                "<!DOCTYPE html>\n<html lang=\"{{{{ locale }}}}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head><body style=\"margin:0;padding:16px;font-family:Arial,sans-serif;color:#222;line-height:1.5\"><div style=\"max-width:600px;margin:0 auto\">\n<p>{hello} {{{{ recipient_name }}}},</p>\n<p>{lead}</p>\n<table style=\"border-collapse:collapse\">\n<tr><td style=\"padding-right:12px;color:#666\">{what}</td><td>{{{{ type_name }}}}</td></tr>\n<tr><td style=\"padding-right:12px;color:#666\">{who_label}</td><td>{{{{ {who_var} }}}}</td></tr>\n<tr><td style=\"padding-right:12px;color:#666\">{when}</td><td>{{{{ date }}}} {at} {{{{ time }}}} ({{{{ time_zone }}}})</td></tr>\n</table>\n{{% if cancel_url %}}\n<p><a href=\"{{{{ cancel_url }}}}\">{cancel}</a> &middot; <a href=\"{{{{ reschedule_url }}}}\">{reschedule}</a></p>\n{{% endif %}}\n<p>{{{{ business_name }}}}</p>\n</div></body></html>\n",
+                "<!DOCTYPE html>\n<html lang=\"{{{{ locale }}}}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head><body style=\"margin:0;padding:16px;font-family:Arial,sans-serif;color:#222;line-height:1.5\"><div style=\"max-width:600px;margin:0 auto\">\n<p>{hello} {{{{ recipient_name }}}},</p>\n<p>{lead}</p>\n<table style=\"border-collapse:collapse\">\n<tr><td style=\"padding-right:12px;color:#666;white-space:nowrap;vertical-align:top\">{what}</td><td>{{{{ type_name }}}}</td></tr>\n<tr><td style=\"padding-right:12px;color:#666;white-space:nowrap;vertical-align:top\">{who_label}</td><td>{{{{ {who_var} }}}}</td></tr>\n<tr><td style=\"padding-right:12px;color:#666;white-space:nowrap;vertical-align:top\">{when}</td><td>{{{{ date }}}} {at} {{{{ time }}}} ({{{{ time_zone }}}})</td></tr>\n</table>\n{{% if cancel_url %}}\n<p><a href=\"{{{{ cancel_url }}}}\">{cancel}</a> &middot; <a href=\"{{{{ reschedule_url }}}}\">{reschedule}</a></p>\n{{% endif %}}\n<p>{{{{ business_name }}}}</p>\n</div></body></html>\n",
                 hello = l.hello,
                 what = l.what,
                 when = l.when,
