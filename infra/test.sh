@@ -20,23 +20,25 @@ fi
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
 started=$(date +%s)
-echo "== cargo fmt --check"
+# A step's header, with the seconds since the start: where a slow CI run spends its time.
+phase() { echo "== $* (at $(( $(date +%s) - started )) s)"; }
+phase "cargo fmt --check"
 cargo fmt --all -- --check
-echo "== cargo clippy --all-targets -D warnings"
+phase "cargo clippy --all-targets -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-echo "== the local stack builds without the AWS SDK and the Lambda runtime"
+phase "the local stack builds without the AWS SDK and the Lambda runtime"
 bash infra/check-local-deps.sh
-echo "== template.yaml lint"
+phase "template.yaml lint"
 bash infra/lint-template.sh
 source infra/emulator.sh
 trap stop_emulator EXIT
 start_emulator
-echo "== cargo test --workspace"
+phase "cargo test --workspace"
 mkdir -p target
 set +e
 cargo test --workspace --locked 2>&1 | tee target/test-output.log
 status=${PIPESTATUS[0]}
-echo "== the emulator life-cycle and exactly-once suites again, 15 % of AWS calls failing (tests/src/fault_proxy.rs)"
+phase "the emulator life-cycle and exactly-once suites again, 15 % of AWS calls failing (tests/src/fault_proxy.rs)"
 rm -f target/aws-faults.jsonl
 # (--workspace, not -p: the same feature set as the run above, so nothing is built again.)
 RAPPEL_AWS_FAULTS="${RAPPEL_AWS_FAULTS:-0.15}" cargo test --workspace --locked \
@@ -44,14 +46,14 @@ RAPPEL_AWS_FAULTS="${RAPPEL_AWS_FAULTS:-0.15}" cargo test --workspace --locked \
 faults_status=${PIPESTATUS[0]}
 # (Summed now: the big-business run's counting proxy adds its own lines to the file.)
 faults_summary=$(python3 infra/fault-summary.py target/aws-faults.jsonl)
-echo "== the big-business run (tests/tests/aws_big_business.rs): one business's re-plans in bounded steps (RAPPEL_BIG_BUSINESS=20000 for the full size)"
+phase "the big-business run (tests/tests/aws_big_business.rs): one business's re-plans in bounded steps (RAPPEL_BIG_BUSINESS=20000 for the full size)"
 RAPPEL_BIG_BUSINESS="${RAPPEL_BIG_BUSINESS:-1000}" cargo test --workspace --locked \
     --test aws_big_business -- --ignored --nocapture 2>&1 | tee target/big-business.log
 big_status=${PIPESTATUS[0]}
 set -e
 stop_emulator
 
-echo "== the soak (tests/src/soak): the durable local stack under faults, restarts and a doubled, reordered feed; an independent oracle"
+phase "the soak (tests/src/soak): the durable local stack under faults, restarts and a doubled, reordered feed; an independent oracle"
 set +e
 cargo build --workspace --locked -q --bin soak
 SOAK_APPOINTMENTS="${SOAK_APPOINTMENTS:-1000}" SOAK_TENANTS="${SOAK_TENANTS:-10}" SOAK_RESTART_RATE="${SOAK_RESTART_RATE:-0.005}" \
@@ -59,7 +61,7 @@ SOAK_APPOINTMENTS="${SOAK_APPOINTMENTS:-1000}" SOAK_TENANTS="${SOAK_TENANTS:-10}
 soak_status=${PIPESTATUS[0]}
 set -e
 
-echo "== AWS calls per scenario, against their budgets (infra/count-aws-calls.sh)"
+phase "AWS calls per scenario, against their budgets (infra/count-aws-calls.sh)"
 set +e
 bash infra/count-aws-calls.sh > target/aws-calls.log 2>&1
 calls_status=$?
@@ -67,19 +69,19 @@ set -e
 sed -n '/^## /,$p' target/aws-calls.log
 if [ "$calls_status" -ne 0 ]; then tail -20 target/aws-calls.log; fi
 
-echo "== the contract: Schemathesis against the local stack's OpenAPI document (infra/contract-test.sh)"
+phase "the contract: Schemathesis against the local stack's OpenAPI document (infra/contract-test.sh)"
 set +e
 bash infra/contract-test.sh 2>&1 | tee target/contract-run.log
 contract_status=${PIPESTATUS[0]}
 set -e
 
-echo "== generated clients: Python and TypeScript clients from the committed documents, used (infra/generated-clients.sh)"
+phase "generated clients: Python and TypeScript clients from the committed documents, used (infra/generated-clients.sh)"
 set +e
 bash infra/generated-clients.sh 2>&1 | tee target/generated-clients.log
 generated_status=${PIPESTATUS[0]}
 set -e
 
-echo "== browser test (Chromium headless: the local inbox page and the clients' link pages)"
+phase "browser test (Chromium headless: the local inbox page and the clients' link pages)"
 set +e
 bash infra/browser-test.sh 2>&1 | tee target/browser-output.log
 browser_status=${PIPESTATUS[0]}
