@@ -3,12 +3,13 @@
 //! a retried batch; locally it closes the connection without a response. Found the hard way: an
 //! offset of `"1é"` split a string inside a UTF-8 character.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use proptest::prelude::*;
 use rappel_core::message::{Channel, MessageKind, ScheduleName};
 use rappel_core::model::{
-    AppointmentId, AppointmentTypeId, ClientId, DisplayName, EmailAddress, Locale, ManagerId,
-    PhoneNumber, StaffId, TenantId, TimeZone,
+    AppointmentId, AppointmentTypeId, CalendarDate, CalendarInstant, ClientId, DisplayName,
+    EmailAddress, FIRST_YEAR, LAST_YEAR, Locale, ManagerId, PhoneNumber, StaffId, TenantId,
+    TimeZone,
 };
 use rappel_core::render::{TemplateBody, validate};
 use rappel_core::settings::{BookingHorizon, NotificationSettings, Offset, SettingsInput};
@@ -41,6 +42,20 @@ proptest! {
         let _ = EmailAddress::parse(&raw);
         let _ = Locale::parse(&raw);
         let _ = DisplayName::parse(&raw);
+    }
+
+    #[test]
+    fn dates_and_instants_never_panic_and_never_leave_their_years(raw in prop_oneof![
+        text(),
+        // Date-shaped: signed and long years, offsets that move an instant across a year.
+        "[+-]?[0-9]{1,6}-[01][0-9]-[0-3][0-9](T[0-2][0-9]:[0-5][0-9]:[0-5][0-9](Z|[+-][01][0-9]:[0-5][0-9]))?",
+    ]) {
+        if let Ok(date) = CalendarDate::parse(&raw) {
+            prop_assert!((FIRST_YEAR..=LAST_YEAR).contains(&date.date().year()), "{raw}");
+        }
+        if let Ok(instant) = CalendarInstant::parse(&raw) {
+            prop_assert!((FIRST_YEAR..=LAST_YEAR).contains(&instant.utc().year()), "{raw}");
+        }
     }
 
     #[test]
