@@ -31,6 +31,27 @@ pub trait CallsApi {
         self.call("DELETE", path, None).await
     }
 
+    /// A client's communications read `limit` at a time, following `next_cursor` to the end;
+    /// also the number of pages it took.
+    async fn communications_by_pages(&self, client: &str, limit: usize) -> (Vec<Value>, usize) {
+        let (mut all, mut pages, mut cursor) = (Vec::new(), 0, None::<String>);
+        loop {
+            let path = match &cursor {
+                Some(c) => format!("/v1/clients/{client}/communications?limit={limit}&cursor={c}"),
+                None => format!("/v1/clients/{client}/communications?limit={limit}"),
+            };
+            let page = self.get(&path).await;
+            assert_eq!(page.status, 200, "{}", page.body);
+            pages += 1;
+            let entries = page.body["communications"].as_array().cloned();
+            all.extend(entries.unwrap_or_default());
+            match page.body["next_cursor"].as_str() {
+                Some(next) if pages < 1000 => cursor = Some(next.to_owned()),
+                _ => return (all, pages),
+            }
+        }
+    }
+
     /// The salon's catalogue: one type ("Coupe") and one staff member (Sam).
     async fn seed_catalog(&self) {
         let cut = self

@@ -151,6 +151,10 @@ async fn book_remind_move_and_cancel_through_the_lambda_functions_and_aws_adapte
     let history = app.communications(&lea).await;
     assert!(!history.is_empty(), "the history lists what was sent");
     assert!(history.iter().all(|c| c["status"] == "sent"), "{history:?}");
+    // Read from DynamoDB two entries a query at a time, the same list in the same order.
+    let (paged, pages) = app.communications_by_pages(&lea, 2).await;
+    assert_eq!(paged, history);
+    assert!(pages >= history.len().div_ceil(2), "{pages} pages");
     for attributes in app.sms_attributes(phone) {
         assert_eq!(attributes["AWS.SNS.SMS.SMSType"], "Transactional");
         assert_eq!(attributes["AWS.SNS.SMS.SenderID"], "Rappel");

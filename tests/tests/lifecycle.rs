@@ -624,3 +624,63 @@ async fn a_settings_change_re_plans_a_busy_calendar_in_steps_and_says_when_it_is
         (Some(600), Some(600))
     );
 }
+
+#[tokio::test]
+async fn a_clients_communications_are_read_a_page_at_a_time_with_a_cursor() {
+    let app = spawn_app(friday_before()).await;
+    let (lea, id) = app.lea_booked_friday_10am().await;
+    let moved = app
+        .patch(
+            &format!("/v1/appointments/{id}"),
+            json!({"start": "2026-03-27T11:00:00+01:00"}),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    let cancelled = app
+        .post(&format!("/v1/appointments/{id}/cancel"), json!({}))
+        .await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+
+    let whole = app
+        .get(&format!("/v1/clients/{lea}/communications?limit=500"))
+        .await;
+    let everything = whole.body["communications"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        everything.len() >= 6,
+        "confirmation, move and cancellation, twice: {everything:#?}"
+    );
+    assert!(whole.body["next_cursor"].is_null());
+    let (paged, pages) = app.communications_by_pages(&lea, 2).await;
+    assert_eq!(paged, everything);
+    // A page may hold fewer: entries to Sam about Léa are in her history but not listed.
+    assert!(pages >= everything.len().div_ceil(2), "{pages} pages");
+
+    for bad in ["limit=0", "limit=501", "cursor=zz", "cursor=ff"] {
+        let answer = app
+            .get(&format!("/v1/clients/{lea}/communications?{bad}"))
+            .await;
+        assert_eq!(answer.status, 400, "{bad}: {}", answer.body);
+    }
+    // Another business's cursor names a position, never its entries: in my client's history
+    // it only says where to start.
+    let mine = app
+        .get(&format!("/v1/clients/{lea}/communications?limit=1"))
+        .await;
+    let cursor = mine.body["next_cursor"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!cursor.is_empty());
+    let other = app
+        .call_as(
+            "salon-zoe",
+            "GET",
+            &format!("/v1/clients/{lea}/communications?cursor={cursor}"),
+            None,
+        )
+        .await;
+    assert_eq!(other.status, 404, "{}", other.body);
+}

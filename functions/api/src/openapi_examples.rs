@@ -241,7 +241,8 @@ fn built() -> Option<Vec<(&'static str, &'static str, Value)>> {
         (
             "getClientCommunications",
             "200",
-            json!({ "client_id": client_id, "communications": [to_json(&sent)] }),
+            json!({ "client_id": client_id, "communications": [to_json(&sent)],
+                    "next_cursor": hex::encode(sent.position()) }),
         ),
         (
             "getClientNotifications",

@@ -3,7 +3,7 @@
 //! A preference change (e.g. SMS refused) applies at once to every booked appointment.
 
 use crate::error::ApiError;
-use crate::extract::{ApiJson, Tenant, patch_field, path_id};
+use crate::extract::{ApiJson, ApiQuery, Tenant, patch_field, path_id};
 use crate::routes::ApiState;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -174,27 +174,69 @@ pub async fn patch(
 pub struct Communications {
     client_id: ClientId,
     communications: Vec<CommunicationRecord>,
+    /// Ask again with `cursor` set to this for the next page; `null` when this page is the last.
+    next_cursor: Option<String>,
+}
+
+/// The largest page of a client's communications.
+pub const MAX_COMMUNICATIONS_PAGE: usize = 500;
+const DEFAULT_COMMUNICATIONS_PAGE: usize = 100;
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CommunicationsQuery {
+    /// At most this many entries (1 to 500, default 100). A page may hold fewer: entries
+    /// addressed to the client's staff about the client are not listed here.
+    #[param(minimum = 1, maximum = 500)]
+    limit: Option<usize>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// A cursor is the position a page ended at, hex-encoded: opaque to the caller, read only
+/// within the caller's own client's history (another business's cursor reaches nothing).
+fn read_cursor(raw: &str) -> Result<String, ApiError> {
+    hex::decode(raw)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_cursor",
+                "cursor is not one this API gave",
+            )
+        })
 }
 
 #[utoipa::path(
     get, path = "/v1/clients/{id}/communications", tag = "clients", operation_id = "getClientCommunications",
-    summary = "What was sent to the client, suppressed or found stale, oldest first",
-    params(("id" = String, Path, description = "The client's id.", example = "cl_3f9a1c")),
-    responses((status = 200, description = "The client's history.", body = Communications), (status = 404, description = "not_found: no client with this id (another business's ids too).", body = crate::error::Problem))
+    summary = "What was sent to the client, suppressed or found stale, oldest first, a page at a time",
+    params(("id" = String, Path, description = "The client's id.", example = "cl_3f9a1c"), CommunicationsQuery),
+    responses((status = 200, description = "A page of the client's history, with the cursor of the next one.", body = Communications), (status = 400, description = "invalid_cursor (a cursor this API did not give) or invalid_query (a limit outside 1 to 500).", body = crate::error::Problem), (status = 404, description = "not_found: no client with this id (another business's ids too).", body = crate::error::Problem))
 )]
 pub async fn communications(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
     Path(id): Path<String>,
+    ApiQuery(query): ApiQuery<CommunicationsQuery>,
 ) -> Result<Json<Communications>, ApiError> {
     let id: ClientId = path_id(&id, "client")?;
+    let limit = query.limit.unwrap_or(DEFAULT_COMMUNICATIONS_PAGE);
+    if !(1..=MAX_COMMUNICATIONS_PAGE).contains(&limit) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            format!("limit must be 1 to {MAX_COMMUNICATIONS_PAGE}"),
+        ));
+    }
+    let after = query.cursor.as_deref().map(read_cursor).transpose()?;
     if state.services.records.client(&tenant, &id).await?.is_none() {
         return Err(ApiError::not_found("client"));
     }
-    let all = state
+    let page = state
         .services
         .history
-        .for_client(&tenant, &id)
+        .client_page(&tenant, &id, after.as_deref(), limit)
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "history unavailable");
@@ -205,13 +247,15 @@ pub async fn communications(
             )
         })?;
     let to_client = Recipient::Client(id.clone());
-    let communications = all
+    let communications = page
+        .entries
         .into_iter()
         .filter(|r| r.recipient == to_client)
         .collect();
     Ok(Json(Communications {
         client_id: id,
         communications,
+        next_cursor: page.next.map(hex::encode),
     }))
 }
 

@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::Client;
 use chrono::Duration;
 use rappel_core::message::Recipient;
 use rappel_core::model::{ClientId, TenantId};
-use rappel_ports::history::{CommunicationHistory, CommunicationRecord, HistoryError};
+use rappel_ports::history::{CommunicationHistory, CommunicationRecord, HistoryError, HistoryPage};
 
 /// How long a client's communication history is kept (TTL).
 const KEEP_FOR: Duration = Duration::days(2 * 365);
@@ -51,6 +51,47 @@ impl CommunicationHistory for DynamoHistory {
         self.partition(keys::history_pk(tenant, client)).await
     }
 
+    /// One query of at most `limit` items from `after` (the sort key is the position).
+    async fn client_page(
+        &self,
+        tenant: &TenantId,
+        client: &ClientId,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<HistoryPage, HistoryError> {
+        let pk = keys::history_pk(tenant, client);
+        let start = after.map(|after| {
+            Item::from([
+                (keys::PK.to_owned(), s(pk.clone())),
+                (keys::SK.to_owned(), s(after.to_owned())),
+            ])
+        });
+        let page = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("#pk = :pk")
+            .expression_attribute_names("#pk", keys::PK)
+            .expression_attribute_values(":pk", s(pk))
+            .consistent_read(true)
+            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(|e| HistoryError(describe(&e)))?;
+        let entries = page
+            .items()
+            .iter()
+            .map(|item| item_data(item).map_err(HistoryError))
+            .collect::<Result<Vec<_>, _>>()?;
+        let next = page
+            .last_evaluated_key()
+            .and_then(|key| key.get(keys::SK))
+            .and_then(|sk| sk.as_s().ok())
+            .cloned();
+        Ok(HistoryPage { entries, next })
+    }
+
     async fn for_recipient(
         &self,
         tenant: &TenantId,
@@ -90,13 +131,7 @@ impl DynamoHistory {
 pub(super) fn history_item(entry: &CommunicationRecord) -> Result<Item, HistoryError> {
     let data = serde_dynamo::to_attribute_value(entry)
         .map_err(|e| HistoryError(format!("history entry cannot be stored: {e}")))?;
-    // Microseconds and the status keep two outcomes of one message apart.
-    let sk = format!(
-        "{}#{}#{:?}",
-        entry.recorded_at.format("%Y-%m-%dT%H:%M:%S%.6fZ"),
-        entry.message_key,
-        entry.status
-    );
+    let sk = entry.position();
     let item = Item::from([
         (
             keys::PK.to_owned(),

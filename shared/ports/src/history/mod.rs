@@ -52,6 +52,27 @@ pub struct CommunicationRecord {
 #[error("the communication history is unavailable: {0}")]
 pub struct HistoryError(pub String);
 
+impl CommunicationRecord {
+    /// Where the entry sits in its history: when it was recorded (to the microsecond), its
+    /// message key and status — two outcomes of one message apart. Histories are ordered by it,
+    /// and a page ends at the position of its last entry.
+    pub fn position(&self) -> String {
+        format!(
+            "{}#{}#{:?}",
+            self.recorded_at.format("%Y-%m-%dT%H:%M:%S%.6fZ"),
+            self.message_key,
+            self.status
+        )
+    }
+}
+
+/// One page of a history, oldest first, and the position to read on from when more may follow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryPage {
+    pub entries: Vec<CommunicationRecord>,
+    pub next: Option<String>,
+}
+
 #[async_trait]
 pub trait CommunicationHistory: Send + Sync {
     async fn record(&self, entry: CommunicationRecord) -> Result<(), HistoryError>;
@@ -61,6 +82,29 @@ pub trait CommunicationHistory: Send + Sync {
         tenant: &TenantId,
         client: &ClientId,
     ) -> Result<Vec<CommunicationRecord>, HistoryError>;
+    /// At most `limit` entries of [`for_client`](Self::for_client), in position order, after
+    /// `after` (the position a previous page ended at). This default reads the whole history;
+    /// a store that can read one page of it (DynamoDB) does so instead.
+    async fn client_page(
+        &self,
+        tenant: &TenantId,
+        client: &ClientId,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<HistoryPage, HistoryError> {
+        let mut entries = self.for_client(tenant, client).await?;
+        entries.sort_by_cached_key(CommunicationRecord::position);
+        let rest: Vec<_> = entries
+            .into_iter()
+            .filter(|e| after.is_none_or(|after| e.position().as_str() > after))
+            .collect();
+        let more = rest.len() > limit;
+        let entries: Vec<_> = rest.into_iter().take(limit).collect();
+        let next = more
+            .then(|| entries.last().map(CommunicationRecord::position))
+            .flatten();
+        Ok(HistoryPage { entries, next })
+    }
     /// Messages about no client (a staff member's or manager's digests), to `recipient`,
     /// oldest first.
     async fn for_recipient(
