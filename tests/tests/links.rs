@@ -237,8 +237,8 @@ async fn the_reschedule_link_hands_over_to_the_booking_page_with_a_token_or_asks
     assert!(bad.body.to_string().contains("reschedule_url"));
 }
 
-#[tokio::test]
-async fn one_click_unsubscribe_withdraws_marketing_consent_with_a_200_and_no_redirect() {
+/// The salon, Léa with marketing consent, and the unsubscribe link her marketing e-mails carry.
+async fn lea_with_marketing_consent_and_her_unsubscribe_link() -> (TestApp, String, String) {
     let app = spawn_app(friday_before()).await;
     app.seed_business().await;
     let lea = app
@@ -250,12 +250,17 @@ async fn one_click_unsubscribe_withdraws_marketing_consent_with_a_200_and_no_red
         format!("{}/links", app.base),
         b"local-test-link-key-of-32-bytes-at-least".to_vec(),
     );
-    let salon = TenantId::parse("salon-lea").unwrap();
     let url = signer.unsubscribe_link(
-        &salon,
+        &TenantId::parse("salon-lea").unwrap(),
         &rappel_core::model::ClientId::parse(&lea).unwrap(),
         Utc.with_ymd_and_hms(2027, 3, 20, 0, 0, 0).unwrap(),
     );
+    (app, lea, url)
+}
+
+#[tokio::test]
+async fn one_click_unsubscribe_withdraws_marketing_consent_with_a_200_and_no_redirect() {
+    let (app, lea, url) = lea_with_marketing_consent_and_her_unsubscribe_link().await;
 
     let shown = fetch(&app, "GET", &url, None).await;
     assert_eq!(shown.status, 200);
@@ -344,22 +349,7 @@ async fn links_in_mails_already_sent_survive_a_key_rotation() {
 
 #[tokio::test]
 async fn a_one_click_unsubscribe_posted_as_multipart_form_data_withdraws_consent_too() {
-    let app = spawn_app(friday_before()).await;
-    app.seed_business().await;
-    let lea = app
-        .create_client(
-            json!({"name": "Léa Martin", "email": LEA_MAIL, "preferences": {"marketing": true}}),
-        )
-        .await;
-    let signer = LinkSigner::new(
-        format!("{}/links", app.base),
-        b"local-test-link-key-of-32-bytes-at-least".to_vec(),
-    );
-    let url = signer.unsubscribe_link(
-        &TenantId::parse("salon-lea").unwrap(),
-        &rappel_core::model::ClientId::parse(&lea).unwrap(),
-        Utc.with_ymd_and_hms(2027, 3, 20, 0, 0, 0).unwrap(),
-    );
+    let (app, lea, url) = lea_with_marketing_consent_and_her_unsubscribe_link().await;
     // What a mail provider's client library sends for a form with one field.
     let body = "--XyZ\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--XyZ--\r\n";
     let done = reqwest::Client::new()

@@ -15,7 +15,7 @@ use crate::subjects::{
     AppointmentRecords, ContextError, OtherBookings, OwnedDocument, SlotRecords, Substitute,
 };
 use chrono::Duration;
-use rappel_core::message::{Lateness, PlannedMessage, RecurringSchedule};
+use rappel_core::message::{PlannedMessage, RecurringSchedule};
 use rappel_core::model::{Appointment, Client, MAX_DURATION_HOURS, StaffMember, TenantId};
 use rappel_core::planning::client::{ClientContext, reengagement};
 use rappel_core::planning::day::digest_schedules;
@@ -437,9 +437,7 @@ pub(crate) async fn apply(
     let mut due_now = Vec::new();
     let mut decided = Vec::new();
     for message in &change.to_record {
-        if let Lateness::Grace(grace) = message.key.kind.facts().lateness
-            && now > message.key.due + grace
-        {
+        if message.key.kind.is_past_its_grace(message.key.due, now) {
             continue;
         }
         // Due already: the delivery path records it as it would at its time.
@@ -456,11 +454,7 @@ pub(crate) async fn apply(
         reaction.decided += decided.len();
     }
     for message in &change.to_schedule {
-        // Planned after its time had passed for good (re-engagement switched on for a client
-        // who left a year ago): the send path would only refuse it.
-        if let Lateness::Grace(grace) = message.key.kind.facts().lateness
-            && now > message.key.due + grace
-        {
+        if message.key.kind.is_past_its_grace(message.key.due, now) {
             continue;
         }
         if message.key.due <= now {

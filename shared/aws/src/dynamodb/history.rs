@@ -6,6 +6,7 @@ use super::keys;
 use crate::sdk_error::describe;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use chrono::Duration;
 use rappel_core::message::Recipient;
 use rappel_core::model::{ClientId, TenantId};
@@ -67,23 +68,13 @@ impl CommunicationHistory for DynamoHistory {
             ])
         });
         let page = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("#pk = :pk")
-            .expression_attribute_names("#pk", keys::PK)
-            .expression_attribute_values(":pk", s(pk))
-            .consistent_read(true)
+            .partition_query(pk)
             .limit(i32::try_from(limit).unwrap_or(i32::MAX))
             .set_exclusive_start_key(start)
             .send()
             .await
             .map_err(|e| HistoryError(describe(&e)))?;
-        let entries = page
-            .items()
-            .iter()
-            .map(|item| item_data(item).map_err(HistoryError))
-            .collect::<Result<Vec<_>, _>>()?;
+        let entries = entries_of(page.items())?;
         let next = page
             .last_evaluated_key()
             .and_then(|key| key.get(keys::SK))
@@ -103,27 +94,37 @@ impl CommunicationHistory for DynamoHistory {
 }
 
 impl DynamoHistory {
-    /// Every entry of one history partition, oldest first.
-    async fn partition(&self, pk: String) -> Result<Vec<CommunicationRecord>, HistoryError> {
-        let items: Vec<Item> = self
-            .client
+    /// The query of one history partition, oldest first (its sort key is the entry's position).
+    fn partition_query(&self, pk: String) -> QueryFluentBuilder {
+        self.client
             .query()
             .table_name(&self.table)
             .key_condition_expression("#pk = :pk")
             .expression_attribute_names("#pk", keys::PK)
             .expression_attribute_values(":pk", s(pk))
             .consistent_read(true)
+    }
+
+    /// Every entry of one history partition, oldest first.
+    async fn partition(&self, pk: String) -> Result<Vec<CommunicationRecord>, HistoryError> {
+        let items: Vec<Item> = self
+            .partition_query(pk)
             .into_paginator()
             .items()
             .send()
             .collect::<Result<Vec<_>, _>>()
             .await
             .map_err(|e| HistoryError(describe(&e)))?;
-        items
-            .iter()
-            .map(|item| item_data(item).map_err(HistoryError))
-            .collect()
+        entries_of(&items)
     }
+}
+
+/// The entries stored in `items`.
+fn entries_of(items: &[Item]) -> Result<Vec<CommunicationRecord>, HistoryError> {
+    items
+        .iter()
+        .map(|item| item_data(item).map_err(HistoryError))
+        .collect()
 }
 
 /// The item of one history entry (also written by the ledger, in the transaction that settles

@@ -287,6 +287,14 @@ impl MessageKind {
         }
     }
 
+    /// Whether a message of this kind due at `due` is past its grace for good at `now`: one
+    /// planned that late (re-engagement switched on for a client who left a year ago) would
+    /// only be refused at send time, so it is neither scheduled nor recorded. Kinds bound to
+    /// their anchor have no such rule here: the send-time verdict judges them.
+    pub fn is_past_its_grace(self, due: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+        matches!(self.facts().lateness, Lateness::Grace(grace) if now > due + grace)
+    }
+
     /// Short code used in schedule names.
     pub fn code(self) -> &'static str {
         self.facts().code
