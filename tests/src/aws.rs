@@ -119,6 +119,17 @@ pub fn api_gateway_event(
     body: Option<Value>,
     claims: Value,
 ) -> LambdaRequest {
+    api_gateway_event_with_headers(method, path, body, claims, &[])
+}
+
+/// [`api_gateway_event`] with these request headers too.
+pub fn api_gateway_event_with_headers(
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+    claims: Value,
+    headers: &[(&str, &str)],
+) -> LambdaRequest {
     let mut event: Value = serde_json::from_str(API_EVENT).expect("the fixture is JSON");
     let (raw_path, query) = path.split_once('?').unwrap_or((path, ""));
     event["rawPath"] = json!(raw_path);
@@ -128,6 +139,9 @@ pub fn api_gateway_event(
     event["requestContext"]["authorizer"]["jwt"]["claims"] = claims;
     if let Some(body) = body {
         event["body"] = json!(body.to_string());
+    }
+    for (name, value) in headers {
+        event["headers"][*name] = json!(value);
     }
     serde_json::from_value(event).expect("an API Gateway v2 event")
 }
@@ -377,6 +391,19 @@ impl AwsApp {
             "the batch succeeds"
         );
         booked["id"].as_str().unwrap().to_owned()
+    }
+
+    /// `POST path` as this app's tenant with an `Idempotency-Key`.
+    pub async fn post_with_key(&self, path: &str, body: Value, key: &str) -> Response {
+        let claims = json!({"tenant_id": self.tenant});
+        let event = api_gateway_event_with_headers(
+            "POST",
+            path,
+            Some(body),
+            claims,
+            &[("idempotency-key", key)],
+        );
+        call_lambda_api(&self.api, event).await
     }
 
     pub async fn call_with_claims(

@@ -188,6 +188,94 @@ async fn a_clients_communications_are_read_from_dynamodb_one_page_per_query() {
 }
 
 #[tokio::test]
+async fn a_booking_posted_again_with_its_key_is_answered_from_dynamodb_and_booked_once() {
+    let app = spawn_aws_app(friday_before(), true).await;
+    app.seed_salon().await;
+    let lea = app.create_lea(app.phone.as_str()).await;
+    let booking = json!({"client_id": lea, "staff_id": "sam", "type_id": "cut",
+                         "start": "2026-03-27T10:00:00+01:00", "end": "2026-03-27T10:45:00+01:00"});
+
+    let first = app
+        .post_with_key("/v1/appointments", booking.clone(), "rdv-1")
+        .await;
+    let again = app
+        .post_with_key("/v1/appointments", booking.clone(), "rdv-1")
+        .await;
+    let mut moved = booking.clone();
+    moved["start"] = json!("2026-03-27T11:00:00+01:00");
+    moved["end"] = json!("2026-03-27T11:45:00+01:00");
+    let reused = app.post_with_key("/v1/appointments", moved, "rdv-1").await;
+
+    assert_eq!(first.status, 201, "{}", first.body);
+    assert_eq!((again.status, &again.body), (201, &first.body));
+    assert_eq!(reused.status, 422, "{}", reused.body);
+    assert_eq!(reused.body["error"]["code"], "idempotency_key_reused");
+    let day = app.get("/v1/staff/sam/appointments?date=2026-03-27").await;
+    let booked = day.body["appointments"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(booked.len(), 1, "one appointment: {booked:?}");
+}
+
+#[tokio::test]
+async fn the_lists_read_dynamodb_a_page_per_query_and_refuse_another_businesss_cursor() {
+    let app = spawn_aws_app(friday_before(), true).await;
+    app.seed_salon().await;
+    let lea = app.create_lea(app.phone.as_str()).await;
+    let friday = app.book_friday_10am(&lea).await;
+    for id in ["crm-1", "crm-2"] {
+        let put = app
+            .put(&format!("/v1/clients/{id}"), json!({"name": "Tom Petit"}))
+            .await;
+        assert_eq!(put.status, 201, "{}", put.body);
+    }
+
+    let mut clients = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut first_cursor = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/v1/clients?limit=1&cursor={c}"),
+            None => "/v1/clients?limit=1".to_owned(),
+        };
+        let page = app.get(&path).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        clients.extend(page.body["clients"].as_array().cloned().unwrap_or_default());
+        cursor = page.body["next_cursor"].as_str().map(str::to_owned);
+        first_cursor = first_cursor.or(cursor.clone());
+        if cursor.is_none() {
+            break;
+        }
+    }
+    let window = "from=2026-03-27T00:00:00Z&to=2026-03-28T00:00:00Z";
+    let leas = app
+        .get(&format!("/v1/appointments?{window}&client_id={lea}"))
+        .await;
+    let stolen = app
+        .call_with_claims(
+            "GET",
+            &format!(
+                "/v1/clients?cursor={}",
+                first_cursor.expect("a second page")
+            ),
+            None,
+            json!({"tenant_id": "salon-max"}),
+        )
+        .await;
+
+    let ids: Vec<&str> = clients.iter().filter_map(|c| c["id"].as_str()).collect();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    assert!(ids.contains(&"crm-1") && ids.contains(&"crm-2") && ids.contains(&lea.as_str()));
+    assert_eq!(leas.status, 200, "{}", leas.body);
+    assert_eq!(leas.body["appointments"][0]["id"], friday);
+    assert_eq!(
+        (stolen.status, &stolen.body["error"]["code"]),
+        (400, &json!("invalid_cursor"))
+    );
+}
+
+#[tokio::test]
 async fn the_table_indexes_serve_the_staff_day_a_settings_change_and_the_rebooking_rule() {
     let app = spawn_aws_app(friday_before(), true).await;
     app.seed_salon().await;

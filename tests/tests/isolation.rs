@@ -270,9 +270,53 @@ fn reads_and_acts(a: &BusinessA, body: &Value) -> Vec<(&'static str, String, Opt
     calls
 }
 
+/// The lists of the API, some narrowed to A's client or staff member.
+fn lists_of(a: &BusinessA) -> Vec<String> {
+    let window = "from=2026-03-01T00:00:00Z&to=2026-06-01T00:00:00Z";
+    vec![
+        format!("/v1/appointments?{window}"),
+        format!("/v1/appointments?{window}&client_id={}", a.client),
+        format!("/v1/appointments?{window}&staff_id={}", a.staff),
+        "/v1/clients".into(),
+        "/v1/invoices".into(),
+        "/v1/quotes?status=sent".into(),
+    ]
+}
+
+/// Cursors of A's own pages of the list at `path` (a page of one), and made-up ones that
+/// name A's records the way a cursor does.
+async fn cursors_of_a(app: &TestApp, a: &BusinessA, path: &str) -> Vec<String> {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let first = app
+        .call_as(&a.tenant, "GET", &format!("{path}{sep}limit=1"), None)
+        .await;
+    assert_eq!(first.status, 200, "A lists {path}: {first:?}");
+    let mut cursors: Vec<String> = first.body["next_cursor"]
+        .as_str()
+        .map(str::to_owned)
+        .into_iter()
+        .collect();
+    for made_up in [
+        format!("client/{}", a.client),
+        format!("2026-03-01T00:00:00Z#{}", a.appointment),
+        format!(r#"{{"pk":"T#{}","sk":"client#{}"}}"#, a.tenant, a.client),
+    ] {
+        cursors.push(hex::encode(made_up));
+    }
+    cursors
+}
+
 /// Writes of B that name A's records in their body: refused, since B has none of them.
 fn writes_naming_a(a: &BusinessA) -> Vec<(&'static str, String, Value)> {
     vec![
+        (
+            "PUT",
+            format!("/v1/appointments/{}", a.appointment),
+            json!({
+                "client_id": a.client, "type_id": a.type_id, "staff_id": a.staff,
+                "start": "2026-03-27T11:00:00+01:00", "end": "2026-03-27T11:45:00+01:00"
+            }),
+        ),
         (
             "POST",
             "/v1/appointments".into(),
@@ -450,8 +494,28 @@ fn another_business_using_a_businesss_ids_gets_404_and_nothing_of_it_on_every_ro
                     );
                     assert_holds_nothing_of_a(method, &path, &answer);
                 }
+                // B's lists hold nothing of A's, and A's cursors lead B to nothing of A's.
+                for path in lists_of(&a) {
+                    let answer = app.call_as(&b_tenant, "GET", &path, None).await;
+                    assert_eq!(answer.status, 200, "GET {path} by B: {answer:?}");
+                    assert_holds_nothing_of_a("GET", &path, &answer);
+                    for cursor in cursors_of_a(&app, &a, &path).await {
+                        let sep = if path.contains('?') { '&' } else { '?' };
+                        let with = format!("{path}{sep}cursor={cursor}");
+                        let answer = app.call_as(&b_tenant, "GET", &with, None).await;
+                        assert!(
+                            [200, 400].contains(&answer.status),
+                            "GET {with} by B: {answer:?}"
+                        );
+                        assert_holds_nothing_of_a("GET", &with, &answer);
+                    }
+                }
                 // B's PUTs under A's ids (ids the caller chooses) make B's own records.
                 for (path, body) in [
+                    (
+                        format!("/v1/clients/{}", a.client),
+                        json!({"name": "Mallory"}),
+                    ),
                     (format!("/v1/staff/{}", a.staff), json!({"name": "Mallory"})),
                     (
                         format!("/v1/appointment-types/{}", a.type_id),
@@ -459,7 +523,10 @@ fn another_business_using_a_businesss_ids_gets_404_and_nothing_of_it_on_every_ro
                     ),
                 ] {
                     let answer = app.call_as(&b_tenant, "PUT", &path, Some(body)).await;
-                    assert_eq!(answer.status, 200, "PUT {path} by B: {answer:?}");
+                    assert!(
+                        [200, 201].contains(&answer.status),
+                        "PUT {path} by B: {answer:?}"
+                    );
                     assert_eq!(
                         answer.body["version"], 1,
                         "PUT {path} by B: a record of its own"

@@ -329,7 +329,10 @@ async fn a_message_the_ledger_could_not_record_is_done_and_its_settle_request_re
 async fn the_api_function_serves_an_api_gateway_request_for_the_claimed_tenant() {
     let fakes = fakes().await;
     let router = rappel_api::lambda::lambda_router(
-        fakes.delivery.api(fakes.services.progress.clone()),
+        fakes.delivery.api(
+            fakes.services.progress.clone(),
+            Arc::new(rappel_ports::idempotency::MemoryIdempotency::in_memory()),
+        ),
         "tenant_id".into(),
         fakes.delivery.links.clone(),
     );
@@ -353,7 +356,10 @@ async fn the_api_function_serves_an_api_gateway_request_for_the_claimed_tenant()
 async fn on_lambda_a_link_needs_no_token_while_the_api_still_does() {
     let fakes = fakes().await;
     let router = rappel_api::lambda::lambda_router(
-        fakes.delivery.api(fakes.services.progress.clone()),
+        fakes.delivery.api(
+            fakes.services.progress.clone(),
+            Arc::new(rappel_ports::idempotency::MemoryIdempotency::in_memory()),
+        ),
         "tenant_id".into(),
         fakes.delivery.links.clone(),
     );

@@ -323,7 +323,7 @@ async fn links_in_mails_already_sent_survive_a_key_rotation() {
     )
     .unwrap();
     let router = rappel_api::links_router(rappel_api::LinksState {
-        services: app.stack.delivery.api(app.stack.progress.clone()),
+        services: app.stack.api_services(),
         links: rotated.clone(),
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -336,7 +336,7 @@ async fn links_in_mails_already_sent_survive_a_key_rotation() {
     let dropped =
         LinkSigner::from_secret("x", b"a-brand-new-link-key-of-32-bytes-or-more").unwrap();
     let router = rappel_api::links_router(rappel_api::LinksState {
-        services: app.stack.delivery.api(app.stack.progress.clone()),
+        services: app.stack.api_services(),
         links: dropped,
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use rappel_app::commands::CommandError;
 use rappel_app::preview::PreviewError;
 use rappel_core::model::AppointmentError;
 use rappel_ports::records::StoreError;
@@ -85,6 +86,11 @@ impl From<StoreError> for ApiError {
                 "version_conflict",
                 "the record was changed by someone else; reload it and try again",
             ),
+            StoreError::InvalidCursor => Self::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_cursor",
+                "cursor is not one this API gave for this list",
+            ),
             StoreError::Unavailable(_) | StoreError::Corrupt(_) => {
                 tracing::error!(error = %e, "record store failure");
                 Self::new(
@@ -93,6 +99,25 @@ impl From<StoreError> for ApiError {
                     "the service is temporarily unavailable",
                 )
             }
+        }
+    }
+}
+
+/// The one place a command's refusal becomes an HTTP problem.
+impl From<CommandError> for ApiError {
+    fn from(e: CommandError) -> Self {
+        match e {
+            CommandError::NotFound(what) => Self::not_found(what),
+            CommandError::UnknownReference { code, message }
+            | CommandError::Invalid { code, message } => Self::unprocessable(code, message),
+            CommandError::VersionConflict { .. } => {
+                Self::conflict("version_conflict", e.to_string())
+            }
+            CommandError::InvalidTransition(message) => {
+                Self::conflict("invalid_transition", message)
+            }
+            CommandError::Appointment(e) => e.into(),
+            CommandError::Store(e) => e.into(),
         }
     }
 }

@@ -14,6 +14,7 @@
 
 pub mod error;
 pub mod extract;
+pub mod idempotency;
 #[cfg(feature = "lambda")]
 pub mod lambda;
 pub mod links;
@@ -22,6 +23,7 @@ mod one_click;
 pub mod openapi;
 mod openapi_examples;
 mod openapi_for_generators;
+mod pages;
 pub mod routes;
 
 use axum::Router;
@@ -49,6 +51,10 @@ pub fn router(services: ApiServices, links: LinkSigner) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(
+            services.clone(),
+            idempotency::safe_retries,
+        ))
         .with_state(ApiState { services, links })
 }
 

@@ -14,7 +14,6 @@
 //! page never tells whether something exists; expired → 410; cancelled, begun, over → 409.
 
 use crate::one_click::is_one_click;
-use crate::routes::appointments::perform;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
@@ -22,17 +21,19 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use rappel_app::ApiServices;
-use rappel_core::message::{Channel, MessageKind, Recipient, Subject};
+use rappel_app::commands::CommandError;
+use rappel_app::commands::appointments::{AppointmentAction, act_on};
+use rappel_app::commands::clients::{Withdrawal, withdraw_marketing};
 use rappel_core::model::{
-    Actor, Appointment, AppointmentId, AppointmentStatus, ClientId, Locale, TenantId,
+    Actor, Appointment, AppointmentError, AppointmentId, AppointmentStatus, ClientId, Locale,
+    TenantId,
 };
 use rappel_core::render::{
     AppointmentSummary, LinkAction, LinkError, LinkProblem, LinkSigner, Page, cancel_confirm_page,
     cancelled_page, format_date, format_time, problem_page, reschedule_contact_page,
     unsubscribe_confirm_page, unsubscribed_page,
 };
-use rappel_ports::history::{CommunicationRecord, CommunicationStatus};
-use rappel_ports::records::{Expected, Record, TypedRecords};
+use rappel_ports::records::{StoreError, TypedRecords};
 use serde::Deserialize;
 
 /// What the link routes run with: the API's ports and the link keys.
@@ -342,25 +343,28 @@ async fn cancel(
             cancel_confirm_page(seen.locale.templates(), &seen.summary),
         );
     }
-    match perform(
+    let cancelled = act_on(
         &state.services,
         &seen.appointment,
-        "cancel",
+        AppointmentAction::Cancel,
         Actor::Client,
         true,
     )
-    .await
-    {
+    .await;
+    match cancelled {
         Ok(_) => page(
             StatusCode::OK,
             cancelled_page(seen.locale.templates(), &seen.summary),
         ),
-        Err(error) if error.status == StatusCode::CONFLICT => problem(
+        Err(
+            CommandError::Store(StoreError::Conflict { .. })
+            | CommandError::Appointment(AppointmentError::InvalidTransition { .. }),
+        ) => problem(
             StatusCode::CONFLICT,
             seen.locale,
             LinkProblem::ChangedMeanwhile,
         ),
-        Err(error) => error.into_response(),
+        Err(error) => crate::error::ApiError::from(error).into_response(),
     }
 }
 
@@ -434,36 +438,12 @@ async fn unsubscribe(
             unsubscribe_confirm_page(language, &business),
         );
     }
-    if client.preferences.marketing {
-        let mut next = client.clone();
-        next.preferences.marketing = false;
-        next.version += 1;
-        let written = records
-            .put(Record::Client(next), Expected::Version(client.version))
-            .await;
-        if written.is_err() {
-            // A concurrent change (or an outage): the client may press again.
-            return StatusCode::SERVICE_UNAVAILABLE.into_response();
-        }
-        let now = state.services.clock.now();
-        let entry = CommunicationRecord {
-            tenant: link.tenant.clone(),
-            about: Subject::Client(id.clone()),
-            client: Some(id.clone()),
-            message_key: format!("unsubscribe/{}/{id}/{}", link.tenant, now.timestamp()),
-            kind: MessageKind::Reengagement,
-            recipient: Recipient::Client(id.clone()),
-            channel: Channel::Email,
-            due: now,
-            recorded_at: now,
-            status: CommunicationStatus::Unsubscribed,
-            reason: Some("one_click_unsubscribe".into()),
-            subject: None,
-            provider_message_id: None,
-        };
-        if let Err(error) = state.services.history.record(entry).await {
-            tracing::warn!(%error, "unsubscribed, but the history entry could not be written");
-        }
+    if withdraw_marketing(&state.services, &client, Withdrawal::OneClick)
+        .await
+        .is_err()
+    {
+        // A concurrent change (or an outage): the client may press again.
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
     }
     page(StatusCode::OK, unsubscribed_page(language, &business))
 }

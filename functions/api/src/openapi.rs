@@ -50,7 +50,7 @@ message's time) comes back in UTC. Errors are `{\"error\": {\"code\", \"message\
     ),
     // Types only path parameters name (bodies and answers register their own).
     components(schemas(
-        appointments::AppointmentAction,
+        rappel_app::commands::appointments::AppointmentAction,
         invoices::InvoiceAction,
         crate::links::LinkActionName,
         quotes::QuoteAction,
@@ -70,13 +70,15 @@ pub(crate) fn api_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(agenda::staff_day))
         .routes(routes!(digests::staff))
         .routes(routes!(digests::manager))
-        .routes(routes!(clients::create))
-        .routes(routes!(clients::get, clients::patch))
+        .routes(routes!(clients::create, clients::list))
+        .routes(routes!(clients::get, clients::put, clients::patch))
         .routes(routes!(clients::communications))
         .routes(routes!(clients::notifications))
+        .routes(routes!(invoices::list))
         .routes(routes!(invoices::get, invoices::put))
         .routes(routes!(invoices::planned))
         .routes(routes!(invoices::act))
+        .routes(routes!(quotes::list))
         .routes(routes!(quotes::get, quotes::put))
         .routes(routes!(quotes::planned))
         .routes(routes!(quotes::act))
@@ -85,8 +87,12 @@ pub(crate) fn api_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(waitlist::create))
         .routes(routes!(waitlist::get, waitlist::delete))
         .routes(routes!(waitlist::of_client))
-        .routes(routes!(appointments::create))
-        .routes(routes!(appointments::get, appointments::patch))
+        .routes(routes!(appointments::create, appointments::list))
+        .routes(routes!(
+            appointments::get,
+            appointments::put,
+            appointments::patch
+        ))
         .routes(routes!(appointments::notifications))
         .routes(routes!(appointments::act))
         .routes(routes!(templates::get, templates::put))
@@ -416,28 +422,25 @@ fn add_security(api: &mut utoipa::openapi::OpenApi) {
 /// snake_case, which no OpenAPI reader understands.)
 fn add_links(document: &mut serde_json::Value) {
     // (operation whose answer holds the id, its status, the operations that take it as `id`)
-    let links: [(&str, &str, &[&str]); 7] = [
-        (
-            "createClient",
-            "201",
-            &[
-                "getClient",
-                "patchClient",
-                "getClientCommunications",
-                "getClientNotifications",
-                "getClientWaitlist",
-            ],
-        ),
-        (
-            "createAppointment",
-            "201",
-            &[
-                "getAppointment",
-                "patchAppointment",
-                "actOnAppointment",
-                "getAppointmentNotifications",
-            ],
-        ),
+    const CLIENT: &[&str] = &[
+        "getClient",
+        "patchClient",
+        "getClientCommunications",
+        "getClientNotifications",
+        "getClientWaitlist",
+    ];
+    const APPOINTMENT: &[&str] = &[
+        "getAppointment",
+        "patchAppointment",
+        "actOnAppointment",
+        "getAppointmentNotifications",
+    ];
+    let links: [(&str, &str, &[&str]); 10] = [
+        ("createClient", "201", CLIENT),
+        ("putClient", "201", CLIENT),
+        ("putClient", "200", CLIENT),
+        ("createAppointment", "201", APPOINTMENT),
+        ("putAppointment", "201", APPOINTMENT),
         (
             "putInvoice",
             "200",
@@ -461,34 +464,101 @@ fn add_links(document: &mut serde_json::Value) {
         ),
     ];
     for operation in json_operations_mut(document) {
-        let Some((_, status, targets)) = links
-            .iter()
-            .find(|(source, _, _)| operation["operationId"] == *source)
-        else {
-            continue;
-        };
-        let Some(response) = operation
-            .pointer_mut(&format!("/responses/{status}"))
-            .and_then(serde_json::Value::as_object_mut)
-        else {
-            continue;
-        };
-        let links: serde_json::Map<String, serde_json::Value> = targets
-            .iter()
-            .map(|target| {
-                (
-                    (*target).to_owned(),
-                    serde_json::json!({
-                        "operationId": target,
-                        "parameters": { "id": "$response.body#/id" },
-                        "description": format!("Its `id` is this answer's `id`."),
-                    }),
-                )
-            })
-            .collect();
-        response.insert("links".into(), serde_json::Value::Object(links));
+        let id = operation["operationId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        for (_, status, targets) in links.iter().filter(|(source, _, _)| id == *source) {
+            link_to(operation, status, targets);
+        }
     }
     add_client_links(document);
+    add_next_page_links(document);
+}
+
+/// Links from `operation`'s `status` answer to each of `targets`, taking its `id`.
+fn link_to(operation: &mut serde_json::Value, status: &str, targets: &[&str]) {
+    let Some(response) = operation
+        .pointer_mut(&format!("/responses/{status}"))
+        .and_then(serde_json::Value::as_object_mut)
+    else {
+        return;
+    };
+    let links: serde_json::Map<String, serde_json::Value> = targets
+        .iter()
+        .map(|target| {
+            (
+                (*target).to_owned(),
+                serde_json::json!({
+                    "operationId": target,
+                    "parameters": { "id": "$response.body#/id" },
+                    "description": "Its `id` is this answer's `id`.",
+                }),
+            )
+        })
+        .collect();
+    response.insert("links".into(), serde_json::Value::Object(links));
+}
+
+/// From each list's page to the next one (its `next_cursor`, the same window and filters),
+/// so the stateful phase walks the cursors; and from a new client to its appointments.
+fn add_next_page_links(document: &mut serde_json::Value) {
+    let carried: [(&str, &[&str]); 4] = [
+        ("listClients", &["limit"]),
+        ("listInvoices", &["status", "limit"]),
+        ("listQuotes", &["status", "limit"]),
+        (
+            "listAppointments",
+            &["from", "to", "staff_id", "client_id", "status", "limit"],
+        ),
+    ];
+    for operation in json_operations_mut(document) {
+        if operation["operationId"] == "createClient" {
+            let link = serde_json::json!({
+                "operationId": "listAppointments",
+                "parameters": {
+                    "client_id": "$response.body#/id",
+                    "from": "2026-03-01T00:00:00Z",
+                    "to": "2027-03-01T00:00:00Z",
+                },
+                "description": "The new client's appointments over a year.",
+            });
+            if let Some(response) = operation
+                .pointer_mut("/responses/201")
+                .and_then(serde_json::Value::as_object_mut)
+            {
+                let links = response
+                    .entry("links")
+                    .or_insert_with(|| serde_json::json!({}));
+                links["listAppointments"] = link;
+            }
+            continue;
+        }
+        let Some((id, params)) = carried
+            .iter()
+            .find(|(id, _)| operation["operationId"] == *id)
+        else {
+            continue;
+        };
+        let mut parameters = serde_json::Map::new();
+        parameters.insert("cursor".into(), "$response.body#/next_cursor".into());
+        for param in *params {
+            parameters.insert((*param).into(), format!("$request.query.{param}").into());
+        }
+        if let Some(response) = operation
+            .pointer_mut("/responses/200")
+            .and_then(serde_json::Value::as_object_mut)
+        {
+            response.insert(
+                "links".into(),
+                serde_json::json!({ "nextPage": {
+                    "operationId": id,
+                    "parameters": parameters,
+                    "description": "The next page: `cursor` is this page's `next_cursor`.",
+                }}),
+            );
+        }
+    }
 }
 
 /// From a created client to what is created for a client: a booking, an invoice, a quote, a

@@ -238,6 +238,14 @@ fn built() -> Option<Vec<(&'static str, &'static str, Value)>> {
         ("createClient", "201", to_json(&client)),
         ("getClient", "200", to_json(&client)),
         ("patchClient", "200", to_json(&client)),
+        ("putClient", "201", to_json(&client)),
+        (
+            "listClients",
+            "200",
+            json!({ "clients": [to_json(&client)],
+                    "next_cursor": hex::encode("client/cl_3f9a1c") }),
+        ),
+        ("putClient", "200", to_json(&client)),
         (
             "getClientCommunications",
             "200",
@@ -261,6 +269,13 @@ fn built() -> Option<Vec<(&'static str, &'static str, Value)>> {
         ("createAppointment", "201", view.clone()),
         ("getAppointment", "200", view.clone()),
         ("patchAppointment", "200", view.clone()),
+        ("putAppointment", "201", view.clone()),
+        (
+            "listAppointments",
+            "200",
+            json!({ "appointments": [view.clone()], "next_cursor": null }),
+        ),
+        ("putAppointment", "200", view.clone()),
         ("actOnAppointment", "200", cancelled),
         (
             "getAppointmentNotifications",
@@ -268,6 +283,11 @@ fn built() -> Option<Vec<(&'static str, &'static str, Value)>> {
             json!({ "appointment_id": appointment.id, "version": 1, "notifications": planned }),
         ),
         ("getInvoice", "200", to_json(&invoice)),
+        (
+            "listInvoices",
+            "200",
+            json!({ "invoices": [to_json(&invoice)], "next_cursor": null }),
+        ),
         ("putInvoice", "200", to_json(&invoice)),
         ("actOnInvoice", "200", to_json(&paid)),
         (
@@ -276,6 +296,11 @@ fn built() -> Option<Vec<(&'static str, &'static str, Value)>> {
             json!({ "notifications": [] }),
         ),
         ("getQuote", "200", to_json(&quote)),
+        (
+            "listQuotes",
+            "200",
+            json!({ "quotes": [to_json(&quote)], "next_cursor": null }),
+        ),
         ("putQuote", "200", to_json(&quote)),
         ("actOnQuote", "200", to_json(&accepted)),
         (

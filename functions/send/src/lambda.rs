@@ -1,13 +1,13 @@
 //! The Lambda glue: the send queue's event in, a partial batch response out.
 
+use crate::batch::{HandBack, SendBatch, Step};
 use crate::{
-    DELIVERIES_METRIC, SCHEDULE_FIRINGS_METRIC, START_RESERVE, SendHandlerError, SendPace,
-    error_type, fired_by_a_schedule, handle_send_within, outcome_name, parse_request,
+    DELIVERIES_METRIC, SCHEDULE_FIRINGS_METRIC, SendHandlerError, SendPace, error_type,
+    fired_by_a_schedule, outcome_name, parse_request,
 };
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use lambda_runtime::{Diagnostic, LambdaEvent};
-use rappel_app::deliver::prefetch;
-use rappel_app::{DeliveryError, DeliveryServices};
+use rappel_app::DeliveryServices;
 use rappel_ports::deadline::Deadline;
 use rappel_ports::schedules::SendRequest;
 
@@ -22,18 +22,14 @@ pub async fn function_handler(
     Ok(handle_batch(&event.payload.records, services, pace, deadline).await)
 }
 
-/// One batch: each message is started only with [`START_RESERVE`] of the invocation left; the
-/// messages it cannot start, or whose delivery found too little time left to send and record
-/// them, are handed back untried (and so are the rest of the batch once the provider
-/// throttles).
+/// One batch under the shared policy ([`SendBatch`]): what it hands back, and what failed, is
+/// returned to the queue; an unreadable message is retried until the queue dead-letters it.
 pub async fn handle_batch(
     records: &[SqsMessage],
     services: &DeliveryServices,
     pace: &SendPace,
     deadline: Deadline,
 ) -> SqsBatchResponse {
-    // One batch, one memory of what it read: the messages of one change share their records.
-    let services = &services.for_batch();
     let parsed: Vec<_> = records
         .iter()
         .map(|m| parse_request(m.body.as_deref().unwrap_or_default()))
@@ -42,18 +38,16 @@ pub async fn handle_batch(
         .iter()
         .filter_map(|r| r.as_ref().ok().cloned())
         .collect();
-    prefetch(services, &readable).await;
+    let mut batch = SendBatch::begin(services, pace, deadline, &readable).await;
     let mut retry: Vec<String> = Vec::new();
-    let mut throttled = false;
-    let mut out_of_time = false;
     for (message, request) in records.iter().zip(parsed) {
         let id = message.message_id.clone().unwrap_or_default();
-        if throttled || out_of_time {
-            retry.push(id);
-            continue;
-        }
         let request = match request {
             Ok(request) => request,
+            Err(_) if batch.stopped().is_some() => {
+                retry.push(id);
+                continue;
+            }
             Err(error) => {
                 // Retried until the queue dead-letters it: an operator can read it there.
                 tracing::error!(message_id = %id, %error, "unreadable send request");
@@ -62,16 +56,9 @@ pub async fn handle_batch(
                 continue;
             }
         };
-        pace.wait_turn().await;
-        if !deadline.allows(START_RESERVE) {
-            tracing::warn!(message_id = %id, "too little of the invocation left: the rest of the batch is handed back untried");
-            metrics::counter!(DELIVERIES_METRIC, "Outcome" => "out_of_time").increment(1);
-            out_of_time = true;
-            retry.push(id);
-            continue;
-        }
-        match handle_send_within(services, &request, deadline).await {
-            Ok(outcomes) => {
+        let was_stopped = batch.stopped().is_some();
+        match batch.handle(&request).await {
+            Step::Handled(outcomes) => {
                 for outcome in &outcomes {
                     metrics::counter!(DELIVERIES_METRIC, "Outcome" => outcome_name(outcome))
                         .increment(1);
@@ -84,15 +71,20 @@ pub async fn handle_batch(
                     metrics::counter!(SCHEDULE_FIRINGS_METRIC).increment(1);
                 }
             }
-            Err(error) => {
+            Step::HandedBack(why) => {
+                if why == HandBack::OutOfTime && !was_stopped {
+                    tracing::warn!(message_id = %id, "too little of the invocation left: the rest of the batch is handed back untried");
+                    metrics::counter!(DELIVERIES_METRIC, "Outcome" => "out_of_time").increment(1);
+                }
+                retry.push(id);
+            }
+            Step::Failed(error) => {
                 let receives = message
                     .attributes
                     .get("ApproximateReceiveCount")
                     .map_or("?", String::as_str);
                 tracing::warn!(message_id = %id, kind = request.kind_name(), receives, error_type = error_type(&error), %error, "delivery to retry");
                 metrics::counter!(DELIVERIES_METRIC, "Outcome" => "retry").increment(1);
-                throttled = is_throttling(&error);
-                out_of_time = is_out_of_time(&error);
                 retry.push(id);
             }
         }
@@ -121,15 +113,4 @@ impl From<SendHandlerError> for Diagnostic {
             error_message: error.to_string(),
         }
     }
-}
-
-fn is_out_of_time(error: &SendHandlerError) -> bool {
-    matches!(error, SendHandlerError::Delivery(DeliveryError::OutOfTime))
-}
-
-fn is_throttling(error: &SendHandlerError) -> bool {
-    matches!(
-        error,
-        SendHandlerError::Delivery(DeliveryError::Throttled(_))
-    )
 }

@@ -20,10 +20,12 @@
 //! [`handle_send`] is what the local stack calls; the Lambda glue (queue event in, partial
 //! batch response out) is behind the `lambda` feature, which only the Lambda binary enables.
 
+mod batch;
 #[cfg(feature = "lambda")]
 mod lambda;
 mod pace;
 
+pub use batch::{HandBack, SendBatch, Step};
 #[cfg(feature = "lambda")]
 pub use lambda::{batch_response, function_handler, handle_batch};
 pub use pace::{PaceTooSlow, SendPace};

@@ -11,10 +11,14 @@
 //! - [`replan`]: a change that affects many subjects (settings, a type, a staff member) as a
 //!   job of bounded, idempotent, resumable steps on the re-plan queue, and its progress.
 //! - [`feedback`]: the provider's e-mail feedback: bounces and complaints mark addresses.
+//! - [`commands`]: every write a way in can make (the API, the links), one command each.
+//! - [`lists`]: the API's lists, a page at a time, each from an index.
 //! - [`preview`]: an appointment's or a client's planned messages with their status, for the API.
 
+pub mod commands;
 pub mod deliver;
 pub mod feedback;
+pub mod lists;
 pub mod preview;
 pub mod react;
 mod react_billing;

@@ -15,6 +15,7 @@ use rappel_ports::address_marks::{AddressMarks, ReadOnceMarks};
 use rappel_ports::clock::Clock;
 use rappel_ports::delivery::{Mailer, OptOutsOnce, SmsSender};
 use rappel_ports::history::CommunicationHistory;
+use rappel_ports::idempotency::IdempotencyKeys;
 use rappel_ports::ledger::DeliveryLedger;
 use rappel_ports::records::{ReadOnce, RecordStore};
 use rappel_ports::replan::{ReplanProgress, ReplanQueue};
@@ -31,6 +32,8 @@ pub struct ApiServices {
     pub clock: Arc<dyn Clock>,
     /// The re-plans of a business, shown with its settings (read only).
     pub progress: Arc<dyn ReplanProgress>,
+    /// The keys that make a retried `POST` safe.
+    pub idempotency: Arc<dyn IdempotencyKeys>,
 }
 
 /// What the single delivery path needs.
@@ -91,13 +94,18 @@ impl DeliveryServices {
 
     /// The API's view of the same adapters (the local stack serves both from one process),
     /// with the re-plan progress the change handler's side keeps.
-    pub fn api(&self, progress: Arc<dyn ReplanProgress>) -> ApiServices {
+    pub fn api(
+        &self,
+        progress: Arc<dyn ReplanProgress>,
+        idempotency: Arc<dyn IdempotencyKeys>,
+    ) -> ApiServices {
         ApiServices {
             records: self.records.clone(),
             ledger: self.ledger.clone(),
             history: self.history.clone(),
             clock: self.clock.clone(),
             progress,
+            idempotency,
         }
     }
 }

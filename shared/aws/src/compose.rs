@@ -2,7 +2,8 @@
 //! environment variables it reads (the SAM template is checked against these lists).
 
 use crate::dynamodb::{
-    DynamoAddressMarks, DynamoHistory, DynamoLedger, DynamoProgress, DynamoRecords,
+    DynamoAddressMarks, DynamoHistory, DynamoIdempotency, DynamoLedger, DynamoProgress,
+    DynamoRecords,
 };
 use crate::env::*;
 use crate::scheduler::{EventBridgeSchedules, ScheduleTarget};
@@ -87,7 +88,8 @@ pub fn api_services(
         ledger: Arc::new(DynamoLedger::new(dynamodb.clone(), deliveries)),
         history: Arc::new(DynamoHistory::new(dynamodb.clone(), deliveries)),
         clock,
-        progress: Arc::new(DynamoProgress::new(dynamodb, deliveries)),
+        progress: Arc::new(DynamoProgress::new(dynamodb.clone(), deliveries)),
+        idempotency: Arc::new(DynamoIdempotency::new(dynamodb, deliveries)),
     })
 }
 

@@ -177,7 +177,7 @@ pub async fn inbox(State(stack): State<Arc<LocalStack>>) -> Response {
     let mut appointments = Vec::new();
     let mut all = stack.records.all_appointments();
     all.sort_by_key(|a| std::cmp::Reverse(a.start));
-    let api = stack.delivery.api(stack.progress.clone());
+    let api = stack.api_services();
     for a in all.iter().take(50) {
         let planned = planned_notifications(&api, a).await.unwrap_or_default();
         appointments.push(context! {

@@ -22,13 +22,13 @@ use utoipa_axum::routes;
 
 pub fn local_router(stack: Arc<LocalStack>) -> Router {
     let api = rappel_api::dev_tenant_header(rappel_api::router(
-        stack.delivery.api(stack.progress.clone()),
+        stack.api_services(),
         stack.delivery.links.clone(),
     ))
     .layer(middleware::from_fn_with_state(stack.clone(), settle_after));
     // The client's links: public, no tenant header (the signature is the authority).
     let links = rappel_api::links_router(rappel_api::LinksState {
-        services: stack.delivery.api(stack.progress.clone()),
+        services: stack.api_services(),
         links: stack.delivery.links.clone(),
     })
     .layer(middleware::from_fn_with_state(stack.clone(), settle_after));

@@ -1,7 +1,7 @@
 //! The local runtime: composition of the embedded adapters and the loops AWS would run.
 
 use chrono::{DateTime, Duration, Utc};
-use rappel_app::{DeliveryServices, Services};
+use rappel_app::{ApiServices, DeliveryServices, Services};
 use rappel_change_handler::handle_changes;
 use rappel_core::model::EmailAddress;
 use rappel_core::render::{LinkSigner, SenderIdentity};
@@ -12,6 +12,7 @@ use rappel_ports::deadline::Deadline;
 use rappel_ports::delivery::Outbox;
 use rappel_ports::delivery::{Mailer, SmsSender};
 use rappel_ports::history::MemoryHistory;
+use rappel_ports::idempotency::MemoryIdempotency;
 use rappel_ports::json_file::{JsonFile, persist};
 use rappel_ports::ledger::DeliveryLedger;
 use rappel_ports::ledger::MemoryLedger;
@@ -20,7 +21,7 @@ use rappel_ports::replan::{MemoryProgress, ReplanWork};
 use rappel_ports::schedules::Schedules;
 use rappel_ports::schedules::{Firing, InProcessScheduler, SendRequest};
 use rappel_ports::send_queue::{InProcessQueue, MAX_RECEIVES, SendQueue};
-use rappel_send::handle_send;
+use rappel_send::{BATCH_SIZE, SendBatch, SendPace, Step};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -114,6 +115,8 @@ pub struct LocalStack {
     /// The re-plan steps of changes that affect many subjects.
     pub replans: Arc<InProcessQueue<ReplanWork>>,
     pub progress: Arc<MemoryProgress>,
+    /// The API's idempotency keys (persisted with the rest in a data directory).
+    pub idempotency: Arc<MemoryIdempotency>,
     pub outbox: Arc<Outbox>,
     pub clock: Arc<VirtualClock>,
     /// Serialises feed pumping and schedule firing, as one Lambda shard / one scheduler would.
@@ -129,6 +132,13 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl LocalStack {
+    /// What the API runs with: the delivery path's stores, the re-plan progress and the
+    /// idempotency keys.
+    pub fn api_services(&self) -> ApiServices {
+        self.delivery
+            .api(self.progress.clone(), self.idempotency.clone())
+    }
+
     pub fn new(config: LocalConfig) -> std::io::Result<Arc<Self>> {
         let clock = Arc::new(VirtualClock::starting_at(config.start_at));
         if let Some(dir) = &config.data_dir {
@@ -152,14 +162,20 @@ impl LocalStack {
                 None,
             ),
         };
-        let (replans, progress) = match &config.data_dir {
+        let (replans, progress, idempotency) = match &config.data_dir {
             Some(dir) => (
                 InProcessQueue::persisted(dir.join("replan-queue.json"))?,
                 MemoryProgress::persisted(dir.join("replan-progress.json"))?,
+                MemoryIdempotency::persisted(dir.join("idempotency-keys.json"))?,
             ),
-            None => (InProcessQueue::in_memory(), MemoryProgress::in_memory()),
+            None => (
+                InProcessQueue::in_memory(),
+                MemoryProgress::in_memory(),
+                MemoryIdempotency::in_memory(),
+            ),
         };
         let (replans, progress) = (Arc::new(replans), Arc::new(progress));
+        let idempotency = Arc::new(idempotency);
         let records = Arc::new(records);
         let scheduler = Arc::new(scheduler);
         let queue = Arc::new(queue);
@@ -244,6 +260,7 @@ impl LocalStack {
             queue,
             replans,
             progress,
+            idempotency,
             outbox,
             clock,
             runtime: tokio::sync::Mutex::new(()),
@@ -458,27 +475,41 @@ impl LocalStack {
         }
     }
 
-    /// One pass over the send queue: each request is handed to the send handler once; a failed
-    /// one goes to the back of the queue, and after [`MAX_RECEIVES`] receives to the dead
-    /// letters (SQS redrive). `settle_locked` passes again until the queue is empty.
+    /// One pass over the send queue, in batches of [`BATCH_SIZE`] under the send function's
+    /// own batch policy ([`SendBatch`]: records read once per batch, the rest of a batch left
+    /// untried once the provider throttles). Each request is handed to the send handler once; a
+    /// failed one goes to the back of the queue, and after [`MAX_RECEIVES`] receives to the
+    /// dead letters (SQS redrive). `settle_locked` passes again until the queue is empty.
     async fn drain_queue(&self) {
-        for _ in 0..self.queue.len() {
-            let Some(received) = self.queue.receive() else {
-                return;
-            };
-            match handle_send(&self.delivery, &received.request).await {
-                Ok(_) => self.queue.done(),
-                Err(error) if received.receives >= MAX_RECEIVES => {
-                    tracing::error!(kind = received.request.kind_name(), %error, "send request dead-lettered");
-                    self.dead_letter(DeadLetter::SendRequest {
-                        request: received.request,
-                        receives: received.receives,
-                        error: error.to_string(),
-                        failed_at: self.now(),
-                    });
-                    self.queue.done();
+        let pace = SendPace::unlimited();
+        let mut left = self.queue.len();
+        while left > 0 {
+            let upcoming = self.queue.peek((BATCH_SIZE as usize).min(left));
+            let mut batch =
+                SendBatch::begin(&self.delivery, &pace, Deadline::NONE, &upcoming).await;
+            for _ in 0..upcoming.len() {
+                if batch.stopped().is_some() {
+                    // Left on the queue, not received: tried on the next pass.
+                    return;
                 }
-                Err(_) => self.queue.retry_later(),
+                let Some(received) = self.queue.receive() else {
+                    return;
+                };
+                left -= 1;
+                match batch.handle(&received.request).await {
+                    Step::Handled(_) => self.queue.done(),
+                    Step::Failed(error) if received.receives >= MAX_RECEIVES => {
+                        tracing::error!(kind = received.request.kind_name(), %error, "send request dead-lettered");
+                        self.dead_letter(DeadLetter::SendRequest {
+                            request: received.request,
+                            receives: received.receives,
+                            error: error.to_string(),
+                            failed_at: self.now(),
+                        });
+                        self.queue.done();
+                    }
+                    Step::Failed(_) | Step::HandedBack(_) => self.queue.retry_later(),
+                }
             }
         }
     }

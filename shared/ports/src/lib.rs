@@ -12,6 +12,7 @@
 //! | [`delivery`] | `Mailer`, `SmsSender` | `Outbox` (prints, keeps, writes `.eml` files) |
 //! | [`ledger`] | `DeliveryLedger` | `MemoryLedger` |
 //! | [`history`] | `CommunicationHistory` | `MemoryHistory` |
+//! | [`idempotency`] | `IdempotencyKeys` | `MemoryIdempotency` (optionally persisted) |
 //! | [`replan`] | `ReplanQueue`, `ReplanProgress` | `InProcessQueue`, `MemoryProgress` |
 //!
 //! [`deadline`] says how long an invocation may still run, and what one port call can take;
@@ -25,6 +26,7 @@ pub mod deadline;
 pub mod delivery;
 pub mod forward_compatible;
 pub mod history;
+pub mod idempotency;
 pub mod journal;
 pub mod json_file;
 pub mod ledger;

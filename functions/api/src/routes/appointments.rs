@@ -1,19 +1,25 @@
-//! Appointments: book, move or change, the life-cycle actions, and the planned notifications.
-//! Each write is one conditional put (a concurrent change is a 409, never a lost write); the
-//! change handler, fed by the store's change feed, does the rest.
+//! Appointments: book (under a fresh id or the caller's), move or change, the life-cycle
+//! actions, and the planned notifications. Each handler translates only: the use cases are
+//! the commands of `rappel_app::commands::appointments`.
 
 use crate::error::ApiError;
-use crate::extract::{ApiJson, OptionalJson, Tenant, path_id};
+use crate::extract::{ApiJson, ApiQuery, OptionalJson, Tenant, path_id};
+use crate::idempotency::IdempotencyKey;
+use crate::pages::{page_size, read_cursor, write_cursor};
 use crate::routes::ApiState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, FixedOffset, Utc};
+use rappel_app::commands::Upserted;
+use rappel_app::commands::appointments::{
+    self, ActionBy, AppointmentAction, AppointmentChange, Booking,
+};
+use rappel_app::commands::ids::fresh_id;
+use rappel_app::lists::{self, AppointmentFilter};
 use rappel_app::preview::{PlannedNotification, planned_notifications};
 use rappel_core::model::CalendarInstant;
 use rappel_core::model::*;
-use rappel_core::settings::BusinessSettings;
-use rappel_ports::records::{Expected, Record, RecordKey, RecordKind, StoreError, TypedRecords};
 use serde::{Deserialize, Serialize};
 
 /// An appointment as the API shows it: instants with the offset of the appointment's zone.
@@ -91,122 +97,194 @@ pub struct NewAppointment {
     earlier_slot_offers: Option<bool>,
 }
 
+impl NewAppointment {
+    fn booking(self) -> Booking {
+        Booking {
+            client_id: self.client_id,
+            staff_id: self.staff_id,
+            type_id: self.type_id,
+            start: self.start.utc(),
+            end: self.end.utc(),
+            time_zone: self.time_zone,
+            origin: self.origin,
+            status: self.status,
+            notify: self.notify,
+            earlier_slot_offers: self.earlier_slot_offers,
+        }
+    }
+}
+
 #[utoipa::path(
     post, path = "/v1/appointments", tag = "appointments", operation_id = "createAppointment",
     summary = "Book an appointment",
+    params(IdempotencyKey),
     request_body(content = NewAppointment, example = json!({"client_id": "cl_3f9a1c", "staff_id": "st_ana", "type_id": "haircut", "start": "2026-03-30T10:00:00+02:00", "end": "2026-03-30T10:30:00+02:00"})),
     responses((status = 201, description = "The appointment, with its new id.", body = AppointmentView),
-      (status = 422, description = "unknown_client, unknown_staff or unknown_appointment_type (a reference this business does not have); end_before_start, appointment_too_long, start_in_past, beyond_horizon or invalid_status.", body = crate::error::Problem))
+      (status = 422, description = "unknown_client, unknown_staff or unknown_appointment_type (a reference this business does not have); end_before_start, appointment_too_long, start_in_past, beyond_horizon or invalid_status; idempotency_key_reused.", body = crate::error::Problem))
 )]
 pub async fn create(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
     ApiJson(input): ApiJson<NewAppointment>,
 ) -> Result<(StatusCode, Json<AppointmentView>), ApiError> {
-    let records = &state.services.records;
-    let settings = check_references(
-        &state,
-        &tenant,
-        Some(&input.client_id),
-        Some(&input.staff_id),
-        Some(&input.type_id),
-    )
-    .await?;
-    // The core ignores this for online bookings, which always confirm.
-    let notify_client = input
-        .notify
-        .unwrap_or(settings.input.notify_on_staff_booking);
-    let id: AppointmentId = state.new_id("ap")?;
-    let appointment = Appointment::book(
-        NewBooking {
-            tenant,
-            id,
-            client_id: input.client_id,
-            staff_id: input.staff_id,
-            type_id: input.type_id,
-            start: input.start.utc(),
-            end: input.end.utc(),
-            time_zone: input.time_zone.unwrap_or(settings.input.time_zone),
-            status: input.status.unwrap_or(AppointmentStatus::Confirmed),
-            origin: input.origin,
-            notify_client,
-            horizon: settings.input.booking_horizon_days,
-            earlier_slot_offers: input.earlier_slot_offers,
-        },
-        state.services.clock.now(),
-    )?;
-    records
-        .put(Record::Appointment(appointment.clone()), Expected::Absent)
-        .await?;
+    let id = fresh_id("ap")?;
+    let appointment = appointments::book(&state.services, &tenant, id, input.booking()).await?;
     Ok((
         StatusCode::CREATED,
         Json(AppointmentView::from(&appointment)),
     ))
 }
 
-/// Reads the business's settings and the records a booking refers to in one round trip; an
-/// unknown reference is a 422 naming its field. Returns the settings (the defaults when the
-/// business has saved none).
-pub(crate) async fn check_references(
-    state: &ApiState,
-    tenant: &TenantId,
-    client: Option<&ClientId>,
-    staff: Option<&StaffId>,
-    kind: Option<&AppointmentTypeId>,
-) -> Result<BusinessSettings, ApiError> {
-    let references = [
-        client.map(|id| RecordKey::new(tenant, RecordKind::Client, id.as_str())),
-        staff.map(|id| RecordKey::new(tenant, RecordKind::Staff, id.as_str())),
-        kind.map(|id| RecordKey::new(tenant, RecordKind::AppointmentType, id.as_str())),
-    ];
-    let mut keys = vec![RecordKey::settings(tenant)];
-    keys.extend(references.iter().flatten().cloned());
-    let found = state.services.records.get_many(&keys).await?;
-    let is_stored = |key: &RecordKey| {
-        keys.iter()
-            .zip(&found)
-            .any(|(k, record)| k == key && record.is_some())
+/// A booking under the caller's own id: a new appointment's fields, and the version last read.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AppointmentListQuery {
+    /// Appointments starting at or after this instant (RFC 3339, required).
+    #[param(value_type = String, example = "2026-03-30T00:00:00+02:00")]
+    from: Option<CalendarInstant>,
+    /// … and before this one (required).
+    #[param(value_type = String, example = "2026-04-06T00:00:00+02:00")]
+    to: Option<CalendarInstant>,
+    /// Only this staff member's.
+    staff_id: Option<StaffId>,
+    /// Only this client's.
+    client_id: Option<ClientId>,
+    /// Only in this status (applied to each page: a page may hold fewer than `limit`).
+    status: Option<AppointmentStatus>,
+    /// At most this many (1 to 500, default 100).
+    #[param(minimum = 1, maximum = 500)]
+    limit: Option<usize>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AppointmentList {
+    appointments: Vec<AppointmentView>,
+    /// Ask again with `cursor` set to this for the next page; `null` when this page is the last.
+    next_cursor: Option<String>,
+}
+
+#[utoipa::path(
+    get, path = "/v1/appointments", tag = "appointments", operation_id = "listAppointments",
+    summary = "Appointments starting in a window, earliest first, a page at a time (one index query each)",
+    params(AppointmentListQuery),
+    responses((status = 200, description = "A page of appointments, with the cursor of the next one.", body = AppointmentList),
+      (status = 400, description = "invalid_cursor (a cursor this list did not give) or invalid_query (a limit outside 1 to 500).", body = crate::error::Problem),
+      (status = 422, description = "missing_window (`from` and `to` are required) or invalid_window (`to` not after `from`).", body = crate::error::Problem))
+)]
+pub async fn list(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    ApiQuery(query): ApiQuery<AppointmentListQuery>,
+) -> Result<Json<AppointmentList>, ApiError> {
+    let (Some(from), Some(to)) = (query.from, query.to) else {
+        return Err(ApiError::unprocessable(
+            "missing_window",
+            "from, to: both are required (RFC 3339 instants)",
+        ));
     };
-    let [client_key, staff_key, type_key] = &references;
-    if let (Some(id), Some(key)) = (client, client_key)
-        && !is_stored(key)
-    {
+    let (from, to) = (from.utc(), to.utc());
+    if to <= from {
         return Err(ApiError::unprocessable(
-            "unknown_client",
-            format!("client_id: no client {id}"),
+            "invalid_window",
+            "to: must be after from",
         ));
     }
-    if let (Some(id), Some(key)) = (staff, staff_key)
-        && !is_stored(key)
-    {
-        return Err(ApiError::unprocessable(
-            "unknown_staff",
-            format!("staff_id: no staff member {id}"),
-        ));
+    let limit = page_size(query.limit, 100, lists::MAX_APPOINTMENTS_PAGE)?;
+    let cursor = read_cursor(query.cursor.as_deref())?;
+    let filter = AppointmentFilter {
+        from,
+        to,
+        staff: query.staff_id,
+        client: query.client_id,
+        status: query.status,
+    };
+    let page =
+        lists::appointments(&state.services, &tenant, filter, cursor.as_deref(), limit).await?;
+    Ok(Json(AppointmentList {
+        appointments: page.items.iter().map(AppointmentView::from).collect(),
+        next_cursor: write_cursor(page.next),
+    }))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PutAppointment {
+    client_id: ClientId,
+    staff_id: StaffId,
+    type_id: AppointmentTypeId,
+    /// RFC 3339 with an offset, e.g. "2026-03-30T10:00:00+02:00".
+    start: CalendarInstant,
+    end: CalendarInstant,
+    /// Where it takes place; defaults to the business's zone. Fixed once booked.
+    #[serde(default)]
+    time_zone: Option<TimeZone>,
+    #[serde(default = "default_origin")]
+    origin: Origin,
+    /// At booking: confirmed (default), requested or awaiting_payment. Fixed afterwards (the
+    /// actions change it): give the stored one or none.
+    #[serde(default)]
+    status: Option<AppointmentStatus>,
+    /// Tell the client: at booking, defaults to the business setting; of a move, to true.
+    #[serde(default)]
+    notify: Option<bool>,
+    #[serde(default)]
+    earlier_slot_offers: Option<bool>,
+    /// The version last read; absent (or 0 for a new one) to write whatever is stored.
+    #[serde(default)]
+    expected_version: Option<u64>,
+}
+
+impl PutAppointment {
+    fn booking(self) -> (Booking, Option<u64>) {
+        let new = NewAppointment {
+            client_id: self.client_id,
+            staff_id: self.staff_id,
+            type_id: self.type_id,
+            start: self.start,
+            end: self.end,
+            time_zone: self.time_zone,
+            origin: self.origin,
+            status: self.status,
+            notify: self.notify,
+            earlier_slot_offers: self.earlier_slot_offers,
+        };
+        (new.booking(), self.expected_version)
     }
-    if let (Some(id), Some(key)) = (kind, type_key)
-        && !is_stored(key)
-    {
-        return Err(ApiError::unprocessable(
-            "unknown_appointment_type",
-            format!("type_id: no appointment type {id}"),
-        ));
-    }
-    match found.into_iter().next().flatten() {
-        Some(Record::Settings(settings)) => Ok(settings),
-        Some(_) => Err(StoreError::Corrupt("the settings key holds another record".into()).into()),
-        None => Ok(BusinessSettings::defaults_for(tenant)),
-    }
+}
+
+#[utoipa::path(
+    put, path = "/v1/appointments/{id}", tag = "appointments", operation_id = "putAppointment",
+    summary = "Book under your own id, or bring the appointment to this booking (move, type, staff)",
+    params(("id" = String, Path, description = "Your id for the appointment.", example = "ap_5b7d0e")),
+    request_body(content = PutAppointment, example = json!({"client_id": "cl_3f9a1c", "staff_id": "st_ana", "type_id": "haircut", "start": "2026-03-30T10:00:00+02:00", "end": "2026-03-30T10:30:00+02:00"})),
+    responses((status = 201, description = "Booked under this id.", body = AppointmentView),
+      (status = 200, description = "The appointment as saved: moved or changed, or unchanged when the booking is the stored one (nobody is told twice).", body = AppointmentView),
+      (status = 409, description = "version_conflict or invalid_transition (the appointment can no longer be moved).", body = crate::error::Problem),
+      (status = 422, description = "As for a booking; immutable_field (another client, zone or status than the stored appointment's: use the actions).", body = crate::error::Problem))
+)]
+pub async fn put(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<PutAppointment>,
+) -> Result<(StatusCode, Json<AppointmentView>), ApiError> {
+    let id: AppointmentId = path_id(&id, "appointment")?;
+    let (booking, expected_version) = input.booking();
+    let written =
+        appointments::put_appointment(&state.services, &tenant, id, booking, expected_version)
+            .await?;
+    let status = match written {
+        Upserted::Created(_) => StatusCode::CREATED,
+        _ => StatusCode::OK,
+    };
+    Ok((status, Json(AppointmentView::from(written.record()))))
 }
 
 async fn load(state: &ApiState, tenant: &TenantId, raw_id: &str) -> Result<Appointment, ApiError> {
     let id: AppointmentId = path_id(raw_id, "appointment")?;
-    state
-        .services
-        .records
-        .appointment(tenant, &id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("appointment"))
+    Ok(appointments::load(&state.services, tenant, &id).await?)
 }
 
 #[utoipa::path(
@@ -271,71 +349,19 @@ pub async fn patch(
     Path(id): Path<String>,
     ApiJson(change): ApiJson<AppointmentPatch>,
 ) -> Result<Json<AppointmentView>, ApiError> {
-    let current = load(&state, &tenant, &id).await?;
-    check_version(&current, change.expected_version)?;
-    let settings = check_references(
-        &state,
-        &tenant,
-        None,
-        change.staff_id.as_ref(),
-        change.type_id.as_ref(),
-    )
-    .await?;
-    let start = change.start.map(CalendarInstant::utc);
-    let end = change
-        .end
-        .map(CalendarInstant::utc)
-        .or_else(|| start.map(|s| s + (current.end - current.start)));
-    let horizon = settings.input.booking_horizon_days;
-    let modification = Modification {
-        start,
-        end,
+    let id: AppointmentId = path_id(&id, "appointment")?;
+    let change = AppointmentChange {
+        start: change.start.map(CalendarInstant::utc),
+        end: change.end.map(CalendarInstant::utc),
         type_id: change.type_id,
         staff_id: change.staff_id,
-        horizon,
+        actor: change.actor,
+        notify: change.notify,
+        earlier_slot_offers: change.earlier_slot_offers,
+        expected_version: change.expected_version,
     };
-    let notify = change.notify;
-    let now = state.services.clock.now();
-    let modified = current.modify(modification, change.actor, notify, now)?;
-    // One write for both: the flag rides on a move, or is a change of its own.
-    let next = match (modified, change.earlier_slot_offers) {
-        (Some(mut next), Some(flag)) => {
-            next.earlier_slot_offers = Some(flag);
-            Some(next)
-        }
-        (Some(next), None) => Some(next),
-        (None, Some(flag)) => current.with_earlier_slot_offers(Some(flag), change.actor, now)?,
-        (None, None) => None,
-    };
-    match next {
-        None => Ok(Json(AppointmentView::from(&current))),
-        Some(next) => {
-            save(&state, &current, &next).await?;
-            Ok(Json(AppointmentView::from(&next)))
-        }
-    }
-}
-
-fn check_version(current: &Appointment, expected: Option<u64>) -> Result<(), ApiError> {
-    match expected {
-        Some(v) if v != current.version => Err(ApiError::conflict(
-            "version_conflict",
-            format!("the appointment is at version {}, not {v}", current.version),
-        )),
-        _ => Ok(()),
-    }
-}
-
-async fn save(state: &ApiState, current: &Appointment, next: &Appointment) -> Result<(), ApiError> {
-    state
-        .services
-        .records
-        .put(
-            Record::Appointment(next.clone()),
-            Expected::Version(current.version),
-        )
-        .await?;
-    Ok(())
+    let saved = appointments::modify(&state.services, &tenant, &id, change).await?;
+    Ok(Json(AppointmentView::from(&saved)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -359,24 +385,11 @@ impl Default for ActionInput {
     }
 }
 
-/// The life-cycle actions (`POST /v1/appointments/{id}/{action}`).
-#[derive(utoipa::ToSchema)]
-#[schema(rename_all = "kebab-case")]
-#[allow(dead_code)] // only its schema: the path segment is matched as a string, unknown ones 404
-pub enum AppointmentAction {
-    Cancel,
-    Accept,
-    Refuse,
-    Complete,
-    NoShow,
-    Paid,
-}
-
 /// `POST /v1/appointments/{id}/{action}`: cancel, accept, refuse, complete, no-show, paid.
 #[utoipa::path(
     post, path = "/v1/appointments/{id}/{action}", tag = "appointments", operation_id = "actOnAppointment",
     summary = "A life-cycle action: cancel, accept, refuse, complete, no-show or paid",
-    params(("id" = String, Path, description = "The appointment's id.", example = "ap_5b7d0e"), ("action" = AppointmentAction, Path, description = "What happens to the appointment.")),
+    params(("id" = String, Path, description = "The appointment's id.", example = "ap_5b7d0e"), ("action" = AppointmentAction, Path, description = "What happens to the appointment."), IdempotencyKey),
     request_body(content = Option<ActionInput>, description = "Optional: who acts, whether to tell the client, the expected version.", example = json!({"actor": "staff", "notify": true})),
     responses((status = 200, description = "The appointment after the action.", body = AppointmentView),
       (status = 404, description = "not_found (no appointment with this id) or unknown_action.", body = crate::error::Problem),
@@ -388,55 +401,23 @@ pub async fn act(
     Path((id, action)): Path<(String, String)>,
     OptionalJson(input): OptionalJson<ActionInput>,
 ) -> Result<Json<AppointmentView>, ApiError> {
-    let current = load(&state, &tenant, &id).await?;
-    check_version(&current, input.expected_version)?;
-    let next = perform(
-        &state.services,
-        &current,
-        &action,
-        input.actor,
-        input.notify,
-    )
-    .await?;
-    Ok(Json(AppointmentView::from(&next)))
-}
-
-/// One life-cycle action on the appointment as it is now, written only if nobody changed it
-/// meanwhile: the use case behind `POST /v1/appointments/{id}/{action}` and the client's
-/// cancel link alike.
-pub async fn perform(
-    services: &rappel_app::ApiServices,
-    current: &Appointment,
-    action: &str,
-    actor: Actor,
-    notify: bool,
-) -> Result<Appointment, ApiError> {
-    let now = services.clock.now();
-    let next = match action {
-        "cancel" => current.cancel(actor, notify, now)?,
-        "accept" => current.accept(now)?,
-        "refuse" => current.refuse(notify, now)?,
-        "complete" => current.complete(notify, now)?,
-        "no-show" => current.mark_no_show(notify, now)?,
-        "paid" => current.mark_paid(actor, now)?,
-        _ => {
-            return Err(ApiError::new(
-                StatusCode::NOT_FOUND,
-                "unknown_action",
-                format!(
-                    "no action {action:?}: use cancel, accept, refuse, complete, no-show or paid"
-                ),
-            ));
-        }
+    let id: AppointmentId = path_id(&id, "appointment")?;
+    let Some(action) = AppointmentAction::parse(&action) else {
+        // Whether the appointment exists is said first, as for every other path under it.
+        appointments::load(&state.services, &tenant, &id).await?;
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_action",
+            format!("no action {action:?}: use cancel, accept, refuse, complete, no-show or paid"),
+        ));
     };
-    services
-        .records
-        .put(
-            Record::Appointment(next.clone()),
-            Expected::Version(current.version),
-        )
-        .await?;
-    Ok(next)
+    let by = ActionBy {
+        actor: input.actor,
+        notify: input.notify,
+        expected_version: input.expected_version,
+    };
+    let next = appointments::act(&state.services, &tenant, &id, action, by).await?;
+    Ok(Json(AppointmentView::from(&next)))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

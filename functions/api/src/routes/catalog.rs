@@ -6,12 +6,13 @@ use crate::extract::{ApiJson, Tenant, path_id};
 use crate::routes::ApiState;
 use axum::Json;
 use axum::extract::{Path, State};
+use rappel_app::commands::catalog::{self, StaffDetails};
 use rappel_core::model::{
     AppointmentType, AppointmentTypeId, DisplayName, EmailAddress, Locale, PhoneNumber, StaffId,
     StaffMember, TimeZone,
 };
-use rappel_core::settings::{BusinessSettings, NotificationOverride};
-use rappel_ports::records::{Expected, Record, RecordKey, RecordKind, StoreError, TypedRecords};
+use rappel_core::settings::NotificationOverride;
+use rappel_ports::records::TypedRecords;
 use serde::Deserialize;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -57,21 +58,9 @@ pub async fn put_type(
     ApiJson(input): ApiJson<AppointmentTypeInput>,
 ) -> Result<Json<AppointmentType>, ApiError> {
     let id: AppointmentTypeId = path_id(&id, "appointment type")?;
-    let records = &state.services.records;
-    let current = records.appointment_type(&tenant, &id).await?;
-    let expected = current
-        .as_ref()
-        .map_or(Expected::Absent, |c| Expected::Version(c.version));
-    let record = AppointmentType {
-        tenant,
-        id,
-        name: input.name,
-        overrides: input.overrides,
-        version: current.map_or(1, |c| c.version + 1),
-    };
-    records
-        .put(Record::AppointmentType(record.clone()), expected)
-        .await?;
+    let record =
+        catalog::put_appointment_type(&state.services, &tenant, id, input.name, input.overrides)
+            .await?;
     Ok(Json(record))
 }
 
@@ -120,39 +109,13 @@ pub async fn put_staff(
     ApiJson(input): ApiJson<StaffInput>,
 ) -> Result<Json<StaffMember>, ApiError> {
     let id: StaffId = path_id(&id, "staff member")?;
-    let records = &state.services.records;
-    // The defaults a new staff member takes and the current record, in one round trip.
-    let found = records
-        .get_many(&[
-            RecordKey::settings(&tenant),
-            RecordKey::new(&tenant, RecordKind::Staff, id.as_str()),
-        ])
-        .await?;
-    let (mut settings, mut current) = (BusinessSettings::defaults_for(&tenant), None);
-    for record in found.into_iter().flatten() {
-        match record {
-            Record::Settings(s) => settings = s,
-            Record::Staff(s) => current = Some(s),
-            _ => {
-                return Err(
-                    StoreError::Corrupt("a key holds another kind of record".into()).into(),
-                );
-            }
-        }
-    }
-    let expected = current
-        .as_ref()
-        .map_or(Expected::Absent, |c| Expected::Version(c.version));
-    let record = StaffMember {
-        tenant,
-        id,
+    let details = StaffDetails {
         name: input.name,
         email: input.email,
         phone: input.phone,
-        locale: input.locale.unwrap_or(settings.input.default_locale),
-        time_zone: input.time_zone.unwrap_or(settings.input.time_zone),
-        version: current.map_or(1, |c| c.version + 1),
+        locale: input.locale,
+        time_zone: input.time_zone,
     };
-    records.put(Record::Staff(record.clone()), expected).await?;
+    let record = catalog::put_staff(&state.services, &tenant, id, details).await?;
     Ok(Json(record))
 }

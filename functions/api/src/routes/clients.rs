@@ -1,20 +1,25 @@
-//! `POST /v1/clients`, `GET/PATCH /v1/clients/{id}`, `GET /v1/clients/{id}/communications`,
+//! `POST /v1/clients`, `PUT/GET/PATCH /v1/clients/{id}`, `GET /v1/clients/{id}/communications`,
 //! `GET /v1/clients/{id}/notifications` (the client's planned re-engagement steps).
 //! A preference change (e.g. SMS refused) applies at once to every booked appointment.
 
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery, Tenant, patch_field, path_id};
+use crate::pages::{page_size, read_cursor, write_cursor};
 use crate::routes::ApiState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use rappel_app::commands::Upserted;
+use rappel_app::commands::clients::{self, ClientChange, ClientDetails, PreferencesChange};
+use rappel_app::commands::ids::fresh_id;
+use rappel_app::lists;
 use rappel_app::preview::{PlannedNotification, client_planned_notifications};
 use rappel_core::message::Recipient;
 use rappel_core::model::{
     Client, ClientId, ContactPreferences, DisplayName, EmailAddress, Locale, PhoneNumber, TimeZone,
 };
 use rappel_ports::history::CommunicationRecord;
-use rappel_ports::records::{Expected, Record, TypedRecords};
+use rappel_ports::records::TypedRecords;
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -33,8 +38,22 @@ pub struct NewClient {
     preferences: ContactPreferences,
 }
 
+impl NewClient {
+    fn details(self) -> ClientDetails {
+        ClientDetails {
+            name: self.name,
+            email: self.email,
+            phone: self.phone,
+            locale: self.locale,
+            time_zone: self.time_zone,
+            preferences: self.preferences,
+        }
+    }
+}
+
 #[utoipa::path(
     post, path = "/v1/clients", tag = "clients", operation_id = "createClient",
+    params(crate::idempotency::IdempotencyKey),
     request_body(content = NewClient, example = json!({"name": "Léa Dubois", "email": "lea@example.com", "phone": "+33612345678", "locale": "fr-FR", "preferences": {"email": true, "sms": true, "marketing": false}})),
     responses((status = 201, description = "The client, with its new id.", body = Client))
 )]
@@ -43,23 +62,111 @@ pub async fn create(
     Tenant(tenant): Tenant,
     ApiJson(input): ApiJson<NewClient>,
 ) -> Result<(StatusCode, Json<Client>), ApiError> {
-    let records = &state.services.records;
-    let settings = records.settings(&tenant).await?;
-    let client = Client {
-        tenant,
-        id: state.new_id::<ClientId>("cl")?,
+    let id = fresh_id("cl")?;
+    let client = clients::create_client(&state.services, &tenant, id, input.details()).await?;
+    Ok((StatusCode::CREATED, Json(client)))
+}
+
+/// A client under the caller's own id: all their details, and the version last read.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PutClient {
+    name: DisplayName,
+    #[serde(default)]
+    email: Option<EmailAddress>,
+    #[serde(default)]
+    phone: Option<PhoneNumber>,
+    /// The business's when absent (a stored client keeps theirs).
+    #[serde(default)]
+    locale: Option<Locale>,
+    /// The business's when absent (a stored client keeps theirs).
+    #[serde(default)]
+    time_zone: Option<TimeZone>,
+    #[serde(default)]
+    preferences: ContactPreferences,
+    /// The version last read; absent (or 0 for a new one) to write whatever is stored.
+    #[serde(default)]
+    expected_version: Option<u64>,
+}
+
+#[utoipa::path(
+    put, path = "/v1/clients/{id}", tag = "clients", operation_id = "putClient",
+    summary = "Create a client under your own id, or replace their details (absent e-mail or phone clears it)",
+    params(("id" = String, Path, description = "Your id for the client.", example = "cl_3f9a1c")),
+    request_body(content = PutClient, example = json!({"name": "Léa Dubois", "email": "lea@example.com", "phone": "+33612345678", "preferences": {"email": true, "sms": true, "marketing": false}})),
+    responses((status = 201, description = "Created under this id.", body = Client),
+      (status = 200, description = "The client as saved (unchanged when the details are the stored ones).", body = Client),
+      (status = 409, description = "version_conflict: `expected_version` is not the stored version, or someone changed the record meanwhile.", body = crate::error::Problem))
+)]
+pub async fn put(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<PutClient>,
+) -> Result<(StatusCode, Json<Client>), ApiError> {
+    let id: ClientId = path_id(&id, "client")?;
+    let details = ClientDetails {
         name: input.name,
         email: input.email,
         phone: input.phone,
-        locale: input.locale.unwrap_or(settings.input.default_locale),
-        time_zone: input.time_zone.unwrap_or(settings.input.time_zone),
+        locale: input.locale,
+        time_zone: input.time_zone,
         preferences: input.preferences,
-        version: 1,
     };
-    records
-        .put(Record::Client(client.clone()), Expected::Absent)
-        .await?;
-    Ok((StatusCode::CREATED, Json(client)))
+    let written = clients::put_client(
+        &state.services,
+        &tenant,
+        id,
+        details,
+        input.expected_version,
+    )
+    .await?;
+    let status = match written {
+        Upserted::Created(_) => StatusCode::CREATED,
+        _ => StatusCode::OK,
+    };
+    Ok((status, Json(written.into_record())))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ClientList {
+    clients: Vec<Client>,
+    /// Ask again with `cursor` set to this for the next page; `null` when this page is the last.
+    next_cursor: Option<String>,
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ClientListQuery {
+    /// At most this many clients (1 to 100, default 100).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<usize>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+#[utoipa::path(
+    get, path = "/v1/clients", tag = "clients", operation_id = "listClients",
+    summary = "The business's clients, by id, a page at a time",
+    params(ClientListQuery),
+    responses((status = 200, description = "A page of clients, with the cursor of the next one.", body = ClientList), (status = 400, description = "invalid_cursor (a cursor this list did not give) or invalid_query (a limit outside 1 to 100).", body = crate::error::Problem))
+)]
+pub async fn list(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    ApiQuery(query): ApiQuery<ClientListQuery>,
+) -> Result<Json<ClientList>, ApiError> {
+    let limit = page_size(
+        query.limit,
+        lists::MAX_RECORDS_PAGE,
+        lists::MAX_RECORDS_PAGE,
+    )?;
+    let cursor = read_cursor(query.cursor.as_deref())?;
+    let page = lists::clients(&state.services, &tenant, cursor.as_deref(), limit).await?;
+    Ok(Json(ClientList {
+        clients: page.items,
+        next_cursor: write_cursor(page.next),
+    }))
 }
 
 #[utoipa::path(
@@ -119,55 +226,24 @@ pub async fn patch(
     ApiJson(change): ApiJson<ClientPatch>,
 ) -> Result<Json<Client>, ApiError> {
     let id: ClientId = path_id(&id, "client")?;
-    let records = &state.services.records;
-    let current = records
-        .client(&tenant, &id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("client"))?;
-    if change
-        .expected_version
-        .is_some_and(|v| v != current.version)
-    {
-        return Err(ApiError::conflict(
-            "version_conflict",
-            format!("the client is at version {}", current.version),
-        ));
-    }
-    let mut next = current.clone();
-    if let Some(name) = change.name {
-        next.name = name;
-    }
-    if let Some(email) = change.email {
-        next.email = email;
-    }
-    if let Some(phone) = change.phone {
-        next.phone = phone;
-    }
-    if let Some(locale) = change.locale {
-        next.locale = locale;
-    }
-    if let Some(zone) = change.time_zone {
-        next.time_zone = zone;
-    }
-    if let Some(p) = change.preferences {
-        next.preferences.email = p.email.unwrap_or(next.preferences.email);
-        next.preferences.sms = p.sms.unwrap_or(next.preferences.sms);
-        next.preferences.marketing = p.marketing.unwrap_or(next.preferences.marketing);
-        next.preferences.earlier_slot_offers = p
-            .earlier_slot_offers
-            .unwrap_or(next.preferences.earlier_slot_offers);
-    }
-    if next == current {
-        return Ok(Json(current));
-    }
-    next.version = current.version + 1;
-    records
-        .put(
-            Record::Client(next.clone()),
-            Expected::Version(current.version),
-        )
-        .await?;
-    Ok(Json(next))
+    let wanted = change.preferences.unwrap_or_default();
+    let change = ClientChange {
+        name: change.name,
+        email: change.email,
+        phone: change.phone,
+        locale: change.locale,
+        time_zone: change.time_zone,
+        preferences: PreferencesChange {
+            email: wanted.email,
+            sms: wanted.sms,
+            marketing: wanted.marketing,
+            earlier_slot_offers: wanted.earlier_slot_offers,
+        },
+        expected_version: change.expected_version,
+    };
+    Ok(Json(
+        clients::update_client(&state.services, &tenant, &id, change).await?,
+    ))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -193,21 +269,6 @@ pub struct CommunicationsQuery {
     cursor: Option<String>,
 }
 
-/// A cursor is the position a page ended at, hex-encoded: opaque to the caller, read only
-/// within the caller's own client's history (another business's cursor reaches nothing).
-fn read_cursor(raw: &str) -> Result<String, ApiError> {
-    hex::decode(raw)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_cursor",
-                "cursor is not one this API gave",
-            )
-        })
-}
-
 #[utoipa::path(
     get, path = "/v1/clients/{id}/communications", tag = "clients", operation_id = "getClientCommunications",
     summary = "What was sent to the client, suppressed or found stale, oldest first, a page at a time",
@@ -221,15 +282,12 @@ pub async fn communications(
     ApiQuery(query): ApiQuery<CommunicationsQuery>,
 ) -> Result<Json<Communications>, ApiError> {
     let id: ClientId = path_id(&id, "client")?;
-    let limit = query.limit.unwrap_or(DEFAULT_COMMUNICATIONS_PAGE);
-    if !(1..=MAX_COMMUNICATIONS_PAGE).contains(&limit) {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_query",
-            format!("limit must be 1 to {MAX_COMMUNICATIONS_PAGE}"),
-        ));
-    }
-    let after = query.cursor.as_deref().map(read_cursor).transpose()?;
+    let limit = page_size(
+        query.limit,
+        DEFAULT_COMMUNICATIONS_PAGE,
+        MAX_COMMUNICATIONS_PAGE,
+    )?;
+    let after = read_cursor(query.cursor.as_deref())?;
     if state.services.records.client(&tenant, &id).await?.is_none() {
         return Err(ApiError::not_found("client"));
     }
@@ -255,7 +313,7 @@ pub async fn communications(
     Ok(Json(Communications {
         client_id: id,
         communications,
-        next_cursor: page.next.map(hex::encode),
+        next_cursor: write_cursor(page.next),
     }))
 }
 

@@ -9,15 +9,14 @@ use crate::routes::ApiState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use rappel_app::commands::inbound::{InboundMessage, receive_inbound};
 use rappel_core::message::Channel;
 use rappel_core::model::{
-    ClientId, DisplayName, EmailAddress, Inbound, InboundId, InboundKind, InboundSender,
-    PhoneNumber, looks_automated,
+    ClientId, DisplayName, EmailAddress, Inbound, InboundId, InboundKind, PhoneNumber,
 };
 use rappel_ports::history::CommunicationRecord;
-use rappel_ports::records::{Expected, Record, TypedRecords};
+use rappel_ports::records::TypedRecords;
 use serde::{Deserialize, Serialize};
-use std::sync::atomic::{AtomicU16, Ordering};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -42,16 +41,6 @@ pub struct InboundInput {
     precedence: Option<String>,
 }
 
-/// Tells apart two messages of one sender in the same millisecond, in arrival order within
-/// this process (a counter), and across processes (random bits). The window rule orders ties
-/// by id, so the first to arrive keeps the reply.
-fn nonce() -> String {
-    static ARRIVALS: AtomicU16 = AtomicU16::new(0);
-    let arrival = ARRIVALS.fetch_add(1, Ordering::Relaxed);
-    let random = uuid::Uuid::new_v4().as_u128() as u16;
-    format!("{arrival:04x}{random:04x}")
-}
-
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Accepted {
     id: InboundId,
@@ -62,6 +51,7 @@ pub struct Accepted {
 
 #[utoipa::path(
     post, path = "/v1/inbound", tag = "inbound", operation_id = "receiveInbound",
+    params(crate::idempotency::IdempotencyKey),
     summary = "A client (or someone not yet one) sent a message, a document or the contact form",
     request_body(content = InboundInput, example = json!({"kind": "message", "client_id": "cl_3f9a1c", "channel": "email"})),
     responses((status = 202, description = "Recorded; its automatic reply, if any, goes out through the delivery path.", body = Accepted),
@@ -72,87 +62,23 @@ pub async fn receive(
     Tenant(tenant): Tenant,
     ApiJson(input): ApiJson<InboundInput>,
 ) -> Result<(StatusCode, Json<Accepted>), ApiError> {
-    let records = &state.services.records;
-    let (sender, address) = match input.client_id {
-        Some(client_id) => {
-            if input.name.is_some() || input.phone.is_some() {
-                return Err(ApiError::unprocessable(
-                    "invalid_field",
-                    "name, phone: give client_id or the contact details, not both",
-                ));
-            }
-            let Some(client) = records.client(&tenant, &client_id).await? else {
-                return Err(ApiError::unprocessable(
-                    "unknown_client",
-                    format!("client_id: no client {client_id}"),
-                ));
-            };
-            // The address it came from, when given, is what tells a machine apart.
-            let address = input.email.or(client.email);
-            (InboundSender::Client { client_id }, address)
-        }
-        None => {
-            if input.kind != InboundKind::ContactForm {
-                return Err(ApiError::unprocessable(
-                    "invalid_field",
-                    "client_id: required, except for a contact form",
-                ));
-            }
-            let Some(name) = input.name else {
-                return Err(ApiError::unprocessable(
-                    "invalid_field",
-                    "name: a contact form needs the sender's name",
-                ));
-            };
-            if input.email.is_none() && input.phone.is_none() {
-                return Err(ApiError::unprocessable(
-                    "invalid_field",
-                    "email, phone: a contact form needs an e-mail or a phone to answer",
-                ));
-            }
-            let address = input.email.clone();
-            (
-                InboundSender::Contact {
-                    name,
-                    email: input.email,
-                    phone: input.phone,
-                },
-                address,
-            )
-        }
-    };
-    let received_at = state.services.clock.now();
-    let id = Inbound::id_for(&sender, received_at, &nonce()).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "id_unavailable",
-            "could not allocate an id",
-        )
-    })?;
-    let automated = looks_automated(
-        input.auto_submitted.as_deref(),
-        input.precedence.as_deref(),
-        address.as_ref(),
-    );
-    let inbound = Inbound {
-        tenant,
-        id: id.clone(),
+    let message = InboundMessage {
         kind: input.kind,
-        sender,
+        client_id: input.client_id,
+        name: input.name,
+        email: input.email,
+        phone: input.phone,
         channel: input.channel,
-        received_at,
-        automated,
-        version: 1,
+        auto_submitted: input.auto_submitted,
+        precedence: input.precedence,
     };
-    records
-        .put(Record::Inbound(inbound), Expected::Absent)
-        .await?;
+    let inbound = receive_inbound(&state.services, &tenant, message).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(Accepted {
-            id,
-            received_at,
-            automated,
+            id: inbound.id,
+            received_at: inbound.received_at,
+            automated: inbound.automated,
         }),
     ))
 }

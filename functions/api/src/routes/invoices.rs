@@ -2,21 +2,16 @@
 //! `GET /v1/invoices/{id}/notifications`. Ids are the business's own. An invoice issued with
 //! `notify` is announced to its client; while unpaid, reminders follow the billing settings.
 
-use super::documents::{
-    SettleInput, check_amount, check_client, check_version, notifications, yes,
-};
+use super::documents::{self, CommonFields, SettleInput, yes};
 use crate::error::ApiError;
-use crate::extract::{ApiJson, OptionalJson, Tenant, path_id};
+use crate::extract::{ApiJson, ApiQuery, OptionalJson, Tenant};
 use crate::routes::ApiState;
 use axum::Json;
 use axum::extract::{Path, State};
 use rappel_core::message::Subject;
 use rappel_core::model::{CalendarDate, CalendarInstant};
-use rappel_core::model::{
-    ClientId, Currency, DocumentNumber, DocumentUrl, Invoice, InvoiceId, InvoiceStatus,
-};
-use rappel_ports::records::{Expected, Record, TypedRecords};
-use serde::Deserialize;
+use rappel_core::model::{ClientId, Currency, DocumentNumber, DocumentUrl, Invoice, InvoiceStatus};
+use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -37,18 +32,64 @@ pub struct InvoiceInput {
     expected_version: Option<u64>,
 }
 
-async fn load(
-    state: &ApiState,
-    tenant: &rappel_core::model::TenantId,
-    id: &str,
-) -> Result<Invoice, ApiError> {
-    let id: InvoiceId = path_id(id, "invoice")?;
-    state
-        .services
-        .records
-        .invoice(tenant, &id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("invoice"))
+impl InvoiceInput {
+    fn common(self) -> CommonFields<InvoiceStatus> {
+        CommonFields {
+            client_id: self.client_id,
+            number: self.number,
+            amount: self.amount,
+            currency: self.currency,
+            issued_at: self.issued_at,
+            url: self.url,
+            status: self.status,
+            notify: self.notify,
+            expected_version: self.expected_version,
+        }
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InvoiceListQuery {
+    /// Only in this status (applied to each page: a page may hold fewer than `limit`).
+    status: Option<InvoiceStatus>,
+    /// At most this many (1 to 100, default 100).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<usize>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct InvoiceList {
+    invoices: Vec<Invoice>,
+    /// Ask again with `cursor` set to this for the next page; `null` when this page is the last.
+    next_cursor: Option<String>,
+}
+
+#[utoipa::path(
+    get, path = "/v1/invoices", tag = "invoices", operation_id = "listInvoices",
+    summary = "The business's invoices, by id, a page at a time",
+    params(InvoiceListQuery),
+    responses((status = 200, description = "A page of invoices, with the cursor of the next one.", body = InvoiceList), (status = 400, description = "invalid_cursor (a cursor this list did not give) or invalid_query (a limit outside 1 to 100).", body = crate::error::Problem))
+)]
+pub async fn list(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    ApiQuery(query): ApiQuery<InvoiceListQuery>,
+) -> Result<Json<InvoiceList>, ApiError> {
+    let (invoices, next_cursor) = documents::list::<Invoice>(
+        &state,
+        &tenant,
+        query.status,
+        query.limit,
+        query.cursor.as_deref(),
+    )
+    .await?;
+    Ok(Json(InvoiceList {
+        invoices,
+        next_cursor,
+    }))
 }
 
 #[utoipa::path(
@@ -61,7 +102,7 @@ pub async fn get(
     Tenant(tenant): Tenant,
     Path(id): Path<String>,
 ) -> Result<Json<Invoice>, ApiError> {
-    Ok(Json(load(&state, &tenant, &id).await?))
+    documents::get(&state, &tenant, &id).await
 }
 
 #[utoipa::path(
@@ -78,35 +119,8 @@ pub async fn put(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<InvoiceInput>,
 ) -> Result<Json<Invoice>, ApiError> {
-    let id: InvoiceId = path_id(&id, "invoice")?;
-    check_amount(input.amount)?;
-    check_client(&state, &tenant, &input.client_id).await?;
-    let records = &state.services.records;
-    let current = records.invoice(&tenant, &id).await?;
-    if let Some(c) = &current {
-        check_version("invoice", c.version, input.expected_version)?;
-    }
-    let expected = current
-        .as_ref()
-        .map_or(Expected::Absent, |c| Expected::Version(c.version));
-    let invoice = Invoice {
-        tenant,
-        id,
-        client_id: input.client_id,
-        number: input.number,
-        amount: input.amount,
-        currency: input.currency,
-        issued_at: input.issued_at.utc(),
-        due_date: input.due_date.date(),
-        url: input.url,
-        status: input.status.unwrap_or(InvoiceStatus::Issued),
-        notify: input.notify,
-        version: current.map_or(1, |c| c.version + 1),
-    };
-    records
-        .put(Record::Invoice(invoice.clone()), expected)
-        .await?;
-    Ok(Json(invoice))
+    let day = input.due_date.date();
+    documents::put(&state, &tenant, &id, input.common(), day).await
 }
 
 /// What happens to an issued invoice (`POST /v1/invoices/{id}/{action}`).
@@ -134,34 +148,12 @@ pub async fn act(
     Path((id, action)): Path<(String, String)>,
     OptionalJson(input): OptionalJson<SettleInput>,
 ) -> Result<Json<Invoice>, ApiError> {
-    let status = match action.as_str() {
-        "paid" => InvoiceStatus::Paid,
-        "void" => InvoiceStatus::Void,
-        _ => return Err(ApiError::not_found("invoice action (paid or void)")),
+    let settle = match action.as_str() {
+        "paid" => Some(InvoiceStatus::Paid),
+        "void" => Some(InvoiceStatus::Void),
+        _ => None,
     };
-    let current = load(&state, &tenant, &id).await?;
-    check_version("invoice", current.version, input.expected_version)?;
-    if current.status != InvoiceStatus::Issued {
-        return Err(ApiError::conflict(
-            "invalid_transition",
-            format!("the invoice is already {}", current.status.as_str()),
-        ));
-    }
-    let next = Invoice {
-        status,
-        notify: false,
-        version: current.version + 1,
-        ..current.clone()
-    };
-    state
-        .services
-        .records
-        .put(
-            Record::Invoice(next.clone()),
-            Expected::Version(current.version),
-        )
-        .await?;
-    Ok(Json(next))
+    documents::act(&state, &tenant, &id, settle, "paid or void", input).await
 }
 
 #[utoipa::path(
@@ -175,6 +167,5 @@ pub async fn planned(
     Tenant(tenant): Tenant,
     Path(id): Path<String>,
 ) -> Result<Json<super::documents::DocumentNotifications>, ApiError> {
-    let id: InvoiceId = path_id(&id, "invoice")?;
-    notifications(&state, &tenant, Subject::Invoice(id), "invoice").await
+    documents::planned::<Invoice>(&state, &tenant, &id, Subject::Invoice).await
 }

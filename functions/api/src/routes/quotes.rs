@@ -2,21 +2,16 @@
 //! `GET /v1/quotes/{id}/notifications`. Ids are the business's own. A quote sent with
 //! `notify` is announced to its client; before it expires, reminders follow the settings.
 
-use super::documents::{
-    SettleInput, check_amount, check_client, check_version, notifications, yes,
-};
+use super::documents::{self, CommonFields, SettleInput, yes};
 use crate::error::ApiError;
-use crate::extract::{ApiJson, OptionalJson, Tenant, path_id};
+use crate::extract::{ApiJson, ApiQuery, OptionalJson, Tenant};
 use crate::routes::ApiState;
 use axum::Json;
 use axum::extract::{Path, State};
 use rappel_core::message::Subject;
 use rappel_core::model::{CalendarDate, CalendarInstant};
-use rappel_core::model::{
-    ClientId, Currency, DocumentNumber, DocumentUrl, Quote, QuoteId, QuoteStatus,
-};
-use rappel_ports::records::{Expected, Record, TypedRecords};
-use serde::Deserialize;
+use rappel_core::model::{ClientId, Currency, DocumentNumber, DocumentUrl, Quote, QuoteStatus};
+use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -46,18 +41,64 @@ pub enum QuoteAction {
     Decline,
 }
 
-async fn load(
-    state: &ApiState,
-    tenant: &rappel_core::model::TenantId,
-    id: &str,
-) -> Result<Quote, ApiError> {
-    let id: QuoteId = path_id(id, "quote")?;
-    state
-        .services
-        .records
-        .quote(tenant, &id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("quote"))
+impl QuoteInput {
+    fn common(self) -> CommonFields<QuoteStatus> {
+        CommonFields {
+            client_id: self.client_id,
+            number: self.number,
+            amount: self.amount,
+            currency: self.currency,
+            issued_at: self.issued_at,
+            url: self.url,
+            status: self.status,
+            notify: self.notify,
+            expected_version: self.expected_version,
+        }
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QuoteListQuery {
+    /// Only in this status (applied to each page: a page may hold fewer than `limit`).
+    status: Option<QuoteStatus>,
+    /// At most this many (1 to 100, default 100).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<usize>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct QuoteList {
+    quotes: Vec<Quote>,
+    /// Ask again with `cursor` set to this for the next page; `null` when this page is the last.
+    next_cursor: Option<String>,
+}
+
+#[utoipa::path(
+    get, path = "/v1/quotes", tag = "quotes", operation_id = "listQuotes",
+    summary = "The business's quotes, by id, a page at a time",
+    params(QuoteListQuery),
+    responses((status = 200, description = "A page of quotes, with the cursor of the next one.", body = QuoteList), (status = 400, description = "invalid_cursor (a cursor this list did not give) or invalid_query (a limit outside 1 to 100).", body = crate::error::Problem))
+)]
+pub async fn list(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    ApiQuery(query): ApiQuery<QuoteListQuery>,
+) -> Result<Json<QuoteList>, ApiError> {
+    let (quotes, next_cursor) = documents::list::<Quote>(
+        &state,
+        &tenant,
+        query.status,
+        query.limit,
+        query.cursor.as_deref(),
+    )
+    .await?;
+    Ok(Json(QuoteList {
+        quotes,
+        next_cursor,
+    }))
 }
 
 #[utoipa::path(
@@ -70,7 +111,7 @@ pub async fn get(
     Tenant(tenant): Tenant,
     Path(id): Path<String>,
 ) -> Result<Json<Quote>, ApiError> {
-    Ok(Json(load(&state, &tenant, &id).await?))
+    documents::get(&state, &tenant, &id).await
 }
 
 #[utoipa::path(
@@ -87,33 +128,8 @@ pub async fn put(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<QuoteInput>,
 ) -> Result<Json<Quote>, ApiError> {
-    let id: QuoteId = path_id(&id, "quote")?;
-    check_amount(input.amount)?;
-    check_client(&state, &tenant, &input.client_id).await?;
-    let records = &state.services.records;
-    let current = records.quote(&tenant, &id).await?;
-    if let Some(c) = &current {
-        check_version("quote", c.version, input.expected_version)?;
-    }
-    let expected = current
-        .as_ref()
-        .map_or(Expected::Absent, |c| Expected::Version(c.version));
-    let quote = Quote {
-        tenant,
-        id,
-        client_id: input.client_id,
-        number: input.number,
-        amount: input.amount,
-        currency: input.currency,
-        issued_at: input.issued_at.utc(),
-        expires_on: input.expires_on.date(),
-        url: input.url,
-        status: input.status.unwrap_or(QuoteStatus::Sent),
-        notify: input.notify,
-        version: current.map_or(1, |c| c.version + 1),
-    };
-    records.put(Record::Quote(quote.clone()), expected).await?;
-    Ok(Json(quote))
+    let day = input.expires_on.date();
+    documents::put(&state, &tenant, &id, input.common(), day).await
 }
 
 /// `accept` or `decline`: only a quote still open can be answered.
@@ -132,34 +148,12 @@ pub async fn act(
     Path((id, action)): Path<(String, String)>,
     OptionalJson(input): OptionalJson<SettleInput>,
 ) -> Result<Json<Quote>, ApiError> {
-    let status = match action.as_str() {
-        "accept" => QuoteStatus::Accepted,
-        "decline" => QuoteStatus::Declined,
-        _ => return Err(ApiError::not_found("quote action (accept or decline)")),
+    let settle = match action.as_str() {
+        "accept" => Some(QuoteStatus::Accepted),
+        "decline" => Some(QuoteStatus::Declined),
+        _ => None,
     };
-    let current = load(&state, &tenant, &id).await?;
-    check_version("quote", current.version, input.expected_version)?;
-    if current.status != QuoteStatus::Sent {
-        return Err(ApiError::conflict(
-            "invalid_transition",
-            format!("the quote is already {}", current.status.as_str()),
-        ));
-    }
-    let next = Quote {
-        status,
-        notify: false,
-        version: current.version + 1,
-        ..current.clone()
-    };
-    state
-        .services
-        .records
-        .put(
-            Record::Quote(next.clone()),
-            Expected::Version(current.version),
-        )
-        .await?;
-    Ok(Json(next))
+    documents::act(&state, &tenant, &id, settle, "accept or decline", input).await
 }
 
 #[utoipa::path(
@@ -173,6 +167,5 @@ pub async fn planned(
     Tenant(tenant): Tenant,
     Path(id): Path<String>,
 ) -> Result<Json<super::documents::DocumentNotifications>, ApiError> {
-    let id: QuoteId = path_id(&id, "quote")?;
-    notifications(&state, &tenant, Subject::Quote(id), "quote").await
+    documents::planned::<Quote>(&state, &tenant, &id, Subject::Quote).await
 }

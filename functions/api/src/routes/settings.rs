@@ -8,9 +8,10 @@ use crate::routes::ApiState;
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
+use rappel_app::commands::settings::save_settings;
 use rappel_core::model::TenantId;
 use rappel_core::settings::{BusinessSettings, SettingsInput};
-use rappel_ports::records::{Expected, Record, TypedRecords};
+use rappel_ports::records::TypedRecords;
 use rappel_ports::replan::{ReplanState, ReplanStatus};
 
 /// The settings, and how far their re-plan (and the business's other re-plans) has come.
@@ -108,20 +109,7 @@ pub async fn put(
     Tenant(tenant): Tenant,
     ApiJson(input): ApiJson<SettingsInput>,
 ) -> Result<Json<BusinessSettings>, ApiError> {
-    let records = &state.services.records;
-    let current = records.stored_settings(&tenant).await?;
-    let expected = current
-        .as_ref()
-        .map_or(Expected::Absent, |c| Expected::Version(c.version));
-    let version = current.map_or(1, |c| c.version + 1);
-    let settings = BusinessSettings {
-        tenant,
-        input,
-        version,
-    };
-    records
-        .put(Record::Settings(settings.clone()), expected)
-        .await?;
+    let settings = save_settings(&state.services, &tenant, input).await?;
     Ok(Json(settings))
 }
 

@@ -6,13 +6,13 @@ use crate::extract::{ApiJson, ApiQuery, Tenant, path_id};
 use crate::routes::ApiState;
 use axum::Json;
 use axum::extract::{Path, State};
-use rappel_core::message::{Channel, MessageKind, SubjectKind};
+use rappel_app::commands::templates::{TemplateSlot, check_scope, save_template};
+use rappel_core::message::{Channel, MessageKind};
 use rappel_core::model::{AppointmentTypeId, Language};
 use rappel_core::render::{
-    InvalidTemplate, SmsEncoding, TemplateBody, TemplateVariables, default_template, render_sms,
-    validate, variable_names,
+    SmsEncoding, TemplateBody, TemplateVariables, default_template, render_sms, variable_names,
 };
-use rappel_ports::records::{Expected, Record, StoredTemplate, TypedRecords};
+use rappel_ports::records::TypedRecords;
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -105,22 +105,12 @@ async fn scope(
     tenant: &rappel_core::model::TenantId,
     scope: Scope,
 ) -> Result<Option<AppointmentTypeId>, ApiError> {
-    match scope.type_id {
-        None => Ok(None),
-        Some(raw) => {
-            let id: AppointmentTypeId = path_id(&raw, "appointment type")?;
-            if state
-                .services
-                .records
-                .appointment_type(tenant, &id)
-                .await?
-                .is_none()
-            {
-                return Err(ApiError::not_found("appointment type"));
-            }
-            Ok(Some(id))
-        }
-    }
+    let type_id = scope
+        .type_id
+        .map(|raw| path_id::<AppointmentTypeId>(&raw, "appointment type"))
+        .transpose()?;
+    check_scope(&state.services, tenant, type_id.as_ref()).await?;
+    Ok(type_id)
 }
 
 #[utoipa::path(
@@ -191,41 +181,18 @@ pub async fn put(
     ApiJson(body): ApiJson<TemplateBody>,
 ) -> Result<Json<TemplateView>, ApiError> {
     let (kind, channel, locale) = parse_path(&kind, &channel, &locale)?;
-    let type_id = scope(&state, &tenant, q).await?;
-    if type_id.is_some() && kind.facts().subject != SubjectKind::Appointment {
-        return Err(ApiError::unprocessable(
-            "not_per_type",
-            format!(
-                "{kind} messages are not about an appointment: they have no per-type templates"
-            ),
-        ));
-    }
-    validate(&body, kind, channel).map_err(|e| match e {
-        InvalidTemplate::Syntax(_) => ApiError::unprocessable("template_syntax", e.to_string()),
-        InvalidTemplate::TooCostly(_) => {
-            ApiError::unprocessable("template_too_costly", e.to_string())
-        }
-        _ => ApiError::unprocessable("invalid_template", e.to_string()),
-    })?;
-    let records = &state.services.records;
-    let current = records
-        .template(&tenant, kind, channel, locale, type_id.as_ref())
-        .await?;
-    let expected = current
-        .as_ref()
-        .map_or(Expected::Absent, |c| Expected::Version(c.version));
-    let version = current.map_or(1, |c| c.version + 1);
-    let stored = StoredTemplate {
-        tenant,
+    let type_id = q
+        .type_id
+        .map(|raw| path_id::<AppointmentTypeId>(&raw, "appointment type"))
+        .transpose()?;
+    let slot = TemplateSlot {
         kind,
         channel,
-        locale,
-        type_id: type_id.clone(),
-        body: body.clone(),
-        version,
-        updated_at: state.services.clock.now(),
+        language: locale,
+        type_id,
     };
-    records.put(Record::Template(stored), expected).await?;
+    let stored = save_template(&state.services, &tenant, slot, body).await?;
+    let (type_id, body, version) = (stored.type_id, stored.body, stored.version);
     Ok(Json(TemplateView {
         kind,
         channel,

@@ -7,17 +7,17 @@
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Tenant, path_id};
 use crate::routes::ApiState;
-use crate::routes::appointments::check_references;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::Weekday;
+use rappel_app::commands::ids::fresh_id;
+use rappel_app::commands::waitlist::{self, Wait};
 use rappel_core::model::CalendarInstant;
 use rappel_core::model::{
     AppointmentTypeId, ClientId, StaffId, TimeRange, TimeZone, WaitlistEntry, WaitlistId,
-    WaitlistStatus,
 };
-use rappel_ports::records::{Expected, Record, RecordKind, TypedRecords};
+use rappel_ports::records::{Record, RecordKind, TypedRecords};
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -52,6 +52,7 @@ pub struct ClientWaitlist {
 
 #[utoipa::path(
     post, path = "/v1/waitlist", tag = "waitlist", operation_id = "createWaitlistEntry",
+    params(crate::idempotency::IdempotencyKey),
     request_body(content = NewEntry, example = json!({"client_id": "cl_3f9a1c", "type_id": "haircut", "from": "2026-03-30T08:00:00+02:00", "until": "2026-04-10T20:00:00+02:00", "days": ["Mon", "Tue"], "time_range": {"from": "09:00", "until": "12:00"}})),
     responses((status = 201, description = "The entry, waiting.", body = WaitlistEntry),
       (status = 422, description = "unknown_client, unknown_staff, unknown_appointment_type or invalid_waitlist_entry (an empty or past window, an empty time range).", body = crate::error::Problem))
@@ -61,19 +62,7 @@ pub async fn create(
     Tenant(tenant): Tenant,
     ApiJson(input): ApiJson<NewEntry>,
 ) -> Result<(StatusCode, Json<WaitlistEntry>), ApiError> {
-    let settings = check_references(
-        &state,
-        &tenant,
-        Some(&input.client_id),
-        input.staff_id.as_ref(),
-        Some(&input.type_id),
-    )
-    .await?;
-    let records = &state.services.records;
-    let now = state.services.clock.now();
-    let entry = WaitlistEntry {
-        tenant,
-        id: state.new_id("wl")?,
+    let wait = Wait {
         client_id: input.client_id,
         type_id: input.type_id,
         staff_id: input.staff_id,
@@ -81,17 +70,9 @@ pub async fn create(
         until: input.until.utc(),
         days: input.days,
         time_range: input.time_range,
-        time_zone: input.time_zone.unwrap_or(settings.input.time_zone),
-        status: WaitlistStatus::Waiting,
-        created_at: now,
-        version: 1,
+        time_zone: input.time_zone,
     };
-    entry
-        .check(now)
-        .map_err(|e| ApiError::unprocessable("invalid_waitlist_entry", e.to_string()))?;
-    records
-        .put(Record::Waitlist(entry.clone()), Expected::Absent)
-        .await?;
+    let entry = waitlist::add_to_waitlist(&state.services, &tenant, fresh_id("wl")?, wait).await?;
     Ok((StatusCode::CREATED, Json(entry)))
 }
 
@@ -101,13 +82,7 @@ async fn waiting(
     raw: &str,
 ) -> Result<WaitlistEntry, ApiError> {
     let id: WaitlistId = path_id(raw, "waitlist entry")?;
-    state
-        .services
-        .records
-        .waitlist_entry(tenant, &id)
-        .await?
-        .filter(WaitlistEntry::is_waiting)
-        .ok_or_else(|| ApiError::not_found("waitlist entry"))
+    Ok(waitlist::waiting_entry(&state.services, tenant, &id).await?)
 }
 
 #[utoipa::path(
@@ -134,20 +109,8 @@ pub async fn delete(
     Tenant(tenant): Tenant,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let current = waiting(&state, &tenant, &id).await?;
-    let removed = WaitlistEntry {
-        status: WaitlistStatus::Removed,
-        version: current.version + 1,
-        ..current.clone()
-    };
-    state
-        .services
-        .records
-        .put(
-            Record::Waitlist(removed),
-            Expected::Version(current.version),
-        )
-        .await?;
+    let id: WaitlistId = path_id(&id, "waitlist entry")?;
+    waitlist::remove_from_waitlist(&state.services, &tenant, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

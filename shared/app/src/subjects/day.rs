@@ -106,6 +106,7 @@ impl DayRecords {
                 Owned::Staff(s) => Some(s.id.clone()),
                 Owned::Manager(_) => None,
             },
+            client: None,
             from,
             until,
         };

@@ -151,6 +151,16 @@ pub const PROGRESS_PK_PREFIX: &str = "R#";
 
 pub const PROGRESS_SK: &str = "R";
 
+/// A business's idempotency key (deliveries table). The API may delete only such items
+/// (`dynamodb:LeadingKeys`).
+pub fn idempotency_pk(tenant: &TenantId, key: &str) -> String {
+    format!("{IDEMPOTENCY_PK_PREFIX}{tenant}#{key}")
+}
+
+pub const IDEMPOTENCY_PK_PREFIX: &str = "K#";
+
+pub const IDEMPOTENCY_SK: &str = "K";
+
 pub fn ledger_pk(message_key: &str) -> String {
     format!("L#{message_key}")
 }

@@ -36,10 +36,12 @@
 //! |---|---|---|
 //! | ledger entry | `L#<message key>` | `L` |
 //! | history entry | `H#<tenant>#<client>` | `<recorded at>#<message key>` |
+//! | idempotency key of the API | `K#<tenant>#<key>` | `K` (expires a day after its answer) |
 
 mod batch_get;
 pub(crate) mod codec;
 mod history;
+mod idempotency;
 pub(crate) mod keys;
 mod ledger;
 mod marks;
@@ -48,6 +50,7 @@ mod records;
 pub mod schema;
 
 pub use history::DynamoHistory;
+pub use idempotency::DynamoIdempotency;
 pub use ledger::DynamoLedger;
 pub use marks::DynamoAddressMarks;
 pub use progress::DynamoProgress;

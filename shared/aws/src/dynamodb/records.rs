@@ -125,9 +125,19 @@ fn encode_cursor(
 }
 
 fn decode_cursor(cursor: &str) -> Result<Item, StoreError> {
-    let plain: BTreeMap<String, String> = serde_json::from_str(cursor)
-        .map_err(|_| StoreError::Corrupt("a listing cursor that is not one".into()))?;
+    let plain: BTreeMap<String, String> =
+        serde_json::from_str(cursor).map_err(|_| StoreError::InvalidCursor)?;
     Ok(plain.into_iter().map(|(k, v)| (k, s(v))).collect())
+}
+
+/// A cursor for a query of the partition `pk`: one that names another partition (another
+/// business's, another listing's) is refused rather than handed to DynamoDB.
+fn decode_cursor_of(cursor: &str, (name, pk): (&str, &str)) -> Result<Item, StoreError> {
+    let item = decode_cursor(cursor)?;
+    match item.get(name).and_then(|v| v.as_s().ok()) {
+        Some(found) if found == pk => Ok(item),
+        _ => Err(StoreError::InvalidCursor),
+    }
 }
 
 fn appointment_of(item: &Item) -> Result<Appointment, StoreError> {
@@ -240,13 +250,18 @@ impl RecordReader for DynamoRecords {
         cursor: Option<&str>,
         limit: usize,
     ) -> Result<AppointmentPage, StoreError> {
-        let (index, pk, sk) = match &range.staff {
-            Some(staff) => (
+        let (index, pk, sk) = match (&range.client, &range.staff) {
+            (Some(client), _) => (
+                keys::BY_CLIENT,
+                (keys::CLIENT_PK, keys::client_pk(tenant, client)),
+                keys::CLIENT_SK,
+            ),
+            (None, Some(staff)) => (
                 keys::BY_STAFF,
                 (keys::STAFF_PK, keys::staff_pk(tenant, staff)),
                 keys::STAFF_SK,
             ),
-            None => (
+            (None, None) => (
                 keys::BY_START,
                 (keys::END_PK, keys::end_pk(tenant)),
                 keys::START_SK,
@@ -264,12 +279,12 @@ impl RecordReader for DynamoRecords {
             .limit(i32::try_from(limit).unwrap_or(i32::MAX))
             .key_condition_expression("#pk = :pk AND #sk BETWEEN :from AND :until")
             .expression_attribute_names("#pk", pk.0)
-            .expression_attribute_values(":pk", s(pk.1))
+            .expression_attribute_values(":pk", s(pk.1.clone()))
             .expression_attribute_names("#sk", sk)
             .expression_attribute_values(":from", s(keys::instant(range.from)))
             .expression_attribute_values(":until", s(keys::instant(range.until)));
         if let Some(cursor) = cursor {
-            query = query.set_exclusive_start_key(Some(decode_cursor(cursor)?));
+            query = query.set_exclusive_start_key(Some(decode_cursor_of(cursor, (pk.0, &pk.1))?));
         }
         let output = query
             .send()
@@ -284,6 +299,7 @@ impl RecordReader for DynamoRecords {
             appointments: appointments
                 .into_iter()
                 .filter(|a| a.start >= range.from && a.start < range.until)
+                .filter(|a| range.staff.as_ref().is_none_or(|s| *s == a.staff_id))
                 .collect(),
             next: output.last_evaluated_key().map(encode_cursor).transpose()?,
         })
@@ -381,8 +397,12 @@ impl RecordReader for DynamoRecords {
                 (keys::END_PK, keys::visits_pk(tenant)),
                 SortRange::From(keys::END_SK, keys::instant(*since)),
             ),
-            Listing::StaffMembers => {
-                let prefix = keys::record_sk(RecordKind::Staff, "");
+            Listing::StaffMembers | Listing::Records { .. } => {
+                let kind = match listing {
+                    Listing::Records { kind } => *kind,
+                    _ => RecordKind::Staff,
+                };
+                let prefix = keys::record_sk(kind, "");
                 (
                     None,
                     (keys::PK, keys::tenant_pk(tenant)),
@@ -400,7 +420,7 @@ impl RecordReader for DynamoRecords {
             .expression_attribute_names("#base_pk", keys::PK)
             .expression_attribute_names("#base_sk", keys::SK)
             .expression_attribute_names("#pk", pk.0)
-            .expression_attribute_values(":pk", s(pk.1));
+            .expression_attribute_values(":pk", s(pk.1.clone()));
         query = match sort {
             SortRange::Any => query.key_condition_expression("#pk = :pk"),
             SortRange::From(name, from) => query
@@ -414,7 +434,7 @@ impl RecordReader for DynamoRecords {
                 .expression_attribute_values(":high", s(high)),
         };
         if let Some(cursor) = cursor {
-            query = query.set_exclusive_start_key(Some(decode_cursor(cursor)?));
+            query = query.set_exclusive_start_key(Some(decode_cursor_of(cursor, (pk.0, &pk.1))?));
         }
         let output = query
             .send()

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use rappel_core::model::{AppointmentTypeId, StaffId};
 use serde::{Deserialize, Serialize};
 
-use super::RecordKey;
+use super::{RecordKey, RecordKind};
 
 /// What to list, in one business.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +29,9 @@ pub enum Listing {
     ClientsVisitedSince { since: DateTime<Utc> },
     /// Every staff member (each has a digest schedule when digests are on).
     StaffMembers,
+    /// Every record of one kind in the business, by id (the table's own key: no index): the
+    /// API's lists of clients, invoices and quotes.
+    Records { kind: RecordKind },
 }
 
 impl Listing {
@@ -41,6 +44,7 @@ impl Listing {
             Listing::OpenDocuments => "documents",
             Listing::ClientsVisitedSince { .. } => "clients",
             Listing::StaffMembers => "staff",
+            Listing::Records { .. } => "records",
         }
     }
 }

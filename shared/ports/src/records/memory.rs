@@ -114,6 +114,7 @@ impl State {
                 &Record::is_open_document,
             ),
             Listing::StaffMembers => of_kind(&[RecordKind::Staff], &|_| true),
+            Listing::Records { kind } => of_kind(&[*kind], &|_| true),
             Listing::ClientsVisitedSince { since } => {
                 let mut clients: Vec<(String, RecordKey)> = self
                     .appointments_of(tenant, self.appointments.ending_after(tenant, *since))
@@ -286,19 +287,22 @@ impl RecordReader for MemoryRecords {
         limit: usize,
     ) -> Result<AppointmentPage, StoreError> {
         let state = lock(&self.state);
-        let ids = match &range.staff {
-            Some(staff) => {
+        let ids = match (&range.client, &range.staff) {
+            (Some(client), _) => state.appointments.of_client(tenant, client),
+            (None, Some(staff)) => {
                 state
                     .appointments
                     .of_staff(tenant, staff, range.from, Some(range.until))
             }
-            None => state
+            (None, None) => state
                 .appointments
                 .starting_between(tenant, range.from, range.until),
         };
         let mut sorted: Vec<(String, Appointment)> = state
             .appointments_of(tenant, ids)
             .into_iter()
+            .filter(|a| a.start >= range.from && a.start < range.until)
+            .filter(|a| range.staff.as_ref().is_none_or(|s| *s == a.staff_id))
             .map(|a| (format!("{}#{}", instant(a.start), a.id), a))
             .filter(|(sort, _)| cursor.is_none_or(|c| sort.as_str() > c))
             .collect();
@@ -680,6 +684,7 @@ mod tests {
             for staff in [None, Some(id::<StaffId>("s1"))] {
                 let range = StartingBetween {
                     staff: staff.clone(),
+                    client: None,
                     from: at,
                     until,
                 };
@@ -700,6 +705,7 @@ mod tests {
             // An empty or reversed window finds nothing (and does not panic).
             let reversed = StartingBetween {
                 staff: None,
+                client: None,
                 from: until,
                 until: at,
             };

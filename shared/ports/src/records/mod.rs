@@ -44,6 +44,10 @@ pub enum StoreError {
     Unavailable(String),
     #[error("a stored record could not be read: {0}")]
     Corrupt(String),
+    /// A listing's cursor that this listing did not give (another business's, another
+    /// listing's, or made up).
+    #[error("a listing cursor that this listing did not give")]
+    InvalidCursor,
 }
 
 #[async_trait]

@@ -115,6 +115,17 @@ impl<T: Queued> InProcessQueue<T> {
         Some(received)
     }
 
+    /// The first `n` requests waiting, head first, without receiving them: what a batch
+    /// prefetches the records of.
+    pub fn peek(&self, n: usize) -> Vec<T> {
+        lock(&self.items)
+            .0
+            .iter()
+            .take(n)
+            .map(|queued| queued.request.clone())
+            .collect()
+    }
+
     /// The head request was handled (or dead-lettered): off the queue.
     pub fn done(&self) {
         let mut items = lock(&self.items);

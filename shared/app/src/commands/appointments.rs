@@ -1,0 +1,314 @@
+//! Appointments: book, upsert under the caller's id, move or change, and the life-cycle
+//! actions. Each write is one conditional put (a concurrent change is a conflict, never a lost
+//! write); the change handler, fed by the store's change feed, plans and sends the rest.
+
+use super::references::{References, check_references};
+use super::{CommandError, Upserted, expect_version};
+use crate::ApiServices;
+use chrono::{DateTime, Utc};
+use rappel_core::model::{
+    Actor, Appointment, AppointmentId, AppointmentStatus, AppointmentTypeId, ClientId,
+    Modification, NewBooking, Origin, StaffId, TenantId, TimeZone,
+};
+use rappel_ports::records::{Expected, Record, TypedRecords};
+
+/// What a booking asks for, parsed at the edge; unset fields take the business's defaults.
+#[derive(Debug, Clone)]
+pub struct Booking {
+    pub client_id: ClientId,
+    pub staff_id: StaffId,
+    pub type_id: AppointmentTypeId,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// Where it takes place; the business's zone when unset.
+    pub time_zone: Option<TimeZone>,
+    pub origin: Origin,
+    /// Confirmed when unset.
+    pub status: Option<AppointmentStatus>,
+    /// For staff bookings: tell the client; the business's setting when unset.
+    pub notify: Option<bool>,
+    pub earlier_slot_offers: Option<bool>,
+}
+
+/// Books a new appointment under `id` (fresh, or the caller's own); the id must be free.
+pub async fn book(
+    services: &ApiServices,
+    tenant: &TenantId,
+    id: AppointmentId,
+    booking: Booking,
+) -> Result<Appointment, CommandError> {
+    let records = &services.records;
+    let settings = check_references(
+        records.as_ref(),
+        tenant,
+        References {
+            client: Some(&booking.client_id),
+            staff: Some(&booking.staff_id),
+            appointment_type: Some(&booking.type_id),
+        },
+    )
+    .await?;
+    let appointment = Appointment::book(
+        NewBooking {
+            tenant: tenant.clone(),
+            id,
+            // The core ignores this for online bookings, which always confirm.
+            notify_client: booking
+                .notify
+                .unwrap_or(settings.input.notify_on_staff_booking),
+            client_id: booking.client_id,
+            staff_id: booking.staff_id,
+            type_id: booking.type_id,
+            start: booking.start,
+            end: booking.end,
+            time_zone: booking.time_zone.unwrap_or(settings.input.time_zone),
+            status: booking.status.unwrap_or(AppointmentStatus::Confirmed),
+            origin: booking.origin,
+            horizon: settings.input.booking_horizon_days,
+            earlier_slot_offers: booking.earlier_slot_offers,
+        },
+        services.clock.now(),
+    )?;
+    records
+        .put(Record::Appointment(appointment.clone()), Expected::Absent)
+        .await?;
+    Ok(appointment)
+}
+
+/// The appointment under `id`, or not found.
+pub async fn load(
+    services: &ApiServices,
+    tenant: &TenantId,
+    id: &AppointmentId,
+) -> Result<Appointment, CommandError> {
+    services
+        .records
+        .appointment(tenant, id)
+        .await?
+        .ok_or(CommandError::NotFound("appointment"))
+}
+
+/// Books under the caller's own id, or brings the appointment stored there to what `booking`
+/// says: a move, another type or staff member, earlier-slot offers. The client, zone and status
+/// of a stored appointment are not changed this way (the actions change a status). Sending the
+/// same booking again changes nothing and tells nobody.
+pub async fn put_appointment(
+    services: &ApiServices,
+    tenant: &TenantId,
+    id: AppointmentId,
+    booking: Booking,
+    expected_version: Option<u64>,
+) -> Result<Upserted<Appointment>, CommandError> {
+    let Some(current) = services.records.appointment(tenant, &id).await? else {
+        if let Some(expected) = expected_version.filter(|v| *v != 0) {
+            return Err(CommandError::VersionConflict {
+                what: "appointment",
+                current: 0,
+                expected,
+            });
+        }
+        return Ok(Upserted::Created(
+            book(services, tenant, id, booking).await?,
+        ));
+    };
+    expect_version("appointment", current.version, expected_version)?;
+    if booking.client_id != current.client_id {
+        return Err(CommandError::invalid(
+            "immutable_field",
+            "client_id: an appointment's client cannot change (cancel it and book anew)",
+        ));
+    }
+    if booking
+        .time_zone
+        .is_some_and(|zone| zone != current.time_zone)
+    {
+        return Err(CommandError::invalid(
+            "immutable_field",
+            "time_zone: an appointment's zone cannot change (cancel it and book anew)",
+        ));
+    }
+    if booking
+        .status
+        .is_some_and(|status| status != current.status)
+    {
+        return Err(CommandError::invalid(
+            "immutable_field",
+            "status: a stored appointment's status changes through its actions (cancel, accept, …)",
+        ));
+    }
+    // Only what differs is a change: the same booking sent again is no move.
+    let change = AppointmentChange {
+        start: (booking.start != current.start).then_some(booking.start),
+        end: (booking.end != current.end).then_some(booking.end),
+        type_id: (booking.type_id != current.type_id).then(|| booking.type_id.clone()),
+        staff_id: (booking.staff_id != current.staff_id).then(|| booking.staff_id.clone()),
+        actor: Actor::Staff,
+        notify: booking.notify.unwrap_or(true),
+        earlier_slot_offers: booking
+            .earlier_slot_offers
+            .filter(|wanted| current.earlier_slot_offers != Some(*wanted)),
+        expected_version: None,
+    };
+    let next = apply_change(services, tenant, &current, change).await?;
+    Ok(match next {
+        Some(next) => Upserted::Updated(next),
+        None => Upserted::Unchanged(current),
+    })
+}
+
+/// A move or change of an appointment; unset fields stay as they are.
+#[derive(Debug, Clone)]
+pub struct AppointmentChange {
+    pub start: Option<DateTime<Utc>>,
+    /// Keeps the duration when only `start` moves.
+    pub end: Option<DateTime<Utc>>,
+    pub type_id: Option<AppointmentTypeId>,
+    pub staff_id: Option<StaffId>,
+    pub actor: Actor,
+    /// Tell the client of the move.
+    pub notify: bool,
+    /// Earlier-slot offers on or off for this booking (tells nobody).
+    pub earlier_slot_offers: Option<bool>,
+    pub expected_version: Option<u64>,
+}
+
+/// Moves or changes the appointment; answers it as saved (unchanged when nothing changed).
+pub async fn modify(
+    services: &ApiServices,
+    tenant: &TenantId,
+    id: &AppointmentId,
+    change: AppointmentChange,
+) -> Result<Appointment, CommandError> {
+    let current = load(services, tenant, id).await?;
+    expect_version("appointment", current.version, change.expected_version)?;
+    let next = apply_change(services, tenant, &current, change).await?;
+    Ok(next.unwrap_or(current))
+}
+
+/// The change written, or `None` when it changes nothing.
+async fn apply_change(
+    services: &ApiServices,
+    tenant: &TenantId,
+    current: &Appointment,
+    change: AppointmentChange,
+) -> Result<Option<Appointment>, CommandError> {
+    let settings = check_references(
+        services.records.as_ref(),
+        tenant,
+        References {
+            client: None,
+            staff: change.staff_id.as_ref(),
+            appointment_type: change.type_id.as_ref(),
+        },
+    )
+    .await?;
+    let end = change
+        .end
+        .or_else(|| change.start.map(|s| s + (current.end - current.start)));
+    let modification = Modification {
+        start: change.start,
+        end,
+        type_id: change.type_id,
+        staff_id: change.staff_id,
+        horizon: settings.input.booking_horizon_days,
+    };
+    let now = services.clock.now();
+    let modified = current.modify(modification, change.actor, change.notify, now)?;
+    // One write for both: the flag rides on a move, or is a change of its own.
+    let next = match (modified, change.earlier_slot_offers) {
+        (Some(mut next), Some(flag)) => {
+            next.earlier_slot_offers = Some(flag);
+            Some(next)
+        }
+        (Some(next), None) => Some(next),
+        (None, Some(flag)) => current.with_earlier_slot_offers(Some(flag), change.actor, now)?,
+        (None, None) => None,
+    };
+    if let Some(next) = &next {
+        services
+            .records
+            .put(
+                Record::Appointment(next.clone()),
+                Expected::Version(current.version),
+            )
+            .await?;
+    }
+    Ok(next)
+}
+
+/// The life-cycle actions (`POST /v1/appointments/{id}/{action}`, the client's cancel link,
+/// later an SMS reply).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(rename_all = "kebab-case")]
+pub enum AppointmentAction {
+    Cancel,
+    Accept,
+    Refuse,
+    Complete,
+    NoShow,
+    Paid,
+}
+
+impl AppointmentAction {
+    /// The action a path segment names (`cancel`, `no-show`, …).
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "cancel" => Self::Cancel,
+            "accept" => Self::Accept,
+            "refuse" => Self::Refuse,
+            "complete" => Self::Complete,
+            "no-show" => Self::NoShow,
+            "paid" => Self::Paid,
+            _ => return None,
+        })
+    }
+}
+
+/// Who acts, whether the client is told, and the version the caller saw.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionBy {
+    pub actor: Actor,
+    pub notify: bool,
+    pub expected_version: Option<u64>,
+}
+
+/// One life-cycle action on the stored appointment.
+pub async fn act(
+    services: &ApiServices,
+    tenant: &TenantId,
+    id: &AppointmentId,
+    action: AppointmentAction,
+    by: ActionBy,
+) -> Result<Appointment, CommandError> {
+    let current = load(services, tenant, id).await?;
+    expect_version("appointment", current.version, by.expected_version)?;
+    act_on(services, &current, action, by.actor, by.notify).await
+}
+
+/// One life-cycle action on the appointment as the caller read it, written only if nobody
+/// changed it meanwhile (for a caller that has just read it, such as a link's page).
+pub async fn act_on(
+    services: &ApiServices,
+    current: &Appointment,
+    action: AppointmentAction,
+    actor: Actor,
+    notify: bool,
+) -> Result<Appointment, CommandError> {
+    let now = services.clock.now();
+    let next = match action {
+        AppointmentAction::Cancel => current.cancel(actor, notify, now)?,
+        AppointmentAction::Accept => current.accept(now)?,
+        AppointmentAction::Refuse => current.refuse(notify, now)?,
+        AppointmentAction::Complete => current.complete(notify, now)?,
+        AppointmentAction::NoShow => current.mark_no_show(notify, now)?,
+        AppointmentAction::Paid => current.mark_paid(actor, now)?,
+    };
+    services
+        .records
+        .put(
+            Record::Appointment(next.clone()),
+            Expected::Version(current.version),
+        )
+        .await?;
+    Ok(next)
+}

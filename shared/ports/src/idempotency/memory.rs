@@ -1,0 +1,181 @@
+//! The embedded idempotency keys: a map, optionally persisted (the local stack's journal), its
+//! stale entries dropped as they are met.
+
+use super::{IdempotencyError, IdempotencyKeys, KeptAnswer, KeyClaim, KeyEntry};
+use crate::journal::{Durable, MapChange};
+use crate::lock;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use rappel_core::model::TenantId;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+pub struct MemoryIdempotency {
+    keys: Mutex<Durable<BTreeMap<String, KeyEntry>>>,
+}
+
+/// The tenant and the key, apart: a tenant id holds no `/`.
+fn slot(tenant: &TenantId, key: &str) -> String {
+    format!("{tenant}/{key}")
+}
+
+impl MemoryIdempotency {
+    pub fn in_memory() -> Self {
+        Self {
+            keys: Mutex::new(Durable::in_memory(BTreeMap::new())),
+        }
+    }
+
+    pub fn persisted(path: impl Into<PathBuf>) -> std::io::Result<Self> {
+        Ok(Self {
+            keys: Mutex::new(Durable::open(path)?),
+        })
+    }
+}
+
+fn unavailable(error: std::io::Error) -> IdempotencyError {
+    IdempotencyError(error.to_string())
+}
+
+#[async_trait]
+impl IdempotencyKeys for MemoryIdempotency {
+    async fn claim(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+        fingerprint: &str,
+        now: DateTime<Utc>,
+    ) -> Result<KeyClaim, IdempotencyError> {
+        let slot = slot(tenant, key);
+        let mut keys = lock(&self.keys);
+        if let Some(entry) = keys.get(&slot).filter(|e| e.holds(now)) {
+            return Ok(entry.verdict(fingerprint));
+        }
+        let claim = KeyEntry::claim(fingerprint, now);
+        keys.change(MapChange::Put(slot, claim))
+            .map_err(unavailable)?;
+        Ok(KeyClaim::Fresh)
+    }
+
+    async fn keep(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+        fingerprint: &str,
+        answer: KeptAnswer,
+        now: DateTime<Utc>,
+    ) -> Result<(), IdempotencyError> {
+        let slot = slot(tenant, key);
+        let mut keys = lock(&self.keys);
+        let Some(claimed) = keys.get(&slot).filter(|e| e.fingerprint == fingerprint) else {
+            return Err(IdempotencyError(
+                "the key's claim was taken over meanwhile".into(),
+            ));
+        };
+        let kept = KeyEntry {
+            answer: Some(answer),
+            kept_until: now + super::KEEP_FOR,
+            ..claimed.clone()
+        };
+        keys.change(MapChange::Put(slot, kept)).map_err(unavailable)
+    }
+
+    async fn release(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+        fingerprint: &str,
+    ) -> Result<(), IdempotencyError> {
+        let slot = slot(tenant, key);
+        let mut keys = lock(&self.keys);
+        let ours = keys
+            .get(&slot)
+            .is_some_and(|e| e.fingerprint == fingerprint && e.answer.is_none());
+        if ours {
+            keys.change(MapChange::Remove(slot)).map_err(unavailable)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 20, 9, 0, 0).unwrap()
+    }
+
+    fn answer() -> KeptAnswer {
+        KeptAnswer {
+            status: 201,
+            body: r#"{"id":"cl_1"}"#.into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_kept_answer_is_answered_again_for_a_day_then_forgotten() {
+        let keys = MemoryIdempotency::in_memory();
+        let salon = TenantId::parse("salon-lea").unwrap();
+        assert_eq!(
+            keys.claim(&salon, "k", "f", now()).await.unwrap(),
+            KeyClaim::Fresh
+        );
+        keys.keep(&salon, "k", "f", answer(), now()).await.unwrap();
+
+        let later = now() + Duration::hours(23);
+        assert_eq!(
+            keys.claim(&salon, "k", "f", later).await.unwrap(),
+            KeyClaim::Answered(answer())
+        );
+        assert_eq!(
+            keys.claim(&salon, "k", "other", later).await.unwrap(),
+            KeyClaim::OtherRequest
+        );
+        let next_day = now() + Duration::hours(25);
+        assert_eq!(
+            keys.claim(&salon, "k", "other", next_day).await.unwrap(),
+            KeyClaim::Fresh
+        );
+    }
+
+    #[tokio::test]
+    async fn a_claim_without_an_answer_holds_its_key_only_for_its_lease() {
+        let keys = MemoryIdempotency::in_memory();
+        let salon = TenantId::parse("salon-lea").unwrap();
+        keys.claim(&salon, "k", "f", now()).await.unwrap();
+
+        let soon = now() + Duration::seconds(5);
+        assert_eq!(
+            keys.claim(&salon, "k", "f", soon).await.unwrap(),
+            KeyClaim::InProgress
+        );
+        let after_lease = now() + super::super::CLAIM_LEASE + Duration::seconds(1);
+        assert_eq!(
+            keys.claim(&salon, "k", "f", after_lease).await.unwrap(),
+            KeyClaim::Fresh
+        );
+    }
+
+    #[tokio::test]
+    async fn a_released_key_is_free_and_keys_are_per_business() {
+        let keys = MemoryIdempotency::in_memory();
+        let (lea, max) = (
+            TenantId::parse("salon-lea").unwrap(),
+            TenantId::parse("salon-max").unwrap(),
+        );
+        keys.claim(&lea, "k", "f", now()).await.unwrap();
+        assert_eq!(
+            keys.claim(&max, "k", "f", now()).await.unwrap(),
+            KeyClaim::Fresh
+        );
+
+        keys.release(&lea, "k", "f").await.unwrap();
+        assert_eq!(
+            keys.claim(&lea, "k", "g", now()).await.unwrap(),
+            KeyClaim::Fresh
+        );
+    }
+}
