@@ -276,6 +276,34 @@ async fn the_lists_read_dynamodb_a_page_per_query_and_refuse_another_businesss_c
 }
 
 #[tokio::test]
+async fn a_template_test_goes_through_the_send_queue_and_ses_once() {
+    let app = spawn_aws_app(friday_before(), true).await;
+    app.seed_salon().await;
+    let lea = app.create_lea(app.phone.as_str()).await;
+    let id = app.book_friday_10am(&lea).await;
+    app.drain_send_queue().await;
+    let owner = "owner-test@example.com";
+
+    let shown = app
+        .post(
+            "/v1/templates/reminder/email/fr/preview",
+            json!({"appointment_id": id, "send_to": owner}),
+        )
+        .await;
+    let failed = app.drain_send_queue().await;
+
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    assert!(failed.is_empty(), "{failed:?}");
+    let tests = app.emails_to(owner).await;
+    assert_eq!(tests.len(), 1, "one test through SES");
+    let history = app.communications(&lea).await;
+    assert!(
+        history.iter().any(|c| c["status"] == "test_sent"),
+        "{history:#?}"
+    );
+}
+
+#[tokio::test]
 async fn the_table_indexes_serve_the_staff_day_a_settings_change_and_the_rebooking_rule() {
     let app = spawn_aws_app(friday_before(), true).await;
     app.seed_salon().await;

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use rappel_app::commands::CommandError;
+use rappel_app::commands::{CommandError, Refusal};
 use rappel_app::preview::PreviewError;
 use rappel_core::model::AppointmentError;
 use rappel_ports::records::StoreError;
@@ -106,19 +106,23 @@ impl From<StoreError> for ApiError {
 /// The one place a command's refusal becomes an HTTP problem.
 impl From<CommandError> for ApiError {
     fn from(e: CommandError) -> Self {
-        match e {
-            CommandError::NotFound(what) => Self::not_found(what),
-            CommandError::UnknownReference { code, message }
-            | CommandError::Invalid { code, message } => Self::unprocessable(code, message),
-            CommandError::VersionConflict { .. } => {
-                Self::conflict("version_conflict", e.to_string())
+        let status = match e.refusal() {
+            Refusal::NotFound => StatusCode::NOT_FOUND,
+            Refusal::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+            Refusal::Conflict => StatusCode::CONFLICT,
+            Refusal::BadInput => StatusCode::BAD_REQUEST,
+            Refusal::Unavailable => match e {
+                CommandError::Store(store) => return store.into(),
+                _ => StatusCode::SERVICE_UNAVAILABLE,
+            },
+        };
+        let message = match &e {
+            CommandError::Store(StoreError::Conflict { .. }) => {
+                "the record was changed by someone else; reload it and try again".to_owned()
             }
-            CommandError::InvalidTransition(message) => {
-                Self::conflict("invalid_transition", message)
-            }
-            CommandError::Appointment(e) => e.into(),
-            CommandError::Store(e) => e.into(),
-        }
+            _ => e.to_string(),
+        };
+        Self::new(status, e.code(), message)
     }
 }
 

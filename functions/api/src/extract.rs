@@ -15,6 +15,8 @@ use serde::{Deserialize, Deserializer};
 
 /// Largest accepted body: a settings document or a template is far below this.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// An import's body: up to 1,000 items of about 300 bytes, with room to spare.
+pub const MAX_IMPORT_BODY_BYTES: usize = 1024 * 1024;
 
 /// A JSON body parsed into `T`; parse errors name the field that failed.
 pub struct ApiJson<T>(pub T);
@@ -40,7 +42,9 @@ async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<(bool, By
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
-                format!("the body must be at most {MAX_BODY_BYTES} bytes"),
+                format!(
+                    "the body must be at most {MAX_BODY_BYTES} bytes ({MAX_IMPORT_BODY_BYTES} for an import)"
+                ),
             )
         } else {
             ApiError::new(
@@ -62,7 +66,7 @@ async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<(bool, By
 
 /// Parses a whole body: every struct from an object only ([`ObjectsOnly`]: serde would read
 /// `[null, null]` as a struct's fields in order), and nothing after the value.
-fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(ObjectsOnly(&mut deserializer)).map_err(|e| {
         let path = e.path().to_string();

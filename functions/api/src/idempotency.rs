@@ -9,7 +9,7 @@
 //! retries sends the same bytes.
 
 use crate::error::ApiError;
-use crate::extract::{MAX_BODY_BYTES, Tenant};
+use crate::extract::{MAX_IMPORT_BODY_BYTES, Tenant};
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
@@ -107,11 +107,12 @@ pub async fn safe_retries(
         return next.run(request).await;
     };
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
+    // The largest body of any route; each route's own limit is checked inside.
+    let Ok(bytes) = to_bytes(body, MAX_IMPORT_BODY_BYTES).await else {
         return ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
-            format!("the body must be at most {MAX_BODY_BYTES} bytes"),
+            format!("the body must be at most {MAX_IMPORT_BODY_BYTES} bytes"),
         )
         .into_response();
     };

@@ -9,7 +9,9 @@
 //! `docs/openapi.json` is a copy, checked against this by a test.
 
 use crate::error::Problem;
+use crate::extract::MAX_IMPORT_BODY_BYTES;
 use crate::routes::*;
+use axum::extract::DefaultBodyLimit;
 use std::sync::OnceLock;
 use utoipa::OpenApi;
 use utoipa::openapi::path::{HttpMethod, Operation};
@@ -43,6 +45,7 @@ message's time) comes back in UTC. Errors are `{\"error\": {\"code\", \"message\
         (name = "quotes", description = "Quotes announced and reminded while open."),
         (name = "inbound", description = "Messages clients send, and their automatic replies."),
         (name = "waitlist", description = "Clients waiting for a freed slot."),
+        (name = "imports", description = "Clients and appointments in bulk, under your own ids."),
         (name = "templates", description = "The business's own texts per kind, channel and language."),
         (name = "digests", description = "The daily agenda of staff members and managers."),
         (name = "links", description = "The pages a client's links open: public, signed."),
@@ -96,6 +99,12 @@ pub(crate) fn api_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(appointments::notifications))
         .routes(routes!(appointments::act))
         .routes(routes!(templates::get, templates::put))
+        .routes(routes!(templates::preview))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(imports::create))
+                .layer(DefaultBodyLimit::max(MAX_IMPORT_BODY_BYTES)),
+        )
 }
 
 /// The document, generated once per process.

@@ -240,6 +240,28 @@ fn built() -> Option<Vec<(&'static str, &'static str, Value)>> {
         ("patchClient", "200", to_json(&client)),
         ("putClient", "201", to_json(&client)),
         (
+            "previewTemplate",
+            "200",
+            json!({
+                "source": "request", "sample": false, "to": "+33612345678", "subject": null,
+                "text": "Bonjour Léa Dubois, RDV le lundi 30 mars à 10:00.", "html": null,
+                "sms": {"encoding": "gsm7", "units": 50, "parts": 1}, "test_id": null
+            }),
+        ),
+        (
+            "createImport",
+            "200",
+            json!({
+                "clients": [{"id": "crm-4411", "outcome": "created"}],
+                "appointments": [
+                    {"id": "rdv-981", "outcome": "created"},
+                    {"id": "rdv-982", "outcome": "refused", "code": "start_in_past",
+                     "message": "the appointment must start in the future"}
+                ],
+                "counts": {"created": 2, "updated": 0, "unchanged": 0, "refused": 1}
+            }),
+        ),
+        (
             "listClients",
             "200",
             json!({ "clients": [to_json(&client)],

@@ -145,6 +145,7 @@ pub fn outcome_name(outcome: &DeliveryOutcome) -> &'static str {
             ..
         } => "sent_unrecorded",
         DeliveryOutcome::SettledLate => "settled_late",
+        DeliveryOutcome::TestSent { .. } => "test_sent",
         DeliveryOutcome::Suppressed(_) => "suppressed",
         DeliveryOutcome::Stale(_) => "stale",
         DeliveryOutcome::Failed(_) => "failed",

@@ -60,6 +60,10 @@ pub enum DeliveryOutcome {
     /// A message sent earlier whose `sent` the ledger could not record then: recorded now
     /// (a [`SendRequest::Settle`]).
     SettledLate,
+    /// A template's test, sent to the address the business gave ([`SendRequest::Test`]).
+    TestSent {
+        provider_message_id: String,
+    },
 }
 
 /// How a message the provider accepted was recorded.
@@ -155,6 +159,10 @@ pub async fn deliver_request_within(
         SendRequest::Decided { key } => {
             return Ok(vec![(key.clone(), record_decided(s, key).await?)]);
         }
+        SendRequest::Test(test) => {
+            let outcome = crate::test_send::send_test(s, test, deadline).await?;
+            return Ok(vec![(test.key.clone(), outcome)]);
+        }
         SendRequest::Digest { trigger, fired_at } => (trigger, *fired_at),
     };
     let settings = s.records.settings(&trigger.tenant).await?;
@@ -205,7 +213,7 @@ pub async fn prefetch(s: &DeliveryServices, requests: &[SendRequest]) {
                 keys.push(RecordKey::settings(&key.tenant));
                 keys.extend(subject_record(key));
             }
-            SendRequest::Settle { .. } => {}
+            SendRequest::Settle { .. } | SendRequest::Test(_) => {}
         }
     }
     if let Err(error) = s.records.get_many(&keys).await {
@@ -326,7 +334,7 @@ async fn deliver_with(
     // Settle the claim. A sent message was settled as soon as the provider accepted it. Stale
     // is not final: the appointment may come back to this exact plan.
     let settle = match &result {
-        Ok(DeliveryOutcome::Sent { .. }) => return result,
+        Ok(DeliveryOutcome::Sent { .. } | DeliveryOutcome::TestSent { .. }) => return result,
         Ok(DeliveryOutcome::Suppressed(_)) => Some(LedgerState::Suppressed),
         Ok(DeliveryOutcome::Failed(_)) => Some(LedgerState::Failed),
         Ok(

@@ -13,6 +13,7 @@
 //! - [`feedback`]: the provider's e-mail feedback: bounces and complaints mark addresses.
 //! - [`commands`]: every write a way in can make (the API, the links), one command each.
 //! - [`lists`]: the API's lists, a page at a time, each from an index.
+//! - [`template_preview`]: a template rendered with a real subject or sample values.
 //! - [`preview`]: an appointment's or a client's planned messages with their status, for the API.
 
 pub mod commands;
@@ -25,6 +26,8 @@ mod react_billing;
 pub mod replan;
 pub mod services;
 pub mod subjects;
+pub mod template_preview;
+pub mod test_send;
 
 pub use deliver::{
     DeliveryError, DeliveryOutcome, Settlement, deliver, deliver_request, deliver_request_within,

@@ -34,6 +34,11 @@ pub struct ApiServices {
     pub progress: Arc<dyn ReplanProgress>,
     /// The keys that make a retried `POST` safe.
     pub idempotency: Arc<dyn IdempotencyKeys>,
+    /// Who messages come from, for a template's preview to compose as the send path does.
+    pub sender: SenderIdentity,
+    /// The send queue: a template's test goes out through the send function (the API has no
+    /// provider rights).
+    pub send_queue: Arc<dyn SendQueue>,
 }
 
 /// What the single delivery path needs.
@@ -106,6 +111,8 @@ impl DeliveryServices {
             clock: self.clock.clone(),
             progress,
             idempotency,
+            sender: self.sender.clone(),
+            send_queue: self.settles.clone(),
         }
     }
 }

@@ -20,7 +20,16 @@ use rappel_ports::clock::Clock;
 use std::sync::Arc;
 
 /// The HTTP API function's variables.
-pub const API_ENV: &[&str] = &[RECORDS_TABLE, DELIVERIES_TABLE, TENANT_CLAIM];
+/// The sender's address and SMS opt-out wording: a template preview composes as the send
+/// function does; its test goes out through the send queue.
+pub const API_ENV: &[&str] = &[
+    RECORDS_TABLE,
+    DELIVERIES_TABLE,
+    TENANT_CLAIM,
+    SENDER_EMAIL,
+    SMS_OPT_OUT,
+    SEND_QUEUE_URL,
+];
 /// The public link routes (served by the API function): the link keys and base URL.
 pub const LINKS_ENV: &[&str] = &[LINK_SECRET_ID, LINK_BASE_URL];
 /// What the single delivery path reads (the send function): the send queue too, for the
@@ -73,6 +82,19 @@ pub fn variables_of(binary: &str) -> Vec<&'static str> {
         .collect()
 }
 
+/// The platform's sender address and the SMS opt-out wording, from the environment.
+fn sender_identity(env: &Env) -> Result<SenderIdentity, ConfigError> {
+    let address =
+        EmailAddress::parse(env.required(SENDER_EMAIL)?).map_err(|e| ConfigError::Invalid {
+            name: SENDER_EMAIL,
+            reason: e.to_string(),
+        })?;
+    Ok(SenderIdentity {
+        address,
+        sms_opt_out: env.declared(SMS_OPT_OUT)?.map(str::to_owned),
+    })
+}
+
 pub fn api_services(
     sdk: &SdkConfig,
     env: &Env,
@@ -90,6 +112,11 @@ pub fn api_services(
         clock,
         progress: Arc::new(DynamoProgress::new(dynamodb.clone(), deliveries)),
         idempotency: Arc::new(DynamoIdempotency::new(dynamodb, deliveries)),
+        sender: sender_identity(env)?,
+        send_queue: Arc::new(SqsQueue::new(
+            aws_sdk_sqs::Client::new(sdk),
+            env.required(SEND_QUEUE_URL)?,
+        )),
     })
 }
 
@@ -173,14 +200,9 @@ impl DeliveryParts {
     pub fn compose(sdk: &SdkConfig, env: &Env, clock: Arc<dyn Clock>) -> Result<Self, ConfigError> {
         let dynamodb = aws_sdk_dynamodb::Client::new(sdk);
         let deliveries = env.required(DELIVERIES_TABLE)?;
-        let sender =
-            EmailAddress::parse(env.required(SENDER_EMAIL)?).map_err(|e| ConfigError::Invalid {
-                name: SENDER_EMAIL,
-                reason: e.to_string(),
-            })?;
+        let sender = sender_identity(env)?;
         let configuration_set = env.declared(SES_CONFIGURATION_SET)?.map(str::to_owned);
         let sender_id = env.declared(SMS_SENDER_ID)?.map(str::to_owned);
-        let sms_opt_out = env.declared(SMS_OPT_OUT)?.map(str::to_owned);
         let links = lazy_link_keys(sdk, env)?;
         let records = env.required(RECORDS_TABLE)?;
         let queue_url = env.required(SEND_QUEUE_URL)?;
@@ -193,10 +215,7 @@ impl DeliveryParts {
             history: DynamoHistory::new(dynamodb, deliveries),
             settles: SqsQueue::new(aws_sdk_sqs::Client::new(sdk), queue_url),
             clock,
-            sender: SenderIdentity {
-                address: sender,
-                sms_opt_out,
-            },
+            sender,
             links,
         })
     }

@@ -98,7 +98,7 @@ pub struct NewAppointment {
 }
 
 impl NewAppointment {
-    fn booking(self) -> Booking {
+    pub(crate) fn booking(self) -> Booking {
         Booking {
             client_id: self.client_id,
             staff_id: self.staff_id,

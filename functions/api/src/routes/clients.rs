@@ -39,7 +39,7 @@ pub struct NewClient {
 }
 
 impl NewClient {
-    fn details(self) -> ClientDetails {
+    pub(crate) fn details(self) -> ClientDetails {
         ClientDetails {
             name: self.name,
             email: self.email,

@@ -2,13 +2,19 @@
 //! template is checked when saved (syntax, unknown variables), with the line of the error.
 
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiQuery, Tenant, path_id};
+use crate::extract::{ApiJson, ApiQuery, OptionalJson, Tenant, path_id};
 use crate::routes::ApiState;
 use axum::Json;
 use axum::extract::{Path, State};
 use rappel_app::commands::templates::{TemplateSlot, check_scope, save_template};
+use rappel_app::template_preview::{
+    self, PreviewRequest, PreviewSubject, TemplateSource, TestRecipient,
+};
 use rappel_core::message::{Channel, MessageKind};
-use rappel_core::model::{AppointmentTypeId, Language};
+use rappel_core::model::{
+    AppointmentId, AppointmentTypeId, ClientId, EmailAddress, InboundId, InvoiceId, Language,
+    PhoneNumber, QuoteId,
+};
 use rappel_core::render::{
     SmsEncoding, TemplateBody, TemplateVariables, default_template, render_sms, variable_names,
 };
@@ -203,5 +209,152 @@ pub async fn put(
         sms_sample: SmsSample::of(kind, channel, locale, &body),
         body,
         variables: variable_names(kind.facts().subject),
+    }))
+}
+
+/// What to preview: an unsaved text (else the saved one, else the built-in one) with one of
+/// the business's subjects (at most one id), or with sample values when none is given.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewInput {
+    /// A text to try before saving it (checked as a save would).
+    #[serde(default)]
+    template: Option<TemplateBody>,
+    #[serde(default)]
+    appointment_id: Option<AppointmentId>,
+    #[serde(default)]
+    client_id: Option<ClientId>,
+    #[serde(default)]
+    invoice_id: Option<InvoiceId>,
+    #[serde(default)]
+    quote_id: Option<QuoteId>,
+    #[serde(default)]
+    inbound_id: Option<InboundId>,
+    /// Also send it, as previewed, to this address (e-mail) or E.164 number (SMS): through
+    /// the send function, recorded in the subject's client's history as `test_sent` — never
+    /// as the subject's message.
+    #[serde(default)]
+    #[schema(example = "owner@salon.example")]
+    send_to: Option<String>,
+}
+
+impl PreviewInput {
+    fn send_to(&self, channel: Channel) -> Result<Option<TestRecipient>, ApiError> {
+        let Some(raw) = &self.send_to else {
+            return Ok(None);
+        };
+        let refused =
+            |what: &str| ApiError::unprocessable("invalid_field", format!("send_to: {what}"));
+        match channel {
+            Channel::Email => EmailAddress::parse(raw)
+                .map(|a| Some(TestRecipient::Email(a)))
+                .map_err(|_| refused("an e-mail address, for an e-mail")),
+            Channel::Sms => PhoneNumber::parse(raw)
+                .map(|n| Some(TestRecipient::Phone(n)))
+                .map_err(|_| refused("an E.164 phone number, for an SMS")),
+        }
+    }
+
+    fn about(&self) -> Result<PreviewSubject, ApiError> {
+        let given = [
+            self.appointment_id.clone().map(PreviewSubject::Appointment),
+            self.client_id.clone().map(PreviewSubject::Client),
+            self.invoice_id.clone().map(PreviewSubject::Invoice),
+            self.quote_id.clone().map(PreviewSubject::Quote),
+            self.inbound_id.clone().map(PreviewSubject::Inbound),
+        ];
+        let mut given = given.into_iter().flatten();
+        match (given.next(), given.next()) {
+            (None, _) => Ok(PreviewSubject::Sample),
+            (Some(about), None) => Ok(about),
+            (Some(_), Some(_)) => Err(ApiError::unprocessable(
+                "invalid_field",
+                "appointment_id, client_id, invoice_id, quote_id, inbound_id: at most one",
+            )),
+        }
+    }
+}
+
+/// An SMS's size: what it costs.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SmsParts {
+    encoding: SmsEncoding,
+    units: usize,
+    parts: usize,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PreviewView {
+    /// `request` (the text sent), `custom` (the business's saved one) or `default`.
+    #[schema(example = "custom")]
+    source: &'static str,
+    /// Whether sample values stand in for a subject.
+    sample: bool,
+    /// Where it would go (the subject's recipient's address or number); `null` for a sample.
+    to: Option<String>,
+    /// An e-mail's subject line.
+    subject: Option<String>,
+    text: String,
+    /// An e-mail's HTML part.
+    html: Option<String>,
+    /// An SMS's encoding and parts (each billed as one SMS).
+    sms: Option<SmsParts>,
+    /// The test's id when `send_to` was given (it is on its way through the send queue).
+    test_id: Option<String>,
+}
+
+#[utoipa::path(
+    post, path = "/v1/templates/{kind}/{channel}/{locale}/preview", tag = "templates", operation_id = "previewTemplate",
+    summary = "Render a template (saved, unsaved or built-in) with a real subject or sample values, and send a test if asked",
+    params(("kind" = MessageKind, Path, description = "The kind of message."), ("channel" = Channel, Path), ("locale" = String, Path, description = "fr or en.", example = "fr"),
+      ("type_id" = Option<String>, Query, description = "The appointment type whose saved text to prefer."),
+      crate::idempotency::IdempotencyKey),
+    request_body(content = Option<PreviewInput>, description = "Optional: an unsaved text and the subject; empty for the saved text with sample values.", example = json!({"template": {"text": "Bonjour {{ client_name }}, à {{ time }} !"}, "appointment_id": "ap_5b7d0e"})),
+    responses((status = 200, description = "The message as it would be composed.", body = PreviewView),
+      (status = 404, description = "unknown_kind, unknown_channel or unknown_locale; not_found (the subject or the type_id).", body = crate::error::Problem),
+      (status = 422, description = "subject_mismatch (a subject of another kind than the message's), no_address (the recipient has no address for the channel), template_syntax, invalid_template, template_too_costly, invalid_field.", body = crate::error::Problem))
+)]
+pub async fn preview(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    Path((kind, channel, locale)): Path<(String, String, String)>,
+    ApiQuery(q): ApiQuery<Scope>,
+    OptionalJson(input): OptionalJson<PreviewInput>,
+) -> Result<Json<PreviewView>, ApiError> {
+    let (kind, channel, locale) = parse_path(&kind, &channel, &locale)?;
+    let type_id = q
+        .type_id
+        .map(|raw| path_id::<AppointmentTypeId>(&raw, "appointment type"))
+        .transpose()?;
+    let about = input.about()?;
+    let send_to = input.send_to(channel)?;
+    let sample = matches!(about, PreviewSubject::Sample);
+    let request = PreviewRequest {
+        kind,
+        channel,
+        language: locale,
+        type_id,
+        body: input.template,
+        about,
+        send_to,
+    };
+    let shown = template_preview::preview(&state.services, &state.links, &tenant, request).await?;
+    Ok(Json(PreviewView {
+        source: match shown.source {
+            TemplateSource::Request => "request",
+            TemplateSource::Custom => "custom",
+            TemplateSource::Default => "default",
+        },
+        sample,
+        to: shown.to,
+        subject: shown.subject,
+        text: shown.text,
+        html: shown.html,
+        sms: shown.sms.map(|size| SmsParts {
+            encoding: size.encoding,
+            units: size.units,
+            parts: size.segments,
+        }),
+        test_id: shown.test_id,
     }))
 }

@@ -30,12 +30,39 @@ pub struct Booking {
     pub earlier_slot_offers: Option<bool>,
 }
 
+/// Who writes: a request of the API or a link (its change is announced as the business's
+/// settings say), or an import (it tells nobody; its timeline is planned as for any booking).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writer {
+    Request,
+    Import,
+}
+
+impl Writer {
+    fn mark(self, appointment: Appointment) -> Appointment {
+        match self {
+            Writer::Request => appointment,
+            Writer::Import => appointment.as_imported(),
+        }
+    }
+}
+
 /// Books a new appointment under `id` (fresh, or the caller's own); the id must be free.
 pub async fn book(
     services: &ApiServices,
     tenant: &TenantId,
     id: AppointmentId,
     booking: Booking,
+) -> Result<Appointment, CommandError> {
+    book_as(services, tenant, id, booking, Writer::Request).await
+}
+
+async fn book_as(
+    services: &ApiServices,
+    tenant: &TenantId,
+    id: AppointmentId,
+    booking: Booking,
+    writer: Writer,
 ) -> Result<Appointment, CommandError> {
     let records = &services.records;
     let settings = check_references(
@@ -69,6 +96,7 @@ pub async fn book(
         },
         services.clock.now(),
     )?;
+    let appointment = writer.mark(appointment);
     records
         .put(Record::Appointment(appointment.clone()), Expected::Absent)
         .await?;
@@ -99,6 +127,26 @@ pub async fn put_appointment(
     booking: Booking,
     expected_version: Option<u64>,
 ) -> Result<Upserted<Appointment>, CommandError> {
+    put_appointment_as(
+        services,
+        tenant,
+        id,
+        booking,
+        expected_version,
+        Writer::Request,
+    )
+    .await
+}
+
+/// [`put_appointment`] by `writer`.
+pub async fn put_appointment_as(
+    services: &ApiServices,
+    tenant: &TenantId,
+    id: AppointmentId,
+    booking: Booking,
+    expected_version: Option<u64>,
+    writer: Writer,
+) -> Result<Upserted<Appointment>, CommandError> {
     let Some(current) = services.records.appointment(tenant, &id).await? else {
         if let Some(expected) = expected_version.filter(|v| *v != 0) {
             return Err(CommandError::VersionConflict {
@@ -108,7 +156,7 @@ pub async fn put_appointment(
             });
         }
         return Ok(Upserted::Created(
-            book(services, tenant, id, booking).await?,
+            book_as(services, tenant, id, booking, writer).await?,
         ));
     };
     expect_version("appointment", current.version, expected_version)?;
@@ -149,7 +197,7 @@ pub async fn put_appointment(
             .filter(|wanted| current.earlier_slot_offers != Some(*wanted)),
         expected_version: None,
     };
-    let next = apply_change(services, tenant, &current, change).await?;
+    let next = apply_change(services, tenant, &current, change, writer).await?;
     Ok(match next {
         Some(next) => Upserted::Updated(next),
         None => Upserted::Unchanged(current),
@@ -181,7 +229,7 @@ pub async fn modify(
 ) -> Result<Appointment, CommandError> {
     let current = load(services, tenant, id).await?;
     expect_version("appointment", current.version, change.expected_version)?;
-    let next = apply_change(services, tenant, &current, change).await?;
+    let next = apply_change(services, tenant, &current, change, Writer::Request).await?;
     Ok(next.unwrap_or(current))
 }
 
@@ -191,6 +239,7 @@ async fn apply_change(
     tenant: &TenantId,
     current: &Appointment,
     change: AppointmentChange,
+    writer: Writer,
 ) -> Result<Option<Appointment>, CommandError> {
     let settings = check_references(
         services.records.as_ref(),
@@ -224,6 +273,7 @@ async fn apply_change(
         (None, Some(flag)) => current.with_earlier_slot_offers(Some(flag), change.actor, now)?,
         (None, None) => None,
     };
+    let next = next.map(|next| writer.mark(next));
     if let Some(next) = &next {
         services
             .records

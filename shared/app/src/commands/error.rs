@@ -32,7 +32,62 @@ pub enum CommandError {
     Store(#[from] StoreError),
 }
 
+/// What kind of refusal a [`CommandError`] is, for each way in to say it its own way (an HTTP
+/// status, an import's item outcome, a page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Nothing of this business under that id.
+    NotFound,
+    /// Well-formed input the business's records or rules do not accept.
+    Unprocessable,
+    /// The record changed meanwhile, or its state does not allow this.
+    Conflict,
+    /// The input names a position no list gave.
+    BadInput,
+    /// A passing outage: asking again may succeed.
+    Unavailable,
+}
+
 impl CommandError {
+    /// A stable, machine-readable code (`not_found`, `unknown_client`, `version_conflict`…).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotFound(_) => "not_found",
+            Self::UnknownReference { code, .. } | Self::Invalid { code, .. } => code,
+            Self::VersionConflict { .. } => "version_conflict",
+            Self::InvalidTransition(_) => "invalid_transition",
+            Self::Appointment(e) => match e {
+                AppointmentError::EndNotAfterStart => "end_before_start",
+                AppointmentError::TooLong => "appointment_too_long",
+                AppointmentError::StartInPast => "start_in_past",
+                AppointmentError::BeyondHorizon(_) => "beyond_horizon",
+                AppointmentError::InvalidInitialStatus(_) => "invalid_status",
+                AppointmentError::InvalidTransition { .. } => "invalid_transition",
+                AppointmentError::NotStartedYet(_) => "not_started",
+            },
+            Self::Store(StoreError::Conflict { .. }) => "version_conflict",
+            Self::Store(StoreError::InvalidCursor) => "invalid_cursor",
+            Self::Store(StoreError::Unavailable(_) | StoreError::Corrupt(_)) => "store_unavailable",
+        }
+    }
+
+    pub fn refusal(&self) -> Refusal {
+        match self {
+            Self::NotFound(_) => Refusal::NotFound,
+            Self::UnknownReference { .. } | Self::Invalid { .. } => Refusal::Unprocessable,
+            Self::VersionConflict { .. } | Self::InvalidTransition(_) => Refusal::Conflict,
+            Self::Appointment(
+                AppointmentError::InvalidTransition { .. } | AppointmentError::NotStartedYet(_),
+            ) => Refusal::Conflict,
+            Self::Appointment(_) => Refusal::Unprocessable,
+            Self::Store(StoreError::Conflict { .. }) => Refusal::Conflict,
+            Self::Store(StoreError::InvalidCursor) => Refusal::BadInput,
+            Self::Store(StoreError::Unavailable(_) | StoreError::Corrupt(_)) => {
+                Refusal::Unavailable
+            }
+        }
+    }
+
     pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
         Self::Invalid {
             code,

@@ -6,6 +6,7 @@
 //! - [`appointments`]: book, upsert under the caller's id, modify, the life-cycle actions;
 //! - [`clients`]: create, upsert, change, withdraw marketing consent;
 //! - [`documents`]: invoices and quotes, one implementation ([`documents::BillingDocument`]);
+//! - [`import`]: clients and appointments in bulk under the integrator's ids, per item;
 //! - [`inbound`], [`waitlist`], [`settings`], [`templates`], [`catalog`];
 //! - [`references`]: the records a write names, read with the settings in one round trip.
 
@@ -15,6 +16,7 @@ pub mod clients;
 pub mod documents;
 mod error;
 pub mod ids;
+pub mod import;
 pub mod inbound;
 pub mod references;
 pub mod settings;
@@ -22,5 +24,5 @@ pub mod templates;
 mod upserted;
 pub mod waitlist;
 
-pub use error::{CommandError, expect_version};
+pub use error::{CommandError, Refusal, expect_version};
 pub use upserted::Upserted;

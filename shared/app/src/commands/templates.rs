@@ -35,6 +35,23 @@ pub async fn check_scope(
     Ok(())
 }
 
+/// A text is checked before it is kept or previewed: syntax (with its line), unknown
+/// variables, cost.
+pub fn check_template(
+    body: &TemplateBody,
+    kind: MessageKind,
+    channel: Channel,
+) -> Result<(), CommandError> {
+    validate(body, kind, channel).map_err(|e| {
+        let code = match e {
+            InvalidTemplate::Syntax(_) => "template_syntax",
+            InvalidTemplate::TooCostly(_) => "template_too_costly",
+            _ => "invalid_template",
+        };
+        CommandError::invalid(code, e.to_string())
+    })
+}
+
 /// Checks and saves the business's text for `slot`.
 pub async fn save_template(
     services: &ApiServices,
@@ -57,14 +74,7 @@ pub async fn save_template(
             ),
         ));
     }
-    validate(&body, kind, channel).map_err(|e| {
-        let code = match e {
-            InvalidTemplate::Syntax(_) => "template_syntax",
-            InvalidTemplate::TooCostly(_) => "template_too_costly",
-            _ => "invalid_template",
-        };
-        CommandError::invalid(code, e.to_string())
-    })?;
+    check_template(&body, kind, channel)?;
     let records = &services.records;
     let current = records
         .template(tenant, kind, channel, language, type_id.as_ref())

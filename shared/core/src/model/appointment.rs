@@ -74,6 +74,10 @@ pub enum ChangeAction {
     NoShow,
     /// A preference that tells nobody anything (earlier-slot offers on or off).
     PreferenceChanged,
+    /// Written by an import (booked or brought up to date): tells nobody anything now — no
+    /// confirmation, alert, notice or freed-slot offer — while its timeline (reminders and
+    /// later messages) is planned as for any booking.
+    Imported,
 }
 
 /// The last change made to an appointment, kept on the record itself so that a stream handler
@@ -224,6 +228,14 @@ impl Appointment {
             },
             earlier_slot_offers: request.earlier_slot_offers,
         })
+    }
+
+    /// This version as an import writes it: the change tells nobody (see
+    /// [`ChangeAction::Imported`]).
+    pub fn as_imported(mut self) -> Self {
+        self.last_change.action = ChangeAction::Imported;
+        self.last_change.notify_client = false;
+        self
     }
 
     /// Turns earlier-slot offers on or off for this booking. `None` when nothing changes.

@@ -24,6 +24,9 @@ pub enum CommunicationStatus {
     Bounced,
     /// Provider feedback: the recipient complained (later e-mails are suppressed).
     Complained,
+    /// A test of a template, sent on the business's request to the address it gave: not the
+    /// subject's message.
+    TestSent,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -19,6 +19,7 @@
 use crate::history::CommunicationRecord;
 use chrono::{DateTime, Utc};
 use rappel_core::message::{DigestTrigger, MessageKey};
+use rappel_core::render::OutgoingMessage;
 use serde::{Deserialize, Serialize};
 
 /// The version this build writes and reads.
@@ -45,6 +46,27 @@ pub enum SendRequest {
         key: MessageKey,
         record: Box<CommunicationRecord>,
     },
+    /// A template's test, composed by the API, sent as it is to the address the business gave.
+    Test(Box<TestSend>),
+}
+
+/// A template's test: the message the business previewed, addressed to its test recipient.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestSend {
+    /// The message it stands for (its subject, kind, recipient and channel): never settled
+    /// under this key — a test is not the subject's message.
+    pub key: MessageKey,
+    /// The composed message, to the test's address or number.
+    pub message: OutgoingMessage,
+    /// Tells two tests of the same message apart.
+    pub test_id: String,
+}
+
+impl TestSend {
+    /// Its own key in the delivery ledger: sent once however often the queue delivers it.
+    pub fn ledger_key(&self) -> String {
+        format!("test/{}/{}", self.key.tenant, self.test_id)
+    }
 }
 
 impl SendRequest {
@@ -56,6 +78,7 @@ impl SendRequest {
     pub fn key(&self) -> Option<&MessageKey> {
         match self {
             Self::Message { key } | Self::Decided { key } | Self::Settle { key, .. } => Some(key),
+            Self::Test(test) => Some(&test.key),
             Self::Digest { .. } => None,
         }
     }
@@ -67,6 +90,7 @@ impl SendRequest {
             Self::Digest { .. } => "digest_firing",
             Self::Settle { .. } => "settle",
             Self::Decided { .. } => "decided",
+            Self::Test(_) => "template_test",
         }
     }
 
@@ -116,6 +140,8 @@ struct WireRequest {
     settle: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     decided: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    test: Option<serde_json::Value>,
 }
 
 /// What a settle request carries.
@@ -137,6 +163,7 @@ impl From<SendRequest> for WireRequest {
                 fired_at: None,
                 settle: None,
                 decided: None,
+                test: None,
             },
             SendRequest::Digest { trigger, fired_at } => Self {
                 v,
@@ -145,6 +172,7 @@ impl From<SendRequest> for WireRequest {
                 fired_at: Some(fired_at),
                 settle: None,
                 decided: None,
+                test: None,
             },
             SendRequest::Settle { key, record } => Self {
                 v,
@@ -153,6 +181,7 @@ impl From<SendRequest> for WireRequest {
                 fired_at: None,
                 settle: serde_json::to_value(WireSettle { key, record }).ok(),
                 decided: None,
+                test: None,
             },
             SendRequest::Decided { key } => Self {
                 v,
@@ -161,6 +190,16 @@ impl From<SendRequest> for WireRequest {
                 fired_at: None,
                 settle: None,
                 decided: serde_json::to_value(&key).ok(),
+                test: None,
+            },
+            SendRequest::Test(test) => Self {
+                v,
+                key: None,
+                digest: None,
+                fired_at: None,
+                settle: None,
+                decided: None,
+                test: serde_json::to_value(&test).ok(),
             },
         }
     }
@@ -173,6 +212,11 @@ impl TryFrom<WireRequest> for SendRequest {
             None => return Err(UnreadableRequest::Version1),
             Some(v) if v == u64::from(SEND_REQUEST_VERSION) => {}
             Some(v) => return Err(UnreadableRequest::UnknownVersion(v)),
+        }
+        if let Some(test) = wire.test {
+            return serde_json::from_value(test)
+                .map(|test| SendRequest::Test(Box::new(test)))
+                .map_err(|e| UnreadableRequest::BadKey(e.to_string()));
         }
         match (
             wire.key,

@@ -159,7 +159,7 @@ pub fn change_messages(
             tell_client(s.client.completed),
         )),
         // A preference of the booking: nobody is told.
-        ChangeAction::PreferenceChanged => {}
+        ChangeAction::PreferenceChanged | ChangeAction::Imported => {}
         ChangeAction::NoShow => {
             wanted.push((MessageKind::NoShow, client, tell_client(s.client.no_show)))
         }

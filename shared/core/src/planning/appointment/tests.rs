@@ -1370,3 +1370,23 @@ fn a_confirmation_of_a_booking_made_at_night_waits_for_the_morning_and_still_app
         Verdict::Send
     );
 }
+
+#[test]
+fn an_imported_online_booking_announces_nothing_yet_plans_its_reminders() {
+    let w = World::new();
+    let now = utc(2026, 5, 4, 9, 0);
+    let booked = w.book_online(utc(2026, 5, 12, 8, 0), now);
+    assert!(
+        !change_messages(None, &booked, &w.ctx()).is_empty(),
+        "an online booking confirms and alerts"
+    );
+
+    let imported = booked.as_imported();
+
+    assert!(change_messages(None, &imported, &w.ctx()).is_empty());
+    assert!(
+        timeline(&imported, &w.ctx())
+            .iter()
+            .any(|m| m.key.kind == MessageKind::Reminder)
+    );
+}

@@ -309,3 +309,25 @@ fn an_offer_of_the_same_slot_is_one_message_whenever_it_was_decided() {
     assert_eq!(first.id(), again.id());
     assert_eq!(first.schedule_name(), again.schedule_name());
 }
+
+#[test]
+fn a_slot_given_up_by_a_move_is_freed_unless_an_import_moved_it() {
+    let booked = booking("zoe", "sam", utc(10, 8, 0), 1);
+    let moved = booked
+        .modify(
+            Modification {
+                start: Some(utc(11, 8, 0)),
+                end: Some(utc(11, 8, 45)),
+                ..Modification::default()
+            },
+            Actor::Staff,
+            true,
+            utc(5, 9, 0),
+        )
+        .unwrap()
+        .unwrap();
+
+    assert!(freed_slot(&booked, Some(&moved), utc(5, 9, 0)).is_some());
+    let imported = moved.as_imported();
+    assert_eq!(freed_slot(&booked, Some(&imported), utc(5, 9, 0)), None);
+}
