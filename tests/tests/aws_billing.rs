@@ -89,11 +89,13 @@ async fn an_inbound_message_is_answered_once_through_the_same_path() {
     app.pump_stream().await;
     let lea = app.create_lea("+33612345672").await;
 
+    let mut ids = Vec::new();
     for _ in 0..2 {
         let received = app
             .post("/v1/inbound", json!({"kind": "message", "client_id": lea}))
             .await;
         assert_eq!(received.status, 202, "{}", received.body);
+        ids.push(received.body["id"].as_str().unwrap().to_owned());
     }
     let (_, response) = app.pump_stream().await;
     assert_eq!(response["batchItemFailures"], json!([]));
@@ -107,4 +109,9 @@ async fn an_inbound_message_is_answered_once_through_the_same_path() {
             .any(|c| c["kind"] == "auto_reply" && c["reason"] == "within_reply_window"),
         "{history:#?}"
     );
+    // Each message shows what became of its reply, read from the history from its receipt on.
+    let first = app.get(&format!("/v1/inbound/{}", ids[0])).await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    let replies = first.body["replies"].as_array().cloned().unwrap_or_default();
+    assert_eq!(replies.len(), 1, "{}", first.body);
 }

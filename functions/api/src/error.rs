@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use rappel_app::commands::{CommandError, Refusal};
 use rappel_app::preview::PreviewError;
-use rappel_core::model::AppointmentError;
 use rappel_ports::records::StoreError;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -137,23 +136,14 @@ impl From<rappel_ports::replan::ProgressError> for ApiError {
     }
 }
 
-impl From<AppointmentError> for ApiError {
-    fn from(e: AppointmentError) -> Self {
-        let code = match &e {
-            AppointmentError::EndNotAfterStart => "end_before_start",
-            AppointmentError::TooLong => "appointment_too_long",
-            AppointmentError::StartInPast => "start_in_past",
-            AppointmentError::BeyondHorizon(_) => "beyond_horizon",
-            AppointmentError::InvalidInitialStatus(_) => "invalid_status",
-            AppointmentError::InvalidTransition { .. } => {
-                return Self::conflict("invalid_transition", e.to_string());
-            }
-            AppointmentError::NotStartedYet(_) => {
-                return Self::conflict("not_started", e.to_string());
-            }
-        };
-        Self::unprocessable(code, e.to_string())
-    }
+/// The history could not be read (an outage): say when to try again.
+pub fn history_unavailable(e: impl std::fmt::Display) -> ApiError {
+    tracing::error!(error = %e, "history unavailable");
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "history_unavailable",
+        "the communication history is temporarily unavailable",
+    )
 }
 
 impl From<PreviewError> for ApiError {

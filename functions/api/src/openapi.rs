@@ -675,7 +675,9 @@ fn add_problem_examples(operation: &mut serde_json::Value) {
 /// core or the API has one, else what the route writes (naming the example's records).
 fn example_message(code: &str) -> Option<String> {
     use rappel_core::model::{AppointmentError, InvalidWaitlistEntry};
-    let from = |e: AppointmentError| crate::error::ApiError::from(e).message;
+    let from = |e: AppointmentError| {
+        crate::error::ApiError::from(rappel_app::commands::CommandError::from(e)).message
+    };
     Some(match code {
         "not_found" => crate::error::ApiError::not_found("appointment").message,
         "invalid_transition" => from(AppointmentError::InvalidTransition {

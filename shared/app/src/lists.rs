@@ -7,8 +7,14 @@
 use crate::ApiServices;
 use crate::commands::documents::BillingDocument;
 use chrono::{DateTime, Utc};
-use rappel_core::model::{Appointment, AppointmentStatus, Client, ClientId, StaffId, TenantId};
-use rappel_ports::records::{Listing, Record, RecordKind, StartingBetween, StoreError};
+use rappel_core::message::{Recipient, Subject};
+use rappel_core::model::{
+    Appointment, AppointmentStatus, Client, ClientId, Inbound, StaffId, TenantId,
+};
+use rappel_ports::history::{CommunicationRecord, HistoryError};
+use rappel_ports::records::{
+    Listing, Record, RecordKind, StartingBetween, StoreError, TypedRecords,
+};
 
 /// The largest page of appointments (one index query).
 pub const MAX_APPOINTMENTS_PAGE: usize = 500;
@@ -130,4 +136,74 @@ pub async fn documents<D: BillingDocument>(
         items,
         next: page.next,
     })
+}
+
+/// Why a read of the history failed: the records or the history itself.
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryReadError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    History(#[from] HistoryError),
+}
+
+/// A page of what was sent to a client (and suppressed, found stale…), oldest first: one
+/// query of the client's history a page. Entries to the client's staff about the client are
+/// kept in the same history and left out here, so a page may hold fewer than `limit`.
+/// `None`: no such client.
+pub async fn client_communications(
+    services: &ApiServices,
+    tenant: &TenantId,
+    client: &ClientId,
+    after: Option<&str>,
+    limit: usize,
+) -> Result<Option<Page<CommunicationRecord>>, HistoryReadError> {
+    if services.records.client(tenant, client).await?.is_none() {
+        return Ok(None);
+    }
+    let page = services
+        .history
+        .client_page(tenant, client, after, limit)
+        .await?;
+    let to_client = Recipient::Client(client.clone());
+    Ok(Some(Page {
+        items: page
+            .entries
+            .into_iter()
+            .filter(|r| r.recipient == to_client)
+            .collect(),
+        next: page.next,
+    }))
+}
+
+/// How far after a message's receipt its automatic reply is looked for: one page of the
+/// client's history from that instant (a reply is decided within seconds of it).
+pub const REPLIES_WINDOW: usize = 100;
+
+/// What became of an inbound message's automatic reply: the history entries about it, read
+/// from its receipt on (one page) — never the client's whole history.
+pub async fn replies_to(
+    services: &ApiServices,
+    inbound: &Inbound,
+) -> Result<Vec<CommunicationRecord>, HistoryError> {
+    let tenant = &inbound.tenant;
+    let entries = match inbound.sender.client_id() {
+        Some(client) => {
+            let from = inbound
+                .received_at
+                .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+                .to_string();
+            services
+                .history
+                .client_page(tenant, client, Some(&from), REPLIES_WINDOW)
+                .await?
+                .entries
+        }
+        None => {
+            let sender = Recipient::Sender(inbound.id.clone());
+            services.history.for_recipient(tenant, &sender).await?
+        }
+    };
+    let about = Subject::Inbound(inbound.id.clone());
+    Ok(entries.into_iter().filter(|r| r.about == about).collect())
 }

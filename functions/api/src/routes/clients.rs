@@ -2,7 +2,7 @@
 //! `GET /v1/clients/{id}/notifications` (the client's planned re-engagement steps).
 //! A preference change (e.g. SMS refused) applies at once to every booked appointment.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, history_unavailable};
 use crate::extract::{ApiJson, ApiQuery, Tenant, patch_field, path_id};
 use crate::pages::{page_size, read_cursor, write_cursor};
 use crate::routes::ApiState;
@@ -12,9 +12,8 @@ use axum::http::StatusCode;
 use rappel_app::commands::Upserted;
 use rappel_app::commands::clients::{self, ClientChange, ClientDetails, PreferencesChange};
 use rappel_app::commands::ids::fresh_id;
-use rappel_app::lists;
+use rappel_app::lists::{self, HistoryReadError};
 use rappel_app::preview::{PlannedNotification, client_planned_notifications};
-use rappel_core::message::Recipient;
 use rappel_core::model::{
     Client, ClientId, ContactPreferences, DisplayName, EmailAddress, Locale, PhoneNumber, TimeZone,
 };
@@ -288,31 +287,16 @@ pub async fn communications(
         MAX_COMMUNICATIONS_PAGE,
     )?;
     let after = read_cursor(query.cursor.as_deref())?;
-    if state.services.records.client(&tenant, &id).await?.is_none() {
-        return Err(ApiError::not_found("client"));
-    }
-    let page = state
-        .services
-        .history
-        .client_page(&tenant, &id, after.as_deref(), limit)
+    let page = lists::client_communications(&state.services, &tenant, &id, after.as_deref(), limit)
         .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "history unavailable");
-            ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "history_unavailable",
-                "the communication history is temporarily unavailable",
-            )
-        })?;
-    let to_client = Recipient::Client(id.clone());
-    let communications = page
-        .entries
-        .into_iter()
-        .filter(|r| r.recipient == to_client)
-        .collect();
+        .map_err(|e| match e {
+            HistoryReadError::Store(e) => ApiError::from(e),
+            HistoryReadError::History(e) => history_unavailable(e),
+        })?
+        .ok_or_else(|| ApiError::not_found("client"))?;
     Ok(Json(Communications {
         client_id: id,
-        communications,
+        communications: page.items,
         next_cursor: write_cursor(page.next),
     }))
 }

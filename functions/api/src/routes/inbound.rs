@@ -3,13 +3,14 @@
 //! 202: the automatic reply, if the business has one for this kind, goes out through the
 //! delivery path. `GET /v1/inbound/{id}` shows the message and what became of its reply.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, history_unavailable};
 use crate::extract::{ApiJson, Tenant, path_id};
 use crate::routes::ApiState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use rappel_app::commands::inbound::{InboundMessage, receive_inbound};
+use rappel_app::lists;
 use rappel_core::message::Channel;
 use rappel_core::model::{
     ClientId, DisplayName, EmailAddress, Inbound, InboundId, InboundKind, PhoneNumber,
@@ -109,28 +110,8 @@ pub async fn get(
         .inbound(&tenant, &id)
         .await?
         .ok_or_else(|| ApiError::not_found("inbound message"))?;
-    let history = match inbound.sender.client_id() {
-        Some(client) => state.services.history.for_client(&tenant, client).await,
-        None => {
-            state
-                .services
-                .history
-                .for_recipient(
-                    &tenant,
-                    &rappel_core::message::Recipient::Sender(id.clone()),
-                )
-                .await
-        }
-    }
-    .map_err(|e| {
-        tracing::error!(error = %e, "history unavailable");
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "history_unavailable",
-            "the communication history is temporarily unavailable",
-        )
-    })?;
-    let subject = rappel_core::message::Subject::Inbound(id);
-    let replies = history.into_iter().filter(|r| r.about == subject).collect();
+    let replies = lists::replies_to(&state.services, &inbound)
+        .await
+        .map_err(history_unavailable)?;
     Ok(Json(InboundView { inbound, replies }))
 }
