@@ -112,6 +112,9 @@ async fn an_inbound_message_is_answered_once_through_the_same_path() {
     // Each message shows what became of its reply, read from the history from its receipt on.
     let first = app.get(&format!("/v1/inbound/{}", ids[0])).await;
     assert_eq!(first.status, 200, "{}", first.body);
-    let replies = first.body["replies"].as_array().cloned().unwrap_or_default();
+    let replies = first.body["replies"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(replies.len(), 1, "{}", first.body);
 }

@@ -219,6 +219,45 @@ async fn a_booking_posted_again_with_its_key_is_answered_from_dynamodb_and_booke
 }
 
 #[tokio::test]
+async fn idempotency_keys_on_dynamodb_answer_wait_refuse_and_are_taken_over_after_their_lease() {
+    use rappel_ports::idempotency::{CLAIM_LEASE, IdempotencyKeys, KeptAnswer, KeyClaim};
+    let app = spawn_aws_app(friday_before(), true).await;
+    let keys = rappel_aws::dynamodb::DynamoIdempotency::new(
+        aws_sdk_dynamodb::Client::new(&app.sdk),
+        app.resources.deliveries_table.clone(),
+    );
+    let salon = rappel_core::model::TenantId::parse("salon-lea").unwrap();
+    let other = rappel_core::model::TenantId::parse("salon-max").unwrap();
+    let now = friday_before();
+    let later = now + CLAIM_LEASE + chrono::Duration::seconds(1);
+    let answer = KeptAnswer {
+        status: 201,
+        body: "{}".into(),
+    };
+
+    let first = keys.claim(&salon, "k", "f", now).await.unwrap();
+    let running = keys.claim(&salon, "k", "f", now).await.unwrap();
+    let elsewhere = keys.claim(&other, "k", "f", now).await.unwrap();
+    let reused = keys.claim(&salon, "k", "g", later).await.unwrap();
+    let taken_over = keys.claim(&salon, "k", "f", later).await.unwrap();
+    keys.keep(&salon, "k", "f", answer.clone(), later)
+        .await
+        .unwrap();
+    let answered = keys.claim(&salon, "k", "f", later).await.unwrap();
+    keys.claim(&salon, "freed", "f", now).await.unwrap();
+    keys.release(&salon, "freed", "f").await.unwrap();
+    let freed = keys.claim(&salon, "freed", "g", now).await.unwrap();
+
+    assert_eq!(first, KeyClaim::Fresh);
+    assert_eq!(running, KeyClaim::InProgress);
+    assert_eq!(elsewhere, KeyClaim::Fresh, "a key is per business");
+    assert_eq!(reused, KeyClaim::OtherRequest);
+    assert_eq!(taken_over, KeyClaim::Fresh);
+    assert_eq!(answered, KeyClaim::Answered(answer));
+    assert_eq!(freed, KeyClaim::Fresh);
+}
+
+#[tokio::test]
 async fn the_lists_read_dynamodb_a_page_per_query_and_refuse_another_businesss_cursor() {
     let app = spawn_aws_app(friday_before(), true).await;
     app.seed_salon().await;

@@ -3,6 +3,8 @@
 //! `PUT` under the integrator's own id is safe to repeat by itself.
 
 use chrono::{TimeZone, Utc};
+use rappel_core::model::TenantId;
+use rappel_ports::idempotency::{IdempotencyError, IdempotencyKeys, KeptAnswer, KeyClaim};
 use rappel_tests::fault_proxy::{Fault, FaultPlan, FaultProxy};
 use rappel_tests::{CallsApi, Response, TestApp, spawn_app};
 use serde_json::{Value, json};
@@ -283,4 +285,89 @@ async fn an_appointment_put_cannot_change_its_client_or_a_stale_version() {
     assert_eq!(other_client.body["error"]["code"], "immutable_field");
     assert_eq!(stale.status, 409, "{}", stale.body);
     assert_eq!(stale.body["error"]["code"], "version_conflict");
+}
+
+/// Idempotency keys whose answers are never kept: an API that stopped right after its write,
+/// before it could keep the answer.
+struct StopsBeforeKeeping(std::sync::Arc<dyn IdempotencyKeys>);
+
+#[async_trait::async_trait]
+impl IdempotencyKeys for StopsBeforeKeeping {
+    async fn claim(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+        fingerprint: &str,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<KeyClaim, IdempotencyError> {
+        self.0.claim(tenant, key, fingerprint, now).await
+    }
+
+    async fn keep(
+        &self,
+        _: &TenantId,
+        _: &str,
+        _: &str,
+        _: KeptAnswer,
+        _: chrono::DateTime<Utc>,
+    ) -> Result<(), IdempotencyError> {
+        Err(IdempotencyError(
+            "stopped before the answer was kept".into(),
+        ))
+    }
+
+    async fn release(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+        fingerprint: &str,
+    ) -> Result<(), IdempotencyError> {
+        self.0.release(tenant, key, fingerprint).await
+    }
+}
+
+/// The app's API served again, with keys that keep no answer; returns its base URL.
+async fn api_that_stops_before_keeping(app: &TestApp) -> String {
+    let mut services = app.stack.api_services();
+    services.idempotency = std::sync::Arc::new(StopsBeforeKeeping(services.idempotency.clone()));
+    let router = rappel_api::dev_tenant_header(rappel_api::router(
+        services,
+        app.stack.delivery.links.clone(),
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    base
+}
+
+#[tokio::test]
+async fn a_booking_whose_answer_was_never_kept_is_still_booked_once_when_retried_later() {
+    let app = spawn_app(friday_before()).await;
+    app.seed_business().await;
+    let lea = app.create_lea().await;
+    let api = api_that_stops_before_keeping(&app).await;
+
+    let (first, _) = post_with_key(&app, &api, "/v1/appointments", "book-1", &booking(&lea))
+        .await
+        .expect("answered");
+    // The claim's lease runs out: the key may be tried again.
+    app.advance_to("2026-03-20T09:05:00Z").await;
+    let (retried, _) = post_with_key(&app, &api, "/v1/appointments", "book-1", &booking(&lea))
+        .await
+        .expect("answered");
+    let mut other = booking(&lea);
+    other["start"] = json!("2026-03-27T16:00:00+01:00");
+    other["end"] = json!("2026-03-27T16:45:00+01:00");
+    let (reused, _) = post_with_key(&app, &api, "/v1/appointments", "book-1", &other)
+        .await
+        .expect("answered");
+    app.stack.settle().await;
+
+    assert_eq!(first.status, 201, "{}", first.body);
+    assert_eq!(sams_friday(&app).await.len(), 1, "one appointment");
+    assert_eq!(retried.status, 201, "{}", retried.body);
+    assert_eq!(retried.body["id"], first.body["id"]);
+    assert_eq!(app.sent_of_kind("confirmation", LEA_MAIL).await.len(), 1);
+    assert_eq!(reused.status, 422, "{}", reused.body);
+    assert_eq!(reused.body["error"]["code"], "idempotency_key_reused");
 }

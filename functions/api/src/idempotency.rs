@@ -27,6 +27,19 @@ pub const REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
 /// The longest key: room for a UUID, a ULID or the integrator's own composite ids.
 pub const MAX_KEY_LENGTH: usize = 255;
 
+/// The key a `POST` runs under, for the routes that create a record: its id is derived from
+/// the key and the request's fingerprint, so the same request run again after its answer was
+/// lost finds its own record instead of making a second one (and a key reused a day later
+/// for another request makes another).
+#[derive(Debug, Clone)]
+pub struct RequestKey(pub String);
+
+impl RequestKey {
+    fn of(tenant: &TenantId, key: &str, fingerprint: &str) -> Self {
+        Self(format!("{tenant}\n{key}\n{fingerprint}"))
+    }
+}
+
 /// The header a `POST` may carry (described for the contract).
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Header)]
@@ -142,6 +155,10 @@ pub async fn safe_retries(
         }
         Err(error) => return unavailable(error),
     }
+    let mut parts = parts;
+    parts
+        .extensions
+        .insert(RequestKey::of(&tenant, &key, &print));
     let answer = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;

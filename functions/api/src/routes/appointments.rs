@@ -4,22 +4,23 @@
 
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery, OptionalJson, Tenant, path_id};
-use crate::idempotency::IdempotencyKey;
+use crate::idempotency::{IdempotencyKey, RequestKey};
 use crate::pages::{page_size, read_cursor, write_cursor};
 use crate::routes::ApiState;
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::{Extension, Json};
 use chrono::{DateTime, FixedOffset, Utc};
 use rappel_app::commands::Upserted;
 use rappel_app::commands::appointments::{
     self, ActionBy, AppointmentAction, AppointmentChange, Booking,
 };
-use rappel_app::commands::ids::fresh_id;
+use rappel_app::commands::ids::{created_once, id_for_key};
 use rappel_app::lists::{self, AppointmentFilter};
 use rappel_app::preview::{PlannedNotification, planned_notifications};
 use rappel_core::model::CalendarInstant;
 use rappel_core::model::*;
+use rappel_ports::records::TypedRecords;
 use serde::{Deserialize, Serialize};
 
 /// An appointment as the API shows it: instants with the offset of the appointment's zone.
@@ -125,10 +126,16 @@ impl NewAppointment {
 pub async fn create(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
+    key: Option<Extension<RequestKey>>,
     ApiJson(input): ApiJson<NewAppointment>,
 ) -> Result<(StatusCode, Json<AppointmentView>), ApiError> {
-    let id = fresh_id("ap")?;
-    let appointment = appointments::book(&state.services, &tenant, id, input.booking()).await?;
+    let s = &state.services;
+    let id: AppointmentId = id_for_key("ap", key.as_ref().map(|k| k.0.0.as_str()))?;
+    let booked = appointments::book(s, &tenant, id.clone(), input.booking());
+    let appointment = match key {
+        Some(_) => created_once(booked, s.records.appointment(&tenant, &id)).await?,
+        None => booked.await?,
+    };
     Ok((
         StatusCode::CREATED,
         Json(AppointmentView::from(&appointment)),

@@ -4,14 +4,15 @@
 
 use crate::error::{ApiError, history_unavailable};
 use crate::extract::{ApiJson, ApiQuery, Tenant, patch_field, path_id};
+use crate::idempotency::RequestKey;
 use crate::pages::{page_size, read_cursor, write_cursor};
 use crate::routes::ApiState;
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::{Extension, Json};
 use rappel_app::commands::Upserted;
 use rappel_app::commands::clients::{self, ClientChange, ClientDetails, PreferencesChange};
-use rappel_app::commands::ids::fresh_id;
+use rappel_app::commands::ids::{created_once, id_for_key};
 use rappel_app::lists::{self, HistoryReadError};
 use rappel_app::preview::{PlannedNotification, client_planned_notifications};
 use rappel_core::model::{
@@ -59,10 +60,16 @@ impl NewClient {
 pub async fn create(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
+    key: Option<Extension<RequestKey>>,
     ApiJson(input): ApiJson<NewClient>,
 ) -> Result<(StatusCode, Json<Client>), ApiError> {
-    let id = fresh_id("cl")?;
-    let client = clients::create_client(&state.services, &tenant, id, input.details()).await?;
+    let s = &state.services;
+    let id: ClientId = id_for_key("cl", key.as_ref().map(|k| k.0.0.as_str()))?;
+    let created = clients::create_client(s, &tenant, id.clone(), input.details());
+    let client = match key {
+        Some(_) => created_once(created, s.records.client(&tenant, &id)).await?,
+        None => created.await?,
+    };
     Ok((StatusCode::CREATED, Json(client)))
 }
 

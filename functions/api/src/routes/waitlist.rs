@@ -6,12 +6,13 @@
 
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Tenant, path_id};
+use crate::idempotency::RequestKey;
 use crate::routes::ApiState;
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::{Extension, Json};
 use chrono::Weekday;
-use rappel_app::commands::ids::fresh_id;
+use rappel_app::commands::ids::{created_once, id_for_key};
 use rappel_app::commands::waitlist::{self, Wait};
 use rappel_core::model::CalendarInstant;
 use rappel_core::model::{
@@ -60,6 +61,7 @@ pub struct ClientWaitlist {
 pub async fn create(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
+    key: Option<Extension<RequestKey>>,
     ApiJson(input): ApiJson<NewEntry>,
 ) -> Result<(StatusCode, Json<WaitlistEntry>), ApiError> {
     let wait = Wait {
@@ -72,7 +74,13 @@ pub async fn create(
         time_range: input.time_range,
         time_zone: input.time_zone,
     };
-    let entry = waitlist::add_to_waitlist(&state.services, &tenant, fresh_id("wl")?, wait).await?;
+    let s = &state.services;
+    let id: WaitlistId = id_for_key("wl", key.as_ref().map(|k| k.0.0.as_str()))?;
+    let added = waitlist::add_to_waitlist(s, &tenant, id.clone(), wait);
+    let entry = match key {
+        Some(_) => created_once(added, s.records.waitlist_entry(&tenant, &id)).await?,
+        None => added.await?,
+    };
     Ok((StatusCode::CREATED, Json(entry)))
 }
 

@@ -93,11 +93,13 @@ impl IdempotencyKeys for DynamoIdempotency {
                 .set_item(Some(item.clone()))
                 .condition_expression(
                     "attribute_not_exists(pk) OR #expires <= :now \
-                     OR (attribute_not_exists(answer) AND #lease <= :now)",
+                     OR (attribute_not_exists(answer) AND #lease <= :now \
+                         AND fingerprint = :fingerprint)",
                 )
                 .expression_attribute_names("#expires", keys::EXPIRES_AT)
                 .expression_attribute_names("#lease", LEASE_EPOCH)
                 .expression_attribute_values(":now", n(now.timestamp()))
+                .expression_attribute_values(":fingerprint", s(fingerprint))
                 .return_values_on_condition_check_failure(
                     ReturnValuesOnConditionCheckFailure::AllOld,
                 )
@@ -120,8 +122,12 @@ impl IdempotencyKeys for DynamoIdempotency {
                 Some(item) => Some(entry_of(&item)?),
                 None => self.stored(tenant, key).await?,
             };
+            // Gone or taken over meanwhile (`Fresh`): try again.
             if let Some(holder) = holder.filter(|h| h.holds(now)) {
-                return Ok(holder.verdict(fingerprint));
+                let verdict = holder.verdict(fingerprint, now);
+                if verdict != KeyClaim::Fresh {
+                    return Ok(verdict);
+                }
             }
         }
         Err(IdempotencyError(

@@ -50,7 +50,10 @@ impl IdempotencyKeys for MemoryIdempotency {
         let slot = slot(tenant, key);
         let mut keys = lock(&self.keys);
         if let Some(entry) = keys.get(&slot).filter(|e| e.holds(now)) {
-            return Ok(entry.verdict(fingerprint));
+            let verdict = entry.verdict(fingerprint, now);
+            if verdict != KeyClaim::Fresh {
+                return Ok(verdict);
+            }
         }
         let claim = KeyEntry::claim(fingerprint, now);
         keys.change(MapChange::Put(slot, claim))
@@ -142,7 +145,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_claim_without_an_answer_holds_its_key_only_for_its_lease() {
+    async fn a_claim_without_an_answer_is_taken_over_by_its_own_request_after_its_lease() {
         let keys = MemoryIdempotency::in_memory();
         let salon = TenantId::parse("salon-lea").unwrap();
         keys.claim(&salon, "k", "f", now()).await.unwrap();

@@ -49,23 +49,24 @@ impl KeyEntry {
         }
     }
 
-    /// Whether the key still holds at `now`: an answer within [`KEEP_FOR`], a claim within its
-    /// lease. A stale entry is as good as none.
+    /// Whether the key is still bound to its request at `now` ([`KEEP_FOR`] from its claim or
+    /// its answer). A stale entry is as good as none.
     pub fn holds(&self, now: DateTime<Utc>) -> bool {
-        match self.answer {
-            Some(_) => now < self.kept_until,
-            None => now < self.claimed_at + CLAIM_LEASE,
-        }
+        now < self.kept_until
     }
 
-    /// What a request with `fingerprint` finds under a key this entry holds.
-    pub fn verdict(&self, fingerprint: &str) -> KeyClaim {
+    /// What a request with `fingerprint` finds under a key this entry holds: another request's
+    /// key stays refused for the whole day, even if that request never finished; the same
+    /// request gets the kept answer, waits while its claim's lease runs, and takes the key
+    /// over once the lease has run out ([`KeyClaim::Fresh`]: it stopped before answering).
+    pub fn verdict(&self, fingerprint: &str, now: DateTime<Utc>) -> KeyClaim {
         if self.fingerprint != fingerprint {
             return KeyClaim::OtherRequest;
         }
         match &self.answer {
             Some(answer) => KeyClaim::Answered(answer.clone()),
-            None => KeyClaim::InProgress,
+            None if now < self.claimed_at + CLAIM_LEASE => KeyClaim::InProgress,
+            None => KeyClaim::Fresh,
         }
     }
 }
@@ -73,7 +74,10 @@ impl KeyEntry {
 /// What claiming a key found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyClaim {
-    /// The key is this request's: run it, then keep its answer (or release the key).
+    /// The key is this request's: run it, then keep its answer (or release the key). Also
+    /// what the same request finds after its earlier run stopped without answering: that run
+    /// may have written, so the request must be one that finds its own write (an id derived
+    /// from the key, an upsert).
     Fresh,
     /// The same request was answered: answer the same.
     Answered(KeptAnswer),
