@@ -136,7 +136,7 @@ pub enum InvoiceAction {
 #[utoipa::path(
     post, path = "/v1/invoices/{id}/{action}", tag = "invoices", operation_id = "actOnInvoice",
     summary = "Mark an issued invoice paid or void (its reminders are withdrawn)",
-    params(("id" = String, Path, description = "The invoice's id.", example = "inv_2026_0042"), ("action" = InvoiceAction, Path, description = "paid or void.")),
+    params(("id" = String, Path, description = "The invoice's id.", example = "inv_2026_0042"), ("action" = InvoiceAction, Path, description = "paid or void."), crate::idempotency::IdempotencyKey),
     request_body(content = Option<SettleInput>, description = "Optional: the expected version.", example = json!({"expected_version": 1})),
     responses((status = 200, description = "The invoice after the action.", body = Invoice),
       (status = 404, description = "not_found: no invoice with this id, or an action other than paid or void.", body = crate::error::Problem),

@@ -136,7 +136,7 @@ pub async fn put(
 #[utoipa::path(
     post, path = "/v1/quotes/{id}/{action}", tag = "quotes", operation_id = "actOnQuote",
     summary = "Record the client's answer: accepted or declined (its reminders are withdrawn)",
-    params(("id" = String, Path, description = "The quote's id.", example = "q_2026_0007"), ("action" = QuoteAction, Path, description = "accept or decline.")),
+    params(("id" = String, Path, description = "The quote's id.", example = "q_2026_0007"), ("action" = QuoteAction, Path, description = "accept or decline."), crate::idempotency::IdempotencyKey),
     request_body(content = Option<SettleInput>, description = "Optional: the expected version.", example = json!({"expected_version": 1})),
     responses((status = 200, description = "The quote after the action.", body = Quote),
       (status = 404, description = "not_found: no quote with this id, or an action other than accept or decline.", body = crate::error::Problem),

@@ -15,6 +15,10 @@ pub struct MemoryIdempotency {
     keys: Mutex<Durable<BTreeMap<String, KeyEntry>>>,
 }
 
+/// Every this many claims, the keys forgotten for good (a day old) are dropped, so a long-lived
+/// data directory keeps about a day of keys rather than every key ever used.
+const SWEEP_EVERY: usize = 1_000;
+
 /// The tenant and the key, apart: a tenant id holds no `/`.
 fn slot(tenant: &TenantId, key: &str) -> String {
     format!("{tenant}/{key}")
@@ -58,6 +62,16 @@ impl IdempotencyKeys for MemoryIdempotency {
         let claim = KeyEntry::claim(fingerprint, now);
         keys.change(MapChange::Put(slot, claim))
             .map_err(unavailable)?;
+        if keys.len().is_multiple_of(SWEEP_EVERY) {
+            let stale: Vec<String> = keys
+                .iter()
+                .filter(|(_, e)| !e.holds(now))
+                .map(|(k, _)| k.clone())
+                .collect();
+            for slot in stale {
+                keys.change_or_log(MapChange::Remove(slot), "idempotency keys");
+            }
+        }
         Ok(KeyClaim::Fresh)
     }
 
@@ -160,6 +174,22 @@ mod tests {
             keys.claim(&salon, "k", "f", after_lease).await.unwrap(),
             KeyClaim::Fresh
         );
+    }
+
+    #[tokio::test]
+    async fn keys_a_day_old_are_swept_away_as_new_ones_come() {
+        let keys = MemoryIdempotency::in_memory();
+        let salon = TenantId::parse("salon-lea").unwrap();
+        for n in 0..SWEEP_EVERY - 1 {
+            keys.claim(&salon, &format!("old-{n}"), "f", now())
+                .await
+                .unwrap();
+        }
+        let next_day = now() + Duration::hours(25);
+
+        keys.claim(&salon, "new", "f", next_day).await.unwrap();
+
+        assert_eq!(lock(&keys.keys).len(), 1, "only the new key is left");
     }
 
     #[tokio::test]
