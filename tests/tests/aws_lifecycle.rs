@@ -258,6 +258,41 @@ async fn idempotency_keys_on_dynamodb_answer_wait_refuse_and_are_taken_over_afte
 }
 
 #[tokio::test]
+async fn an_import_on_dynamodb_plans_the_reminders_and_sends_nothing() {
+    let app = spawn_aws_app(friday_before(), true).await;
+    app.seed_salon().await;
+    let schedules_before = app.count_schedules().await;
+    let body = json!({
+        "clients": [{"id": "crm-lea", "name": "Léa Martin", "email": "lea@example.fr"}],
+        "appointments": [
+            {"id": "rdv-1", "client_id": "crm-lea", "staff_id": "sam", "type_id": "cut",
+             "start": "2026-03-27T10:00:00+01:00", "end": "2026-03-27T10:45:00+01:00"},
+            {"id": "rdv-2", "client_id": "crm-lea", "staff_id": "sam", "type_id": "cut",
+             "start": "2026-03-30T10:00:00+02:00", "end": "2026-03-30T10:45:00+02:00"}
+        ]
+    });
+
+    let imported = app.post("/v1/imports", body.clone()).await;
+    app.pump_stream().await;
+    app.drain_send_queue().await;
+    let again = app.post("/v1/imports", body).await;
+    app.pump_stream().await;
+    app.drain_send_queue().await;
+
+    assert_eq!(imported.status, 200, "{}", imported.body);
+    assert_eq!(imported.body["counts"]["created"], 3, "{}", imported.body);
+    assert_eq!(again.body["counts"]["unchanged"], 3, "{}", again.body);
+    assert!(
+        app.emails_to("lea@example.fr").await.is_empty(),
+        "nothing sent"
+    );
+    assert!(
+        app.count_schedules().await > schedules_before,
+        "the reminders are scheduled"
+    );
+}
+
+#[tokio::test]
 async fn the_lists_read_dynamodb_a_page_per_query_and_refuse_another_businesss_cursor() {
     let app = spawn_aws_app(friday_before(), true).await;
     app.seed_salon().await;

@@ -371,3 +371,53 @@ async fn a_booking_whose_answer_was_never_kept_is_still_booked_once_when_retried
     assert_eq!(reused.status, 422, "{}", reused.body);
     assert_eq!(reused.body["error"]["code"], "idempotency_key_reused");
 }
+
+/// The local stack on a data directory, serving its API on a free port; returns its base URL.
+async fn durable_stack(
+    dir: &std::path::Path,
+) -> (std::sync::Arc<rappel_local::LocalStack>, String) {
+    let config = rappel_local::LocalConfig {
+        data_dir: Some(dir.to_path_buf()),
+        ..rappel_local::LocalConfig::for_tests(friday_before())
+    };
+    let stack = rappel_local::LocalStack::new(config).expect("the stack opens its data dir");
+    let router = rappel_local::local_router(stack.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    (stack, base)
+}
+
+#[tokio::test]
+async fn a_kept_answer_survives_a_restart_of_the_local_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = json!({"name": "Léa Martin", "email": LEA_MAIL});
+    let http = reqwest::Client::new();
+    let post = |base: String| {
+        let (http, body) = (http.clone(), body.clone());
+        async move {
+            let answer = http
+                .post(format!("{base}/v1/clients"))
+                .header("x-tenant-id", "salon-lea")
+                .header("idempotency-key", "cl-1")
+                .json(&body)
+                .send()
+                .await
+                .expect("answered");
+            let replayed = answer.headers().contains_key("idempotent-replayed");
+            let body: Value = answer.json().await.expect("a JSON body");
+            (body, replayed)
+        }
+    };
+    let (first, _) = {
+        let (_stack, base) = durable_stack(dir.path()).await;
+        post(base).await
+    };
+
+    let (_stack, base) = durable_stack(dir.path()).await;
+    let (again, replayed) = post(base).await;
+
+    assert!(first["id"].is_string(), "{first}");
+    assert_eq!(again, first);
+    assert!(replayed, "answered from the key kept on disk");
+}
