@@ -381,3 +381,28 @@ fn only_the_links_and_the_contract_skip_the_authorizer_and_they_are_throttled_ha
         assert!(rate < default_rate, "{route}: {rate}");
     }
 }
+
+#[test]
+fn a_browser_may_send_an_idempotency_key_and_read_whether_an_answer_was_replayed() {
+    let template = template();
+    let apis = of_type(&template, "AWS::Serverless::HttpApi");
+    assert!(!apis.is_empty(), "the template has an HTTP API");
+    for (name, api) in apis {
+        let cors = &api["Properties"]["CorsConfiguration"];
+        let allowed: Vec<String> = strings(&cors["AllowHeaders"])
+            .iter()
+            .map(|h| h.to_ascii_lowercase())
+            .collect();
+        let exposed: Vec<String> = strings(&cors["ExposeHeaders"])
+            .iter()
+            .map(|h| h.to_ascii_lowercase())
+            .collect();
+        assert!(
+            allowed.contains(&"idempotency-key".into()),
+            "{name}: {allowed:?}"
+        );
+        for header in ["idempotent-replayed", "retry-after"] {
+            assert!(exposed.contains(&header.into()), "{name}: {exposed:?}");
+        }
+    }
+}
