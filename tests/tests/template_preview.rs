@@ -191,3 +191,27 @@ async fn a_test_of_a_sample_sms_goes_to_the_number_given() {
         (422, &json!("invalid_field"))
     );
 }
+
+#[tokio::test]
+async fn a_real_appointment_is_previewed_with_its_types_own_text_as_it_would_be_sent() {
+    let app = spawn_app(friday_before()).await;
+    let (_, appointment) = app.lea_booked_friday_10am().await;
+    let saved = app
+        .put(
+            "/v1/templates/reminder/email/fr?type_id=cut",
+            json!({"subject": "Votre coupe, {{ client_name }}", "text": "À {{ time }}."}),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+
+    let shown = app
+        .post(
+            "/v1/templates/reminder/email/fr/preview",
+            json!({"appointment_id": appointment}),
+        )
+        .await;
+
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    assert_eq!(shown.body["source"], "custom");
+    assert_eq!(shown.body["subject"], "Votre coupe, Léa Martin");
+}

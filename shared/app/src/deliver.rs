@@ -29,9 +29,9 @@ use crate::services::DeliveryServices;
 use crate::subjects::{ContextError, DayRecords, Loaded, SubjectState};
 use chrono::{DateTime, Utc};
 use rappel_core::message::{
-    Channel, MessageKey, Recipient, StaleReason, Subject, SuppressionReason, Verdict,
+    Channel, MessageKey, MessageKind, Recipient, StaleReason, Subject, SuppressionReason, Verdict,
 };
-use rappel_core::model::{AppointmentTypeId, ClientId, Language};
+use rappel_core::model::{AppointmentTypeId, ClientId, Language, TenantId};
 use rappel_core::planning::day::digest_messages;
 use rappel_core::render::{Composition, OutgoingMessage, compose, compose_fitting};
 use rappel_ports::address_marks::MarksError;
@@ -40,7 +40,7 @@ use rappel_ports::delivery::SendError;
 use rappel_ports::history::{CommunicationRecord, CommunicationStatus, HistoryError};
 use rappel_ports::ledger::{Claim, Filed, LedgerError, LedgerState};
 use rappel_ports::records::{
-    Record, RecordKey, RecordKind, StoreError, StoredTemplate, TypedRecords,
+    Record, RecordKey, RecordKind, RecordStore, StoreError, StoredTemplate, TypedRecords,
 };
 use rappel_ports::schedules::SendRequest;
 
@@ -432,7 +432,13 @@ async fn deliver_claimed(
         .recipient_locale(key)
         .unwrap_or_else(|| state.default_locale())
         .templates();
-    let custom = custom_template(s, key, locale, state.appointment_type()).await?;
+    let custom = template_in_force(
+        s.records.as_ref(),
+        &key.tenant,
+        (key.kind, key.channel, locale),
+        state.appointment_type(),
+    )
+    .await?;
     let rendering = match state.rendering(key, &s.links, &s.sender, now) {
         Ok(rendering) => rendering,
         Err(error) => return recorder.failed(error.to_string()).await,
@@ -531,25 +537,25 @@ async fn deliver_claimed(
     }
 }
 
-/// The business's own template for this message, if it has one: the type's, else the
-/// business-wide one. Every template of the business is listed in one query, which a batch of
+/// The business's own template for a message of `kind` on `channel` in `language`, if it has
+/// one: the type's, else the business-wide one — what the delivery path sends with, and what
+/// a preview shows. Every template of the business is listed in one query, which a batch of
 /// messages shares ([`DeliveryServices::for_batch`]) instead of two reads per message.
-async fn custom_template(
-    s: &DeliveryServices,
-    key: &MessageKey,
-    locale: Language,
+pub async fn template_in_force(
+    records: &dyn RecordStore,
+    tenant: &TenantId,
+    (kind, channel, language): (MessageKind, Channel, Language),
     type_id: Option<&AppointmentTypeId>,
 ) -> Result<Option<StoredTemplate>, StoreError> {
-    let templates = s
-        .records
-        .records_of_kind(&key.tenant, RecordKind::Template)
+    let templates = records
+        .records_of_kind(tenant, RecordKind::Template)
         .await?;
     let find = |scope: Option<&AppointmentTypeId>| {
         templates.iter().find_map(|record| match record {
             Record::Template(t)
-                if t.kind == key.kind
-                    && t.channel == key.channel
-                    && t.locale == locale
+                if t.kind == kind
+                    && t.channel == channel
+                    && t.locale == language
                     && t.type_id.as_ref() == scope =>
             {
                 Some(t.clone())

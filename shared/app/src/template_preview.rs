@@ -8,6 +8,7 @@
 use crate::ApiServices;
 use crate::commands::CommandError;
 use crate::commands::templates::{check_scope, check_template};
+use crate::deliver::template_in_force;
 use crate::subjects::{Loaded, SubjectState};
 use chrono::{DateTime, Utc};
 use rappel_core::message::{Channel, MessageKey, MessageKind, Recipient, Subject, SubjectKind};
@@ -120,16 +121,6 @@ pub async fn preview(
         check_template(body, request.kind, request.channel)?;
     }
     check_scope(services, tenant, request.type_id.as_ref()).await?;
-    let (source, custom) = match request.body.clone() {
-        Some(body) => (TemplateSource::Request, Some(body)),
-        None => match saved(services, tenant, &request).await? {
-            Some(body) => (TemplateSource::Custom, Some(body)),
-            None => (TemplateSource::Default, None),
-        },
-    };
-    let body = custom
-        .clone()
-        .unwrap_or_else(|| default_template(request.kind, request.channel, request.language));
     match (&request.send_to, request.channel) {
         (Some(TestRecipient::Email(_)), Channel::Sms)
         | (Some(TestRecipient::Phone(_)), Channel::Email) => {
@@ -148,6 +139,9 @@ pub async fn preview(
         _ => {}
     }
     if matches!(request.about, PreviewSubject::Sample) {
+        let (source, custom) = text(services, tenant, &request, request.type_id.as_ref()).await?;
+        let body = custom
+            .unwrap_or_else(|| default_template(request.kind, request.channel, request.language));
         let (mut shown, message) = sample(services, tenant, &request, &body, source).await?;
         if let Some(to) = &request.send_to {
             let key = sample_key(tenant, &request, services.clock.now());
@@ -167,6 +161,9 @@ pub async fn preview(
             ));
         }
     };
+    // The text the message would be sent with: an appointment's type's own, if it has one.
+    let type_id = request.type_id.as_ref().or(state.appointment_type());
+    let (source, custom) = text(services, tenant, &request, type_id).await?;
     let now = services.clock.now();
     let rendering = state
         .rendering(&key, links, &services.sender, now)
@@ -281,24 +278,28 @@ fn composing(error: ComposeError) -> CommandError {
     }
 }
 
-/// The business's saved text: the type's, else the business-wide one.
-async fn saved(
+/// Which text is previewed: the one sent with the request, else the business's in force for
+/// the type (as the delivery path picks it), else the built-in one (`None`).
+async fn text(
     services: &ApiServices,
     tenant: &TenantId,
     r: &PreviewRequest,
-) -> Result<Option<TemplateBody>, CommandError> {
-    let records = &services.records;
-    if let Some(type_id) = &r.type_id
-        && let Some(t) = records
-            .template(tenant, r.kind, r.channel, r.language, Some(type_id))
-            .await?
-    {
-        return Ok(Some(t.body));
+    type_id: Option<&AppointmentTypeId>,
+) -> Result<(TemplateSource, Option<TemplateBody>), CommandError> {
+    if let Some(body) = &r.body {
+        return Ok((TemplateSource::Request, Some(body.clone())));
     }
-    let business_wide = records
-        .template(tenant, r.kind, r.channel, r.language, None)
-        .await?;
-    Ok(business_wide.map(|t| t.body))
+    let saved = template_in_force(
+        services.records.as_ref(),
+        tenant,
+        (r.kind, r.channel, r.language),
+        type_id,
+    )
+    .await?;
+    Ok(match saved {
+        Some(t) => (TemplateSource::Custom, Some(t.body)),
+        None => (TemplateSource::Default, None),
+    })
 }
 
 /// The preview with sample values, and the message it would be (from the business's name
