@@ -160,29 +160,27 @@ pub async fn put_appointment_as(
         ));
     };
     expect_version("appointment", current.version, expected_version)?;
-    if booking.client_id != current.client_id {
-        return Err(CommandError::invalid(
-            "immutable_field",
+    // What a put cannot change: the client, the zone, and a status (the actions change it).
+    let fixed = [
+        (
+            booking.client_id != current.client_id,
             "client_id: an appointment's client cannot change (cancel it and book anew)",
-        ));
-    }
-    if booking
-        .time_zone
-        .is_some_and(|zone| zone != current.time_zone)
-    {
-        return Err(CommandError::invalid(
-            "immutable_field",
+        ),
+        (
+            booking
+                .time_zone
+                .is_some_and(|zone| zone != current.time_zone),
             "time_zone: an appointment's zone cannot change (cancel it and book anew)",
-        ));
-    }
-    if booking
-        .status
-        .is_some_and(|status| status != current.status)
-    {
-        return Err(CommandError::invalid(
-            "immutable_field",
+        ),
+        (
+            booking
+                .status
+                .is_some_and(|status| status != current.status),
             "status: a stored appointment's status changes through its actions (cancel, accept, …)",
-        ));
+        ),
+    ];
+    if let Some((_, why)) = fixed.into_iter().find(|(differs, _)| *differs) {
+        return Err(CommandError::invalid("immutable_field", why));
     }
     // Only what differs is a change: the same booking sent again is no move.
     let change = AppointmentChange {

@@ -15,7 +15,7 @@ use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
 use chrono::{DateTime, Utc};
 use rappel_core::model::TenantId;
 use rappel_ports::idempotency::{
-    CLAIM_LEASE, IdempotencyError, IdempotencyKeys, KEEP_FOR, KeptAnswer, KeyClaim, KeyEntry,
+    CLAIM_LEASE, IdempotencyError, IdempotencyKeys, KeptAnswer, KeyClaim, KeyEntry,
 };
 
 /// When a claim without an answer stops holding its key, epoch seconds (for the condition).
@@ -143,12 +143,7 @@ impl IdempotencyKeys for DynamoIdempotency {
         answer: KeptAnswer,
         now: DateTime<Utc>,
     ) -> Result<(), IdempotencyError> {
-        let kept = KeyEntry {
-            fingerprint: fingerprint.to_owned(),
-            answer: Some(answer),
-            claimed_at: now,
-            kept_until: now + KEEP_FOR,
-        };
+        let kept = KeyEntry::answered(fingerprint, answer, now);
         self.client
             .put_item()
             .table_name(&self.table)

@@ -85,16 +85,12 @@ impl IdempotencyKeys for MemoryIdempotency {
     ) -> Result<(), IdempotencyError> {
         let slot = slot(tenant, key);
         let mut keys = lock(&self.keys);
-        let Some(claimed) = keys.get(&slot).filter(|e| e.fingerprint == fingerprint) else {
+        if keys.get(&slot).is_none_or(|e| e.fingerprint != fingerprint) {
             return Err(IdempotencyError(
                 "the key's claim was taken over meanwhile".into(),
             ));
-        };
-        let kept = KeyEntry {
-            answer: Some(answer),
-            kept_until: now + super::KEEP_FOR,
-            ..claimed.clone()
-        };
+        }
+        let kept = KeyEntry::answered(fingerprint, answer, now);
         keys.change(MapChange::Put(slot, kept)).map_err(unavailable)
     }
 

@@ -49,6 +49,16 @@ impl KeyEntry {
         }
     }
 
+    /// The request's answer, kept a day from `now`.
+    pub fn answered(fingerprint: &str, answer: KeptAnswer, now: DateTime<Utc>) -> Self {
+        Self {
+            fingerprint: fingerprint.to_owned(),
+            answer: Some(answer),
+            claimed_at: now,
+            kept_until: now + KEEP_FOR,
+        }
+    }
+
     /// Whether the key is still bound to its request at `now` ([`KEEP_FOR`] from its claim or
     /// its answer). A stale entry is as good as none.
     pub fn holds(&self, now: DateTime<Utc>) -> bool {
