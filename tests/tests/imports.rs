@@ -131,7 +131,7 @@ async fn a_bad_item_is_refused_in_its_place_and_the_others_are_written() {
     let answer = import(
         &app,
         json!({
-            "clients": [lea(), {"id": "crm-bad", "name": "Bad", "email": "not an address"}, "a string"],
+            "clients": [lea(), {"id": "crm-bad", "name": "Bad", "email": "not an address"}, {"name": "No id"}],
             "appointments": [appointment("rdv-1", 27, 10), unknown_staff, past,
                              appointment("rdv-1", 27, 16), no_id]
         }),
@@ -221,4 +221,23 @@ async fn a_thousand_items_fit_in_one_import() {
         answer.body["counts"]
     );
     assert!(app.outbox().await.is_empty());
+}
+
+/// The contract says every item is an object: a list holding anything else is a malformed
+/// request, refused whole (nothing written), not an import with refused items.
+/// (Found by Schemathesis' negative-data check.)
+#[tokio::test]
+async fn an_import_whose_list_holds_something_other_than_objects_is_refused_whole() {
+    let app = spawn_app(friday_before()).await;
+    app.seed_business().await;
+    for body in [
+        json!({"clients": [lea(), 10000000.0]}),
+        json!({"clients": [lea()], "appointments": ["rdv-1"]}),
+    ] {
+        let answer = app.post("/v1/imports", body.clone()).await;
+        assert_eq!(answer.status, 422, "{body}: {answer:?}");
+        assert_eq!(answer.body["error"]["code"], "invalid_body", "{answer:?}");
+    }
+    let clients = app.get("/v1/clients").await;
+    assert_eq!(clients.body["clients"], json!([]), "nothing written");
 }

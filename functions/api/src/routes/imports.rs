@@ -146,7 +146,7 @@ where
     request_body(content = ImportInput, example = json!({"clients": [{"id": "crm-4411", "name": "Léa Dubois", "email": "lea@example.com"}], "appointments": [{"id": "rdv-981", "client_id": "crm-4411", "staff_id": "st_ana", "type_id": "haircut", "start": "2026-03-30T10:00:00+02:00", "end": "2026-03-30T10:30:00+02:00"}]})),
     responses((status = 200, description = "What became of each item, in the order given (a refused item is not written; the others are).", body = ImportResult),
       (status = 413, description = "payload_too_large: a body over 1 MiB.", body = crate::error::Problem),
-      (status = 422, description = "too_many_items (over 1,000), or invalid_body.", body = crate::error::Problem))
+      (status = 422, description = "too_many_items (over 1,000), or invalid_body (e.g. an item that is not an object: nothing is written).", body = crate::error::Problem))
 )]
 pub async fn create(
     State(state): State<ApiState>,
@@ -159,6 +159,19 @@ pub async fn create(
             "too_many_items",
             format!("{count} items: an import takes at most {MAX_IMPORT_ITEMS}"),
         ));
+    }
+    // Items are objects (the contract's schema): any other value makes the request malformed,
+    // refused whole before anything is written.
+    for (list, items) in [
+        ("clients", &input.clients),
+        ("appointments", &input.appointments),
+    ] {
+        if let Some(at) = items.iter().position(|item| !item.is_object()) {
+            return Err(ApiError::unprocessable(
+                "invalid_body",
+                format!("{list}[{at}]: an item is a JSON object"),
+            ));
+        }
     }
     let batch = Import {
         clients: input
