@@ -38,6 +38,8 @@ use tower::ServiceExt;
 pub const LEA_MAIL: &str = "lea@example.fr";
 pub const EMULATOR_VAR: &str = "RAPPEL_EMULATOR_URL";
 const API_EVENT: &str = include_str!("../../infra/events/api-gateway-http-request.json");
+const INTEGRATOR_EVENT: &str =
+    include_str!("../../infra/events/api-gateway-integrator-request.json");
 
 pub struct AwsApp {
     pub endpoint: String,
@@ -142,6 +144,27 @@ pub fn api_gateway_event_with_headers(
     }
     for (name, value) in headers {
         event["headers"][*name] = json!(value);
+    }
+    serde_json::from_value(event).expect("an API Gateway v2 event")
+}
+
+/// An event of the integrators' HTTP API (built from its shipped fixture), as API Gateway
+/// passes it on after the key authorizer allowed it with `context` (`{"tenant": …}`).
+pub fn integrator_gateway_event(
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+    context: Value,
+) -> LambdaRequest {
+    let mut event: Value = serde_json::from_str(INTEGRATOR_EVENT).expect("the fixture is JSON");
+    let (raw_path, query) = path.split_once('?').unwrap_or((path, ""));
+    event["rawPath"] = json!(raw_path);
+    event["rawQueryString"] = json!(query);
+    event["requestContext"]["http"]["method"] = json!(method);
+    event["requestContext"]["http"]["path"] = json!(raw_path);
+    event["requestContext"]["authorizer"]["lambda"] = context;
+    if let Some(body) = body {
+        event["body"] = json!(body.to_string());
     }
     serde_json::from_value(event).expect("an API Gateway v2 event")
 }
@@ -404,6 +427,11 @@ impl AwsApp {
             &[("idempotency-key", key)],
         );
         call_lambda_api(&self.api, event).await
+    }
+
+    /// Runs one API Gateway event through this app's API function.
+    pub async fn call_event(&self, request: LambdaRequest) -> Response {
+        call_lambda_api(&self.api, request).await
     }
 
     pub async fn call_with_claims(

@@ -1,5 +1,6 @@
-//! The three Lambda handlers as Lambda calls them, with the real event shapes shipped under
-//! `infra/events/` (DynamoDB stream batch, send-queue batch, API Gateway HTTP API request) and
+//! The Lambda handlers as Lambda calls them, with the real event shapes shipped under
+//! `infra/events/` (DynamoDB stream batch, send-queue batch, API Gateway HTTP API requests, the
+//! key authorizer's request) and
 //! the embedded adapters as fakes.
 
 use async_trait::async_trait;
@@ -21,6 +22,10 @@ use tower::ServiceExt;
 
 const SEND_BATCH: &str = include_str!("../../infra/events/sqs-send-batch.json");
 const API_REQUEST: &str = include_str!("../../infra/events/api-gateway-http-request.json");
+const INTEGRATOR_REQUEST: &str =
+    include_str!("../../infra/events/api-gateway-integrator-request.json");
+const AUTHORIZER_REQUEST: &str =
+    include_str!("../../infra/events/api-gateway-authorizer-request.json");
 
 fn send_batch() -> SqsEvent {
     serde_json::from_str(SEND_BATCH).expect("the fixture is an SQS event")
@@ -393,4 +398,103 @@ async fn on_lambda_a_link_needs_no_token_while_the_api_still_does() {
         Some(rappel_api::openapi::document_json()),
         "the contract is public, as its route in template.yaml"
     );
+}
+
+/// The API function behind the integrators' HTTP API, over the fakes.
+async fn integrators_api(context: serde_json::Value) -> serde_json::Value {
+    let fakes = fakes().await;
+    let router = rappel_api::lambda::lambda_router(
+        fakes.delivery.api(
+            fakes.services.progress.clone(),
+            Arc::new(rappel_ports::idempotency::MemoryIdempotency::in_memory()),
+        ),
+        "tenant_id".into(),
+        fakes.delivery.links.clone(),
+    );
+    let mut event: serde_json::Value = serde_json::from_str(INTEGRATOR_REQUEST).unwrap();
+    event["rawPath"] = json!("/v1/clients/cl_lea");
+    event["requestContext"]["http"]["path"] = json!("/v1/clients/cl_lea");
+    event["requestContext"]["authorizer"]["lambda"] = context;
+    let request: lambda_http::request::LambdaRequest = serde_json::from_value(event).unwrap();
+    let response = lambda_http::Adapter::from(router)
+        .oneshot(LambdaEvent::new(request, Context::default()))
+        .await
+        .expect("an answer");
+    serde_json::to_value(response).unwrap()
+}
+
+#[tokio::test]
+async fn the_api_function_serves_the_business_the_key_authorizer_allowed() {
+    let response = integrators_api(
+        json!({"tenant": "salon-lea", "integrator": "acme", "key_id": "0000000000000000"}),
+    )
+    .await;
+    assert_eq!(response["statusCode"], 200, "{response}");
+    let body: serde_json::Value = serde_json::from_str(response["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["name"], "Léa Martin");
+    // Another business allowed: Léa is not one of its clients.
+    let other = integrators_api(json!({"tenant": "salon-zoe"})).await;
+    assert_eq!(other["statusCode"], 404, "{other}");
+    // No tenant in the authorizer's context: never reaches a route.
+    let none = integrators_api(json!({"integrator": "acme"})).await;
+    assert_eq!(none["statusCode"], 401, "{none}");
+}
+
+#[tokio::test]
+async fn the_key_authorizer_allows_a_granted_business_and_refuses_the_rest_with_an_empty_context() {
+    use rappel_core::access::IntegratorId;
+    use rappel_core::model::TenantId;
+    use rappel_ports::credentials::MemoryCredentials;
+    let store = MemoryCredentials::in_memory();
+    let acme = IntegratorId::parse("acme").unwrap();
+    let at = chrono::Utc::now();
+    let (key, _) = rappel_app::access::issue_key(&store, &acme, "prod", at)
+        .await
+        .unwrap();
+    let salon = TenantId::parse("salon-lea").unwrap();
+    rappel_app::access::grant(&store, &acme, &salon, at)
+        .await
+        .unwrap();
+    let answer = |authorization: String, business: &'static str| {
+        let mut event: serde_json::Value = serde_json::from_str(AUTHORIZER_REQUEST).unwrap();
+        event["headers"]["authorization"] = json!(authorization);
+        event["headers"]["x-rappel-business"] = json!(business);
+        let event = serde_json::from_value(event).unwrap();
+        let store = &store;
+        async move {
+            let response = rappel_authorizer::function_handler(
+                LambdaEvent::new(event, Context::default()),
+                store,
+            )
+            .await
+            .expect("the store answers");
+            serde_json::to_value(response).unwrap()
+        }
+    };
+    let allowed = answer(format!("Bearer {}", key.reveal()), "salon-lea").await;
+    assert_eq!(
+        allowed,
+        json!({"isAuthorized": true, "context": {"tenant": "salon-lea", "integrator": "acme", "key_id": key.id().as_str()}})
+    );
+    let lowercase = answer(format!("bearer {}", key.reveal()), "salon-lea").await;
+    assert_eq!(lowercase["isAuthorized"], true);
+    for (authorization, business) in [
+        (format!("Bearer {}", key.reveal()), "salon-zoe"),
+        (format!("Bearer {}", key.reveal()), ""),
+        (
+            "Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2ln".to_owned(),
+            "salon-lea",
+        ),
+        (key.reveal(), "salon-lea"),
+    ] {
+        let refused = answer(authorization.clone(), business).await;
+        assert_eq!(
+            refused["isAuthorized"], false,
+            "{authorization} for {business:?}"
+        );
+        assert_eq!(
+            refused["context"],
+            json!({"tenant": "", "integrator": "", "key_id": ""})
+        );
+    }
 }

@@ -380,11 +380,18 @@ fn schedules_and_the_change_handler_reach_the_send_function_only_through_the_que
 
 /// `(method, path, public)` of every HTTP API event of the API function.
 fn api_events(template: &Yaml) -> Vec<(String, String, bool)> {
+    api_events_of(template, "HttpApi")
+}
+
+/// The API function's routes on one of its HTTP APIs (`ApiId: !Ref <api>`; the reader drops
+/// the tag).
+fn api_events_of(template: &Yaml, api: &str) -> Vec<(String, String, bool)> {
     template["Resources"]["ApiFunction"]["Properties"]["Events"]
         .as_hash()
         .expect("the API function's events")
         .values()
         .filter(|event| event["Type"].as_str() == Some("HttpApi"))
+        .filter(|event| event["Properties"]["ApiId"].as_str() == Some(api))
         .map(|event| {
             let properties = &event["Properties"];
             (
@@ -447,6 +454,57 @@ fn every_operation_of_the_contract_reaches_the_api_function_on_aws() {
     assert!(
         unreachable.is_empty(),
         "no API Gateway route of template.yaml takes: {unreachable:?}"
+    );
+}
+
+/// The integrators' API takes every route of the businesses' API that needs a caller, behind
+/// the key authorizer, whose cache key is the two headers the authorizer reads.
+#[test]
+fn the_integrators_api_takes_every_private_route_behind_the_key_authorizer() {
+    let template = template();
+    let private: BTreeSet<(String, String)> = api_events(&template)
+        .into_iter()
+        .filter(|(_, _, public)| !public)
+        .map(|(method, path, _)| (method, path))
+        .collect();
+    assert!(!private.is_empty());
+    let integrators = api_events_of(&template, "IntegratorApi");
+    assert!(
+        integrators.iter().all(|(_, _, public)| !public),
+        "no public route on the integrators' API: {integrators:?}"
+    );
+    let taken: BTreeSet<(String, String)> = integrators
+        .into_iter()
+        .map(|(method, path, _)| (method, path))
+        .collect();
+    assert_eq!(taken, private);
+
+    let auth = &template["Resources"]["IntegratorApi"]["Properties"]["Auth"];
+    let name = auth["DefaultAuthorizer"]
+        .as_str()
+        .expect("a default authorizer");
+    let authorizer = &auth["Authorizers"][name];
+    assert_eq!(
+        authorizer["FunctionArn"][0]
+            .as_str()
+            .or(authorizer["FunctionArn"].as_str())
+            .map(|arn| arn.starts_with("AuthorizerFunction")),
+        Some(true),
+        "{authorizer:?}"
+    );
+    assert_eq!(authorizer["EnableSimpleResponses"].as_bool(), Some(true));
+    let headers: BTreeSet<String> = authorizer["Identity"]["Headers"]
+        .as_vec()
+        .expect("identity headers")
+        .iter()
+        .filter_map(|h| h.as_str().map(str::to_lowercase))
+        .collect();
+    assert_eq!(
+        headers,
+        BTreeSet::from([
+            "authorization".to_owned(),
+            rappel_authorizer::BUSINESS_HEADER.to_owned()
+        ])
     );
 }
 

@@ -1,6 +1,8 @@
-//! The same router on Lambda, behind an API Gateway HTTP API whose JWT authorizer has already
-//! verified the token: the tenant is one of its claims (which one is configuration). A request
-//! without it never reaches a route.
+//! The same router on Lambda, behind two API Gateway HTTP APIs: the businesses' API, whose JWT
+//! authorizer has already verified the token (the tenant is one of its claims, which one is
+//! configuration), and the integrators' API, whose Lambda authorizer has checked the API key
+//! for the business the request names (the tenant is in its context). A request without a
+//! tenant never reaches a route.
 
 use crate::error::ApiError;
 use crate::extract::Tenant;
@@ -87,10 +89,16 @@ pub fn lambda_router(services: ApiServices, tenant_claim: String, links: LinkSig
         .merge(api)
 }
 
-fn claim_value<'a>(request: &'a Request, claim: &str) -> Option<&'a str> {
+/// The tenant API Gateway's authorizer vouched for: the JWT authorizer's claim (the
+/// businesses' API), or the business the integrators' key authorizer allowed (its context's
+/// `tenant`). A caller cannot set either: API Gateway writes the request context.
+fn tenant_value<'a>(request: &'a Request, claim: &str) -> Option<&'a str> {
     let context = request.extensions().get::<RequestContext>()?;
-    let jwt = context.authorizer()?.jwt.as_ref()?;
-    jwt.claims.get(claim).map(String::as_str)
+    let authorizer = context.authorizer()?;
+    match &authorizer.jwt {
+        Some(jwt) => jwt.claims.get(claim).map(String::as_str),
+        None => authorizer.fields.get("tenant")?.as_str(),
+    }
 }
 
 async fn tenant_from_jwt(
@@ -98,7 +106,7 @@ async fn tenant_from_jwt(
     mut request: Request,
     next: Next,
 ) -> Response {
-    match claim_value(&request, &claim).map(TenantId::parse) {
+    match tenant_value(&request, &claim).map(TenantId::parse) {
         Some(Ok(tenant)) => {
             request.extensions_mut().insert(Tenant(tenant));
             next.run(request).await
@@ -106,13 +114,13 @@ async fn tenant_from_jwt(
         Some(Err(_)) => ApiError::new(
             StatusCode::FORBIDDEN,
             "invalid_tenant",
-            "the token's tenant claim is not a valid tenant id",
+            "the verified tenant (token claim or key authorizer) is not a valid tenant id",
         )
         .into_response(),
         None => ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unauthenticated",
-            "the request carries no verified tenant claim",
+            "the request carries no verified tenant (token claim or key authorizer)",
         )
         .into_response(),
     }

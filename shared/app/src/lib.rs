@@ -11,11 +11,14 @@
 //! - [`replan`]: a change that affects many subjects (settings, a type, a staff member) as a
 //!   job of bounded, idempotent, resumable steps on the re-plan queue, and its progress.
 //! - [`feedback`]: the provider's e-mail feedback: bounces and complaints mark addresses.
+//! - [`access`]: integrators' API keys: the check for a request, and issuing, revoking and
+//!   scoping keys.
 //! - [`commands`]: every write a way in can make (the API, the links), one command each.
 //! - [`lists`]: the API's lists, a page at a time, each from an index.
 //! - [`template_preview`]: a template rendered with a real subject or sample values.
 //! - [`preview`]: an appointment's or a client's planned messages with their status, for the API.
 
+pub mod access;
 pub mod commands;
 pub mod deliver;
 pub mod feedback;

@@ -2,8 +2,8 @@
 //! environment variables it reads (the SAM template is checked against these lists).
 
 use crate::dynamodb::{
-    DynamoAddressMarks, DynamoHistory, DynamoIdempotency, DynamoLedger, DynamoProgress,
-    DynamoRecords,
+    DynamoAddressMarks, DynamoCredentials, DynamoHistory, DynamoIdempotency, DynamoLedger,
+    DynamoProgress, DynamoRecords,
 };
 use crate::env::*;
 use crate::scheduler::{EventBridgeSchedules, ScheduleTarget};
@@ -47,6 +47,8 @@ pub const SEND_ENV: &[&str] = &[
 ];
 /// What the feedback function reads: the deliveries table (address marks and history).
 pub const FEEDBACK_ENV: &[&str] = &[DELIVERIES_TABLE];
+/// What the integrators' key authorizer reads: the deliveries table (keys and grants).
+pub const AUTHORIZER_ENV: &[&str] = &[DELIVERIES_TABLE];
 /// The send function's pace (rate shared by its copies).
 pub const PACE_ENV: &[&str] = &[SEND_RATE_PER_SECOND, SEND_CONCURRENCY];
 /// What the change handler reads: the records it plans from, the scheduler, the send queue,
@@ -71,6 +73,7 @@ pub const FUNCTION_ENV: &[(&str, &[&[&str]])] = &[
     ("rappel-replan", &[CHANGE_ENV]),
     ("rappel-send", &[SEND_ENV, PACE_ENV]),
     ("rappel-feedback", &[FEEDBACK_ENV]),
+    ("rappel-authorizer", &[AUTHORIZER_ENV]),
 ];
 
 /// Every variable one function reads (empty for an unknown binary).
@@ -142,6 +145,16 @@ pub fn feedback_services(sdk: &SdkConfig, env: &Env) -> Result<FeedbackServices,
         marks: Arc::new(DynamoAddressMarks::new(dynamodb.clone(), deliveries)),
         history: Arc::new(DynamoHistory::new(dynamodb, deliveries)),
     })
+}
+
+/// The authorizer's store of integrators' keys and grants.
+pub fn credentials(sdk: &SdkConfig, env: &Env) -> Result<DynamoCredentials, ConfigError> {
+    Ok(credentials_in(sdk, env.required(DELIVERIES_TABLE)?))
+}
+
+/// The keys and grants in `table` (the operator's `rappel-keys`).
+pub fn credentials_in(sdk: &SdkConfig, table: &str) -> DynamoCredentials {
+    DynamoCredentials::new(aws_sdk_dynamodb::Client::new(sdk), table)
 }
 
 /// The JWT claim the API reads the tenant from.

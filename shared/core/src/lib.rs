@@ -13,6 +13,8 @@
 //!   and the EventBridge-safe schedule name derived from it; dispositions and verdicts.
 //! - [`planning`]: the planner — channel rules, the timeline of future messages, the immediate
 //!   messages of a change, the diff of two timelines, and the send-time verdict.
+//! - [`access`]: integrators and their API keys (parsed, issued, digested; never stored in
+//!   clear).
 //! - [`feedback`]: the provider's e-mail feedback (SES event records, message tags) and the
 //!   marks a permanent bounce or a complaint puts on an address.
 //! - [`render`]: templates (minijinja) with FR/EN defaults, iCalendar invitations, MIME, SMS
@@ -24,10 +26,11 @@
 //! shared/ports   ports (traits split by capability) + embedded adapters (memory/file, outbox)
 //! shared/app     use cases over the ports: the single delivery path, reacting to changes
 //! shared/local   the embedded local stack binary (API + feed + scheduler + outbox on 127.0.0.1)
-//! functions/*    one crate per Lambda handler: api, change-handler, send
+//! functions/*    one crate per Lambda handler: api, authorizer, change-handler, feedback, replan, send
 //! tests/         end-to-end tests through the HTTP API on the local stack
 //! ```
 
+pub mod access;
 pub mod feedback;
 pub mod message;
 pub mod model;

@@ -69,6 +69,10 @@ proptest! {
         let _ = MessageKind::parse(&raw);
         let _ = Channel::parse(&raw);
         let _ = ScheduleName::parse(&raw);
+        let _ = rappel_core::access::ApiKey::parse(&raw);
+        let _ = rappel_core::access::ApiKey::parse(&format!("rk_{raw}"));
+        let _ = rappel_core::access::IntegratorId::parse(&raw);
+        let _ = rappel_core::access::ApiKeyId::parse(&raw);
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! | [`delivery`] | `Mailer`, `SmsSender` | `Outbox` (prints, keeps, writes `.eml` files) |
 //! | [`ledger`] | `DeliveryLedger` | `MemoryLedger` |
 //! | [`history`] | `CommunicationHistory` | `MemoryHistory` |
+//! | [`credentials`] | `CredentialCheck`, `CredentialAdmin` | `MemoryCredentials` (optionally persisted) |
 //! | [`idempotency`] | `IdempotencyKeys` | `MemoryIdempotency` (optionally persisted) |
 //! | [`replan`] | `ReplanQueue`, `ReplanProgress` | `InProcessQueue`, `MemoryProgress` |
 //!
@@ -22,6 +23,7 @@ pub mod address_marks;
 pub mod chaos;
 pub mod clock;
 pub mod crash_point;
+pub mod credentials;
 pub mod deadline;
 pub mod delivery;
 pub mod forward_compatible;

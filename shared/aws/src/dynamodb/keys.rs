@@ -1,6 +1,7 @@
 //! Key attribute values: one place that says how an item is addressed (see the module doc).
 
 use chrono::{DateTime, Utc};
+use rappel_core::access::{ApiKeyId, IntegratorId};
 use rappel_core::message::Recipient;
 use rappel_core::model::{
     Appointment, AppointmentTypeId, ClientId, StaffId, TenantId, WaitlistEntry,
@@ -160,6 +161,27 @@ pub fn idempotency_pk(tenant: &TenantId, key: &str) -> String {
 pub const IDEMPOTENCY_PK_PREFIX: &str = "K#";
 
 pub const IDEMPOTENCY_SK: &str = "K";
+
+/// An integrator's credentials (deliveries table): its keys (`KEY#<id>`) and the businesses it
+/// may act for (`B#<tenant>`), in one partition so the authorizer reads a key and a grant in
+/// one call. The authorizer may read only such items (`dynamodb:LeadingKeys`).
+pub fn integrator_pk(integrator: &IntegratorId) -> String {
+    format!("{INTEGRATOR_PK_PREFIX}{integrator}")
+}
+
+pub const INTEGRATOR_PK_PREFIX: &str = "I#";
+
+pub fn api_key_sk(key: &ApiKeyId) -> String {
+    format!("{API_KEY_SK_PREFIX}{key}")
+}
+
+pub const API_KEY_SK_PREFIX: &str = "KEY#";
+
+pub fn grant_sk(business: &TenantId) -> String {
+    format!("{GRANT_SK_PREFIX}{business}")
+}
+
+pub const GRANT_SK_PREFIX: &str = "B#";
 
 pub fn ledger_pk(message_key: &str) -> String {
     format!("L#{message_key}")

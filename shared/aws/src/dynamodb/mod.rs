@@ -37,9 +37,12 @@
 //! | ledger entry | `L#<message key>` | `L` |
 //! | history entry | `H#<tenant>#<client>` | `<recorded at>#<message key>` |
 //! | idempotency key of the API | `K#<tenant>#<key>` | `K` (expires a day after its answer) |
+//! | an integrator's API key (digest) | `I#<integrator>` | `KEY#<key id>` (expires 90 days after its revocation) |
+//! | a business an integrator may act for | `I#<integrator>` | `B#<tenant>` |
 
 mod batch_get;
 pub(crate) mod codec;
+mod credentials;
 mod history;
 mod idempotency;
 pub(crate) mod keys;
@@ -49,6 +52,7 @@ mod progress;
 mod records;
 pub mod schema;
 
+pub use credentials::DynamoCredentials;
 pub use history::DynamoHistory;
 pub use idempotency::DynamoIdempotency;
 pub use ledger::DynamoLedger;
