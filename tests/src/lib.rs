@@ -65,6 +65,39 @@ impl TestApp {
         self.send(request).await
     }
 
+    /// One request as an integrator: its API key, acting for `business`.
+    pub async fn call_with_key(
+        &self,
+        key: &str,
+        business: &str,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Response {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("valid method");
+        let mut request = self
+            .http
+            .request(method, format!("{}{}", self.base, path))
+            .bearer_auth(key)
+            .header("x-rappel-business", business);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        self.send(request).await
+    }
+
+    /// A new key of `integrator`, granted `businesses` (the local stack's operator route).
+    pub async fn issue_key(&self, integrator: &str, businesses: &[&str]) -> String {
+        let issued = self
+            .post(
+                "/_local/api-keys",
+                json!({"integrator": integrator, "label": "test", "businesses": businesses}),
+            )
+            .await;
+        assert_eq!(issued.status, 201, "{}", issued.body);
+        issued.body["key"].as_str().expect("the key").to_owned()
+    }
+
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {
         let response = request.send().await.expect("the stack answers");
         let status = response.status().as_u16();

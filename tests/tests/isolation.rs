@@ -469,6 +469,46 @@ fn the_isolation_property_calls_every_operation_of_the_contract_on_a_record() {
     );
 }
 
+/// How business B calls: as the local stack's tenant header stands for its JWT, or as an
+/// integrator whose API key is granted B (and only B).
+#[derive(Debug, Clone)]
+enum Mode {
+    TenantHeader,
+    IntegratorKey,
+}
+
+struct CallerB {
+    tenant: String,
+    key: Option<String>,
+}
+
+impl CallerB {
+    async fn new(app: &TestApp, tenant: &str, mode: &Mode) -> Self {
+        let key = match mode {
+            Mode::TenantHeader => None,
+            Mode::IntegratorKey => Some(app.issue_key("mallory-platform", &[tenant]).await),
+        };
+        Self {
+            tenant: tenant.to_owned(),
+            key,
+        }
+    }
+
+    async fn call(&self, app: &TestApp, method: &str, path: &str, body: Option<Value>) -> Response {
+        match &self.key {
+            None => app.call_as(&self.tenant, method, path, body).await,
+            Some(key) => {
+                app.call_with_key(key, &self.tenant, method, path, body)
+                    .await
+            }
+        }
+    }
+}
+
+fn mode() -> impl Strategy<Value = Mode> {
+    prop_oneof![Just(Mode::TenantHeader), Just(Mode::IntegratorKey)]
+}
+
 /// A body B might send (the property varies it; A's records must not care).
 fn b_body() -> impl Strategy<Value = Value> {
     prop_oneof![
@@ -488,13 +528,14 @@ fn another_business_using_a_businesss_ids_gets_404_and_nothing_of_it_on_every_ro
         failure_persistence: None,
         ..Config::default()
     });
-    let strategy = (ids(), "[a-z][a-z0-9-]{2,20}", b_body());
+    let strategy = (ids(), "[a-z][a-z0-9-]{2,20}", b_body(), mode());
     runner
-        .run(&strategy, |(ids, b_tenant, body)| {
+        .run(&strategy, |(ids, b_tenant, body, mode)| {
             prop_assume!(b_tenant != "salon-lea");
             runtime.block_on(async {
                 let app = spawn_app(friday_before()).await;
                 let a = business_a(&app, "salon-lea", &ids).await;
+                let b = CallerB::new(&app, &b_tenant, &mode).await;
                 let before = what_a_sees(&app, &a).await;
                 let outbox_before = app.outbox().await;
                 assert!(!outbox_before.is_empty(), "A's booking was announced");
@@ -503,10 +544,10 @@ fn another_business_using_a_businesss_ids_gets_404_and_nothing_of_it_on_every_ro
                 let ghosts = reads_and_acts(&a.ghost(), &body);
                 assert!(!calls.is_empty());
                 for ((method, path, body), (_, ghost, _)) in calls.into_iter().zip(ghosts) {
-                    let answer = app.call_as(&b_tenant, method, &path, body.clone()).await;
+                    let answer = b.call(&app, method, &path, body.clone()).await;
                     assert_holds_nothing_of_a(method, &path, &answer);
                     // B cannot tell A's record from one that never existed...
-                    let never = app.call_as(&b_tenant, method, &ghost, body.clone()).await;
+                    let never = b.call(&app, method, &ghost, body.clone()).await;
                     assert_eq!(
                         (answer.status, &answer.body["error"]["code"]),
                         (never.status, &never.body["error"]["code"]),
@@ -520,7 +561,7 @@ fn another_business_using_a_businesss_ids_gets_404_and_nothing_of_it_on_every_ro
                     }
                 }
                 for (method, path, body) in writes_naming_a(&a) {
-                    let answer = app.call_as(&b_tenant, method, &path, Some(body)).await;
+                    let answer = b.call(&app, method, &path, Some(body)).await;
                     // An import answers 200 with the item refused in its place.
                     let refused = if path == "/v1/imports" {
                         answer.status == 200
@@ -536,13 +577,13 @@ fn another_business_using_a_businesss_ids_gets_404_and_nothing_of_it_on_every_ro
                 }
                 // B's lists hold nothing of A's, and A's cursors lead B to nothing of A's.
                 for path in lists_of(&a) {
-                    let answer = app.call_as(&b_tenant, "GET", &path, None).await;
+                    let answer = b.call(&app, "GET", &path, None).await;
                     assert_eq!(answer.status, 200, "GET {path} by B: {answer:?}");
                     assert_holds_nothing_of_a("GET", &path, &answer);
                     for cursor in cursors_of_a(&app, &a, &path).await {
                         let sep = if path.contains('?') { '&' } else { '?' };
                         let with = format!("{path}{sep}cursor={cursor}");
-                        let answer = app.call_as(&b_tenant, "GET", &with, None).await;
+                        let answer = b.call(&app, "GET", &with, None).await;
                         assert!(
                             [200, 400].contains(&answer.status),
                             "GET {with} by B: {answer:?}"
@@ -562,7 +603,7 @@ fn another_business_using_a_businesss_ids_gets_404_and_nothing_of_it_on_every_ro
                         json!({"name": "Mallory's"}),
                     ),
                 ] {
-                    let answer = app.call_as(&b_tenant, "PUT", &path, Some(body)).await;
+                    let answer = b.call(&app, "PUT", &path, Some(body)).await;
                     assert!(
                         [200, 201].contains(&answer.status),
                         "PUT {path} by B: {answer:?}"
@@ -575,10 +616,28 @@ fn another_business_using_a_businesss_ids_gets_404_and_nothing_of_it_on_every_ro
                 }
                 // B's own settings and keys are B's, never A's.
                 for path in ["/v1/settings", "/v1/reschedule-keys"] {
-                    let theirs = app.call_as(&b_tenant, "GET", path, None).await;
+                    let theirs = b.call(&app, "GET", path, None).await;
                     let ours = app.call_as(&a.tenant, "GET", path, None).await;
                     assert_ne!(theirs.body, ours.body, "{path}");
                     assert_holds_nothing_of_a("GET", path, &theirs);
+                }
+
+                // B's key naming A's business is refused at the door, on every route.
+                if let Some(key) = &b.key {
+                    let calls = reads_and_acts(&a, &body);
+                    assert!(!calls.is_empty());
+                    for (method, path, body) in calls
+                        .into_iter()
+                        .chain(lists_of(&a).into_iter().map(|path| ("GET", path, None)))
+                    {
+                        let answer = app.call_with_key(key, &a.tenant, method, &path, body).await;
+                        assert_eq!(
+                            answer.status, 403,
+                            "{method} {path} with B's key as A: {answer:?}"
+                        );
+                        assert_eq!(answer.body["error"]["code"], "business_not_granted");
+                        assert_holds_nothing_of_a(method, &path, &answer);
+                    }
                 }
 
                 app.stack.settle().await;
@@ -743,4 +802,96 @@ async fn a_link_moved_to_another_tenant_appointment_or_action_is_refused() {
     }
     let status = other.get(&format!("/v1/appointments/{theirs}")).await;
     assert_eq!(status.body["status"], "confirmed");
+}
+
+#[tokio::test]
+async fn an_integrators_key_acts_for_its_granted_businesses_only_and_stops_when_revoked() {
+    let app = spawn_app(friday_before()).await;
+    let (lea, _) = app.lea_booked_friday_10am().await;
+    let issued = app
+        .post(
+            "/_local/api-keys",
+            json!({"integrator": "acme", "label": "prod", "businesses": ["salon-lea"]}),
+        )
+        .await;
+    assert_eq!(issued.status, 201, "{issued:?}");
+    let key = issued.body["key"]
+        .as_str()
+        .expect("the key, shown once")
+        .to_owned();
+    let key_id = issued.body["key_id"].as_str().expect("its id").to_owned();
+    let client = format!("/v1/clients/{lea}");
+
+    let read = app
+        .call_with_key(&key, "salon-lea", "GET", &client, None)
+        .await;
+    assert_eq!(
+        (read.status, &read.body["name"]),
+        (200, &json!("Léa Martin"))
+    );
+    // The business comes from X-Rappel-Business, never from X-Tenant-Id beside a key.
+    let request = app
+        .http
+        .get(format!("{}{client}", app.base))
+        .bearer_auth(&key)
+        .header("x-rappel-business", "salon-zoe")
+        .header("x-tenant-id", "salon-lea");
+    assert_eq!(app.send(request).await.status, 403);
+    // A key without the business header, or a business not granted: refused.
+    let request = app
+        .http
+        .get(format!("{}{client}", app.base))
+        .bearer_auth(&key);
+    let unnamed = app.send(request).await;
+    assert_eq!(
+        (unnamed.status, &unnamed.body["error"]["code"]),
+        (401, &json!("missing_business"))
+    );
+    let other = app
+        .call_with_key(&key, "salon-zoe", "GET", &client, None)
+        .await;
+    assert_eq!(
+        (other.status, &other.body["error"]["code"]),
+        (403, &json!("business_not_granted"))
+    );
+
+    // Granted later: the key acts for the new business too (its own data, none of Léa's).
+    let granted = app
+        .put("/_local/integrators/acme/businesses/salon-zoe", json!({}))
+        .await;
+    assert_eq!(granted.status, 204, "{granted:?}");
+    let zoe = app
+        .call_with_key(&key, "salon-zoe", "GET", &client, None)
+        .await;
+    assert_eq!(zoe.status, 404, "{zoe:?}");
+    let withdrawn = app
+        .call(
+            "DELETE",
+            "/_local/integrators/acme/businesses/salon-zoe",
+            None,
+        )
+        .await;
+    assert_eq!(withdrawn.status, 204, "{withdrawn:?}");
+    let zoe = app
+        .call_with_key(&key, "salon-zoe", "GET", &client, None)
+        .await;
+    assert_eq!(zoe.status, 403, "{zoe:?}");
+
+    // Revoked: unknown from now on, like a mistyped key.
+    let revoked = app
+        .call("DELETE", &format!("/_local/api-keys/acme/{key_id}"), None)
+        .await;
+    assert_eq!(revoked.status, 204, "{revoked:?}");
+    let after = app
+        .call_with_key(&key, "salon-lea", "GET", &client, None)
+        .await;
+    assert_eq!(
+        (after.status, &after.body["error"]["code"]),
+        (401, &json!("invalid_api_key"))
+    );
+    let typo = format!("{key}0");
+    let typo = app
+        .call_with_key(&typo, "salon-lea", "GET", &client, None)
+        .await;
+    assert_eq!(typo.status, 401, "{typo:?}");
 }

@@ -5,13 +5,15 @@
 //! as `{"error": {"code", "message"}}` with a 4xx status for any bad input.
 //!
 //! The tenant is never read from the body: an authentication layer puts it on the request
-//! ([`extract::Tenant`]). Locally that layer is [`dev_tenant_header`] (`X-Tenant-Id`); on AWS it
-//! reads the JWT authorizer's claim. Every lookup is keyed by that tenant, so another
+//! ([`extract::Tenant`]). Locally that layer is [`local_authentication`] (`X-Tenant-Id`, or an
+//! integrator's API key and `X-Rappel-Business`); on AWS it reads what API Gateway's
+//! authorizer vouched for (a JWT claim, or the key authorizer's business). Every lookup is keyed by that tenant, so another
 //! business's ids answer 404.
 //!
 //! The Lambda glue ([`lambda`]) is behind the `lambda` feature, which only the Lambda binary
 //! enables: the local stack serves the same router without the AWS SDK or `lambda_http`.
 
+pub mod authentication;
 pub mod error;
 pub mod extract;
 pub mod idempotency;
@@ -27,21 +29,18 @@ mod pages;
 pub mod routes;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::middleware;
 use axum::routing::get;
 use error::ApiError;
-use extract::{MAX_BODY_BYTES, Tenant};
+use extract::MAX_BODY_BYTES;
 pub use links::{LinksState, links_router};
 use rappel_app::ApiServices;
-use rappel_core::model::TenantId;
 use rappel_core::render::LinkSigner;
 pub use routes::ApiState;
 
-/// The header that names the tenant in local mode (stands in for the JWT claim).
-pub const TENANT_HEADER: &str = "x-tenant-id";
+pub use authentication::{BUSINESS_HEADER, TENANT_HEADER, dev_tenant_header, local_authentication};
 
 /// The authenticated API. `links` signs the clients' links; the API hands a business the keys
 /// its booking tool checks reschedule tokens with.
@@ -73,35 +72,4 @@ async fn method_not_allowed() -> ApiError {
         "method_not_allowed",
         "this method is not allowed on this route",
     )
-}
-
-/// Local-mode authentication: the tenant is the `X-Tenant-Id` header.
-pub fn dev_tenant_header(router: Router) -> Router {
-    router.layer(middleware::from_fn(tenant_from_header))
-}
-
-async fn tenant_from_header(mut request: Request, next: Next) -> Response {
-    let header = request
-        .headers()
-        .get(TENANT_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(TenantId::parse);
-    match header {
-        Some(Ok(tenant)) => {
-            request.extensions_mut().insert(Tenant(tenant));
-            next.run(request).await
-        }
-        Some(Err(_)) => ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid_tenant",
-            "X-Tenant-Id must be 1 to 64 characters of letters, digits, '-' or '_'",
-        )
-        .into_response(),
-        None => ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthenticated",
-            "missing X-Tenant-Id header (local mode)",
-        )
-        .into_response(),
-    }
 }

@@ -319,9 +319,17 @@ fn add_shared_answers(api: &mut utoipa::openapi::OpenApi) {
         add(
             "401",
             problem(
-                "unauthenticated (no credentials) or invalid_tenant (a tenant id that is not 1 to 64 letters, digits, '-' or '_').",
+                "unauthenticated (no credentials), invalid_tenant (a tenant id that is not 1 to 64 letters, digits, '-' or '_'), invalid_api_key (an integrator's key unknown, revoked or mistyped) or missing_business (a key without X-Rappel-Business).",
                 "unauthenticated",
                 "missing X-Tenant-Id header (local mode)",
+            ),
+        );
+        add(
+            "403",
+            problem(
+                "business_not_granted: the integrator's key may not act for the business in X-Rappel-Business.",
+                "business_not_granted",
+                "this key's integrator may not act for the business in X-Rappel-Business",
             ),
         );
         add(
@@ -398,7 +406,8 @@ fn add_shared_answers(api: &mut utoipa::openapi::OpenApi) {
     }
 }
 
-/// On AWS the tenant is a claim of the caller's JWT; the local stack takes it from a header.
+/// On AWS the tenant is a claim of the caller's JWT, or the business an integrator's key acts
+/// for; the local stack takes it from a header, or from an integrator's key too.
 fn add_security(api: &mut utoipa::openapi::OpenApi) {
     let components = api.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
@@ -420,9 +429,35 @@ fn add_security(api: &mut utoipa::openapi::OpenApi) {
             "The local stack only: the business's id (1 to 64 letters, digits, '-' or '_').",
         ))),
     );
+    components.add_security_scheme(
+        "integrator_key",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("rk_<integrator>_<key id>_<secret>")
+                .description(Some(
+                    "An integrator's API key (the integrators' API on AWS; the local stack too), with the business it acts for in X-Rappel-Business. 401 for an unknown, revoked or mistyped key or a missing business, 403 for a business not granted to the integrator.",
+                ))
+                .build(),
+        ),
+    );
+    components.add_security_scheme(
+        "business_header",
+        SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+            "X-Rappel-Business",
+            "With an integrator's key: the business (tenant id) this request acts for.",
+        ))),
+    );
+    let requirement = |names: &[&str]| {
+        utoipa::openapi::security::SecurityRequirement::new(names[0], Vec::<String>::new()).add(
+            names.get(1).copied().unwrap_or(names[0]),
+            Vec::<String>::new(),
+        )
+    };
     api.security = Some(vec![
-        utoipa::openapi::security::SecurityRequirement::new("jwt", Vec::<String>::new()),
-        utoipa::openapi::security::SecurityRequirement::new("tenant_header", Vec::<String>::new()),
+        requirement(&["jwt"]),
+        requirement(&["integrator_key", "business_header"]),
+        requirement(&["tenant_header"]),
     ]);
 }
 

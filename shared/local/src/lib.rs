@@ -21,6 +21,7 @@
 //! and keeps what still fails as dead letters (replayable). With a data dir, every step is
 //! written to disk in an order that a kill at any point cannot break (see the README).
 
+mod api_keys;
 mod data_dir;
 mod inbox;
 mod local_routes;

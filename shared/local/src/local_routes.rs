@@ -1,4 +1,5 @@
-//! The full local router: the real API (tenant from `X-Tenant-Id`), settled after every request,
+//! The full local router: the real API (tenant from `X-Tenant-Id`, or an integrator's API key
+//! and `X-Rappel-Business`), settled after every request,
 //! plus the local-only inspection routes under `/_local/`.
 
 use crate::runtime::DeadLetter;
@@ -21,10 +22,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn local_router(stack: Arc<LocalStack>) -> Router {
-    let api = rappel_api::dev_tenant_header(rappel_api::router(
-        stack.api_services(),
-        stack.delivery.links.clone(),
-    ))
+    let api = rappel_api::local_authentication(
+        rappel_api::router(stack.api_services(), stack.delivery.links.clone()),
+        stack.credentials.clone(),
+    )
     .layer(middleware::from_fn_with_state(stack.clone(), settle_after));
     // The client's links: public, no tenant header (the signature is the authority).
     let links = rappel_api::links_router(rappel_api::LinksState {
@@ -67,6 +68,7 @@ fn inspection_routes() -> OpenApiRouter<Arc<LocalStack>> {
         .routes(routes!(dead_letters))
         .routes(routes!(replay_dead_letters))
         .routes(routes!(simulate_bounce))
+        .merge(crate::api_keys::routes())
 }
 
 /// The local stack's OpenAPI document: the API's, and the inspection routes (tag `local`).

@@ -8,6 +8,7 @@ use rappel_core::render::{LinkSigner, SenderIdentity};
 use rappel_ports::address_marks::MemoryAddressMarks;
 use rappel_ports::chaos::{Chaos, FlakyLedger, FlakyProviders, FlakyRecords, FlakySchedules};
 use rappel_ports::clock::{Clock, VirtualClock};
+use rappel_ports::credentials::MemoryCredentials;
 use rappel_ports::deadline::Deadline;
 use rappel_ports::delivery::Outbox;
 use rappel_ports::delivery::{Mailer, SmsSender};
@@ -117,6 +118,8 @@ pub struct LocalStack {
     pub progress: Arc<MemoryProgress>,
     /// The API's idempotency keys (persisted with the rest in a data directory).
     pub idempotency: Arc<MemoryIdempotency>,
+    /// Integrators' API keys and the businesses they may act for (persisted likewise).
+    pub credentials: Arc<MemoryCredentials>,
     pub outbox: Arc<Outbox>,
     pub clock: Arc<VirtualClock>,
     /// Serialises feed pumping and schedule firing, as one Lambda shard / one scheduler would.
@@ -162,18 +165,21 @@ impl LocalStack {
                 None,
             ),
         };
-        let (replans, progress, idempotency) = match &config.data_dir {
+        let (replans, progress, idempotency, credentials) = match &config.data_dir {
             Some(dir) => (
                 InProcessQueue::persisted(dir.join("replan-queue.json"))?,
                 MemoryProgress::persisted(dir.join("replan-progress.json"))?,
                 MemoryIdempotency::persisted(dir.join("idempotency-keys.json"))?,
+                MemoryCredentials::persisted(dir.join("api-keys.json"))?,
             ),
             None => (
                 InProcessQueue::in_memory(),
                 MemoryProgress::in_memory(),
                 MemoryIdempotency::in_memory(),
+                MemoryCredentials::in_memory(),
             ),
         };
+        let credentials = Arc::new(credentials);
         let (replans, progress) = (Arc::new(replans), Arc::new(progress));
         let idempotency = Arc::new(idempotency);
         let records = Arc::new(records);
@@ -261,6 +267,7 @@ impl LocalStack {
             replans,
             progress,
             idempotency,
+            credentials,
             outbox,
             clock,
             runtime: tokio::sync::Mutex::new(()),
