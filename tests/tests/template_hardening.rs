@@ -387,7 +387,22 @@ fn a_browser_may_send_an_idempotency_key_and_read_whether_an_answer_was_replayed
     let template = template();
     let apis = of_type(&template, "AWS::Serverless::HttpApi");
     assert!(!apis.is_empty(), "the template has an HTTP API");
-    for (name, api) in apis {
+    // The integrators' API answers servers only: no browser may call it with a key.
+    let (browsers, servers): (Vec<_>, Vec<_>) = apis
+        .into_iter()
+        .partition(|(name, _)| name.as_str() != "IntegratorApi");
+    assert_eq!(servers.len(), 1, "the integrators' API is in the template");
+    for (name, api) in servers {
+        assert!(
+            api["Properties"]["CorsConfiguration"].is_badvalue(),
+            "{name} allows browsers"
+        );
+    }
+    assert!(
+        !browsers.is_empty(),
+        "the businesses' API is in the template"
+    );
+    for (name, api) in browsers {
         let cors = &api["Properties"]["CorsConfiguration"];
         let allowed: Vec<String> = strings(&cors["AllowHeaders"])
             .iter()
