@@ -54,14 +54,9 @@ impl TestApp {
         path: &str,
         body: Option<Value>,
     ) -> Response {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("valid method");
-        let mut request = self
-            .http
-            .request(method, format!("{}{}", self.base, path))
+        let request = self
+            .request(method, path, body)
             .header("x-tenant-id", tenant);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
         self.send(request).await
     }
 
@@ -74,16 +69,21 @@ impl TestApp {
         path: &str,
         body: Option<Value>,
     ) -> Response {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("valid method");
-        let mut request = self
-            .http
-            .request(method, format!("{}{}", self.base, path))
+        let request = self
+            .request(method, path, body)
             .bearer_auth(key)
             .header("x-rappel-business", business);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
         self.send(request).await
+    }
+
+    /// `method path` with `body` as JSON, not yet authenticated.
+    fn request(&self, method: &str, path: &str, body: Option<Value>) -> reqwest::RequestBuilder {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("valid method");
+        let request = self.http.request(method, format!("{}{}", self.base, path));
+        match body {
+            Some(body) => request.json(&body),
+            None => request,
+        }
     }
 
     /// A new key of `integrator`, granted `businesses` (the local stack's operator route).

@@ -332,15 +332,7 @@ async fn a_message_the_ledger_could_not_record_is_done_and_its_settle_request_re
 
 #[tokio::test]
 async fn the_api_function_serves_an_api_gateway_request_for_the_claimed_tenant() {
-    let fakes = fakes().await;
-    let router = rappel_api::lambda::lambda_router(
-        fakes.delivery.api(
-            fakes.services.progress.clone(),
-            Arc::new(rappel_ports::idempotency::MemoryIdempotency::in_memory()),
-        ),
-        "tenant_id".into(),
-        fakes.delivery.links.clone(),
-    );
+    let router = lambda_router_over_fakes().await;
     let mut event: serde_json::Value = serde_json::from_str(API_REQUEST).unwrap();
     event["rawPath"] = json!("/v1/clients/cl_lea");
     event["requestContext"]["http"]["path"] = json!("/v1/clients/cl_lea");
@@ -359,15 +351,7 @@ async fn the_api_function_serves_an_api_gateway_request_for_the_claimed_tenant()
 
 #[tokio::test]
 async fn on_lambda_a_link_needs_no_token_while_the_api_still_does() {
-    let fakes = fakes().await;
-    let router = rappel_api::lambda::lambda_router(
-        fakes.delivery.api(
-            fakes.services.progress.clone(),
-            Arc::new(rappel_ports::idempotency::MemoryIdempotency::in_memory()),
-        ),
-        "tenant_id".into(),
-        fakes.delivery.links.clone(),
-    );
+    let router = lambda_router_over_fakes().await;
     let call = |path: &str| {
         let mut event: serde_json::Value = serde_json::from_str(API_REQUEST).unwrap();
         let (raw_path, query) = path.split_once('?').unwrap_or((path, ""));
@@ -402,15 +386,7 @@ async fn on_lambda_a_link_needs_no_token_while_the_api_still_does() {
 
 /// The API function behind the integrators' HTTP API, over the fakes.
 async fn integrators_api(context: serde_json::Value) -> serde_json::Value {
-    let fakes = fakes().await;
-    let router = rappel_api::lambda::lambda_router(
-        fakes.delivery.api(
-            fakes.services.progress.clone(),
-            Arc::new(rappel_ports::idempotency::MemoryIdempotency::in_memory()),
-        ),
-        "tenant_id".into(),
-        fakes.delivery.links.clone(),
-    );
+    let router = lambda_router_over_fakes().await;
     let mut event: serde_json::Value = serde_json::from_str(INTEGRATOR_REQUEST).unwrap();
     event["rawPath"] = json!("/v1/clients/cl_lea");
     event["requestContext"]["http"]["path"] = json!("/v1/clients/cl_lea");
@@ -497,4 +473,17 @@ async fn the_key_authorizer_allows_a_granted_business_and_refuses_the_rest_with_
             json!({"tenant": "", "integrator": "", "key_id": ""})
         );
     }
+}
+
+/// The API function's router as its Lambda serves it (tenant claim `tenant_id`), over the fakes.
+async fn lambda_router_over_fakes() -> axum::Router {
+    let fakes = fakes().await;
+    rappel_api::lambda::lambda_router(
+        fakes.delivery.api(
+            fakes.services.progress.clone(),
+            Arc::new(rappel_ports::idempotency::MemoryIdempotency::in_memory()),
+        ),
+        "tenant_id".into(),
+        fakes.delivery.links.clone(),
+    )
 }
