@@ -9,11 +9,13 @@
 //! Prints a table (docs/PERFORMANCE.md keeps the figures). Client and stack share the process
 //! and its 2 worker threads.
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
-use rappel_local::{LocalConfig, LocalStack, local_router};
+mod support;
+
+use chrono::Duration;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Instant;
+use support::{Bench, start};
 
 /// Concurrent import requests (an integrator's importer sends a few at once).
 const CONNECTIONS: usize = 4;
@@ -23,81 +25,6 @@ const BATCH: usize = 1_000;
 const APPOINTMENTS_PER_CLIENT: usize = 10;
 /// Staff members the appointments are spread over.
 const STAFF: usize = 50;
-
-fn start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0)
-        .single()
-        .unwrap_or_default()
-}
-
-struct Bench {
-    base: String,
-    http: reqwest::Client,
-    stack: Arc<LocalStack>,
-}
-
-impl Bench {
-    async fn spawn(data_dir: Option<std::path::PathBuf>) -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("a free port");
-        let base = format!("http://{}", listener.local_addr().expect("an address"));
-        let config = LocalConfig {
-            data_dir,
-            link_base_url: format!("{base}/links"),
-            ..LocalConfig::for_tests(start())
-        };
-        let stack = LocalStack::new(config).expect("the stack starts");
-        let router = local_router(stack.clone());
-        tokio::spawn(async move { axum::serve(listener, router).await });
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(600))
-            .build()
-            .expect("an HTTP client");
-        Self { base, http, stack }
-    }
-
-    async fn call(&self, method: reqwest::Method, path: &str, body: Value) -> (u16, Value) {
-        let response = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .header("x-tenant-id", "salon-bench")
-            .json(&body)
-            .send()
-            .await
-            .expect("the stack answers");
-        let status = response.status().as_u16();
-        let body = response.json().await.unwrap_or(Value::Null);
-        (status, body)
-    }
-
-    /// A Paris salon with a day-before e-mail and a 2-hour SMS reminder and a follow-up, one
-    /// type, [`STAFF`] staff members.
-    async fn seed(&self) {
-        let put = reqwest::Method::PUT;
-        let settings = json!({
-            "business_name": "Salon Bench", "time_zone": "Europe/Paris", "default_locale": "fr",
-            "managers": [{"id": "owner", "name": "Olga", "email": "olga@salon.example"}],
-            "notifications": {
-                "reminders": [{"offset": "1d", "email": true}, {"offset": "2h", "sms": true}],
-                "follow_ups": [{"after_end": "1d", "email": true}]
-            }
-        });
-        assert_eq!(
-            self.call(put.clone(), "/v1/settings", settings).await.0,
-            200
-        );
-        let cut = json!({"name": "Coupe"});
-        let path = "/v1/appointment-types/cut";
-        assert_eq!(self.call(put.clone(), path, cut).await.0, 200);
-        for s in 0..STAFF {
-            let staff =
-                json!({"name": format!("Staff {s}"), "email": format!("s{s}@salon.example")});
-            let path = format!("/v1/staff/s{s}");
-            assert_eq!(self.call(put.clone(), &path, staff).await.0, 200);
-        }
-    }
-}
 
 /// The import batches: the clients first (1,000 a batch), then the appointments, each staff
 /// member's one an hour from two days ahead.
@@ -140,8 +67,12 @@ struct Row {
 async fn measure(store: &'static str, appointments: usize) -> Row {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let data_dir = (store == "data dir").then(|| dir.path().to_path_buf());
-    let bench = Arc::new(Bench::spawn(data_dir).await);
-    bench.seed().await;
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(600))
+        .build()
+        .expect("an HTTP client");
+    let bench = Arc::new(Bench::spawn(data_dir, http).await);
+    bench.seed_salon(STAFF).await;
     let before = bench.stack.outbox.messages().len();
     let all = batches(appointments);
     let requests = all.len();

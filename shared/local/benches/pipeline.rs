@@ -13,11 +13,13 @@
 //! and its 2 worker threads, as a black-box load generator on the same machine would share
 //! its cores.
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
-use rappel_local::{LocalConfig, LocalStack, local_router};
-use serde_json::{Value, json};
+mod support;
+
+use chrono::Duration;
+use serde_json::json;
 use std::sync::Arc;
 use std::time::Instant;
+use support::{Bench, start};
 
 /// Concurrent connections of the load generator.
 const CONNECTIONS: usize = 8;
@@ -26,12 +28,6 @@ const CONNECTIONS: usize = 8;
 const APPOINTMENTS_PER_CLIENT: usize = 10;
 /// The rate of the last bookings is reported apart: the store is then at its fullest.
 const LAST: usize = 500;
-
-fn start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0)
-        .single()
-        .unwrap_or_default()
-}
 
 struct Row {
     store: &'static str,
@@ -42,127 +38,61 @@ struct Row {
     fired_per_s: f64,
 }
 
-struct Bench {
-    base: String,
-    http: reqwest::Client,
-    stack: Arc<LocalStack>,
+/// The pipeline's business: its salon (one staff member per connection), and `clients`
+/// clients, each with an e-mail address and a mobile number.
+async fn seed(bench: &Bench, clients: usize) -> Vec<String> {
+    bench.seed_salon(CONNECTIONS).await;
+    let mut ids = Vec::new();
+    for c in 0..clients {
+        let client = json!({"name": format!("Client {c}"), "email": format!("c{c}@example.fr"),
+                                "phone": format!("+3361234{c:04}")});
+        let (status, body) = bench
+            .call(reqwest::Method::POST, "/v1/clients", client)
+            .await;
+        assert_eq!(status, 201, "{body}");
+        ids.push(body["id"].as_str().unwrap_or_default().to_owned());
+    }
+    ids
 }
 
-impl Bench {
-    async fn spawn(data_dir: Option<std::path::PathBuf>) -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("a free port");
-        let base = format!("http://{}", listener.local_addr().expect("an address"));
-        let config = LocalConfig {
-            data_dir,
-            link_base_url: format!("{base}/links"),
-            ..LocalConfig::for_tests(start())
-        };
-        let stack = LocalStack::new(config).expect("the stack starts");
-        let router = local_router(stack.clone());
-        tokio::spawn(async move { axum::serve(listener, router).await });
-        let http = reqwest::Client::builder()
-            .pool_max_idle_per_host(CONNECTIONS)
-            .build()
-            .expect("an HTTP client");
-        Self { base, http, stack }
-    }
-
-    async fn call(&self, method: reqwest::Method, path: &str, body: Value) -> (u16, Value) {
-        let response = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .header("x-tenant-id", "salon-bench")
-            .json(&body)
-            .send()
-            .await
-            .expect("the stack answers");
-        let status = response.status().as_u16();
-        let body = response.json().await.unwrap_or(Value::Null);
-        (status, body)
-    }
-
-    /// A Paris salon: a day-before e-mail and a 2-hour SMS reminder, a follow-up e-mail; one
-    /// type, one staff member per connection, `clients` clients.
-    async fn seed(&self, clients: usize) -> Vec<String> {
-        let settings = json!({
-            "business_name": "Salon Bench",
-            "time_zone": "Europe/Paris",
-            "default_locale": "fr",
-            "managers": [{"id": "owner", "name": "Olga", "email": "olga@salon.example"}],
-            "notifications": {
-                "reminders": [{"offset": "1d", "email": true}, {"offset": "2h", "sms": true}],
-                "follow_ups": [{"after_end": "1d", "email": true}]
+/// Books appointments `from..until` over [`CONNECTIONS`] connections: connection `k` books
+/// for staff member `k`, one appointment an hour from two days ahead.
+async fn book(bench: &Arc<Bench>, clients: &Arc<Vec<String>>, from: usize, until: usize) {
+    let mut tasks = Vec::new();
+    for k in 0..CONNECTIONS {
+        let (bench, clients) = (bench.clone(), clients.clone());
+        tasks.push(tokio::spawn(async move {
+            for n in (from..until).filter(|n| n % CONNECTIONS == k) {
+                let at = start() + Duration::days(2) + Duration::hours((n / CONNECTIONS) as i64);
+                let body = json!({
+                    "client_id": clients[n % clients.len()], "staff_id": format!("s{k}"),
+                    "type_id": "cut", "start": at, "end": at + Duration::minutes(45)
+                });
+                let (status, body) = bench
+                    .call(reqwest::Method::POST, "/v1/appointments", body)
+                    .await;
+                assert_eq!(status, 201, "{body}");
             }
-        });
-        let put = reqwest::Method::PUT;
-        assert_eq!(
-            self.call(put.clone(), "/v1/settings", settings).await.0,
-            200
-        );
-        let cut = json!({"name": "Coupe"});
-        assert_eq!(
-            self.call(put.clone(), "/v1/appointment-types/cut", cut)
-                .await
-                .0,
-            200
-        );
-        for s in 0..CONNECTIONS {
-            let staff =
-                json!({"name": format!("Staff {s}"), "email": format!("s{s}@salon.example")});
-            let path = format!("/v1/staff/s{s}");
-            assert_eq!(self.call(put.clone(), &path, staff).await.0, 200);
-        }
-        let mut ids = Vec::new();
-        for c in 0..clients {
-            let client = json!({"name": format!("Client {c}"), "email": format!("c{c}@example.fr"),
-                                "phone": format!("+3361234{c:04}")});
-            let (status, body) = self
-                .call(reqwest::Method::POST, "/v1/clients", client)
-                .await;
-            assert_eq!(status, 201, "{body}");
-            ids.push(body["id"].as_str().unwrap_or_default().to_owned());
-        }
-        ids
+        }));
     }
-
-    /// Books appointments `from..until` over [`CONNECTIONS`] connections: connection `k` books
-    /// for staff member `k`, one appointment an hour from two days ahead.
-    async fn book(self: &Arc<Self>, clients: &Arc<Vec<String>>, from: usize, until: usize) {
-        let mut tasks = Vec::new();
-        for k in 0..CONNECTIONS {
-            let (bench, clients) = (self.clone(), clients.clone());
-            tasks.push(tokio::spawn(async move {
-                for n in (from..until).filter(|n| n % CONNECTIONS == k) {
-                    let at =
-                        start() + Duration::days(2) + Duration::hours((n / CONNECTIONS) as i64);
-                    let body = json!({
-                        "client_id": clients[n % clients.len()], "staff_id": format!("s{k}"),
-                        "type_id": "cut", "start": at, "end": at + Duration::minutes(45)
-                    });
-                    let (status, body) = bench
-                        .call(reqwest::Method::POST, "/v1/appointments", body)
-                        .await;
-                    assert_eq!(status, 201, "{body}");
-                }
-            }));
-        }
-        for task in tasks {
-            task.await.expect("a booking connection");
-        }
+    for task in tasks {
+        task.await.expect("a booking connection");
     }
 }
 
 async fn measure(store: &'static str, stored: usize) -> Row {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let data_dir = (store == "data dir").then(|| dir.path().join("data"));
-    let bench = Arc::new(Bench::spawn(data_dir).await);
-    let clients = Arc::new(bench.seed(stored.div_ceil(APPOINTMENTS_PER_CLIENT)).await);
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(CONNECTIONS)
+        .build()
+        .expect("an HTTP client");
+    let bench = Arc::new(Bench::spawn(data_dir, http).await);
+    let clients = Arc::new(seed(&bench, stored.div_ceil(APPOINTMENTS_PER_CLIENT)).await);
     let began = Instant::now();
-    bench.book(&clients, 0, stored - LAST).await;
+    book(&bench, &clients, 0, stored - LAST).await;
     let last_began = Instant::now();
-    bench.book(&clients, stored - LAST, stored).await;
+    book(&bench, &clients, stored - LAST, stored).await;
     let ended = Instant::now();
     let booked_per_s = stored as f64 / (ended - began).as_secs_f64();
     let last_booked_per_s = LAST as f64 / (ended - last_began).as_secs_f64();
