@@ -19,8 +19,7 @@ use std::sync::Arc;
 
 /// The header that names the tenant in local mode (stands in for the JWT claim).
 pub const TENANT_HEADER: &str = "x-tenant-id";
-/// The header that names the business an integrator's request acts for.
-pub const BUSINESS_HEADER: &str = "x-rappel-business";
+pub use rappel_core::access::BUSINESS_HEADER;
 
 /// Local-mode authentication by `X-Tenant-Id` only.
 pub fn dev_tenant_header(router: Router) -> Router {

@@ -20,8 +20,7 @@ use rappel_app::access::{AuthorizeError, authorize};
 use rappel_ports::credentials::CredentialCheck;
 use serde::{Deserialize, Serialize};
 
-/// The header that names the business an integrator's request acts for.
-pub const BUSINESS_HEADER: &str = "x-rappel-business";
+pub use rappel_core::access::BUSINESS_HEADER;
 
 /// CloudWatch metric: keys checked, by `Outcome` (`allowed` or the refusal's name).
 pub const KEY_CHECK_METRIC: &str = "ApiKeyChecks";

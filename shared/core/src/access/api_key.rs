@@ -12,6 +12,9 @@ use std::fmt;
 
 /// The prefix every key starts with: a scanner (or a person) recognises a leaked key by it.
 pub const KEY_PREFIX: &str = "rk_";
+/// The header (lowercase, as HTTP/2 and API Gateway write it) that names the business an
+/// integrator's request acts for.
+pub const BUSINESS_HEADER: &str = "x-rappel-business";
 /// Random bytes in a key's id and in its secret.
 pub const KEY_ID_BYTES: usize = 8;
 pub const SECRET_BYTES: usize = 32;

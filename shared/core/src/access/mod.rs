@@ -4,6 +4,6 @@
 mod api_key;
 
 pub use api_key::{
-    ApiKey, ApiKeyId, IntegratorId, InvalidApiKey, InvalidIntegratorId, KEY_ID_BYTES, KEY_PREFIX,
-    SECRET_BYTES, SecretDigest,
+    ApiKey, ApiKeyId, BUSINESS_HEADER, IntegratorId, InvalidApiKey, InvalidIntegratorId,
+    KEY_ID_BYTES, KEY_PREFIX, SECRET_BYTES, SecretDigest,
 };
