@@ -65,6 +65,7 @@ fn business(raw: &str) -> Result<TenantId, ApiError> {
 fn refused(error: KeyAdminError) -> ApiError {
     match error {
         KeyAdminError::TooManyKeys => ApiError::conflict("too_many_keys", error.to_string()),
+        KeyAdminError::InvalidLabel => ApiError::unprocessable("invalid_field", error.to_string()),
         KeyAdminError::UnknownKey(_) => ApiError::not_found("API key of this integrator"),
         KeyAdminError::NoRandomness(_) | KeyAdminError::Unavailable(_) => ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -91,13 +92,6 @@ async fn issue_key(
     ApiJson(request): ApiJson<NewKey>,
 ) -> Result<(StatusCode, Json<IssuedKey>), ApiError> {
     let who = integrator(&request.integrator)?;
-    let label = request.label.trim();
-    if label.is_empty() || label.chars().count() > 100 {
-        return Err(ApiError::unprocessable(
-            "invalid_field",
-            "label: 1 to 100 characters",
-        ));
-    }
     if request.businesses.len() > MAX_BUSINESSES {
         return Err(ApiError::unprocessable(
             "invalid_field",
@@ -111,7 +105,7 @@ async fn issue_key(
         .collect::<Result<Vec<_>, _>>()?;
     let store = stack.credentials.as_ref();
     let now = stack.now();
-    let (key, stored) = access::issue_key(store, &who, label, now)
+    let (key, stored) = access::issue_key(store, &who, &request.label, now)
         .await
         .map_err(refused)?;
     for business in &businesses {

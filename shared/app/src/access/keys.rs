@@ -10,11 +10,15 @@ use rappel_ports::credentials::{CredentialAdmin, CredentialsError, StoredKey};
 /// Live keys an integrator may hold at once: enough to rotate (old and new) across a few
 /// environments, few enough that a leaked operator script cannot mint keys without bound.
 pub const MAX_LIVE_KEYS: usize = 5;
+/// Characters a key's label may hold.
+pub const MAX_LABEL_CHARS: usize = 100;
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyAdminError {
     #[error("the integrator already holds {MAX_LIVE_KEYS} live keys: revoke one first")]
     TooManyKeys,
+    #[error("label: 1 to {MAX_LABEL_CHARS} characters")]
+    InvalidLabel,
     #[error("the integrator has no key {0}")]
     UnknownKey(ApiKeyId),
     #[error("no randomness available for a key: {0}")]
@@ -29,14 +33,18 @@ fn random<const N: usize>() -> Result<[u8; N], KeyAdminError> {
     Ok(bytes)
 }
 
-/// A new key for `integrator`: the whole key is returned once (to be handed over), its digest
-/// stored.
+/// A new key for `integrator`, labelled `label` (trimmed): the whole key is returned once (to
+/// be handed over), its digest stored.
 pub async fn issue_key(
     admin: &dyn CredentialAdmin,
     integrator: &IntegratorId,
     label: &str,
     now: DateTime<Utc>,
 ) -> Result<(ApiKey, StoredKey), KeyAdminError> {
+    let label = label.trim();
+    if label.is_empty() || label.chars().count() > MAX_LABEL_CHARS {
+        return Err(KeyAdminError::InvalidLabel);
+    }
     let live = admin
         .keys(integrator)
         .await?
@@ -225,5 +233,21 @@ mod tests {
         let unknown = ApiKeyId::parse("0123456789abcdef").unwrap();
         let refused = revoke_key(&store, &acme(), &unknown, now()).await;
         assert!(matches!(refused, Err(KeyAdminError::UnknownKey(_))));
+    }
+
+    #[tokio::test]
+    async fn a_key_needs_a_label_of_one_to_a_hundred_characters() {
+        let store = MemoryCredentials::in_memory();
+        for label in ["", "   ", &"é".repeat(101)] {
+            let refused = issue_key(&store, &acme(), label, now()).await;
+            assert!(
+                matches!(refused, Err(KeyAdminError::InvalidLabel)),
+                "{label:?}"
+            );
+        }
+        let (_, stored) = issue_key(&store, &acme(), &format!(" {} ", "é".repeat(100)), now())
+            .await
+            .unwrap();
+        assert_eq!(stored.label.chars().count(), 100, "trimmed");
     }
 }

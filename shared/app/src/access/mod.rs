@@ -5,4 +5,6 @@ pub mod authorize;
 pub mod keys;
 
 pub use authorize::{AuthorizeError, Authorized, Denied, authorize};
-pub use keys::{KeyAdminError, MAX_LIVE_KEYS, grant, issue_key, revoke_key, withdraw};
+pub use keys::{
+    KeyAdminError, MAX_LABEL_CHARS, MAX_LIVE_KEYS, grant, issue_key, revoke_key, withdraw,
+};
