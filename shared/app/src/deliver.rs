@@ -26,10 +26,12 @@
 //! ([`DeliveryError::OutOfTime`]) rather than cut by Lambda between the send and the record.
 
 use crate::services::DeliveryServices;
-use crate::subjects::{ContextError, DayRecords, Loaded, SubjectState};
+use crate::subjects::{
+    self, ContextError, DayRecords, Decision, Loaded, SendTime, SubjectState, Undecidable,
+};
 use chrono::{DateTime, Utc};
 use rappel_core::message::{
-    Channel, MessageKey, MessageKind, Recipient, StaleReason, Subject, SuppressionReason, Verdict,
+    Channel, MessageKey, MessageKind, Recipient, StaleReason, Subject, SuppressionReason,
 };
 use rappel_core::model::{AppointmentTypeId, ClientId, Language, TenantId};
 use rappel_core::planning::day::digest_messages;
@@ -185,7 +187,7 @@ pub async fn deliver_request_within(
     }
     let mut outcomes = Vec::new();
     for message in planned {
-        let state = SubjectState::Day(Box::new(loaded.clone()));
+        let state: SubjectState = Box::new(loaded.clone());
         let outcome = deliver_with(s, &message.key, Some(state), deadline).await?;
         outcomes.push((message.key, outcome));
     }
@@ -258,7 +260,7 @@ async fn record_decided(
         }
     }
     let decided = async {
-        let state = match SubjectState::load(s.records.as_ref(), key).await {
+        let state = match subjects::load(s.records.as_ref(), key).await {
             Ok(Loaded::Found(state)) => state,
             Ok(Loaded::Gone(reason)) => return Ok(DeliveryOutcome::Stale(reason)),
             Err(ContextError::Store(e)) => return Err(DeliveryError::Store(e)),
@@ -266,8 +268,13 @@ async fn record_decided(
                 return Ok(DeliveryOutcome::Stale(StaleReason::NotInCurrentPlan));
             }
         };
-        match state.verdict(key, now) {
-            Ok(Verdict::Suppress(reason)) if reason.decided_at_planning() => {
+        let at = SendTime {
+            links: &s.links,
+            sender: &s.sender,
+            now,
+        };
+        match state.decide(key, at) {
+            Ok(Decision::Suppress(reason)) if reason.decided_at_planning() => {
                 Recorder {
                     s,
                     key,
@@ -277,11 +284,8 @@ async fn record_decided(
                 .suppressed(reason)
                 .await
             }
-            Ok(_) => Ok(DeliveryOutcome::Stale(StaleReason::NotInCurrentPlan)),
-            Err(ContextError::Store(e)) => Err(DeliveryError::Store(e)),
-            Err(ContextError::Missing(_)) => {
-                Ok(DeliveryOutcome::Stale(StaleReason::NotInCurrentPlan))
-            }
+            // Sent, stale, or undecidable now: not the decision this request records.
+            Ok(_) | Err(_) => Ok(DeliveryOutcome::Stale(StaleReason::NotInCurrentPlan)),
         }
     }
     .await;
@@ -361,7 +365,7 @@ async fn deliver_claimed(
 ) -> Result<DeliveryOutcome, DeliveryError> {
     let loaded = match preloaded {
         Some(state) => Ok(Loaded::Found(state)),
-        None => SubjectState::load(s.records.as_ref(), key).await,
+        None => subjects::load(s.records.as_ref(), key).await,
     };
     let state = match loaded {
         Ok(Loaded::Found(state)) => state,
@@ -401,17 +405,14 @@ async fn deliver_claimed(
         client: state.client(),
         now,
     };
-    let verdict = match state.verdict(key, now) {
-        Ok(verdict) => verdict,
-        Err(ContextError::Store(e)) => return Err(e.into()),
-        Err(ContextError::Missing(what)) => {
-            return recorder
-                .failed(format!("missing_{}", what.replace(' ', "_")))
-                .await;
-        }
+    let at = SendTime {
+        links: &s.links,
+        sender: &s.sender,
+        now,
     };
-    match verdict {
-        Verdict::Stale(reason) => {
+    let (locale, rendering) = match state.decide(key, at) {
+        Ok(Decision::Send { locale, rendering }) => (locale, rendering),
+        Ok(Decision::Stale(reason)) => {
             recorder
                 .record(
                     CommunicationStatus::Stale,
@@ -422,27 +423,23 @@ async fn deliver_claimed(
                 .await?;
             return Ok(DeliveryOutcome::Stale(reason));
         }
-        Verdict::Suppress(reason) => return recorder.suppressed(reason).await,
-        Verdict::Send => {}
-    }
-
+        Ok(Decision::Suppress(reason)) => return recorder.suppressed(reason).await,
+        Err(Undecidable::Missing(what)) => {
+            return recorder
+                .failed(format!("missing_{}", what.replace(' ', "_")))
+                .await;
+        }
+        Err(Undecidable::Unrenderable(error)) => return recorder.failed(error.to_string()).await,
+    };
     // Templates are per language; the contact's locale is already resolved against the
     // business default.
-    let locale = state
-        .recipient_locale(key)
-        .unwrap_or_else(|| state.default_locale())
-        .templates();
     let custom = template_in_force(
         s.records.as_ref(),
         &key.tenant,
-        (key.kind, key.channel, locale),
+        (key.kind, key.channel, locale.templates()),
         state.appointment_type(),
     )
     .await?;
-    let rendering = match state.rendering(key, &s.links, &s.sender, now) {
-        Ok(rendering) => rendering,
-        Err(error) => return recorder.failed(error.to_string()).await,
-    };
     let composition = |custom_template| Composition {
         key,
         rendering: &rendering,

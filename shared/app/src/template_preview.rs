@@ -9,7 +9,7 @@ use crate::ApiServices;
 use crate::commands::CommandError;
 use crate::commands::templates::{check_scope, check_template};
 use crate::deliver::template_in_force;
-use crate::subjects::{Loaded, SubjectState};
+use crate::subjects::{self, Loaded, SendTime, Undecidable};
 use chrono::{DateTime, Utc};
 use rappel_core::message::{Channel, MessageKey, MessageKind, Recipient, Subject, SubjectKind};
 use rappel_core::model::{
@@ -150,7 +150,7 @@ pub async fn preview(
         return Ok(shown);
     }
     let key = message_key(services, tenant, &request).await?;
-    let state = match SubjectState::load(services.records.as_ref(), &key).await {
+    let state = match subjects::load(services.records.as_ref(), &key).await {
         Ok(Loaded::Found(state)) => state,
         Ok(Loaded::Gone(_)) => return Err(CommandError::NotFound(subject_kind.as_str())),
         Err(crate::subjects::ContextError::Store(e)) => return Err(e.into()),
@@ -165,9 +165,21 @@ pub async fn preview(
     let type_id = request.type_id.as_ref().or(state.appointment_type());
     let (source, custom) = text(services, tenant, &request, type_id).await?;
     let now = services.clock.now();
-    let rendering = state
-        .rendering(&key, links, &services.sender, now)
-        .map_err(composing)?;
+    let at = SendTime {
+        links,
+        sender: &services.sender,
+        now,
+    };
+    let rendering = match state.render(&key, at) {
+        Ok(rendering) => rendering,
+        Err(Undecidable::Unrenderable(error)) => return Err(composing(error)),
+        Err(Undecidable::Missing(what)) => {
+            return Err(CommandError::invalid(
+                "missing_record",
+                format!("the subject's {what} is missing"),
+            ));
+        }
+    };
     let composed = compose(&Composition {
         key: &key,
         rendering: &rendering,

@@ -3,14 +3,17 @@
 //! and the client's appointments. The change messages, the old plan, the new plan and the
 //! client's re-engagement plan are then all computed from this one load.
 
-use super::ContextError;
+use super::{ContextError, SendTime, SubjectAtSend};
+use chrono::{DateTime, Utc};
+use rappel_core::message::{MessageKey, Recipient, Verdict};
 use rappel_core::model::{
-    Appointment, AppointmentType, AppointmentTypeId, Client, ClientId, StaffId, StaffMember,
-    TenantId,
+    Appointment, AppointmentId, AppointmentType, AppointmentTypeId, Client, ClientId, StaffId,
+    StaffMember, TenantId,
 };
-use rappel_core::planning::{PlanningContext, client_rebooked};
+use rappel_core::planning::{self, PlanningContext, client_rebooked};
+use rappel_core::render::{ComposeError, Rendering};
 use rappel_core::settings::BusinessSettings;
-use rappel_ports::records::{Record, RecordKey, RecordKind, RecordStore, StoreError};
+use rappel_ports::records::{Record, RecordKey, RecordKind, RecordStore, StoreError, TypedRecords};
 
 #[derive(Debug, Clone)]
 pub struct AppointmentRecords {
@@ -195,5 +198,104 @@ impl AppointmentRecords {
             }
         }
         out
+    }
+}
+
+/// An appointment as its messages see it at send time: the appointment as it is now and the
+/// records its plan depends on.
+#[derive(Debug, Clone)]
+pub struct AppointmentAtSend {
+    pub appointment: Appointment,
+    pub records: AppointmentRecords,
+}
+
+impl AppointmentAtSend {
+    /// `None` if the appointment is gone. The client's other bookings are read only when
+    /// `key`'s kind depends on them.
+    pub async fn load(
+        records: &dyn RecordStore,
+        key: &MessageKey,
+        id: &AppointmentId,
+    ) -> Result<Option<Self>, ContextError> {
+        let Some(appointment) = records.appointment(&key.tenant, id).await? else {
+            return Ok(None);
+        };
+        // A staff member addressed who no longer performs it (told they lost it).
+        let extra_staff = previous_staff(key).filter(|id| **id != appointment.staff_id);
+        let other_bookings = if planning::depends_on_other_bookings(key.kind) {
+            OtherBookings::Read
+        } else {
+            OtherBookings::Skip
+        };
+        let loaded = AppointmentRecords::load(
+            records,
+            &key.tenant,
+            &[&appointment],
+            extra_staff,
+            None,
+            other_bookings,
+        )
+        .await?;
+        Ok(Some(Self {
+            appointment,
+            records: loaded,
+        }))
+    }
+}
+
+/// The appointment and its planning context.
+pub struct AppointmentContext<'a> {
+    appointment: &'a Appointment,
+    planning: PlanningContext<'a>,
+}
+
+impl SubjectAtSend for AppointmentAtSend {
+    type Context<'a> = AppointmentContext<'a>;
+
+    fn context(&self, key: &MessageKey) -> Result<AppointmentContext<'_>, ContextError> {
+        Ok(AppointmentContext {
+            appointment: &self.appointment,
+            planning: self
+                .records
+                .planning(&self.appointment, previous_staff(key))?,
+        })
+    }
+
+    fn client(&self) -> Option<&ClientId> {
+        Some(&self.appointment.client_id)
+    }
+
+    fn appointment_type(&self) -> Option<&AppointmentTypeId> {
+        Some(&self.appointment.type_id)
+    }
+
+    fn verdict(key: &MessageKey, ctx: &AppointmentContext<'_>, now: DateTime<Utc>) -> Verdict {
+        planning::verdict(key, ctx.appointment, &ctx.planning, now)
+    }
+
+    fn rendering<'a>(
+        key: &MessageKey,
+        ctx: &AppointmentContext<'a>,
+        at: SendTime<'_>,
+    ) -> Result<Rendering<'a>, ComposeError>
+    where
+        Self: 'a,
+    {
+        planning::appointment::rendering(
+            key,
+            ctx.appointment,
+            &ctx.planning,
+            at.links,
+            at.sender,
+            at.now,
+        )
+    }
+}
+
+/// The staff member a message addresses, who may no longer perform the appointment.
+fn previous_staff(key: &MessageKey) -> Option<&StaffId> {
+    match &key.recipient {
+        Recipient::Staff(id) => Some(id),
+        _ => None,
     }
 }

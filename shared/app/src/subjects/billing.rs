@@ -1,9 +1,12 @@
 //! Loading what a billing document's plan depends on: the settings, the invoice or quote, and
 //! its client.
 
-use super::ContextError;
-use rappel_core::model::{Client, Invoice, InvoiceId, Quote, QuoteId, TenantId};
-use rappel_core::planning::billing::{BillingContext, Document};
+use super::{ContextError, SendTime, SubjectAtSend};
+use chrono::{DateTime, Utc};
+use rappel_core::message::{MessageKey, Verdict};
+use rappel_core::model::{Client, ClientId, Invoice, InvoiceId, Quote, QuoteId, TenantId};
+use rappel_core::planning::billing::{self, BillingContext, Document};
+use rappel_core::render::{ComposeError, Rendering};
 use rappel_core::settings::BusinessSettings;
 use rappel_ports::records::{RecordStore, StoreError, TypedRecords};
 
@@ -83,5 +86,32 @@ impl BillingRecords {
             document: self.document.view(),
             client: self.client.as_ref(),
         }
+    }
+}
+
+impl SubjectAtSend for BillingRecords {
+    type Context<'a> = BillingContext<'a>;
+
+    fn context(&self, _: &MessageKey) -> Result<BillingContext<'_>, ContextError> {
+        Ok(BillingRecords::context(self))
+    }
+
+    fn client(&self) -> Option<&ClientId> {
+        Some(self.document.view().client_id())
+    }
+
+    fn verdict(key: &MessageKey, ctx: &BillingContext<'_>, now: DateTime<Utc>) -> Verdict {
+        billing::verdict(key, ctx, now)
+    }
+
+    fn rendering<'a>(
+        key: &MessageKey,
+        ctx: &BillingContext<'a>,
+        at: SendTime<'_>,
+    ) -> Result<Rendering<'a>, ComposeError>
+    where
+        Self: 'a,
+    {
+        billing::rendering(key, ctx, at.now)
     }
 }

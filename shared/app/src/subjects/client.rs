@@ -1,9 +1,12 @@
 //! Loading what a client's plan depends on: the settings, the client and all their
 //! appointments.
 
-use super::ContextError;
+use super::{ContextError, SendTime, SubjectAtSend};
+use chrono::{DateTime, Utc};
+use rappel_core::message::{MessageKey, Verdict};
 use rappel_core::model::{Appointment, Client, ClientId, TenantId};
-use rappel_core::planning::client::ClientContext;
+use rappel_core::planning::client::{self, ClientContext};
+use rappel_core::render::{ComposeError, Rendering};
 use rappel_core::settings::BusinessSettings;
 use rappel_ports::records::{RecordStore, TypedRecords};
 
@@ -43,5 +46,32 @@ impl ClientRecords {
             client: &self.client,
             appointments: &self.appointments,
         }
+    }
+}
+
+impl SubjectAtSend for ClientRecords {
+    type Context<'a> = ClientContext<'a>;
+
+    fn context(&self, _: &MessageKey) -> Result<ClientContext<'_>, ContextError> {
+        Ok(ClientRecords::context(self))
+    }
+
+    fn client(&self) -> Option<&ClientId> {
+        Some(&self.client.id)
+    }
+
+    fn verdict(key: &MessageKey, ctx: &ClientContext<'_>, now: DateTime<Utc>) -> Verdict {
+        client::verdict(key, ctx, now)
+    }
+
+    fn rendering<'a>(
+        key: &MessageKey,
+        ctx: &ClientContext<'a>,
+        at: SendTime<'_>,
+    ) -> Result<Rendering<'a>, ComposeError>
+    where
+        Self: 'a,
+    {
+        client::rendering(key, ctx, at.links, at.now)
     }
 }

@@ -2,14 +2,18 @@
 //! (the staff member's through `by_staff`, the business's through `by_start`, a page at a
 //! time: counted whole, the first rows kept) and the names they are listed with.
 
-use super::ContextError;
-use rappel_core::message::{Recipient, Subject};
+use super::{ContextError, SendTime, SubjectAtSend};
+use chrono::{DateTime, Utc};
+use rappel_core::message::{MessageKey, Recipient, Subject, Verdict};
+use rappel_core::model::ClientId;
 use rappel_core::model::{
     Appointment, AppointmentType, Client, StaffId, StaffMember, TenantId, TimeZone,
 };
+use rappel_core::planning::day;
 use rappel_core::planning::day::{
     DIGEST_ROWS, DIGEST_STAFF_COUNTS, DayContext, DayRecipient, DayTotals, covered_date, day_bounds,
 };
+use rappel_core::render::{ComposeError, Rendering};
 use rappel_core::settings::{BusinessSettings, Manager};
 use rappel_ports::records::{
     Record, RecordKey, RecordKind, RecordStore, StartingBetween, TypedRecords,
@@ -245,5 +249,33 @@ impl Owned {
             Owned::Staff(s) => s.time_zone,
             Owned::Manager(m) => m.time_zone,
         }
+    }
+}
+
+impl SubjectAtSend for DayRecords {
+    type Context<'a> = DayContext<'a>;
+
+    fn context(&self, _: &MessageKey) -> Result<DayContext<'_>, ContextError> {
+        Ok(DayRecords::context(self))
+    }
+
+    /// A day is filed under no client.
+    fn client(&self) -> Option<&ClientId> {
+        None
+    }
+
+    fn verdict(key: &MessageKey, ctx: &DayContext<'_>, now: DateTime<Utc>) -> Verdict {
+        day::verdict(key, ctx, now)
+    }
+
+    fn rendering<'a>(
+        key: &MessageKey,
+        ctx: &DayContext<'a>,
+        _: SendTime<'_>,
+    ) -> Result<Rendering<'a>, ComposeError>
+    where
+        Self: 'a,
+    {
+        day::rendering(key, ctx)
     }
 }

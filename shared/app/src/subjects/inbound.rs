@@ -1,9 +1,12 @@
 //! Loading what an automatic reply depends on: the settings, the message, its sender's client
 //! record, and what the same sender sent within the reply window before it.
 
-use super::ContextError;
-use rappel_core::model::{Client, Inbound, InboundId, TenantId};
-use rappel_core::planning::inbound::InboundContext;
+use super::{ContextError, SendTime, SubjectAtSend};
+use chrono::{DateTime, Utc};
+use rappel_core::message::{MessageKey, Verdict};
+use rappel_core::model::{Client, ClientId, Inbound, InboundId, TenantId};
+use rappel_core::planning::inbound::{self, InboundContext};
+use rappel_core::render::{ComposeError, Rendering};
 use rappel_core::settings::BusinessSettings;
 use rappel_ports::records::{RecordStore, StoreError, TypedRecords};
 
@@ -58,5 +61,32 @@ impl InboundRecords {
             client: self.client.as_ref(),
             earlier: &self.earlier,
         }
+    }
+}
+
+impl SubjectAtSend for InboundRecords {
+    type Context<'a> = InboundContext<'a>;
+
+    fn context(&self, _: &MessageKey) -> Result<InboundContext<'_>, ContextError> {
+        Ok(InboundRecords::context(self))
+    }
+
+    fn client(&self) -> Option<&ClientId> {
+        self.inbound.sender.client_id()
+    }
+
+    fn verdict(key: &MessageKey, ctx: &InboundContext<'_>, now: DateTime<Utc>) -> Verdict {
+        inbound::verdict(key, ctx, now)
+    }
+
+    fn rendering<'a>(
+        key: &MessageKey,
+        ctx: &InboundContext<'a>,
+        _: SendTime<'_>,
+    ) -> Result<Rendering<'a>, ComposeError>
+    where
+        Self: 'a,
+    {
+        inbound::rendering(key, ctx)
     }
 }

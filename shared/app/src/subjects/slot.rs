@@ -2,12 +2,17 @@
 //! (every candidate — the type's open waitlist entries and later bookings, and their clients)
 //! and at send time (one client: is the slot still free, do they still wait for it).
 
+use super::{ContextError, SendTime, SubjectAtSend};
 use chrono::{DateTime, Duration, Utc};
+use rappel_core::message::{MessageKey, Verdict};
+use rappel_core::model::AppointmentTypeId;
 use rappel_core::model::{
     Appointment, AppointmentType, Client, ClientId, FreedSlot, MAX_DURATION_HOURS, StaffMember,
     TenantId, WaitlistEntry,
 };
+use rappel_core::planning::slot;
 use rappel_core::planning::slot::{SlotContext, candidates};
+use rappel_core::render::{ComposeError, Rendering};
 use rappel_core::settings::BusinessSettings;
 use rappel_ports::records::{RecordStore, StoreError, TypedRecords};
 use std::collections::BTreeSet;
@@ -145,5 +150,38 @@ impl SlotRecords {
             freed_by: self.freed_by.as_ref(),
             freed_at: self.freed_at,
         }
+    }
+}
+
+impl SubjectAtSend for SlotRecords {
+    type Context<'a> = SlotContext<'a>;
+
+    fn context(&self, _: &MessageKey) -> Result<SlotContext<'_>, ContextError> {
+        Ok(SlotRecords::context(self))
+    }
+
+    /// The client the offer is for (loaded at send time for one client).
+    fn client(&self) -> Option<&ClientId> {
+        self.clients.first().map(|c| &c.id)
+    }
+
+    /// An offer is worded per type like the appointment it would become.
+    fn appointment_type(&self) -> Option<&AppointmentTypeId> {
+        Some(&self.slot.type_id)
+    }
+
+    fn verdict(key: &MessageKey, ctx: &SlotContext<'_>, now: DateTime<Utc>) -> Verdict {
+        slot::verdict(key, ctx, now)
+    }
+
+    fn rendering<'a>(
+        key: &MessageKey,
+        ctx: &SlotContext<'a>,
+        at: SendTime<'_>,
+    ) -> Result<Rendering<'a>, ComposeError>
+    where
+        Self: 'a,
+    {
+        slot::rendering(key, ctx, at.links)
     }
 }
