@@ -26,9 +26,9 @@ use lambda_http::request::LambdaRequest;
 use lambda_runtime::{Context, LambdaEvent};
 use mail_parser::{MessageParser, MimeHeaders};
 use rappel_api::lambda::LambdaApi;
-use rappel_app::{DeliveryServices, Services};
-use rappel_aws::compose;
+use rappel_app::{DeliveryServices, ReactionServices};
 use rappel_aws::provision::Resources;
+use rappel_aws::wiring;
 use rappel_ports::clock::{Clock, VirtualClock};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -50,9 +50,9 @@ pub struct AwsApp {
     /// A French mobile number no other app uses (moto's SMS log is shared).
     pub phone: String,
     api: LambdaApi,
-    pub services: Services,
+    pub services: ReactionServices,
     /// The re-plan function's services.
-    pub replan: Services,
+    pub replan: ReactionServices,
     /// The send function's services.
     pub delivery: DeliveryServices,
     scheduler: aws_sdk_scheduler::Client,
@@ -274,17 +274,17 @@ pub async fn spawn_aws_app_with_faults(
         named("rappel-send"),
     );
     let api_services =
-        compose::api_services(&api_sdk, &env, clock.clone()).expect("the API composes");
+        wiring::api_services(&api_sdk, &env, clock.clone()).expect("the API composes");
     let api = LambdaApi::new(
         api_services,
-        compose::tenant_claim(&env).expect("a tenant claim"),
-        compose::lazy_link_keys(&api_sdk, &env).expect("the link variables are set"),
+        wiring::tenant_claim(&env).expect("a tenant claim"),
+        wiring::lazy_link_keys(&api_sdk, &env).expect("the link variables are set"),
     );
-    let services = compose::reaction_services(&change_sdk, &env, clock.clone())
+    let services = wiring::reaction_services(&change_sdk, &env, clock.clone())
         .expect("the change handler composes");
-    let replan = compose::reaction_services(&replan_sdk, &env, clock.clone())
+    let replan = wiring::reaction_services(&replan_sdk, &env, clock.clone())
         .expect("the re-plan function composes");
-    let delivery = compose::delivery_services(&send_sdk, &env, clock.clone())
+    let delivery = wiring::delivery_services(&send_sdk, &env, clock.clone())
         .await
         .expect("the send function composes");
     let http = reqwest::Client::new();

@@ -2,7 +2,7 @@
 
 use aws_lambda_events::event::dynamodb::Event;
 use chrono::{TimeZone, Utc};
-use rappel_app::{DeliveryServices, Services};
+use rappel_app::{DeliveryServices, ReactionServices};
 use rappel_aws::stream::decode_batch;
 use rappel_core::model::EmailAddress;
 use rappel_core::render::{LinkSigner, SenderIdentity};
@@ -24,7 +24,7 @@ pub struct Fakes {
     /// The re-plan steps the change handler queued.
     pub replans: Arc<InProcessQueue<ReplanWork>>,
     /// The change handler's.
-    pub services: Services,
+    pub services: ReactionServices,
     /// The send function's.
     pub delivery: DeliveryServices,
     pub scheduler: Arc<InProcessScheduler>,
@@ -81,7 +81,7 @@ pub async fn fakes() -> Fakes {
         settles: queue.clone(),
     };
     Fakes {
-        services: Services {
+        services: ReactionServices {
             records,
             clock,
             schedules: scheduler.clone(),

@@ -8,8 +8,8 @@ use chrono::{DateTime, TimeZone, Utc};
 use lambda_runtime::{Context, LambdaEvent};
 use rappel_authorizer::admin::run;
 use rappel_authorizer::{AuthorizerContext, AuthorizerResponse, function_handler};
-use rappel_aws::compose;
 use rappel_aws::dynamodb::DynamoCredentials;
+use rappel_aws::wiring;
 use rappel_tests::aws::{integrator_gateway_event, spawn_aws_app};
 use serde_json::{Value, json};
 
@@ -51,7 +51,7 @@ async fn a_key_issued_with_the_tool_reaches_its_business_through_the_authorizer_
     let app = spawn_aws_app(now(), true).await;
     app.seed_salon().await;
     let lea = app.create_lea(&app.phone.clone()).await;
-    let store = compose::credentials_in(&app.sdk, &app.resources.deliveries_table);
+    let store = wiring::credentials_in(&app.sdk, &app.resources.deliveries_table);
 
     let issued = tool(&store, "issue acme production 2026-12").await;
     let key = issued
@@ -135,7 +135,7 @@ async fn a_key_issued_with_the_tool_reaches_its_business_through_the_authorizer_
 #[tokio::test]
 async fn an_unreadable_credentials_store_is_an_error_not_a_refusal() {
     let app = spawn_aws_app(now(), true).await;
-    let missing = compose::credentials_in(&app.sdk, "no-such-table");
+    let missing = wiring::credentials_in(&app.sdk, "no-such-table");
     let key =
         "rk_acme_0123456789abcdef_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
     let answer = function_handler(

@@ -4,8 +4,8 @@
 
 use chrono::{TimeZone, Utc};
 use rappel_api::lambda::LambdaApi;
-use rappel_aws::compose::{self, DeliveryOnce, DeliveryParts};
 use rappel_aws::provision::Resources;
+use rappel_aws::wiring::{self, DeliveryOnce, DeliveryParts};
 use rappel_aws::{ConfigError, sdk};
 use rappel_ports::clock::VirtualClock;
 use rappel_tests::aws::{api_gateway_event, call_lambda_api, emulator_url};
@@ -36,9 +36,9 @@ async fn the_api_answers_503_while_its_link_keys_cannot_be_read_and_serves_once_
     ));
     // Composing reads nothing: the cold start would be over here.
     let api = LambdaApi::new(
-        compose::api_services(&sdk, &env, clock).unwrap(),
-        compose::tenant_claim(&env).unwrap(),
-        compose::lazy_link_keys(&sdk, &env).unwrap(),
+        wiring::api_services(&sdk, &env, clock).unwrap(),
+        wiring::tenant_claim(&env).unwrap(),
+        wiring::lazy_link_keys(&sdk, &env).unwrap(),
     );
     let get_settings = || {
         api_gateway_event(

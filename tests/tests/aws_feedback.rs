@@ -5,7 +5,7 @@
 use aws_lambda_events::event::sns::SnsEvent;
 use chrono::{TimeZone, Utc};
 use lambda_runtime::{Context, LambdaEvent};
-use rappel_aws::compose;
+use rappel_aws::wiring;
 use rappel_tests::CallsApi;
 use rappel_tests::aws::spawn_aws_app;
 use serde_json::{Value, json};
@@ -40,7 +40,7 @@ async fn a_bounce_reported_by_ses_stops_email_to_that_address_on_aws() {
     let mut event: SnsEvent = serde_json::from_str(NOTIFICATIONS).unwrap();
     event.records.truncate(1);
     event.records[0].sns.message = record.to_string();
-    let services = compose::feedback_services(&app.sdk, &app.resources.env())
+    let services = wiring::feedback_services(&app.sdk, &app.resources.env())
         .expect("the feedback function composes");
     let outcomes =
         rappel_feedback::function_handler(LambdaEvent::new(event, Context::default()), &services)

@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 use aws_lambda_events::event::sqs::SqsEvent;
 use lambda_runtime::{Context, LambdaEvent};
-use rappel_app::Services;
+use rappel_app::ReactionServices;
 use rappel_change_handler::function_handler;
 use rappel_ports::deadline::Deadline;
 use rappel_ports::delivery::OutboxFault;
@@ -127,7 +127,7 @@ async fn an_unreadable_record_is_handed_back_by_its_position_and_the_rest_of_the
 #[tokio::test]
 async fn a_record_whose_reaction_fails_is_reported_by_its_sequence_number() {
     let fakes = fakes().await;
-    let services = Services {
+    let services = ReactionServices {
         queue: Arc::new(QueueDown),
         ..fakes.services.clone()
     };

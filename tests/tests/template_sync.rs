@@ -2,8 +2,8 @@
 //! each given exactly the environment variables its composition reads, and the tables declared
 //! with the keys, indexes, stream and TTL the adapters use.
 
-use rappel_aws::compose::{FUNCTION_ENV, variables_of};
 use rappel_aws::dynamodb::schema::{RECORD_INDEXES, TTL_ATTRIBUTE};
+use rappel_aws::wiring::{FUNCTION_ENV, variables_of};
 use rappel_ports::records::RecordKind;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

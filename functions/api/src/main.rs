@@ -2,7 +2,7 @@
 
 use lambda_http::{Error, run, service_fn};
 use rappel_api::lambda::LambdaApi;
-use rappel_aws::{Env, compose, sdk};
+use rappel_aws::{Env, sdk, wiring};
 use rappel_ports::clock::SystemClock;
 use std::sync::Arc;
 
@@ -11,11 +11,11 @@ async fn main() -> Result<(), Error> {
     lambda_http::tracing::init_default_subscriber();
     let sdk = sdk::load().await;
     let env = Env::from_process();
-    let services = compose::api_services(&sdk, &env, Arc::new(SystemClock))?;
+    let services = wiring::api_services(&sdk, &env, Arc::new(SystemClock))?;
     let api = LambdaApi::new(
         services,
-        compose::tenant_claim(&env)?,
-        compose::lazy_link_keys(&sdk, &env)?,
+        wiring::tenant_claim(&env)?,
+        wiring::lazy_link_keys(&sdk, &env)?,
     );
     api.prefetch();
     run(service_fn(move |request| {

@@ -4,13 +4,13 @@
 use lambda_runtime::{Error, service_fn};
 use rappel_authorizer::function_handler;
 use rappel_aws::metrics::run_with_metrics;
-use rappel_aws::{Env, compose, sdk};
+use rappel_aws::{Env, sdk, wiring};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let sdk = sdk::load().await;
-    let credentials = compose::credentials(&sdk, &Env::from_process())?;
+    let credentials = wiring::credentials(&sdk, &Env::from_process())?;
     let metrics = rappel_aws::metrics::init("authorizer")?;
     run_with_metrics(
         metrics,

@@ -4,7 +4,7 @@ use crate::{BatchOutcome, handle_changes};
 use aws_lambda_events::event::dynamodb::Event;
 use aws_lambda_events::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use lambda_runtime::LambdaEvent;
-use rappel_app::Services;
+use rappel_app::ReactionServices;
 use rappel_aws::stream::decode_batch;
 
 /// CloudWatch metric: stream records that could not be decoded (handed back, alarmed).
@@ -21,7 +21,7 @@ pub const FAILED_RECORDS_METRIC: &str = "FailedChangeRecords";
 /// reason, never content) and counted (alarmed); the rest of the batch is handled meanwhile.
 pub async fn function_handler(
     event: LambdaEvent<Event>,
-    services: &Services,
+    services: &ReactionServices,
 ) -> Result<DynamoDbEventResponse, std::convert::Infallible> {
     let decoded = decode_batch(&event.payload);
     for unreadable in &decoded.unreadable {

@@ -21,7 +21,7 @@ mod lambda;
 pub use lambda::{
     FAILED_RECORDS_METRIC, UNREADABLE_RECORDS_METRIC, batch_response, function_handler,
 };
-use rappel_app::{Services, react_to_change};
+use rappel_app::{ReactionServices, react_to_change};
 use rappel_ports::records::ChangeRecord;
 
 /// The result of one batch: which records to retry.
@@ -32,8 +32,8 @@ pub struct BatchOutcome {
 }
 
 /// Reacts to each change of a batch in order; the records they plan from are read once for
-/// the whole batch ([`Services::for_batch`]).
-pub async fn handle_changes(services: &Services, batch: &[ChangeRecord]) -> BatchOutcome {
+/// the whole batch ([`ReactionServices::for_batch`]).
+pub async fn handle_changes(services: &ReactionServices, batch: &[ChangeRecord]) -> BatchOutcome {
     let services = &services.for_batch();
     let mut outcome = BatchOutcome::default();
     for change in batch {

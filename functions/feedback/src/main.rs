@@ -3,14 +3,14 @@
 
 use lambda_runtime::{Error, service_fn};
 use rappel_aws::metrics::run_with_metrics;
-use rappel_aws::{Env, compose, sdk};
+use rappel_aws::{Env, sdk, wiring};
 use rappel_feedback::function_handler;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let sdk = sdk::load().await;
-    let services = compose::feedback_services(&sdk, &Env::from_process())?;
+    let services = wiring::feedback_services(&sdk, &Env::from_process())?;
     let metrics = rappel_aws::metrics::init("feedback")?;
     run_with_metrics(
         metrics,

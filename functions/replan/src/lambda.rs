@@ -3,7 +3,7 @@
 use crate::{ReplanHandlerError, handle_step, parse_work};
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use lambda_runtime::LambdaEvent;
-use rappel_app::Services;
+use rappel_app::ReactionServices;
 use rappel_ports::deadline::Deadline;
 
 /// CloudWatch metric: steps handled, by outcome (`done`, `retry`, `unreadable`).
@@ -14,7 +14,7 @@ pub const STEPS_METRIC: &str = "ReplanSteps";
 /// queue delivers them again, then dead-letters them.
 pub async fn function_handler(
     event: LambdaEvent<SqsEvent>,
-    services: &Services,
+    services: &ReactionServices,
 ) -> Result<SqsBatchResponse, std::convert::Infallible> {
     let deadline = Deadline::from_epoch_millis(event.context.deadline);
     let mut retry = Vec::new();

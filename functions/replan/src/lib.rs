@@ -17,7 +17,7 @@ mod lambda;
 pub use lambda::{STEPS_METRIC, function_handler};
 
 use rappel_app::replan::{StepReport, run_step};
-use rappel_app::{ReactionError, Services};
+use rappel_app::{ReactionError, ReactionServices};
 use rappel_ports::deadline::Deadline;
 use rappel_ports::replan::ReplanWork;
 
@@ -36,7 +36,7 @@ pub fn parse_work(body: &str) -> Result<ReplanWork, ReplanHandlerError> {
 
 /// Runs one step inside `deadline`.
 pub async fn handle_step(
-    services: &Services,
+    services: &ReactionServices,
     work: &ReplanWork,
     deadline: Deadline,
 ) -> Result<StepReport, ReplanHandlerError> {

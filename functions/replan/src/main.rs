@@ -3,7 +3,7 @@
 
 use lambda_runtime::{Error, service_fn};
 use rappel_aws::metrics::run_with_metrics;
-use rappel_aws::{Env, compose, sdk};
+use rappel_aws::{Env, sdk, wiring};
 use rappel_ports::clock::SystemClock;
 use rappel_replan::function_handler;
 use std::sync::Arc;
@@ -12,7 +12,7 @@ use std::sync::Arc;
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let sdk = sdk::load().await;
-    let services = compose::reaction_services(&sdk, &Env::from_process(), Arc::new(SystemClock))?;
+    let services = wiring::reaction_services(&sdk, &Env::from_process(), Arc::new(SystemClock))?;
     let metrics = rappel_aws::metrics::init("replan")?;
     run_with_metrics(
         metrics,

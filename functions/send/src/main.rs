@@ -4,9 +4,9 @@
 #![recursion_limit = "256"]
 
 use lambda_runtime::{Error, service_fn};
-use rappel_aws::compose::{DeliveryOnce, DeliveryParts};
 use rappel_aws::metrics::run_with_metrics;
-use rappel_aws::{Env, compose, sdk};
+use rappel_aws::wiring::{DeliveryOnce, DeliveryParts};
+use rappel_aws::{Env, sdk, wiring};
 use rappel_ports::clock::SystemClock;
 use rappel_send::{SendPace, function_handler};
 use std::sync::Arc;
@@ -17,7 +17,7 @@ async fn main() -> Result<(), Error> {
     let env = Env::from_process();
     let sdk = sdk::load().await;
     let delivery = DeliveryOnce::new(DeliveryParts::compose(&sdk, &env, Arc::new(SystemClock))?);
-    let (rate, concurrency) = compose::send_pace(&env)?;
+    let (rate, concurrency) = wiring::send_pace(&env)?;
     let pace = SendPace::checked(rate, concurrency)?;
     let metrics = rappel_aws::metrics::init("send")?;
     delivery.prefetch();

@@ -1,6 +1,6 @@
 //! # rappel-app — use cases over the ports
 //!
-//! - [`services::Services`]: the ports a use case needs, composed once by each `main`.
+//! - [`services::ReactionServices`]: the ports a use case needs, composed once by each `main`.
 //! - [`subjects`]: the subjects of messages (an appointment, a client): loading what their
 //!   plans depend on, once, and dispatching to each subject's planner.
 //! - [`deliver`]: **the single delivery path**, run by the send handler for every message of
@@ -36,4 +36,4 @@ pub use deliver::{
     DeliveryError, DeliveryOutcome, Settlement, deliver, deliver_request, deliver_request_within,
 };
 pub use react::{Reaction, ReactionError, react_to_change};
-pub use services::{ApiServices, DeliveryServices, Services};
+pub use services::{ApiServices, DeliveryServices, ReactionServices};

@@ -10,7 +10,7 @@
 
 use crate::react_billing::{document_changed, inbound_received};
 use crate::replan::{begin, job_of_settings, job_of_staff, job_of_type};
-use crate::services::Services;
+use crate::services::ReactionServices;
 use crate::subjects::{
     AppointmentRecords, ContextError, OtherBookings, OwnedDocument, SlotRecords, Substitute,
 };
@@ -64,7 +64,7 @@ pub enum ReactionError {
 }
 
 pub async fn react_to_change(
-    s: &Services,
+    s: &ReactionServices,
     change: &ChangeRecord,
 ) -> Result<Reaction, ReactionError> {
     match (&change.old, &change.new) {
@@ -132,14 +132,14 @@ pub async fn react_to_change(
 
 /// The business's settings as they are now (the defaults if it saved none).
 pub(crate) async fn current_settings(
-    s: &Services,
+    s: &ReactionServices,
     tenant: &TenantId,
 ) -> Result<BusinessSettings, StoreError> {
     s.records.settings(tenant).await
 }
 
 async fn appointment_changed(
-    s: &Services,
+    s: &ReactionServices,
     old: Option<&Appointment>,
     new: Option<&Appointment>,
 ) -> Result<Reaction, ReactionError> {
@@ -166,7 +166,7 @@ async fn appointment_changed(
     if let Some(new) = new {
         let previous_staff = old.map(|o| &o.staff_id);
         if let Some(ctx) = context_or_skip(loaded.planning(new, previous_staff)) {
-            send_change_messages(s, change_messages(old, new, &ctx), &mut reaction).await?;
+            queue_change_messages(s, change_messages(old, new, &ctx), &mut reaction).await?;
         }
     }
     let old_plan = match old {
@@ -211,7 +211,7 @@ async fn appointment_changed(
 /// through the delivery path like every change message, which checks again at send time that
 /// nobody took the slot meanwhile.
 async fn offer_freed_slot(
-    s: &Services,
+    s: &ReactionServices,
     old: &Appointment,
     new: Option<&Appointment>,
     settings: &BusinessSettings,
@@ -236,13 +236,13 @@ async fn offer_freed_slot(
     .await?;
     let told = offers(&loaded.context());
     reaction.offered += told.len();
-    send_change_messages(s, told, reaction).await
+    queue_change_messages(s, told, reaction).await
 }
 
 /// A client's contact details or consent changed: the plans of their booked appointments and
 /// their re-engagement steps, old image against current.
 async fn client_changed(
-    s: &Services,
+    s: &ReactionServices,
     old: &Client,
     new: &Client,
 ) -> Result<Reaction, ReactionError> {
@@ -279,7 +279,7 @@ async fn client_changed(
 /// everything else — every booked appointment, open document, client due for re-engagement
 /// and staff member's digest — as a re-plan job of bounded steps.
 async fn settings_changed(
-    s: &Services,
+    s: &ReactionServices,
     old: &BusinessSettings,
     new: &BusinessSettings,
 ) -> Result<Reaction, ReactionError> {
@@ -300,7 +300,7 @@ async fn settings_changed(
 /// Re-plans booked appointments, `old_image` standing for what changed. `settings`, when the
 /// caller holds the current ones, are not read again for each appointment.
 async fn replan(
-    s: &Services,
+    s: &ReactionServices,
     tenant: &TenantId,
     booked: Vec<Appointment>,
     old_image: &Substitute,
@@ -338,7 +338,7 @@ pub(crate) fn plan_of(
 }
 
 async fn load_or_skip(
-    s: &Services,
+    s: &ReactionServices,
     tenant: &TenantId,
     images: &[&Appointment],
     settings: Option<BusinessSettings>,
@@ -374,8 +374,8 @@ fn context_or_skip<T>(planning: Result<T, ContextError>) -> Option<T> {
 
 /// Queues the messages of a change; those that quiet hours moved to a later time get a
 /// one-shot schedule at it instead.
-pub(crate) async fn send_change_messages(
-    s: &Services,
+pub(crate) async fn queue_change_messages(
+    s: &ReactionServices,
     messages: Vec<PlannedMessage>,
     reaction: &mut Reaction,
 ) -> Result<(), ReactionError> {
@@ -401,7 +401,7 @@ pub(crate) async fn send_change_messages(
 /// Deletes the recurring schedules planned before and not now, creates those planned now and
 /// not before (by name: a new time or zone is a new name).
 pub(crate) async fn apply_recurring(
-    s: &Services,
+    s: &ReactionServices,
     before: &[RecurringSchedule],
     now: &[RecurringSchedule],
     reaction: &mut Reaction,
@@ -425,7 +425,7 @@ pub(crate) async fn apply_recurring(
 }
 
 pub(crate) async fn apply(
-    s: &Services,
+    s: &ReactionServices,
     change: TimelineDiff,
     reaction: &mut Reaction,
 ) -> Result<(), ReactionError> {

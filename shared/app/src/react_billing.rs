@@ -5,8 +5,8 @@
 //! with the reason). After a settings change, every open document is re-planned by the
 //! settings' re-plan job (`crate::replan`).
 
-use crate::react::{Reaction, ReactionError, apply, send_change_messages};
-use crate::services::Services;
+use crate::react::{Reaction, ReactionError, apply, queue_change_messages};
+use crate::services::ReactionServices;
 use crate::subjects::{BillingRecords, InboundRecords, OwnedDocument};
 use rappel_core::message::PlannedMessage;
 use rappel_core::model::Inbound;
@@ -18,7 +18,7 @@ use rappel_ports::schedules::SendRequest;
 
 /// An invoice or quote was written (`old` is its previous image, if any).
 pub async fn document_changed(
-    s: &Services,
+    s: &ReactionServices,
     old: Option<OwnedDocument>,
     new: OwnedDocument,
 ) -> Result<Reaction, ReactionError> {
@@ -50,7 +50,7 @@ pub async fn document_changed(
         new.view(),
         &ctx(&loaded, &new),
     );
-    send_change_messages(s, notices, &mut reaction).await?;
+    queue_change_messages(s, notices, &mut reaction).await?;
     let before: Vec<PlannedMessage> = old
         .as_ref()
         .map(|o| timeline(&ctx(&loaded, o)))
@@ -82,11 +82,14 @@ pub async fn document_changed(
 }
 
 /// Something a client sent: its automatic reply (or the reason there is none) is queued.
-pub async fn inbound_received(s: &Services, inbound: &Inbound) -> Result<Reaction, ReactionError> {
+pub async fn inbound_received(
+    s: &ReactionServices,
+    inbound: &Inbound,
+) -> Result<Reaction, ReactionError> {
     let mut reaction = Reaction::default();
     let loaded = InboundRecords::around(s.records.as_ref(), inbound.clone()).await?;
     if let Some(reply) = auto_reply(&loaded.context()) {
-        send_change_messages(s, vec![reply], &mut reaction).await?;
+        queue_change_messages(s, vec![reply], &mut reaction).await?;
     }
     Ok(reaction)
 }

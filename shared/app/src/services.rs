@@ -6,18 +6,18 @@
 //! - [`ApiServices`]: the HTTP API reads and writes records and reads the ledger and history;
 //! - [`DeliveryServices`]: the single delivery path (the send function) also sends mail and SMS
 //!   and writes the ledger and history;
-//! - [`Services`]: the change reaction (the stream handler) reads records, creates and deletes
+//! - [`ReactionServices`]: the change reaction (the stream handler) reads records, creates and deletes
 //!   schedules and puts the messages due now on the send queue — it never sends, so it needs
 //!   no mail, SMS, ledger, history or link key.
 
 use rappel_core::render::{LinkSigner, SenderIdentity};
-use rappel_ports::address_marks::{AddressMarks, ReadOnceMarks};
+use rappel_ports::address_marks::{AddressMarks, MarksCache};
 use rappel_ports::clock::Clock;
-use rappel_ports::delivery::{Mailer, OptOutsOnce, SmsSender};
+use rappel_ports::delivery::{Mailer, OptOutsCache, SmsSender};
 use rappel_ports::history::CommunicationHistory;
 use rappel_ports::idempotency::IdempotencyKeys;
 use rappel_ports::ledger::DeliveryLedger;
-use rappel_ports::records::{ReadOnce, RecordStore};
+use rappel_ports::records::{RecordStore, RecordsCache};
 use rappel_ports::replan::{ReplanProgress, ReplanQueue};
 use rappel_ports::schedules::Schedules;
 use rappel_ports::send_queue::SendQueue;
@@ -64,7 +64,7 @@ pub struct DeliveryServices {
 /// queue and the re-plan progress for a change that affects many subjects. It never sends
 /// itself: a slow or throttling provider must not hold back the stream of changes.
 #[derive(Clone)]
-pub struct Services {
+pub struct ReactionServices {
     pub records: Arc<dyn RecordStore>,
     pub clock: Arc<dyn Clock>,
     pub schedules: Arc<dyn Schedules>,
@@ -73,12 +73,12 @@ pub struct Services {
     pub progress: Arc<dyn ReplanProgress>,
 }
 
-impl Services {
+impl ReactionServices {
     /// The same services for one batch of changes: each record the batch plans from is read
-    /// once (see [`ReadOnce`] for why that is safe).
+    /// once (see [`RecordsCache`] for why that is safe).
     pub fn for_batch(&self) -> Self {
         Self {
-            records: Arc::new(ReadOnce::new(self.records.clone())),
+            records: Arc::new(RecordsCache::new(self.records.clone())),
             ..self.clone()
         }
     }
@@ -86,13 +86,13 @@ impl Services {
 
 impl DeliveryServices {
     /// The same services for one batch of messages: each record they depend on is read once
-    /// (see [`ReadOnce`] for why that is safe), each recipient's address mark and each number's opt-out too. The ledger
+    /// (see [`RecordsCache`] for why that is safe), each recipient's address mark and each number's opt-out too. The ledger
     /// is never remembered: every claim asks it.
     pub fn for_batch(&self) -> Self {
         Self {
-            records: Arc::new(ReadOnce::new(self.records.clone())),
-            marks: Arc::new(ReadOnceMarks::new(self.marks.clone())),
-            sms: Arc::new(OptOutsOnce::new(self.sms.clone())),
+            records: Arc::new(RecordsCache::new(self.records.clone())),
+            marks: Arc::new(MarksCache::new(self.marks.clone())),
+            sms: Arc::new(OptOutsCache::new(self.sms.clone())),
             ..self.clone()
         }
     }

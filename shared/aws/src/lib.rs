@@ -18,7 +18,6 @@
 //! | [`compose`] | each function's services and variable list |
 //! | [`provision`] | creates what the SAM template declares, on an emulator |
 
-pub mod compose;
 pub mod dynamodb;
 pub mod env;
 pub mod metrics;
@@ -31,5 +30,6 @@ pub mod ses;
 pub mod sns;
 pub mod sqs;
 pub mod stream;
+pub mod wiring;
 
 pub use env::{ConfigError, Env};

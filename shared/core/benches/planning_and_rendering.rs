@@ -14,7 +14,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use rappel_core::message::{Channel, MessageKind, PlannedMessage};
 use rappel_core::model::*;
 use rappel_core::planning::appointment::rendering;
-use rappel_core::planning::{PlanningContext, change_messages, diff, timeline};
+use rappel_core::planning::{AppointmentContext, change_messages, diff, timeline};
 use rappel_core::render::{Composition, LinkSigner, OutgoingMessage, SenderIdentity, compose};
 use rappel_core::settings::*;
 use std::hint::black_box;
@@ -90,8 +90,8 @@ impl Salon {
         }
     }
 
-    fn ctx(&self) -> PlanningContext<'_> {
-        PlanningContext {
+    fn ctx(&self) -> AppointmentContext<'_> {
+        AppointmentContext {
             settings: &self.settings,
             appointment_type: &self.kind,
             client: &self.client,
@@ -135,7 +135,7 @@ fn now() -> DateTime<Utc> {
 fn plan_change(
     old: Option<&Appointment>,
     new: &Appointment,
-    ctx: &PlanningContext<'_>,
+    ctx: &AppointmentContext<'_>,
 ) -> (Vec<PlannedMessage>, usize) {
     let immediate = change_messages(old, new, ctx);
     let before = old.map(|o| timeline(o, ctx)).unwrap_or_default();

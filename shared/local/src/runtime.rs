@@ -1,7 +1,7 @@
 //! The local runtime: composition of the embedded adapters and the loops AWS would run.
 
 use chrono::{DateTime, Duration, Utc};
-use rappel_app::{ApiServices, DeliveryServices, Services};
+use rappel_app::{ApiServices, DeliveryServices, ReactionServices};
 use rappel_change_handler::handle_changes;
 use rappel_core::model::EmailAddress;
 use rappel_core::render::{LinkSigner, SenderIdentity};
@@ -107,7 +107,7 @@ pub enum DeadLetter {
 
 pub struct LocalStack {
     /// What the change handler runs with.
-    pub services: Services,
+    pub services: ReactionServices,
     /// What the send handler (the single delivery path) runs with.
     pub delivery: DeliveryServices,
     pub records: Arc<MemoryRecords>,
@@ -242,7 +242,7 @@ impl LocalStack {
             links: LinkSigner::new(config.link_base_url, config.link_secret),
             settles: queue.clone(),
         };
-        let services = Services {
+        let services = ReactionServices {
             records: store,
             clock: clock.clone(),
             schedules,

@@ -11,7 +11,7 @@
 //! handled by the release change handler binary, which is what is measured.
 
 use chrono::{Duration, DurationRound, Utc};
-use rappel_aws::compose::variables_of;
+use rappel_aws::wiring::variables_of;
 use rappel_tests::CallsApi;
 use rappel_tests::aws::spawn_aws_app;
 use serde_json::json;

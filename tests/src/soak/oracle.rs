@@ -19,7 +19,7 @@
 use chrono::{DateTime, Utc};
 use rappel_core::message::{Disposition, MessageKey, Subject, Verdict};
 use rappel_core::model::{Appointment, AppointmentType, Client, StaffMember, TenantId};
-use rappel_core::planning::{PlanningContext, change_messages, timeline, verdict};
+use rappel_core::planning::{AppointmentContext, change_messages, timeline, verdict};
 use rappel_core::settings::BusinessSettings;
 use rappel_ports::delivery::OutboxEntry;
 use rappel_ports::history::{CommunicationRecord, CommunicationStatus};
@@ -194,8 +194,8 @@ struct Scene<'a> {
 }
 
 impl Scene<'_> {
-    fn context(&self) -> PlanningContext<'_> {
-        PlanningContext {
+    fn context(&self) -> AppointmentContext<'_> {
+        AppointmentContext {
             settings: self.settings,
             appointment_type: self.appointment_type,
             client: self.client,

@@ -3,7 +3,7 @@
 //! `rappel-keys --help` lists the commands.
 
 use rappel_authorizer::admin::{USAGE, run, table_and_command};
-use rappel_aws::{compose, sdk};
+use rappel_aws::{sdk, wiring};
 
 #[tokio::main]
 async fn main() {
@@ -13,7 +13,7 @@ async fn main() {
         eprintln!("{USAGE}");
         std::process::exit(2);
     };
-    let store = compose::credentials_in(&sdk::load().await, &table);
+    let store = wiring::credentials_in(&sdk::load().await, &table);
     match run(&command, &store, chrono::Utc::now()).await {
         Ok(output) => print!("{output}"),
         Err(error) => {

@@ -14,7 +14,7 @@ use super::{CommandError, Upserted};
 use crate::ApiServices;
 use futures_util::stream::{self, StreamExt};
 use rappel_core::model::{AppointmentId, ClientId, TenantId};
-use rappel_ports::records::ReadOnce;
+use rappel_ports::records::RecordsCache;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -135,7 +135,7 @@ fn duplicate(id: String) -> ItemReport {
 pub async fn import(services: &ApiServices, tenant: &TenantId, import: Import) -> ImportReport {
     // One memory of the records the items share, for this import only.
     let services = &ApiServices {
-        records: Arc::new(ReadOnce::new(services.records.clone())),
+        records: Arc::new(RecordsCache::new(services.records.clone())),
         ..services.clone()
     };
     let writer = if import.notify {

@@ -23,7 +23,7 @@ mod plan;
 pub use jobs::{job_of_settings, job_of_staff, job_of_type, repair_listings};
 
 use crate::react::ReactionError;
-use crate::services::Services;
+use crate::services::ReactionServices;
 use rappel_core::planning::day::digest_schedules;
 use rappel_ports::deadline::Deadline;
 use rappel_ports::records::Listing;
@@ -46,7 +46,7 @@ pub struct StepReport {
 /// Begins `job`: its progress, then the first list step of each listing. Idempotent: the
 /// change delivered again begins nothing more.
 pub async fn begin(
-    s: &Services,
+    s: &ReactionServices,
     job: &ReplanJob,
     listings: Vec<Listing>,
     settings_version: Option<u64>,
@@ -77,7 +77,7 @@ pub async fn begin(
 
 /// Runs one step inside `deadline`.
 pub async fn run_step(
-    s: &Services,
+    s: &ReactionServices,
     work: &ReplanWork,
     deadline: Deadline,
 ) -> Result<StepReport, ReactionError> {
@@ -148,7 +148,7 @@ pub async fn run_step(
 
 /// A list step: one page, its plan steps, and the next page's list step.
 async fn list(
-    s: &Services,
+    s: &ReactionServices,
     work: &ReplanWork,
     listing: &Listing,
     cursor: Option<&str>,
@@ -195,7 +195,7 @@ async fn list(
 }
 
 async fn count(
-    s: &Services,
+    s: &ReactionServices,
     work: &ReplanWork,
     found: usize,
     done: usize,

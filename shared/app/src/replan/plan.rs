@@ -8,9 +8,9 @@
 
 use crate::react::{
     PLANNING_HORIZON, Reaction, ReactionError, apply, apply_recurring, current_settings, plan_of,
-    send_change_messages,
+    queue_change_messages,
 };
-use crate::services::Services;
+use crate::services::ReactionServices;
 use crate::subjects::{
     AppointmentRecords, BillingRecords, ClientRecords, ContextError, OtherBookings, OwnedDocument,
     Substitute,
@@ -47,7 +47,7 @@ pub(super) struct Planned {
 }
 
 pub(super) async fn plan(
-    s: &Services,
+    s: &ReactionServices,
     job: &ReplanJob,
     listing: &Listing,
     keys: &[RecordKey],
@@ -104,7 +104,7 @@ pub(super) async fn plan(
 
 /// One subject, whatever its kind.
 async fn replan_subject(
-    s: &Services,
+    s: &ReactionServices,
     cause: &ReplanCause,
     settings: &BusinessSettings,
     record: &Record,
@@ -149,7 +149,7 @@ fn settings_before<'a>(
 }
 
 async fn replan_appointment(
-    s: &Services,
+    s: &ReactionServices,
     cause: &ReplanCause,
     settings: &BusinessSettings,
     appointment: &Appointment,
@@ -210,7 +210,8 @@ async fn replan_appointment(
             if changes_since.is_some_and(|since| appointment.last_change.at >= since)
                 && let Ok(ctx) = loaded.planning(appointment, None)
             {
-                send_change_messages(s, change_messages(None, appointment, &ctx), reaction).await?;
+                queue_change_messages(s, change_messages(None, appointment, &ctx), reaction)
+                    .await?;
             }
         }
         _ => {
@@ -222,7 +223,7 @@ async fn replan_appointment(
 }
 
 async fn replan_document(
-    s: &Services,
+    s: &ReactionServices,
     cause: &ReplanCause,
     settings: &BusinessSettings,
     document: OwnedDocument,
@@ -252,7 +253,7 @@ async fn replan_document(
 }
 
 async fn replan_client(
-    s: &Services,
+    s: &ReactionServices,
     cause: &ReplanCause,
     settings: &BusinessSettings,
     client: &rappel_core::model::ClientId,
@@ -294,7 +295,7 @@ async fn replan_client(
 
 /// A staff member's digest schedule, under the settings of before and of now.
 async fn replan_digest(
-    s: &Services,
+    s: &ReactionServices,
     cause: &ReplanCause,
     settings: &BusinessSettings,
     member: &StaffMember,
@@ -331,7 +332,7 @@ async fn replan_digest(
 /// Deletes the schedules of a plan (to create them again with the stack's current target);
 /// messages decided at planning have none.
 async fn withdraw_all(
-    s: &Services,
+    s: &ReactionServices,
     plan: &[PlannedMessage],
     reaction: &mut Reaction,
 ) -> Result<(), ReactionError> {

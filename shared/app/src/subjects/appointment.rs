@@ -10,7 +10,7 @@ use rappel_core::model::{
     Appointment, AppointmentId, AppointmentType, AppointmentTypeId, Client, ClientId, StaffId,
     StaffMember, TenantId,
 };
-use rappel_core::planning::{self, PlanningContext, client_rebooked};
+use rappel_core::planning::{self, AppointmentContext, client_rebooked};
 use rappel_core::render::{ComposeError, Rendering};
 use rappel_core::settings::BusinessSettings;
 use rappel_ports::records::{Record, RecordKey, RecordKind, RecordStore, StoreError, TypedRecords};
@@ -153,7 +153,7 @@ impl AppointmentRecords {
         &'a self,
         appointment: &Appointment,
         previous_staff: Option<&StaffId>,
-    ) -> Result<PlanningContext<'a>, ContextError> {
+    ) -> Result<AppointmentContext<'a>, ContextError> {
         let appointment_type = self
             .types
             .iter()
@@ -162,7 +162,7 @@ impl AppointmentRecords {
         let staff = self
             .staff_member(&appointment.staff_id)
             .ok_or(ContextError::Missing("staff"))?;
-        Ok(PlanningContext {
+        Ok(AppointmentContext {
             settings: &self.settings,
             appointment_type,
             client: &self.client,
@@ -244,16 +244,16 @@ impl AppointmentAtSend {
 }
 
 /// The appointment and its planning context.
-pub struct AppointmentContext<'a> {
+pub struct CurrentAppointment<'a> {
     appointment: &'a Appointment,
-    planning: PlanningContext<'a>,
+    planning: AppointmentContext<'a>,
 }
 
 impl SubjectAtSend for AppointmentAtSend {
-    type Context<'a> = AppointmentContext<'a>;
+    type Context<'a> = CurrentAppointment<'a>;
 
-    fn context(&self, key: &MessageKey) -> Result<AppointmentContext<'_>, ContextError> {
-        Ok(AppointmentContext {
+    fn context(&self, key: &MessageKey) -> Result<CurrentAppointment<'_>, ContextError> {
+        Ok(CurrentAppointment {
             appointment: &self.appointment,
             planning: self
                 .records
@@ -269,13 +269,13 @@ impl SubjectAtSend for AppointmentAtSend {
         Some(&self.appointment.type_id)
     }
 
-    fn verdict(key: &MessageKey, ctx: &AppointmentContext<'_>, now: DateTime<Utc>) -> Verdict {
+    fn verdict(key: &MessageKey, ctx: &CurrentAppointment<'_>, now: DateTime<Utc>) -> Verdict {
         planning::verdict(key, ctx.appointment, &ctx.planning, now)
     }
 
     fn rendering<'a>(
         key: &MessageKey,
-        ctx: &AppointmentContext<'a>,
+        ctx: &CurrentAppointment<'a>,
         at: SendTime<'_>,
     ) -> Result<Rendering<'a>, ComposeError>
     where

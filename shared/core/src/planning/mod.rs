@@ -15,7 +15,7 @@ pub mod quiet_hours;
 pub mod slot;
 
 pub use appointment::{
-    PlanningContext, change_message_applies, change_messages, client_rebooked,
+    AppointmentContext, change_message_applies, change_messages, client_rebooked,
     depends_on_other_bookings, plan_reads_other_bookings, timeline, verdict,
 };
 pub use channel_rules::{ContactPoint, resolve_channels};

@@ -1,16 +1,16 @@
 //! The address-marks port: a permanent bounce or a complaint marks a recipient's e-mail
 //! address; the delivery path checks the mark before sending an e-mail to that recipient.
 
+mod cache;
 mod memory;
-mod read_once;
 
 use async_trait::async_trait;
 use rappel_core::feedback::AddressMark;
 use rappel_core::message::Recipient;
 use rappel_core::model::TenantId;
 
+pub use cache::MarksCache;
 pub use memory::MemoryAddressMarks;
-pub use read_once::ReadOnceMarks;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the address marks are unavailable: {0}")]

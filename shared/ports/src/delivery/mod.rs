@@ -1,7 +1,7 @@
 //! The delivery ports: an e-mail sender and an SMS sender. Errors say whether trying again may
 //! help (throttling, outage) or not (rejected address), because the two are handled apart.
 
-mod opt_outs_once;
+mod opt_outs_cache;
 mod outbox;
 
 use async_trait::async_trait;
@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use rappel_core::model::PhoneNumber;
 use rappel_core::render::{OutgoingEmail, OutgoingSms};
 
-pub use opt_outs_once::OptOutsOnce;
+pub use opt_outs_cache::OptOutsCache;
 pub use outbox::{Outbox, OutboxEntry, OutboxFault};
 
 /// The provider's id for an accepted message.

@@ -3,9 +3,9 @@
 
 mod appointment_index;
 mod appointment_page;
+mod cache;
 mod listing;
 mod memory;
-mod read_once;
 mod record;
 mod typed;
 mod write_log;
@@ -18,9 +18,9 @@ use rappel_core::model::{
 };
 
 pub use appointment_page::{AppointmentPage, StartingBetween};
+pub use cache::RecordsCache;
 pub use listing::{KeyPage, Listing};
 pub use memory::MemoryRecords;
-pub use read_once::ReadOnce;
 pub use record::{ChangeRecord, Record, RecordKey, RecordKind, StoredTemplate};
 pub use typed::TypedRecords;
 pub use write_log::{LoggedWrites, WriteLog};

@@ -2,7 +2,7 @@
 //! Decided from the new image's `last_change` (what happened, who acted, whether to tell the
 //! client), so a stream handler that only sees images can decide.
 
-use super::PlanningContext;
+use super::AppointmentContext;
 use crate::message::{MessageKey, MessageKind, PlannedMessage, Recipient, Subject};
 use crate::model::{Actor, Appointment, AppointmentStatus, ChangeAction, Origin};
 use crate::planning::quiet_hours::observe_quiet_hours;
@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 pub fn change_messages(
     old: Option<&Appointment>,
     new: &Appointment,
-    ctx: &PlanningContext<'_>,
+    ctx: &AppointmentContext<'_>,
 ) -> Vec<PlannedMessage> {
     if old.is_some_and(|o| o.version >= new.version) {
         return Vec::new(); // not a forward change (replayed or reordered record)

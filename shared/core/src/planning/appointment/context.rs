@@ -6,7 +6,7 @@ use crate::planning::ContactPoint;
 use crate::settings::{BusinessSettings, NotificationSettings};
 
 #[derive(Debug, Clone, Copy)]
-pub struct PlanningContext<'a> {
+pub struct AppointmentContext<'a> {
     pub settings: &'a BusinessSettings,
     pub appointment_type: &'a AppointmentType,
     pub client: &'a Client,
@@ -19,7 +19,7 @@ pub struct PlanningContext<'a> {
     pub client_rebooked: bool,
 }
 
-impl<'a> PlanningContext<'a> {
+impl<'a> AppointmentContext<'a> {
     /// The business's settings with this appointment type's overrides applied.
     pub fn notifications(&self) -> NotificationSettings {
         self.settings

@@ -73,8 +73,8 @@ impl World {
         }
     }
 
-    fn ctx(&self) -> PlanningContext<'_> {
-        PlanningContext {
+    fn ctx(&self) -> AppointmentContext<'_> {
+        AppointmentContext {
             settings: &self.settings,
             appointment_type: &self.kind,
             client: &self.client,
@@ -1158,7 +1158,7 @@ fn when_the_staff_member_changes_the_previous_one_is_told_too() {
         email: Some(id("kim@salon.example")),
         ..w.staff.clone()
     };
-    let ctx = PlanningContext {
+    let ctx = AppointmentContext {
         staff: &kim,
         previous_staff: Some(&w.staff),
         ..w.ctx()

@@ -2,7 +2,7 @@
 //! follow-ups automatic or manual, review request). A plain function of the appointment and its context — not of
 //! "now" — so that the send handler, re-planning at fire time, finds exactly the same keys.
 
-use super::PlanningContext;
+use super::AppointmentContext;
 use crate::message::{
     Disposition, MessageKey, MessageKind, PlannedMessage, Recipient, Subject, SuppressionReason,
 };
@@ -36,7 +36,7 @@ pub fn plan_reads_other_bookings(
         .any(|rule| rule.only_if_not_rebooked)
 }
 
-pub fn timeline(appointment: &Appointment, ctx: &PlanningContext<'_>) -> Vec<PlannedMessage> {
+pub fn timeline(appointment: &Appointment, ctx: &AppointmentContext<'_>) -> Vec<PlannedMessage> {
     let settings = ctx.notifications();
     let zone = appointment.time_zone.tz();
     let mut plan = Vec::new();
@@ -149,7 +149,7 @@ impl Entry<'_> {
     fn push_for(
         &self,
         plan: &mut Vec<PlannedMessage>,
-        ctx: &PlanningContext<'_>,
+        ctx: &AppointmentContext<'_>,
         recipient: &Recipient,
         choice: ChannelChoice,
     ) {

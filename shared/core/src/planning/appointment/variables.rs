@@ -1,7 +1,7 @@
 //! What a message about an appointment renders from: the recipient's contact, the template
 //! variables in their language and zone, the calendar entry and the signed links.
 
-use super::PlanningContext;
+use super::AppointmentContext;
 use crate::message::{Invitation, MessageKey, Recipient};
 use crate::model::Appointment;
 use crate::render::zone_name;
@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 pub fn rendering<'a>(
     key: &MessageKey,
     appointment: &Appointment,
-    ctx: &PlanningContext<'a>,
+    ctx: &AppointmentContext<'a>,
     links: &LinkSigner,
     sender: &SenderIdentity,
     now: DateTime<Utc>,

@@ -1,7 +1,7 @@
 //! The send-time check: re-plan from the current state and decide whether a triggered message
 //! is still to be sent. This is what makes a late, duplicated or reordered trigger harmless.
 
-use super::{PlanningContext, change_message_applies, timeline};
+use super::{AppointmentContext, change_message_applies, timeline};
 use crate::message::{Disposition, MessageKey, StaleReason, Verdict};
 use crate::model::Appointment;
 use crate::planning::quiet_hours::placed_due;
@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 pub fn verdict(
     key: &MessageKey,
     current: &Appointment,
-    ctx: &PlanningContext<'_>,
+    ctx: &AppointmentContext<'_>,
     now: DateTime<Utc>,
 ) -> Verdict {
     if key.kind.is_too_late(current.start, key.due, now) {

@@ -13,7 +13,7 @@ use crate::sns::SnsSms;
 use crate::sqs::SqsQueue;
 use aws_config::SdkConfig;
 use rappel_app::feedback::FeedbackServices;
-use rappel_app::{ApiServices, DeliveryServices, Services};
+use rappel_app::{ApiServices, DeliveryServices, ReactionServices};
 use rappel_core::model::EmailAddress;
 use rappel_core::render::{LinkSigner, SenderIdentity};
 use rappel_ports::clock::Clock;
@@ -290,7 +290,7 @@ pub fn reaction_services(
     sdk: &SdkConfig,
     env: &Env,
     clock: Arc<dyn Clock>,
-) -> Result<Services, ConfigError> {
+) -> Result<ReactionServices, ConfigError> {
     let target = ScheduleTarget {
         group: env.required(SCHEDULE_GROUP)?.to_owned(),
         send_queue_arn: env.required(SEND_QUEUE_ARN)?.to_owned(),
@@ -305,7 +305,7 @@ pub fn reaction_services(
     let deliveries = env.required(DELIVERIES_TABLE)?;
     let dynamodb = aws_sdk_dynamodb::Client::new(sdk);
     let sqs = aws_sdk_sqs::Client::new(sdk);
-    Ok(Services {
+    Ok(ReactionServices {
         records: Arc::new(DynamoRecords::new(dynamodb.clone(), records)),
         clock,
         schedules: Arc::new(EventBridgeSchedules::new(

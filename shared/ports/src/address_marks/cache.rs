@@ -1,6 +1,6 @@
 //! Address marks read at most once per recipient in one invocation (a batch of messages):
 //! three e-mails to one client check one mark. Safe for the same reason as
-//! [`ReadOnce`](crate::records::ReadOnce): a mark written during the invocation (a bounce
+//! [`RecordsCache`](crate::records::RecordsCache): a mark written during the invocation (a bounce
 //! reported meanwhile) is the same race as one reported just after the send.
 
 use super::{AddressMarks, MarksError};
@@ -11,12 +11,12 @@ use rappel_core::model::TenantId;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-pub struct ReadOnceMarks {
+pub struct MarksCache {
     inner: Arc<dyn AddressMarks>,
     remembered: Mutex<HashMap<(TenantId, Recipient), Option<AddressMark>>>,
 }
 
-impl ReadOnceMarks {
+impl MarksCache {
     pub fn new(inner: Arc<dyn AddressMarks>) -> Self {
         Self {
             inner,
@@ -32,7 +32,7 @@ impl ReadOnceMarks {
 }
 
 #[async_trait]
-impl AddressMarks for ReadOnceMarks {
+impl AddressMarks for MarksCache {
     async fn mark(
         &self,
         tenant: &TenantId,
@@ -99,7 +99,7 @@ mod tests {
     #[tokio::test]
     async fn a_batch_checks_each_recipient_once() {
         let store = Arc::new(MemoryAddressMarks::in_memory());
-        let marks = ReadOnceMarks::new(store.clone());
+        let marks = MarksCache::new(store.clone());
         let tenant = TenantId::parse("salon-lea").unwrap();
         let lea = Recipient::Client(ClientId::parse("cl_lea").unwrap());
         let sam = Recipient::Staff(StaffId::parse("sam").unwrap());

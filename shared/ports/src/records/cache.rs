@@ -30,12 +30,12 @@ struct Remembered {
     of_kind: HashMap<(TenantId, RecordKind), Vec<Record>>,
 }
 
-pub struct ReadOnce {
+pub struct RecordsCache {
     inner: Arc<dyn RecordStore>,
     remembered: Mutex<Remembered>,
 }
 
-impl ReadOnce {
+impl RecordsCache {
     pub fn new(inner: Arc<dyn RecordStore>) -> Self {
         Self {
             inner,
@@ -52,7 +52,7 @@ impl ReadOnce {
 }
 
 #[async_trait]
-impl RecordReader for ReadOnce {
+impl RecordReader for RecordsCache {
     async fn get(&self, key: &RecordKey) -> Result<Option<Record>, StoreError> {
         if let Some(found) = self.remembered().records.get(key) {
             return Ok(found.clone());
@@ -196,7 +196,7 @@ impl RecordReader for ReadOnce {
 }
 
 #[async_trait]
-impl RecordWriter for ReadOnce {
+impl RecordWriter for RecordsCache {
     async fn put(&self, record: Record, expected: Expected) -> Result<(), StoreError> {
         let key = record.key();
         let result = self.inner.put(record.clone(), expected).await;
@@ -223,7 +223,7 @@ impl RecordWriter for ReadOnce {
 
 #[cfg(test)]
 mod tests {
-    //! What `ReadOnce` remembers shows in what it answers after the store behind it was
+    //! What `RecordsCache` remembers shows in what it answers after the store behind it was
     //! written directly (as another process would): a record it read is not read again.
     use super::*;
     use crate::records::{MemoryRecords, TypedRecords};
@@ -253,9 +253,9 @@ mod tests {
         })
     }
 
-    fn store() -> (Arc<MemoryRecords>, ReadOnce) {
+    fn store() -> (Arc<MemoryRecords>, RecordsCache) {
         let store = Arc::new(MemoryRecords::in_memory());
-        let once = ReadOnce::new(store.clone());
+        let once = RecordsCache::new(store.clone());
         (store, once)
     }
 

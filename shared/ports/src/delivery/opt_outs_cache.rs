@@ -10,12 +10,12 @@ use rappel_core::model::PhoneNumber;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-pub struct OptOutsOnce {
+pub struct OptOutsCache {
     inner: Arc<dyn SmsSender>,
     answers: Mutex<HashMap<PhoneNumber, bool>>,
 }
 
-impl OptOutsOnce {
+impl OptOutsCache {
     pub fn new(inner: Arc<dyn SmsSender>) -> Self {
         Self {
             inner,
@@ -33,7 +33,7 @@ impl OptOutsOnce {
 }
 
 #[async_trait]
-impl SmsSender for OptOutsOnce {
+impl SmsSender for OptOutsCache {
     async fn is_opted_out(&self, phone: &PhoneNumber) -> Result<bool, SendError> {
         if let Some(answer) = self.remembered(phone) {
             return Ok(answer);
