@@ -1,13 +1,17 @@
 //! # rappel-app — use cases over the ports
 //!
-//! - [`services::ReactionServices`]: the ports a use case needs, composed once by each `main`.
-//! - [`subjects`]: the subjects of messages (an appointment, a client): loading what their
-//!   plans depend on, once, and dispatching to each subject's planner.
-//! - [`deliver`]: **the single delivery path**, run by the send handler for every message of
+//! - [`services`]: the ports each use case needs ([`ApiServices`], [`DeliveryServices`],
+//!   [`ReactionServices`]), composed once by each `main`.
+//! - [`subjects`]: the subjects of messages (an appointment, a client, a day, a document, an
+//!   inbound message, a freed slot), one file each: loading what their plans depend on, once,
+//!   and deciding at send time from one context ([`subjects::SubjectAtSend`]).
+//! - [`mod@deliver`]: **the single delivery path**, run by the send handler for every message of
 //!   every subject, scheduled or immediate: claim → load the subject's current state → its
-//!   planner's verdict → render → send or record why not.
-//! - [`react`]: what a record change means: immediate messages, schedules to create or
-//!   withdraw, re-planning of a client's appointments when the client changes.
+//!   decision → send or record why not.
+//! - [`react`]: what a record change means, one file per subject (every record kind named):
+//!   immediate messages, schedules to create or withdraw, re-plans.
+//! - [`effects`]: what a reaction or a re-plan step does about a plan (queue, schedule,
+//!   withdraw), shared by [`react`] and [`replan`].
 //! - [`replan`]: a change that affects many subjects (settings, a type, a staff member) as a
 //!   job of bounded, idempotent, resumable steps on the re-plan queue, and its progress.
 //! - [`feedback`]: the provider's e-mail feedback: bounces and complaints mark addresses.
@@ -21,11 +25,11 @@
 pub mod access;
 pub mod commands;
 pub mod deliver;
+pub mod effects;
 pub mod feedback;
 pub mod lists;
 pub mod preview;
 pub mod react;
-mod react_billing;
 pub mod replan;
 pub mod services;
 pub mod subjects;
@@ -35,5 +39,6 @@ pub mod test_send;
 pub use deliver::{
     DeliveryError, DeliveryOutcome, Settlement, deliver, deliver_request, deliver_request_within,
 };
-pub use react::{Reaction, ReactionError, react_to_change};
+pub use effects::{Reaction, ReactionError};
+pub use react::react_to_change;
 pub use services::{ApiServices, DeliveryServices, ReactionServices};

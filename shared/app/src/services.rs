@@ -55,7 +55,7 @@ pub struct DeliveryServices {
     pub sender: SenderIdentity,
     pub links: LinkSigner,
     /// The send queue, for the settle request of a message sent whose `sent` the ledger could
-    /// not record (see [`crate::deliver`]).
+    /// not record (see [`mod@crate::deliver`]).
     pub settles: Arc<dyn SendQueue>,
 }
 

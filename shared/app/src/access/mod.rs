@@ -1,4 +1,4 @@
-//! Integrators' API keys: the check made for a request ([`authorize`]) and the operator's
+//! Integrators' API keys: the check made for a request ([`mod@authorize`]) and the operator's
 //! commands that issue, revoke and scope keys ([`keys`]).
 
 pub mod authorize;

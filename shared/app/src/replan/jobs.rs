@@ -1,7 +1,7 @@
 //! Which job a change begins, and what it lists: only the subjects whose plans can depend on
 //! what changed, through the index that finds them without reading the rest of the business.
 
-use crate::react::{MAX_DURATION, PLANNING_HORIZON};
+use crate::subjects::{MAX_DURATION, PLANNING_HORIZON};
 use chrono::{DateTime, Duration, Utc};
 use rappel_core::message::REENGAGEMENT_GRACE;
 use rappel_core::model::{AppointmentType, StaffMember};

@@ -22,11 +22,11 @@ mod plan;
 
 pub use jobs::{job_of_settings, job_of_staff, job_of_type, repair_listings};
 
-use crate::react::ReactionError;
+use crate::effects::ReactionError;
 use crate::services::ReactionServices;
 use rappel_core::planning::day::digest_schedules;
 use rappel_ports::deadline::Deadline;
-use rappel_ports::records::Listing;
+use rappel_ports::records::{Listing, TypedRecords};
 use rappel_ports::replan::{
     JobStart, LIST_PAGE, PLAN_SIZE, REPLAN_WORK_VERSION, ReplanCause, ReplanJob, ReplanStep,
     ReplanWork, StepDone,
@@ -91,15 +91,15 @@ pub async fn run_step(
         ReplanStep::Begin => {
             // A repair: the managers' digests at once (the settings list them), the rest as
             // listings that depend on the business's settings now.
-            let settings = crate::react::current_settings(s, &work.job.tenant).await?;
+            let settings = s.records.settings(&work.job.tenant).await?;
             let managers = digest_schedules(&settings, &[]);
             if let ReplanCause::Repair { recreate: true, .. } = work.job.cause {
                 for schedule in &managers {
                     s.schedules.delete(&schedule.name).await?;
                 }
             }
-            let mut reaction = crate::react::Reaction::default();
-            crate::react::apply_recurring(s, &[], &managers, &mut reaction).await?;
+            let mut reaction = crate::effects::Reaction::default();
+            crate::effects::apply_recurring(s, &[], &managers, &mut reaction).await?;
             begin(
                 s,
                 &work.job,

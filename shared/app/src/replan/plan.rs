@@ -6,14 +6,11 @@
 //!
 //! [`PLAN_SIZE`]: rappel_ports::replan::PLAN_SIZE
 
-use crate::react::{
-    PLANNING_HORIZON, Reaction, ReactionError, apply, apply_recurring, current_settings, plan_of,
-    queue_change_messages,
-};
+use crate::effects::{Reaction, ReactionError, apply_diff, apply_recurring, queue_change_messages};
 use crate::services::ReactionServices;
 use crate::subjects::{
     AppointmentRecords, BillingRecords, ClientRecords, ContextError, OtherBookings, OwnedDocument,
-    Substitute,
+    PLANNING_HORIZON, Substitute,
 };
 use futures_util::future::join_all;
 use rappel_core::message::{PlannedMessage, Recipient, RecurringSchedule};
@@ -57,7 +54,7 @@ pub(super) async fn plan(
     let s = &s.for_batch();
     let tenant = &job.tenant;
     let found = s.records.get_many(keys).await?;
-    let settings = current_settings(s, tenant).await?;
+    let settings = s.records.settings(tenant).await?;
     let subjects: Vec<(RecordKey, Record)> = keys
         .iter()
         .cloned()
@@ -197,7 +194,7 @@ async fn replan_appointment(
             return Ok(());
         }
     };
-    let now = plan_of(&loaded, appointment);
+    let now = loaded.plan_of(appointment);
     match cause {
         ReplanCause::Repair {
             recreate,
@@ -206,7 +203,7 @@ async fn replan_appointment(
             if *recreate {
                 withdraw_all(s, &now, reaction).await?;
             }
-            apply(s, diff_deciding_early(&[], &now), reaction).await?;
+            apply_diff(s, diff_deciding_early(&[], &now), reaction).await?;
             if changes_since.is_some_and(|since| appointment.last_change.at >= since)
                 && let Ok(ctx) = loaded.planning(appointment, None)
             {
@@ -215,8 +212,8 @@ async fn replan_appointment(
             }
         }
         _ => {
-            let before = plan_of(&loaded.with(&substitute(cause)), appointment);
-            apply(s, diff_deciding_early(&before, &now), reaction).await?;
+            let before = loaded.with(&substitute(cause)).plan_of(appointment);
+            apply_diff(s, diff_deciding_early(&before, &now), reaction).await?;
         }
     }
     Ok(())
@@ -243,11 +240,11 @@ async fn replan_document(
             if *recreate {
                 withdraw_all(s, &now, reaction).await?;
             }
-            apply(s, diff(&[], &now), reaction).await
+            apply_diff(s, diff(&[], &now), reaction).await
         }
         _ => {
             let before = under(settings_before(cause, settings));
-            apply(s, diff(&before, &now), reaction).await
+            apply_diff(s, diff(&before, &now), reaction).await
         }
     }
 }
@@ -284,11 +281,11 @@ async fn replan_client(
             if *recreate {
                 withdraw_all(s, &now, reaction).await?;
             }
-            apply(s, diff_deciding_early(&[], &now), reaction).await
+            apply_diff(s, diff_deciding_early(&[], &now), reaction).await
         }
         _ => {
             let before = under(settings_before(cause, settings));
-            apply(s, diff_deciding_early(&before, &now), reaction).await
+            apply_diff(s, diff_deciding_early(&before, &now), reaction).await
         }
     }
 }

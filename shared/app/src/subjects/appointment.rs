@@ -4,16 +4,21 @@
 //! client's re-engagement plan are then all computed from this one load.
 
 use super::{ContextError, SendTime, SubjectAtSend};
-use chrono::{DateTime, Utc};
-use rappel_core::message::{MessageKey, Recipient, Verdict};
+use chrono::{DateTime, Duration, Utc};
+use rappel_core::message::{MessageKey, PlannedMessage, Recipient, Verdict};
 use rappel_core::model::{
-    Appointment, AppointmentId, AppointmentType, AppointmentTypeId, Client, ClientId, StaffId,
-    StaffMember, TenantId,
+    Appointment, AppointmentId, AppointmentType, AppointmentTypeId, Client, ClientId,
+    MAX_DURATION_HOURS, StaffId, StaffMember, TenantId,
 };
 use rappel_core::planning::{self, AppointmentContext, client_rebooked};
 use rappel_core::render::{ComposeError, Rendering};
 use rappel_core::settings::BusinessSettings;
 use rappel_ports::records::{Record, RecordKey, RecordKind, RecordStore, StoreError, TypedRecords};
+
+/// Follow-ups may be planned up to this long after an appointment ends.
+pub const PLANNING_HORIZON: Duration = Duration::days(91);
+/// No appointment lasts longer (an older start has certainly ended).
+pub const MAX_DURATION: Duration = Duration::hours(MAX_DURATION_HOURS);
 
 #[derive(Debug, Clone)]
 pub struct AppointmentRecords {
@@ -172,6 +177,18 @@ impl AppointmentRecords {
                 .and_then(|id| self.staff_member(id)),
             client_rebooked: client_rebooked(appointment, &self.of_client),
         })
+    }
+
+    /// The timeline of `appointment` from these records; none (logged) if its type or staff
+    /// member is gone.
+    pub fn plan_of(&self, appointment: &Appointment) -> Vec<PlannedMessage> {
+        match self.planning(appointment, None) {
+            Ok(ctx) => planning::timeline(appointment, &ctx),
+            Err(error) => {
+                tracing::error!(%error, "cannot plan an appointment whose records are missing");
+                Vec::new()
+            }
+        }
     }
 
     fn staff_member(&self, id: &StaffId) -> Option<&StaffMember> {

@@ -13,7 +13,10 @@ mod decision;
 mod inbound;
 mod slot;
 
-pub use appointment::{AppointmentAtSend, AppointmentRecords, OtherBookings, Substitute};
+pub use appointment::{
+    AppointmentAtSend, AppointmentRecords, MAX_DURATION, OtherBookings, PLANNING_HORIZON,
+    Substitute,
+};
 pub use billing::{BillingRecords, OwnedDocument};
 pub use client::ClientRecords;
 pub use day::DayRecords;

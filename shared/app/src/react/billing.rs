@@ -1,23 +1,20 @@
-//! What a change of an invoice, a quote or an inbound message means: the notice of a document
-//! newly issued and the automatic reply are queued at once; the reminder steps of a document
-//! are the diff between the plan of the old image and the plan of the **current** state (a
-//! document paid meanwhile withdraws them, and the withdrawn reminders are recorded `stale`
-//! with the reason). After a settings change, every open document is re-planned by the
-//! settings' re-plan job (`crate::replan`).
+//! An invoice or a quote written: the notice of a document newly issued is queued at once;
+//! its reminder steps are the diff between the plan of the old image and the plan of the
+//! **current** state (a document paid meanwhile withdraws them, and the withdrawn reminders
+//! are recorded `stale` with the reason). After a settings change, every open document is
+//! re-planned by the settings' re-plan job (`crate::replan`).
 
-use crate::react::{Reaction, ReactionError, apply, queue_change_messages};
+use crate::effects::{Reaction, ReactionError, apply_diff, queue_change_messages};
 use crate::services::ReactionServices;
-use crate::subjects::{BillingRecords, InboundRecords, OwnedDocument};
+use crate::subjects::{BillingRecords, OwnedDocument};
 use rappel_core::message::PlannedMessage;
-use rappel_core::model::Inbound;
 use rappel_core::planning::billing::{BillingContext, change_messages, timeline};
 use rappel_core::planning::diff;
-use rappel_core::planning::inbound::auto_reply;
 use rappel_ports::records::TypedRecords;
 use rappel_ports::schedules::SendRequest;
 
 /// An invoice or quote was written (`old` is its previous image, if any).
-pub async fn document_changed(
+pub(super) async fn document_changed(
     s: &ReactionServices,
     old: Option<OwnedDocument>,
     new: OwnedDocument,
@@ -73,23 +70,10 @@ pub async fn document_changed(
     } else {
         Vec::new()
     };
-    apply(s, change, &mut reaction).await?;
+    apply_diff(s, change, &mut reaction).await?;
     if !told.is_empty() {
         s.queue.enqueue(&told).await?;
         reaction.queued_now += told.len();
-    }
-    Ok(reaction)
-}
-
-/// Something a client sent: its automatic reply (or the reason there is none) is queued.
-pub async fn inbound_received(
-    s: &ReactionServices,
-    inbound: &Inbound,
-) -> Result<Reaction, ReactionError> {
-    let mut reaction = Reaction::default();
-    let loaded = InboundRecords::around(s.records.as_ref(), inbound.clone()).await?;
-    if let Some(reply) = auto_reply(&loaded.context()) {
-        queue_change_messages(s, vec![reply], &mut reaction).await?;
     }
     Ok(reaction)
 }
