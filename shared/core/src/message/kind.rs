@@ -174,7 +174,7 @@ impl MessageKind {
         use Purpose::*;
         use SubjectKind::{
             Appointment as Appt, Client as OfClient, Inbound as Received, Invoice as Bill,
-            ManagerDay as BusinessDay, Quote as Offer, Slot as Freed, StaffDay as OwnDay,
+            ManagerDay as BusinessDay, Quote as Quoted, Slot as Freed, StaffDay as OwnDay,
         };
         use Trigger::*;
         // One positional row per kind keeps the table readable as a table.
@@ -231,10 +231,10 @@ impl MessageKind {
             Self::InvoiceIssued => f("invoice_issued", "inv", Bill, OnChange, ToClient, I::None, Transactional, WEEK, "notifications.billing.invoice_issued"),
             Self::InvoiceReminder => f("invoice_reminder", "invr", Bill, Timeline, ToClient, I::None, Transactional, Grace(BILLING_GRACE), "notifications.billing.invoice_unpaid (mode client)"),
             Self::InvoiceUnpaidAlert => f("invoice_unpaid_alert", "inva", Bill, Timeline, Team, I::None, Transactional, Grace(BILLING_GRACE), "notifications.billing.invoice_unpaid (mode owner)"),
-            Self::QuoteSent => f("quote_sent", "quo", Offer, OnChange, ToClient, I::None, Transactional, WEEK, "notifications.billing.quote_sent"),
+            Self::QuoteSent => f("quote_sent", "quo", Quoted, OnChange, ToClient, I::None, Transactional, WEEK, "notifications.billing.quote_sent"),
             // The anchor of a quote is the end of its last day.
-            Self::QuoteExpiring => f("quote_expiring", "quox", Offer, Timeline, ToClient, I::None, Transactional, AtAnchor, "notifications.billing.quote_expiring (mode client)"),
-            Self::QuoteExpiringAlert => f("quote_expiring_alert", "quoa", Offer, Timeline, Team, I::None, Transactional, AtAnchor, "notifications.billing.quote_expiring (mode owner)"),
+            Self::QuoteExpiring => f("quote_expiring", "quox", Quoted, Timeline, ToClient, I::None, Transactional, AtAnchor, "notifications.billing.quote_expiring (mode client)"),
+            Self::QuoteExpiringAlert => f("quote_expiring_alert", "quoa", Quoted, Timeline, Team, I::None, Transactional, AtAnchor, "notifications.billing.quote_expiring (mode owner)"),
             Self::AutoReply => f("auto_reply", "arep", Received, OnChange, ToClient, I::None, Transactional, Grace(AUTO_REPLY_GRACE), "notifications.auto_replies"),
             // Asked for by the client (an entry, a flag on the booking): not marketing. The
             // anchor of a slot is its start: an offer then is useless.

@@ -495,3 +495,49 @@ impl AppointmentVariables {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// The names a template is checked against are exactly the fields it renders from: a
+    /// field added to a struct without its name (or a name without its field) fails here.
+    #[test]
+    fn each_subjects_variable_names_are_the_fields_of_its_variables() {
+        let subjects = [
+            SubjectKind::Appointment,
+            SubjectKind::Client,
+            SubjectKind::StaffDay,
+            SubjectKind::ManagerDay,
+            SubjectKind::Invoice,
+            SubjectKind::Quote,
+            SubjectKind::Inbound,
+            SubjectKind::Slot,
+        ];
+        for subject in subjects {
+            // A new subject is a compile error here until it is listed above.
+            match subject {
+                SubjectKind::Appointment
+                | SubjectKind::Client
+                | SubjectKind::StaffDay
+                | SubjectKind::ManagerDay
+                | SubjectKind::Invoice
+                | SubjectKind::Quote
+                | SubjectKind::Inbound
+                | SubjectKind::Slot => {}
+            }
+            let sample = serde_json::to_value(TemplateVariables::sample(subject, Language::Fr))
+                .expect("variables serialize");
+            let fields: BTreeSet<&str> = sample
+                .as_object()
+                .expect("variables are an object")
+                .keys()
+                .map(String::as_str)
+                .collect();
+            let names: BTreeSet<&str> = variable_names(subject).iter().copied().collect();
+            assert!(!names.is_empty());
+            assert_eq!(fields, names, "{subject:?}");
+        }
+    }
+}

@@ -1390,3 +1390,55 @@ fn an_imported_online_booking_announces_nothing_yet_plans_its_reminders() {
             .any(|m| m.key.kind == MessageKind::Reminder)
     );
 }
+
+#[test]
+fn every_change_message_of_an_appointment_holds_in_some_state() {
+    use crate::message::{MessageKey, Subject, SubjectKind, Trigger};
+    let w = World::new();
+    let now = utc(2026, 3, 1, 9, 0);
+    let booked = w.book_online(utc(2026, 3, 2, 9, 0), now);
+    let kinds: Vec<MessageKind> = MessageKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| {
+            let facts = k.facts();
+            facts.subject == SubjectKind::Appointment && facts.trigger == Trigger::OnChange
+        })
+        .collect();
+    assert!(!kinds.is_empty());
+    let statuses = [
+        AppointmentStatus::Requested,
+        AppointmentStatus::AwaitingPayment,
+        AppointmentStatus::Confirmed,
+        AppointmentStatus::Cancelled,
+        AppointmentStatus::Refused,
+        AppointmentStatus::Completed,
+        AppointmentStatus::NoShow,
+    ];
+    for kind in kinds {
+        let holds = statuses.iter().any(|status| {
+            let current = Appointment {
+                status: *status,
+                ..booked.clone()
+            };
+            [
+                Recipient::Client(w.client.id.clone()),
+                Recipient::Staff(id("someone_else")),
+            ]
+            .into_iter()
+            .any(|recipient| {
+                let key = MessageKey {
+                    tenant: w.settings.tenant.clone(),
+                    subject: Subject::Appointment(booked.id.clone()),
+                    kind,
+                    ordinal: 1,
+                    recipient,
+                    channel: Channel::Email,
+                    due: current.details_changed_at,
+                };
+                change_message_applies(kind, &key, &current, |at| at)
+            })
+        });
+        assert!(holds, "{kind} has no rule in change_message_applies");
+    }
+}
