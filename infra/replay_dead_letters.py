@@ -167,7 +167,7 @@ def replay_stream(args):
                 args.source,
                 message,
                 f"{code} - the records are past the stream's 24 h retention; re-plan the "
-                "affected records instead (README: Dead letters)",
+                "affected records instead (docs/OPERATIONS.md: Dead letters)",
             )
             continue
         event = as_lambda_event(records, info["streamArn"])

@@ -214,7 +214,7 @@ async fn a_lost_answer_on_any_idempotent_write_of_a_booking_still_sends_each_mes
 }
 
 /// SES and SNS keep no idempotency key: a send whose acceptance was lost and that the SDK
-/// tries again goes out twice. This is the window the README documents; the fault suites
+/// tries again goes out twice. This is the window docs/GUARANTEES.md documents; the fault suites
 /// therefore never lose a provider's answer (they answer 503 instead: nothing sent).
 #[tokio::test]
 async fn an_email_whose_acceptance_was_lost_goes_out_twice_as_documented() {

@@ -1,4 +1,4 @@
-//! A small soak in the test run (the sizes CI runs and the full run are in the README), and
+//! A small soak in the test run (the sizes CI runs and the full run are in docs/GUARANTEES.md), and
 //! the oracle shown able to fail: a message taken out of the outbox is lost, one sent twice is
 //! a duplicate, one sent after its appointment was cancelled is stale.
 

@@ -19,7 +19,7 @@
 //! order as the clock moves, drains the queue through the send handler (a failed request is
 //! received again, up to 10 times, as from SQS), retries failed change records a few times,
 //! and keeps what still fails as dead letters (replayable). With a data dir, every step is
-//! written to disk in an order that a kill at any point cannot break (see the README).
+//! written to disk in an order that a kill at any point cannot break (see docs/LOCAL.md).
 
 mod api_keys;
 mod data_dir;

@@ -7,8 +7,8 @@
 //! due time. At the end, [`oracle::judge`] holds what was sent against the states.
 //!
 //! Run: `cargo run --release -p rappel-tests --bin soak` (`SOAK_APPOINTMENTS`, `SOAK_TENANTS`,
-//! `SOAK_FAULT_RATE`, `SOAK_SEED`, `SOAK_RESTART_RATE`); figures in the README's "Guarantees and
-//! how they are tested".
+//! `SOAK_FAULT_RATE`, `SOAK_SEED`, `SOAK_RESTART_RATE`); figures in docs/GUARANTEES.md.
+//!
 
 pub mod oracle;
 

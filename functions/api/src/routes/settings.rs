@@ -114,7 +114,7 @@ pub async fn put(
 }
 
 /// `GET /v1/reschedule-keys`: the keys this business's booking tool checks reschedule tokens
-/// with (the current one first; two during a key rotation). See the README's recipe.
+/// with (the current one first; two during a key rotation). See the recipe in docs/API.md.
 #[utoipa::path(
     get, path = "/v1/reschedule-keys", tag = "settings", operation_id = "getRescheduleKeys",
     summary = "The keys the business's booking tool checks reschedule tokens with",

@@ -420,7 +420,7 @@ mod tests {
             fields.next().unwrap(),
         );
         assert_eq!((id, exp_s), ("ap_1", exp.timestamp().to_string().as_str()));
-        // The recipe a booking tool follows (README).
+        // The recipe a booking tool follows (docs/API.md).
         let key = signer.business_keys(&t).remove(0);
         let mut mac = HmacSha256::new_from_slice(key.as_bytes()).unwrap();
         mac.update(format!("salon\nap_1\n{exp_s}").as_bytes());
