@@ -75,7 +75,7 @@ async fn seed(app: &AwsApp, appointments: usize) {
     app.pump_stream().await;
 
     let tenant: TenantId = id(TENANT);
-    let paris = rappel_core::model::TimeZone::parse("Europe/Paris").expect("a zone");
+    let paris = TimeZone::parse("Europe/Paris").expect("a zone");
     let records = Arc::new(DynamoRecords::new(
         aws_sdk_dynamodb::Client::new(&app.sdk),
         app.resources.records_table.clone(),

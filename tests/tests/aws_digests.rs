@@ -179,7 +179,7 @@ async fn a_managers_digest_reads_a_long_day_page_by_page_and_counts_all_of_it() 
     // Written straight into the table, as the API would have: Léa with Sam and Kim in turn,
     // every minute from 07:00 in Paris (CET) on Monday 23 March.
     let tenant = TenantId::parse("salon-lea").unwrap();
-    let paris = rappel_core::model::TimeZone::parse("Europe/Paris").unwrap();
+    let paris = TimeZone::parse("Europe/Paris").unwrap();
     let records = Arc::new(DynamoRecords::new(
         aws_sdk_dynamodb::Client::new(&app.sdk),
         app.resources.records_table.clone(),

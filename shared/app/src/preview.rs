@@ -179,7 +179,7 @@ pub async fn planned_notifications(
 /// A client's planned re-engagement steps (`None` if the client is unknown).
 pub async fn client_planned_notifications(
     s: &ApiServices,
-    tenant: &rappel_core::model::TenantId,
+    tenant: &TenantId,
     client: &ClientId,
 ) -> Result<Option<Vec<PlannedNotification>>, PreviewError> {
     let Some(loaded) = ClientRecords::load(s.records.as_ref(), tenant, client, None).await? else {

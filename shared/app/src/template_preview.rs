@@ -153,8 +153,8 @@ pub async fn preview(
     let state = match subjects::load(services.records.as_ref(), &key).await {
         Ok(Loaded::Found(state)) => state,
         Ok(Loaded::Gone(_)) => return Err(CommandError::NotFound(subject_kind.as_str())),
-        Err(crate::subjects::ContextError::Store(e)) => return Err(e.into()),
-        Err(crate::subjects::ContextError::Missing(what)) => {
+        Err(subjects::ContextError::Store(e)) => return Err(e.into()),
+        Err(subjects::ContextError::Missing(what)) => {
             return Err(CommandError::invalid(
                 "missing_record",
                 format!("the subject's {what} is missing"),

@@ -1,6 +1,8 @@
 //! The single delivery path dispatches on a message's subject: each subject's current state is
 //! loaded and its own planner decides — with in-memory adapters, no HTTP.
 
+#![allow(clippy::unwrap_used)] // helpers of a test: a panic is a failed test
+
 use chrono::{DateTime, Duration, TimeZone as _, Utc};
 use rappel_app::{DeliveryOutcome, DeliveryServices, deliver};
 use rappel_core::message::{

@@ -92,7 +92,7 @@ pub fn local_document_json() -> &'static str {
     })
 }
 
-async fn serve_local_document() -> axum::response::Response {
+async fn serve_local_document() -> Response {
     rappel_api::openapi::json_answer(local_document_json())
 }
 
@@ -327,9 +327,7 @@ async fn simulate_bounce(
         .into_iter()
         .rev()
         .find_map(|m| match m {
-            rappel_ports::delivery::OutboxEntry::Email { to, tags, .. }
-                if to.eq_ignore_ascii_case(address.as_str()) =>
-            {
+            OutboxEntry::Email { to, tags, .. } if to.eq_ignore_ascii_case(address.as_str()) => {
                 MailTags::from_pairs(|name| {
                     tags.iter()
                         .find(|(n, _)| n == name)

@@ -160,12 +160,12 @@ pub async fn act(
     get, path = "/v1/invoices/{id}/notifications", tag = "invoices", operation_id = "getInvoiceNotifications",
     summary = "The reminders planned while the invoice stays unpaid",
     params(("id" = String, Path, description = "The invoice's id.", example = "inv_2026_0042")),
-    responses((status = 200, description = "The planned reminders with their status.", body = super::documents::DocumentNotifications), (status = 404, description = "not_found: no invoice with this id (another business's ids too).", body = crate::error::Problem))
+    responses((status = 200, description = "The planned reminders with their status.", body = documents::DocumentNotifications), (status = 404, description = "not_found: no invoice with this id (another business's ids too).", body = crate::error::Problem))
 )]
 pub async fn planned(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
     Path(id): Path<String>,
-) -> Result<Json<super::documents::DocumentNotifications>, ApiError> {
+) -> Result<Json<documents::DocumentNotifications>, ApiError> {
     documents::planned::<Invoice>(&state, &tenant, &id, Subject::Invoice).await
 }

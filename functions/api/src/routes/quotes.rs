@@ -160,12 +160,12 @@ pub async fn act(
     get, path = "/v1/quotes/{id}/notifications", tag = "quotes", operation_id = "getQuoteNotifications",
     summary = "The reminders planned while the quote stays open",
     params(("id" = String, Path, description = "The quote's id.", example = "q_2026_0007")),
-    responses((status = 200, description = "The planned reminders with their status.", body = super::documents::DocumentNotifications), (status = 404, description = "not_found: no quote with this id (another business's ids too).", body = crate::error::Problem))
+    responses((status = 200, description = "The planned reminders with their status.", body = documents::DocumentNotifications), (status = 404, description = "not_found: no quote with this id (another business's ids too).", body = crate::error::Problem))
 )]
 pub async fn planned(
     State(state): State<ApiState>,
     Tenant(tenant): Tenant,
     Path(id): Path<String>,
-) -> Result<Json<super::documents::DocumentNotifications>, ApiError> {
+) -> Result<Json<documents::DocumentNotifications>, ApiError> {
     documents::planned::<Quote>(&state, &tenant, &id, Subject::Quote).await
 }

@@ -83,7 +83,7 @@ impl DayRecords {
         records: &dyn RecordStore,
         settings: BusinessSettings,
         recipient: &Recipient,
-        fired_at: chrono::DateTime<chrono::Utc>,
+        fired_at: DateTime<Utc>,
     ) -> Result<Option<Self>, ContextError> {
         let Some(owned) = Owned::load(records, &settings, recipient).await? else {
             return Ok(None);

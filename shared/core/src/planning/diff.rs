@@ -90,7 +90,7 @@ mod tests {
 
     fn message(channel: Channel, disposition: Disposition) -> PlannedMessage {
         PlannedMessage {
-            key: crate::message::MessageKey {
+            key: MessageKey {
                 tenant: TenantId::parse("salon").unwrap(),
                 subject: Subject::Appointment(AppointmentId::parse("a1").unwrap()),
                 kind: MessageKind::Reminder,

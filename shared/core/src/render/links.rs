@@ -313,7 +313,7 @@ mod tests {
         let link = signer.link(&t, &a, LinkAction::Cancel, exp);
         assert!(link.starts_with("https://r.example/l/t/a/cancel?exp="));
         let (_, sig) = parts(&link);
-        let before = exp - chrono::Duration::hours(1);
+        let before = exp - Duration::hours(1);
         let verify = |action, exp, sig: &str, now| signer.verify(&t, "a", action, exp, sig, now);
         assert_eq!(
             verify(LinkAction::Cancel, exp.timestamp(), &sig, before),
@@ -332,7 +332,7 @@ mod tests {
                 LinkAction::Cancel,
                 exp.timestamp(),
                 &sig,
-                exp + chrono::Duration::seconds(1)
+                exp + Duration::seconds(1)
             ),
             Err(LinkError::Expired)
         );
@@ -365,7 +365,7 @@ mod tests {
         let t = TenantId::parse("t").unwrap();
         let a = AppointmentId::parse("a").unwrap();
         let exp = Utc.with_ymd_and_hms(2026, 5, 1, 10, 0, 0).unwrap();
-        let now = exp - chrono::Duration::days(1);
+        let now = exp - Duration::days(1);
         let old = LinkSigner::new("https://r.example/l", OLD.to_vec());
         let (_, old_sig) = parts(&old.link(&t, &a, LinkAction::Cancel, exp));
         let rotated = LinkSigner::from_secret(

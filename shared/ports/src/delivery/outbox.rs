@@ -459,7 +459,7 @@ mod tests {
     #[tokio::test]
     async fn a_restarted_outbox_numbers_on_and_never_overwrites_earlier_messages() {
         let dir = tempfile::tempdir().unwrap();
-        let now = chrono::Utc::now();
+        let now = Utc::now();
         let first = Outbox::new(Some(dir.path().to_owned()), false);
         first
             .send_email(&email_with_id("m1@rappel"), now)
@@ -488,7 +488,7 @@ mod tests {
     #[tokio::test]
     async fn a_message_accepted_before_a_restart_is_not_sent_again() {
         let dir = tempfile::tempdir().unwrap();
-        let now = chrono::Utc::now();
+        let now = Utc::now();
         let first = Outbox::persisted(dir.path(), false).unwrap();
         let receipt = first.send_email(&email(), now).await.unwrap();
 

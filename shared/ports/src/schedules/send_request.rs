@@ -264,7 +264,7 @@ mod tests {
                 ordinal: 1,
                 recipient: Recipient::Client(ClientId::parse("c").unwrap()),
                 channel: Channel::Email,
-                due: chrono::Utc.with_ymd_and_hms(2026, 3, 26, 9, 0, 0).unwrap(),
+                due: Utc.with_ymd_and_hms(2026, 3, 26, 9, 0, 0).unwrap(),
             },
         }
     }
@@ -318,7 +318,7 @@ mod tests {
             request,
             SendRequest::Digest {
                 trigger,
-                fired_at: chrono::Utc.with_ymd_and_hms(2026, 3, 29, 5, 0, 0).unwrap(),
+                fired_at: Utc.with_ymd_and_hms(2026, 3, 29, 5, 0, 0).unwrap(),
             }
         );
         assert_eq!(

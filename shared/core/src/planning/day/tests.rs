@@ -24,8 +24,8 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
-fn zone(name: &str) -> crate::model::TimeZone {
-    crate::model::TimeZone::parse(name).unwrap()
+fn zone(name: &str) -> TimeZone {
+    TimeZone::parse(name).unwrap()
 }
 
 fn at(raw: &str) -> LocalTime {
