@@ -31,7 +31,7 @@ done
 start_emulator
 trap stop_emulator EXIT
 echo "== preparing the emulator: one deployment's resources, 100 bookings on the stream"
-cargo run --quiet -p rappel-tests --bin lambda_bench_fixture target/bench
+cargo run --quiet -p rappel-aws-tests --bin lambda_bench_fixture target/bench
 ENV_ARGS=()
 while IFS= read -r line; do ENV_ARGS+=(--env "$line"); done <target/bench/functions.env
 ENV_ARGS+=(--env AWS_REGION=us-east-1 --env "AWS_ENDPOINT_URL=$RAPPEL_EMULATOR_URL")

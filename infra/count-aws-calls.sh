@@ -20,18 +20,20 @@ export MOTO_ENABLE_RECORDING=true MOTO_RECORDER_FILEPATH="$PWD/target/aws-calls.
 source infra/emulator.sh
 trap stop_emulator EXIT
 start_emulator
-cargo test -q -p rappel-tests --test aws_lifecycle -- --exact \
-    book_remind_move_and_cancel_through_the_lambda_functions_and_aws_adapters
+# The workspace's feature set, as infra/test.sh builds it: nothing is built again.
+emulator_tests="cargo test -q --workspace --locked --features rappel-aws-tests/emulator --test emulator"
+$emulator_tests -- --exact \
+    lifecycle::book_remind_move_and_cancel_through_the_lambda_functions_and_aws_adapters
 cp "$MOTO_RECORDER_FILEPATH" target/lifecycle-calls.jsonl
 export RAPPEL_MEASURE_DIR="$PWD/target"
-cargo test -q -p rappel-tests --test aws_digests -- --exact \
-    a_digest_firing_goes_through_the_send_queue_and_ses_once
-cargo test -q -p rappel-tests --test aws_reengagement
-cargo test -q -p rappel-tests --test aws_billing -- --exact \
-    an_invoice_is_announced_through_ses_and_its_reminder_schedule_goes_when_it_is_paid
-cargo test -q -p rappel-tests --test aws_waitlist
-cargo test -q -p rappel-tests --test aws_lifecycle -- --exact \
-    a_booking_schedules_only_the_messages_that_can_go_out
+$emulator_tests -- --exact \
+    digests::a_digest_firing_goes_through_the_send_queue_and_ses_once
+$emulator_tests -- reengagement::
+$emulator_tests -- --exact \
+    billing::an_invoice_is_announced_through_ses_and_its_reminder_schedule_goes_when_it_is_paid
+$emulator_tests -- waitlist::
+$emulator_tests -- --exact \
+    lifecycle::a_booking_schedules_only_the_messages_that_can_go_out
 python3 - target/lifecycle-calls.jsonl target/digest-firing.jsonl target/reengagement-step.jsonl \
     target/invoice-life-cycle.jsonl target/freed-slot.jsonl target/booking-without-phone.jsonl <<'PY'
 import base64, collections, json, sys, urllib.parse

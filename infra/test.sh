@@ -36,24 +36,24 @@ start_emulator
 phase "cargo test --workspace"
 mkdir -p target
 set +e
-cargo test --workspace --locked 2>&1 | tee target/test-output.log
+cargo test --workspace --locked --features rappel-aws-tests/emulator 2>&1 | tee target/test-output.log
 status=${PIPESTATUS[0]}
-phase "the emulator life-cycle and exactly-once suites again, 15 % of AWS calls failing (tests/src/fault_proxy.rs)"
+phase "the emulator life-cycle and exactly-once suites again, 15 % of AWS calls failing (tests/kit/src/fault_proxy.rs)"
 rm -f target/aws-faults.jsonl
 # (--workspace, not -p: the same feature set as the run above, so nothing is built again.)
 RAPPEL_AWS_FAULTS="${RAPPEL_AWS_FAULTS:-0.15}" cargo test --workspace --locked \
-    --test aws_lifecycle --test aws_exactly_once 2>&1 | tee target/faults-output.log
+    --features rappel-aws-tests/emulator --test emulator -- lifecycle:: exactly_once:: 2>&1 | tee target/faults-output.log
 faults_status=${PIPESTATUS[0]}
 # (Summed now: the big-business run's counting proxy adds its own lines to the file.)
 faults_summary=$(python3 infra/fault-summary.py target/aws-faults.jsonl)
-phase "the big-business run (tests/tests/aws_big_business.rs): one business's re-plans in bounded steps (RAPPEL_BIG_BUSINESS=20000 for the full size)"
+phase "the big-business run (tests/aws/tests/emulator/big_business.rs): one business's re-plans in bounded steps (RAPPEL_BIG_BUSINESS=20000 for the full size)"
 RAPPEL_BIG_BUSINESS="${RAPPEL_BIG_BUSINESS:-1000}" cargo test --workspace --locked \
-    --test aws_big_business -- --ignored --nocapture 2>&1 | tee target/big-business.log
+    --features rappel-aws-tests/emulator --test emulator -- big_business:: --ignored --nocapture 2>&1 | tee target/big-business.log
 big_status=${PIPESTATUS[0]}
 set -e
 stop_emulator
 
-phase "the soak (tests/src/soak): the durable local stack under faults, restarts and a doubled, reordered feed; an independent oracle"
+phase "the soak (tests/local/src/soak): the durable local stack under faults, restarts and a doubled, reordered feed; an independent oracle"
 set +e
 cargo build --workspace --locked -q --bin soak
 SOAK_APPOINTMENTS="${SOAK_APPOINTMENTS:-1000}" SOAK_TENANTS="${SOAK_TENANTS:-10}" SOAK_RESTART_RATE="${SOAK_RESTART_RATE:-0.005}" \

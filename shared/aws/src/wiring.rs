@@ -66,7 +66,7 @@ pub const CHANGE_ENV: &[&str] = &[
 ];
 
 /// Each function's binary (its crate under `functions/`) and the groups of variables it
-/// reads: what the SAM template must set (checked by `tests/tests/template_sync.rs`).
+/// reads: what the SAM template must set (checked by `tests/aws/tests/lambda/template_sync.rs`).
 pub const FUNCTION_ENV: &[(&str, &[&[&str]])] = &[
     ("rappel-api", &[API_ENV, LINKS_ENV]),
     ("rappel-change-handler", &[CHANGE_ENV]),

@@ -1,0 +1,8 @@
+//! # rappel-local-tests — the local stack end to end
+//!
+//! The tests are one binary, `tests/local/main.rs` (one module per area: life cycle, billing,
+//! links, isolation, the contract run…), built without the AWS SDK or the Lambda runtime. This
+//! library is the soak ([`soak`]): the durable local stack under faults, restarts and a
+//! doubled, reordered feed, judged by an independent oracle; `src/bin/soak.rs` runs it.
+
+pub mod soak;

@@ -1,0 +1,106 @@
+//! E-mail feedback through the local stack: a permanent bounce stops e-mail to that address
+//! (recorded, not silent) while SMS goes on; a new address resumes delivery; a complaint stops
+//! it too; a transient bounce changes nothing.
+
+use rappel_testkit::fixtures::{LEA_MAIL, LEA_PHONE, friday_before};
+use rappel_testkit::{CallsApi, TestApp, spawn_app};
+use serde_json::{Value, json};
+
+async fn report(app: &TestApp, address: &str, kind: &str) -> Value {
+    let answer = app
+        .post("/_local/bounce", json!({"address": address, "kind": kind}))
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    answer.body
+}
+
+async fn move_to(app: &TestApp, id: &str, start: &str) {
+    let moved = app
+        .patch(
+            &format!("/v1/appointments/{id}"),
+            json!({"start": start, "actor": "client"}),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+}
+
+#[tokio::test]
+async fn a_bounced_address_stops_receiving_email_until_it_changes() {
+    let app = spawn_app(friday_before()).await;
+    let (lea, id) = app.lea_booked_friday_10am().await;
+    assert_eq!(app.sent_to(LEA_MAIL).await.len(), 1, "the confirmation");
+
+    assert_eq!(
+        report(&app, LEA_MAIL, "permanent").await["outcome"],
+        "marked"
+    );
+    move_to(&app, &id, "2026-03-27T11:00:00+01:00").await;
+    assert_eq!(
+        app.sent_to(LEA_MAIL).await.len(),
+        1,
+        "no e-mail to a dead address"
+    );
+    assert_eq!(app.sent_to(LEA_PHONE).await.len(), 2, "the SMS still goes");
+    let history = app.communications(&lea).await;
+    assert!(!history.is_empty());
+    assert!(
+        history.iter().any(|c| c["status"] == "bounced"),
+        "the bounce is in the history: {history:#?}"
+    );
+    assert!(
+        history.iter().any(|c| c["kind"] == "rescheduled"
+            && c["channel"] == "email"
+            && c["status"] == "suppressed"
+            && c["reason"] == "email_bounced"),
+        "{history:#?}"
+    );
+
+    // A new address: delivery resumes.
+    let changed = app
+        .patch(
+            &format!("/v1/clients/{lea}"),
+            json!({"email": "lea.martin@example.fr"}),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    move_to(&app, &id, "2026-03-27T12:00:00+01:00").await;
+    assert_eq!(app.sent_to("lea.martin@example.fr").await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_complaint_stops_email_and_a_transient_bounce_does_not() {
+    let app = spawn_app(friday_before()).await;
+    let (lea, id) = app.lea_booked_friday_10am().await;
+
+    assert_eq!(
+        report(&app, LEA_MAIL, "transient").await["outcome"],
+        "transient"
+    );
+    move_to(&app, &id, "2026-03-27T11:00:00+01:00").await;
+    assert_eq!(
+        app.sent_to(LEA_MAIL).await.len(),
+        2,
+        "a full mailbox is not dead"
+    );
+
+    assert_eq!(
+        report(&app, LEA_MAIL, "complaint").await["outcome"],
+        "marked"
+    );
+    move_to(&app, &id, "2026-03-27T12:00:00+01:00").await;
+    assert_eq!(app.sent_to(LEA_MAIL).await.len(), 2);
+    let history = app.communications(&lea).await;
+    assert!(history.iter().any(|c| c["status"] == "complained"));
+    assert!(
+        history
+            .iter()
+            .any(|c| c["reason"] == "email_complaint" && c["status"] == "suppressed")
+    );
+    let unknown = app
+        .post(
+            "/_local/bounce",
+            json!({"address": "nobody@example.fr", "kind": "permanent"}),
+        )
+        .await;
+    assert_eq!(unknown.status, 404);
+}

@@ -1,0 +1,27 @@
+//! The local stack end to end, one binary: each module an area of the product, through the
+//! real HTTP API of an isolated local stack (`rappel_testkit::spawn_app`).
+//!
+//! Built without the AWS SDK or the Lambda runtime. One test:
+//! `cargo test -p rappel-local-tests --test local -- lifecycle::an_online_booking` (any
+//! substring of `module::test_name` selects).
+
+mod bad_input;
+mod billing;
+mod contract;
+mod delivery_guarantees;
+mod digests;
+mod exactly_once;
+mod feedback;
+mod imports;
+mod inbox;
+mod isolation;
+mod lifecycle;
+mod links;
+mod lists;
+mod on_the_wire;
+mod quiet_hours;
+mod reengagement;
+mod safe_retries;
+mod soak;
+mod template_preview;
+mod waitlist;
