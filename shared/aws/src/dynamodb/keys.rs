@@ -92,7 +92,10 @@ pub fn record_key_of(tenant: &TenantId, sk: &str) -> Option<RecordKey> {
         return Some(RecordKey::new(tenant, RecordKind::Client, client));
     }
     let (kind, id) = sk.split_once('#')?;
-    let kind = RecordKind::ALL.into_iter().find(|k| k.as_str() == kind)?;
+    let kind = RecordKind::ALL
+        .iter()
+        .copied()
+        .find(|k| k.as_str() == kind)?;
     Some(RecordKey::new(tenant, kind, id))
 }
 

@@ -7,6 +7,7 @@ mod cache;
 mod listing;
 mod memory;
 mod record;
+mod stored;
 mod typed;
 mod write_log;
 
@@ -21,7 +22,8 @@ pub use appointment_page::{AppointmentPage, StartingBetween};
 pub use cache::RecordsCache;
 pub use listing::{KeyPage, Listing};
 pub use memory::MemoryRecords;
-pub use record::{ChangeRecord, Record, RecordKey, RecordKind, StoredTemplate};
+pub use record::{ChangeRecord, RecordKey, StoredTemplate};
+pub use stored::{Record, RecordKind, StoredRecord};
 pub use typed::TypedRecords;
 pub use write_log::{LoggedWrites, WriteLog};
 

@@ -3,58 +3,11 @@
 
 use chrono::{DateTime, Utc};
 use rappel_core::message::{Channel, MessageKind};
-use rappel_core::model::{
-    Appointment, AppointmentType, AppointmentTypeId, Client, Inbound, Invoice, Language, Quote,
-    StaffMember, TenantId, WaitlistEntry,
-};
+use rappel_core::model::{AppointmentTypeId, Language, TenantId};
 use rappel_core::render::TemplateBody;
-use rappel_core::settings::BusinessSettings;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RecordKind {
-    Settings,
-    AppointmentType,
-    Staff,
-    Client,
-    Appointment,
-    Template,
-    Invoice,
-    Quote,
-    Inbound,
-    Waitlist,
-}
-
-impl RecordKind {
-    pub const ALL: [RecordKind; 10] = [
-        RecordKind::Settings,
-        RecordKind::AppointmentType,
-        RecordKind::Staff,
-        RecordKind::Client,
-        RecordKind::Appointment,
-        RecordKind::Template,
-        RecordKind::Invoice,
-        RecordKind::Quote,
-        RecordKind::Inbound,
-        RecordKind::Waitlist,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RecordKind::Settings => "settings",
-            RecordKind::AppointmentType => "appointment_type",
-            RecordKind::Staff => "staff",
-            RecordKind::Client => "client",
-            RecordKind::Appointment => "appointment",
-            RecordKind::Template => "template",
-            RecordKind::Invoice => "invoice",
-            RecordKind::Quote => "quote",
-            RecordKind::Inbound => "inbound",
-            RecordKind::Waitlist => "waitlist",
-        }
-    }
-}
+use super::stored::{Record, RecordKind};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct RecordKey {
@@ -109,48 +62,7 @@ impl StoredTemplate {
     }
 }
 
-// The settings are the largest record by far; records are read and written one at a time, so
-// boxing them would add an allocation to every settings read for no gain.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "record", rename_all = "snake_case")]
-pub enum Record {
-    Settings(BusinessSettings),
-    AppointmentType(AppointmentType),
-    Staff(StaffMember),
-    Client(Client),
-    Appointment(Appointment),
-    Template(StoredTemplate),
-    Invoice(Invoice),
-    Quote(Quote),
-    Inbound(Inbound),
-    Waitlist(WaitlistEntry),
-}
-
 impl Record {
-    pub fn key(&self) -> RecordKey {
-        match self {
-            Record::Settings(s) => RecordKey::settings(&s.tenant),
-            Record::AppointmentType(t) => {
-                RecordKey::new(&t.tenant, RecordKind::AppointmentType, t.id.as_str())
-            }
-            Record::Staff(s) => RecordKey::new(&s.tenant, RecordKind::Staff, s.id.as_str()),
-            Record::Client(c) => RecordKey::new(&c.tenant, RecordKind::Client, c.id.as_str()),
-            Record::Appointment(a) => {
-                RecordKey::new(&a.tenant, RecordKind::Appointment, a.id.as_str())
-            }
-            Record::Template(t) => RecordKey::new(
-                &t.tenant,
-                RecordKind::Template,
-                StoredTemplate::record_id(t.kind, t.channel, t.locale, t.type_id.as_ref()),
-            ),
-            Record::Invoice(i) => RecordKey::new(&i.tenant, RecordKind::Invoice, i.id.as_str()),
-            Record::Quote(q) => RecordKey::new(&q.tenant, RecordKind::Quote, q.id.as_str()),
-            Record::Inbound(m) => RecordKey::new(&m.tenant, RecordKind::Inbound, m.id.as_str()),
-            Record::Waitlist(w) => RecordKey::new(&w.tenant, RecordKind::Waitlist, w.id.as_str()),
-        }
-    }
-
     /// An invoice or a quote still open (issued, sent): one with reminders ahead.
     pub fn is_open_document(&self) -> bool {
         use rappel_core::planning::billing::Document;
@@ -158,21 +70,6 @@ impl Record {
             Record::Invoice(i) => Document::Invoice(i).closed().is_none(),
             Record::Quote(q) => Document::Quote(q).closed().is_none(),
             _ => false,
-        }
-    }
-
-    pub fn version(&self) -> u64 {
-        match self {
-            Record::Settings(s) => s.version,
-            Record::AppointmentType(t) => t.version,
-            Record::Staff(s) => s.version,
-            Record::Client(c) => c.version,
-            Record::Appointment(a) => a.version,
-            Record::Template(t) => t.version,
-            Record::Invoice(i) => i.version,
-            Record::Quote(q) => q.version,
-            Record::Inbound(m) => m.version,
-            Record::Waitlist(w) => w.version,
         }
     }
 }
@@ -191,6 +88,6 @@ impl ChangeRecord {
         self.new
             .as_ref()
             .or(self.old.as_ref())
-            .map(|r| r.key().kind)
+            .map(Record::kind)
     }
 }

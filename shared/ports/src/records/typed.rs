@@ -1,134 +1,54 @@
 //! Typed reads on top of any record reader, so callers never match on `Record` themselves.
 
-use super::{Record, RecordKey, RecordKind, RecordReader, StoreError, StoredTemplate};
+use super::{RecordReader, StoreError, StoredRecord, StoredTemplate};
 use async_trait::async_trait;
 use rappel_core::message::{Channel, MessageKind};
 use rappel_core::model::*;
 use rappel_core::settings::BusinessSettings;
 
+/// One getter for every kind ([`TypedRecords::record`], over [`StoredRecord`]), and the
+/// names callers read best, each a line over it.
 #[async_trait]
 pub trait TypedRecords {
+    /// The record `id` of `tenant`, as its type; a key holding another kind is corrupt.
+    async fn record<T: StoredRecord>(
+        &self,
+        tenant: &TenantId,
+        id: &T::Id,
+    ) -> Result<Option<T>, StoreError>;
+
     async fn settings(&self, tenant: &TenantId) -> Result<BusinessSettings, StoreError>;
-    async fn stored_settings(
-        &self,
-        tenant: &TenantId,
-    ) -> Result<Option<BusinessSettings>, StoreError>;
-    async fn appointment_type(
-        &self,
-        tenant: &TenantId,
-        id: &AppointmentTypeId,
-    ) -> Result<Option<AppointmentType>, StoreError>;
-    async fn staff(
-        &self,
-        tenant: &TenantId,
-        id: &StaffId,
-    ) -> Result<Option<StaffMember>, StoreError>;
-    async fn client(&self, tenant: &TenantId, id: &ClientId) -> Result<Option<Client>, StoreError>;
-    async fn appointment(
-        &self,
-        tenant: &TenantId,
-        id: &AppointmentId,
-    ) -> Result<Option<Appointment>, StoreError>;
-    async fn template(
-        &self,
-        tenant: &TenantId,
-        kind: MessageKind,
-        channel: Channel,
-        locale: Language,
-        type_id: Option<&AppointmentTypeId>,
-    ) -> Result<Option<StoredTemplate>, StoreError>;
-    async fn invoice(
-        &self,
-        tenant: &TenantId,
-        id: &InvoiceId,
-    ) -> Result<Option<Invoice>, StoreError>;
-    async fn quote(&self, tenant: &TenantId, id: &QuoteId) -> Result<Option<Quote>, StoreError>;
-    async fn inbound(
-        &self,
-        tenant: &TenantId,
-        id: &InboundId,
-    ) -> Result<Option<Inbound>, StoreError>;
-    async fn waitlist_entry(
-        &self,
-        tenant: &TenantId,
-        id: &WaitlistId,
-    ) -> Result<Option<WaitlistEntry>, StoreError>;
-}
-
-macro_rules! typed_get {
-    ($self:ident, $key:expr, $variant:ident) => {
-        match $self.get(&$key).await? {
-            Some(Record::$variant(value)) => Ok(Some(value)),
-            Some(_) => Err(StoreError::Corrupt(format!(
-                "{:?} holds another kind of record",
-                $key.kind
-            ))),
-            None => Ok(None),
-        }
-    };
-}
-
-#[async_trait]
-impl<R: RecordReader + ?Sized> TypedRecords for R {
-    /// The business's settings, or the defaults when it has not saved any.
-    async fn settings(&self, tenant: &TenantId) -> Result<BusinessSettings, StoreError> {
-        Ok(self
-            .stored_settings(tenant)
-            .await?
-            .unwrap_or_else(|| BusinessSettings::defaults_for(tenant)))
-    }
 
     async fn stored_settings(
         &self,
         tenant: &TenantId,
     ) -> Result<Option<BusinessSettings>, StoreError> {
-        typed_get!(self, RecordKey::settings(tenant), Settings)
+        self.record(tenant, &()).await
     }
-
     async fn appointment_type(
         &self,
         tenant: &TenantId,
         id: &AppointmentTypeId,
     ) -> Result<Option<AppointmentType>, StoreError> {
-        typed_get!(
-            self,
-            RecordKey::new(tenant, RecordKind::AppointmentType, id.as_str()),
-            AppointmentType
-        )
+        self.record(tenant, id).await
     }
-
     async fn staff(
         &self,
         tenant: &TenantId,
         id: &StaffId,
     ) -> Result<Option<StaffMember>, StoreError> {
-        typed_get!(
-            self,
-            RecordKey::new(tenant, RecordKind::Staff, id.as_str()),
-            Staff
-        )
+        self.record(tenant, id).await
     }
-
     async fn client(&self, tenant: &TenantId, id: &ClientId) -> Result<Option<Client>, StoreError> {
-        typed_get!(
-            self,
-            RecordKey::new(tenant, RecordKind::Client, id.as_str()),
-            Client
-        )
+        self.record(tenant, id).await
     }
-
     async fn appointment(
         &self,
         tenant: &TenantId,
         id: &AppointmentId,
     ) -> Result<Option<Appointment>, StoreError> {
-        typed_get!(
-            self,
-            RecordKey::new(tenant, RecordKind::Appointment, id.as_str()),
-            Appointment
-        )
+        self.record(tenant, id).await
     }
-
     async fn template(
         &self,
         tenant: &TenantId,
@@ -137,55 +57,56 @@ impl<R: RecordReader + ?Sized> TypedRecords for R {
         locale: Language,
         type_id: Option<&AppointmentTypeId>,
     ) -> Result<Option<StoredTemplate>, StoreError> {
-        let key = RecordKey::new(
-            tenant,
-            RecordKind::Template,
-            StoredTemplate::record_id(kind, channel, locale, type_id),
-        );
-        typed_get!(self, key, Template)
+        let id = StoredTemplate::record_id(kind, channel, locale, type_id);
+        self.record::<StoredTemplate>(tenant, id.as_str()).await
     }
-
     async fn invoice(
         &self,
         tenant: &TenantId,
         id: &InvoiceId,
     ) -> Result<Option<Invoice>, StoreError> {
-        typed_get!(
-            self,
-            RecordKey::new(tenant, RecordKind::Invoice, id.as_str()),
-            Invoice
-        )
+        self.record(tenant, id).await
     }
-
     async fn quote(&self, tenant: &TenantId, id: &QuoteId) -> Result<Option<Quote>, StoreError> {
-        typed_get!(
-            self,
-            RecordKey::new(tenant, RecordKind::Quote, id.as_str()),
-            Quote
-        )
+        self.record(tenant, id).await
     }
-
     async fn inbound(
         &self,
         tenant: &TenantId,
         id: &InboundId,
     ) -> Result<Option<Inbound>, StoreError> {
-        typed_get!(
-            self,
-            RecordKey::new(tenant, RecordKind::Inbound, id.as_str()),
-            Inbound
-        )
+        self.record(tenant, id).await
     }
-
     async fn waitlist_entry(
         &self,
         tenant: &TenantId,
         id: &WaitlistId,
     ) -> Result<Option<WaitlistEntry>, StoreError> {
-        typed_get!(
-            self,
-            RecordKey::new(tenant, RecordKind::Waitlist, id.as_str()),
-            Waitlist
-        )
+        self.record(tenant, id).await
+    }
+}
+
+#[async_trait]
+impl<R: RecordReader + ?Sized> TypedRecords for R {
+    async fn record<T: StoredRecord>(
+        &self,
+        tenant: &TenantId,
+        id: &T::Id,
+    ) -> Result<Option<T>, StoreError> {
+        let key = T::key_of(tenant, id);
+        match self.get(&key).await? {
+            Some(record) => T::from_record(record).map(Some).map_err(|other| {
+                StoreError::Corrupt(format!("{key} holds a {} record", other.as_str()))
+            }),
+            None => Ok(None),
+        }
+    }
+
+    /// The business's settings, or the defaults when it has not saved any.
+    async fn settings(&self, tenant: &TenantId) -> Result<BusinessSettings, StoreError> {
+        Ok(self
+            .record::<BusinessSettings>(tenant, &())
+            .await?
+            .unwrap_or_else(|| BusinessSettings::defaults_for(tenant)))
     }
 }
