@@ -15,18 +15,14 @@ use crate::delivery::{Mailer, ProviderReceipt, SendError, SmsSender};
 use crate::history::CommunicationRecord;
 use crate::ledger::{Claim, DeliveryLedger, Filed, LedgerEntry, LedgerError, LedgerState};
 use crate::lock;
-use crate::records::{
-    AppointmentPage, KeyPage, Listing, RecordWriter, StartingBetween, StoreError,
-};
-use crate::records::{Expected, Record, RecordKey, RecordKind, RecordReader, RecordStore};
+use crate::records::{Answer, Query};
+use crate::records::{Expected, Record, RecordKey, RecordReader, RecordStore};
+use crate::records::{RecordWriter, StoreError};
 use crate::schedules::{ScheduleEntry, ScheduleError, Schedules};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rappel_core::message::{RecurringSchedule, ScheduleName};
-use rappel_core::model::{
-    Appointment, AppointmentTypeId, ClientId, Inbound, PhoneNumber, StaffId, StaffMember, TenantId,
-    WaitlistEntry,
-};
+use rappel_core::model::{PhoneNumber, TenantId};
 use rappel_core::render::{OutgoingEmail, OutgoingSms};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -206,100 +202,9 @@ impl RecordReader for FlakyRecords {
         self.check("records.get")?;
         self.inner.get_many(keys).await
     }
-    async fn appointments_of_client(
-        &self,
-        tenant: &TenantId,
-        client: &ClientId,
-    ) -> Result<Vec<Appointment>, StoreError> {
+    async fn query(&self, tenant: &TenantId, query: &Query) -> Result<Answer, StoreError> {
         self.check("records.query")?;
-        self.inner.appointments_of_client(tenant, client).await
-    }
-    async fn appointments_of_staff(
-        &self,
-        tenant: &TenantId,
-        staff: &StaffId,
-        from: DateTime<Utc>,
-        until: Option<DateTime<Utc>>,
-    ) -> Result<Vec<Appointment>, StoreError> {
-        self.check("records.query")?;
-        self.inner
-            .appointments_of_staff(tenant, staff, from, until)
-            .await
-    }
-    async fn appointments_ending_after(
-        &self,
-        tenant: &TenantId,
-        after: DateTime<Utc>,
-    ) -> Result<Vec<Appointment>, StoreError> {
-        self.check("records.query")?;
-        self.inner.appointments_ending_after(tenant, after).await
-    }
-    async fn appointments_starting(
-        &self,
-        tenant: &TenantId,
-        range: &StartingBetween,
-        cursor: Option<&str>,
-        limit: usize,
-    ) -> Result<AppointmentPage, StoreError> {
-        self.check("records.query")?;
-        self.inner
-            .appointments_starting(tenant, range, cursor, limit)
-            .await
-    }
-    async fn records_of_kind(
-        &self,
-        tenant: &TenantId,
-        kind: RecordKind,
-    ) -> Result<Vec<Record>, StoreError> {
-        self.check("records.query")?;
-        self.inner.records_of_kind(tenant, kind).await
-    }
-    async fn staff_members(&self, tenant: &TenantId) -> Result<Vec<StaffMember>, StoreError> {
-        self.check("records.query")?;
-        self.inner.staff_members(tenant).await
-    }
-    async fn inbound_from(
-        &self,
-        tenant: &TenantId,
-        sender_key: &str,
-        from: DateTime<Utc>,
-        until: DateTime<Utc>,
-    ) -> Result<Vec<Inbound>, StoreError> {
-        self.check("records.query")?;
-        self.inner
-            .inbound_from(tenant, sender_key, from, until)
-            .await
-    }
-    async fn appointments_of_type(
-        &self,
-        tenant: &TenantId,
-        type_id: &AppointmentTypeId,
-        after: DateTime<Utc>,
-    ) -> Result<Vec<Appointment>, StoreError> {
-        self.check("records.query")?;
-        self.inner
-            .appointments_of_type(tenant, type_id, after)
-            .await
-    }
-    async fn waitlist_of_type(
-        &self,
-        tenant: &TenantId,
-        type_id: &AppointmentTypeId,
-        open_at: DateTime<Utc>,
-    ) -> Result<Vec<WaitlistEntry>, StoreError> {
-        self.check("records.query")?;
-        self.inner.waitlist_of_type(tenant, type_id, open_at).await
-    }
-
-    async fn list(
-        &self,
-        tenant: &TenantId,
-        listing: &Listing,
-        cursor: Option<&str>,
-        limit: usize,
-    ) -> Result<KeyPage, StoreError> {
-        self.check("records.query")?;
-        self.inner.list(tenant, listing, cursor, limit).await
+        self.inner.query(tenant, query).await
     }
 }
 

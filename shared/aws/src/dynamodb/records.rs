@@ -14,6 +14,7 @@ use rappel_core::model::{
     Appointment, AppointmentTypeId, ClientId, Inbound, StaffId, StaffMember, TenantId,
     WaitlistEntry,
 };
+use rappel_ports::records::{Answer, Query};
 use rappel_ports::records::{
     AppointmentPage, Expected, KeyPage, Listing, Record, RecordKey, RecordKind, RecordReader,
     RecordWriter, StartingBetween, StoreError,
@@ -193,6 +194,52 @@ impl RecordReader for DynamoRecords {
             .collect())
     }
 
+    async fn query(&self, tenant: &TenantId, query: &Query) -> Result<Answer, StoreError> {
+        Ok(match query {
+            Query::AppointmentsOfClient { client } => {
+                Answer::Appointments(self.appointments_of_client(tenant, client).await?)
+            }
+            Query::AppointmentsOfStaff { staff, from, until } => Answer::Appointments(
+                self.appointments_of_staff(tenant, staff, *from, *until)
+                    .await?,
+            ),
+            Query::AppointmentsStarting {
+                range,
+                cursor,
+                limit,
+            } => Answer::AppointmentPage(
+                self.appointments_starting(tenant, range, cursor.as_deref(), *limit)
+                    .await?,
+            ),
+            Query::RecordsOfKind { kind } => {
+                Answer::Records(self.records_of_kind(tenant, *kind).await?)
+            }
+            Query::StaffMembers => Answer::Staff(self.staff_members(tenant).await?),
+            Query::InboundFrom {
+                sender_key,
+                from,
+                until,
+            } => Answer::Inbound(self.inbound_from(tenant, sender_key, *from, *until).await?),
+            Query::AppointmentsOfType { type_id, after } => {
+                Answer::Appointments(self.appointments_of_type(tenant, type_id, *after).await?)
+            }
+            Query::WaitlistOfType { type_id, open_at } => {
+                Answer::Waitlist(self.waitlist_of_type(tenant, type_id, *open_at).await?)
+            }
+            Query::List {
+                listing,
+                cursor,
+                limit,
+            } => Answer::Keys(
+                self.list(tenant, listing, cursor.as_deref(), *limit)
+                    .await?,
+            ),
+        })
+    }
+}
+
+/// The answers to each [`Query`], dispatched by [`RecordReader::query`].
+impl DynamoRecords {
     async fn appointments_of_client(
         &self,
         tenant: &TenantId,
@@ -223,22 +270,6 @@ impl RecordReader for DynamoRecords {
             )),
         )
         .await
-    }
-
-    async fn appointments_ending_after(
-        &self,
-        tenant: &TenantId,
-        after: DateTime<Utc>,
-    ) -> Result<Vec<Appointment>, StoreError> {
-        let appointments = self
-            .query_appointments(
-                keys::BY_END,
-                (keys::END_PK, keys::end_pk(tenant)),
-                Some((keys::END_SK, keys::instant(after), None)),
-            )
-            .await?;
-        // The key has whole seconds: drop one that ends within the second `after` falls in.
-        Ok(appointments.into_iter().filter(|a| a.end > after).collect())
     }
 
     /// One query page of `by_staff` (a staff member's day) or `by_start` (the business's), full

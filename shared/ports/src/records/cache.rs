@@ -10,16 +10,12 @@
 //! delivery path already accepts. Writes go through and update what is remembered, so the
 //! invocation never reads back less than it wrote.
 
+use super::{Answer, Query};
 use super::{
-    AppointmentPage, Expected, KeyPage, Listing, Record, RecordKey, RecordKind, RecordReader,
-    RecordStore, RecordWriter, StartingBetween, StoreError,
+    Expected, Record, RecordKey, RecordKind, RecordReader, RecordStore, RecordWriter, StoreError,
 };
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
-use rappel_core::model::{
-    Appointment, AppointmentTypeId, ClientId, Inbound, StaffId, StaffMember, TenantId,
-    WaitlistEntry,
-};
+use rappel_core::model::{Appointment, ClientId, TenantId};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -51,6 +47,12 @@ impl RecordsCache {
     }
 }
 
+/// Which remembered answer a query fills.
+enum Remember {
+    OfClient((TenantId, ClientId)),
+    OfKind((TenantId, RecordKind)),
+}
+
 #[async_trait]
 impl RecordReader for RecordsCache {
     async fn get(&self, key: &RecordKey) -> Result<Option<Record>, StoreError> {
@@ -61,7 +63,6 @@ impl RecordReader for RecordsCache {
         self.remembered().records.insert(key.clone(), found.clone());
         Ok(found)
     }
-
     async fn get_many(&self, keys: &[RecordKey]) -> Result<Vec<Option<Record>>, StoreError> {
         let mut missing: Vec<RecordKey> = {
             let remembered = self.remembered();
@@ -86,112 +87,38 @@ impl RecordReader for RecordsCache {
             .collect())
     }
 
-    async fn appointments_of_client(
-        &self,
-        tenant: &TenantId,
-        client: &ClientId,
-    ) -> Result<Vec<Appointment>, StoreError> {
-        let key = (tenant.clone(), client.clone());
-        if let Some(found) = self.remembered().of_client.get(&key) {
-            return Ok(found.clone());
+    /// A client's appointments and a kind's records are asked for by several messages or
+    /// changes of one batch: remembered. The other questions are asked once per invocation:
+    /// passed through.
+    async fn query(&self, tenant: &TenantId, query: &Query) -> Result<Answer, StoreError> {
+        let remembered = match query {
+            Query::AppointmentsOfClient { client } => {
+                let key = (tenant.clone(), client.clone());
+                if let Some(found) = self.remembered().of_client.get(&key) {
+                    return Ok(Answer::Appointments(found.clone()));
+                }
+                Some(Remember::OfClient(key))
+            }
+            Query::RecordsOfKind { kind } => {
+                let key = (tenant.clone(), *kind);
+                if let Some(found) = self.remembered().of_kind.get(&key) {
+                    return Ok(Answer::Records(found.clone()));
+                }
+                Some(Remember::OfKind(key))
+            }
+            _ => None,
+        };
+        let answer = self.inner.query(tenant, query).await?;
+        match (remembered, &answer) {
+            (Some(Remember::OfClient(key)), Answer::Appointments(found)) => {
+                self.remembered().of_client.insert(key, found.clone());
+            }
+            (Some(Remember::OfKind(key)), Answer::Records(found)) => {
+                self.remembered().of_kind.insert(key, found.clone());
+            }
+            _ => {}
         }
-        let found = self.inner.appointments_of_client(tenant, client).await?;
-        self.remembered().of_client.insert(key, found.clone());
-        Ok(found)
-    }
-
-    async fn records_of_kind(
-        &self,
-        tenant: &TenantId,
-        kind: RecordKind,
-    ) -> Result<Vec<Record>, StoreError> {
-        let key = (tenant.clone(), kind);
-        if let Some(found) = self.remembered().of_kind.get(&key) {
-            return Ok(found.clone());
-        }
-        let found = self.inner.records_of_kind(tenant, kind).await?;
-        self.remembered().of_kind.insert(key, found.clone());
-        Ok(found)
-    }
-
-    // The other queries answer questions asked once per invocation: passed through.
-
-    async fn appointments_of_staff(
-        &self,
-        tenant: &TenantId,
-        staff: &StaffId,
-        from: DateTime<Utc>,
-        until: Option<DateTime<Utc>>,
-    ) -> Result<Vec<Appointment>, StoreError> {
-        self.inner
-            .appointments_of_staff(tenant, staff, from, until)
-            .await
-    }
-
-    async fn appointments_ending_after(
-        &self,
-        tenant: &TenantId,
-        after: DateTime<Utc>,
-    ) -> Result<Vec<Appointment>, StoreError> {
-        self.inner.appointments_ending_after(tenant, after).await
-    }
-
-    async fn appointments_starting(
-        &self,
-        tenant: &TenantId,
-        range: &StartingBetween,
-        cursor: Option<&str>,
-        limit: usize,
-    ) -> Result<AppointmentPage, StoreError> {
-        self.inner
-            .appointments_starting(tenant, range, cursor, limit)
-            .await
-    }
-
-    async fn staff_members(&self, tenant: &TenantId) -> Result<Vec<StaffMember>, StoreError> {
-        self.inner.staff_members(tenant).await
-    }
-
-    async fn inbound_from(
-        &self,
-        tenant: &TenantId,
-        sender_key: &str,
-        from: DateTime<Utc>,
-        until: DateTime<Utc>,
-    ) -> Result<Vec<Inbound>, StoreError> {
-        self.inner
-            .inbound_from(tenant, sender_key, from, until)
-            .await
-    }
-
-    async fn appointments_of_type(
-        &self,
-        tenant: &TenantId,
-        type_id: &AppointmentTypeId,
-        after: DateTime<Utc>,
-    ) -> Result<Vec<Appointment>, StoreError> {
-        self.inner
-            .appointments_of_type(tenant, type_id, after)
-            .await
-    }
-
-    async fn waitlist_of_type(
-        &self,
-        tenant: &TenantId,
-        type_id: &AppointmentTypeId,
-        open_at: DateTime<Utc>,
-    ) -> Result<Vec<WaitlistEntry>, StoreError> {
-        self.inner.waitlist_of_type(tenant, type_id, open_at).await
-    }
-
-    async fn list(
-        &self,
-        tenant: &TenantId,
-        listing: &Listing,
-        cursor: Option<&str>,
-        limit: usize,
-    ) -> Result<KeyPage, StoreError> {
-        self.inner.list(tenant, listing, cursor, limit).await
+        Ok(answer)
     }
 }
 
@@ -227,7 +154,7 @@ mod tests {
     //! written directly (as another process would): a record it read is not read again.
     use super::*;
     use crate::records::{MemoryRecords, TypedRecords};
-    use rappel_core::model::{DisplayName, Locale, StaffId, TimeZone};
+    use rappel_core::model::{DisplayName, Locale, StaffId, StaffMember, TimeZone};
     use rappel_core::settings::BusinessSettings;
 
     fn tenant() -> TenantId {

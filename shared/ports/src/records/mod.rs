@@ -6,22 +6,20 @@ mod appointment_page;
 mod cache;
 mod listing;
 mod memory;
+mod query;
 mod record;
 mod stored;
 mod typed;
 mod write_log;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
-use rappel_core::model::{
-    Appointment, AppointmentTypeId, ClientId, Inbound, StaffId, StaffMember, TenantId,
-    WaitlistEntry,
-};
+use rappel_core::model::TenantId;
 
 pub use appointment_page::{AppointmentPage, StartingBetween};
 pub use cache::RecordsCache;
 pub use listing::{KeyPage, Listing};
 pub use memory::MemoryRecords;
+pub use query::{Answer, Query};
 pub use record::{ChangeRecord, RecordKey, StoredTemplate};
 pub use stored::{Record, RecordKind, StoredRecord};
 pub use typed::TypedRecords;
@@ -65,80 +63,8 @@ pub trait RecordReader: Send + Sync {
         }
         Ok(found)
     }
-    /// Every appointment of one client.
-    async fn appointments_of_client(
-        &self,
-        tenant: &TenantId,
-        client: &ClientId,
-    ) -> Result<Vec<Appointment>, StoreError>;
-    /// Appointments of one staff member starting in `[from, until)` (`until: None` = no end),
-    /// earliest first: a day's agenda, or what to re-plan when the staff member changes.
-    async fn appointments_of_staff(
-        &self,
-        tenant: &TenantId,
-        staff: &StaffId,
-        from: DateTime<Utc>,
-        until: Option<DateTime<Utc>>,
-    ) -> Result<Vec<Appointment>, StoreError>;
-    /// Appointments of a business ending after `after` (the ones whose messages may still be due).
-    async fn appointments_ending_after(
-        &self,
-        tenant: &TenantId,
-        after: DateTime<Utc>,
-    ) -> Result<Vec<Appointment>, StoreError>;
-    /// One page of at most `limit` appointments of `range` (a day, a staff member's or the
-    /// business's), after `cursor` (the `next` of the page before; `None` for the first).
-    async fn appointments_starting(
-        &self,
-        tenant: &TenantId,
-        range: &StartingBetween,
-        cursor: Option<&str>,
-        limit: usize,
-    ) -> Result<AppointmentPage, StoreError>;
-    /// Every record of one kind in a business (invoices and quotes to re-plan after a
-    /// settings change), read from the tenant's partition without an index.
-    async fn records_of_kind(
-        &self,
-        tenant: &TenantId,
-        kind: RecordKind,
-    ) -> Result<Vec<Record>, StoreError>;
-    /// Every staff member of a business (each has a digest schedule when digests are on).
-    async fn staff_members(&self, tenant: &TenantId) -> Result<Vec<StaffMember>, StoreError>;
-    /// What one sender (by [`InboundSender::key`](rappel_core::model::InboundSender::key))
-    /// sent, received in `[from, until]`, earliest first: the window of an automatic reply.
-    /// Their ids share a prefix and sort by time, so no index is needed.
-    async fn inbound_from(
-        &self,
-        tenant: &TenantId,
-        sender_key: &str,
-        from: DateTime<Utc>,
-        until: DateTime<Utc>,
-    ) -> Result<Vec<Inbound>, StoreError>;
-    /// Appointments of one type starting after `after`, earliest first, in any status: the
-    /// later bookings a freed slot may be offered to.
-    async fn appointments_of_type(
-        &self,
-        tenant: &TenantId,
-        type_id: &AppointmentTypeId,
-        after: DateTime<Utc>,
-    ) -> Result<Vec<Appointment>, StoreError>;
-    /// Waitlist entries of one type whose window is still open at `open_at` (`until` at or
-    /// after it), in any status, soonest to expire first.
-    async fn waitlist_of_type(
-        &self,
-        tenant: &TenantId,
-        type_id: &AppointmentTypeId,
-        open_at: DateTime<Utc>,
-    ) -> Result<Vec<WaitlistEntry>, StoreError>;
-    /// One page of at most `limit` keys of `listing` in the business, after `cursor` (the
-    /// `next` of the page before; `None` for the first page).
-    async fn list(
-        &self,
-        tenant: &TenantId,
-        listing: &Listing,
-        cursor: Option<&str>,
-        limit: usize,
-    ) -> Result<KeyPage, StoreError>;
+    /// The answer to one of the questions besides reading by key ([`Query`]).
+    async fn query(&self, tenant: &TenantId, query: &Query) -> Result<Answer, StoreError>;
 }
 
 #[async_trait]

@@ -85,9 +85,6 @@ pub struct ChangeRecord {
 
 impl ChangeRecord {
     pub fn kind(&self) -> Option<RecordKind> {
-        self.new
-            .as_ref()
-            .or(self.old.as_ref())
-            .map(Record::kind)
+        self.new.as_ref().or(self.old.as_ref()).map(Record::kind)
     }
 }

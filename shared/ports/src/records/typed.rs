@@ -1,7 +1,14 @@
-//! Typed reads on top of any record reader, so callers never match on `Record` themselves.
+//! Typed reads on top of any record reader, so callers never match on `Record` or an
+//! [`Answer`] themselves: one getter generic over [`StoredRecord`], and each [`Query`] as a
+//! method.
 
-use super::{RecordReader, StoreError, StoredRecord, StoredTemplate};
+use super::query::mismatch;
+use super::{
+    Answer, AppointmentPage, KeyPage, Listing, Query, Record, RecordKind, RecordReader,
+    StartingBetween, StoreError, StoredRecord, StoredTemplate,
+};
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use rappel_core::message::{Channel, MessageKind};
 use rappel_core::model::*;
 use rappel_core::settings::BusinessSettings;
@@ -84,6 +91,67 @@ pub trait TypedRecords {
     ) -> Result<Option<WaitlistEntry>, StoreError> {
         self.record(tenant, id).await
     }
+
+    /// Every appointment of one client ([`Query::AppointmentsOfClient`]).
+    async fn appointments_of_client(
+        &self,
+        tenant: &TenantId,
+        client: &ClientId,
+    ) -> Result<Vec<Appointment>, StoreError>;
+    /// [`Query::AppointmentsOfStaff`].
+    async fn appointments_of_staff(
+        &self,
+        tenant: &TenantId,
+        staff: &StaffId,
+        from: DateTime<Utc>,
+        until: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Appointment>, StoreError>;
+    /// [`Query::AppointmentsStarting`].
+    async fn appointments_starting(
+        &self,
+        tenant: &TenantId,
+        range: &StartingBetween,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<AppointmentPage, StoreError>;
+    /// [`Query::RecordsOfKind`].
+    async fn records_of_kind(
+        &self,
+        tenant: &TenantId,
+        kind: RecordKind,
+    ) -> Result<Vec<Record>, StoreError>;
+    /// [`Query::StaffMembers`].
+    async fn staff_members(&self, tenant: &TenantId) -> Result<Vec<StaffMember>, StoreError>;
+    /// [`Query::InboundFrom`].
+    async fn inbound_from(
+        &self,
+        tenant: &TenantId,
+        sender_key: &str,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<Inbound>, StoreError>;
+    /// [`Query::AppointmentsOfType`].
+    async fn appointments_of_type(
+        &self,
+        tenant: &TenantId,
+        type_id: &AppointmentTypeId,
+        after: DateTime<Utc>,
+    ) -> Result<Vec<Appointment>, StoreError>;
+    /// [`Query::WaitlistOfType`].
+    async fn waitlist_of_type(
+        &self,
+        tenant: &TenantId,
+        type_id: &AppointmentTypeId,
+        open_at: DateTime<Utc>,
+    ) -> Result<Vec<WaitlistEntry>, StoreError>;
+    /// [`Query::List`].
+    async fn list(
+        &self,
+        tenant: &TenantId,
+        listing: &Listing,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<KeyPage, StoreError>;
 }
 
 #[async_trait]
@@ -108,5 +176,143 @@ impl<R: RecordReader + ?Sized> TypedRecords for R {
             .record::<BusinessSettings>(tenant, &())
             .await?
             .unwrap_or_else(|| BusinessSettings::defaults_for(tenant)))
+    }
+
+    async fn appointments_of_client(
+        &self,
+        tenant: &TenantId,
+        client: &ClientId,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        let query = Query::AppointmentsOfClient {
+            client: client.clone(),
+        };
+        match self.query(tenant, &query).await? {
+            Answer::Appointments(found) => Ok(found),
+            _ => Err(mismatch(&query)),
+        }
+    }
+
+    async fn appointments_of_staff(
+        &self,
+        tenant: &TenantId,
+        staff: &StaffId,
+        from: DateTime<Utc>,
+        until: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        let query = Query::AppointmentsOfStaff {
+            staff: staff.clone(),
+            from,
+            until,
+        };
+        match self.query(tenant, &query).await? {
+            Answer::Appointments(found) => Ok(found),
+            _ => Err(mismatch(&query)),
+        }
+    }
+
+    async fn appointments_starting(
+        &self,
+        tenant: &TenantId,
+        range: &StartingBetween,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<AppointmentPage, StoreError> {
+        let query = Query::AppointmentsStarting {
+            range: range.clone(),
+            cursor: cursor.map(str::to_owned),
+            limit,
+        };
+        match self.query(tenant, &query).await? {
+            Answer::AppointmentPage(page) => Ok(page),
+            _ => Err(mismatch(&query)),
+        }
+    }
+
+    async fn records_of_kind(
+        &self,
+        tenant: &TenantId,
+        kind: RecordKind,
+    ) -> Result<Vec<Record>, StoreError> {
+        let query = Query::RecordsOfKind { kind };
+        match self.query(tenant, &query).await? {
+            Answer::Records(found) => Ok(found),
+            _ => Err(mismatch(&query)),
+        }
+    }
+
+    async fn staff_members(&self, tenant: &TenantId) -> Result<Vec<StaffMember>, StoreError> {
+        let query = Query::StaffMembers;
+        match self.query(tenant, &query).await? {
+            Answer::Staff(found) => Ok(found),
+            _ => Err(mismatch(&query)),
+        }
+    }
+
+    async fn inbound_from(
+        &self,
+        tenant: &TenantId,
+        sender_key: &str,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<Inbound>, StoreError> {
+        let query = Query::InboundFrom {
+            sender_key: sender_key.to_owned(),
+            from,
+            until,
+        };
+        match self.query(tenant, &query).await? {
+            Answer::Inbound(found) => Ok(found),
+            _ => Err(mismatch(&query)),
+        }
+    }
+
+    async fn appointments_of_type(
+        &self,
+        tenant: &TenantId,
+        type_id: &AppointmentTypeId,
+        after: DateTime<Utc>,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        let query = Query::AppointmentsOfType {
+            type_id: type_id.clone(),
+            after,
+        };
+        match self.query(tenant, &query).await? {
+            Answer::Appointments(found) => Ok(found),
+            _ => Err(mismatch(&query)),
+        }
+    }
+
+    async fn waitlist_of_type(
+        &self,
+        tenant: &TenantId,
+        type_id: &AppointmentTypeId,
+        open_at: DateTime<Utc>,
+    ) -> Result<Vec<WaitlistEntry>, StoreError> {
+        let query = Query::WaitlistOfType {
+            type_id: type_id.clone(),
+            open_at,
+        };
+        match self.query(tenant, &query).await? {
+            Answer::Waitlist(found) => Ok(found),
+            _ => Err(mismatch(&query)),
+        }
+    }
+
+    async fn list(
+        &self,
+        tenant: &TenantId,
+        listing: &Listing,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<KeyPage, StoreError> {
+        let query = Query::List {
+            listing: listing.clone(),
+            cursor: cursor.map(str::to_owned),
+            limit,
+        };
+        match self.query(tenant, &query).await? {
+            Answer::Keys(page) => Ok(page),
+            _ => Err(mismatch(&query)),
+        }
     }
 }
