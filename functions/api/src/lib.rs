@@ -26,6 +26,7 @@ pub mod openapi;
 mod openapi_examples;
 mod openapi_for_generators;
 mod pages;
+pub mod route_table;
 pub mod routes;
 
 use axum::Router;
@@ -45,7 +46,7 @@ pub use authentication::{BUSINESS_HEADER, TENANT_HEADER, dev_tenant_header, loca
 /// The authenticated API. `links` signs the clients' links; the API hands a business the keys
 /// its booking tool checks reschedule tokens with.
 pub fn router(services: ApiServices, links: LinkSigner) -> Router {
-    let (routes, _) = openapi::api_routes().split_for_parts();
+    let (routes, _) = route_table::api_routes().split_for_parts();
     routes
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
