@@ -31,7 +31,7 @@ use crate::subjects::{
 };
 use chrono::{DateTime, Utc};
 use rappel_core::message::{
-    Channel, MessageKey, MessageKind, Recipient, StaleReason, Subject, SuppressionReason,
+    Channel, MessageKey, MessageKind, Recipient, StaleReason, SuppressionReason,
 };
 use rappel_core::model::{AppointmentTypeId, ClientId, Language, TenantId};
 use rappel_core::planning::day::digest_messages;
@@ -205,7 +205,7 @@ pub async fn prefetch(s: &DeliveryServices, requests: &[SendRequest]) {
         match request {
             SendRequest::Message { key } => {
                 keys.push(RecordKey::settings(&key.tenant));
-                keys.extend(subject_record(key));
+                keys.extend(subjects::subject_record(key));
                 if key.channel == Channel::Email {
                     mailed.push((key.tenant.clone(), key.recipient.clone()));
                 }
@@ -213,7 +213,7 @@ pub async fn prefetch(s: &DeliveryServices, requests: &[SendRequest]) {
             SendRequest::Digest { trigger, .. } => keys.push(RecordKey::settings(&trigger.tenant)),
             SendRequest::Decided { key } => {
                 keys.push(RecordKey::settings(&key.tenant));
-                keys.extend(subject_record(key));
+                keys.extend(subjects::subject_record(key));
             }
             SendRequest::Settle { .. } | SendRequest::Test(_) => {}
         }
@@ -224,19 +224,6 @@ pub async fn prefetch(s: &DeliveryServices, requests: &[SendRequest]) {
     if let Err(error) = s.marks.marks_of(&mailed).await {
         tracing::warn!(%error, "could not read a batch's address marks at once; each e-mail reads its own");
     }
-}
-
-/// The record a message is about, when it is one record.
-fn subject_record(key: &MessageKey) -> Option<RecordKey> {
-    let (kind, id) = match &key.subject {
-        Subject::Appointment(id) => (RecordKind::Appointment, id.as_str()),
-        Subject::Client(id) => (RecordKind::Client, id.as_str()),
-        Subject::Invoice(id) => (RecordKind::Invoice, id.as_str()),
-        Subject::Quote(id) => (RecordKind::Quote, id.as_str()),
-        Subject::Inbound(id) => (RecordKind::Inbound, id.as_str()),
-        Subject::StaffDay { .. } | Subject::ManagerDay { .. } | Subject::Slot(_) => return None,
-    };
-    Some(RecordKey::new(&key.tenant, kind, id))
 }
 
 /// A message its plan decided not to send, recorded before its time: as suppressed with its

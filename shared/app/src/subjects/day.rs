@@ -4,7 +4,7 @@
 
 use super::{ContextError, SendTime, SubjectAtSend};
 use chrono::{DateTime, Utc};
-use rappel_core::message::{MessageKey, Recipient, Subject, Verdict};
+use rappel_core::message::{MessageKey, Recipient, Verdict};
 use rappel_core::model::ClientId;
 use rappel_core::model::{
     Appointment, AppointmentType, Client, StaffId, StaffMember, TenantId, TimeZone,
@@ -45,30 +45,15 @@ enum Owned {
 }
 
 impl DayRecords {
-    /// `None` if the recipient is gone. `settings`, when the caller holds them, are not read
-    /// again.
+    /// The `date` of `recipient` (a staff member or a manager); `None` if the recipient is
+    /// gone.
     pub async fn load(
         records: &dyn RecordStore,
         tenant: &TenantId,
-        subject: &Subject,
-        settings: Option<BusinessSettings>,
+        recipient: Recipient,
+        date: chrono::NaiveDate,
     ) -> Result<Option<Self>, ContextError> {
-        let settings = match settings {
-            Some(s) => s,
-            None => records.settings(tenant).await?,
-        };
-        let (recipient, date) = match subject {
-            Subject::StaffDay { staff, date } => (Recipient::Staff(staff.clone()), *date),
-            Subject::ManagerDay { manager, date } => (Recipient::Manager(manager.clone()), *date),
-            Subject::Appointment(_)
-            | Subject::Client(_)
-            | Subject::Invoice(_)
-            | Subject::Quote(_)
-            | Subject::Inbound(_)
-            | Subject::Slot(_) => {
-                return Err(ContextError::Missing("day"));
-            }
-        };
+        let settings = records.settings(tenant).await?;
         let Some(recipient) = Owned::load(records, &settings, &recipient).await? else {
             return Ok(None);
         };

@@ -25,7 +25,7 @@ pub use inbound::InboundRecords;
 pub use slot::SlotRecords;
 
 use rappel_core::message::{MessageKey, Recipient, StaleReason, Subject};
-use rappel_ports::records::{RecordStore, StoreError};
+use rappel_ports::records::{RecordKey, RecordKind, RecordStore, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ContextError {
@@ -58,8 +58,13 @@ pub async fn load(records: &dyn RecordStore, key: &MessageKey) -> Result<Loaded,
         Subject::Client(id) => ClientRecords::load(records, tenant, id, None)
             .await?
             .map(|s| Box::new(s) as SubjectState),
-        Subject::StaffDay { .. } | Subject::ManagerDay { .. } => {
-            DayRecords::load(records, tenant, &key.subject, None)
+        Subject::StaffDay { staff, date } => {
+            DayRecords::load(records, tenant, Recipient::Staff(staff.clone()), *date)
+                .await?
+                .map(|s| Box::new(s) as SubjectState)
+        }
+        Subject::ManagerDay { manager, date } => {
+            DayRecords::load(records, tenant, Recipient::Manager(manager.clone()), *date)
                 .await?
                 .map(|s| Box::new(s) as SubjectState)
         }
@@ -85,4 +90,18 @@ pub async fn load(records: &dyn RecordStore, key: &MessageKey) -> Result<Loaded,
         Some(state) => Loaded::Found(state),
         None => Loaded::Gone(StaleReason::SubjectGone(key.subject.kind())),
     })
+}
+
+/// The record `key`'s subject is, when it is one record: what a batch of messages reads at
+/// once before delivering ([`crate::deliver::prefetch`]).
+pub fn subject_record(key: &MessageKey) -> Option<RecordKey> {
+    let (kind, id) = match &key.subject {
+        Subject::Appointment(id) => (RecordKind::Appointment, id.as_str()),
+        Subject::Client(id) => (RecordKind::Client, id.as_str()),
+        Subject::Invoice(id) => (RecordKind::Invoice, id.as_str()),
+        Subject::Quote(id) => (RecordKind::Quote, id.as_str()),
+        Subject::Inbound(id) => (RecordKind::Inbound, id.as_str()),
+        Subject::StaffDay { .. } | Subject::ManagerDay { .. } | Subject::Slot(_) => return None,
+    };
+    Some(RecordKey::new(&key.tenant, kind, id))
 }
