@@ -15,16 +15,15 @@
 //! | [`env`] | the environment variables, read once at cold start |
 //! | [`metrics`] | CloudWatch embedded metrics: namespace and collector |
 //! | [`sdk`] | SDK configuration (retries with backoff; emulator endpoint for tests) |
-//! | [`compose`] | each function's services and variable list |
-//! | [`provision`] | creates what the SAM template declares, on an emulator |
+//! | [`wiring`] | each function's services and variable list |
+//! | [`sdk_error`] | an SDK error described for logs, without its payload |
 
 pub mod dynamodb;
 pub mod env;
 pub mod metrics;
-pub mod provision;
 pub mod scheduler;
 pub mod sdk;
-mod sdk_error;
+pub mod sdk_error;
 pub mod secret;
 pub mod ses;
 pub mod sns;

@@ -11,8 +11,10 @@
 //!   minutes/hours, calendar days on the local wall clock) and the late-booking policy.
 //! - [`message`]: message kinds, recipients, channels, the deterministic [`message::MessageKey`]
 //!   and the EventBridge-safe schedule name derived from it; dispositions and verdicts.
-//! - [`planning`]: the planner — channel rules, the timeline of future messages, the immediate
-//!   messages of a change, the diff of two timelines, and the send-time verdict.
+//! - [`planning`]: the planner, one folder per subject (`appointment`, `client`, `day`,
+//!   `billing`, `inbound`, `slot`), each with its context, timeline or change messages,
+//!   send-time verdict and rendering variables; shared by all: the channel rules, quiet hours
+//!   and the diff of two timelines.
 //! - [`access`]: integrators and their API keys (parsed, issued, digested; never stored in
 //!   clear).
 //! - [`feedback`]: the provider's e-mail feedback (SES event records, message tags) and the
@@ -24,10 +26,11 @@
 //! ```text
 //! shared/core    this crate: pure decisions
 //! shared/ports   ports (traits split by capability) + embedded adapters (memory/file, outbox)
-//! shared/app     use cases over the ports: the single delivery path, reacting to changes
+//! shared/app     use cases over the ports: subjects, the single delivery path, reactions
+//! shared/aws     the AWS adapters of the same ports, and each function's wiring
 //! shared/local   the embedded local stack binary (API + feed + scheduler + outbox on 127.0.0.1)
 //! functions/*    one crate per Lambda handler: api, authorizer, change-handler, feedback, replan, send
-//! tests/         end-to-end tests through the HTTP API on the local stack
+//! tests/kit      what tests share; tests/local: the local stack end to end; tests/aws: the AWS side
 //! ```
 
 pub mod access;

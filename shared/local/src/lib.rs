@@ -23,10 +23,12 @@
 
 mod api_keys;
 mod data_dir;
+mod disturbance;
 mod inbox;
 mod local_routes;
 mod runtime;
 
 pub use data_dir::{DATA_DIR_FORMAT, check_data_dir};
+pub use disturbance::Disturbance;
 pub use local_routes::{local_document_json, local_router};
 pub use runtime::{DeadLetter, LocalConfig, LocalStack};

@@ -84,8 +84,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         link_base_url: format!("http://127.0.0.1:{}/links", o.port),
         link_secret: b"rappel-local-development-link-key-0001".to_vec(),
         sender: rappel_local_sender(),
-        chaos: None,
-        write_log: None,
+        disturbance: None,
     };
     let stack = match LocalStack::new(config) {
         Ok(stack) => stack,

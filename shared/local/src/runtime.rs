@@ -1,12 +1,12 @@
 //! The local runtime: composition of the embedded adapters and the loops AWS would run.
 
+use crate::disturbance::Disturbance;
 use chrono::{DateTime, Duration, Utc};
 use rappel_app::{ApiServices, DeliveryServices, ReactionServices};
 use rappel_change_handler::handle_changes;
 use rappel_core::model::EmailAddress;
 use rappel_core::render::{LinkSigner, SenderIdentity};
 use rappel_ports::address_marks::MemoryAddressMarks;
-use rappel_ports::chaos::{Chaos, FlakyLedger, FlakyProviders, FlakyRecords, FlakySchedules};
 use rappel_ports::clock::{Clock, VirtualClock};
 use rappel_ports::credentials::MemoryCredentials;
 use rappel_ports::deadline::Deadline;
@@ -17,7 +17,7 @@ use rappel_ports::idempotency::MemoryIdempotency;
 use rappel_ports::json_file::{JsonFile, persist};
 use rappel_ports::ledger::DeliveryLedger;
 use rappel_ports::ledger::MemoryLedger;
-use rappel_ports::records::{ChangeRecord, LoggedWrites, MemoryRecords, RecordStore, WriteLog};
+use rappel_ports::records::{ChangeRecord, MemoryRecords, RecordStore};
 use rappel_ports::replan::{MemoryProgress, ReplanWork};
 use rappel_ports::schedules::Schedules;
 use rappel_ports::schedules::{Firing, InProcessScheduler, SendRequest};
@@ -44,12 +44,9 @@ pub struct LocalConfig {
     pub link_base_url: String,
     pub link_secret: Vec<u8>,
     pub sender: EmailAddress,
-    /// The soak's transient failures: the store, the scheduler, the providers and the ledger
-    /// fail a share of calls, the change feed is delivered twice and out of order at times,
-    /// and schedules fire twice. `None` everywhere else.
-    pub chaos: Option<Arc<Chaos>>,
-    /// Every accepted record write, with its instant (the soak's oracle reads it).
-    pub write_log: Option<Arc<WriteLog>>,
+    /// What disturbs the stack (the soak's failing calls, write log, reordered feed, doubled
+    /// firings). `None` everywhere else.
+    pub disturbance: Option<Arc<dyn Disturbance>>,
 }
 
 impl LocalConfig {
@@ -62,8 +59,7 @@ impl LocalConfig {
             link_base_url: "http://127.0.0.1/links".into(),
             link_secret: b"local-test-link-key-of-32-bytes-at-least".to_vec(),
             sender: default_sender(),
-            chaos: None,
-            write_log: None,
+            disturbance: None,
         }
     }
 }
@@ -127,7 +123,7 @@ pub struct LocalStack {
     attempts: Mutex<HashMap<String, u32>>,
     dead_letters: Mutex<Vec<DeadLetter>>,
     dead_letters_file: Option<JsonFile>,
-    chaos: Option<Arc<Chaos>>,
+    disturbance: Option<Arc<dyn Disturbance>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -193,38 +189,17 @@ impl LocalStack {
             Some(dir) => MemoryAddressMarks::persisted(dir.join("address-marks.json"))?,
             None => MemoryAddressMarks::in_memory(),
         };
-        // What the handlers see: the stores themselves, or (the soak) logged and failing.
+        // What the handlers see: the stores themselves, or (the soak) disturbed.
         let mut store: Arc<dyn RecordStore> = records.clone();
-        if let Some(log) = &config.write_log {
-            store = Arc::new(LoggedWrites {
-                inner: store,
-                log: log.clone(),
-                clock: clock.clone(),
-            });
-        }
         let mut schedules: Arc<dyn Schedules> = scheduler.clone();
         let mut mailer: Arc<dyn Mailer> = outbox.clone();
         let mut sms: Arc<dyn SmsSender> = outbox.clone();
         let mut ledger: Arc<dyn DeliveryLedger> = Arc::new(ledger);
-        if let Some(chaos) = &config.chaos {
-            store = Arc::new(FlakyRecords {
-                inner: store,
-                chaos: chaos.clone(),
-            });
-            schedules = Arc::new(FlakySchedules {
-                inner: schedules,
-                chaos: chaos.clone(),
-            });
-            let providers = Arc::new(FlakyProviders {
-                inner: outbox.clone(),
-                chaos: chaos.clone(),
-            });
-            mailer = providers.clone();
-            sms = providers;
-            ledger = Arc::new(FlakyLedger {
-                inner: ledger,
-                chaos: chaos.clone(),
-            });
+        if let Some(disturbance) = &config.disturbance {
+            store = disturbance.records(store, clock.clone());
+            schedules = disturbance.schedules(schedules);
+            (mailer, sms) = disturbance.providers(outbox.clone());
+            ledger = disturbance.ledger(ledger);
         }
         let delivery = DeliveryServices {
             records: store.clone(),
@@ -274,7 +249,7 @@ impl LocalStack {
             attempts: Mutex::new(HashMap::new()),
             dead_letters: Mutex::new(dead_letters),
             dead_letters_file,
-            chaos: config.chaos,
+            disturbance: config.disturbance,
         }))
     }
 
@@ -351,9 +326,9 @@ impl LocalStack {
                 self.drain_queue().await;
                 continue;
             }
-            let outcome = match &self.chaos {
-                Some(chaos) if chaos.is_on() => self.handle_chaotically(chaos, &batch).await,
-                _ => handle_changes(&self.services, &batch).await,
+            let outcome = match &self.disturbance {
+                Some(disturbance) => self.handle_disturbed(disturbance.as_ref(), &batch).await,
+                None => handle_changes(&self.services, &batch).await,
             };
             rappel_ports::crash_point::crash_point("feed.handled");
             let handled = batch.len();
@@ -384,29 +359,21 @@ impl LocalStack {
         }
     }
 
-    /// The soak's change feed: the batch in another order (each record's own changes keep
-    /// theirs, as a stream's shard keeps them) and, at times, delivered twice — a batch Lambda
-    /// retried although it had been handled. Failures of either delivery are retried.
-    async fn handle_chaotically(
+    /// A disturbed change feed: each delivery the disturbance makes of the batch, handled in
+    /// turn; a change failed in any of them is retried.
+    async fn handle_disturbed(
         &self,
-        chaos: &Chaos,
+        disturbance: &dyn Disturbance,
         batch: &[ChangeRecord],
     ) -> rappel_change_handler::BatchOutcome {
-        let mut shuffled: Vec<ChangeRecord> = Vec::with_capacity(batch.len());
-        for change in batch {
-            // At a random place after the last change of the same record.
-            let key = change_key(change);
-            let after = shuffled
-                .iter()
-                .rposition(|c| change_key(c) == key)
-                .map_or(0, |i| i + 1);
-            let at = after + chaos.pick(shuffled.len() - after + 1);
-            shuffled.insert(at, change.clone());
-        }
-        let mut outcome = handle_changes(&self.services, &shuffled).await;
-        if chaos.pick(5) == 0 {
-            let again = handle_changes(&self.services, &shuffled).await;
-            outcome.failed_sequences.extend(again.failed_sequences);
+        let mut deliveries = disturbance.deliveries(batch).into_iter();
+        let mut outcome = match deliveries.next() {
+            Some(first) => handle_changes(&self.services, &first).await,
+            None => rappel_change_handler::BatchOutcome::default(),
+        };
+        for again in deliveries {
+            let handled = handle_changes(&self.services, &again).await;
+            outcome.failed_sequences.extend(handled.failed_sequences);
         }
         outcome
     }
@@ -421,10 +388,8 @@ impl LocalStack {
                 self.clock.set(firing.at);
             }
             self.fire(&firing).await;
-            // The soak: EventBridge Scheduler may deliver a firing twice.
-            if let Some(chaos) = self.chaos.as_ref().filter(|c| c.is_on())
-                && chaos.pick(5) == 0
-            {
+            // Disturbed (the soak): EventBridge Scheduler may deliver a firing twice.
+            if self.disturbance.as_ref().is_some_and(|d| d.fires_twice()) {
                 self.fire(&firing).await;
             }
             rappel_ports::crash_point::crash_point("schedule.queued");
@@ -520,13 +485,4 @@ impl LocalStack {
             }
         }
     }
-}
-
-/// The record a change is about (its key), to keep one record's changes in order.
-fn change_key(change: &ChangeRecord) -> Option<String> {
-    change
-        .new
-        .as_ref()
-        .or(change.old.as_ref())
-        .map(|r| r.key().to_string())
 }

@@ -6,10 +6,11 @@
 //! | port | trait(s) | embedded adapter |
 //! |---|---|---|
 //! | [`clock`] | `Clock` | `SystemClock`, `VirtualClock` (tests and demos) |
-//! | [`records`] | `RecordReader`, `RecordWriter`, change feed | `MemoryRecords` (optionally persisted to a JSON file) |
+//! | [`records`] | `RecordReader` (get, get many, one `Query` method), `RecordWriter`, change feed; kinds declared once (`StoredRecord`) | `MemoryRecords` (optionally persisted: snapshot + journal); `RecordsCache` per batch |
 //! | [`schedules`] | `Schedules` | `InProcessScheduler` (fired by the local runtime as the clock moves) |
 //! | [`send_queue`] | `SendQueue` | `InProcessQueue` (drained by the local runtime, receive counts and dead letters as SQS) |
 //! | [`delivery`] | `Mailer`, `SmsSender` | `Outbox` (prints, keeps, writes `.eml` files) |
+//! | [`address_marks`] | `AddressMarks` | `MemoryAddressMarks` (optionally persisted); `MarksCache` per batch |
 //! | [`ledger`] | `DeliveryLedger` | `MemoryLedger` |
 //! | [`history`] | `CommunicationHistory` | `MemoryHistory` |
 //! | [`credentials`] | `CredentialCheck`, `CredentialAdmin` | `MemoryCredentials` (optionally persisted) |
@@ -17,10 +18,12 @@
 //! | [`replan`] | `ReplanQueue`, `ReplanProgress` | `InProcessQueue`, `MemoryProgress` |
 //!
 //! [`deadline`] says how long an invocation may still run, and what one port call can take;
-//! [`forward_compatible`] reads a stored value written by a release that knows more fields.
+//! [`forward_compatible`] reads a stored value written by a release that knows more fields;
+//! [`journal`] and [`json_file`] are the embedded adapters' durable files; [`crash_point`]
+//! names the places a restart test may stop the process. (The soak's failing decorators and
+//! write log are test code: `rappel-testkit`.)
 
 pub mod address_marks;
-pub mod chaos;
 pub mod clock;
 pub mod crash_point;
 pub mod credentials;

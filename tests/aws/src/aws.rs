@@ -17,6 +17,7 @@
 //! run in parallel against one emulator. `infra/test.sh` starts moto and sets
 //! `RAPPEL_EMULATOR_URL`.
 
+use crate::provision::Resources;
 use aws_config::SdkConfig;
 use aws_lambda_events::event::dynamodb::Event;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -25,7 +26,6 @@ use lambda_runtime::{Context, LambdaEvent};
 use mail_parser::{MessageParser, MimeHeaders};
 use rappel_api::lambda::LambdaApi;
 use rappel_app::{DeliveryServices, ReactionServices};
-use rappel_aws::provision::Resources;
 use rappel_aws::wiring;
 use rappel_ports::clock::{Clock, VirtualClock};
 use rappel_testkit::fault_proxy::{FaultPlan, FaultProxy};

@@ -6,12 +6,18 @@
 //!   book), the same against the local stack and the Lambda functions on the emulator;
 //! - [`fixtures`]: the instants, people and ids the scenes use;
 //! - [`fault_proxy`]: an HTTP proxy that fails calls the way AWS services and networks do;
-//! - [`draws`]: a seeded random source, so a failing draw can be replayed.
+//! - [`draws`]: a seeded random source, so a failing draw can be replayed;
+//! - [`chaos`], [`write_log`] and [`disturbed`]: the soak's failing decorators of the stores,
+//!   providers and ledger, its log of accepted writes, and the local stack's
+//!   [`rappel_local::Disturbance`] made of them.
 
 pub mod api_calls;
+pub mod chaos;
+pub mod disturbed;
 pub mod draws;
 pub mod fault_proxy;
 pub mod fixtures;
+pub mod write_log;
 
 pub use api_calls::{CallsApi, Response};
 
@@ -221,4 +227,9 @@ pub fn test_log() {
             .with_test_writer()
             .try_init();
     });
+}
+
+/// A lock that survives a panic in another holder: the data is plain values, still usable.
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

@@ -10,7 +10,6 @@ mod query;
 mod record;
 mod stored;
 mod typed;
-mod write_log;
 
 use async_trait::async_trait;
 use rappel_core::model::TenantId;
@@ -23,7 +22,6 @@ pub use query::{Answer, Query};
 pub use record::{ChangeRecord, RecordKey, StoredTemplate};
 pub use stored::{Record, RecordKind, StoredRecord};
 pub use typed::TypedRecords;
-pub use write_log::{LoggedWrites, WriteLog};
 
 /// What a write expects to find, so that a stale update is refused instead of lost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,6 @@
 //! The questions a record reader answers besides reading by key — each from an index or a key
 //! range, never by reading the rest of the business. One [`Query`] in, one [`Answer`] out, so
-//! a decorator (the batch cache, the write log, the chaos) forwards **one** method; the typed
+//! a decorator (the batch cache; in tests, the write log and the chaos) forwards **one** method; the typed
 //! questions callers ask are [`super::TypedRecords`]' methods over it.
 
 use super::{AppointmentPage, KeyPage, Listing, Record, RecordKind, StartingBetween, StoreError};

@@ -4,10 +4,10 @@
 
 use chrono::{TimeZone, Utc};
 use rappel_api::lambda::LambdaApi;
-use rappel_aws::provision::Resources;
 use rappel_aws::wiring::{self, DeliveryOnce, DeliveryParts};
 use rappel_aws::{ConfigError, sdk};
 use rappel_aws_tests::aws::{api_gateway_event, call_lambda_api, emulator_url};
+use rappel_aws_tests::provision::Resources;
 use rappel_ports::clock::VirtualClock;
 use serde_json::json;
 use std::sync::Arc;

@@ -21,7 +21,7 @@ async fn main() {
         fault_rate: var("SOAK_FAULT_RATE", 0.1),
         seed: var("SOAK_SEED", 1),
         restart_rate: var("SOAK_RESTART_RATE", 0.002),
-        attempts: var("SOAK_ATTEMPTS", rappel_ports::chaos::ATTEMPTS),
+        attempts: var("SOAK_ATTEMPTS", rappel_testkit::chaos::ATTEMPTS),
         data_dir: std::env::var("SOAK_DATA_DIR")
             .map(Into::into)
             .unwrap_or_else(|_| {

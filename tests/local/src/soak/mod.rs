@@ -16,10 +16,11 @@ use chrono::{DateTime, Duration, DurationRound, TimeZone, Utc};
 use rappel_core::message::Recipient;
 use rappel_core::model::{ClientId, ManagerId, StaffId, TenantId};
 use rappel_local::{LocalConfig, LocalStack, local_router};
-use rappel_ports::chaos::Chaos;
 use rappel_ports::history::CommunicationRecord;
-use rappel_ports::records::WriteLog;
+use rappel_testkit::chaos::Chaos;
+use rappel_testkit::disturbed::Soaked;
 use rappel_testkit::draws::SplitMix64;
+use rappel_testkit::write_log::WriteLog;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -194,8 +195,10 @@ async fn start(
     let stack = LocalStack::new(LocalConfig {
         data_dir: Some(config.data_dir.clone()),
         link_base_url: format!("{base}/links"),
-        chaos: Some(chaos.clone()),
-        write_log: Some(log.clone()),
+        disturbance: Some(Arc::new(Soaked {
+            chaos: chaos.clone(),
+            log: log.clone(),
+        })),
         ..LocalConfig::for_tests(now)
     })
     .expect("the stack starts on its data dir");

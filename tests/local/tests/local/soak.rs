@@ -15,7 +15,7 @@ async fn small_soak(seed: u64) -> SoakReport {
         fault_rate: 0.1,
         seed,
         restart_rate: 0.02,
-        attempts: rappel_ports::chaos::ATTEMPTS,
+        attempts: rappel_testkit::chaos::ATTEMPTS,
         data_dir: dir.path().join("data"),
     })
     .await

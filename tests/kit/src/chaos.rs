@@ -1,4 +1,5 @@
-//! Transient failures for the local stack's soak: decorators of the record store, the
+//! Transient failures for the local stack's soak (composed through
+//! [`rappel_local::Disturbance`], see [`crate::disturbed`]): decorators of the record store, the
 //! scheduler, the providers and the ledger's settling that fail a share of calls as their AWS
 //! counterparts fail (unavailable, throttled) — always *before* doing the work, as a refused
 //! request does — drawn from one seeded source, and counted.
@@ -11,19 +12,19 @@
 //! The ledger's `settle_sent` failing after a provider accepted a message is the documented
 //! window (sent, not yet recorded): the soak measures how often it is hit and what follows.
 
-use crate::delivery::{Mailer, ProviderReceipt, SendError, SmsSender};
-use crate::history::CommunicationRecord;
-use crate::ledger::{Claim, DeliveryLedger, Filed, LedgerEntry, LedgerError, LedgerState};
 use crate::lock;
-use crate::records::{Answer, Query};
-use crate::records::{Expected, Record, RecordKey, RecordReader, RecordStore};
-use crate::records::{RecordWriter, StoreError};
-use crate::schedules::{ScheduleEntry, ScheduleError, Schedules};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rappel_core::message::{RecurringSchedule, ScheduleName};
 use rappel_core::model::{PhoneNumber, TenantId};
 use rappel_core::render::{OutgoingEmail, OutgoingSms};
+use rappel_ports::delivery::{Mailer, ProviderReceipt, SendError, SmsSender};
+use rappel_ports::history::CommunicationRecord;
+use rappel_ports::ledger::{Claim, DeliveryLedger, Filed, LedgerEntry, LedgerError, LedgerState};
+use rappel_ports::records::{Answer, Query};
+use rappel_ports::records::{Expected, Record, RecordKey, RecordReader, RecordStore};
+use rappel_ports::records::{RecordWriter, StoreError};
+use rappel_ports::schedules::{ScheduleEntry, ScheduleError, Schedules};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 

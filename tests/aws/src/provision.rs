@@ -1,12 +1,13 @@
 //! Creates, on an emulator, the resources the SAM template declares — tables, schedule group,
 //! verified sender identity, configuration set, link-signing secret — under names of one's
-//! choosing, and gives the matching environment. Integration tests use it so each test has its
-//! own resources.
+//! choosing, and gives the matching environment. The emulator tests use it so each test has its
+//! own resources; `src/bin/provision.rs` for a demo by hand. Test-only: no production crate
+//! carries it.
 
-use crate::dynamodb::schema::{create_deliveries_table, create_records_table};
-use crate::env::*;
-use crate::sdk_error::describe;
 use aws_config::SdkConfig;
+use rappel_aws::dynamodb::schema::{create_deliveries_table, create_records_table};
+use rappel_aws::env::*;
+use rappel_aws::sdk_error::describe;
 
 #[derive(Debug, thiserror::Error)]
 #[error("could not provision {what}: {reason}")]

@@ -2,10 +2,10 @@
 //! need, as shell exports:
 //!
 //! ```bash
-//! eval "$(cargo run -q -p rappel-aws --example provision -- "$RAPPEL_EMULATOR_URL" demo)"
+//! eval "$(cargo run -q -p rappel-aws-tests --bin provision -- "$RAPPEL_EMULATOR_URL" demo)"
 //! ```
 
-use rappel_aws::provision::Resources;
+use rappel_aws_tests::provision::Resources;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

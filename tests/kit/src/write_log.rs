@@ -2,14 +2,14 @@
 //! of the sequence of states, kept apart from everything that delivers messages (feed,
 //! scheduler, queue, ledger), so that its oracle judges the delivery path from outside.
 
-use super::StoreError;
-use super::{Answer, Query};
-use super::{Expected, Record, RecordKey, RecordReader, RecordStore, RecordWriter};
-use crate::clock::Clock;
 use crate::lock;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rappel_core::model::TenantId;
+use rappel_ports::clock::Clock;
+use rappel_ports::records::{
+    Answer, Expected, Query, Record, RecordKey, RecordReader, RecordStore, RecordWriter, StoreError,
+};
 use std::sync::{Arc, Mutex};
 
 /// The accepted writes, in the order they were made.
