@@ -249,46 +249,7 @@ impl RecordReader for MemoryRecords {
     }
 
     async fn query(&self, tenant: &TenantId, query: &Query) -> Result<Answer, StoreError> {
-        Ok(match query {
-            Query::AppointmentsOfClient { client } => {
-                Answer::Appointments(self.appointments_of_client(tenant, client).await?)
-            }
-            Query::AppointmentsOfStaff { staff, from, until } => Answer::Appointments(
-                self.appointments_of_staff(tenant, staff, *from, *until)
-                    .await?,
-            ),
-            Query::AppointmentsStarting {
-                range,
-                cursor,
-                limit,
-            } => Answer::AppointmentPage(
-                self.appointments_starting(tenant, range, cursor.as_deref(), *limit)
-                    .await?,
-            ),
-            Query::RecordsOfKind { kind } => {
-                Answer::Records(self.records_of_kind(tenant, *kind).await?)
-            }
-            Query::StaffMembers => Answer::Staff(self.staff_members(tenant).await?),
-            Query::InboundFrom {
-                sender_key,
-                from,
-                until,
-            } => Answer::Inbound(self.inbound_from(tenant, sender_key, *from, *until).await?),
-            Query::AppointmentsOfType { type_id, after } => {
-                Answer::Appointments(self.appointments_of_type(tenant, type_id, *after).await?)
-            }
-            Query::WaitlistOfType { type_id, open_at } => {
-                Answer::Waitlist(self.waitlist_of_type(tenant, type_id, *open_at).await?)
-            }
-            Query::List {
-                listing,
-                cursor,
-                limit,
-            } => Answer::Keys(
-                self.list(tenant, listing, cursor.as_deref(), *limit)
-                    .await?,
-            ),
-        })
+        crate::answer_query!(self, tenant, query)
     }
 }
 

@@ -3,10 +3,14 @@
 //! a decorator (the batch cache; in tests, the write log and the chaos) forwards **one** method; the typed
 //! questions callers ask are [`super::TypedRecords`]' methods over it.
 
-use super::{AppointmentPage, KeyPage, Listing, Record, RecordKind, StartingBetween, StoreError};
+use super::{
+    AppointmentPage, KeyPage, Listing, Record, RecordKind, RecordReader, StartingBetween,
+    StoreError,
+};
 use chrono::{DateTime, Utc};
 use rappel_core::model::{
-    Appointment, AppointmentTypeId, ClientId, Inbound, StaffId, StaffMember, WaitlistEntry,
+    Appointment, AppointmentTypeId, ClientId, Inbound, StaffId, StaffMember, TenantId,
+    WaitlistEntry,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +77,51 @@ pub enum Answer {
     Keys(KeyPage),
 }
 
+impl Answer {
+    pub fn appointments(self) -> Option<Vec<Appointment>> {
+        match self {
+            Answer::Appointments(found) => Some(found),
+            _ => None,
+        }
+    }
+    pub fn appointment_page(self) -> Option<AppointmentPage> {
+        match self {
+            Answer::AppointmentPage(page) => Some(page),
+            _ => None,
+        }
+    }
+    pub fn records(self) -> Option<Vec<Record>> {
+        match self {
+            Answer::Records(found) => Some(found),
+            _ => None,
+        }
+    }
+    pub fn staff(self) -> Option<Vec<StaffMember>> {
+        match self {
+            Answer::Staff(found) => Some(found),
+            _ => None,
+        }
+    }
+    pub fn inbound(self) -> Option<Vec<Inbound>> {
+        match self {
+            Answer::Inbound(found) => Some(found),
+            _ => None,
+        }
+    }
+    pub fn waitlist(self) -> Option<Vec<WaitlistEntry>> {
+        match self {
+            Answer::Waitlist(found) => Some(found),
+            _ => None,
+        }
+    }
+    pub fn keys(self) -> Option<KeyPage> {
+        match self {
+            Answer::Keys(page) => Some(page),
+            _ => None,
+        }
+    }
+}
+
 impl Query {
     /// For a store's errors and metrics: which question, never its values.
     pub fn name(&self) -> &'static str {
@@ -90,10 +139,77 @@ impl Query {
     }
 }
 
-/// An answer of another shape than the question's: a store's defect, reported, never guessed.
-pub(super) fn mismatch(query: &Query) -> StoreError {
-    StoreError::Corrupt(format!(
-        "the store answered {} with another kind of answer",
-        query.name()
-    ))
+/// Asks `reader` one question and takes the answer of the shape it names (`Answer::records`,
+/// …). An answer of another shape is a store's defect: reported, never guessed.
+pub(super) async fn ask<R: RecordReader + ?Sized, T>(
+    reader: &R,
+    tenant: &TenantId,
+    query: Query,
+    shape: fn(Answer) -> Option<T>,
+) -> Result<T, StoreError> {
+    let answer = reader.query(tenant, &query).await?;
+    shape(answer).ok_or_else(|| {
+        StoreError::Corrupt(format!(
+            "the store answered {} with another kind of answer",
+            query.name()
+        ))
+    })
+}
+
+/// A real store's answer to a [`Query`]: each question handed to the store's own method of
+/// the same name (`$store.appointments_of_client(tenant, client)`, …). The memory and DynamoDB
+/// stores answer through it, so the dispatch is written once.
+#[macro_export]
+macro_rules! answer_query {
+    ($store:expr, $tenant:expr, $query:expr) => {{
+        use $crate::records::{Answer, Query};
+        let (store, tenant) = ($store, $tenant);
+        Ok(match $query {
+            Query::AppointmentsOfClient { client } => {
+                Answer::Appointments(store.appointments_of_client(tenant, client).await?)
+            }
+            Query::AppointmentsOfStaff { staff, from, until } => Answer::Appointments(
+                store
+                    .appointments_of_staff(tenant, staff, *from, *until)
+                    .await?,
+            ),
+            Query::AppointmentsStarting {
+                range,
+                cursor,
+                limit,
+            } => Answer::AppointmentPage(
+                store
+                    .appointments_starting(tenant, range, cursor.as_deref(), *limit)
+                    .await?,
+            ),
+            Query::RecordsOfKind { kind } => {
+                Answer::Records(store.records_of_kind(tenant, *kind).await?)
+            }
+            Query::StaffMembers => Answer::Staff(store.staff_members(tenant).await?),
+            Query::InboundFrom {
+                sender_key,
+                from,
+                until,
+            } => Answer::Inbound(
+                store
+                    .inbound_from(tenant, sender_key, *from, *until)
+                    .await?,
+            ),
+            Query::AppointmentsOfType { type_id, after } => {
+                Answer::Appointments(store.appointments_of_type(tenant, type_id, *after).await?)
+            }
+            Query::WaitlistOfType { type_id, open_at } => {
+                Answer::Waitlist(store.waitlist_of_type(tenant, type_id, *open_at).await?)
+            }
+            Query::List {
+                listing,
+                cursor,
+                limit,
+            } => Answer::Keys(
+                store
+                    .list(tenant, listing, cursor.as_deref(), *limit)
+                    .await?,
+            ),
+        })
+    }};
 }

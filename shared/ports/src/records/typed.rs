@@ -2,7 +2,7 @@
 //! [`Answer`] themselves: one getter generic over [`StoredRecord`], and each [`Query`] as a
 //! method.
 
-use super::query::mismatch;
+use super::query::ask;
 use super::{
     Answer, AppointmentPage, KeyPage, Listing, Query, Record, RecordKind, RecordReader,
     StartingBetween, StoreError, StoredRecord, StoredTemplate,
@@ -183,13 +183,15 @@ impl<R: RecordReader + ?Sized> TypedRecords for R {
         tenant: &TenantId,
         client: &ClientId,
     ) -> Result<Vec<Appointment>, StoreError> {
-        let query = Query::AppointmentsOfClient {
-            client: client.clone(),
-        };
-        match self.query(tenant, &query).await? {
-            Answer::Appointments(found) => Ok(found),
-            _ => Err(mismatch(&query)),
-        }
+        ask(
+            self,
+            tenant,
+            Query::AppointmentsOfClient {
+                client: client.clone(),
+            },
+            Answer::appointments,
+        )
+        .await
     }
 
     async fn appointments_of_staff(
@@ -199,15 +201,17 @@ impl<R: RecordReader + ?Sized> TypedRecords for R {
         from: DateTime<Utc>,
         until: Option<DateTime<Utc>>,
     ) -> Result<Vec<Appointment>, StoreError> {
-        let query = Query::AppointmentsOfStaff {
-            staff: staff.clone(),
-            from,
-            until,
-        };
-        match self.query(tenant, &query).await? {
-            Answer::Appointments(found) => Ok(found),
-            _ => Err(mismatch(&query)),
-        }
+        ask(
+            self,
+            tenant,
+            Query::AppointmentsOfStaff {
+                staff: staff.clone(),
+                from,
+                until,
+            },
+            Answer::appointments,
+        )
+        .await
     }
 
     async fn appointments_starting(
@@ -217,15 +221,17 @@ impl<R: RecordReader + ?Sized> TypedRecords for R {
         cursor: Option<&str>,
         limit: usize,
     ) -> Result<AppointmentPage, StoreError> {
-        let query = Query::AppointmentsStarting {
-            range: range.clone(),
-            cursor: cursor.map(str::to_owned),
-            limit,
-        };
-        match self.query(tenant, &query).await? {
-            Answer::AppointmentPage(page) => Ok(page),
-            _ => Err(mismatch(&query)),
-        }
+        ask(
+            self,
+            tenant,
+            Query::AppointmentsStarting {
+                range: range.clone(),
+                cursor: cursor.map(str::to_owned),
+                limit,
+            },
+            Answer::appointment_page,
+        )
+        .await
     }
 
     async fn records_of_kind(
@@ -233,19 +239,11 @@ impl<R: RecordReader + ?Sized> TypedRecords for R {
         tenant: &TenantId,
         kind: RecordKind,
     ) -> Result<Vec<Record>, StoreError> {
-        let query = Query::RecordsOfKind { kind };
-        match self.query(tenant, &query).await? {
-            Answer::Records(found) => Ok(found),
-            _ => Err(mismatch(&query)),
-        }
+        ask(self, tenant, Query::RecordsOfKind { kind }, Answer::records).await
     }
 
     async fn staff_members(&self, tenant: &TenantId) -> Result<Vec<StaffMember>, StoreError> {
-        let query = Query::StaffMembers;
-        match self.query(tenant, &query).await? {
-            Answer::Staff(found) => Ok(found),
-            _ => Err(mismatch(&query)),
-        }
+        ask(self, tenant, Query::StaffMembers, Answer::staff).await
     }
 
     async fn inbound_from(
@@ -255,15 +253,17 @@ impl<R: RecordReader + ?Sized> TypedRecords for R {
         from: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> Result<Vec<Inbound>, StoreError> {
-        let query = Query::InboundFrom {
-            sender_key: sender_key.to_owned(),
-            from,
-            until,
-        };
-        match self.query(tenant, &query).await? {
-            Answer::Inbound(found) => Ok(found),
-            _ => Err(mismatch(&query)),
-        }
+        ask(
+            self,
+            tenant,
+            Query::InboundFrom {
+                sender_key: sender_key.to_owned(),
+                from,
+                until,
+            },
+            Answer::inbound,
+        )
+        .await
     }
 
     async fn appointments_of_type(
@@ -272,14 +272,16 @@ impl<R: RecordReader + ?Sized> TypedRecords for R {
         type_id: &AppointmentTypeId,
         after: DateTime<Utc>,
     ) -> Result<Vec<Appointment>, StoreError> {
-        let query = Query::AppointmentsOfType {
-            type_id: type_id.clone(),
-            after,
-        };
-        match self.query(tenant, &query).await? {
-            Answer::Appointments(found) => Ok(found),
-            _ => Err(mismatch(&query)),
-        }
+        ask(
+            self,
+            tenant,
+            Query::AppointmentsOfType {
+                type_id: type_id.clone(),
+                after,
+            },
+            Answer::appointments,
+        )
+        .await
     }
 
     async fn waitlist_of_type(
@@ -288,14 +290,16 @@ impl<R: RecordReader + ?Sized> TypedRecords for R {
         type_id: &AppointmentTypeId,
         open_at: DateTime<Utc>,
     ) -> Result<Vec<WaitlistEntry>, StoreError> {
-        let query = Query::WaitlistOfType {
-            type_id: type_id.clone(),
-            open_at,
-        };
-        match self.query(tenant, &query).await? {
-            Answer::Waitlist(found) => Ok(found),
-            _ => Err(mismatch(&query)),
-        }
+        ask(
+            self,
+            tenant,
+            Query::WaitlistOfType {
+                type_id: type_id.clone(),
+                open_at,
+            },
+            Answer::waitlist,
+        )
+        .await
     }
 
     async fn list(
@@ -305,14 +309,16 @@ impl<R: RecordReader + ?Sized> TypedRecords for R {
         cursor: Option<&str>,
         limit: usize,
     ) -> Result<KeyPage, StoreError> {
-        let query = Query::List {
-            listing: listing.clone(),
-            cursor: cursor.map(str::to_owned),
-            limit,
-        };
-        match self.query(tenant, &query).await? {
-            Answer::Keys(page) => Ok(page),
-            _ => Err(mismatch(&query)),
-        }
+        ask(
+            self,
+            tenant,
+            Query::List {
+                listing: listing.clone(),
+                cursor: cursor.map(str::to_owned),
+                limit,
+            },
+            Answer::keys,
+        )
+        .await
     }
 }
