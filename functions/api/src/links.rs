@@ -442,7 +442,7 @@ async fn unsubscribe(
         .await
         .is_err()
     {
-        // A concurrent change (or an outage): the client may press again.
+        // The store is down (a concurrent change is retried by the command).
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     }
     page(StatusCode::OK, unsubscribed_page(language, &business))

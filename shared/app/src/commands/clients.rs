@@ -10,7 +10,7 @@ use rappel_core::model::{
     TimeZone,
 };
 use rappel_ports::history::{CommunicationRecord, CommunicationStatus};
-use rappel_ports::records::{Expected, Record, TypedRecords};
+use rappel_ports::records::{Expected, Record, StoreError, TypedRecords};
 
 /// A client's details, parsed at the edge; locale and zone default to the business's.
 #[derive(Debug, Clone)]
@@ -179,20 +179,44 @@ impl Withdrawal {
     }
 }
 
+/// How often a withdrawal reads the client again after a concurrent change took its version.
+const WITHDRAWAL_ATTEMPTS: usize = 5;
+
 /// Withdraws the client's marketing consent and says so in their history (once: a second
 /// withdrawal changes nothing). Answers the client as it is now.
+///
+/// `client` is the image the caller read. A change written since (the business editing the
+/// client) makes the write conflict: the withdrawal is applied again to the client as it is
+/// then, a few times, keeping that change — a mail provider's one-click request is not
+/// pressed again by a person, so a conflict must not cost the withdrawal.
 pub async fn withdraw_marketing(
     services: &ApiServices,
     client: &Client,
     how: Withdrawal,
 ) -> Result<Client, CommandError> {
-    if !client.preferences.marketing {
-        return Ok(client.clone());
-    }
-    let mut next = client.clone();
-    next.preferences.marketing = false;
-    let Some(next) = save(services, client, next).await? else {
-        return Ok(client.clone());
+    let mut current = client.clone();
+    let mut attempt = 1;
+    let next = loop {
+        if !current.preferences.marketing {
+            return Ok(current);
+        }
+        let mut next = current.clone();
+        next.preferences.marketing = false;
+        match save(services, &current, next).await {
+            Ok(Some(next)) => break next,
+            Ok(None) => return Ok(current),
+            Err(CommandError::Store(StoreError::Conflict { .. }))
+                if attempt < WITHDRAWAL_ATTEMPTS =>
+            {
+                attempt += 1;
+                current = services
+                    .records
+                    .client(&client.tenant, &client.id)
+                    .await?
+                    .ok_or(CommandError::NotFound("client"))?;
+            }
+            Err(error) => return Err(error),
+        }
     };
     let now = services.clock.now();
     let (tenant, id) = (&client.tenant, &client.id);

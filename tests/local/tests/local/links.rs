@@ -305,6 +305,52 @@ async fn one_click_unsubscribe_withdraws_marketing_consent_with_a_200_and_no_red
     );
 }
 
+/// The unsubscribe reads the client, then writes it: a business's edit landing in between
+/// (a conflict on the version) must not cost the consent's withdrawal — a mail provider's
+/// one-click POST is not retried by a person pressing again.
+#[tokio::test]
+async fn a_one_click_unsubscribe_racing_a_business_edit_still_withdraws_consent() {
+    use rappel_app::commands::clients::{Withdrawal, withdraw_marketing};
+    use rappel_ports::records::TypedRecords;
+    let (app, lea, _) = lea_with_marketing_consent_and_her_unsubscribe_link().await;
+    let services = app.stack.api_services();
+    let tenant = TenantId::parse("salon-lea").unwrap();
+    let id = rappel_core::model::ClientId::parse(&lea).unwrap();
+    // What the link's handler read…
+    let read = services
+        .records
+        .client(&tenant, &id)
+        .await
+        .unwrap()
+        .unwrap();
+    // …then the business changes her phone number before the handler writes.
+    let edited = app
+        .patch(
+            &format!("/v1/clients/{lea}"),
+            json!({"phone": "+33698765432"}),
+        )
+        .await;
+    assert_eq!(edited.status, 200, "{}", edited.body);
+
+    let withdrawn = withdraw_marketing(&services, &read, Withdrawal::OneClick).await;
+
+    assert!(withdrawn.is_ok(), "{withdrawn:?}");
+    let client = app.get(&format!("/v1/clients/{lea}")).await.body;
+    assert_eq!(client["preferences"]["marketing"], false);
+    assert_eq!(
+        client["phone"], "+33698765432",
+        "the business's edit is kept"
+    );
+    assert_eq!(
+        app.communications(&lea)
+            .await
+            .iter()
+            .filter(|c| c["status"] == "unsubscribed")
+            .count(),
+        1
+    );
+}
+
 #[tokio::test]
 async fn links_in_mails_already_sent_survive_a_key_rotation() {
     let app = spawn_app(friday_before()).await;
