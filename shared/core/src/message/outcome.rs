@@ -13,6 +13,9 @@ pub enum SuppressionReason {
     EmailRefused,
     NoPhone,
     SmsRefused,
+    /// The number cannot receive an SMS (a fixed line) or costs the sender to reach (premium
+    /// rate, shared cost, toll free): refused against SMS pumping.
+    NotAMobileNumber,
     NoMarketingConsent,
     /// Its time was already past when the appointment was booked or moved (late policy `skip`).
     TooLate,
@@ -49,6 +52,7 @@ impl SuppressionReason {
                 | Self::EmailRefused
                 | Self::NoPhone
                 | Self::SmsRefused
+                | Self::NotAMobileNumber
                 | Self::NoMarketingConsent
         )
     }
@@ -59,6 +63,7 @@ impl SuppressionReason {
             Self::EmailRefused => "email_refused",
             Self::NoPhone => "no_phone",
             Self::SmsRefused => "sms_refused",
+            Self::NotAMobileNumber => "not_a_mobile_number",
             Self::NoMarketingConsent => "no_marketing_consent",
             Self::TooLate => "too_late",
             Self::ClientRebooked => "client_rebooked",

@@ -38,6 +38,21 @@ impl PhoneNumber {
         &self.0
     }
 
+    /// Whether an SMS to this number reaches a phone at no premium: a mobile number, or one
+    /// whose country's numbering cannot tell mobiles from fixed lines (the US, Canada). A
+    /// fixed line cannot receive it; premium-rate, shared-cost, toll-free, personal, VoIP,
+    /// pager and company numbers are where SMS pumping sends traffic, at the sender's cost.
+    pub fn receives_sms(&self) -> bool {
+        use phonenumber::Type;
+        let Ok(parsed) = phonenumber::parse(None, &self.0) else {
+            return false;
+        };
+        matches!(
+            parsed.number_type(&phonenumber::metadata::DATABASE),
+            Type::Mobile | Type::FixedLineOrMobile
+        )
+    }
+
     /// A form safe for logs: country prefix and last two digits.
     pub fn masked(&self) -> String {
         let digits: Vec<char> = self.0.chars().collect();
@@ -100,6 +115,30 @@ mod tests {
             assert!(
                 PhoneNumber::parse(raw).is_err(),
                 "{raw:?} should be rejected"
+            );
+        }
+    }
+
+    #[test]
+    fn mobiles_receive_sms_and_fixed_premium_and_shared_cost_lines_do_not() {
+        for mobile in ["+33612345678", "+447400123456", "+12125550123"] {
+            assert!(
+                PhoneNumber::parse(mobile).unwrap().receives_sms(),
+                "{mobile}"
+            );
+        }
+        // French fixed line, premium rate, shared cost and toll free; UK premium rate, VoIP.
+        for other in [
+            "+33123456789",
+            "+33891123456",
+            "+33884012345",
+            "+33801234567",
+            "+449012345678",
+            "+445612345678",
+        ] {
+            assert!(
+                !PhoneNumber::parse(other).unwrap().receives_sms(),
+                "{other}"
             );
         }
     }

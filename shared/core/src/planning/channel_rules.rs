@@ -70,6 +70,9 @@ impl<'a> ContactPoint<'a> {
             Channel::Email if !self.email_ok => SuppressionReason::EmailRefused,
             Channel::Sms if self.phone.is_none() => SuppressionReason::NoPhone,
             Channel::Sms if !self.sms_ok => SuppressionReason::SmsRefused,
+            Channel::Sms if self.phone.is_some_and(|p| !p.receives_sms()) => {
+                SuppressionReason::NotAMobileNumber
+            }
             _ if marketing && !self.marketing_ok => SuppressionReason::NoMarketingConsent,
             _ => return None,
         };
@@ -223,5 +226,43 @@ mod tests {
     fn a_disabled_message_plans_nothing() {
         let n = DisplayName::parse("Léa").unwrap();
         assert!(resolve_channels(ChannelChoice::OFF, &contact(&n, None, None), false).is_empty());
+    }
+
+    /// SMS pumping: a number that cannot receive an SMS (a fixed line) or that costs the
+    /// sender to reach (premium rate, shared cost) is never sent one; the e-mail still goes.
+    #[test]
+    fn a_premium_rate_or_fixed_line_number_gets_no_sms_and_the_email_still_goes() {
+        let (n, e) = (
+            DisplayName::parse("Léa").unwrap(),
+            EmailAddress::parse("l@x.fr").unwrap(),
+        );
+        for number in [
+            "+33891123456",
+            "+33123456789",
+            "+33884012345",
+            "+33801234567",
+        ] {
+            let p = PhoneNumber::parse(number).unwrap();
+            let got =
+                resolve_channels(ChannelChoice::BOTH, &contact(&n, Some(&e), Some(&p)), false);
+            assert_eq!(
+                got,
+                vec![
+                    (Channel::Email, Disposition::Deliver),
+                    (
+                        Channel::Sms,
+                        Disposition::Suppressed(SuppressionReason::NotAMobileNumber)
+                    ),
+                ],
+                "{number}"
+            );
+        }
+        let mobile = PhoneNumber::parse("+33612345679").unwrap();
+        let got = resolve_channels(
+            ChannelChoice::BOTH,
+            &contact(&n, Some(&e), Some(&mobile)),
+            false,
+        );
+        assert_eq!(got[1], (Channel::Sms, Disposition::Deliver));
     }
 }

@@ -468,3 +468,38 @@ async fn an_sms_decided_at_planning_keeps_no_schedule_until_a_phone_makes_it_del
         .collect();
     assert_eq!(sent.len(), 2, "{sent:#?}");
 }
+
+/// SMS pumping: a premium-rate number on a client's record (a contact form, a bad import) is
+/// never sent an SMS — no schedule, the reason recorded — while her e-mails go out.
+#[tokio::test]
+async fn a_premium_rate_number_is_never_sent_an_sms_and_the_emails_still_go() {
+    let app = spawn_app(friday_before()).await;
+    app.seed_business().await;
+    let premium = "+33891123456";
+    let lea = app
+        .create_client(json!({"name": "Léa Martin", "email": "lea@example.fr", "phone": premium}))
+        .await;
+    app.book(
+        &lea,
+        "2026-03-27T10:00:00+01:00",
+        "2026-03-27T10:45:00+01:00",
+    )
+    .await;
+    let schedules = app.get("/_local/schedules").await.body;
+    let sms_schedules = schedules["schedules"].as_array().map_or(0, |all| {
+        all.iter().filter(|s| s["key"]["channel"] == "sms").count()
+    });
+    assert_eq!(sms_schedules, 0);
+    app.advance_to("2026-03-27T09:30:00Z").await;
+
+    assert!(app.sent_to(premium).await.is_empty());
+    assert!(!app.sent_to("lea@example.fr").await.is_empty());
+    let refused: Vec<_> = app
+        .communications(&lea)
+        .await
+        .into_iter()
+        .filter(|c| c["status"] == "suppressed" && c["reason"] == "not_a_mobile_number")
+        .collect();
+    assert!(!refused.is_empty(), "recorded with the reason");
+    assert!(refused.iter().all(|c| c["channel"] == "sms"));
+}
