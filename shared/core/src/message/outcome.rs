@@ -36,6 +36,9 @@ pub enum SuppressionReason {
     WithinReplyWindow,
     /// An automatic reply to a machine (auto-submitted, bulk, no-reply address).
     AutomatedSender,
+    /// An automatic reply by SMS to someone who is not a client, which the business has not
+    /// allowed (`auto_replies.sms_to_non_clients`), and no e-mail address to answer instead.
+    SmsToNonClient,
 }
 
 impl SuppressionReason {
@@ -74,6 +77,7 @@ impl SuppressionReason {
             Self::EmailComplaint => "email_complaint",
             Self::WithinReplyWindow => "within_reply_window",
             Self::AutomatedSender => "automated_sender",
+            Self::SmsToNonClient => "sms_to_non_client",
         }
     }
 }

@@ -119,6 +119,11 @@ pub struct AutoReplySettings {
     pub message: AutoReply,
     pub document: AutoReply,
     pub contact_form: AutoReply,
+    /// Whether someone who is not yet a client (a contact form, an unknown number) may be
+    /// answered by SMS. Off by default: a form answers any number typed into it, premium and
+    /// foreign ones included, at the business's cost; such a sender is answered by e-mail
+    /// when they gave an address, else the reply is recorded `suppressed: sms_to_non_client`.
+    pub sms_to_non_clients: bool,
 }
 
 impl AutoReplySettings {

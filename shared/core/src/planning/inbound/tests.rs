@@ -185,3 +185,68 @@ fn a_contact_form_from_someone_new_is_answered_at_the_address_they_gave() {
         Verdict::Stale(crate::message::StaleReason::TooLate)
     );
 }
+
+fn from_stranger(email: Option<&str>, phone: Option<&str>, channel: Option<Channel>) -> Inbound {
+    let sender = InboundSender::Contact {
+        name: id("Noé Petit"),
+        email: email.map(id),
+        phone: phone.map(id),
+    };
+    Inbound {
+        tenant: id("salon"),
+        id: Inbound::id_for(&sender, at(9, 0), "zz98").unwrap(),
+        kind: InboundKind::ContactForm,
+        sender,
+        channel,
+        received_at: at(9, 0),
+        automated: false,
+        version: 1,
+    }
+}
+
+fn stranger_reply(s: &BusinessSettings, form: &Inbound) -> crate::message::PlannedMessage {
+    auto_reply(&InboundContext {
+        settings: s,
+        inbound: form,
+        client: None,
+        earlier: &[],
+    })
+    .expect("a reply is planned")
+}
+
+/// A contact form answers any number typed into it: an SMS there is SMS pumping at the
+/// business's cost. Someone who is not a client is answered by e-mail only, unless the
+/// business opts in.
+#[test]
+fn someone_who_is_not_a_client_is_answered_by_email_only_unless_the_business_opts_in() {
+    let s = settings();
+    let texted = from_stranger(
+        Some("noe@example.fr"),
+        Some("+33612345677"),
+        Some(Channel::Sms),
+    );
+    let planned = stranger_reply(&s, &texted);
+    assert_eq!(planned.key.channel, Channel::Email);
+    assert_eq!(planned.disposition, Disposition::Deliver);
+
+    let phone_only = from_stranger(None, Some("+33612345677"), None);
+    let planned = stranger_reply(&s, &phone_only);
+    assert_eq!(planned.key.channel, Channel::Sms);
+    assert_eq!(
+        planned.disposition,
+        Disposition::Suppressed(SuppressionReason::SmsToNonClient)
+    );
+
+    let mut opted_in = settings();
+    opted_in.input.notifications.auto_replies.sms_to_non_clients = true;
+    let planned = stranger_reply(&opted_in, &phone_only);
+    assert_eq!(planned.key.channel, Channel::Sms);
+    assert_eq!(planned.disposition, Disposition::Deliver);
+    // A client who texts is answered by SMS as before.
+    let mut texted_by_lea = from_lea(InboundKind::Message, at(9, 0));
+    texted_by_lea.channel = Some(Channel::Sms);
+    assert_eq!(
+        reply(&s, &texted_by_lea, &[]).unwrap().key.channel,
+        Channel::Sms
+    );
+}
