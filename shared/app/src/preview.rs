@@ -172,7 +172,12 @@ pub async fn planned_notifications(
         OtherBookings::Read,
     )
     .await?;
-    let plan = timeline(appointment, &loaded.planning(appointment, None)?);
+    let plan = timeline(
+        appointment,
+        &loaded
+            .planning(appointment, None)
+            .map_err(ContextError::from)?,
+    );
     with_status(s, plan).await
 }
 

@@ -7,7 +7,7 @@ use super::slot::offer_freed_slot;
 use crate::effects::{Reaction, ReactionError, apply_diff, queue_change_messages};
 use crate::services::ReactionServices;
 use crate::subjects::{
-    AppointmentRecords, ContextError, OtherBookings, PLANNING_HORIZON, Substitute,
+    AppointmentRecords, ContextError, MissingRecord, OtherBookings, PLANNING_HORIZON, Substitute,
 };
 use rappel_core::model::{Appointment, TenantId};
 use rappel_core::planning::client::{ClientContext, reengagement};
@@ -139,7 +139,7 @@ async fn load_or_skip(
     }
 }
 
-fn context_or_skip<T>(planning: Result<T, ContextError>) -> Option<T> {
+fn context_or_skip<T>(planning: Result<T, MissingRecord>) -> Option<T> {
     match planning {
         Ok(ctx) => Some(ctx),
         Err(error) => {

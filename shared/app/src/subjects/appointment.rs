@@ -3,7 +3,7 @@
 //! and the client's appointments. The change messages, the old plan, the new plan and the
 //! client's re-engagement plan are then all computed from this one load.
 
-use super::{ContextError, SendTime, SubjectAtSend};
+use super::{ContextError, MissingRecord, SendTime, SubjectAtSend};
 use chrono::{DateTime, Duration, Utc};
 use rappel_core::message::{MessageKey, PlannedMessage, Recipient, Verdict};
 use rappel_core::model::{
@@ -158,15 +158,15 @@ impl AppointmentRecords {
         &'a self,
         appointment: &Appointment,
         previous_staff: Option<&StaffId>,
-    ) -> Result<AppointmentContext<'a>, ContextError> {
+    ) -> Result<AppointmentContext<'a>, MissingRecord> {
         let appointment_type = self
             .types
             .iter()
             .find(|t| t.id == appointment.type_id)
-            .ok_or(ContextError::Missing("appointment type"))?;
+            .ok_or(MissingRecord("appointment type"))?;
         let staff = self
             .staff_member(&appointment.staff_id)
-            .ok_or(ContextError::Missing("staff"))?;
+            .ok_or(MissingRecord("staff"))?;
         Ok(AppointmentContext {
             settings: &self.settings,
             appointment_type,
@@ -269,7 +269,7 @@ pub struct CurrentAppointment<'a> {
 impl SubjectAtSend for AppointmentAtSend {
     type Context<'a> = CurrentAppointment<'a>;
 
-    fn context(&self, key: &MessageKey) -> Result<CurrentAppointment<'_>, ContextError> {
+    fn context(&self, key: &MessageKey) -> Result<CurrentAppointment<'_>, MissingRecord> {
         Ok(CurrentAppointment {
             appointment: &self.appointment,
             planning: self

@@ -1,7 +1,7 @@
 //! Loading what a billing document's plan depends on: the settings, the invoice or quote, and
 //! its client.
 
-use super::{ContextError, SendTime, SubjectAtSend};
+use super::{ContextError, MissingRecord, SendTime, SubjectAtSend};
 use chrono::{DateTime, Utc};
 use rappel_core::message::{MessageKey, Verdict};
 use rappel_core::model::{Client, ClientId, Invoice, InvoiceId, Quote, QuoteId, TenantId};
@@ -92,7 +92,7 @@ impl BillingRecords {
 impl SubjectAtSend for BillingRecords {
     type Context<'a> = BillingContext<'a>;
 
-    fn context(&self, _: &MessageKey) -> Result<BillingContext<'_>, ContextError> {
+    fn context(&self, _: &MessageKey) -> Result<BillingContext<'_>, MissingRecord> {
         Ok(BillingRecords::context(self))
     }
 

@@ -1,7 +1,7 @@
 //! Loading what a client's plan depends on: the settings, the client and all their
 //! appointments.
 
-use super::{ContextError, SendTime, SubjectAtSend};
+use super::{ContextError, MissingRecord, SendTime, SubjectAtSend};
 use chrono::{DateTime, Utc};
 use rappel_core::message::{MessageKey, Verdict};
 use rappel_core::model::{Appointment, Client, ClientId, TenantId};
@@ -52,7 +52,7 @@ impl ClientRecords {
 impl SubjectAtSend for ClientRecords {
     type Context<'a> = ClientContext<'a>;
 
-    fn context(&self, _: &MessageKey) -> Result<ClientContext<'_>, ContextError> {
+    fn context(&self, _: &MessageKey) -> Result<ClientContext<'_>, MissingRecord> {
         Ok(ClientRecords::context(self))
     }
 

@@ -2,7 +2,7 @@
 //! (the staff member's through `by_staff`, the business's through `by_start`, a page at a
 //! time: counted whole, the first rows kept) and the names they are listed with.
 
-use super::{ContextError, SendTime, SubjectAtSend};
+use super::{ContextError, MissingRecord, SendTime, SubjectAtSend};
 use chrono::{DateTime, Utc};
 use rappel_core::message::{MessageKey, Recipient, Verdict};
 use rappel_core::model::ClientId;
@@ -240,7 +240,7 @@ impl Owned {
 impl SubjectAtSend for DayRecords {
     type Context<'a> = DayContext<'a>;
 
-    fn context(&self, _: &MessageKey) -> Result<DayContext<'_>, ContextError> {
+    fn context(&self, _: &MessageKey) -> Result<DayContext<'_>, MissingRecord> {
         Ok(DayRecords::context(self))
     }
 

@@ -6,7 +6,7 @@
 //! delivery path and the previews only see [`DecidesAtSend`], which every [`SubjectAtSend`]
 //! is, so nothing outside a subject's own file matches on the subject.
 
-use super::ContextError;
+use super::MissingRecord;
 use chrono::{DateTime, Utc};
 use rappel_core::message::{MessageKey, StaleReason, SuppressionReason, Verdict};
 use rappel_core::model::{AppointmentTypeId, ClientId, Locale};
@@ -43,13 +43,9 @@ pub enum Undecidable {
     Unrenderable(#[from] ComposeError),
 }
 
-impl From<ContextError> for Undecidable {
-    fn from(error: ContextError) -> Self {
-        match error {
-            ContextError::Missing(what) => Self::Missing(what),
-            // A context is built from records already loaded: no store is asked.
-            ContextError::Store(_) => Self::Missing("record"),
-        }
+impl From<MissingRecord> for Undecidable {
+    fn from(missing: MissingRecord) -> Self {
+        Self::Missing(missing.0)
     }
 }
 
@@ -62,7 +58,7 @@ pub trait SubjectAtSend: std::fmt::Debug + Send + Sync {
 
     /// The context for `key` (an appointment's message to a staff member who lost it sees
     /// them as the previous staff member).
-    fn context(&self, key: &MessageKey) -> Result<Self::Context<'_>, ContextError>;
+    fn context(&self, key: &MessageKey) -> Result<Self::Context<'_>, MissingRecord>;
 
     /// The client the history files the message under.
     fn client(&self) -> Option<&ClientId>;

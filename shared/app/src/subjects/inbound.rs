@@ -1,7 +1,7 @@
 //! Loading what an automatic reply depends on: the settings, the message, its sender's client
 //! record, and what the same sender sent within the reply window before it.
 
-use super::{ContextError, SendTime, SubjectAtSend};
+use super::{ContextError, MissingRecord, SendTime, SubjectAtSend};
 use chrono::{DateTime, Utc};
 use rappel_core::message::{MessageKey, Verdict};
 use rappel_core::model::{Client, ClientId, Inbound, InboundId, TenantId};
@@ -67,7 +67,7 @@ impl InboundRecords {
 impl SubjectAtSend for InboundRecords {
     type Context<'a> = InboundContext<'a>;
 
-    fn context(&self, _: &MessageKey) -> Result<InboundContext<'_>, ContextError> {
+    fn context(&self, _: &MessageKey) -> Result<InboundContext<'_>, MissingRecord> {
         Ok(InboundRecords::context(self))
     }
 

@@ -25,7 +25,8 @@ pub use inbound::InboundRecords;
 pub use slot::SlotRecords;
 
 use rappel_core::message::{MessageKey, Recipient, StaleReason, Subject};
-use rappel_ports::records::{RecordKey, RecordKind, RecordStore, StoreError};
+use rappel_core::model::{Appointment, Client, Inbound, Invoice, Quote};
+use rappel_ports::records::{RecordKey, RecordStore, StoreError, StoredRecord};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ContextError {
@@ -35,6 +36,18 @@ pub enum ContextError {
     /// so this means a data problem worth a look).
     #[error("the {0} record is missing")]
     Missing(&'static str),
+}
+
+/// A record a loaded subject refers to is not among what was loaded (its type or staff member
+/// was gone): the plan cannot be computed. No store is asked to find this out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the {0} record is missing")]
+pub struct MissingRecord(pub &'static str);
+
+impl From<MissingRecord> for ContextError {
+    fn from(missing: MissingRecord) -> Self {
+        Self::Missing(missing.0)
+    }
 }
 
 /// A message's subject as loaded at send time.
@@ -95,13 +108,13 @@ pub async fn load(records: &dyn RecordStore, key: &MessageKey) -> Result<Loaded,
 /// The record `key`'s subject is, when it is one record: what a batch of messages reads at
 /// once before delivering ([`crate::deliver::prefetch`]).
 pub fn subject_record(key: &MessageKey) -> Option<RecordKey> {
-    let (kind, id) = match &key.subject {
-        Subject::Appointment(id) => (RecordKind::Appointment, id.as_str()),
-        Subject::Client(id) => (RecordKind::Client, id.as_str()),
-        Subject::Invoice(id) => (RecordKind::Invoice, id.as_str()),
-        Subject::Quote(id) => (RecordKind::Quote, id.as_str()),
-        Subject::Inbound(id) => (RecordKind::Inbound, id.as_str()),
+    let tenant = &key.tenant;
+    Some(match &key.subject {
+        Subject::Appointment(id) => Appointment::key_of(tenant, id),
+        Subject::Client(id) => Client::key_of(tenant, id),
+        Subject::Invoice(id) => Invoice::key_of(tenant, id),
+        Subject::Quote(id) => Quote::key_of(tenant, id),
+        Subject::Inbound(id) => Inbound::key_of(tenant, id),
         Subject::StaffDay { .. } | Subject::ManagerDay { .. } | Subject::Slot(_) => return None,
-    };
-    Some(RecordKey::new(&key.tenant, kind, id))
+    })
 }

@@ -2,7 +2,7 @@
 //! (every candidate — the type's open waitlist entries and later bookings, and their clients)
 //! and at send time (one client: is the slot still free, do they still wait for it).
 
-use super::{ContextError, SendTime, SubjectAtSend};
+use super::{MissingRecord, SendTime, SubjectAtSend};
 use chrono::{DateTime, Duration, Utc};
 use rappel_core::message::{MessageKey, Verdict};
 use rappel_core::model::AppointmentTypeId;
@@ -156,7 +156,7 @@ impl SlotRecords {
 impl SubjectAtSend for SlotRecords {
     type Context<'a> = SlotContext<'a>;
 
-    fn context(&self, _: &MessageKey) -> Result<SlotContext<'_>, ContextError> {
+    fn context(&self, _: &MessageKey) -> Result<SlotContext<'_>, MissingRecord> {
         Ok(SlotRecords::context(self))
     }
 

@@ -22,6 +22,7 @@ use rappel_ports::records::{Expected, Record, RecordWriter};
 use rappel_ports::replan::{LIST_PAGE, PLAN_SIZE, ReplanWork};
 use rappel_testkit::CallsApi;
 use rappel_testkit::fault_proxy::FaultPlan;
+use rappel_testkit::fixtures::id;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -37,13 +38,6 @@ fn size() -> usize {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(1000)
-}
-
-fn id<T: TryFrom<String>>(raw: &str) -> T
-where
-    T::Error: std::fmt::Debug,
-{
-    T::try_from(raw.to_owned()).expect("a valid id")
 }
 
 /// The business written straight into the table (through the adapter, as the API would have
