@@ -2,7 +2,7 @@
 
 use crate::batch::{HandBack, SendBatch, Step};
 use crate::{
-    DELIVERIES_METRIC, SCHEDULE_FIRINGS_METRIC, SendHandlerError, SendPace, error_type,
+    DELIVERIES_METRIC, LanePaces, SCHEDULE_FIRINGS_METRIC, SendHandlerError, error_type,
     fired_by_a_schedule, outcome_name, parse_request,
 };
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
@@ -11,15 +11,24 @@ use rappel_app::DeliveryServices;
 use rappel_ports::deadline::Deadline;
 use rappel_ports::schedules::SendRequest;
 
-/// The Lambda handler for a batch of the send queue: every message is handled on its own, at
-/// the pace given, inside the invocation's deadline; the ids of those to retry are returned.
+/// The Lambda handler for a batch of one lane's queue: every message is handled on its own, at
+/// its lane's pace, inside the invocation's deadline; the ids of those to retry are returned.
 pub async fn function_handler(
     event: LambdaEvent<SqsEvent>,
     services: &DeliveryServices,
-    pace: &SendPace,
+    paces: &LanePaces,
 ) -> Result<SqsBatchResponse, std::convert::Infallible> {
     let deadline = Deadline::from_epoch_millis(event.context.deadline);
-    Ok(handle_batch(&event.payload.records, services, pace, deadline).await)
+    let source = event
+        .payload
+        .records
+        .first()
+        .and_then(|r| r.event_source_arn.as_deref());
+    let services = DeliveryServices {
+        pace: paces.pace(paces.lane_of(source)),
+        ..services.clone()
+    };
+    Ok(handle_batch(&event.payload.records, &services, deadline).await)
 }
 
 /// One batch under the shared policy ([`SendBatch`]): what it hands back, and what failed, is
@@ -27,7 +36,6 @@ pub async fn function_handler(
 pub async fn handle_batch(
     records: &[SqsMessage],
     services: &DeliveryServices,
-    pace: &SendPace,
     deadline: Deadline,
 ) -> SqsBatchResponse {
     let parsed: Vec<_> = records
@@ -38,13 +46,13 @@ pub async fn handle_batch(
         .iter()
         .filter_map(|r| r.as_ref().ok().cloned())
         .collect();
-    let mut batch = SendBatch::begin(services, pace, deadline, &readable).await;
+    let mut batch = SendBatch::begin(services, deadline, &readable).await;
     let mut retry: Vec<String> = Vec::new();
     for (message, request) in records.iter().zip(parsed) {
         let id = message.message_id.clone().unwrap_or_default();
         let request = match request {
             Ok(request) => request,
-            Err(_) if batch.stopped().is_some() => {
+            Err(_) if batch.out_of_time() => {
                 retry.push(id);
                 continue;
             }
@@ -56,7 +64,7 @@ pub async fn handle_batch(
                 continue;
             }
         };
-        let was_stopped = batch.stopped().is_some();
+        let was_out_of_time = batch.out_of_time();
         match batch.handle(&request).await {
             Step::Handled(outcomes) => {
                 for outcome in &outcomes {
@@ -72,7 +80,7 @@ pub async fn handle_batch(
                 }
             }
             Step::HandedBack(why) => {
-                if why == HandBack::OutOfTime && !was_stopped {
+                if why == HandBack::OutOfTime && !was_out_of_time {
                     tracing::warn!(message_id = %id, "too little of the invocation left: the rest of the batch is handed back untried");
                     metrics::counter!(DELIVERIES_METRIC, "Outcome" => "out_of_time").increment(1);
                 }

@@ -23,12 +23,12 @@
 mod batch;
 #[cfg(feature = "lambda")]
 mod lambda;
-mod pace;
+mod lanes;
 
 pub use batch::{HandBack, SendBatch, Step};
 #[cfg(feature = "lambda")]
 pub use lambda::{batch_response, function_handler, handle_batch};
-pub use pace::{PaceTooSlow, SendPace};
+pub use lanes::{LanePaces, PaceTooSlow, checked_pace};
 
 use rappel_app::deliver::COMMIT_RESERVE;
 use rappel_app::{

@@ -473,6 +473,7 @@ async fn deliver_claimed(
     };
     let sent = match &message {
         OutgoingMessage::Email(email) => {
+            s.pace.wait_turn(Channel::Email).await;
             time_to_commit()?;
             s.mailer
                 .send_email(email, now)
@@ -482,6 +483,7 @@ async fn deliver_claimed(
         OutgoingMessage::Sms(sms) => match s.sms.is_opted_out(&sms.to).await {
             Ok(true) => return recorder.suppressed(SuppressionReason::OptedOut).await,
             Ok(false) => {
+                s.pace.wait_turn(Channel::Sms).await;
                 time_to_commit()?;
                 s.sms.send_sms(sms, now).await.map(|r| (r, None))
             }

@@ -13,7 +13,7 @@
 use rappel_core::render::{LinkSigner, SenderIdentity};
 use rappel_ports::address_marks::{AddressMarks, MarksCache};
 use rappel_ports::clock::Clock;
-use rappel_ports::delivery::{Mailer, OptOutsCache, SmsSender};
+use rappel_ports::delivery::{Mailer, OptOutsCache, ProviderPace, SmsSender};
 use rappel_ports::history::CommunicationHistory;
 use rappel_ports::idempotency::IdempotencyKeys;
 use rappel_ports::ledger::DeliveryLedger;
@@ -57,6 +57,9 @@ pub struct DeliveryServices {
     /// The send queue, for the settle request of a message sent whose `sent` the ledger could
     /// not record (see [`mod@crate::deliver`]).
     pub settles: Arc<dyn SendQueue>,
+    /// The providers' pace, waited on just before a provider is called (see
+    /// [`ProviderPace`]): what is decided without a provider call never waits.
+    pub pace: Arc<dyn ProviderPace>,
 }
 
 /// What the reaction to a change needs — and the re-plan steps it starts: the records it plans

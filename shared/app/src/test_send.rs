@@ -6,7 +6,7 @@
 
 use crate::DeliveryServices;
 use crate::deliver::{COMMIT_RESERVE, DeliveryError, DeliveryOutcome};
-use rappel_core::message::{Recipient, SuppressionReason};
+use rappel_core::message::{Channel, Recipient, SuppressionReason};
 use rappel_core::render::OutgoingMessage;
 use rappel_ports::deadline::Deadline;
 use rappel_ports::delivery::SendError;
@@ -31,6 +31,13 @@ pub async fn send_test(
             });
         }
     }
+    // The provider's pace, before the deadline is judged (the wait counts against it).
+    s.pace
+        .wait_turn(match &test.message {
+            OutgoingMessage::Email(_) => Channel::Email,
+            OutgoingMessage::Sms(_) => Channel::Sms,
+        })
+        .await;
     if !deadline.allows(COMMIT_RESERVE) {
         s.ledger.release(&ledger_key).await?;
         return Err(DeliveryError::OutOfTime);

@@ -14,6 +14,11 @@ pub const SCHEDULE_GROUP: &str = "RAPPEL_SCHEDULE_GROUP";
 pub const SEND_QUEUE_ARN: &str = "RAPPEL_SEND_QUEUE_ARN";
 /// URL of the send queue, where the change handler puts the messages due now.
 pub const SEND_QUEUE_URL: &str = "RAPPEL_SEND_QUEUE_URL";
+/// ARN of the bulk lane's send queue, the target of the schedules of messages that can wait
+/// (digests, re-engagement, billing, offers), and how the send function tells its batches.
+pub const BULK_SEND_QUEUE_ARN: &str = "RAPPEL_BULK_SEND_QUEUE_ARN";
+/// URL of the bulk lane's send queue.
+pub const BULK_SEND_QUEUE_URL: &str = "RAPPEL_BULK_SEND_QUEUE_URL";
 /// URL of the re-plan queue, where a change affecting many subjects puts its re-plan steps
 /// (and the re-plan function the steps that follow).
 pub const REPLAN_QUEUE_URL: &str = "RAPPEL_REPLAN_QUEUE_URL";
@@ -22,6 +27,11 @@ pub const REPLAN_QUEUE_URL: &str = "RAPPEL_REPLAN_QUEUE_URL";
 pub const SEND_RATE_PER_SECOND: &str = "RAPPEL_SEND_RATE_PER_SECOND";
 /// How many copies of the send function the queue's event source mapping runs at most.
 pub const SEND_CONCURRENCY: &str = "RAPPEL_SEND_CONCURRENCY";
+/// The bulk lane's share of the providers' rates: messages per second per provider, all the
+/// copies that consume the bulk queue together.
+pub const BULK_SEND_RATE_PER_SECOND: &str = "RAPPEL_BULK_SEND_RATE_PER_SECOND";
+/// How many copies of the send function the bulk queue's event source mapping runs at most.
+pub const BULK_SEND_CONCURRENCY: &str = "RAPPEL_BULK_SEND_CONCURRENCY";
 /// ARN of the role EventBridge Scheduler assumes to put a firing on the send queue.
 pub const SCHEDULER_ROLE_ARN: &str = "RAPPEL_SCHEDULER_ROLE_ARN";
 /// ARN of the SQS queue that receives the inputs of schedules that failed all their retries.

@@ -12,7 +12,8 @@
 //! digest's day is decided from it when it fires). Its name hashes the time and zone, so a new
 //! time is a new schedule and the old one is deleted.
 //!
-//! Each schedule targets the send queue: `FlexibleTimeWindow OFF`, `ActionAfterCompletion DELETE` (nothing piles up),
+//! Each schedule targets its message's lane of the send queue, its business as the message
+//! group (a fair share of the lane, see [`crate::sqs`]): `FlexibleTimeWindow OFF`, `ActionAfterCompletion DELETE` (nothing piles up),
 //! a retry policy, an SQS dead-letter queue, and as input `{"key": …}` — which message, never
 //! its content (rendered at send time). Creating a name that exists and deleting one that is
 //! gone both count as done, so replays are harmless.
@@ -22,19 +23,21 @@ use async_trait::async_trait;
 use aws_sdk_scheduler::Client;
 use aws_sdk_scheduler::types::{
     ActionAfterCompletion, DeadLetterConfig, FlexibleTimeWindow, FlexibleTimeWindowMode,
-    RetryPolicy, Target,
+    RetryPolicy, SqsParameters, Target,
 };
 use chrono::{DateTime, Duration, DurationRound, Utc};
-use rappel_core::message::{RecurringSchedule, ScheduleName};
+use rappel_core::message::{Lane, RecurringSchedule, ScheduleName};
 use rappel_core::settings::LocalTime;
 use rappel_ports::schedules::{ScheduleEntry, ScheduleError, Schedules, SendRequest};
 
-/// Where and how schedules deliver their input: onto the send queue (a templated SQS target),
-/// whose consumer paces the sends.
+/// Where and how schedules deliver their input: onto the send queue's lane (a templated SQS
+/// target), whose consumer paces the sends.
 #[derive(Debug, Clone)]
 pub struct ScheduleTarget {
     pub group: String,
     pub send_queue_arn: String,
+    /// The bulk lane's queue.
+    pub bulk_send_queue_arn: String,
     pub role_arn: String,
     pub dead_letter_arn: String,
     /// Attempts after the first failure before the input goes to the dead-letter queue.
@@ -121,11 +124,21 @@ where
 }
 
 impl EventBridgeSchedules {
-    fn target(&self, input: String) -> Result<Target, ScheduleError> {
+    /// The target of a schedule whose input is `request`'s: its lane's queue, its business as
+    /// the message group.
+    fn target(&self, request: &SendRequest, input: String) -> Result<Target, ScheduleError> {
+        let queue = match request.lane() {
+            Lane::Urgent => &self.target.send_queue_arn,
+            Lane::Bulk => &self.target.bulk_send_queue_arn,
+        };
+        let group = SqsParameters::builder()
+            .message_group_id(request.tenant().to_string())
+            .build();
         Target::builder()
-            .arn(&self.target.send_queue_arn)
+            .arn(queue)
             .role_arn(&self.target.role_arn)
             .input(input)
+            .sqs_parameters(group)
             .retry_policy(
                 RetryPolicy::builder()
                     .maximum_retry_attempts(self.target.max_retries)
@@ -152,13 +165,14 @@ fn no_window() -> Result<FlexibleTimeWindow, ScheduleError> {
 #[async_trait]
 impl Schedules for EventBridgeSchedules {
     async fn create(&self, entry: ScheduleEntry) -> Result<(), ScheduleError> {
-        let mut input = serde_json::to_value(entry.request())
-            .map_err(|e| failure("schedule input", e.to_string()))?;
+        let request = entry.request();
+        let mut input =
+            serde_json::to_value(&request).map_err(|e| failure("schedule input", e.to_string()))?;
         if let Some(fields) = input.as_object_mut() {
             fields.insert(VIA_SCHEDULE.0.into(), VIA_SCHEDULE.1.into());
         }
         let input = input.to_string();
-        let target = self.target(input)?;
+        let target = self.target(&request, input)?;
         let window = no_window()?;
         let result = self
             .client
@@ -182,7 +196,11 @@ impl Schedules for EventBridgeSchedules {
         schedule: &RecurringSchedule,
         _starts: DateTime<Utc>,
     ) -> Result<(), ScheduleError> {
-        let target = self.target(SendRequest::recurring_input(&schedule.trigger))?;
+        let firing = SendRequest::Digest {
+            trigger: schedule.trigger.clone(),
+            fired_at: DateTime::<Utc>::MIN_UTC,
+        };
+        let target = self.target(&firing, SendRequest::recurring_input(&schedule.trigger))?;
         let result = self
             .client
             .create_schedule()

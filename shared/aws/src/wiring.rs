@@ -10,7 +10,7 @@ use crate::scheduler::{EventBridgeSchedules, ScheduleTarget};
 use crate::secret::LinkKeys;
 use crate::ses::SesMailer;
 use crate::sns::SnsSms;
-use crate::sqs::SqsQueue;
+use crate::sqs::{SqsQueue, SqsSendLanes};
 use aws_config::SdkConfig;
 use rappel_app::feedback::FeedbackServices;
 use rappel_app::{ApiServices, DeliveryServices, ReactionServices};
@@ -29,6 +29,7 @@ pub const API_ENV: &[&str] = &[
     SENDER_EMAIL,
     SMS_OPT_OUT,
     SEND_QUEUE_URL,
+    BULK_SEND_QUEUE_URL,
 ];
 /// The public link routes (served by the API function): the link keys and base URL.
 pub const LINKS_ENV: &[&str] = &[LINK_SECRET_ID, LINK_BASE_URL];
@@ -44,13 +45,21 @@ pub const SEND_ENV: &[&str] = &[
     LINK_SECRET_ID,
     LINK_BASE_URL,
     SEND_QUEUE_URL,
+    BULK_SEND_QUEUE_URL,
 ];
 /// What the feedback function reads: the deliveries table (address marks and history).
 pub const FEEDBACK_ENV: &[&str] = &[DELIVERIES_TABLE];
 /// What the integrators' key authorizer reads: the deliveries table (keys and grants).
 pub const AUTHORIZER_ENV: &[&str] = &[DELIVERIES_TABLE];
-/// The send function's pace (rate shared by its copies).
-pub const PACE_ENV: &[&str] = &[SEND_RATE_PER_SECOND, SEND_CONCURRENCY];
+/// The send function's lanes: each lane's pace (rate shared by its copies), and the bulk
+/// queue's ARN that tells a bulk batch.
+pub const PACE_ENV: &[&str] = &[
+    SEND_RATE_PER_SECOND,
+    SEND_CONCURRENCY,
+    BULK_SEND_RATE_PER_SECOND,
+    BULK_SEND_CONCURRENCY,
+    BULK_SEND_QUEUE_ARN,
+];
 /// What the change handler reads: the records it plans from, the scheduler, the send queue,
 /// and the re-plan queue and progress (the deliveries table) of the jobs it begins. The
 /// re-plan function, which runs the jobs' steps, reads the same.
@@ -60,6 +69,8 @@ pub const CHANGE_ENV: &[&str] = &[
     SCHEDULE_GROUP,
     SEND_QUEUE_ARN,
     SEND_QUEUE_URL,
+    BULK_SEND_QUEUE_ARN,
+    BULK_SEND_QUEUE_URL,
     SCHEDULER_ROLE_ARN,
     SCHEDULER_DLQ_ARN,
     REPLAN_QUEUE_URL,
@@ -116,9 +127,10 @@ pub fn api_services(
         progress: Arc::new(DynamoProgress::new(dynamodb.clone(), deliveries)),
         idempotency: Arc::new(DynamoIdempotency::new(dynamodb, deliveries)),
         sender: sender_identity(env)?,
-        send_queue: Arc::new(SqsQueue::new(
+        send_queue: Arc::new(SqsSendLanes::new(
             aws_sdk_sqs::Client::new(sdk),
             env.required(SEND_QUEUE_URL)?,
+            env.required(BULK_SEND_QUEUE_URL)?,
         )),
     })
 }
@@ -203,7 +215,7 @@ pub struct DeliveryParts {
     sms: SnsSms,
     ledger: DynamoLedger,
     history: DynamoHistory,
-    settles: SqsQueue,
+    settles: SqsSendLanes,
     clock: Arc<dyn Clock>,
     sender: SenderIdentity,
     pub links: LinkKeys,
@@ -219,6 +231,7 @@ impl DeliveryParts {
         let links = lazy_link_keys(sdk, env)?;
         let records = env.required(RECORDS_TABLE)?;
         let queue_url = env.required(SEND_QUEUE_URL)?;
+        let bulk_queue_url = env.required(BULK_SEND_QUEUE_URL)?;
         Ok(Self {
             records: DynamoRecords::new(dynamodb.clone(), records),
             marks: DynamoAddressMarks::new(dynamodb.clone(), deliveries),
@@ -226,7 +239,7 @@ impl DeliveryParts {
             sms: SnsSms::new(aws_sdk_sns::Client::new(sdk), sender_id),
             ledger: DynamoLedger::new(dynamodb.clone(), deliveries),
             history: DynamoHistory::new(dynamodb, deliveries),
-            settles: SqsQueue::new(aws_sdk_sqs::Client::new(sdk), queue_url),
+            settles: SqsSendLanes::new(aws_sdk_sqs::Client::new(sdk), queue_url, bulk_queue_url),
             clock,
             sender,
             links,
@@ -246,6 +259,8 @@ impl DeliveryParts {
             sender: self.sender,
             links,
             settles: Arc::new(self.settles),
+            // The send function sets each batch's lane pace.
+            pace: Arc::new(rappel_ports::delivery::Unpaced),
         }
     }
 }
@@ -261,27 +276,48 @@ pub async fn delivery_services(
     Ok(parts.with_links(links))
 }
 
-/// The send function's pace: messages per second for all its copies, and how many copies.
-pub fn send_pace(env: &Env) -> Result<(f64, u32), ConfigError> {
+/// A lane's pace: messages per second per provider for all the copies that consume it, and
+/// how many copies.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LaneRate {
+    pub rate: f64,
+    pub concurrency: u32,
+}
+
+/// The send function's lanes: the urgent lane's rate, the bulk lane's, and the bulk queue's
+/// ARN (a batch from it is the bulk lane's).
+pub fn send_lanes(env: &Env) -> Result<(LaneRate, LaneRate, String), ConfigError> {
+    Ok((
+        lane_rate(env, SEND_RATE_PER_SECOND, SEND_CONCURRENCY)?,
+        lane_rate(env, BULK_SEND_RATE_PER_SECOND, BULK_SEND_CONCURRENCY)?,
+        env.required(BULK_SEND_QUEUE_ARN)?.to_owned(),
+    ))
+}
+
+fn lane_rate(
+    env: &Env,
+    rate_name: &'static str,
+    concurrency_name: &'static str,
+) -> Result<LaneRate, ConfigError> {
     let rate: f64 = env
-        .required(SEND_RATE_PER_SECOND)?
+        .required(rate_name)?
         .parse()
         .ok()
         .filter(|r: &f64| r.is_finite() && *r > 0.0)
         .ok_or_else(|| ConfigError::Invalid {
-            name: SEND_RATE_PER_SECOND,
+            name: rate_name,
             reason: "a positive number of messages per second".into(),
         })?;
     let concurrency: u32 = env
-        .required(SEND_CONCURRENCY)?
+        .required(concurrency_name)?
         .parse()
         .ok()
         .filter(|c| *c > 0)
         .ok_or_else(|| ConfigError::Invalid {
-            name: SEND_CONCURRENCY,
+            name: concurrency_name,
             reason: "a positive whole number".into(),
         })?;
-    Ok((rate, concurrency))
+    Ok(LaneRate { rate, concurrency })
 }
 
 /// The change handler's services, and the re-plan function's: no mail, SMS, ledger, history
@@ -294,12 +330,14 @@ pub fn reaction_services(
     let target = ScheduleTarget {
         group: env.required(SCHEDULE_GROUP)?.to_owned(),
         send_queue_arn: env.required(SEND_QUEUE_ARN)?.to_owned(),
+        bulk_send_queue_arn: env.required(BULK_SEND_QUEUE_ARN)?.to_owned(),
         role_arn: env.required(SCHEDULER_ROLE_ARN)?.to_owned(),
         dead_letter_arn: env.required(SCHEDULER_DLQ_ARN)?.to_owned(),
         max_retries: ScheduleTarget::DEFAULT_MAX_RETRIES,
         max_event_age_seconds: ScheduleTarget::DEFAULT_MAX_EVENT_AGE_SECONDS,
     };
     let queue_url = env.required(SEND_QUEUE_URL)?;
+    let bulk_queue_url = env.required(BULK_SEND_QUEUE_URL)?;
     let replan_queue_url = env.required(REPLAN_QUEUE_URL)?;
     let records = env.required(RECORDS_TABLE)?;
     let deliveries = env.required(DELIVERIES_TABLE)?;
@@ -312,7 +350,7 @@ pub fn reaction_services(
             aws_sdk_scheduler::Client::new(sdk),
             target,
         )),
-        queue: Arc::new(SqsQueue::new(sqs.clone(), queue_url)),
+        queue: Arc::new(SqsSendLanes::new(sqs.clone(), queue_url, bulk_queue_url)),
         replans: Arc::new(SqsQueue::new(sqs, replan_queue_url)),
         progress: Arc::new(DynamoProgress::new(dynamodb, deliveries)),
     })
@@ -382,7 +420,7 @@ mod tests {
         }
         for name in PACE_ENV {
             let env = Env::from_pairs(without(PACE_ENV, name).into_iter().map(|n| (n, "2")));
-            assert_eq!(send_pace(&env).err(), Some(ConfigError::Missing(name)));
+            assert_eq!(send_lanes(&env).err(), Some(ConfigError::Missing(name)));
         }
     }
 
@@ -400,15 +438,34 @@ mod tests {
     }
 
     #[test]
-    fn the_send_pace_is_a_positive_rate_and_concurrency() {
-        let env = Env::from_pairs([(SEND_RATE_PER_SECOND, "14"), (SEND_CONCURRENCY, "2")]);
-        assert_eq!(send_pace(&env), Ok((14.0, 2)));
+    fn each_lanes_pace_is_a_positive_rate_and_concurrency() {
+        let lanes = |rate: &'static str, concurrency: &'static str| {
+            Env::from_pairs([
+                (SEND_RATE_PER_SECOND, "14"),
+                (SEND_CONCURRENCY, "2"),
+                (BULK_SEND_RATE_PER_SECOND, rate),
+                (BULK_SEND_CONCURRENCY, concurrency),
+                (BULK_SEND_QUEUE_ARN, "arn:bulk"),
+            ])
+        };
+        let urgent = LaneRate {
+            rate: 14.0,
+            concurrency: 2,
+        };
+        let bulk = LaneRate {
+            rate: 4.0,
+            concurrency: 1,
+        };
+        assert_eq!(
+            send_lanes(&lanes("4", "1")),
+            Ok((urgent, bulk, "arn:bulk".to_owned()))
+        );
         for (rate, concurrency) in [("0", "2"), ("-1", "2"), ("x", "2"), ("14", "0")] {
-            let env = Env::from_pairs([
-                (SEND_RATE_PER_SECOND, rate),
-                (SEND_CONCURRENCY, concurrency),
-            ]);
-            assert!(send_pace(&env).is_err(), "{rate} {concurrency}");
+            let error = send_lanes(&lanes(rate, concurrency)).unwrap_err();
+            assert!(
+                error.to_string().contains("BULK"),
+                "{rate} {concurrency}: {error}"
+            );
         }
     }
 }

@@ -85,6 +85,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         link_secret: b"rappel-local-development-link-key-0001".to_vec(),
         sender: rappel_local_sender(),
         disturbance: None,
+        provider_rate: None,
     };
     let stack = match LocalStack::new(config) {
         Ok(stack) => stack,

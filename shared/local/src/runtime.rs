@@ -11,7 +11,7 @@ use rappel_ports::clock::{Clock, VirtualClock};
 use rappel_ports::credentials::MemoryCredentials;
 use rappel_ports::deadline::Deadline;
 use rappel_ports::delivery::Outbox;
-use rappel_ports::delivery::{Mailer, SmsSender};
+use rappel_ports::delivery::{Mailer, SmsSender, Unpaced, VirtualPace};
 use rappel_ports::history::MemoryHistory;
 use rappel_ports::idempotency::MemoryIdempotency;
 use rappel_ports::json_file::{JsonFile, persist};
@@ -22,7 +22,7 @@ use rappel_ports::replan::{MemoryProgress, ReplanWork};
 use rappel_ports::schedules::Schedules;
 use rappel_ports::schedules::{Firing, InProcessScheduler, SendRequest};
 use rappel_ports::send_queue::{InProcessQueue, MAX_RECEIVES, SendQueue};
-use rappel_send::{BATCH_SIZE, SendBatch, SendPace, Step};
+use rappel_send::{BATCH_SIZE, SendBatch, Step};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -47,6 +47,10 @@ pub struct LocalConfig {
     /// What disturbs the stack (the soak's failing calls, write log, reordered feed, doubled
     /// firings). `None` everywhere else.
     pub disturbance: Option<Arc<dyn Disturbance>>,
+    /// Simulate providers that accept this many messages a second per channel: each send
+    /// moves the virtual clock to its channel's next turn, and schedules fire between sends
+    /// as their time comes (the fairness run). `None`: sends take no time.
+    pub provider_rate: Option<f64>,
 }
 
 impl LocalConfig {
@@ -60,6 +64,7 @@ impl LocalConfig {
             link_secret: b"local-test-link-key-of-32-bytes-at-least".to_vec(),
             sender: default_sender(),
             disturbance: None,
+            provider_rate: None,
         }
     }
 }
@@ -124,6 +129,8 @@ pub struct LocalStack {
     dead_letters: Mutex<Vec<DeadLetter>>,
     dead_letters_file: Option<JsonFile>,
     disturbance: Option<Arc<dyn Disturbance>>,
+    /// Sends move the clock (a simulated provider rate): schedules fire between sends.
+    paced: bool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -216,6 +223,10 @@ impl LocalStack {
             },
             links: LinkSigner::new(config.link_base_url, config.link_secret),
             settles: queue.clone(),
+            pace: match config.provider_rate {
+                Some(rate) => Arc::new(VirtualPace::new(clock.clone(), rate)),
+                None => Arc::new(Unpaced),
+            },
         };
         let services = ReactionServices {
             records: store,
@@ -250,6 +261,7 @@ impl LocalStack {
             dead_letters: Mutex::new(dead_letters),
             dead_letters_file,
             disturbance: config.disturbance,
+            paced: config.provider_rate.is_some(),
         }))
     }
 
@@ -409,6 +421,15 @@ impl LocalStack {
         self.advance_to(target).await;
     }
 
+    /// Puts every schedule due by now on the send queue (a simulated provider rate moves the
+    /// clock while the queue drains).
+    async fn fire_due(&self) {
+        while let Some(firing) = self.scheduler.next_due(self.clock.now()) {
+            self.fire(&firing).await;
+            self.scheduler.fired(&firing);
+        }
+    }
+
     /// One schedule firing: its input goes on the send queue (the schedule's target on AWS).
     async fn fire(&self, firing: &Firing) {
         if let Err(error) = self
@@ -453,16 +474,15 @@ impl LocalStack {
     /// failed one goes to the back of the queue, and after [`MAX_RECEIVES`] receives to the
     /// dead letters (SQS redrive). `settle_locked` passes again until the queue is empty.
     async fn drain_queue(&self) {
-        let pace = SendPace::unlimited();
         let mut left = self.queue.len();
         while left > 0 {
             let upcoming = self.queue.peek((BATCH_SIZE as usize).min(left));
-            let mut batch =
-                SendBatch::begin(&self.delivery, &pace, Deadline::NONE, &upcoming).await;
+            let mut batch = SendBatch::begin(&self.delivery, Deadline::NONE, &upcoming).await;
             for _ in 0..upcoming.len() {
-                if batch.stopped().is_some() {
-                    // Left on the queue, not received: tried on the next pass.
-                    return;
+                if self.paced {
+                    // The clock moved with the last send: what came due meanwhile joins the
+                    // queue now, and takes its turn.
+                    self.fire_due().await;
                 }
                 let Some(received) = self.queue.receive() else {
                     return;

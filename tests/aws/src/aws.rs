@@ -27,6 +27,7 @@ use mail_parser::{MessageParser, MimeHeaders};
 use rappel_api::lambda::LambdaApi;
 use rappel_app::{DeliveryServices, ReactionServices};
 use rappel_aws::wiring;
+use rappel_core::message::Lane;
 use rappel_ports::clock::{Clock, VirtualClock};
 use rappel_testkit::fault_proxy::{FaultPlan, FaultProxy};
 use rappel_testkit::{CallsApi, Response};
@@ -99,6 +100,14 @@ pub struct PendingSchedule {
     pub expression: String,
     pub time_zone: String,
     pub input: Value,
+    pub target: ScheduleTargetSeen,
+}
+
+/// Where a schedule puts its input: the queue's ARN and the message group.
+#[derive(Debug, Clone, Default)]
+pub struct ScheduleTargetSeen {
+    pub arn: String,
+    pub message_group: Option<String>,
 }
 
 /// A recurring schedule as the emulator holds it.
@@ -108,6 +117,7 @@ pub struct RecurringPending {
     pub expression: String,
     pub time_zone: String,
     pub input: Value,
+    pub target: ScheduleTargetSeen,
     /// `StartDate`, in seconds since the epoch.
     pub start_date: Option<i64>,
     pub after_completion: Option<String>,
@@ -635,15 +645,46 @@ impl AwsApp {
         }
     }
 
-    /// Receives up to ten messages of the send queue, as the event source mapping does (they
-    /// stay invisible until deleted or returned).
+    /// The queue of a lane: its URL and ARN.
+    pub fn lane_queue(&self, lane: Lane) -> (&str, &str) {
+        match lane {
+            Lane::Urgent => (
+                &self.resources.send_queue_url,
+                &self.resources.send_queue_arn,
+            ),
+            Lane::Bulk => (
+                &self.resources.bulk_send_queue_url,
+                &self.resources.bulk_send_queue_arn,
+            ),
+        }
+    }
+
+    /// The lane of the queue named by `arn`.
+    fn lane_of_arn(&self, arn: &str) -> Lane {
+        if arn == self.resources.bulk_send_queue_arn {
+            Lane::Bulk
+        } else {
+            Lane::Urgent
+        }
+    }
+
+    /// Receives up to ten messages of the urgent lane's queue, as the event source mapping
+    /// does (they stay invisible until deleted or returned).
     pub async fn receive_send_messages(&self) -> Vec<aws_sdk_sqs::types::Message> {
+        self.receive_lane(Lane::Urgent).await
+    }
+
+    /// Receives up to ten messages of a lane's queue, with their message group.
+    pub async fn receive_lane(&self, lane: Lane) -> Vec<aws_sdk_sqs::types::Message> {
         self.sqs
             .receive_message()
-            .queue_url(&self.resources.send_queue_url)
+            .queue_url(self.lane_queue(lane).0)
             .max_number_of_messages(10)
             .message_system_attribute_names(
                 aws_sdk_sqs::types::MessageSystemAttributeName::ApproximateReceiveCount,
+            )
+            .message_system_attribute_names(
+                aws_sdk_sqs::types::MessageSystemAttributeName::MessageGroupId,
             )
             .send()
             .await
@@ -652,12 +693,23 @@ impl AwsApp {
             .to_vec()
     }
 
-    /// Hands `messages` to the send function as one batch, as Lambda does: with `deadline`,
-    /// the invocation's context says it must end that long from now, and it is stopped there
-    /// if it has not returned (what Lambda does to an invocation that reaches its timeout).
-    /// Returns the ids the function reported as failed, or `None` if it was stopped.
+    /// Hands `messages` of the urgent lane to the send function (see [`Self::run_lane`]).
     pub async fn run_send_function(
         &self,
+        messages: &[aws_sdk_sqs::types::Message],
+        deadline: Option<std::time::Duration>,
+    ) -> Option<Vec<String>> {
+        self.run_lane(Lane::Urgent, messages, deadline).await
+    }
+
+    /// Hands `messages` of a lane's queue to the send function as one batch, as Lambda does:
+    /// with `deadline`, the invocation's context says it must end that long from now, and it
+    /// is stopped there if it has not returned (what Lambda does to an invocation that reaches
+    /// its timeout). Returns the ids the function reported as failed, or `None` if it was
+    /// stopped.
+    pub async fn run_lane(
+        &self,
+        lane: Lane,
         messages: &[aws_sdk_sqs::types::Message],
         deadline: Option<std::time::Duration>,
     ) -> Option<Vec<String>> {
@@ -674,7 +726,7 @@ impl AwsApp {
                         .unwrap_or_else(|| "1".into())},
                     "messageAttributes": {},
                     "eventSource": "aws:sqs",
-                    "eventSourceARN": self.resources.send_queue_arn,
+                    "eventSourceARN": self.lane_queue(lane).1,
                     "awsRegion": "us-east-1",
                 })
             })
@@ -688,9 +740,9 @@ impl AwsApp {
                 .unwrap_or_default();
             context.deadline = u64::try_from((now + deadline).as_millis()).unwrap_or(u64::MAX);
         }
-        let pace = rappel_send::SendPace::unlimited();
+        let paces = rappel_send::LanePaces::unlimited();
         let run =
-            rappel_send::function_handler(LambdaEvent::new(event, context), &self.delivery, &pace);
+            rappel_send::function_handler(LambdaEvent::new(event, context), &self.delivery, &paces);
         let response = match deadline {
             Some(deadline) => tokio::time::timeout(deadline, run).await.ok()?,
             None => run.await,
@@ -705,9 +757,18 @@ impl AwsApp {
         )
     }
 
-    /// What the event source mapping does after a batch: deletes the messages not reported as
-    /// failed.
+    /// What the event source mapping does after a batch of the urgent lane: deletes the
+    /// messages not reported as failed.
     pub async fn acknowledge(&self, messages: &[aws_sdk_sqs::types::Message], failed: &[String]) {
+        self.acknowledge_in(Lane::Urgent, messages, failed).await;
+    }
+
+    async fn acknowledge_in(
+        &self,
+        lane: Lane,
+        messages: &[aws_sdk_sqs::types::Message],
+        failed: &[String],
+    ) {
         for message in messages {
             if failed
                 .iter()
@@ -717,7 +778,7 @@ impl AwsApp {
             }
             self.sqs
                 .delete_message()
-                .queue_url(&self.resources.send_queue_url)
+                .queue_url(self.lane_queue(lane).0)
                 .receipt_handle(message.receipt_handle().unwrap_or_default())
                 .send()
                 .await
@@ -725,13 +786,17 @@ impl AwsApp {
         }
     }
 
-    /// Makes received messages visible again at once: what the queue does once their
-    /// visibility timeout has passed (the test moves the clock past it itself).
+    /// Makes received messages of the urgent lane visible again at once: what the queue does
+    /// once their visibility timeout has passed (the test moves the clock past it itself).
     pub async fn return_to_queue(&self, messages: &[aws_sdk_sqs::types::Message]) {
+        self.return_to_lane(Lane::Urgent, messages).await;
+    }
+
+    async fn return_to_lane(&self, lane: Lane, messages: &[aws_sdk_sqs::types::Message]) {
         for message in messages {
             self.sqs
                 .change_message_visibility()
-                .queue_url(&self.resources.send_queue_url)
+                .queue_url(self.lane_queue(lane).0)
                 .receipt_handle(message.receipt_handle().unwrap_or_default())
                 .visibility_timeout(0)
                 .send()
@@ -740,21 +805,30 @@ impl AwsApp {
         }
     }
 
-    /// Receives the send queue's messages, ten at a time, and hands each batch to the send
-    /// function as the event source mapping does; deletes those it did not report as failed.
-    /// Returns the ids reported as failed (they stay invisible until the visibility timeout).
+    /// Receives both lanes' messages, ten at a time, the urgent lane first, and hands each
+    /// batch to the send function as the event source mappings do; deletes those it did not
+    /// report as failed. Returns the ids reported as failed (they stay invisible until the
+    /// visibility timeout).
     pub async fn drain_send_queue(&self) -> Vec<String> {
         let mut failed = Vec::new();
+        for lane in Lane::ALL {
+            failed.extend(self.drain_lane(lane).await);
+        }
+        failed
+    }
+
+    async fn drain_lane(&self, lane: Lane) -> Vec<String> {
+        let mut failed = Vec::new();
         loop {
-            let messages = self.receive_send_messages().await;
+            let messages = self.receive_lane(lane).await;
             if messages.is_empty() {
                 return failed;
             }
             let retry = self
-                .run_send_function(&messages, None)
+                .run_lane(lane, &messages, None)
                 .await
                 .unwrap_or_default();
-            self.acknowledge(&messages, &retry).await;
+            self.acknowledge_in(lane, &messages, &retry).await;
             for message in &messages {
                 let id = message.message_id().unwrap_or_default();
                 if !retry.iter().any(|r| r == id) {
@@ -768,12 +842,27 @@ impl AwsApp {
                     .and_then(|n| n.parse::<usize>().ok())
                     .unwrap_or(1);
                 if self.faults.is_some() && receives < MAX_RECEIVES {
-                    self.return_to_queue(std::slice::from_ref(message)).await;
+                    self.return_to_lane(lane, std::slice::from_ref(message))
+                        .await;
                 } else {
                     failed.push(id.to_owned());
                 }
             }
         }
+    }
+
+    /// Puts a firing's input on the queue its schedule targets, in its message group, as
+    /// EventBridge Scheduler does.
+    async fn put_firing(&self, target: &ScheduleTargetSeen, body: String) {
+        let (url, _) = self.lane_queue(self.lane_of_arn(&target.arn));
+        self.sqs
+            .send_message()
+            .queue_url(url)
+            .message_body(body)
+            .set_message_group_id(target.message_group.clone())
+            .send()
+            .await
+            .expect("the send queue accepts the firing");
     }
 
     /// The schedules waiting in this app's group, earliest first.
@@ -810,6 +899,7 @@ impl AwsApp {
                 expression: schedule.expression,
                 time_zone: schedule.time_zone,
                 input: schedule.input,
+                target: schedule.target,
                 start_date: extra.0,
                 after_completion: extra.1,
             })
@@ -830,13 +920,7 @@ impl AwsApp {
             &at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         );
         self.clock.set(at.max(self.clock.now()));
-        self.sqs
-            .send_message()
-            .queue_url(&self.resources.send_queue_url)
-            .message_body(body)
-            .send()
-            .await
-            .expect("the send queue accepts the firing");
+        self.put_firing(&schedule.target, body).await;
         self.drain_send_queue().await
     }
 
@@ -869,6 +953,17 @@ impl AwsApp {
                 .schedule_expression()
                 .unwrap_or_default()
                 .to_owned();
+            let target = ScheduleTargetSeen {
+                arn: schedule
+                    .target()
+                    .map(|t| t.arn().to_owned())
+                    .unwrap_or_default(),
+                message_group: schedule
+                    .target()
+                    .and_then(|t| t.sqs_parameters())
+                    .and_then(|p| p.message_group_id())
+                    .map(str::to_owned),
+            };
             let input = schedule
                 .target()
                 .and_then(|t| t.input())
@@ -890,6 +985,7 @@ impl AwsApp {
                         .unwrap_or_default()
                         .to_owned(),
                     input,
+                    target,
                 },
                 extra,
             ));
@@ -941,13 +1037,8 @@ impl AwsApp {
     /// Puts a schedule's input on the send queue, as its SQS target does when it fires, then
     /// lets the queue's consumer run. Returns the ids the send function reported as failed.
     pub async fn fire(&self, schedule: &PendingSchedule) -> Vec<String> {
-        self.sqs
-            .send_message()
-            .queue_url(&self.resources.send_queue_url)
-            .message_body(schedule.input.to_string())
-            .send()
-            .await
-            .expect("the send queue accepts the firing");
+        self.put_firing(&schedule.target, schedule.input.to_string())
+            .await;
         self.drain_send_queue().await
     }
 

@@ -34,6 +34,11 @@ pub struct Resources {
     pub send_queue_arn: String,
     /// Filled in by [`Resources::create`] (the emulator's URL of the queue).
     pub send_queue_url: String,
+    /// The bulk lane's send queue.
+    pub bulk_send_queue_name: String,
+    pub bulk_send_queue_arn: String,
+    /// Filled in by [`Resources::create`].
+    pub bulk_send_queue_url: String,
     pub replan_queue_name: String,
     /// Filled in by [`Resources::create`].
     pub replan_queue_url: String,
@@ -63,6 +68,9 @@ impl Resources {
             send_queue_name: format!("{prefix}-send"),
             send_queue_arn: arn("sqs", format!("{prefix}-send")),
             send_queue_url: String::new(),
+            bulk_send_queue_name: format!("{prefix}-send-bulk"),
+            bulk_send_queue_arn: arn("sqs", format!("{prefix}-send-bulk")),
+            bulk_send_queue_url: String::new(),
             replan_queue_name: format!("{prefix}-replan"),
             replan_queue_url: String::new(),
             scheduler_role_arn: format!("arn:aws:iam::123456789012:role/{prefix}-scheduler"),
@@ -81,9 +89,13 @@ impl Resources {
             (SCHEDULE_GROUP, &self.schedule_group),
             (SEND_QUEUE_ARN, &self.send_queue_arn),
             (SEND_QUEUE_URL, &self.send_queue_url),
+            (BULK_SEND_QUEUE_ARN, &self.bulk_send_queue_arn),
+            (BULK_SEND_QUEUE_URL, &self.bulk_send_queue_url),
             (REPLAN_QUEUE_URL, &self.replan_queue_url),
             (SEND_RATE_PER_SECOND, "1000"),
             (SEND_CONCURRENCY, "2"),
+            (BULK_SEND_RATE_PER_SECOND, "1000"),
+            (BULK_SEND_CONCURRENCY, "1"),
             (SCHEDULER_ROLE_ARN, &self.scheduler_role_arn),
             (SCHEDULER_DLQ_ARN, &self.scheduler_dlq_arn),
             (SENDER_EMAIL, &self.sender_email),
@@ -116,6 +128,17 @@ impl Resources {
             .await
             .map_err(|e| fail("send queue")(describe(&e)))?;
         self.send_queue_url = queue.queue_url().unwrap_or_default().to_owned();
+        let bulk = sqs
+            .create_queue()
+            .queue_name(&self.bulk_send_queue_name)
+            .attributes(
+                aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout,
+                "360",
+            )
+            .send()
+            .await
+            .map_err(|e| fail("bulk send queue")(describe(&e)))?;
+        self.bulk_send_queue_url = bulk.queue_url().unwrap_or_default().to_owned();
         let replan = sqs
             .create_queue()
             .queue_name(&self.replan_queue_name)

@@ -3,6 +3,7 @@
 mod channel;
 mod key;
 mod kind;
+mod lane;
 mod outcome;
 mod recipient;
 mod recurring;
@@ -14,6 +15,7 @@ pub use kind::{
     AFTERWARDS_GRACE, AUTO_REPLY_GRACE, Audience, BILLING_GRACE, Invitation, KindFacts, Lateness,
     MessageKind, Purpose, REENGAGEMENT_GRACE, Trigger, UnknownKind,
 };
+pub use lane::Lane;
 pub use outcome::{Disposition, PlannedMessage, StaleReason, SuppressionReason, Verdict};
 pub use recipient::Recipient;
 pub use recurring::{DigestTrigger, RecurringSchedule};

@@ -3,6 +3,7 @@
 
 mod opt_outs_cache;
 mod outbox;
+mod pace;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -11,6 +12,7 @@ use rappel_core::render::{OutgoingEmail, OutgoingSms};
 
 pub use opt_outs_cache::OptOutsCache;
 pub use outbox::{Outbox, OutboxEntry, OutboxFault};
+pub use pace::{ProviderPace, SendPace, Unpaced, VirtualPace};
 
 /// The provider's id for an accepted message.
 #[derive(Debug, Clone, PartialEq, Eq)]

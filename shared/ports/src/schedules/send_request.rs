@@ -18,7 +18,8 @@
 
 use crate::history::CommunicationRecord;
 use chrono::{DateTime, Utc};
-use rappel_core::message::{DigestTrigger, MessageKey};
+use rappel_core::message::{DigestTrigger, Lane, MessageKey};
+use rappel_core::model::TenantId;
 use rappel_core::render::OutgoingMessage;
 use serde::{Deserialize, Serialize};
 
@@ -80,6 +81,28 @@ impl SendRequest {
             Self::Message { key } | Self::Decided { key } | Self::Settle { key, .. } => Some(key),
             Self::Test(test) => Some(&test.key),
             Self::Digest { .. } => None,
+        }
+    }
+
+    /// The business it is for: its message group, for a fair share of its lane.
+    pub fn tenant(&self) -> &TenantId {
+        match self {
+            Self::Message { key } | Self::Decided { key } | Self::Settle { key, .. } => &key.tenant,
+            Self::Test(test) => &test.key.tenant,
+            Self::Digest { trigger, .. } => &trigger.tenant,
+        }
+    }
+
+    /// The lane it waits in: its kind's, a digest firing's being the bulk lane. A test of a
+    /// template is urgent (someone is watching for it); a settle or a decided record calls no
+    /// provider and waits in its message's lane.
+    pub fn lane(&self) -> Lane {
+        match self {
+            Self::Message { key } | Self::Decided { key } | Self::Settle { key, .. } => {
+                Lane::of(key.kind)
+            }
+            Self::Test(_) => Lane::Urgent,
+            Self::Digest { .. } => Lane::Bulk,
         }
     }
 

@@ -1,7 +1,12 @@
-//! The embedded queue: a FIFO kept in memory (and in a journal for a data dir), drained by the
-//! local runtime with the same receive-count and dead-letter rules as SQS. One type for every
-//! queue of the local stack: the send queue (send requests) and the re-plan queue (re-plan
-//! work).
+//! The embedded queue: kept in memory (and in a journal for a data dir), drained by the local
+//! runtime with the same receive-count and dead-letter rules as SQS. One type for every queue
+//! of the local stack: the send queue (send requests) and the re-plan queue (re-plan work).
+//!
+//! It keeps the lanes and fair shares of the SQS queues: the urgent lane is served before the
+//! bulk lane, and inside a lane the businesses with something waiting take turns — one
+//! message each, round after round — so a business with a backlog of 20,000 delays another's
+//! next message by one turn, not by its backlog. (SQS fair queues approximate this; the local
+//! queue is exact.)
 
 use super::{QueueError, SendQueue};
 use crate::journal::{Durable, Journaled};
@@ -9,15 +14,39 @@ use crate::lock;
 use crate::replan::{ReplanQueue, ReplanWork};
 use crate::schedules::SendRequest;
 use async_trait::async_trait;
+use rappel_core::message::Lane;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-/// What a queue can carry: what its journal can write and read back.
-pub trait Queued: Clone + Serialize + DeserializeOwned + Send + 'static {}
-impl<T: Clone + Serialize + DeserializeOwned + Send + 'static> Queued for T {}
+/// What a queue can carry: what its journal can write and read back, with its lane and its
+/// message group (the business it is for).
+pub trait Queued: Clone + Serialize + DeserializeOwned + Send + 'static {
+    fn lane(&self) -> Lane;
+    fn group(&self) -> String;
+}
+
+impl Queued for SendRequest {
+    fn lane(&self) -> Lane {
+        SendRequest::lane(self)
+    }
+
+    fn group(&self) -> String {
+        self.tenant().to_string()
+    }
+}
+
+impl Queued for ReplanWork {
+    fn lane(&self) -> Lane {
+        Lane::Bulk
+    }
+
+    fn group(&self) -> String {
+        self.job.tenant.to_string()
+    }
+}
 
 /// A request on the queue and how many times it has been received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,50 +65,174 @@ enum Change<T> {
     Received,
     /// The head is off the queue.
     Done,
-    /// The head goes to the back.
+    /// The head goes to the back of its group.
     RetryLater,
 }
 
-struct Items<T>(VecDeque<QueuedRequest<T>>);
+/// One lane: each group's requests in order, and the groups' turns.
+struct LaneItems<T> {
+    groups: HashMap<String, VecDeque<QueuedRequest<T>>>,
+    /// The groups with something waiting, the next to be served first.
+    turns: VecDeque<String>,
+}
+
+impl<T> Default for LaneItems<T> {
+    fn default() -> Self {
+        Self {
+            groups: HashMap::new(),
+            turns: VecDeque::new(),
+        }
+    }
+}
+
+impl<T: Queued> LaneItems<T> {
+    fn push(&mut self, queued: QueuedRequest<T>) {
+        let group = queued.request.group();
+        let waiting = self.groups.entry(group.clone()).or_default();
+        if waiting.is_empty() {
+            self.turns.push_back(group);
+        }
+        waiting.push_back(queued);
+    }
+
+    fn head_mut(&mut self) -> Option<&mut QueuedRequest<T>> {
+        let group = self.turns.front()?;
+        self.groups.get_mut(group)?.front_mut()
+    }
+
+    /// Takes the head off; its group's turn passes to the next group.
+    fn pop(&mut self) -> Option<QueuedRequest<T>> {
+        let group = self.turns.pop_front()?;
+        let waiting = self.groups.get_mut(&group)?;
+        let head = waiting.pop_front();
+        if waiting.is_empty() {
+            self.groups.remove(&group);
+        } else {
+            self.turns.push_back(group);
+        }
+        head
+    }
+
+    /// The first `limit` requests in the order they would be received: round after round, one
+    /// per group with something left.
+    fn in_turn(&self, limit: usize, into: &mut Vec<QueuedRequest<T>>) {
+        let mut active: Vec<_> = self
+            .turns
+            .iter()
+            .filter_map(|group| self.groups.get(group).map(VecDeque::iter))
+            .collect();
+        while !active.is_empty() {
+            active.retain_mut(|waiting| match waiting.next() {
+                Some(queued) if into.len() < limit => {
+                    into.push(queued.clone());
+                    true
+                }
+                _ => false,
+            });
+            if into.len() >= limit {
+                return;
+            }
+        }
+    }
+}
+
+struct Items<T> {
+    lanes: [LaneItems<T>; 2],
+    len: usize,
+}
 
 impl<T> Default for Items<T> {
     fn default() -> Self {
-        Self(VecDeque::new())
+        Self {
+            lanes: [LaneItems::default(), LaneItems::default()],
+            len: 0,
+        }
+    }
+}
+
+fn index(lane: Lane) -> usize {
+    match lane {
+        Lane::Urgent => 0,
+        Lane::Bulk => 1,
+    }
+}
+
+impl<T: Queued> Items<T> {
+    fn push(&mut self, queued: QueuedRequest<T>) {
+        self.lanes[index(queued.request.lane())].push(queued);
+        self.len += 1;
+    }
+
+    /// The lane served next: the first with something waiting.
+    fn serving(&mut self) -> Option<&mut LaneItems<T>> {
+        self.lanes.iter_mut().find(|lane| !lane.turns.is_empty())
+    }
+
+    fn head_mut(&mut self) -> Option<&mut QueuedRequest<T>> {
+        self.serving()?.head_mut()
+    }
+
+    fn head(&self) -> Option<&QueuedRequest<T>> {
+        let lane = self.lanes.iter().find(|lane| !lane.turns.is_empty())?;
+        lane.groups.get(lane.turns.front()?)?.front()
+    }
+
+    fn pop(&mut self) -> Option<QueuedRequest<T>> {
+        let head = self.serving()?.pop();
+        if head.is_some() {
+            self.len -= 1;
+        }
+        head
+    }
+
+    /// The first `limit` requests in the order they would be received.
+    fn in_turn(&self, limit: usize) -> Vec<QueuedRequest<T>> {
+        let mut first = Vec::with_capacity(limit.min(self.len));
+        for lane in &self.lanes {
+            lane.in_turn(limit, &mut first);
+        }
+        first
     }
 }
 
 impl<T: Queued> Journaled for Items<T> {
+    /// Saved flat, in the order of receipt: restored, the same order comes back.
     type Saved = VecDeque<QueuedRequest<T>>;
     type Change = Change<T>;
 
     fn restore(saved: Self::Saved) -> Self {
-        Self(saved)
+        let mut items = Self::default();
+        for queued in saved {
+            items.push(queued);
+        }
+        items
     }
 
     fn saved(&self) -> impl Serialize + '_ {
-        &self.0
+        self.in_turn(self.len)
     }
 
     fn apply(&mut self, change: Change<T>) {
-        let items = &mut self.0;
         match change {
             Change::Enqueue(requests) => {
-                items.extend(requests.into_iter().map(|request| QueuedRequest {
-                    request,
-                    receives: 0,
-                }))
+                for request in requests {
+                    self.push(QueuedRequest {
+                        request,
+                        receives: 0,
+                    });
+                }
             }
             Change::Received => {
-                if let Some(head) = items.front_mut() {
+                if let Some(head) = self.head_mut() {
                     head.receives += 1;
                 }
             }
             Change::Done => {
-                items.pop_front();
+                self.pop();
             }
             Change::RetryLater => {
-                if let Some(head) = items.pop_front() {
-                    items.push_back(head);
+                if let Some(head) = self.pop() {
+                    self.push(head);
                 }
             }
         }
@@ -108,9 +261,9 @@ impl<T: Queued> InProcessQueue<T> {
     /// after a restart, like an SQS message whose visibility timeout ran out).
     pub fn receive(&self) -> Option<QueuedRequest<T>> {
         let mut items = lock(&self.items);
-        items.0.front()?;
+        items.head()?;
         items.change_or_log(Change::Received, "queue");
-        let received = items.0.front()?.clone();
+        let received = items.head()?.clone();
         crate::crash_point::crash_point("queue.received");
         Some(received)
     }
@@ -119,17 +272,16 @@ impl<T: Queued> InProcessQueue<T> {
     /// prefetches the records of.
     pub fn peek(&self, n: usize) -> Vec<T> {
         lock(&self.items)
-            .0
-            .iter()
-            .take(n)
-            .map(|queued| queued.request.clone())
+            .in_turn(n)
+            .into_iter()
+            .map(|queued| queued.request)
             .collect()
     }
 
     /// The head request was handled (or dead-lettered): off the queue.
     pub fn done(&self) {
         let mut items = lock(&self.items);
-        if !items.0.is_empty() {
+        if items.len > 0 {
             items.change_or_log(Change::Done, "queue");
         }
     }
@@ -137,13 +289,13 @@ impl<T: Queued> InProcessQueue<T> {
     /// The head request failed: to the back of the queue, to be received again.
     pub fn retry_later(&self) {
         let mut items = lock(&self.items);
-        if !items.0.is_empty() {
+        if items.len > 0 {
             items.change_or_log(Change::RetryLater, "queue");
         }
     }
 
     pub fn len(&self) -> usize {
-        lock(&self.items).0.len()
+        lock(&self.items).len
     }
 
     pub fn is_empty(&self) -> bool {
@@ -185,11 +337,15 @@ mod tests {
     use rappel_core::model::{AppointmentId, ClientId, TenantId};
 
     fn request(ordinal: u64) -> SendRequest {
+        request_of("t", MessageKind::Reminder, ordinal)
+    }
+
+    fn request_of(tenant: &str, kind: MessageKind, ordinal: u64) -> SendRequest {
         SendRequest::Message {
             key: MessageKey {
-                tenant: TenantId::parse("t").unwrap(),
+                tenant: TenantId::parse(tenant).unwrap(),
                 subject: Subject::Appointment(AppointmentId::parse("a").unwrap()),
-                kind: MessageKind::Reminder,
+                kind,
                 ordinal,
                 recipient: Recipient::Client(ClientId::parse("c").unwrap()),
                 channel: Channel::Email,
@@ -212,5 +368,75 @@ mod tests {
         let restarted = InProcessQueue::<SendRequest>::persisted(&path).unwrap();
         let again = restarted.receive().unwrap();
         assert_eq!((again.request, again.receives), (request(1), 2));
+    }
+
+    fn drain(queue: &InProcessQueue) -> Vec<SendRequest> {
+        std::iter::from_fn(|| {
+            let received = queue.receive()?;
+            queue.done();
+            Some(received.request)
+        })
+        .collect()
+    }
+
+    #[tokio::test]
+    async fn a_business_with_a_backlog_delays_another_by_one_turn_not_by_its_backlog() {
+        let queue = InProcessQueue::<SendRequest>::in_memory();
+        let backlog: Vec<_> = (0..5)
+            .map(|n| request_of("a", MessageKind::Reminder, n))
+            .collect();
+        queue.enqueue(&backlog).await.unwrap();
+        let other = request_of("b", MessageKind::Reminder, 0);
+        queue.enqueue(std::slice::from_ref(&other)).await.unwrap();
+        assert_eq!(queue.peek(3)[1], other);
+
+        let order = drain(&queue);
+        assert_eq!(order.len(), 6);
+        assert_eq!(order[0], backlog[0]);
+        assert_eq!(order[1], other, "b's message is served at b's first turn");
+        assert_eq!(&order[2..], &backlog[1..], "a's own order is kept");
+    }
+
+    #[tokio::test]
+    async fn an_urgent_message_never_waits_behind_the_bulk_lane() {
+        let queue = InProcessQueue::<SendRequest>::in_memory();
+        let digests: Vec<_> = (0..3)
+            .map(|n| request_of("a", MessageKind::Reengagement, n))
+            .collect();
+        queue.enqueue(&digests).await.unwrap();
+        let reminder = request_of("a", MessageKind::Reminder, 9);
+        queue
+            .enqueue(std::slice::from_ref(&reminder))
+            .await
+            .unwrap();
+        assert_eq!(drain(&queue)[0], reminder);
+    }
+
+    #[tokio::test]
+    async fn a_restarted_queue_serves_the_same_turns_in_the_same_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("queue.json");
+        let queue = InProcessQueue::<SendRequest>::persisted(&path).unwrap();
+        for tenant in ["a", "a", "a", "b", "c"] {
+            queue
+                .enqueue(&[request_of(
+                    tenant,
+                    MessageKind::Reminder,
+                    queue.len() as u64,
+                )])
+                .await
+                .unwrap();
+        }
+        queue
+            .enqueue(&[request_of("b", MessageKind::StaffDigest, 7)])
+            .await
+            .unwrap();
+        queue.receive().unwrap();
+        queue.retry_later();
+        let expected = queue.peek(10);
+        assert_eq!(expected.len(), 6);
+        let restarted = InProcessQueue::<SendRequest>::persisted(&path).unwrap();
+        assert_eq!(restarted.peek(10), expected);
+        assert_eq!(drain(&restarted), expected);
     }
 }

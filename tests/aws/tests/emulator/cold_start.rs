@@ -17,12 +17,10 @@ use std::sync::Arc;
 fn not_yet_created() -> Resources {
     let prefix = format!("t{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
     let mut resources = Resources::named(&prefix);
-    // The stack passes its queue's URL to the functions as it does every name.
-    resources.send_queue_url = format!(
-        "{}/123456789012/{}",
-        emulator_url(),
-        resources.send_queue_name
-    );
+    // The stack passes its queues' URLs to the functions as it does every name.
+    let url = |name: &str| format!("{}/123456789012/{name}", emulator_url());
+    resources.send_queue_url = url(&resources.send_queue_name);
+    resources.bulk_send_queue_url = url(&resources.bulk_send_queue_name);
     resources
 }
 

@@ -13,6 +13,7 @@ mod digests;
 mod exactly_once;
 mod faults;
 mod feedback;
+mod lanes;
 mod lifecycle;
 mod reengagement;
 mod replay;

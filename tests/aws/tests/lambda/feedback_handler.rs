@@ -10,7 +10,7 @@ use rappel_aws_tests::handler_fakes::fakes;
 use rappel_core::message::Recipient;
 use rappel_core::model::{ClientId, TenantId};
 use rappel_ports::delivery::OutboxEntry;
-use rappel_send::SendPace;
+use rappel_send::LanePaces;
 
 const NOTIFICATIONS: &str = include_str!("../../../../infra/events/sns-mail-events.json");
 const SEND_BATCH: &str = include_str!("../../../../infra/events/sqs-send-batch.json");
@@ -49,7 +49,7 @@ async fn ses_bounce_and_complaint_documents_mark_the_address_and_stop_its_emails
     let response = rappel_send::function_handler(
         LambdaEvent::new(batch, Context::default()),
         &fakes.delivery,
-        &SendPace::unlimited(),
+        &LanePaces::unlimited(),
     )
     .await
     .unwrap_or_else(|never| match never {});

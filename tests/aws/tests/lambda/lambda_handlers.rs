@@ -9,13 +9,14 @@ use lambda_runtime::{Context, LambdaEvent};
 use rappel_app::ReactionServices;
 use rappel_aws_tests::handler_fakes::{batch, fakes};
 use rappel_change_handler::function_handler;
+use rappel_core::message::Channel;
 use rappel_ports::deadline::Deadline;
-use rappel_ports::delivery::OutboxFault;
+use rappel_ports::delivery::{OutboxEntry, OutboxFault, ProviderPace};
 use rappel_ports::history::CommunicationRecord;
 use rappel_ports::ledger::{Claim, DeliveryLedger, Filed, LedgerEntry, LedgerError, LedgerState};
 use rappel_ports::schedules::SendRequest;
 use rappel_ports::send_queue::{QueueError, SendQueue};
-use rappel_send::{START_RESERVE, SendPace};
+use rappel_send::{LanePaces, START_RESERVE};
 use serde_json::json;
 use std::sync::Arc;
 use tower::ServiceExt;
@@ -44,7 +45,7 @@ async fn send(fakes: &rappel_aws_tests::handler_fakes::Fakes, event: SqsEvent) -
     let response = rappel_send::function_handler(
         LambdaEvent::new(event, Context::default()),
         &fakes.delivery,
-        &SendPace::unlimited(),
+        &LanePaces::unlimited(),
     )
     .await
     .unwrap_or_else(|never| match never {});
@@ -212,31 +213,48 @@ async fn a_provider_failing_for_now_gets_its_message_retried_and_the_retry_deliv
 }
 
 #[tokio::test]
-async fn a_throttled_provider_hands_the_rest_of_the_batch_back_untried() {
+async fn an_e_mail_throttle_hands_back_the_e_mails_and_the_sms_still_goes_out() {
     let fakes = fakes().await;
     fakes.outbox.inject_email_faults([OutboxFault::Throttled]);
     let event = send_batch();
     let all = message_ids(&event);
+    assert_eq!(all.len(), 2);
     let failed = send(&fakes, event).await;
-    assert_eq!(failed, all, "the SMS waits for the next receive too");
-    assert!(fakes.outbox.messages().is_empty());
+    assert_eq!(
+        failed,
+        vec![all[0].clone()],
+        "only the e-mail waits for the next receive"
+    );
+    let sent = fakes.outbox.messages();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(matches!(sent[0], OutboxEntry::Sms { .. }), "{sent:?}");
 }
 
-/// With a second and a half to spare beyond what one message needs, a copy paced at one send
-/// a second starts the first message and hands the second back untried.
+/// An e-mail provider that takes a second to take its turn.
+struct SlowEmailTurns;
+
+#[async_trait]
+impl ProviderPace for SlowEmailTurns {
+    async fn wait_turn(&self, channel: Channel) {
+        if channel == Channel::Email {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+    }
+}
+
+/// With half a second to spare beyond what one message needs, a batch whose first message
+/// waits a second for its turn hands the second back untried.
 #[tokio::test(start_paused = true)]
 async fn a_batch_hands_back_untried_what_it_cannot_start_inside_its_deadline() {
     let fakes = fakes().await;
     let event = send_batch();
     let ids = message_ids(&event);
     let deadline = Deadline::after(START_RESERVE + std::time::Duration::from_millis(500));
-    let response = rappel_send::handle_batch(
-        &event.records,
-        &fakes.delivery,
-        &SendPace::new(1.0, 1),
-        deadline,
-    )
-    .await;
+    let slow = rappel_app::DeliveryServices {
+        pace: Arc::new(SlowEmailTurns),
+        ..fakes.delivery.clone()
+    };
+    let response = rappel_send::handle_batch(&event.records, &slow, deadline).await;
     let failed: Vec<String> = response
         .batch_item_failures
         .iter()
@@ -302,7 +320,7 @@ async fn a_message_the_ledger_could_not_record_is_done_and_its_settle_request_re
     let response = rappel_send::function_handler(
         LambdaEvent::new(send_batch(), Context::default()),
         &broken,
-        &SendPace::unlimited(),
+        &LanePaces::unlimited(),
     )
     .await
     .unwrap_or_else(|never| match never {});

@@ -33,7 +33,7 @@ async fn an_unreadable_stream_record_and_a_schedules_firing_are_counted_in_embed
     rappel_send::function_handler(
         LambdaEvent::new(event, Context::default()),
         &fakes.delivery,
-        &rappel_send::SendPace::unlimited(),
+        &rappel_send::LanePaces::unlimited(),
     )
     .await
     .unwrap_or_else(|never| match never {});

@@ -358,6 +358,70 @@ fn the_send_queue_redelivers_after_the_lease_and_dead_letters_after_the_code_s_r
 }
 
 #[test]
+fn the_bulk_lane_is_consumed_like_the_urgent_one_by_two_copies_reserved_beside_them() {
+    use rappel_ports::send_queue::MAX_RECEIVES;
+    use rappel_send::MAX_PACING_INTERVAL;
+    let template = template();
+    let urgent = &template["Resources"]["SendQueue"]["Properties"];
+    let bulk = &template["Resources"]["BulkSendQueue"]["Properties"];
+    for field in ["VisibilityTimeout", "MessageRetentionPeriod"] {
+        assert_eq!(bulk[field], urgent[field], "{field}");
+    }
+    assert_eq!(
+        bulk["RedrivePolicy"]["maxReceiveCount"].as_i64(),
+        Some(i64::from(MAX_RECEIVES))
+    );
+    let mapping = resources_of_type(&template, "AWS::Lambda::EventSourceMapping")
+        .into_iter()
+        .find(|(_, m)| m["Properties"]["EventSourceArn"].as_str() == Some("BulkSendQueue.Arn"))
+        .expect("the send function consumes the bulk lane")
+        .1;
+    let properties = &mapping["Properties"];
+    assert_eq!(properties["FunctionName"].as_str(), Some("SendFunction"));
+    assert_eq!(
+        properties["FunctionResponseTypes"][0].as_str(),
+        Some("ReportBatchItemFailures")
+    );
+    let copies = properties["ScalingConfig"]["MaximumConcurrency"]
+        .as_i64()
+        .expect("a fixed number of copies");
+    let variables =
+        &template["Resources"]["SendFunction"]["Properties"]["Environment"]["Variables"];
+    assert_eq!(
+        variables["RAPPEL_BULK_SEND_CONCURRENCY"].as_str(),
+        Some(copies.to_string().as_str()),
+        "the pace is computed from the mapping's copies"
+    );
+    // Every allowed bulk rate leaves a copy at most MAX_PACING_INTERVAL between two sends.
+    let rates = template["Parameters"]["BulkSendRatePerSecond"]["AllowedValues"]
+        .as_vec()
+        .expect("allowed values");
+    assert!(!rates.is_empty());
+    for rate in rates.iter().filter_map(Yaml::as_i64) {
+        assert!(
+            copies as f64 / rate as f64 <= MAX_PACING_INTERVAL.as_secs_f64(),
+            "{rate}/s"
+        );
+    }
+    // Reserved: the urgent lane's copies and the bulk lane's.
+    let reserved = template["Mappings"]["SendCopies"]
+        .as_hash()
+        .expect("the reserved copies per SendConcurrency");
+    let concurrencies = template["Parameters"]["SendConcurrency"]["AllowedValues"]
+        .as_vec()
+        .expect("allowed values");
+    assert_eq!(reserved.len(), concurrencies.len());
+    for concurrency in concurrencies.iter().filter_map(Yaml::as_i64) {
+        let row = &template["Mappings"]["SendCopies"][concurrency.to_string().as_str()];
+        assert_eq!(
+            row["WithBulkLane"].as_i64(),
+            Some(concurrency + copies),
+            "{concurrency}"
+        );
+    }
+}
+
+#[test]
 fn schedules_and_the_change_handler_reach_the_send_function_only_through_the_queue() {
     let template = template();
     let send = &template["Resources"]["SendFunction"]["Properties"];

@@ -1,0 +1,100 @@
+//! The send queue's lanes and fair shares on SQS: each message waits in its lane's queue
+//! (urgent: reminders and change notices; bulk: digests and the like), with its business as
+//! its message group — what makes a standard queue an SQS fair queue.
+
+use chrono::{TimeZone, Utc};
+use rappel_aws_tests::aws::{AwsApp, spawn_aws_app};
+use rappel_core::message::Lane;
+use rappel_testkit::CallsApi;
+use serde_json::{Value, json};
+
+async fn pump_ok(app: &AwsApp) {
+    let (_, response) = app.pump_stream().await;
+    assert_eq!(
+        response["batchItemFailures"],
+        json!([]),
+        "the batch succeeds"
+    );
+}
+
+fn group_of(message: &aws_sdk_sqs::types::Message) -> Option<String> {
+    message
+        .attributes()
+        .and_then(|a| a.get(&aws_sdk_sqs::types::MessageSystemAttributeName::MessageGroupId))
+        .cloned()
+}
+
+fn kind_of(message: &aws_sdk_sqs::types::Message) -> String {
+    let body: Value = serde_json::from_str(message.body().unwrap_or_default()).expect("JSON");
+    body["key"]["kind"].as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(feature = "emulator"),
+    ignore = "needs the emulator: infra/test.sh"
+)]
+async fn a_booking_notice_and_its_reminders_wait_in_the_urgent_lane_and_a_digest_in_the_bulk_lane()
+{
+    let app = spawn_aws_app(Utc.with_ymd_and_hms(2026, 3, 20, 9, 0, 0).unwrap(), true).await;
+    app.seed_salon().await;
+    let settings = json!({
+        "business_name": "Salon Léa",
+        "time_zone": "Europe/Paris",
+        "default_locale": "fr",
+        "notifications": {"digest": {"staff": true, "at": "07:00", "email": true}}
+    });
+    assert_eq!(app.put("/v1/settings", settings).await.status, 200);
+    pump_ok(&app).await;
+    let lea = app.create_lea("+33612345672").await;
+    app.book(
+        &lea,
+        "2026-03-27T10:00:00+01:00",
+        "2026-03-27T10:45:00+01:00",
+    )
+    .await;
+    let reaction = app.react_without_sending().await;
+    assert_eq!(reaction["batchItemFailures"], json!([]), "{reaction}");
+
+    let urgent = app.receive_lane(Lane::Urgent).await;
+    assert!(
+        !urgent.is_empty(),
+        "the booking's confirmation waits to be sent"
+    );
+    for message in &urgent {
+        assert!(["confirmation", "new_booking_alert"].contains(&kind_of(message).as_str()));
+        assert_eq!(group_of(message).as_deref(), Some(app.tenant.as_str()));
+    }
+    assert!(app.receive_lane(Lane::Bulk).await.is_empty());
+
+    let reminders = app.schedules().await;
+    assert!(!reminders.is_empty());
+    for schedule in &reminders {
+        assert_eq!(
+            schedule.target.arn, app.resources.send_queue_arn,
+            "{}",
+            schedule.name
+        );
+        assert_eq!(
+            schedule.target.message_group.as_deref(),
+            Some(app.tenant.as_str())
+        );
+    }
+    let digests = app.recurring_schedules().await;
+    assert_eq!(digests.len(), 1, "Sam's");
+    assert_eq!(digests[0].target.arn, app.resources.bulk_send_queue_arn);
+    assert_eq!(
+        digests[0].target.message_group.as_deref(),
+        Some(app.tenant.as_str())
+    );
+
+    // The digest's firing is taken from the bulk lane and sent.
+    let failed = app
+        .fire_recurring(
+            &digests[0],
+            Utc.with_ymd_and_hms(2026, 3, 27, 6, 0, 0).unwrap(),
+        )
+        .await;
+    assert!(failed.is_empty(), "{failed:?}");
+    assert_eq!(app.emails_to("sam@salon-lea.fr").await.len(), 1);
+}
