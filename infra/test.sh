@@ -61,6 +61,13 @@ SOAK_APPOINTMENTS="${SOAK_APPOINTMENTS:-1000}" SOAK_TENANTS="${SOAK_TENANTS:-10}
 soak_status=${PIPESTATUS[0]}
 set -e
 
+phase "the fairness run (tests/local/src/fairness.rs): business A bursts 20,000 reminders at a provider's 10/s; business B's must stay on time"
+set +e
+cargo build --workspace --locked -q --bin fairness
+target/debug/fairness 2>&1 | tee target/fairness-output.log
+fairness_status=${PIPESTATUS[0]}
+set -e
+
 phase "AWS calls per scenario, against their budgets (infra/count-aws-calls.sh)"
 set +e
 bash infra/count-aws-calls.sh > target/aws-calls.log 2>&1
@@ -100,6 +107,7 @@ faults_passed=$(grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' target/faults-
 faults_failed=$(grep -Eo '[0-9]+ failed;' target/faults-output.log | awk '{s+=$1} END {print s+0}')
 echo "aws under faults: ${faults_passed} passed, ${faults_failed} failed; ${faults_summary}"
 grep -E '^soak result:' target/soak-output.log || echo "soak: did not run to the end (exit ${soak_status}); see target/soak-output.log"
+grep -E '^fairness result:' target/fairness-output.log || echo "fairness: did not run to the end (exit ${fairness_status}); see target/fairness-output.log"
 grep -E '^big business:' target/big-business.log | grep -v '^big business: seeded' \
     || echo "big business: did not run to the end (exit ${big_status}); see target/big-business.log"
 grep -E '^contract:' target/contract-run.log || echo "contract: did not run to the end (exit ${contract_status}); see target/contract-output.log"
@@ -109,6 +117,7 @@ if [ "$status" -ne 0 ]; then exit "$status"; fi
 if [ "$faults_status" -ne 0 ]; then exit "$faults_status"; fi
 if [ "$big_status" -ne 0 ]; then exit "$big_status"; fi
 if [ "$soak_status" -ne 0 ]; then exit "$soak_status"; fi
+if [ "$fairness_status" -ne 0 ]; then exit "$fairness_status"; fi
 if [ "$contract_status" -ne 0 ]; then exit "$contract_status"; fi
 if [ "$generated_status" -ne 0 ]; then exit "$generated_status"; fi
 if [ "$calls_status" -ne 0 ]; then exit "$calls_status"; fi

@@ -399,6 +399,13 @@ impl LocalStack {
             if firing.at > self.clock.now() {
                 self.clock.set(firing.at);
             }
+            if self.paced {
+                // Every schedule due fires at its time, whatever waits on the queue (as on
+                // AWS); the sends then take the clock forward at the providers' rate.
+                self.fire_due().await;
+                self.settle_locked().await;
+                continue;
+            }
             self.fire(&firing).await;
             // Disturbed (the soak): EventBridge Scheduler may deliver a firing twice.
             if self.disturbance.as_ref().is_some_and(|d| d.fires_twice()) {

@@ -36,6 +36,11 @@ pub struct TestApp {
 
 /// A fresh stack whose clock starts at `now`, serving on 127.0.0.1.
 pub async fn spawn_app(now: DateTime<Utc>) -> TestApp {
+    spawn_app_with(LocalConfig::for_tests(now)).await
+}
+
+/// A fresh stack of `config` (its links pointing at it), serving on 127.0.0.1.
+pub async fn spawn_app_with(config: LocalConfig) -> TestApp {
     test_log();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -44,7 +49,7 @@ pub async fn spawn_app(now: DateTime<Utc>) -> TestApp {
     // Links in messages point at this stack, so a test (or a browser) can follow them.
     let config = LocalConfig {
         link_base_url: format!("{base}/links"),
-        ..LocalConfig::for_tests(now)
+        ..config
     };
     let stack = LocalStack::new(config).expect("in-memory stack starts");
     let router = local_router(stack.clone());

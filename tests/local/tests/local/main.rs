@@ -11,6 +11,7 @@ mod contract;
 mod delivery_guarantees;
 mod digests;
 mod exactly_once;
+mod fairness;
 mod feedback;
 mod imports;
 mod inbox;
