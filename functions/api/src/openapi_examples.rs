@@ -108,6 +108,7 @@ fn built() -> Option<Vec<(&'static str, &'static str, Value)>> {
         reason: None,
         subject: Some("Votre rendez-vous du lundi 30 mars".into()),
         provider_message_id: Some("0100018e5b7d0e3f-5c1a".into()),
+        sms: None,
     };
     let invoice = Invoice {
         tenant: tenant.clone(),
@@ -352,6 +353,23 @@ fn built() -> Option<Vec<(&'static str, &'static str, Value)>> {
             to_json(&rappel_app::preview::DigestPreview {
                 recipient: Recipient::Manager(ManagerId::parse("mg_owner").ok()?),
                 ..digest.clone()
+            }),
+        ),
+        (
+            "getUsage",
+            "200",
+            json!({
+                "month": "2026-03",
+                "messages": [
+                    {"kind": "confirmation", "channel": "email", "messages": 412, "parts": 0},
+                    {"kind": "reminder", "channel": "sms", "messages": 380, "parts": 391}
+                ],
+                "sms": {
+                    "parts": 391,
+                    "cost_eur": "28.5430",
+                    "refused_by_budget": 0,
+                    "budget": {"monthly_limit_cents": 3000, "percent": 95, "state": "warning", "warning_at_percent": 80}
+                }
             }),
         ),
         (

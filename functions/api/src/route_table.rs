@@ -46,6 +46,7 @@ pub fn api_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(appointments::act))
         .routes(routes!(templates::get, templates::put))
         .routes(routes!(templates::preview))
+        .routes(routes!(usage::get))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(imports::create))

@@ -30,16 +30,17 @@ use crate::subjects::{
     self, ContextError, DayRecords, Decision, Loaded, SendTime, SubjectState, Undecidable,
 };
 use chrono::{DateTime, Utc};
+use rappel_core::budget::{UsageMonth, price_per_part};
 use rappel_core::message::{
     Channel, MessageKey, MessageKind, Recipient, StaleReason, SuppressionReason,
 };
 use rappel_core::model::{AppointmentTypeId, ClientId, Language, TenantId};
 use rappel_core::planning::day::digest_messages;
-use rappel_core::render::{Composition, OutgoingMessage, compose, compose_fitting};
+use rappel_core::render::{Composition, OutgoingMessage, OutgoingSms, compose, compose_fitting};
 use rappel_ports::address_marks::MarksError;
 use rappel_ports::deadline::{CALL_BOUND, Deadline};
 use rappel_ports::delivery::SendError;
-use rappel_ports::history::{CommunicationRecord, CommunicationStatus, HistoryError};
+use rappel_ports::history::{CommunicationRecord, CommunicationStatus, HistoryError, SmsCharge};
 use rappel_ports::ledger::{Claim, Filed, LedgerError, LedgerState};
 use rappel_ports::records::{
     Record, RecordKey, RecordKind, RecordStore, StoreError, StoredTemplate, TypedRecords,
@@ -127,7 +128,7 @@ pub async fn deliver(
     s: &DeliveryServices,
     key: &MessageKey,
 ) -> Result<DeliveryOutcome, DeliveryError> {
-    deliver_with(s, key, None, Deadline::NONE).await
+    deliver_with(s, key, None, Deadline::NONE, Leg::Planned).await
 }
 
 /// What a send request stands for, with no deadline (the local stack).
@@ -151,7 +152,7 @@ pub async fn deliver_request_within(
         SendRequest::Message { key } => {
             return Ok(vec![(
                 key.clone(),
-                deliver_with(s, key, None, deadline).await?,
+                deliver_with(s, key, None, deadline, Leg::Planned).await?,
             )]);
         }
         SendRequest::Settle { key, record } => {
@@ -188,7 +189,7 @@ pub async fn deliver_request_within(
     let mut outcomes = Vec::new();
     for message in planned {
         let state: SubjectState = Box::new(loaded.clone());
-        let outcome = deliver_with(s, &message.key, Some(state), deadline).await?;
+        let outcome = deliver_with(s, &message.key, Some(state), deadline, Leg::Planned).await?;
         outcomes.push((message.key, outcome));
     }
     Ok(outcomes)
@@ -295,11 +296,21 @@ fn decided_key(key: &MessageKey) -> String {
 
 /// The delivery path, with the subject's state already loaded by the caller (a digest firing
 /// loads its day once for all its channels).
+/// Which message a delivery is: a planned one, or the e-mail sent in place of an SMS the
+/// business's budget refused (its key is the SMS's on the e-mail channel, claimed in the
+/// ledger like any other, so it goes out once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Leg {
+    Planned,
+    InsteadOfSms,
+}
+
 async fn deliver_with(
     s: &DeliveryServices,
     key: &MessageKey,
     preloaded: Option<SubjectState>,
     deadline: Deadline,
+    leg: Leg,
 ) -> Result<DeliveryOutcome, DeliveryError> {
     let now = s.clock.now();
     let ledger_key = key.id();
@@ -321,7 +332,7 @@ async fn deliver_with(
             });
         }
     }
-    let result = deliver_claimed(s, key, now, preloaded, deadline).await;
+    let result = deliver_claimed(s, key, now, preloaded, deadline, leg).await;
     // Settle the claim. A sent message was settled as soon as the provider accepted it. Stale
     // is not final: the appointment may come back to this exact plan.
     let settle = match &result {
@@ -349,6 +360,7 @@ async fn deliver_claimed(
     now: DateTime<Utc>,
     preloaded: Option<SubjectState>,
     deadline: Deadline,
+    leg: Leg,
 ) -> Result<DeliveryOutcome, DeliveryError> {
     let loaded = match preloaded {
         Some(state) => Ok(Loaded::Found(state)),
@@ -397,7 +409,28 @@ async fn deliver_claimed(
         sender: &s.sender,
         now,
     };
-    let (locale, rendering) = match state.decide(key, at) {
+    let decision = state.decide(key, at);
+    // In place of a refused SMS: only when the kind has no e-mail of its own for this
+    // recipient (not in the plan), and the recipient takes e-mail. Otherwise nothing is done
+    // and nothing recorded (the claim is given back).
+    let decision = match leg {
+        Leg::Planned => decision,
+        Leg::InsteadOfSms => match decision {
+            Ok(Decision::Stale(StaleReason::NotInCurrentPlan)) => match state.render(key, at) {
+                Ok(rendering)
+                    if rendering.contact.email.is_some() && rendering.contact.email_ok =>
+                {
+                    Ok(Decision::Send {
+                        locale: rendering.contact.locale,
+                        rendering: Box::new(rendering),
+                    })
+                }
+                _ => return Ok(DeliveryOutcome::Stale(StaleReason::NotInCurrentPlan)),
+            },
+            _ => return Ok(DeliveryOutcome::Stale(StaleReason::NotInCurrentPlan)),
+        },
+    };
+    let (locale, rendering) = match decision {
         Ok(Decision::Send { locale, rendering }) => (locale, rendering),
         Ok(Decision::Stale(reason)) => {
             recorder
@@ -471,6 +504,7 @@ async fn deliver_claimed(
             Err(DeliveryError::OutOfTime)
         }
     };
+    let mut sms_charge = None;
     let sent = match &message {
         OutgoingMessage::Email(email) => {
             s.pace.wait_turn(Channel::Email).await;
@@ -483,6 +517,18 @@ async fn deliver_claimed(
         OutgoingMessage::Sms(sms) => match s.sms.is_opted_out(&sms.to).await {
             Ok(true) => return recorder.suppressed(SuppressionReason::OptedOut).await,
             Ok(false) => {
+                let charge = charge_of(sms);
+                if !within_budget(s, &key.tenant, &charge, now).await? {
+                    // The e-mail first: if it cannot go now, the SMS's trigger retries both
+                    // (the e-mail's own claim keeps it to one send).
+                    let instead = MessageKey {
+                        channel: Channel::Email,
+                        ..key.clone()
+                    };
+                    Box::pin(deliver_with(s, &instead, None, deadline, Leg::InsteadOfSms)).await?;
+                    return recorder.suppressed(SuppressionReason::SmsBudget).await;
+                }
+                sms_charge = Some(charge);
                 s.pace.wait_turn(Channel::Sms).await;
                 time_to_commit()?;
                 s.sms.send_sms(sms, now).await.map(|r| (r, None))
@@ -496,12 +542,21 @@ async fn deliver_claimed(
             // The provider has accepted: from here on, nothing may cause a second send. The
             // ledger settles with the history entry in the same write.
             // A digest sent with the built-in template says why its own was set aside.
-            let record = recorder.entry(
-                CommunicationStatus::Sent,
-                fallback,
-                subject,
-                Some(receipt.message_id.clone()),
-            );
+            let reason = match leg {
+                Leg::Planned => fallback,
+                Leg::InsteadOfSms => {
+                    Some(format!("instead_of_sms: {}", SuppressionReason::SmsBudget))
+                }
+            };
+            let record = CommunicationRecord {
+                sms: sms_charge,
+                ..recorder.entry(
+                    CommunicationStatus::Sent,
+                    reason,
+                    subject,
+                    Some(receipt.message_id.clone()),
+                )
+            };
             let settlement = settle_sent(s, &recorder, &record, now).await;
             tracing::info!(kind = %key.kind, channel = %key.channel, "message sent");
             Ok(DeliveryOutcome::Sent {
@@ -521,6 +576,45 @@ async fn deliver_claimed(
                 .await
         }
     }
+}
+
+/// What an SMS costs: its parts × the price of a part to its number's country.
+fn charge_of(sms: &OutgoingSms) -> SmsCharge {
+    let parts = u32::try_from(sms.size.segments).unwrap_or(u32::MAX);
+    let country = sms.to.country();
+    SmsCharge {
+        parts,
+        cost: price_per_part(country.as_deref()).times(parts),
+        country,
+    }
+}
+
+/// Whether the business's monthly SMS budget, if it set one, leaves room for `charge`. Read
+/// only for a business with a budget (its settings come from the batch's memory). Copies
+/// sending at once may each pass the last check: the budget can be overrun by at most the
+/// SMS in flight at that moment (a few, at the lanes' concurrency).
+async fn within_budget(
+    s: &DeliveryServices,
+    tenant: &TenantId,
+    charge: &SmsCharge,
+    now: DateTime<Utc>,
+) -> Result<bool, DeliveryError> {
+    let Some(budget) = s.records.settings(tenant).await?.input.sms_budget else {
+        return Ok(true);
+    };
+    let month = s
+        .usage
+        .month(tenant, &UsageMonth::of(now))
+        .await
+        .map_err(|e| DeliveryError::Transient(e.to_string()))?;
+    let allowed = budget.allows(month.sms_cost, charge.cost);
+    if !allowed {
+        tracing::warn!(%tenant, spent = %month.sms_cost, "SMS budget reached: SMS suppressed");
+        if let Err(error) = s.usage.count_refused(tenant, &UsageMonth::of(now)).await {
+            tracing::warn!(%tenant, %error, "an SMS refused by the budget could not be counted");
+        }
+    }
+    Ok(allowed)
 }
 
 /// The business's own template for a message of `kind` on `channel` in `language`, if it has
@@ -653,6 +747,7 @@ impl Recorder<'_> {
             reason,
             subject,
             provider_message_id,
+            sms: None,
         }
     }
 
@@ -674,6 +769,10 @@ impl Recorder<'_> {
     /// stays unavailable the entry is logged as missing (message key only) — the ledger already
     /// says `sent`, so no retry will send it again.
     async fn record_after_sending(&self, record: CommunicationRecord) {
+        // Where the ledger did not count it in its own write (the embedded stores).
+        if let Err(error) = self.s.usage.count(&record).await {
+            tracing::warn!(message_key = %self.key.schedule_name(), %error, "message sent; the month's usage could not count it");
+        }
         let mut last_error = None;
         for _ in 0..HISTORY_ATTEMPTS {
             match self.s.history.record(record.clone()).await {

@@ -133,5 +133,6 @@ fn history_entry(
         reason: Some(detail.to_owned()),
         subject: None,
         provider_message_id: None,
+        sms: None,
     }
 }

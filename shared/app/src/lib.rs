@@ -35,6 +35,7 @@ pub mod services;
 pub mod subjects;
 pub mod template_preview;
 pub mod test_send;
+pub mod usage;
 
 pub use deliver::{
     DeliveryError, DeliveryOutcome, Settlement, deliver, deliver_request, deliver_request_within,

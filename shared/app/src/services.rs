@@ -21,6 +21,7 @@ use rappel_ports::records::{RecordStore, RecordsCache};
 use rappel_ports::replan::{ReplanProgress, ReplanQueue};
 use rappel_ports::schedules::Schedules;
 use rappel_ports::send_queue::SendQueue;
+use rappel_ports::usage::UsageMeter;
 use std::sync::Arc;
 
 /// What the HTTP API needs.
@@ -39,6 +40,8 @@ pub struct ApiServices {
     /// The send queue: a template's test goes out through the send function (the API has no
     /// provider rights).
     pub send_queue: Arc<dyn SendQueue>,
+    /// The businesses' monthly usage (`GET /v1/usage`).
+    pub usage: Arc<dyn UsageMeter>,
 }
 
 /// What the single delivery path needs.
@@ -60,6 +63,9 @@ pub struct DeliveryServices {
     /// The providers' pace, waited on just before a provider is called (see
     /// [`ProviderPace`]): what is decided without a provider call never waits.
     pub pace: Arc<dyn ProviderPace>,
+    /// The businesses' monthly usage: what an SMS budget is checked against, and where a
+    /// message sent is counted when the ledger does not count it itself.
+    pub usage: Arc<dyn UsageMeter>,
 }
 
 /// What the reaction to a change needs — and the re-plan steps it starts: the records it plans
@@ -116,6 +122,7 @@ impl DeliveryServices {
             idempotency,
             sender: self.sender.clone(),
             send_queue: self.settles.clone(),
+            usage: self.usage.clone(),
         }
     }
 }

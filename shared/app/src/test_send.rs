@@ -93,6 +93,7 @@ pub async fn send_test(
         reason: Some("template_test".into()),
         subject,
         provider_message_id: Some(receipt.message_id.clone()),
+        sms: None,
     };
     // Sent: from here on nothing may send it again; the record is best effort.
     match s.ledger.settle_sent(&ledger_key, &record, now).await {

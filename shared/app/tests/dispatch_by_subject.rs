@@ -113,6 +113,7 @@ async fn world(consent: bool) -> World {
         links: LinkSigner::new("https://r.example/links", b"k".to_vec()),
         settles: Arc::new(rappel_ports::send_queue::InProcessQueue::in_memory()),
         pace: Arc::new(rappel_ports::delivery::Unpaced),
+        usage: Arc::new(rappel_ports::usage::MemoryUsage::in_memory()),
     };
     World {
         services,

@@ -3,7 +3,7 @@
 
 use crate::dynamodb::{
     DynamoAddressMarks, DynamoCredentials, DynamoHistory, DynamoIdempotency, DynamoLedger,
-    DynamoProgress, DynamoRecords,
+    DynamoProgress, DynamoRecords, DynamoUsage,
 };
 use crate::env::*;
 use crate::scheduler::{EventBridgeSchedules, ScheduleTarget};
@@ -125,13 +125,14 @@ pub fn api_services(
         history: Arc::new(DynamoHistory::new(dynamodb.clone(), deliveries)),
         clock,
         progress: Arc::new(DynamoProgress::new(dynamodb.clone(), deliveries)),
-        idempotency: Arc::new(DynamoIdempotency::new(dynamodb, deliveries)),
+        idempotency: Arc::new(DynamoIdempotency::new(dynamodb.clone(), deliveries)),
         sender: sender_identity(env)?,
         send_queue: Arc::new(SqsSendLanes::new(
             aws_sdk_sqs::Client::new(sdk),
             env.required(SEND_QUEUE_URL)?,
             env.required(BULK_SEND_QUEUE_URL)?,
         )),
+        usage: Arc::new(DynamoUsage::new(dynamodb, deliveries)),
     })
 }
 
@@ -215,6 +216,7 @@ pub struct DeliveryParts {
     sms: SnsSms,
     ledger: DynamoLedger,
     history: DynamoHistory,
+    usage: DynamoUsage,
     settles: SqsSendLanes,
     clock: Arc<dyn Clock>,
     sender: SenderIdentity,
@@ -238,7 +240,8 @@ impl DeliveryParts {
             mailer: SesMailer::new(aws_sdk_sesv2::Client::new(sdk), configuration_set),
             sms: SnsSms::new(aws_sdk_sns::Client::new(sdk), sender_id),
             ledger: DynamoLedger::new(dynamodb.clone(), deliveries),
-            history: DynamoHistory::new(dynamodb, deliveries),
+            history: DynamoHistory::new(dynamodb.clone(), deliveries),
+            usage: DynamoUsage::new(dynamodb, deliveries),
             settles: SqsSendLanes::new(aws_sdk_sqs::Client::new(sdk), queue_url, bulk_queue_url),
             clock,
             sender,
@@ -261,6 +264,7 @@ impl DeliveryParts {
             settles: Arc::new(self.settles),
             // The send function sets each batch's lane pace.
             pace: Arc::new(rappel_ports::delivery::Unpaced),
+            usage: Arc::new(self.usage),
         }
     }
 }

@@ -17,6 +17,8 @@
 //!   and the diff of two timelines.
 //! - [`access`]: integrators and their API keys (parsed, issued, digested; never stored in
 //!   clear).
+//! - [`budget`]: what an SMS costs (parts × the price to its country) and a business's monthly
+//!   SMS budget.
 //! - [`feedback`]: the provider's e-mail feedback (SES event records, message tags) and the
 //!   marks a permanent bounce or a complaint puts on an address.
 //! - [`render`]: templates (minijinja) with FR/EN defaults, iCalendar invitations, MIME, SMS
@@ -34,6 +36,7 @@
 //! ```
 
 pub mod access;
+pub mod budget;
 pub mod feedback;
 pub mod message;
 pub mod model;

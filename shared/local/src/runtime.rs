@@ -22,6 +22,7 @@ use rappel_ports::replan::{MemoryProgress, ReplanWork};
 use rappel_ports::schedules::Schedules;
 use rappel_ports::schedules::{Firing, InProcessScheduler, SendRequest};
 use rappel_ports::send_queue::{InProcessQueue, MAX_RECEIVES, SendQueue};
+use rappel_ports::usage::MemoryUsage;
 use rappel_send::{BATCH_SIZE, SendBatch, Step};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -196,6 +197,10 @@ impl LocalStack {
             Some(dir) => MemoryAddressMarks::persisted(dir.join("address-marks.json"))?,
             None => MemoryAddressMarks::in_memory(),
         };
+        let usage = Arc::new(match &config.data_dir {
+            Some(dir) => MemoryUsage::persisted(dir.join("usage.json"))?,
+            None => MemoryUsage::in_memory(),
+        });
         // What the handlers see: the stores themselves, or (the soak) disturbed.
         let mut store: Arc<dyn RecordStore> = records.clone();
         let mut schedules: Arc<dyn Schedules> = scheduler.clone();
@@ -223,6 +228,7 @@ impl LocalStack {
             },
             links: LinkSigner::new(config.link_base_url, config.link_secret),
             settles: queue.clone(),
+            usage: usage.clone(),
             pace: match config.provider_rate {
                 Some(rate) => Arc::new(VirtualPace::new(clock.clone(), rate)),
                 None => Arc::new(Unpaced),

@@ -9,13 +9,14 @@
 //! | [`records`] | `RecordReader` (get, get many, one `Query` method), `RecordWriter`, change feed; kinds declared once (`StoredRecord`) | `MemoryRecords` (optionally persisted: snapshot + journal); `RecordsCache` per batch |
 //! | [`schedules`] | `Schedules` | `InProcessScheduler` (fired by the local runtime as the clock moves) |
 //! | [`send_queue`] | `SendQueue` | `InProcessQueue` (drained by the local runtime, receive counts and dead letters as SQS) |
-//! | [`delivery`] | `Mailer`, `SmsSender` | `Outbox` (prints, keeps, writes `.eml` files) |
+//! | [`delivery`] | `Mailer`, `SmsSender`, `ProviderPace` | `Outbox` (prints, keeps, writes `.eml` files); `SendPace`, `VirtualPace` |
 //! | [`address_marks`] | `AddressMarks` | `MemoryAddressMarks` (optionally persisted); `MarksCache` per batch |
 //! | [`ledger`] | `DeliveryLedger` | `MemoryLedger` |
 //! | [`history`] | `CommunicationHistory` | `MemoryHistory` |
 //! | [`credentials`] | `CredentialCheck`, `CredentialAdmin` | `MemoryCredentials` (optionally persisted) |
 //! | [`idempotency`] | `IdempotencyKeys` | `MemoryIdempotency` (optionally persisted) |
 //! | [`replan`] | `ReplanQueue`, `ReplanProgress` | `InProcessQueue`, `MemoryProgress` |
+//! | [`usage`] | `UsageMeter` (a business's month: messages, SMS parts and cost) | `MemoryUsage` (optionally persisted) |
 //!
 //! [`deadline`] says how long an invocation may still run, and what one port call can take;
 //! [`forward_compatible`] reads a stored value written by a release that knows more fields;
@@ -39,6 +40,7 @@ pub mod records;
 pub mod replan;
 pub mod schedules;
 pub mod send_queue;
+pub mod usage;
 
 /// A lock that survives a panic in another holder: the data is plain values, still usable.
 pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {

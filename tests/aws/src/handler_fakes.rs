@@ -80,6 +80,7 @@ pub async fn fakes() -> Fakes {
         links: LinkSigner::new("https://links.example", b"test-key".to_vec()),
         settles: queue.clone(),
         pace: Arc::new(rappel_ports::delivery::Unpaced),
+        usage: Arc::new(rappel_ports::usage::MemoryUsage::in_memory()),
     };
     Fakes {
         services: ReactionServices {

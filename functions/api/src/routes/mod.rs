@@ -12,6 +12,7 @@ pub mod invoices;
 pub mod quotes;
 pub mod settings;
 pub mod templates;
+pub mod usage;
 pub mod waitlist;
 
 use rappel_app::ApiServices;

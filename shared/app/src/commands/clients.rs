@@ -234,6 +234,7 @@ pub async fn withdraw_marketing(
         reason: Some(how.reason().into()),
         subject: None,
         provider_message_id: None,
+        sms: None,
     };
     // The consent is withdrawn either way: the history entry only says when and how.
     if let Err(error) = services.history.record(entry).await {

@@ -186,6 +186,11 @@ pub fn grant_sk(business: &TenantId) -> String {
 
 pub const GRANT_SK_PREFIX: &str = "B#";
 
+/// A business's monthly usage counters (deliveries table).
+pub fn usage_pk(tenant: &TenantId) -> String {
+    format!("U#{tenant}")
+}
+
 pub fn ledger_pk(message_key: &str) -> String {
     format!("L#{message_key}")
 }

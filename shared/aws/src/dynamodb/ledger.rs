@@ -5,6 +5,7 @@
 use super::codec::{Item, n, s, write_id, written_by};
 use super::history::history_item;
 use super::keys;
+use super::usage::usage_update;
 use crate::sdk_error::describe;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
@@ -148,8 +149,9 @@ impl DeliveryLedger for DynamoLedger {
         record: &CommunicationRecord,
         now: DateTime<Utc>,
     ) -> Result<Filed, LedgerError> {
-        // One transaction: the settled entry and the history entry (same table), so a sent
-        // message costs one write after the send, and neither exists without the other.
+        // One transaction: the settled entry, the history entry and the month's usage (same
+        // table), so a sent message costs one write after the send, and none exists without
+        // the others.
         let ledger = self.item(
             key,
             &LedgerEntry::settled(LedgerState::Sent, now, Some(record)),
@@ -163,10 +165,17 @@ impl DeliveryLedger for DynamoLedger {
                 .map_err(|e| LedgerError(e.to_string()))?;
             Ok(TransactWriteItem::builder().put(put).build())
         };
-        self.client
+        let mut transaction = self
+            .client
             .transact_write_items()
             .transact_items(put(ledger)?)
-            .transact_items(put(history)?)
+            .transact_items(put(history)?);
+        // The month's usage counts it in the same write: counted once, with no call of its own.
+        if let Some(count) = usage_update(&self.table, record).map_err(LedgerError)? {
+            transaction =
+                transaction.transact_items(TransactWriteItem::builder().update(count).build());
+        }
+        transaction
             .send()
             .await
             .map_err(|e| LedgerError(describe(&e)))?;

@@ -35,6 +35,7 @@
 //! | item | `pk` | `sk` |
 //! |---|---|---|
 //! | ledger entry | `L#<message key>` | `L` |
+//! | a business's usage of a month | `U#<tenant>` | `<YYYY-MM>` (counters raised with `ADD`) |
 //! | history entry | `H#<tenant>#<client>` | `<recorded at>#<message key>` |
 //! | idempotency key of the API | `K#<tenant>#<key>` | `K` (expires a day after its answer) |
 //! | an integrator's API key (digest) | `I#<integrator>` | `KEY#<key id>` (expires 90 days after its revocation) |
@@ -51,6 +52,7 @@ mod marks;
 mod progress;
 mod records;
 pub mod schema;
+mod usage;
 
 pub use credentials::DynamoCredentials;
 pub use history::DynamoHistory;
@@ -59,3 +61,4 @@ pub use ledger::DynamoLedger;
 pub use marks::DynamoAddressMarks;
 pub use progress::DynamoProgress;
 pub use records::DynamoRecords;
+pub use usage::DynamoUsage;

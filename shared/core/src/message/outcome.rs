@@ -39,6 +39,8 @@ pub enum SuppressionReason {
     /// An automatic reply by SMS to someone who is not a client, which the business has not
     /// allowed (`auto_replies.sms_to_non_clients`), and no e-mail address to answer instead.
     SmsToNonClient,
+    /// An SMS that would pass the business's monthly SMS budget (`sms_budget`).
+    SmsBudget,
 }
 
 impl SuppressionReason {
@@ -78,6 +80,7 @@ impl SuppressionReason {
             Self::WithinReplyWindow => "within_reply_window",
             Self::AutomatedSender => "automated_sender",
             Self::SmsToNonClient => "sms_to_non_client",
+            Self::SmsBudget => "sms_budget",
         }
     }
 }

@@ -53,6 +53,14 @@ impl PhoneNumber {
         )
     }
 
+    /// The number's country (ISO 3166 alpha-2, `FR`), when its metadata names one (a
+    /// non-geographic number has none).
+    pub fn country(&self) -> Option<String> {
+        let parsed = phonenumber::parse(None, &self.0).ok()?;
+        let id = parsed.country().id()?;
+        Some(AsRef::<str>::as_ref(&id).to_owned())
+    }
+
     /// A form safe for logs: country prefix and last two digits.
     pub fn masked(&self) -> String {
         let digits: Vec<char> = self.0.chars().collect();
@@ -117,6 +125,15 @@ mod tests {
                 "{raw:?} should be rejected"
             );
         }
+    }
+
+    #[test]
+    fn a_number_knows_its_country() {
+        let country = |raw: &str| PhoneNumber::parse(raw).unwrap().country();
+        assert_eq!(country("+33612345678").as_deref(), Some("FR"));
+        assert_eq!(country("+32470123456").as_deref(), Some("BE"));
+        assert_eq!(country("+447400123456").as_deref(), Some("GB"));
+        assert_eq!(country("+262692123456").as_deref(), Some("RE"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! matrix.
 
 use super::{BookingHorizon, NotificationSettings, RescheduleUrl};
+use crate::budget::SmsBudget;
 use crate::model::{DisplayName, EmailAddress, Locale, ManagerId, PhoneNumber, TenantId, TimeZone};
 use serde::{Deserialize, Serialize};
 
@@ -83,6 +84,11 @@ pub struct SettingsInput {
     pub reschedule_url: Option<RescheduleUrl>,
     #[serde(default)]
     pub notifications: NotificationSettings,
+    /// The month's SMS spending limit (none by default). From 80 % on, `GET /v1/usage` says
+    /// `warning`; an SMS that would pass it is not sent — recorded `suppressed: sms_budget` —
+    /// and its e-mail goes out instead when the recipient has an address.
+    #[serde(default)]
+    pub sms_budget: Option<SmsBudget>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -126,6 +132,7 @@ impl BusinessSettings {
                 booking_horizon_days: BookingHorizon::default(),
                 reschedule_url: None,
                 notifications: NotificationSettings::default(),
+                sms_budget: None,
             },
             version: 0,
         }

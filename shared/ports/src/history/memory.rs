@@ -174,6 +174,7 @@ mod tests {
             reason: None,
             subject: None,
             provider_message_id: None,
+            sms: None,
         }
     }
 

@@ -5,6 +5,7 @@ mod memory;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use rappel_core::budget::Cost;
 use rappel_core::message::{Channel, MessageKind, Recipient, Subject};
 use rappel_core::model::{ClientId, TenantId};
 use serde::{Deserialize, Serialize};
@@ -49,6 +50,21 @@ pub struct CommunicationRecord {
     pub reason: Option<String>,
     pub subject: Option<String>,
     pub provider_message_id: Option<String>,
+    /// A sent SMS: its parts and what they cost the business (its monthly usage counts it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sms: Option<SmsCharge>,
+}
+
+/// What one SMS sent cost: its parts, the destination country and the price of its parts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SmsCharge {
+    pub parts: u32,
+    /// ISO 3166 alpha-2 of the number (`FR`), when its numbering plan names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// In ten-thousandths of a euro (`2190` is 0.219 €).
+    #[schema(value_type = u64)]
+    pub cost: Cost,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -368,6 +368,7 @@ mod tests {
             reason: None,
             subject: Some("Bonjour".into()),
             provider_message_id: Some("ses-1".into()),
+            sms: None,
         };
         let settle = SendRequest::Settle {
             key,

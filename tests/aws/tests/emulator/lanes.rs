@@ -46,7 +46,7 @@ async fn a_booking_notice_and_its_reminders_wait_in_the_urgent_lane_and_a_digest
     });
     assert_eq!(app.put("/v1/settings", settings).await.status, 200);
     pump_ok(&app).await;
-    let lea = app.create_lea("+33612345672").await;
+    let lea = app.create_lea(&app.phone).await;
     app.book(
         &lea,
         "2026-03-27T10:00:00+01:00",

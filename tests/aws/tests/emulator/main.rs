@@ -17,4 +17,5 @@ mod lanes;
 mod lifecycle;
 mod reengagement;
 mod replay;
+mod usage;
 mod waitlist;

@@ -23,6 +23,7 @@ mod on_the_wire;
 mod quiet_hours;
 mod reengagement;
 mod safe_retries;
+mod sms_budget;
 mod soak;
 mod template_preview;
 mod waitlist;

@@ -1,0 +1,107 @@
+//! A business's usage of a month, as `GET /v1/usage` shows it: what was sent by kind and
+//! channel, the SMS parts and their cost, and where that stands against its SMS budget. One
+//! item read (the month's counters) and the settings: bounded whatever the business's size.
+
+use crate::services::ApiServices;
+use rappel_core::budget::{BudgetState, Cost, SmsBudget, UsageMonth, WARNING_PERCENT};
+use rappel_core::message::{Channel, MessageKind};
+use rappel_core::model::TenantId;
+use rappel_ports::records::{StoreError, TypedRecords};
+use rappel_ports::usage::UsageError;
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum UsageViewError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Usage(#[from] UsageError),
+}
+
+/// Messages of one kind on one channel.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UsageLineView {
+    pub kind: MessageKind,
+    pub channel: Channel,
+    pub messages: u64,
+    /// SMS parts (0 for e-mail).
+    pub parts: u64,
+}
+
+/// The month's SMS and the budget.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SmsUsageView {
+    pub parts: u64,
+    /// What they cost, in euros to the ten-thousandth (`"12.3456"`).
+    #[schema(example = "12.3456")]
+    pub cost_eur: String,
+    /// SMS not sent because they would have passed the budget (recorded
+    /// `suppressed: sms_budget`).
+    pub refused_by_budget: u64,
+    /// The business's budget, if it set one (`sms_budget` in the settings).
+    pub budget: Option<BudgetView>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BudgetView {
+    pub monthly_limit_cents: u32,
+    /// Spent, in whole percent of the limit (may pass 100 by the SMS in flight at once).
+    pub percent: u64,
+    /// `ok`; `warning` from 80 %; `exhausted`: SMS are suppressed (`sms_budget`) until the
+    /// month ends or the limit is raised.
+    pub state: BudgetState,
+    pub warning_at_percent: u64,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UsageView {
+    /// The calendar month, in UTC.
+    #[schema(value_type = String, example = "2026-03")]
+    pub month: UsageMonth,
+    /// What was sent, by kind and channel (messages the provider accepted).
+    pub messages: Vec<UsageLineView>,
+    pub sms: SmsUsageView,
+}
+
+fn euros(cost: Cost) -> String {
+    format!("{}.{:04}", cost.0 / 10_000, cost.0 % 10_000)
+}
+
+fn budget_view(budget: SmsBudget, spent: Cost, refused: u64) -> BudgetView {
+    let limit = budget.limit().0.max(1);
+    BudgetView {
+        monthly_limit_cents: budget.monthly_limit_cents,
+        percent: spent.0.saturating_mul(100) / limit,
+        state: budget.state(spent, refused),
+        warning_at_percent: WARNING_PERCENT,
+    }
+}
+
+/// `tenant`'s usage of `month`.
+pub async fn usage_of(
+    s: &ApiServices,
+    tenant: &TenantId,
+    month: &UsageMonth,
+) -> Result<UsageView, UsageViewError> {
+    let usage = s.usage.month(tenant, month).await?;
+    let budget = s.records.settings(tenant).await?.input.sms_budget;
+    Ok(UsageView {
+        month: month.clone(),
+        sms: SmsUsageView {
+            parts: usage.sms_parts(),
+            cost_eur: euros(usage.sms_cost),
+            refused_by_budget: usage.sms_refused,
+            budget: budget.map(|b| budget_view(b, usage.sms_cost, usage.sms_refused)),
+        },
+        messages: usage
+            .lines
+            .into_iter()
+            .map(|l| UsageLineView {
+                kind: l.kind,
+                channel: l.channel,
+                messages: l.messages,
+                parts: l.parts,
+            })
+            .collect(),
+    })
+}

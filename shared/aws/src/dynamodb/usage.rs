@@ -1,0 +1,188 @@
+//! A business's monthly usage on DynamoDB: one item per business and month in the deliveries
+//! table (`U#<tenant>` / `<YYYY-MM>`), one number per counter — `n#<kind>#<channel>` messages,
+//! `p#<kind>#<channel>` SMS parts, `sms_cost` — each raised with `ADD`, so concurrent sends
+//! never lose a count. A message sent is counted in the transaction that settles it
+//! ([`usage_update`], part of the ledger's `settle_sent`): no call of its own, and never
+//! counted twice. Kept 400 days.
+
+use super::codec::{Item, n, s};
+use super::keys;
+use crate::sdk_error::describe;
+use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::{AttributeValue, Update};
+use chrono::Duration;
+use rappel_core::budget::{Cost, UsageMonth};
+use rappel_core::message::{Channel, MessageKind};
+use rappel_core::model::TenantId;
+use rappel_ports::history::CommunicationRecord;
+use rappel_ports::usage::{MonthUsage, UsageError, UsageMeter, counts, month_of};
+use std::collections::HashMap;
+
+const MESSAGES: &str = "n#";
+const PARTS: &str = "p#";
+const SMS_COST: &str = "sms_cost";
+const SMS_REFUSED: &str = "sms_refused";
+/// How long a month's counters are kept.
+const KEEP_FOR: Duration = Duration::days(400);
+
+/// The item's key.
+fn key(tenant: &TenantId, month: &UsageMonth) -> HashMap<String, AttributeValue> {
+    HashMap::from([
+        (keys::PK.to_owned(), s(keys::usage_pk(tenant))),
+        (keys::SK.to_owned(), s(month.as_str())),
+    ])
+}
+
+/// The update expression that counts `record`, with its names and values.
+struct Counting {
+    expression: String,
+    names: HashMap<String, String>,
+    values: HashMap<String, AttributeValue>,
+}
+
+fn counting(record: &CommunicationRecord) -> Counting {
+    let line = format!("{}#{}", record.kind, record.channel);
+    let mut names = HashMap::from([
+        ("#n".to_owned(), format!("{MESSAGES}{line}")),
+        ("#x".to_owned(), keys::EXPIRES_AT.to_owned()),
+    ]);
+    let mut values = HashMap::from([
+        (":one".to_owned(), n(1)),
+        (
+            ":x".to_owned(),
+            n((record.recorded_at + KEEP_FOR).timestamp()),
+        ),
+    ]);
+    let mut expression = "ADD #n :one".to_owned();
+    if let Some(sms) = &record.sms {
+        names.insert("#p".into(), format!("{PARTS}{line}"));
+        names.insert("#c".into(), SMS_COST.into());
+        values.insert(":parts".into(), n(sms.parts));
+        values.insert(":cost".into(), n(sms.cost.0));
+        expression.push_str(", #p :parts, #c :cost");
+    }
+    expression.push_str(" SET #x = :x");
+    Counting {
+        expression,
+        names,
+        values,
+    }
+}
+
+/// The transaction item that counts `record` in its business's month, if it counts.
+pub(super) fn usage_update(
+    table: &str,
+    record: &CommunicationRecord,
+) -> Result<Option<Update>, String> {
+    if !counts(record) {
+        return Ok(None);
+    }
+    let counting = counting(record);
+    Update::builder()
+        .table_name(table)
+        .set_key(Some(key(&record.tenant, &month_of(record))))
+        .update_expression(counting.expression)
+        .set_expression_attribute_names(Some(counting.names))
+        .set_expression_attribute_values(Some(counting.values))
+        .build()
+        .map(Some)
+        .map_err(|e| e.to_string())
+}
+
+#[derive(Debug, Clone)]
+pub struct DynamoUsage {
+    client: Client,
+    table: String,
+}
+
+impl DynamoUsage {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+}
+
+#[async_trait]
+impl UsageMeter for DynamoUsage {
+    async fn count(&self, record: &CommunicationRecord) -> Result<(), UsageError> {
+        if !counts(record) {
+            return Ok(());
+        }
+        let counting = counting(record);
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(&record.tenant, &month_of(record))))
+            .update_expression(counting.expression)
+            .set_expression_attribute_names(Some(counting.names))
+            .set_expression_attribute_values(Some(counting.values))
+            .send()
+            .await
+            .map_err(|e| UsageError(describe(&e)))?;
+        Ok(())
+    }
+
+    async fn count_refused(&self, tenant: &TenantId, month: &UsageMonth) -> Result<(), UsageError> {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(tenant, month)))
+            .update_expression("ADD #r :one")
+            .expression_attribute_names("#r", SMS_REFUSED)
+            .expression_attribute_values(":one", n(1))
+            .send()
+            .await
+            .map_err(|e| UsageError(describe(&e)))?;
+        Ok(())
+    }
+
+    async fn month(&self, tenant: &TenantId, month: &UsageMonth) -> Result<MonthUsage, UsageError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(tenant, month)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| UsageError(describe(&e)))?;
+        Ok(output.item().map(month_usage).unwrap_or_default())
+    }
+}
+
+/// Reads the counters back (a counter whose name this build does not know is skipped).
+fn month_usage(item: &Item) -> MonthUsage {
+    let number = |value: &AttributeValue| {
+        value
+            .as_n()
+            .ok()
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let line_of = |name: &str| -> Option<(MessageKind, Channel)> {
+        let (kind, channel) = name.split_once('#')?;
+        Some((
+            MessageKind::parse(kind).ok()?,
+            Channel::parse(channel).ok()?,
+        ))
+    };
+    let mut usage = MonthUsage::default();
+    let mut names: Vec<&String> = item.keys().collect();
+    names.sort();
+    for name in names {
+        let value = number(&item[name]);
+        if let Some((kind, channel)) = name.strip_prefix(MESSAGES).and_then(line_of) {
+            usage.add(kind, channel, value, 0, Cost::ZERO);
+        } else if let Some((kind, channel)) = name.strip_prefix(PARTS).and_then(line_of) {
+            usage.add(kind, channel, 0, value, Cost::ZERO);
+        } else if name == SMS_COST {
+            usage.sms_cost = Cost(value);
+        } else if name == SMS_REFUSED {
+            usage.sms_refused = value;
+        }
+    }
+    usage
+}
