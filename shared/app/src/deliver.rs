@@ -30,13 +30,14 @@ use crate::subjects::{
     self, ContextError, DayRecords, Decision, Loaded, SendTime, SubjectState, Undecidable,
 };
 use chrono::{DateTime, Utc};
-use rappel_core::budget::{UsageMonth, price_per_part};
+use rappel_core::budget::{SmsBudget, UsageMonth, price_per_part};
 use rappel_core::message::{
     Channel, MessageKey, MessageKind, Recipient, StaleReason, SuppressionReason,
 };
 use rappel_core::model::{AppointmentTypeId, ClientId, Language, TenantId};
 use rappel_core::planning::day::digest_messages;
 use rappel_core::render::{Composition, OutgoingMessage, OutgoingSms, compose, compose_fitting};
+use rappel_core::settings::sms_country_allowed;
 use rappel_ports::address_marks::MarksError;
 use rappel_ports::deadline::{CALL_BOUND, Deadline};
 use rappel_ports::delivery::SendError;
@@ -518,7 +519,17 @@ async fn deliver_claimed(
             Ok(true) => return recorder.suppressed(SuppressionReason::OptedOut).await,
             Ok(false) => {
                 let charge = charge_of(sms);
-                if !within_budget(s, &key.tenant, &charge, now).await? {
+                let settings = s.records.settings(&key.tenant).await?.input;
+                if !sms_country_allowed(
+                    settings.sms_countries.as_ref(),
+                    settings.time_zone,
+                    charge.country.as_deref(),
+                ) {
+                    return recorder
+                        .suppressed(SuppressionReason::SmsCountryNotAllowed)
+                        .await;
+                }
+                if !within_budget(s, &key.tenant, settings.sms_budget, &charge, now).await? {
                     // The e-mail first: if it cannot go now, the SMS's trigger retries both
                     // (the e-mail's own claim keeps it to one send).
                     let instead = MessageKey {
@@ -589,17 +600,18 @@ fn charge_of(sms: &OutgoingSms) -> SmsCharge {
     }
 }
 
-/// Whether the business's monthly SMS budget, if it set one, leaves room for `charge`. Read
-/// only for a business with a budget (its settings come from the batch's memory). Copies
+/// Whether the business's monthly SMS budget, if it set one, leaves room for `charge` (the
+/// month's counters are read only for a business with a budget). Copies
 /// sending at once may each pass the last check: the budget can be overrun by at most the
 /// SMS in flight at that moment (a few, at the lanes' concurrency).
 async fn within_budget(
     s: &DeliveryServices,
     tenant: &TenantId,
+    budget: Option<SmsBudget>,
     charge: &SmsCharge,
     now: DateTime<Utc>,
 ) -> Result<bool, DeliveryError> {
-    let Some(budget) = s.records.settings(tenant).await?.input.sms_budget else {
+    let Some(budget) = budget else {
         return Ok(true);
     };
     let month = s

@@ -41,6 +41,8 @@ pub enum SuppressionReason {
     SmsToNonClient,
     /// An SMS that would pass the business's monthly SMS budget (`sms_budget`).
     SmsBudget,
+    /// An SMS to a number of a country the business does not text (`sms_countries`).
+    SmsCountryNotAllowed,
 }
 
 impl SuppressionReason {
@@ -81,6 +83,7 @@ impl SuppressionReason {
             Self::AutomatedSender => "automated_sender",
             Self::SmsToNonClient => "sms_to_non_client",
             Self::SmsBudget => "sms_budget",
+            Self::SmsCountryNotAllowed => "sms_country_not_allowed",
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Everything a business configures once: identity, sender, managers, and the notification
 //! matrix.
 
-use super::{BookingHorizon, NotificationSettings, RescheduleUrl};
+use super::{BookingHorizon, NotificationSettings, RescheduleUrl, SmsCountries};
 use crate::budget::SmsBudget;
 use crate::model::{DisplayName, EmailAddress, Locale, ManagerId, PhoneNumber, TenantId, TimeZone};
 use serde::{Deserialize, Serialize};
@@ -89,6 +89,11 @@ pub struct SettingsInput {
     /// and its e-mail goes out instead when the recipient has an address.
     #[serde(default)]
     pub sms_budget: Option<SmsBudget>,
+    /// The countries (ISO 3166 alpha-2) whose numbers may receive the business's SMS; by
+    /// default its own — its time zone's country (`Europe/Paris`: `FR`). An SMS to any other
+    /// number is not sent (`suppressed: sms_country_not_allowed`).
+    #[serde(default)]
+    pub sms_countries: Option<SmsCountries>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -133,6 +138,7 @@ impl BusinessSettings {
                 reschedule_url: None,
                 notifications: NotificationSettings::default(),
                 sms_budget: None,
+                sms_countries: None,
             },
             version: 0,
         }

@@ -12,6 +12,7 @@ mod quiet_hours;
 mod reengagement;
 mod reschedule_url;
 mod rules;
+mod sms_countries;
 
 pub use auto_replies::{
     AutoReply, AutoReplySettings, DEFAULT_REPLY_WINDOW_HOURS, InvalidAutoReplies, ReplyText,
@@ -44,3 +45,4 @@ pub use rules::{
     AlertChoice, ChannelChoice, FollowUpMode, FollowUpRule, FollowUps, InvalidRules, LatePolicy,
     MAX_FOLLOW_UPS, MAX_REMINDERS, ManualFollowUpTo, ReminderRule, Reminders, ReviewRequestRule,
 };
+pub use sms_countries::{InvalidSmsCountries, SmsCountries, home_country, sms_country_allowed};

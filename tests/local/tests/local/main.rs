@@ -24,6 +24,7 @@ mod quiet_hours;
 mod reengagement;
 mod safe_retries;
 mod sms_budget;
+mod sms_countries;
 mod soak;
 mod template_preview;
 mod waitlist;
