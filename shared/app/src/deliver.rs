@@ -461,6 +461,26 @@ async fn deliver_claimed(
         state.appointment_type(),
     )
     .await?;
+    // A template saved before its links were checked, or whose domain was since taken out of
+    // the settings, is set aside for the built-in one.
+    let custom = match custom {
+        Some(template) => {
+            let refused = s
+                .records
+                .settings(&key.tenant)
+                .await?
+                .input
+                .link_domains
+                .refused_links(&template.body);
+            if refused.is_empty() {
+                Some(template)
+            } else {
+                tracing::warn!(kind = %key.kind, channel = %key.channel, "custom template links outside the business's link_domains; using the default");
+                None
+            }
+        }
+        None => None,
+    };
     let composition = |custom_template| Composition {
         key,
         rendering: &rendering,

@@ -76,6 +76,21 @@ pub async fn save_template(
     }
     check_template(&body, kind, channel)?;
     let records = &services.records;
+    let refused = records
+        .settings(tenant)
+        .await?
+        .input
+        .link_domains
+        .refused_links(&body);
+    if !refused.is_empty() {
+        return Err(CommandError::invalid(
+            "link_domain_not_allowed",
+            format!(
+                "the template links to {}: a template may link only to the domains in the settings' link_domains (Rappel's own links come from its variables)",
+                refused.join(", ")
+            ),
+        ));
+    }
     let current = records
         .template(tenant, kind, channel, language, type_id.as_ref())
         .await?;

@@ -1,7 +1,7 @@
 //! Everything a business configures once: identity, sender, managers, and the notification
 //! matrix.
 
-use super::{BookingHorizon, NotificationSettings, RescheduleUrl, SmsCountries};
+use super::{BookingHorizon, LinkDomains, NotificationSettings, RescheduleUrl, SmsCountries};
 use crate::budget::SmsBudget;
 use crate::model::{DisplayName, EmailAddress, Locale, ManagerId, PhoneNumber, TenantId, TimeZone};
 use serde::{Deserialize, Serialize};
@@ -94,6 +94,11 @@ pub struct SettingsInput {
     /// number is not sent (`suppressed: sms_country_not_allowed`).
     #[serde(default)]
     pub sms_countries: Option<SmsCountries>,
+    /// The domains the business's own templates may link to (each with its subdomains); a
+    /// template writing a link elsewhere is refused (`link_domain_not_allowed`). Rappel's
+    /// links and the URLs of these settings come from template variables.
+    #[serde(default)]
+    pub link_domains: LinkDomains,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -139,6 +144,7 @@ impl BusinessSettings {
                 notifications: NotificationSettings::default(),
                 sms_budget: None,
                 sms_countries: None,
+                link_domains: LinkDomains::default(),
             },
             version: 0,
         }

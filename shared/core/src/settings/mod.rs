@@ -5,6 +5,7 @@ mod billing;
 mod business_settings;
 mod digest;
 mod horizon;
+mod link_domains;
 mod notification_settings;
 mod offers;
 mod offset;
@@ -27,6 +28,7 @@ pub use digest::{
     AgendaUrl, DigestDay, DigestSettings, InvalidAgendaUrl, InvalidLocalTime, LocalTime,
 };
 pub use horizon::{BookingHorizon, DEFAULT_HORIZON_DAYS, InvalidHorizon, MAX_HORIZON_DAYS};
+pub use link_domains::{InvalidLinkDomains, LinkDomains, MAX_LINK_DOMAINS};
 pub use notification_settings::{
     ClientMessages, ManagerAlerts, NotificationOverride, NotificationSettings, StaffAlerts,
 };

@@ -17,6 +17,7 @@ mod imports;
 mod inbox;
 mod isolation;
 mod lifecycle;
+mod link_domains;
 mod links;
 mod lists;
 mod on_the_wire;
