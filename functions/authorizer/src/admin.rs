@@ -18,8 +18,38 @@ usage: rappel-keys [--table DELIVERIES_TABLE] COMMAND
   grant INTEGRATOR BUSINESS...    let the integrator act for these businesses
   withdraw INTEGRATOR BUSINESS... stop it acting for them
   grants INTEGRATOR [AFTER]       the businesses it may act for, 1,000 a page, after AFTER
+  suspend BUSINESS REASON...      the kill switch: nothing of the business is sent (recorded
+                                  suppressed: business_suspended) until resumed; needs
+                                  $RAPPEL_RECORDS_TABLE (its settings record holds it)
+  resume BUSINESS                 lift the suspension
 
 Rotation: issue a second key, move the integrator to it, then revoke the first.";
+
+/// A suspension command (`suspend BUSINESS REASON...` or `resume BUSINESS`): the business and
+/// the reason (`None`: resume). `None` for any other command.
+pub fn suspension_command(
+    command: &[String],
+) -> Option<Result<(TenantId, Option<String>), AdminError>> {
+    let verb = command.first().map(String::as_str)?;
+    if verb != "suspend" && verb != "resume" {
+        return None;
+    }
+    Some((|| {
+        let raw = command
+            .get(1)
+            .ok_or_else(|| AdminError::Usage("a business id is needed".into()))?;
+        let business =
+            TenantId::parse(raw).map_err(|e| AdminError::Usage(format!("{raw}: {e}")))?;
+        if verb == "resume" {
+            return Ok((business, None));
+        }
+        let reason = command[2..].join(" ");
+        if reason.trim().is_empty() {
+            return Err(AdminError::Usage("suspend needs a reason".into()));
+        }
+        Ok((business, Some(reason)))
+    })())
+}
 
 /// Businesses listed per page by `grants`.
 pub const GRANTS_PAGE: usize = 1_000;
@@ -149,4 +179,29 @@ pub async fn run(
         None => return Err(AdminError::Usage("a command is needed".into())),
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(line: &str) -> Vec<String> {
+        line.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn suspend_takes_a_business_and_a_reason_and_resume_a_business() {
+        let (business, reason) = suspension_command(&words("suspend salon-lea SMS pumping"))
+            .expect("a suspension command")
+            .expect("well formed");
+        assert_eq!(business.as_str(), "salon-lea");
+        assert_eq!(reason.as_deref(), Some("SMS pumping"));
+        let (_, reason) = suspension_command(&words("resume salon-lea"))
+            .expect("a suspension command")
+            .expect("well formed");
+        assert_eq!(reason, None);
+        assert!(suspension_command(&words("suspend salon-lea")).is_some_and(|r| r.is_err()));
+        assert!(suspension_command(&words("suspend")).is_some_and(|r| r.is_err()));
+        assert!(suspension_command(&words("keys acme")).is_none());
+    }
 }

@@ -452,6 +452,12 @@ async fn deliver_claimed(
         }
         Err(Undecidable::Unrenderable(error)) => return recorder.failed(error.to_string()).await,
     };
+    // An operator's kill switch holds everything of the business.
+    if s.records.settings(&key.tenant).await?.suspended.is_some() {
+        return recorder
+            .suppressed(SuppressionReason::BusinessSuspended)
+            .await;
+    }
     // Templates are per language; the contact's locale is already resolved against the
     // business default.
     let custom = template_in_force(

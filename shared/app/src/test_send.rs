@@ -12,6 +12,7 @@ use rappel_ports::deadline::Deadline;
 use rappel_ports::delivery::SendError;
 use rappel_ports::history::{CommunicationRecord, CommunicationStatus};
 use rappel_ports::ledger::{Claim, Filed, LedgerState};
+use rappel_ports::records::TypedRecords;
 use rappel_ports::schedules::TestSend;
 
 /// Sends the test once, and records it.
@@ -30,6 +31,20 @@ pub async fn send_test(
                 lease_until: entry.lease_until,
             });
         }
+    }
+    // An operator's kill switch holds a test too (nothing is recorded: it is no message).
+    if s.records
+        .settings(&test.key.tenant)
+        .await?
+        .suspended
+        .is_some()
+    {
+        s.ledger
+            .complete(&ledger_key, LedgerState::Suppressed, now)
+            .await?;
+        return Ok(DeliveryOutcome::Suppressed(
+            SuppressionReason::BusinessSuspended,
+        ));
     }
     // The provider's pace, before the deadline is judged (the wait counts against it).
     s.pace

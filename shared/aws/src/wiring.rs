@@ -170,6 +170,11 @@ pub fn credentials_in(sdk: &SdkConfig, table: &str) -> DynamoCredentials {
     DynamoCredentials::new(aws_sdk_dynamodb::Client::new(sdk), table)
 }
 
+/// The records in `table` (the operator's kill switch in `rappel-keys`).
+pub fn records_in(sdk: &SdkConfig, table: &str) -> DynamoRecords {
+    DynamoRecords::new(aws_sdk_dynamodb::Client::new(sdk), table)
+}
+
 /// The JWT claim the API reads the tenant from.
 pub fn tenant_claim(env: &Env) -> Result<String, ConfigError> {
     env.required(TENANT_CLAIM).map(str::to_owned)

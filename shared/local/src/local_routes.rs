@@ -69,6 +69,7 @@ fn inspection_routes() -> OpenApiRouter<Arc<LocalStack>> {
         .routes(routes!(replay_dead_letters))
         .routes(routes!(simulate_bounce))
         .merge(crate::api_keys::routes())
+        .merge(crate::suspension::routes())
 }
 
 /// The local stack's OpenAPI document: the API's, and the inspection routes (tag `local`).

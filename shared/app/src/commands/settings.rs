@@ -1,11 +1,13 @@
 //! The business's settings. Saving one re-plans every subject that depends on them: the
-//! change handler begins a re-plan job of bounded steps.
+//! change handler begins a re-plan job of bounded steps. An operator's suspension of the
+//! business sits on the same record, out of the API's reach: a save keeps it.
 
 use super::CommandError;
 use crate::ApiServices;
+use chrono::{DateTime, Utc};
 use rappel_core::model::TenantId;
-use rappel_core::settings::{BusinessSettings, SettingsInput};
-use rappel_ports::records::{Expected, Record, TypedRecords};
+use rappel_core::settings::{BusinessSettings, SettingsInput, Suspension};
+use rappel_ports::records::{Expected, Record, RecordStore, StoreError, TypedRecords};
 
 /// Saves `input` as the business's settings, conditional on the version just read.
 pub async fn save_settings(
@@ -21,7 +23,32 @@ pub async fn save_settings(
     let settings = BusinessSettings {
         tenant: tenant.clone(),
         input,
-        version: current.map_or(1, |c| c.version + 1),
+        version: current.as_ref().map_or(1, |c| c.version + 1),
+        suspended: current.and_then(|c| c.suspended),
+    };
+    records
+        .put(Record::Settings(settings.clone()), expected)
+        .await?;
+    Ok(settings)
+}
+
+/// An operator's kill switch: suspends the business's sending (`Some(reason)`) or lifts the
+/// suspension (`None`). Nothing else of the settings changes. Returns the settings saved.
+pub async fn set_suspension(
+    records: &dyn RecordStore,
+    tenant: &TenantId,
+    reason: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<BusinessSettings, StoreError> {
+    let current = records.stored_settings(tenant).await?;
+    let expected = current
+        .as_ref()
+        .map_or(Expected::Absent, |c| Expected::Version(c.version));
+    let base = current.unwrap_or_else(|| BusinessSettings::defaults_for(tenant));
+    let settings = BusinessSettings {
+        version: base.version + 1,
+        suspended: reason.map(|reason| Suspension { reason, since: now }),
+        ..base
     };
     records
         .put(Record::Settings(settings.clone()), expected)

@@ -43,6 +43,8 @@ pub enum SuppressionReason {
     SmsBudget,
     /// An SMS to a number of a country the business does not text (`sms_countries`).
     SmsCountryNotAllowed,
+    /// An operator suspended the business's sending.
+    BusinessSuspended,
 }
 
 impl SuppressionReason {
@@ -84,6 +86,7 @@ impl SuppressionReason {
             Self::SmsToNonClient => "sms_to_non_client",
             Self::SmsBudget => "sms_budget",
             Self::SmsCountryNotAllowed => "sms_country_not_allowed",
+            Self::BusinessSuspended => "business_suspended",
         }
     }
 }

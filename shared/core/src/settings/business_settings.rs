@@ -107,6 +107,18 @@ pub struct BusinessSettings {
     #[serde(flatten)]
     pub input: SettingsInput,
     pub version: u64,
+    /// Set by an operator (never through the API): while it is, nothing of the business is
+    /// sent — every message is recorded `suppressed: business_suspended`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspended: Option<Suspension>,
+}
+
+/// An operator's kill switch on a business (abuse, an unpaid account, a compromised key).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Suspension {
+    /// The operator's note (never shown to clients).
+    pub reason: String,
+    pub since: chrono::DateTime<chrono::Utc>,
 }
 
 impl SettingsInput {
@@ -147,6 +159,7 @@ impl BusinessSettings {
                 link_domains: LinkDomains::default(),
             },
             version: 0,
+            suspended: None,
         }
     }
 

@@ -23,7 +23,7 @@ pub use billing::{
     BillingReminders, BillingSettings, BillingStep, BillingSteps, InvalidBillingSteps,
     MAX_BILLING_DAYS, MAX_BILLING_STEPS, ReminderMode,
 };
-pub use business_settings::{BusinessSettings, Manager, SenderMode, SettingsInput};
+pub use business_settings::{BusinessSettings, Manager, SenderMode, SettingsInput, Suspension};
 pub use digest::{
     AgendaUrl, DigestDay, DigestSettings, InvalidAgendaUrl, InvalidLocalTime, LocalTime,
 };

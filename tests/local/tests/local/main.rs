@@ -27,5 +27,6 @@ mod safe_retries;
 mod sms_budget;
 mod sms_countries;
 mod soak;
+mod suspension;
 mod template_preview;
 mod waitlist;
