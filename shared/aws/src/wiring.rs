@@ -144,10 +144,37 @@ pub async fn link_keys(sdk: &SdkConfig, env: &Env) -> Result<LinkSigner, ConfigE
 /// The link keys, to be read once per container when first needed (or prefetched): the
 /// variables are checked now, the secret is not read yet.
 pub fn lazy_link_keys(sdk: &SdkConfig, env: &Env) -> Result<LinkKeys, ConfigError> {
-    let base = env.required(LINK_BASE_URL)?;
+    let base = link_base_url(env)?;
     let secret_id = env.required(LINK_SECRET_ID)?;
     let secrets = aws_sdk_secretsmanager::Client::new(sdk);
     Ok(LinkKeys::new(secrets, secret_id, base))
+}
+
+/// The base of the links put in messages, checked at cold start: every link ever mailed is
+/// built on it, so a wrong one is refused before anything is sent — `https://`, a host, and
+/// the `/links` path the API serves them under (`https://rappel.example.com/links`), with no
+/// query, fragment or trailing slash.
+pub fn link_base_url(env: &Env) -> Result<&str, ConfigError> {
+    let base = env.required(LINK_BASE_URL)?;
+    let invalid = |reason: &str| ConfigError::Invalid {
+        name: LINK_BASE_URL,
+        reason: format!("{reason} (e.g. https://rappel.example.com/links)"),
+    };
+    let rest = base
+        .strip_prefix("https://")
+        .ok_or_else(|| invalid("links are served over https"))?;
+    let host = rest.split('/').next().unwrap_or_default();
+    let host_ok = host.contains('.')
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
+    if !host_ok {
+        return Err(invalid("it must name a host"));
+    }
+    if base.contains(['?', '#', ' ']) || !base.ends_with("/links") {
+        return Err(invalid("it must end with the /links path, without query or fragment"));
+    }
+    Ok(base)
 }
 
 /// The feedback function's ports: the address marks and the history.
@@ -444,6 +471,26 @@ mod tests {
             Arc::new(SystemClock),
         );
         assert!(change.is_ok(), "the change handler reads no secret");
+    }
+
+    #[test]
+    fn the_link_base_is_an_https_url_ending_with_the_links_path() {
+        let base = |value: &str| link_base_url(&Env::from_pairs([(LINK_BASE_URL, value)])).map(str::to_owned);
+        assert!(base("https://rappel.example.com/links").is_ok());
+        assert!(base("https://abc123.execute-api.eu-west-3.amazonaws.com/links").is_ok());
+        for wrong in [
+            "http://rappel.example.com/links",
+            "https://rappel.example.com",
+            "https://rappel.example.com/links/",
+            "https://rappel.example.com/links?x=1",
+            "https:///links",
+            "rappel.example.com/links",
+        ] {
+            assert!(
+                matches!(base(wrong), Err(ConfigError::Invalid { .. })),
+                "{wrong}"
+            );
+        }
     }
 
     #[test]
