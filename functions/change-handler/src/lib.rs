@@ -44,7 +44,15 @@ pub async fn handle_changes(services: &ReactionServices, batch: &[ChangeRecord])
             }
             Err(error) => {
                 // Ids and sequence only: never the images, which hold personal data.
-                tracing::error!(sequence = %change.sequence, kind = ?change.kind(), %error, "change failed; it will be retried");
+                let key = change.new.as_ref().or(change.old.as_ref()).map(|r| r.key());
+                tracing::error!(
+                    sequence = %change.sequence,
+                    tenant = key.as_ref().map(|k| k.tenant.as_str()),
+                    kind = ?change.kind(),
+                    record_id = key.as_ref().map(|k| k.id.as_str()),
+                    %error,
+                    "change failed; it will be retried"
+                );
                 outcome.failed_sequences.push(change.sequence.clone());
             }
         }

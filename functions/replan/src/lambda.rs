@@ -20,8 +20,12 @@ pub async fn function_handler(
     let mut retry = Vec::new();
     for message in &event.payload.records {
         let id = message.message_id.clone().unwrap_or_default();
+        let mut tenant = None;
         let outcome = match parse_work(message.body.as_deref().unwrap_or_default()) {
-            Ok(work) => handle_step(services, &work, deadline).await.map(|_| ()),
+            Ok(work) => {
+                tenant = Some(work.job.tenant.clone());
+                handle_step(services, &work, deadline).await.map(|_| ())
+            }
             Err(error) => Err(error),
         };
         match outcome {
@@ -32,7 +36,7 @@ pub async fn function_handler(
                     ReplanHandlerError::Step(_) => "retry",
                 };
                 // Ids and the error only: a step's body holds images of records.
-                tracing::warn!(message_id = %id, %error, "re-plan step to retry");
+                tracing::warn!(message_id = %id, tenant = tenant.as_ref().map(|t| t.as_str()), %error, "re-plan step to retry");
                 metrics::counter!(STEPS_METRIC, "Outcome" => outcome).increment(1);
                 retry.push(id);
             }

@@ -91,7 +91,17 @@ pub async fn handle_batch(
                     .attributes
                     .get("ApproximateReceiveCount")
                     .map_or("?", String::as_str);
-                tracing::warn!(message_id = %id, kind = request.kind_name(), receives, error_type = error_type(&error), %error, "delivery to retry");
+                // The business and the message key name what failed; never who it is for.
+                tracing::warn!(
+                    message_id = %id,
+                    tenant = %request.tenant(),
+                    message_key = request.key().map(|k| k.schedule_name().to_string()),
+                    kind = request.kind_name(),
+                    receives,
+                    error_type = error_type(&error),
+                    %error,
+                    "delivery to retry"
+                );
                 metrics::counter!(DELIVERIES_METRIC, "Outcome" => "retry").increment(1);
                 retry.push(id);
             }

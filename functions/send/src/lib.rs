@@ -34,6 +34,7 @@ use rappel_app::deliver::COMMIT_RESERVE;
 use rappel_app::{
     DeliveryError, DeliveryOutcome, DeliveryServices, Settlement, deliver_request_within,
 };
+use rappel_core::message::StaleReason;
 use rappel_ports::deadline::{CALL_BOUND, Deadline};
 use rappel_ports::schedules::SendRequest;
 use std::time::Duration;
@@ -98,8 +99,8 @@ pub async fn handle_send_within(
     Ok(outcomes.into_iter().map(|(_, outcome)| outcome).collect())
 }
 
-/// CloudWatch metric: queued messages handled, by outcome (sent, suppressed, stale, failed,
-/// duplicate, retry, unreadable).
+/// CloudWatch metric: queued messages handled, by outcome (sent, suppressed, stale, too_late,
+/// failed, duplicate, retry, unreadable, out_of_time).
 pub const DELIVERIES_METRIC: &str = "ScheduledDeliveries";
 
 /// CloudWatch metric: firings of one-shot schedules handled (a duplicate firing counts none):
@@ -147,6 +148,8 @@ pub fn outcome_name(outcome: &DeliveryOutcome) -> &'static str {
         DeliveryOutcome::SettledLate => "settled_late",
         DeliveryOutcome::TestSent { .. } => "test_sent",
         DeliveryOutcome::Suppressed(_) => "suppressed",
+        // Its own outcome: a message that arrived too late is a silent loss, alarmed.
+        DeliveryOutcome::Stale(StaleReason::TooLate) => "too_late",
         DeliveryOutcome::Stale(_) => "stale",
         DeliveryOutcome::Failed(_) => "failed",
         DeliveryOutcome::Duplicate => "duplicate",

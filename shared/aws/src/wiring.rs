@@ -172,7 +172,9 @@ pub fn link_base_url(env: &Env) -> Result<&str, ConfigError> {
         return Err(invalid("it must name a host"));
     }
     if base.contains(['?', '#', ' ']) || !base.ends_with("/links") {
-        return Err(invalid("it must end with the /links path, without query or fragment"));
+        return Err(invalid(
+            "it must end with the /links path, without query or fragment",
+        ));
     }
     Ok(base)
 }
@@ -475,7 +477,9 @@ mod tests {
 
     #[test]
     fn the_link_base_is_an_https_url_ending_with_the_links_path() {
-        let base = |value: &str| link_base_url(&Env::from_pairs([(LINK_BASE_URL, value)])).map(str::to_owned);
+        let base = |value: &str| {
+            link_base_url(&Env::from_pairs([(LINK_BASE_URL, value)])).map(str::to_owned)
+        };
         assert!(base("https://rappel.example.com/links").is_ok());
         assert!(base("https://abc123.execute-api.eu-west-3.amazonaws.com/links").is_ok());
         for wrong in [

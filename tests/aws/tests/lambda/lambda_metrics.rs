@@ -54,6 +54,18 @@ async fn an_unreadable_stream_record_and_a_schedules_firing_are_counted_in_embed
         Some(1),
         "{documents:#?}"
     );
+    // The outcome is a dimension beside the function: what the delivery alarms read.
+    let deliveries = documents
+        .iter()
+        .find(|d| d[rappel_send::DELIVERIES_METRIC].is_u64())
+        .expect("the send function counts its deliveries");
+    assert!(deliveries["Outcome"].is_string(), "{deliveries}");
+    let dimensions = &deliveries["_aws"]["CloudWatchMetrics"][0]["Dimensions"][0];
+    assert_eq!(
+        dimensions,
+        &serde_json::json!(["Function", "Outcome"]),
+        "{deliveries}"
+    );
     let emf = &documents[0];
     assert_eq!(emf["Function"], "change-handler");
     assert_eq!(emf["_aws"]["CloudWatchMetrics"][0]["Namespace"], "Rappel");

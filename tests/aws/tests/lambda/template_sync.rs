@@ -571,6 +571,53 @@ fn the_integrators_api_takes_every_private_route_behind_the_key_authorizer() {
 }
 
 /// The schedule alarms read the metrics the code emits, under the functions' dimensions.
+/// The delivery alarms read the send function's outcomes and the change handler's failed
+/// records, by the names and dimensions the code gives them.
+#[test]
+fn the_delivery_alarms_read_the_outcomes_the_send_function_counts() {
+    let template = template();
+    let alarms = resources_of_type(&template, "AWS::CloudWatch::Alarm");
+    let reads = |metric: &str, dimensions: &[(&str, &str)]| {
+        alarms.iter().any(|(_, alarm)| {
+            let p = &alarm["Properties"];
+            p["MetricName"].as_str() == Some(metric)
+                && p["Dimensions"].as_vec().is_some_and(|d| {
+                    d.len() == dimensions.len()
+                        && dimensions.iter().zip(d).all(|((name, value), given)| {
+                            given["Name"].as_str() == Some(name)
+                                && given["Value"].as_str() == Some(value)
+                        })
+                })
+        })
+    };
+    let outcome = |raw| rappel_send::outcome_name(&raw);
+    use rappel_app::DeliveryOutcome;
+    use rappel_core::message::StaleReason;
+    assert_eq!(
+        outcome(DeliveryOutcome::Stale(StaleReason::TooLate)),
+        "too_late"
+    );
+    for (metric, dimensions) in [
+        (
+            rappel_send::DELIVERIES_METRIC,
+            vec![("Function", "send"), ("Outcome", "retry")],
+        ),
+        (
+            rappel_send::DELIVERIES_METRIC,
+            vec![("Function", "send"), ("Outcome", "too_late")],
+        ),
+        (
+            rappel_change_handler::FAILED_RECORDS_METRIC,
+            vec![("Function", "change-handler")],
+        ),
+    ] {
+        assert!(
+            reads(metric, &dimensions),
+            "no alarm reads {metric} {dimensions:?}"
+        );
+    }
+}
+
 #[test]
 fn the_schedule_alarms_read_the_metrics_the_functions_emit() {
     use rappel_aws::scheduler::{
