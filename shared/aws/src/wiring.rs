@@ -410,11 +410,11 @@ mod tests {
                 .iter()
                 .map(|n| (*n, format!("value-of-{n}")))
                 .map(|(n, v)| {
-                    // The sender must parse as an address.
-                    let v = if n == SENDER_EMAIL {
-                        "no-reply@rappel.example".into()
-                    } else {
-                        v
+                    // The sender must parse as an address, the link base as one.
+                    let v = match n {
+                        SENDER_EMAIL => "no-reply@rappel.example".into(),
+                        LINK_BASE_URL => "https://rappel.example/links".into(),
+                        _ => v,
                     };
                     (n, v)
                 }),
