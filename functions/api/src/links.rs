@@ -15,7 +15,7 @@
 
 use crate::one_click::is_one_click;
 use axum::Router;
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -233,13 +233,21 @@ async fn act(
     Path(path): Path<(String, String, String)>,
     Query(signed): Query<Signed>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     let now = state.services.clock.now();
     let locale = browser_locale(&headers);
     let link = match verify(&state, path, &signed, now, locale) {
         Ok(link) => link,
         Err(response) => return *response,
+    };
+    // Read only once the link holds: a link that does not is answered 404 whatever it carries.
+    let Ok(body) = axum::body::to_bytes(body, MAX_LINK_BODY_BYTES).await else {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("a link's form is at most {MAX_LINK_BODY_BYTES} bytes"),
+        )
+            .into_response();
     };
     match link.action {
         LinkAction::Cancel => cancel(&state, &link, now, locale, true).await,

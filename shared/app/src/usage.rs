@@ -63,10 +63,6 @@ pub struct UsageView {
     pub sms: SmsUsageView,
 }
 
-fn euros(cost: Cost) -> String {
-    format!("{}.{:04}", cost.0 / 10_000, cost.0 % 10_000)
-}
-
 fn budget_view(budget: SmsBudget, spent: Cost, refused: u64) -> BudgetView {
     let limit = budget.limit().0.max(1);
     BudgetView {
@@ -89,7 +85,7 @@ pub async fn usage_of(
         month: month.clone(),
         sms: SmsUsageView {
             parts: usage.sms_parts(),
-            cost_eur: euros(usage.sms_cost),
+            cost_eur: usage.sms_cost.amount(),
             refused_by_budget: usage.sms_refused,
             budget: budget.map(|b| budget_view(b, usage.sms_cost, usage.sms_refused)),
         },

@@ -33,9 +33,16 @@ impl Cost {
     }
 }
 
+impl Cost {
+    /// In euros to the ten-thousandth, without the unit: `"12.3456"` (what the API shows).
+    pub fn amount(self) -> String {
+        format!("{}.{:04}", self.0 / 10_000, self.0 % 10_000)
+    }
+}
+
 impl fmt::Display for Cost {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{:04} EUR", self.0 / 10_000, self.0 % 10_000)
+        write!(f, "{} EUR", self.amount())
     }
 }
 

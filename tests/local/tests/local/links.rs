@@ -404,3 +404,18 @@ async fn a_one_click_unsubscribe_posted_as_multipart_form_data_withdraws_consent
     let client = app.get(&format!("/v1/clients/{lea}")).await.body;
     assert_eq!(client["preferences"]["marketing"], false, "{client}");
 }
+
+#[tokio::test]
+async fn a_link_that_does_not_hold_is_answered_404_whatever_the_size_of_its_form() {
+    let app = spawn_app(friday_before()).await;
+    let (_, id) = app.lea_booked_friday_10am().await;
+    let cancel = link_in_mail(&app, "cancel").await;
+    let big_form = format!("x={}", "a".repeat(4 * 1024));
+    let bogus_action = cancel.replace("/cancel?", "/bogus?");
+    let answer = fetch(&app, "POST", &bogus_action, Some(&big_form)).await;
+    assert_eq!(answer.status, 404, "{}", answer.body);
+    // A link that holds refuses a form over 1 KiB, and does nothing.
+    let oversized = fetch(&app, "POST", &cancel, Some(&big_form)).await;
+    assert_eq!(oversized.status, 413, "{}", oversized.body);
+    assert_eq!(status_of(&app, &id).await, "confirmed");
+}
