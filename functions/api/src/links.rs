@@ -34,6 +34,7 @@ use rappel_core::render::{
     unsubscribe_confirm_page, unsubscribed_page,
 };
 use rappel_ports::records::{StoreError, TypedRecords};
+use rappel_ports::schedules::{SendRequest, Unsubscribe};
 use serde::Deserialize;
 
 /// What the link routes run with: the API's ports and the link keys.
@@ -436,6 +437,9 @@ async fn unsubscribe(
     ) {
         (Ok(Some(client)), Ok(settings)) => (client, settings),
         (Ok(None), _) => return not_valid(),
+        // The store is failing. A page view can be asked again by the person; a one-click
+        // request will not be: it is queued, and taken when the store is back.
+        _ if confirmed => return unsubscribe_later(state, link, &id, fallback).await,
         _ => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
     };
     let business = settings.input.business_name.to_string();
@@ -450,8 +454,36 @@ async fn unsubscribe(
         .await
         .is_err()
     {
-        // The store is down (a concurrent change is retried by the command).
-        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        // The store is down (a concurrent change is retried by the command): queued.
+        return unsubscribe_later(state, link, &id, fallback).await;
     }
     page(StatusCode::OK, unsubscribed_page(language, &business))
+}
+
+/// A one-click unsubscribe recorded durably while the store fails: put on the send queue (the
+/// send function withdraws the consent when it takes it) and answered as done — a mail
+/// provider does not press again. Only if the queue fails too is the answer 503.
+async fn unsubscribe_later(
+    state: &LinksState,
+    link: &Verified,
+    client: &ClientId,
+    fallback: Locale,
+) -> Response {
+    let request = SendRequest::Unsubscribe(Unsubscribe {
+        tenant: link.tenant.clone(),
+        client: client.clone(),
+    });
+    match state.services.send_queue.enqueue(&[request]).await {
+        Ok(()) => {
+            tracing::warn!(tenant = %link.tenant, "the store is failing: a one-click unsubscribe is queued");
+            page(
+                StatusCode::OK,
+                unsubscribed_page(fallback.templates(), link.tenant.as_str()),
+            )
+        }
+        Err(error) => {
+            tracing::error!(tenant = %link.tenant, %error, "a one-click unsubscribe could be neither recorded nor queued");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
 }

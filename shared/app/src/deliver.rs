@@ -25,6 +25,8 @@
 //! it accepted ([`COMMIT_RESERVE`]): a delivery that would not finish is given back untried
 //! ([`DeliveryError::OutOfTime`]) rather than cut by Lambda between the send and the record.
 
+use crate::commands::CommandError;
+use crate::commands::clients::{ConsentStores, Withdrawal, withdraw_consent};
 use crate::services::DeliveryServices;
 use crate::subjects::{
     self, ContextError, DayRecords, Decision, Loaded, SendTime, SubjectState, Undecidable,
@@ -46,7 +48,7 @@ use rappel_ports::ledger::{Claim, Filed, LedgerError, LedgerState};
 use rappel_ports::records::{
     Record, RecordKey, RecordKind, RecordStore, StoreError, StoredTemplate, TypedRecords,
 };
-use rappel_ports::schedules::SendRequest;
+use rappel_ports::schedules::{SendRequest, Unsubscribe};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeliveryOutcome {
@@ -167,6 +169,10 @@ pub async fn deliver_request_within(
             let outcome = crate::test_send::send_test(s, test, deadline).await?;
             return Ok(vec![(test.key.clone(), outcome)]);
         }
+        SendRequest::Unsubscribe(unsubscribe) => {
+            take_unsubscribe(s, unsubscribe).await?;
+            return Ok(Vec::new());
+        }
         SendRequest::Digest { trigger, fired_at } => (trigger, *fired_at),
     };
     let settings = s.records.settings(&trigger.tenant).await?;
@@ -196,6 +202,33 @@ pub async fn deliver_request_within(
     Ok(outcomes)
 }
 
+/// A one-click unsubscribe the API queued because its store failed: the consent is withdrawn
+/// now (once: a client already unsubscribed, or gone, is done). A store failing again is an
+/// error, and the queue delivers the request again.
+async fn take_unsubscribe(
+    s: &DeliveryServices,
+    unsubscribe: &Unsubscribe,
+) -> Result<(), DeliveryError> {
+    let Some(client) = s
+        .records
+        .client(&unsubscribe.tenant, &unsubscribe.client)
+        .await?
+    else {
+        tracing::info!(tenant = %unsubscribe.tenant, "a queued unsubscribe for a client now gone: nothing to do");
+        return Ok(());
+    };
+    let stores = ConsentStores {
+        records: s.records.as_ref(),
+        history: s.history.as_ref(),
+        now: s.clock.now(),
+    };
+    match withdraw_consent(&stores, &client, Withdrawal::OneClick).await {
+        Ok(_) | Err(CommandError::NotFound(_)) => Ok(()),
+        Err(CommandError::Store(error)) => Err(error.into()),
+        Err(other) => Err(DeliveryError::Transient(other.to_string())),
+    }
+}
+
 /// Reads in one round trip what a batch of requests will first ask for — each message's
 /// subject record and each business's settings — into the batch's memory
 /// ([`DeliveryServices::for_batch`]), and the address marks of its e-mail recipients. A
@@ -217,7 +250,7 @@ pub async fn prefetch(s: &DeliveryServices, requests: &[SendRequest]) {
                 keys.push(RecordKey::settings(&key.tenant));
                 keys.extend(subjects::subject_record(key));
             }
-            SendRequest::Settle { .. } | SendRequest::Test(_) => {}
+            SendRequest::Settle { .. } | SendRequest::Test(_) | SendRequest::Unsubscribe(_) => {}
         }
     }
     if let Err(error) = s.records.get_many(&keys).await {

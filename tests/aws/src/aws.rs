@@ -158,6 +158,20 @@ pub fn api_gateway_event_with_headers(
     serde_json::from_value(event).expect("an API Gateway v2 event")
 }
 
+/// A form posted to a public link route (`/links/…?exp=…&sig=…`), as a mail provider's
+/// one-click unsubscribe sends it: the body as it is, URL-encoded.
+pub fn link_form_event(path: &str, form: &str) -> LambdaRequest {
+    let mut event: Value = serde_json::from_str(API_EVENT).expect("the fixture is JSON");
+    let (raw_path, query) = path.split_once('?').unwrap_or((path, ""));
+    event["rawPath"] = json!(raw_path);
+    event["rawQueryString"] = json!(query);
+    event["requestContext"]["http"]["method"] = json!("POST");
+    event["requestContext"]["http"]["path"] = json!(raw_path);
+    event["headers"]["content-type"] = json!("application/x-www-form-urlencoded");
+    event["body"] = json!(form);
+    serde_json::from_value(event).expect("an API Gateway v2 event")
+}
+
 /// An event of the integrators' HTTP API (built from its shipped fixture), as API Gateway
 /// passes it on after the key authorizer allowed it with `context` (`{"tenant": …}`).
 pub fn integrator_gateway_event(

@@ -4,13 +4,14 @@
 
 use super::{CommandError, Upserted, expect_version};
 use crate::ApiServices;
+use chrono::{DateTime, Utc};
 use rappel_core::message::{Channel, MessageKind, Recipient, Subject};
 use rappel_core::model::{
     Client, ClientId, ContactPreferences, DisplayName, EmailAddress, Locale, PhoneNumber, TenantId,
     TimeZone,
 };
-use rappel_ports::history::{CommunicationRecord, CommunicationStatus};
-use rappel_ports::records::{Expected, Record, StoreError, TypedRecords};
+use rappel_ports::history::{CommunicationHistory, CommunicationRecord, CommunicationStatus};
+use rappel_ports::records::{Expected, Record, RecordStore, StoreError, TypedRecords};
 
 /// A client's details, parsed at the edge; locale and zone default to the business's.
 #[derive(Debug, Clone)]
@@ -148,14 +149,21 @@ pub async fn update_client(
 async fn save(
     services: &ApiServices,
     current: &Client,
+    next: Client,
+) -> Result<Option<Client>, CommandError> {
+    save_client(services.records.as_ref(), current, next).await
+}
+
+async fn save_client(
+    records: &dyn RecordStore,
+    current: &Client,
     mut next: Client,
 ) -> Result<Option<Client>, CommandError> {
     if next == *current {
         return Ok(None);
     }
     next.version = current.version + 1;
-    services
-        .records
+    records
         .put(
             Record::Client(next.clone()),
             Expected::Version(current.version),
@@ -194,6 +202,28 @@ pub async fn withdraw_marketing(
     client: &Client,
     how: Withdrawal,
 ) -> Result<Client, CommandError> {
+    let stores = ConsentStores {
+        records: services.records.as_ref(),
+        history: services.history.as_ref(),
+        now: services.clock.now(),
+    };
+    withdraw_consent(&stores, client, how).await
+}
+
+/// What a withdrawal of consent writes to: the API's stores, or the send function's when it
+/// takes a queued unsubscribe.
+pub struct ConsentStores<'a> {
+    pub records: &'a dyn RecordStore,
+    pub history: &'a dyn CommunicationHistory,
+    pub now: DateTime<Utc>,
+}
+
+/// [`withdraw_marketing`] over any stores.
+pub async fn withdraw_consent(
+    services: &ConsentStores<'_>,
+    client: &Client,
+    how: Withdrawal,
+) -> Result<Client, CommandError> {
     let mut current = client.clone();
     let mut attempt = 1;
     let next = loop {
@@ -202,7 +232,7 @@ pub async fn withdraw_marketing(
         }
         let mut next = current.clone();
         next.preferences.marketing = false;
-        match save(services, &current, next).await {
+        match save_client(services.records, &current, next).await {
             Ok(Some(next)) => break next,
             Ok(None) => return Ok(current),
             Err(CommandError::Store(StoreError::Conflict { .. }))
@@ -218,7 +248,7 @@ pub async fn withdraw_marketing(
             Err(error) => return Err(error),
         }
     };
-    let now = services.clock.now();
+    let now = services.now;
     let (tenant, id) = (&client.tenant, &client.id);
     let entry = CommunicationRecord {
         tenant: tenant.clone(),

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 pub use in_process::{Firing, InProcessScheduler, PendingRecurring};
 pub use send_request::{
     SCHEDULED_TIME_PLACEHOLDER, SEND_REQUEST_VERSION, SendRequest, TestSend, UnreadableRequest,
+    Unsubscribe,
 };
 
 /// A one-shot schedule: at `due`, put the request for `key` on the send queue.

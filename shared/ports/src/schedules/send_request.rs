@@ -19,7 +19,7 @@
 use crate::history::CommunicationRecord;
 use chrono::{DateTime, Utc};
 use rappel_core::message::{DigestTrigger, Lane, MessageKey};
-use rappel_core::model::TenantId;
+use rappel_core::model::{ClientId, TenantId};
 use rappel_core::render::OutgoingMessage;
 use serde::{Deserialize, Serialize};
 
@@ -49,6 +49,16 @@ pub enum SendRequest {
     },
     /// A template's test, composed by the API, sent as it is to the address the business gave.
     Test(Box<TestSend>),
+    /// A client's one-click unsubscribe the API could not record (its store failing): the
+    /// consent is withdrawn when the queue delivers it. Sends nothing.
+    Unsubscribe(Unsubscribe),
+}
+
+/// Whose marketing consent to withdraw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unsubscribe {
+    pub tenant: TenantId,
+    pub client: ClientId,
 }
 
 /// A template's test: the message the business previewed, addressed to its test recipient.
@@ -80,7 +90,7 @@ impl SendRequest {
         match self {
             Self::Message { key } | Self::Decided { key } | Self::Settle { key, .. } => Some(key),
             Self::Test(test) => Some(&test.key),
-            Self::Digest { .. } => None,
+            Self::Digest { .. } | Self::Unsubscribe(_) => None,
         }
     }
 
@@ -90,6 +100,7 @@ impl SendRequest {
             Self::Message { key } | Self::Decided { key } | Self::Settle { key, .. } => &key.tenant,
             Self::Test(test) => &test.key.tenant,
             Self::Digest { trigger, .. } => &trigger.tenant,
+            Self::Unsubscribe(unsubscribe) => &unsubscribe.tenant,
         }
     }
 
@@ -101,7 +112,7 @@ impl SendRequest {
             Self::Message { key } | Self::Decided { key } | Self::Settle { key, .. } => {
                 Lane::of(key.kind)
             }
-            Self::Test(_) => Lane::Urgent,
+            Self::Test(_) | Self::Unsubscribe(_) => Lane::Urgent,
             Self::Digest { .. } => Lane::Bulk,
         }
     }
@@ -114,6 +125,7 @@ impl SendRequest {
             Self::Settle { .. } => "settle",
             Self::Decided { .. } => "decided",
             Self::Test(_) => "template_test",
+            Self::Unsubscribe(_) => "unsubscribe",
         }
     }
 
@@ -165,6 +177,8 @@ struct WireRequest {
     decided: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     test: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    unsubscribe: Option<serde_json::Value>,
 }
 
 /// What a settle request carries.
@@ -187,6 +201,7 @@ impl From<SendRequest> for WireRequest {
                 settle: None,
                 decided: None,
                 test: None,
+                unsubscribe: None,
             },
             SendRequest::Digest { trigger, fired_at } => Self {
                 v,
@@ -196,6 +211,7 @@ impl From<SendRequest> for WireRequest {
                 settle: None,
                 decided: None,
                 test: None,
+                unsubscribe: None,
             },
             SendRequest::Settle { key, record } => Self {
                 v,
@@ -205,6 +221,7 @@ impl From<SendRequest> for WireRequest {
                 settle: serde_json::to_value(WireSettle { key, record }).ok(),
                 decided: None,
                 test: None,
+                unsubscribe: None,
             },
             SendRequest::Decided { key } => Self {
                 v,
@@ -214,6 +231,17 @@ impl From<SendRequest> for WireRequest {
                 settle: None,
                 decided: serde_json::to_value(&key).ok(),
                 test: None,
+                unsubscribe: None,
+            },
+            SendRequest::Unsubscribe(unsubscribe) => Self {
+                v,
+                key: None,
+                digest: None,
+                fired_at: None,
+                settle: None,
+                decided: None,
+                test: None,
+                unsubscribe: serde_json::to_value(&unsubscribe).ok(),
             },
             SendRequest::Test(test) => Self {
                 v,
@@ -223,6 +251,7 @@ impl From<SendRequest> for WireRequest {
                 settle: None,
                 decided: None,
                 test: serde_json::to_value(&test).ok(),
+                unsubscribe: None,
             },
         }
     }
@@ -235,6 +264,11 @@ impl TryFrom<WireRequest> for SendRequest {
             None => return Err(UnreadableRequest::Version1),
             Some(v) if v == u64::from(SEND_REQUEST_VERSION) => {}
             Some(v) => return Err(UnreadableRequest::UnknownVersion(v)),
+        }
+        if let Some(unsubscribe) = wire.unsubscribe {
+            return serde_json::from_value(unsubscribe)
+                .map(SendRequest::Unsubscribe)
+                .map_err(|e| UnreadableRequest::BadKey(e.to_string()));
         }
         if let Some(test) = wire.test {
             return serde_json::from_value(test)
@@ -290,6 +324,19 @@ mod tests {
                 due: Utc.with_ymd_and_hms(2026, 3, 26, 9, 0, 0).unwrap(),
             },
         }
+    }
+
+    #[test]
+    fn a_queued_unsubscribe_is_written_with_its_version_and_read_back() {
+        let request = SendRequest::Unsubscribe(Unsubscribe {
+            tenant: TenantId::parse("t").unwrap(),
+            client: ClientId::parse("c").unwrap(),
+        });
+        let json = serde_json::to_string(&request).unwrap();
+        assert_eq!(json, r#"{"v":2,"unsubscribe":{"client":"c","tenant":"t"}}"#);
+        assert_eq!(serde_json::from_str::<SendRequest>(&json).unwrap(), request);
+        assert_eq!(request.lane(), Lane::Urgent);
+        assert!(request.key().is_none());
     }
 
     #[test]

@@ -17,5 +17,6 @@ mod lanes;
 mod lifecycle;
 mod reengagement;
 mod replay;
+mod unsubscribe;
 mod usage;
 mod waitlist;
