@@ -9,6 +9,19 @@ use rappel_testkit::CallsApi;
 use rappel_testkit::fault_proxy::{Fault, FaultPlan};
 use serde_json::json;
 
+/// An app behind the fault proxy (calm for now), a client who consented to marketing, and the
+/// path of her unsubscribe link.
+async fn app_with_a_consenting_client() -> (AwsApp, String, String) {
+    let app = spawn_aws_app_with_faults(
+        Utc.with_ymd_and_hms(2026, 3, 20, 9, 0, 0).unwrap(),
+        true,
+        Some(FaultPlan::none()),
+    )
+    .await;
+    let (client, path) = consenting_client(&app).await;
+    (app, client, path)
+}
+
 /// A client who consented to marketing, and the path of her unsubscribe link.
 async fn consenting_client(app: &AwsApp) -> (String, String) {
     app.seed_salon().await;
@@ -42,13 +55,7 @@ async fn consents(app: &AwsApp, client: &str) -> bool {
     ignore = "needs the emulator: infra/test.sh"
 )]
 async fn a_one_click_unsubscribe_during_a_dynamodb_outage_is_queued_and_withdrawn_later() {
-    let app = spawn_aws_app_with_faults(
-        Utc.with_ymd_and_hms(2026, 3, 20, 9, 0, 0).unwrap(),
-        true,
-        Some(FaultPlan::none()),
-    )
-    .await;
-    let (client, path) = consenting_client(&app).await;
+    let (app, client, path) = app_with_a_consenting_client().await;
     let faults = app.faults.as_ref().expect("the fault proxy");
 
     faults.set_plan(FaultPlan::always(Fault::Unavailable, &["dynamodb"]));
@@ -85,13 +92,7 @@ async fn a_one_click_unsubscribe_during_a_dynamodb_outage_is_queued_and_withdraw
     ignore = "needs the emulator: infra/test.sh"
 )]
 async fn a_one_click_unsubscribe_is_answered_503_only_when_the_queue_fails_too() {
-    let app = spawn_aws_app_with_faults(
-        Utc.with_ymd_and_hms(2026, 3, 20, 9, 0, 0).unwrap(),
-        true,
-        Some(FaultPlan::none()),
-    )
-    .await;
-    let (client, path) = consenting_client(&app).await;
+    let (app, client, path) = app_with_a_consenting_client().await;
     let faults = app.faults.as_ref().expect("the fault proxy");
     faults.set_plan(FaultPlan::always(Fault::Unavailable, &["dynamodb", "sqs"]));
     let answer = app
