@@ -485,8 +485,10 @@ async fn deliver_claimed(
         }
         Err(Undecidable::Unrenderable(error)) => return recorder.failed(error.to_string()).await,
     };
+    // The business's limits on what goes out (read once; the batch's memory has them).
+    let settings = s.records.settings(&key.tenant).await?;
     // An operator's kill switch holds everything of the business.
-    if s.records.settings(&key.tenant).await?.suspended.is_some() {
+    if settings.suspended.is_some() {
         return recorder
             .suppressed(SuppressionReason::BusinessSuspended)
             .await;
@@ -504,13 +506,7 @@ async fn deliver_claimed(
     // the settings, is set aside for the built-in one.
     let custom = match custom {
         Some(template) => {
-            let refused = s
-                .records
-                .settings(&key.tenant)
-                .await?
-                .input
-                .link_domains
-                .refused_links(&template.body);
+            let refused = settings.input.link_domains.refused_links(&template.body);
             if refused.is_empty() {
                 Some(template)
             } else {
@@ -578,17 +574,17 @@ async fn deliver_claimed(
             Ok(true) => return recorder.suppressed(SuppressionReason::OptedOut).await,
             Ok(false) => {
                 let charge = charge_of(sms);
-                let settings = s.records.settings(&key.tenant).await?.input;
+                let limits = &settings.input;
                 if !sms_country_allowed(
-                    settings.sms_countries.as_ref(),
-                    settings.time_zone,
+                    limits.sms_countries.as_ref(),
+                    limits.time_zone,
                     charge.country.as_deref(),
                 ) {
                     return recorder
                         .suppressed(SuppressionReason::SmsCountryNotAllowed)
                         .await;
                 }
-                if !within_budget(s, &key.tenant, settings.sms_budget, &charge, now).await? {
+                if !within_budget(s, &key.tenant, limits.sms_budget, &charge, now).await? {
                     // The e-mail first: if it cannot go now, the SMS's trigger retries both
                     // (the e-mail's own claim keeps it to one send).
                     let instead = MessageKey {

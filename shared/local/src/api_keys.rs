@@ -57,7 +57,8 @@ fn integrator(raw: &str) -> Result<IntegratorId, ApiError> {
         .map_err(|e| ApiError::unprocessable("invalid_field", format!("integrator: {e}")))
 }
 
-fn business(raw: &str) -> Result<TenantId, ApiError> {
+/// A business id from an operator's route (the kill switch's too).
+pub(crate) fn business(raw: &str) -> Result<TenantId, ApiError> {
     TenantId::parse(raw)
         .map_err(|e| ApiError::unprocessable("invalid_field", format!("business: {e}")))
 }

@@ -2,6 +2,7 @@
 //! suspend a business's sending — every message of it is recorded `suppressed:
 //! business_suspended` — or lift the suspension. Not an integrator's route: no tenant header.
 
+use crate::api_keys::business;
 use crate::runtime::LocalStack;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -9,7 +10,6 @@ use axum::http::StatusCode;
 use rappel_api::error::ApiError;
 use rappel_api::extract::ApiJson;
 use rappel_app::commands::settings::set_suspension;
-use rappel_core::model::TenantId;
 use rappel_core::settings::Suspension;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -35,11 +35,6 @@ struct SuspensionState {
     business: String,
     /// The suspension in force, if any.
     suspended: Option<Suspension>,
-}
-
-fn business(raw: &str) -> Result<TenantId, ApiError> {
-    TenantId::parse(raw)
-        .map_err(|e| ApiError::unprocessable("invalid_field", format!("business: {e}")))
 }
 
 #[utoipa::path(

@@ -26,11 +26,6 @@ impl Cost {
     pub fn plus(self, other: Cost) -> Self {
         Cost(self.0.saturating_add(other.0))
     }
-
-    /// In euros, for people: `12.3456`.
-    pub fn euros(self) -> f64 {
-        self.0 as f64 / 10_000.0
-    }
 }
 
 impl Cost {

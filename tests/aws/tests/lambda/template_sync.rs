@@ -590,11 +590,10 @@ fn the_delivery_alarms_read_the_outcomes_the_send_function_counts() {
                 })
         })
     };
-    let outcome = |raw| rappel_send::outcome_name(&raw);
     use rappel_app::DeliveryOutcome;
     use rappel_core::message::StaleReason;
     assert_eq!(
-        outcome(DeliveryOutcome::Stale(StaleReason::TooLate)),
+        rappel_send::outcome_name(&DeliveryOutcome::Stale(StaleReason::TooLate)),
         "too_late"
     );
     for (metric, dimensions) in [
