@@ -153,5 +153,7 @@ pub fn outcome_name(outcome: &DeliveryOutcome) -> &'static str {
         DeliveryOutcome::Stale(_) => "stale",
         DeliveryOutcome::Failed(_) => "failed",
         DeliveryOutcome::Duplicate => "duplicate",
+        // Over its business's send cap: scheduled again for a later hour.
+        DeliveryOutcome::Held { .. } => "held",
     }
 }

@@ -32,7 +32,7 @@ use crate::subjects::{
     self, ContextError, DayRecords, Decision, Loaded, SendTime, SubjectState, Undecidable,
 };
 use chrono::{DateTime, Utc};
-use rappel_core::budget::{SmsBudget, UsageMonth, price_per_part};
+use rappel_core::budget::{SendCap, SmsBudget, UsageHour, UsageMonth, price_per_part};
 use rappel_core::message::{
     Channel, MessageKey, MessageKind, Recipient, StaleReason, SuppressionReason,
 };
@@ -48,7 +48,8 @@ use rappel_ports::ledger::{Claim, Filed, LedgerError, LedgerState};
 use rappel_ports::records::{
     Record, RecordKey, RecordKind, RecordStore, StoreError, StoredTemplate, TypedRecords,
 };
-use rappel_ports::schedules::{SendRequest, Unsubscribe};
+use rappel_ports::schedules::{ScheduleEntry, SendRequest, Unsubscribe};
+use rappel_ports::usage::UsageError;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeliveryOutcome {
@@ -69,6 +70,11 @@ pub enum DeliveryOutcome {
     /// A template's test, sent to the address the business gave ([`SendRequest::Test`]).
     TestSent {
         provider_message_id: String,
+    },
+    /// Held back by its business's send cap: scheduled again for `until` (its slot in a later
+    /// hour), where it is decided afresh.
+    Held {
+        until: DateTime<Utc>,
     },
 }
 
@@ -374,7 +380,10 @@ async fn deliver_with(
         Ok(DeliveryOutcome::Suppressed(_)) => Some(LedgerState::Suppressed),
         Ok(DeliveryOutcome::Failed(_)) => Some(LedgerState::Failed),
         Ok(
-            DeliveryOutcome::Stale(_) | DeliveryOutcome::Duplicate | DeliveryOutcome::SettledLate,
+            DeliveryOutcome::Stale(_)
+            | DeliveryOutcome::Duplicate
+            | DeliveryOutcome::SettledLate
+            | DeliveryOutcome::Held { .. },
         )
         | Err(_) => None,
     };
@@ -560,6 +569,13 @@ async fn deliver_claimed(
             Err(DeliveryError::OutOfTime)
         }
     };
+    // The business's send cap: checked last, so that only a message that would go out now is
+    // held (the e-mail in place of a refused SMS is not: the SMS passed the cap).
+    if leg == Leg::Planned
+        && let Some(until) = hold_if_capped(s, key, settings.input.send_cap, now).await?
+    {
+        return Ok(DeliveryOutcome::Held { until });
+    }
     let mut sms_charge = None;
     let sent = match &message {
         OutgoingMessage::Email(email) => {
@@ -682,6 +698,47 @@ async fn within_budget(
         }
     }
     Ok(allowed)
+}
+
+/// Holds the message back when its business has a send cap and this hour has sent it: the
+/// hour's held counter gives it a ticket, the ticket a slot in a later hour
+/// ([`SendCap::slot`]), and a schedule brings it back then. Answers the slot if held.
+async fn hold_if_capped(
+    s: &DeliveryServices,
+    key: &MessageKey,
+    cap: Option<SendCap>,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, DeliveryError> {
+    let Some(cap) = cap else {
+        return Ok(None);
+    };
+    let usage_failed = |e: UsageError| DeliveryError::Transient(e.to_string());
+    let hour = UsageHour::of(now);
+    let this_hour = s
+        .usage
+        .hour(&key.tenant, &hour)
+        .await
+        .map_err(usage_failed)?;
+    if cap.allows(this_hour.sent) {
+        return Ok(None);
+    }
+    let ticket = s
+        .usage
+        .hold(&key.tenant, &hour)
+        .await
+        .map_err(usage_failed)?;
+    let until = cap.slot(now, ticket);
+    let entry = ScheduleEntry {
+        name: key.held_schedule_name(until),
+        due: until,
+        key: key.clone(),
+    };
+    s.held
+        .create(entry)
+        .await
+        .map_err(|e| DeliveryError::Transient(e.to_string()))?;
+    tracing::info!(tenant = %key.tenant, message_key = %key.schedule_name(), %until, "send cap reached: message held for a later slot");
+    Ok(Some(until))
 }
 
 /// The business's own template for a message of `kind` on `channel` in `language`, if it has

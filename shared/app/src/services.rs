@@ -66,6 +66,9 @@ pub struct DeliveryServices {
     /// The businesses' monthly usage: what an SMS budget is checked against, and where a
     /// message sent is counted when the ledger does not count it itself.
     pub usage: Arc<dyn UsageMeter>,
+    /// Where a message its business's send cap held back is scheduled again, for its slot in
+    /// a later hour.
+    pub held: Arc<dyn Schedules>,
 }
 
 /// What the reaction to a change needs — and the re-plan steps it starts: the records it plans

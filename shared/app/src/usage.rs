@@ -3,7 +3,7 @@
 //! item read (the month's counters) and the settings: bounded whatever the business's size.
 
 use crate::services::ApiServices;
-use rappel_core::budget::{BudgetState, Cost, SmsBudget, UsageMonth, WARNING_PERCENT};
+use rappel_core::budget::{BudgetState, Cost, SmsBudget, UsageHour, UsageMonth, WARNING_PERCENT};
 use rappel_core::message::{Channel, MessageKind};
 use rappel_core::model::TenantId;
 use rappel_ports::records::{StoreError, TypedRecords};
@@ -53,6 +53,19 @@ pub struct BudgetView {
     pub warning_at_percent: u64,
 }
 
+/// The business's send cap and the current hour against it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SendCapView {
+    pub messages_per_hour: u32,
+    /// The current UTC hour.
+    #[schema(example = "2026-03-20T09")]
+    pub hour: String,
+    /// Messages sent this hour, every kind and channel together.
+    pub sent_this_hour: u64,
+    /// Messages held back this hour for a slot in a later one (none is dropped).
+    pub held_this_hour: u64,
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UsageView {
     /// The calendar month, in UTC.
@@ -61,6 +74,8 @@ pub struct UsageView {
     /// What was sent, by kind and channel (messages the provider accepted).
     pub messages: Vec<UsageLineView>,
     pub sms: SmsUsageView,
+    /// The business's send cap (`send_cap` in the settings) and this hour, if it set one.
+    pub send_cap: Option<SendCapView>,
 }
 
 fn budget_view(budget: SmsBudget, spent: Cost, refused: u64) -> BudgetView {
@@ -80,8 +95,23 @@ pub async fn usage_of(
     month: &UsageMonth,
 ) -> Result<UsageView, UsageViewError> {
     let usage = s.usage.month(tenant, month).await?;
-    let budget = s.records.settings(tenant).await?.input.sms_budget;
+    let settings = s.records.settings(tenant).await?.input;
+    let budget = settings.sms_budget;
+    let send_cap = match settings.send_cap {
+        Some(cap) => {
+            let hour = UsageHour::of(s.clock.now());
+            let this_hour = s.usage.hour(tenant, &hour).await?;
+            Some(SendCapView {
+                messages_per_hour: cap.messages_per_hour,
+                hour: hour.to_string(),
+                sent_this_hour: this_hour.sent,
+                held_this_hour: this_hour.held,
+            })
+        }
+        None => None,
+    };
     Ok(UsageView {
+        send_cap,
         month: month.clone(),
         sms: SmsUsageView {
             parts: usage.sms_parts(),

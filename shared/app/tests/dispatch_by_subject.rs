@@ -114,6 +114,7 @@ async fn world(consent: bool) -> World {
         settles: Arc::new(rappel_ports::send_queue::InProcessQueue::in_memory()),
         pace: Arc::new(rappel_ports::delivery::Unpaced),
         usage: Arc::new(rappel_ports::usage::MemoryUsage::in_memory()),
+        held: Arc::new(rappel_ports::schedules::InProcessScheduler::in_memory()),
     };
     World {
         services,

@@ -60,19 +60,24 @@ pub const PACE_ENV: &[&str] = &[
     BULK_SEND_CONCURRENCY,
     BULK_SEND_QUEUE_ARN,
 ];
+/// Where a schedule fires: read by the change handler and the re-plan function (the messages
+/// they plan) and by the send function (a message its business's send cap held back). The
+/// bulk queue's ARN is the send function's already ([`PACE_ENV`]).
+pub const SCHEDULE_TARGET_ENV: &[&str] = &[
+    SCHEDULE_GROUP,
+    SEND_QUEUE_ARN,
+    SCHEDULER_ROLE_ARN,
+    SCHEDULER_DLQ_ARN,
+];
 /// What the change handler reads: the records it plans from, the scheduler, the send queue,
 /// and the re-plan queue and progress (the deliveries table) of the jobs it begins. The
 /// re-plan function, which runs the jobs' steps, reads the same.
 pub const CHANGE_ENV: &[&str] = &[
     RECORDS_TABLE,
     DELIVERIES_TABLE,
-    SCHEDULE_GROUP,
-    SEND_QUEUE_ARN,
     SEND_QUEUE_URL,
     BULK_SEND_QUEUE_ARN,
     BULK_SEND_QUEUE_URL,
-    SCHEDULER_ROLE_ARN,
-    SCHEDULER_DLQ_ARN,
     REPLAN_QUEUE_URL,
 ];
 
@@ -80,9 +85,9 @@ pub const CHANGE_ENV: &[&str] = &[
 /// reads: what the SAM template must set (checked by `tests/aws/tests/lambda/template_sync.rs`).
 pub const FUNCTION_ENV: &[(&str, &[&[&str]])] = &[
     ("rappel-api", &[API_ENV, LINKS_ENV]),
-    ("rappel-change-handler", &[CHANGE_ENV]),
-    ("rappel-replan", &[CHANGE_ENV]),
-    ("rappel-send", &[SEND_ENV, PACE_ENV]),
+    ("rappel-change-handler", &[CHANGE_ENV, SCHEDULE_TARGET_ENV]),
+    ("rappel-replan", &[CHANGE_ENV, SCHEDULE_TARGET_ENV]),
+    ("rappel-send", &[SEND_ENV, PACE_ENV, SCHEDULE_TARGET_ENV]),
     ("rappel-feedback", &[FEEDBACK_ENV]),
     ("rappel-authorizer", &[AUTHORIZER_ENV]),
 ];
@@ -252,6 +257,7 @@ pub struct DeliveryParts {
     history: DynamoHistory,
     usage: DynamoUsage,
     settles: SqsSendLanes,
+    held: EventBridgeSchedules,
     clock: Arc<dyn Clock>,
     sender: SenderIdentity,
     pub links: LinkKeys,
@@ -277,6 +283,10 @@ impl DeliveryParts {
             history: DynamoHistory::new(dynamodb.clone(), deliveries),
             usage: DynamoUsage::new(dynamodb, deliveries),
             settles: SqsSendLanes::new(aws_sdk_sqs::Client::new(sdk), queue_url, bulk_queue_url),
+            held: EventBridgeSchedules::new(
+                aws_sdk_scheduler::Client::new(sdk),
+                schedule_target(env)?,
+            ),
             clock,
             sender,
             links,
@@ -299,6 +309,7 @@ impl DeliveryParts {
             // The send function sets each batch's lane pace.
             pace: Arc::new(rappel_ports::delivery::Unpaced),
             usage: Arc::new(self.usage),
+            held: Arc::new(self.held),
         }
     }
 }
@@ -358,14 +369,9 @@ fn lane_rate(
     Ok(LaneRate { rate, concurrency })
 }
 
-/// The change handler's services, and the re-plan function's: no mail, SMS, ledger, history
-/// nor link key — they only plan, schedule, queue and count a job's progress.
-pub fn reaction_services(
-    sdk: &SdkConfig,
-    env: &Env,
-    clock: Arc<dyn Clock>,
-) -> Result<ReactionServices, ConfigError> {
-    let target = ScheduleTarget {
+/// Where schedules fire: the lanes' queues, through the scheduler's role.
+fn schedule_target(env: &Env) -> Result<ScheduleTarget, ConfigError> {
+    Ok(ScheduleTarget {
         group: env.required(SCHEDULE_GROUP)?.to_owned(),
         send_queue_arn: env.required(SEND_QUEUE_ARN)?.to_owned(),
         bulk_send_queue_arn: env.required(BULK_SEND_QUEUE_ARN)?.to_owned(),
@@ -373,7 +379,17 @@ pub fn reaction_services(
         dead_letter_arn: env.required(SCHEDULER_DLQ_ARN)?.to_owned(),
         max_retries: ScheduleTarget::DEFAULT_MAX_RETRIES,
         max_event_age_seconds: ScheduleTarget::DEFAULT_MAX_EVENT_AGE_SECONDS,
-    };
+    })
+}
+
+/// The change handler's services, and the re-plan function's: no mail, SMS, ledger, history
+/// nor link key — they only plan, schedule, queue and count a job's progress.
+pub fn reaction_services(
+    sdk: &SdkConfig,
+    env: &Env,
+    clock: Arc<dyn Clock>,
+) -> Result<ReactionServices, ConfigError> {
+    let target = schedule_target(env)?;
     let queue_url = env.required(SEND_QUEUE_URL)?;
     let bulk_queue_url = env.required(BULK_SEND_QUEUE_URL)?;
     let replan_queue_url = env.required(REPLAN_QUEUE_URL)?;
@@ -440,11 +456,17 @@ mod tests {
         }
     }
 
+    /// What the send function's services read (its lanes' paces are read apart).
+    fn delivery_variables() -> Vec<&'static str> {
+        [SEND_ENV, SCHEDULE_TARGET_ENV, &[BULK_SEND_QUEUE_ARN]].concat()
+    }
+
     #[tokio::test]
     async fn the_send_and_change_functions_name_any_missing_variable_of_their_lists() {
         let sdk = unreachable_sdk().await;
-        for name in SEND_ENV {
-            let env = env_with(&without(SEND_ENV, name));
+        let delivery_env = delivery_variables();
+        for name in &delivery_env {
+            let env = env_with(&without(&delivery_env, name));
             let error = delivery_services(&sdk, &env, Arc::new(SystemClock))
                 .await
                 .err();
@@ -465,7 +487,12 @@ mod tests {
     #[tokio::test]
     async fn with_every_listed_variable_set_only_the_secret_remains_to_fetch() {
         let sdk = unreachable_sdk().await;
-        let send = delivery_services(&sdk, &env_with(SEND_ENV), Arc::new(SystemClock)).await;
+        let send = delivery_services(
+            &sdk,
+            &env_with(&delivery_variables()),
+            Arc::new(SystemClock),
+        )
+        .await;
         assert!(matches!(send.err(), Some(ConfigError::Secret { .. })));
         let change = reaction_services(
             &sdk,

@@ -229,6 +229,7 @@ impl LocalStack {
             links: LinkSigner::new(config.link_base_url, config.link_secret),
             settles: queue.clone(),
             usage: usage.clone(),
+            held: schedules.clone(),
             pace: match config.provider_rate {
                 Some(rate) => Arc::new(VirtualPace::new(clock.clone(), rate)),
                 None => Arc::new(Unpaced),

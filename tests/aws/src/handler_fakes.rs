@@ -81,6 +81,7 @@ pub async fn fakes() -> Fakes {
         settles: queue.clone(),
         pace: Arc::new(rappel_ports::delivery::Unpaced),
         usage: Arc::new(rappel_ports::usage::MemoryUsage::in_memory()),
+        held: scheduler.clone(),
     };
     Fakes {
         services: ReactionServices {

@@ -5,7 +5,7 @@
 use super::codec::{Item, n, s, write_id, written_by};
 use super::history::history_item;
 use super::keys;
-use super::usage::usage_update;
+use super::usage::usage_updates;
 use crate::sdk_error::describe;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
@@ -149,7 +149,7 @@ impl DeliveryLedger for DynamoLedger {
         record: &CommunicationRecord,
         now: DateTime<Utc>,
     ) -> Result<Filed, LedgerError> {
-        // One transaction: the settled entry, the history entry and the month's usage (same
+        // One transaction: the settled entry, the history entry and the usage counters (same
         // table), so a sent message costs one write after the send, and none exists without
         // the others.
         let ledger = self.item(
@@ -170,8 +170,9 @@ impl DeliveryLedger for DynamoLedger {
             .transact_write_items()
             .transact_items(put(ledger)?)
             .transact_items(put(history)?);
-        // The month's usage counts it in the same write: counted once, with no call of its own.
-        if let Some(count) = usage_update(&self.table, record).map_err(LedgerError)? {
+        // The month's and the hour's usage count it in the same write: counted once, with no
+        // call of its own.
+        for count in usage_updates(&self.table, record).map_err(LedgerError)? {
             transaction =
                 transaction.transact_items(TransactWriteItem::builder().update(count).build());
         }

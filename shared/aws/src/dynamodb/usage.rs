@@ -3,35 +3,61 @@
 //! `p#<kind>#<channel>` SMS parts, `sms_cost` — each raised with `ADD`, so concurrent sends
 //! never lose a count. A message sent is counted in the transaction that settles it
 //! ([`usage_update`], part of the ledger's `settle_sent`): no call of its own, and never
-//! counted twice. Kept 400 days.
+//! counted twice. Kept 400 days. Beside it, one item per business and UTC hour
+//! (`U#<tenant>` / `<YYYY-MM-DDTHH>`: `sent`, and `held` by the send cap), raised in the same
+//! transaction and kept two days: what a send cap reads, one small item.
 
 use super::codec::{Item, n, s};
 use super::keys;
 use crate::sdk_error::describe;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::{AttributeValue, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, Update};
 use chrono::Duration;
-use rappel_core::budget::{Cost, UsageMonth};
+use rappel_core::budget::{Cost, UsageHour, UsageMonth};
 use rappel_core::message::{Channel, MessageKind};
 use rappel_core::model::TenantId;
 use rappel_ports::history::CommunicationRecord;
-use rappel_ports::usage::{MonthUsage, UsageError, UsageMeter, counts, month_of};
+use rappel_ports::usage::{
+    HourUsage, MonthUsage, UsageError, UsageMeter, counts, hour_of, month_of,
+};
 use std::collections::HashMap;
 
 const MESSAGES: &str = "n#";
 const PARTS: &str = "p#";
 const SMS_COST: &str = "sms_cost";
 const SMS_REFUSED: &str = "sms_refused";
+const HOUR_SENT: &str = "sent";
+const HOUR_HELD: &str = "held";
 /// How long a month's counters are kept.
 const KEEP_FOR: Duration = Duration::days(400);
+/// How long an hour's counters are kept: a send cap only reads the current hour.
+const KEEP_HOUR_FOR: Duration = Duration::days(2);
 
-/// The item's key.
-fn key(tenant: &TenantId, month: &UsageMonth) -> HashMap<String, AttributeValue> {
+/// The item's key: a month (`YYYY-MM`) or an hour (`YYYY-MM-DDTHH`) of the business.
+fn key(tenant: &TenantId, period: &str) -> HashMap<String, AttributeValue> {
     HashMap::from([
         (keys::PK.to_owned(), s(keys::usage_pk(tenant))),
-        (keys::SK.to_owned(), s(month.as_str())),
+        (keys::SK.to_owned(), s(period)),
     ])
+}
+
+/// The update that counts `record` in its hour.
+fn hour_counting(record: &CommunicationRecord) -> Counting {
+    Counting {
+        expression: "ADD #n :one SET #x = :x".to_owned(),
+        names: HashMap::from([
+            ("#n".to_owned(), HOUR_SENT.to_owned()),
+            ("#x".to_owned(), keys::EXPIRES_AT.to_owned()),
+        ]),
+        values: HashMap::from([
+            (":one".to_owned(), n(1)),
+            (
+                ":x".to_owned(),
+                n((record.recorded_at + KEEP_HOUR_FOR).timestamp()),
+            ),
+        ]),
+    }
 }
 
 /// The update expression that counts `record`, with its names and values.
@@ -70,24 +96,33 @@ fn counting(record: &CommunicationRecord) -> Counting {
     }
 }
 
-/// The transaction item that counts `record` in its business's month, if it counts.
-pub(super) fn usage_update(
+/// The transaction items that count `record` in its business's month and hour (none if it
+/// does not count).
+pub(super) fn usage_updates(
     table: &str,
     record: &CommunicationRecord,
-) -> Result<Option<Update>, String> {
+) -> Result<Vec<Update>, String> {
     if !counts(record) {
-        return Ok(None);
+        return Ok(Vec::new());
     }
-    let counting = counting(record);
-    Update::builder()
-        .table_name(table)
-        .set_key(Some(key(&record.tenant, &month_of(record))))
-        .update_expression(counting.expression)
-        .set_expression_attribute_names(Some(counting.names))
-        .set_expression_attribute_values(Some(counting.values))
-        .build()
-        .map(Some)
-        .map_err(|e| e.to_string())
+    let month = month_of(record);
+    let hour = hour_of(record);
+    [
+        (month.as_str(), counting(record)),
+        (hour.as_str(), hour_counting(record)),
+    ]
+    .into_iter()
+    .map(|(period, counting)| {
+        Update::builder()
+            .table_name(table)
+            .set_key(Some(key(&record.tenant, period)))
+            .update_expression(counting.expression)
+            .set_expression_attribute_names(Some(counting.names))
+            .set_expression_attribute_values(Some(counting.values))
+            .build()
+            .map_err(|e| e.to_string())
+    })
+    .collect()
 }
 
 #[derive(Debug, Clone)]
@@ -111,17 +146,23 @@ impl UsageMeter for DynamoUsage {
         if !counts(record) {
             return Ok(());
         }
-        let counting = counting(record);
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key(&record.tenant, &month_of(record))))
-            .update_expression(counting.expression)
-            .set_expression_attribute_names(Some(counting.names))
-            .set_expression_attribute_values(Some(counting.values))
-            .send()
-            .await
-            .map_err(|e| UsageError(describe(&e)))?;
+        let month = month_of(record);
+        let hour = hour_of(record);
+        for (period, counting) in [
+            (month.as_str(), counting(record)),
+            (hour.as_str(), hour_counting(record)),
+        ] {
+            self.client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(key(&record.tenant, period)))
+                .update_expression(counting.expression)
+                .set_expression_attribute_names(Some(counting.names))
+                .set_expression_attribute_values(Some(counting.values))
+                .send()
+                .await
+                .map_err(|e| UsageError(describe(&e)))?;
+        }
         Ok(())
     }
 
@@ -129,7 +170,7 @@ impl UsageMeter for DynamoUsage {
         self.client
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(key(tenant, month)))
+            .set_key(Some(key(tenant, month.as_str())))
             .update_expression("ADD #r :one")
             .expression_attribute_names("#r", SMS_REFUSED)
             .expression_attribute_values(":one", n(1))
@@ -144,24 +185,70 @@ impl UsageMeter for DynamoUsage {
             .client
             .get_item()
             .table_name(&self.table)
-            .set_key(Some(key(tenant, month)))
+            .set_key(Some(key(tenant, month.as_str())))
             .consistent_read(true)
             .send()
             .await
             .map_err(|e| UsageError(describe(&e)))?;
         Ok(output.item().map(month_usage).unwrap_or_default())
     }
+
+    async fn hour(&self, tenant: &TenantId, hour: &UsageHour) -> Result<HourUsage, UsageError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(tenant, hour.as_str())))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| UsageError(describe(&e)))?;
+        let count = |name: &str| {
+            output
+                .item()
+                .and_then(|item| item.get(name))
+                .map_or(0, number)
+        };
+        Ok(HourUsage {
+            sent: count(HOUR_SENT),
+            held: count(HOUR_HELD),
+        })
+    }
+
+    async fn hold(&self, tenant: &TenantId, hour: &UsageHour) -> Result<u64, UsageError> {
+        let expires = hour.start() + KEEP_HOUR_FOR;
+        let output = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(tenant, hour.as_str())))
+            .update_expression("ADD #h :one SET #x = if_not_exists(#x, :x)")
+            .expression_attribute_names("#h", HOUR_HELD)
+            .expression_attribute_names("#x", keys::EXPIRES_AT)
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":x", n(expires.timestamp()))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(|e| UsageError(describe(&e)))?;
+        Ok(output
+            .attributes()
+            .and_then(|a| a.get(HOUR_HELD))
+            .map_or(1, number))
+    }
+}
+
+/// A counter's value (0 if unreadable).
+fn number(value: &AttributeValue) -> u64 {
+    value
+        .as_n()
+        .ok()
+        .and_then(|n| n.parse::<u64>().ok())
+        .unwrap_or(0)
 }
 
 /// Reads the counters back (a counter whose name this build does not know is skipped).
 fn month_usage(item: &Item) -> MonthUsage {
-    let number = |value: &AttributeValue| {
-        value
-            .as_n()
-            .ok()
-            .and_then(|n| n.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
     let line_of = |name: &str| -> Option<(MessageKind, Channel)> {
         let (kind, channel) = name.split_once('#')?;
         Some((

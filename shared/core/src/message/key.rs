@@ -60,6 +60,18 @@ impl MessageKey {
     }
 }
 
+impl MessageKey {
+    /// The name of the schedule that tries the message again at `slot`, when its business's
+    /// send cap held it back: its own schedule's name and the slot (at most 59 characters).
+    pub fn held_schedule_name(&self, slot: DateTime<Utc>) -> ScheduleName {
+        ScheduleName(format!(
+            "{}.h{}",
+            self.schedule_name().as_str(),
+            slot.timestamp()
+        ))
+    }
+}
+
 /// A schedule name as EventBridge Scheduler accepts it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -204,6 +216,9 @@ mod tests {
             let name = k.schedule_name();
             prop_assert!(ScheduleName::parse(name.as_str()).is_ok());
             prop_assert!(name.as_str().len() <= 64);
+            let held = k.held_schedule_name(Utc.with_ymd_and_hms(2286, 11, 20, 17, 46, 39).unwrap());
+            prop_assert!(ScheduleName::parse(held.as_str()).is_ok(), "{}", held);
+            prop_assert!(held.as_str().starts_with(name.as_str()));
         }
     }
 }

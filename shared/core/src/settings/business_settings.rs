@@ -2,7 +2,7 @@
 //! matrix.
 
 use super::{BookingHorizon, LinkDomains, NotificationSettings, RescheduleUrl, SmsCountries};
-use crate::budget::SmsBudget;
+use crate::budget::{SendCap, SmsBudget};
 use crate::model::{DisplayName, EmailAddress, Locale, ManagerId, PhoneNumber, TenantId, TimeZone};
 use serde::{Deserialize, Serialize};
 
@@ -89,6 +89,12 @@ pub struct SettingsInput {
     /// and its e-mail goes out instead when the recipient has an address.
     #[serde(default)]
     pub sms_budget: Option<SmsBudget>,
+    /// At most so many messages an hour, every channel together (none by default). A message
+    /// over the cap is not lost: it is held for a slot in a later hour, spread so that no hour
+    /// takes more than the cap (a reminder held past its kind's lateness is then `stale:
+    /// too_late`, so set the cap above the business's busiest hour).
+    #[serde(default)]
+    pub send_cap: Option<SendCap>,
     /// The countries (ISO 3166 alpha-2) whose numbers may receive the business's SMS; by
     /// default its own — its time zone's country (`Europe/Paris`: `FR`). An SMS to any other
     /// number is not sent (`suppressed: sms_country_not_allowed`).
@@ -155,6 +161,7 @@ impl BusinessSettings {
                 reschedule_url: None,
                 notifications: NotificationSettings::default(),
                 sms_budget: None,
+                send_cap: None,
                 sms_countries: None,
                 link_domains: LinkDomains::default(),
             },

@@ -1,13 +1,14 @@
 //! A business's usage per calendar month: messages sent by kind and channel, SMS parts, and
 //! what the SMS cost — what `GET /v1/usage` shows and what its SMS budget is checked against.
 //! Counted once per message sent: on AWS in the very transaction that settles it (the ledger's
-//! `settle_sent`), in the embedded stores by the delivery path after the ledger.
+//! `settle_sent`), in the embedded stores by the delivery path after the ledger. The same
+//! count goes to the message's UTC hour, which a business's send cap is checked against.
 
 mod memory;
 
 use crate::history::{CommunicationRecord, CommunicationStatus};
 use async_trait::async_trait;
-use rappel_core::budget::{Cost, UsageMonth};
+use rappel_core::budget::{Cost, UsageHour, UsageMonth};
 use rappel_core::message::{Channel, MessageKind};
 use rappel_core::model::TenantId;
 use serde::{Deserialize, Serialize};
@@ -87,6 +88,15 @@ impl MonthUsage {
     }
 }
 
+/// One UTC hour of a business: what its send cap is checked against.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HourUsage {
+    /// Messages sent in the hour, every kind and channel together.
+    pub sent: u64,
+    /// Messages held back in the hour by the send cap (each given a later slot).
+    pub held: u64,
+}
+
 /// Whether a record is traffic the month counts: a subject's message the provider accepted
 /// (a template's test is not counted).
 pub fn counts(record: &CommunicationRecord) -> bool {
@@ -96,6 +106,11 @@ pub fn counts(record: &CommunicationRecord) -> bool {
 /// The month a record counts in: when it was recorded, in UTC.
 pub fn month_of(record: &CommunicationRecord) -> UsageMonth {
     UsageMonth::of(record.recorded_at)
+}
+
+/// The hour a record counts in: when it was recorded, in UTC.
+pub fn hour_of(record: &CommunicationRecord) -> UsageHour {
+    UsageHour::of(record.recorded_at)
 }
 
 #[async_trait]
@@ -108,4 +123,11 @@ pub trait UsageMeter: Send + Sync {
 
     /// A month of a business (empty if nothing was sent).
     async fn month(&self, tenant: &TenantId, month: &UsageMonth) -> Result<MonthUsage, UsageError>;
+
+    /// An hour of a business (zero if nothing was sent or held).
+    async fn hour(&self, tenant: &TenantId, hour: &UsageHour) -> Result<HourUsage, UsageError>;
+
+    /// Counts a message held back by the send cap in `hour`, and answers its ticket: how many
+    /// the hour has held with this one (1 for the first). Concurrent holds get distinct tickets.
+    async fn hold(&self, tenant: &TenantId, hour: &UsageHour) -> Result<u64, UsageError>;
 }

@@ -17,6 +17,7 @@ mod lanes;
 mod lifecycle;
 mod reengagement;
 mod replay;
+mod send_cap;
 mod unsubscribe;
 mod usage;
 mod waitlist;

@@ -24,6 +24,7 @@ mod on_the_wire;
 mod quiet_hours;
 mod reengagement;
 mod safe_retries;
+mod send_cap;
 mod sms_budget;
 mod sms_countries;
 mod soak;
