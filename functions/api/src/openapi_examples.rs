@@ -7,7 +7,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rappel_app::preview::{PlannedNotification, PlannedStatus};
 use rappel_core::message::{Channel, MessageKind, Recipient, Subject, SubjectKind};
 use rappel_core::model::*;
-use rappel_core::settings::{BookingHorizon, BusinessSettings, LocalTime, NotificationOverride};
+use rappel_core::settings::{
+    BookingHorizon, BusinessSettings, DnsRecord, IdentityStatus, LocalTime, Mailbox,
+    NotificationOverride, SendingIdentity,
+};
 use rappel_ports::history::{CommunicationRecord, CommunicationStatus};
 use serde_json::{Value, json};
 
@@ -217,6 +220,19 @@ fn built() -> Option<Vec<(&'static str, &'static str, Value)>> {
         recent: Vec::new(),
     };
 
+    let identity = SendingIdentity {
+        domain: DomainName::parse("salon-lea.fr").ok()?,
+        mailbox: Mailbox::parse("rendez-vous").ok()?,
+        status: IdentityStatus::Pending,
+        dns_records: (1..=3)
+            .map(|n| DnsRecord {
+                record_type: "CNAME".into(),
+                name: format!("k{n}7tq3bcnx4mzv2wy5h6dfr8p9s._domainkey.salon-lea.fr"),
+                value: format!("k{n}7tq3bcnx4mzv2wy5h6dfr8p9s.dkim.amazonses.com"),
+            })
+            .collect(),
+        checked_at: at("2026-03-30T09:00:00Z")?,
+    };
     Some(vec![
         (
             "getSettings",
@@ -369,7 +385,18 @@ fn built() -> Option<Vec<(&'static str, &'static str, Value)>> {
                     "cost_eur": "28.5430",
                     "refused_by_budget": 0,
                     "budget": {"monthly_limit_cents": 3000, "percent": 95, "state": "warning", "warning_at_percent": 80}
-                }
+                },
+                "send_cap": {"messages_per_hour": 2000, "hour": "2026-03-30T09", "sent_this_hour": 143, "held_this_hour": 0}
+            }),
+        ),
+        ("putSendingIdentity", "200", to_json(&identity)),
+        (
+            "getSendingIdentity",
+            "200",
+            to_json(&SendingIdentity {
+                status: IdentityStatus::Verified,
+                checked_at: at("2026-03-30T10:12:00Z")?,
+                ..identity.clone()
             }),
         ),
         (

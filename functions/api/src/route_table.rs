@@ -47,6 +47,11 @@ pub fn api_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(templates::get, templates::put))
         .routes(routes!(templates::preview))
         .routes(routes!(usage::get))
+        .routes(routes!(
+            sending_identity::put,
+            sending_identity::get,
+            sending_identity::delete
+        ))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(imports::create))

@@ -31,6 +31,7 @@ pub mod lists;
 pub mod preview;
 pub mod react;
 pub mod replan;
+pub mod sending_identity;
 pub mod services;
 pub mod subjects;
 pub mod template_preview;

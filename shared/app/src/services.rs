@@ -21,6 +21,7 @@ use rappel_ports::records::{RecordStore, RecordsCache};
 use rappel_ports::replan::{ReplanProgress, ReplanQueue};
 use rappel_ports::schedules::Schedules;
 use rappel_ports::send_queue::SendQueue;
+use rappel_ports::sending_domains::SendingDomains;
 use rappel_ports::usage::UsageMeter;
 use std::sync::Arc;
 
@@ -42,6 +43,8 @@ pub struct ApiServices {
     pub send_queue: Arc<dyn SendQueue>,
     /// The businesses' monthly usage (`GET /v1/usage`).
     pub usage: Arc<dyn UsageMeter>,
+    /// The businesses' own sending domains at the e-mail provider (`/v1/sending-identity`).
+    pub domains: Arc<dyn SendingDomains>,
 }
 
 /// What the single delivery path needs.
@@ -110,11 +113,12 @@ impl DeliveryServices {
     }
 
     /// The API's view of the same adapters (the local stack serves both from one process),
-    /// with the re-plan progress the change handler's side keeps.
+    /// with the re-plan progress the change handler's side keeps, and the API's own ports.
     pub fn api(
         &self,
         progress: Arc<dyn ReplanProgress>,
         idempotency: Arc<dyn IdempotencyKeys>,
+        domains: Arc<dyn SendingDomains>,
     ) -> ApiServices {
         ApiServices {
             records: self.records.clone(),
@@ -126,6 +130,7 @@ impl DeliveryServices {
             sender: self.sender.clone(),
             send_queue: self.settles.clone(),
             usage: self.usage.clone(),
+            domains,
         }
     }
 }

@@ -9,6 +9,7 @@
 //! | [`stream`] | DynamoDB stream event → the ports' change records |
 //! | [`scheduler`] | the schedules port on EventBridge Scheduler |
 //! | [`ses`] | the mailer port on SES v2 (raw MIME) |
+//! | [`ses_domains`] | a business's own sending domain: claimed in DynamoDB, an Easy DKIM identity on SES v2 |
 //! | [`sns`] | the SMS port on SNS (opt-out check, SMS type, sender ID) |
 //! | [`sqs`] | the send queue on SQS (the change handler's messages due now) |
 //! | [`secret`] | the link-signing key from Secrets Manager |
@@ -26,6 +27,7 @@ pub mod sdk;
 pub mod sdk_error;
 pub mod secret;
 pub mod ses;
+pub mod ses_domains;
 pub mod sns;
 pub mod sqs;
 pub mod stream;

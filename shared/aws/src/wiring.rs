@@ -9,6 +9,7 @@ use crate::env::*;
 use crate::scheduler::{EventBridgeSchedules, ScheduleTarget};
 use crate::secret::LinkKeys;
 use crate::ses::SesMailer;
+use crate::ses_domains::SesSendingDomains;
 use crate::sns::SnsSms;
 use crate::sqs::{SqsQueue, SqsSendLanes};
 use aws_config::SdkConfig;
@@ -137,7 +138,12 @@ pub fn api_services(
             env.required(SEND_QUEUE_URL)?,
             env.required(BULK_SEND_QUEUE_URL)?,
         )),
-        usage: Arc::new(DynamoUsage::new(dynamodb, deliveries)),
+        usage: Arc::new(DynamoUsage::new(dynamodb.clone(), deliveries)),
+        domains: Arc::new(SesSendingDomains::new(
+            aws_sdk_sesv2::Client::new(sdk),
+            dynamodb,
+            deliveries,
+        )),
     })
 }
 

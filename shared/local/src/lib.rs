@@ -27,6 +27,7 @@ mod disturbance;
 mod inbox;
 mod local_routes;
 mod runtime;
+mod sending_domains;
 mod suspension;
 
 pub use data_dir::{DATA_DIR_FORMAT, check_data_dir};

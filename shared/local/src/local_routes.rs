@@ -70,6 +70,7 @@ fn inspection_routes() -> OpenApiRouter<Arc<LocalStack>> {
         .routes(routes!(simulate_bounce))
         .merge(crate::api_keys::routes())
         .merge(crate::suspension::routes())
+        .merge(crate::sending_domains::routes())
 }
 
 /// The local stack's OpenAPI document: the API's, and the inspection routes (tag `local`).

@@ -22,6 +22,7 @@ use rappel_ports::replan::{MemoryProgress, ReplanWork};
 use rappel_ports::schedules::Schedules;
 use rappel_ports::schedules::{Firing, InProcessScheduler, SendRequest};
 use rappel_ports::send_queue::{InProcessQueue, MAX_RECEIVES, SendQueue};
+use rappel_ports::sending_domains::MemorySendingDomains;
 use rappel_ports::usage::MemoryUsage;
 use rappel_send::{BATCH_SIZE, SendBatch, Step};
 use serde::{Deserialize, Serialize};
@@ -122,6 +123,8 @@ pub struct LocalStack {
     pub idempotency: Arc<MemoryIdempotency>,
     /// Integrators' API keys and the businesses they may act for (persisted likewise).
     pub credentials: Arc<MemoryCredentials>,
+    /// The businesses' own sending domains (verified on the local stack's word).
+    pub domains: Arc<MemorySendingDomains>,
     pub outbox: Arc<Outbox>,
     pub clock: Arc<VirtualClock>,
     /// Serialises feed pumping and schedule firing, as one Lambda shard / one scheduler would.
@@ -142,8 +145,11 @@ impl LocalStack {
     /// What the API runs with: the delivery path's stores, the re-plan progress and the
     /// idempotency keys.
     pub fn api_services(&self) -> ApiServices {
-        self.delivery
-            .api(self.progress.clone(), self.idempotency.clone())
+        self.delivery.api(
+            self.progress.clone(),
+            self.idempotency.clone(),
+            self.domains.clone(),
+        )
     }
 
     pub fn new(config: LocalConfig) -> std::io::Result<Arc<Self>> {
@@ -186,6 +192,10 @@ impl LocalStack {
         let credentials = Arc::new(credentials);
         let (replans, progress) = (Arc::new(replans), Arc::new(progress));
         let idempotency = Arc::new(idempotency);
+        let domains = Arc::new(match &config.data_dir {
+            Some(dir) => MemorySendingDomains::persisted(dir.join("sending-domains.json"))?,
+            None => MemorySendingDomains::in_memory(),
+        });
         let records = Arc::new(records);
         let scheduler = Arc::new(scheduler);
         let queue = Arc::new(queue);
@@ -261,6 +271,7 @@ impl LocalStack {
             progress,
             idempotency,
             credentials,
+            domains,
             outbox,
             clock,
             runtime: tokio::sync::Mutex::new(()),

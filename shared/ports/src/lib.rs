@@ -16,6 +16,7 @@
 //! | [`credentials`] | `CredentialCheck`, `CredentialAdmin` | `MemoryCredentials` (optionally persisted) |
 //! | [`idempotency`] | `IdempotencyKeys` | `MemoryIdempotency` (optionally persisted) |
 //! | [`replan`] | `ReplanQueue`, `ReplanProgress` | `InProcessQueue`, `MemoryProgress` |
+//! | [`sending_domains`] | `SendingDomains` (a business's own domain at the e-mail provider) | `MemorySendingDomains` (optionally persisted; verified on the local stack's word) |
 //! | [`usage`] | `UsageMeter` (a business's month: messages, SMS parts and cost) | `MemoryUsage` (optionally persisted) |
 //!
 //! [`deadline`] says how long an invocation may still run, and what one port call can take;
@@ -40,6 +41,7 @@ pub mod records;
 pub mod replan;
 pub mod schedules;
 pub mod send_queue;
+pub mod sending_domains;
 pub mod usage;
 
 /// A lock that survives a panic in another holder: the data is plain values, still usable.

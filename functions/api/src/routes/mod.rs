@@ -10,6 +10,7 @@ pub mod imports;
 pub mod inbound;
 pub mod invoices;
 pub mod quotes;
+pub mod sending_identity;
 pub mod settings;
 pub mod templates;
 pub mod usage;

@@ -1,6 +1,7 @@
 //! The business's settings. Saving one re-plans every subject that depends on them: the
 //! change handler begins a re-plan job of bounded steps. An operator's suspension of the
-//! business sits on the same record, out of the API's reach: a save keeps it.
+//! business sits on the same record, out of the API's reach, and so does the business's
+//! sending identity (its own routes): a save keeps both.
 
 use super::CommandError;
 use crate::ApiServices;
@@ -20,11 +21,15 @@ pub async fn save_settings(
     let expected = current
         .as_ref()
         .map_or(Expected::Absent, |c| Expected::Version(c.version));
+    let version = current.as_ref().map_or(1, |c| c.version + 1);
+    let (suspended, sending_identity) =
+        current.map_or((None, None), |c| (c.suspended, c.sending_identity));
     let settings = BusinessSettings {
         tenant: tenant.clone(),
         input,
-        version: current.as_ref().map_or(1, |c| c.version + 1),
-        suspended: current.and_then(|c| c.suspended),
+        version,
+        suspended,
+        sending_identity,
     };
     records
         .put(Record::Settings(settings.clone()), expected)

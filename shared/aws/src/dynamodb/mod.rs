@@ -40,6 +40,7 @@
 //! | idempotency key of the API | `K#<tenant>#<key>` | `K` (expires a day after its answer) |
 //! | an integrator's API key (digest) | `I#<integrator>` | `KEY#<key id>` (expires 90 days after its revocation) |
 //! | a business an integrator may act for | `I#<integrator>` | `B#<tenant>` |
+//! | a business's own sending domain (its claim) | `D#<domain>` | `D` |
 
 mod batch_get;
 pub(crate) mod codec;

@@ -5,6 +5,7 @@ mod appointment_type;
 mod billing;
 mod calendar;
 mod client;
+mod domain_name;
 mod email;
 mod ids;
 mod inbound;
@@ -28,6 +29,7 @@ pub use billing::{
 };
 pub use calendar::{CalendarDate, CalendarInstant, FIRST_YEAR, InvalidCalendarValue, LAST_YEAR};
 pub use client::{Client, ContactPreferences};
+pub use domain_name::{DomainName, InvalidDomainName};
 pub use email::{EmailAddress, InvalidEmail};
 pub use ids::{
     AppointmentId, AppointmentTypeId, ClientId, InvalidId, ManagerId, StaffId, TenantId,

@@ -1,7 +1,9 @@
 //! Everything a business configures once: identity, sender, managers, and the notification
 //! matrix.
 
-use super::{BookingHorizon, LinkDomains, NotificationSettings, RescheduleUrl, SmsCountries};
+use super::{
+    BookingHorizon, LinkDomains, NotificationSettings, RescheduleUrl, SendingIdentity, SmsCountries,
+};
 use crate::budget::{SendCap, SmsBudget};
 use crate::model::{DisplayName, EmailAddress, Locale, ManagerId, PhoneNumber, TenantId, TimeZone};
 use serde::{Deserialize, Serialize};
@@ -117,6 +119,10 @@ pub struct BusinessSettings {
     /// sent — every message is recorded `suppressed: business_suspended`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suspended: Option<Suspension>,
+    /// The business's own sending domain, set through `/v1/sending-identity` (never through
+    /// `PUT /v1/settings`, which keeps it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sending_identity: Option<SendingIdentity>,
 }
 
 /// An operator's kill switch on a business (abuse, an unpaid account, a compromised key).
@@ -167,6 +173,7 @@ impl BusinessSettings {
             },
             version: 0,
             suspended: None,
+            sending_identity: None,
         }
     }
 

@@ -5,6 +5,7 @@
 //! reschedule, unsubscribe) and the URLs in the business's settings come from template
 //! variables and are not written into templates.
 
+use crate::model::DomainName;
 use crate::render::TemplateBody;
 use serde::{Deserialize, Serialize};
 
@@ -29,17 +30,7 @@ impl TryFrom<Vec<String>> for LinkDomains {
             return Err(InvalidLinkDomains(format!("{} domains", domains.len())));
         }
         for domain in &domains {
-            let labels_ok = domain.split('.').all(|label| {
-                !label.is_empty()
-                    && !label.starts_with('-')
-                    && !label.ends_with('-')
-                    && label
-                        .chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            });
-            if !labels_ok || !domain.contains('.') || domain.len() > 253 {
-                return Err(InvalidLinkDomains(domain.clone()));
-            }
+            DomainName::parse(domain).map_err(|_| InvalidLinkDomains(domain.clone()))?;
         }
         Ok(Self(domains))
     }

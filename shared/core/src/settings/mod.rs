@@ -13,6 +13,7 @@ mod quiet_hours;
 mod reengagement;
 mod reschedule_url;
 mod rules;
+mod sending_identity;
 mod sms_countries;
 
 pub use auto_replies::{
@@ -46,5 +47,8 @@ pub use reschedule_url::{InvalidRescheduleUrl, RescheduleUrl};
 pub use rules::{
     AlertChoice, ChannelChoice, FollowUpMode, FollowUpRule, FollowUps, InvalidRules, LatePolicy,
     MAX_FOLLOW_UPS, MAX_REMINDERS, ManualFollowUpTo, ReminderRule, Reminders, ReviewRequestRule,
+};
+pub use sending_identity::{
+    DEFAULT_MAILBOX, DnsRecord, IdentityStatus, InvalidMailbox, Mailbox, SendingIdentity,
 };
 pub use sms_countries::{InvalidSmsCountries, SmsCountries, home_country, sms_country_allowed};

@@ -18,6 +18,7 @@ mod lifecycle;
 mod reengagement;
 mod replay;
 mod send_cap;
+mod sending_identity;
 mod unsubscribe;
 mod usage;
 mod waitlist;

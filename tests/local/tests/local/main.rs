@@ -25,6 +25,7 @@ mod quiet_hours;
 mod reengagement;
 mod safe_retries;
 mod send_cap;
+mod sending_identity;
 mod sms_budget;
 mod sms_countries;
 mod soak;
