@@ -160,7 +160,7 @@ pub async fn deliver_request_within(
     deadline: Deadline,
 ) -> Result<Vec<(MessageKey, DeliveryOutcome)>, DeliveryError> {
     let (trigger, fired_at) = match request {
-        SendRequest::Message { key } => {
+        SendRequest::Message { key, .. } => {
             return Ok(vec![(
                 key.clone(),
                 deliver_with(s, key, None, deadline, Leg::Planned).await?,
@@ -246,7 +246,7 @@ pub async fn prefetch(s: &DeliveryServices, requests: &[SendRequest]) {
     let mut mailed = Vec::new();
     for request in requests {
         match request {
-            SendRequest::Message { key } => {
+            SendRequest::Message { key, .. } => {
                 keys.push(RecordKey::settings(&key.tenant));
                 keys.extend(subjects::subject_record(key));
                 if key.channel == Channel::Email {

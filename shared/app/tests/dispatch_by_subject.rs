@@ -94,6 +94,7 @@ async fn world(consent: bool) -> World {
             actor: Actor::Staff,
             at: start,
             notify_client: false,
+            in_bulk: false,
         },
         earlier_slot_offers: None,
     }))

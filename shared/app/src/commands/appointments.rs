@@ -31,11 +31,14 @@ pub struct Booking {
 }
 
 /// Who writes: a request of the API or a link (its change is announced as the business's
-/// settings say), or an import (it tells nobody; its timeline is planned as for any booking).
+/// settings say), an import (it tells nobody; its timeline is planned as for any booking), or
+/// an import that notifies (announced as a request's, what it sends now waiting in the bulk
+/// lane).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Writer {
     Request,
     Import,
+    NotifyingImport,
 }
 
 impl Writer {
@@ -43,6 +46,7 @@ impl Writer {
         match self {
             Writer::Request => appointment,
             Writer::Import => appointment.as_imported(),
+            Writer::NotifyingImport => appointment.as_bulk(),
         }
     }
 }

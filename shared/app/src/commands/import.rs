@@ -139,7 +139,7 @@ pub async fn import(services: &ApiServices, tenant: &TenantId, import: Import) -
         ..services.clone()
     };
     let writer = if import.notify {
-        Writer::Request
+        Writer::NotifyingImport
     } else {
         Writer::Import
     };

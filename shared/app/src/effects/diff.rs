@@ -1,7 +1,7 @@
 //! The difference between two plans of a subject, made real: schedules withdrawn and created,
 //! messages already due queued, decisions made at planning queued to be recorded.
 
-use super::{Reaction, ReactionError};
+use super::{QueueAs, Reaction, ReactionError};
 use crate::services::ReactionServices;
 use rappel_core::planning::TimelineDiff;
 use rappel_ports::schedules::{ScheduleEntry, SendRequest};
@@ -11,6 +11,7 @@ use rappel_ports::schedules::{ScheduleEntry, SendRequest};
 pub async fn apply_diff(
     s: &ReactionServices,
     change: TimelineDiff,
+    queue_as: QueueAs,
     reaction: &mut Reaction,
 ) -> Result<(), ReactionError> {
     let now = s.clock.now();
@@ -26,7 +27,7 @@ pub async fn apply_diff(
         }
         // Due already: the delivery path records it as it would at its time.
         if message.key.due <= now {
-            due_now.push(SendRequest::message(message.key.clone()));
+            due_now.push(queue_as.request(message.key.clone()));
         } else {
             decided.push(SendRequest::Decided {
                 key: message.key.clone(),
@@ -42,7 +43,7 @@ pub async fn apply_diff(
             continue;
         }
         if message.key.due <= now {
-            due_now.push(SendRequest::message(message.key.clone()));
+            due_now.push(queue_as.request(message.key.clone()));
         } else {
             s.schedules
                 .create(ScheduleEntry::for_key(&message.key))

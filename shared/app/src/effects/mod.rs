@@ -5,10 +5,12 @@
 
 mod diff;
 mod queue;
+mod queue_as;
 mod reaction;
 mod recurring;
 
 pub use diff::apply_diff;
 pub use queue::queue_change_messages;
+pub use queue_as::QueueAs;
 pub use reaction::{Reaction, ReactionError};
 pub use recurring::apply_recurring;

@@ -1,7 +1,7 @@
 //! The messages of a change go to the send queue now — or, moved later by quiet hours, to a
 //! one-shot schedule at their time.
 
-use super::{Reaction, ReactionError};
+use super::{QueueAs, Reaction, ReactionError};
 use crate::services::ReactionServices;
 use rappel_core::message::PlannedMessage;
 use rappel_ports::schedules::{ScheduleEntry, SendRequest};
@@ -11,13 +11,14 @@ use rappel_ports::schedules::{ScheduleEntry, SendRequest};
 pub async fn queue_change_messages(
     s: &ReactionServices,
     messages: Vec<PlannedMessage>,
+    queue_as: QueueAs,
     reaction: &mut Reaction,
 ) -> Result<(), ReactionError> {
     let now = s.clock.now();
     let (now_due, held): (Vec<_>, Vec<_>) = messages.into_iter().partition(|m| m.key.due <= now);
     let requests: Vec<SendRequest> = now_due
         .into_iter()
-        .map(|message| SendRequest::message(message.key))
+        .map(|message| queue_as.request(message.key))
         .collect();
     if !requests.is_empty() {
         s.queue.enqueue(&requests).await?;

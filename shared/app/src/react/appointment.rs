@@ -4,7 +4,7 @@
 //! re-engagement, and the offers of the slot it freed.
 
 use super::slot::offer_freed_slot;
-use crate::effects::{Reaction, ReactionError, apply_diff, queue_change_messages};
+use crate::effects::{QueueAs, Reaction, ReactionError, apply_diff, queue_change_messages};
 use crate::services::ReactionServices;
 use crate::subjects::{
     AppointmentRecords, ContextError, MissingRecord, OtherBookings, PLANNING_HORIZON, Substitute,
@@ -40,11 +40,14 @@ pub(super) async fn appointment_changed(
     let Some(loaded) = load_or_skip(s, &any.tenant, &images, None).await? else {
         return Ok(reaction);
     };
+    // An import that notifies: what it sends now waits in the bulk lane.
+    let queue_as = QueueAs::bulk_if(new.is_some_and(|n| n.last_change.in_bulk));
 
     if let Some(new) = new {
         let previous_staff = old.map(|o| &o.staff_id);
         if let Some(ctx) = context_or_skip(loaded.planning(new, previous_staff)) {
-            queue_change_messages(s, change_messages(old, new, &ctx), &mut reaction).await?;
+            queue_change_messages(s, change_messages(old, new, &ctx), queue_as, &mut reaction)
+                .await?;
         }
     }
     let old_plan = match old {
@@ -55,7 +58,13 @@ pub(super) async fn appointment_changed(
         Some(c) => loaded.plan_of(c),
         None => Vec::new(),
     };
-    apply_diff(s, diff_deciding_early(&old_plan, &new_plan), &mut reaction).await?;
+    apply_diff(
+        s,
+        diff_deciding_early(&old_plan, &new_plan),
+        queue_as,
+        &mut reaction,
+    )
+    .await?;
 
     // The client's re-engagement: with the appointment as it was, and as it is.
     let mut before = loaded.of_client.clone();
@@ -74,6 +83,7 @@ pub(super) async fn appointment_changed(
     apply_diff(
         s,
         diff_deciding_early(&client_plan(&before), &client_plan(&now)),
+        queue_as,
         &mut reaction,
     )
     .await?;
@@ -109,7 +119,13 @@ pub(super) async fn replan(
         };
         let before = loaded.with(old_image).plan_of(appointment);
         let now = loaded.plan_of(appointment);
-        apply_diff(s, diff_deciding_early(&before, &now), &mut reaction).await?;
+        apply_diff(
+            s,
+            diff_deciding_early(&before, &now),
+            QueueAs::Bulk,
+            &mut reaction,
+        )
+        .await?;
     }
     Ok(reaction)
 }

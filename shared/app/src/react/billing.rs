@@ -4,7 +4,7 @@
 //! are recorded `stale` with the reason). After a settings change, every open document is
 //! re-planned by the settings' re-plan job (`crate::replan`).
 
-use crate::effects::{Reaction, ReactionError, apply_diff, queue_change_messages};
+use crate::effects::{QueueAs, Reaction, ReactionError, apply_diff, queue_change_messages};
 use crate::services::ReactionServices;
 use crate::subjects::{BillingRecords, OwnedDocument};
 use rappel_core::message::PlannedMessage;
@@ -47,7 +47,7 @@ pub(super) async fn document_changed(
         new.view(),
         &ctx(&loaded, &new),
     );
-    queue_change_messages(s, notices, &mut reaction).await?;
+    queue_change_messages(s, notices, QueueAs::ItsKind, &mut reaction).await?;
     let before: Vec<PlannedMessage> = old
         .as_ref()
         .map(|o| timeline(&ctx(&loaded, o)))
@@ -70,7 +70,7 @@ pub(super) async fn document_changed(
     } else {
         Vec::new()
     };
-    apply_diff(s, change, &mut reaction).await?;
+    apply_diff(s, change, QueueAs::ItsKind, &mut reaction).await?;
     if !told.is_empty() {
         s.queue.enqueue(&told).await?;
         reaction.queued_now += told.len();

@@ -1,7 +1,7 @@
 //! A client changed: the plans of their booked appointments and their re-engagement.
 
 use super::appointment::replan;
-use crate::effects::{Reaction, ReactionError, apply_diff};
+use crate::effects::{QueueAs, Reaction, ReactionError, apply_diff};
 use crate::services::ReactionServices;
 use crate::subjects::Substitute;
 use rappel_core::model::Client;
@@ -39,6 +39,7 @@ pub(super) async fn client_changed(
     apply_diff(
         s,
         diff_deciding_early(&plan(old), &plan(new)),
+        QueueAs::ItsKind,
         &mut reaction,
     )
     .await?;

@@ -1,6 +1,6 @@
 //! A slot given up (cancelled, refused, moved): offered to the clients waiting for it.
 
-use crate::effects::{Reaction, ReactionError, queue_change_messages};
+use crate::effects::{QueueAs, Reaction, ReactionError, queue_change_messages};
 use crate::services::ReactionServices;
 use crate::subjects::SlotRecords;
 use rappel_core::model::Appointment;
@@ -37,5 +37,5 @@ pub(super) async fn offer_freed_slot(
     .await?;
     let told = offers(&loaded.context());
     reaction.offered += told.len();
-    queue_change_messages(s, told, reaction).await
+    queue_change_messages(s, told, QueueAs::ItsKind, reaction).await
 }

@@ -6,7 +6,9 @@
 //!
 //! [`PLAN_SIZE`]: rappel_ports::replan::PLAN_SIZE
 
-use crate::effects::{Reaction, ReactionError, apply_diff, apply_recurring, queue_change_messages};
+use crate::effects::{
+    QueueAs, Reaction, ReactionError, apply_diff, apply_recurring, queue_change_messages,
+};
 use crate::services::ReactionServices;
 use crate::subjects::{
     AppointmentRecords, BillingRecords, ClientRecords, ContextError, OtherBookings, OwnedDocument,
@@ -203,17 +205,28 @@ async fn replan_appointment(
             if *recreate {
                 withdraw_all(s, &now, reaction).await?;
             }
-            apply_diff(s, diff_deciding_early(&[], &now), reaction).await?;
+            apply_diff(s, diff_deciding_early(&[], &now), QueueAs::Bulk, reaction).await?;
             if changes_since.is_some_and(|since| appointment.last_change.at >= since)
                 && let Ok(ctx) = loaded.planning(appointment, None)
             {
-                queue_change_messages(s, change_messages(None, appointment, &ctx), reaction)
-                    .await?;
+                queue_change_messages(
+                    s,
+                    change_messages(None, appointment, &ctx),
+                    QueueAs::Bulk,
+                    reaction,
+                )
+                .await?;
             }
         }
         _ => {
             let before = loaded.with(&substitute(cause)).plan_of(appointment);
-            apply_diff(s, diff_deciding_early(&before, &now), reaction).await?;
+            apply_diff(
+                s,
+                diff_deciding_early(&before, &now),
+                QueueAs::Bulk,
+                reaction,
+            )
+            .await?;
         }
     }
     Ok(())
@@ -240,11 +253,11 @@ async fn replan_document(
             if *recreate {
                 withdraw_all(s, &now, reaction).await?;
             }
-            apply_diff(s, diff(&[], &now), reaction).await
+            apply_diff(s, diff(&[], &now), QueueAs::Bulk, reaction).await
         }
         _ => {
             let before = under(settings_before(cause, settings));
-            apply_diff(s, diff(&before, &now), reaction).await
+            apply_diff(s, diff(&before, &now), QueueAs::Bulk, reaction).await
         }
     }
 }
@@ -281,11 +294,17 @@ async fn replan_client(
             if *recreate {
                 withdraw_all(s, &now, reaction).await?;
             }
-            apply_diff(s, diff_deciding_early(&[], &now), reaction).await
+            apply_diff(s, diff_deciding_early(&[], &now), QueueAs::Bulk, reaction).await
         }
         _ => {
             let before = under(settings_before(cause, settings));
-            apply_diff(s, diff_deciding_early(&before, &now), reaction).await
+            apply_diff(
+                s,
+                diff_deciding_early(&before, &now),
+                QueueAs::Bulk,
+                reaction,
+            )
+            .await
         }
     }
 }

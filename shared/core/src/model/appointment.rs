@@ -88,6 +88,11 @@ pub struct LastChange {
     pub actor: Actor,
     pub notify_client: bool,
     pub at: DateTime<Utc>,
+    /// Made by a bulk import that asked to notify: what it sends now waits in the send
+    /// queue's bulk lane, so that a business's own 20,000 import notices never delay its
+    /// reminders (absent: false).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub in_bulk: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -225,6 +230,7 @@ impl Appointment {
                 // Online bookings always confirm; staff bookings only when asked.
                 notify_client: request.origin == Origin::Online || request.notify_client,
                 at: now,
+                in_bulk: false,
             },
             earlier_slot_offers: request.earlier_slot_offers,
         })
@@ -235,6 +241,13 @@ impl Appointment {
     pub fn as_imported(mut self) -> Self {
         self.last_change.action = ChangeAction::Imported;
         self.last_change.notify_client = false;
+        self
+    }
+
+    /// This version as an import that notifies writes it: announced as a request's would be,
+    /// what it sends now waiting in the bulk lane.
+    pub fn as_bulk(mut self) -> Self {
+        self.last_change.in_bulk = true;
         self
     }
 
@@ -445,6 +458,7 @@ impl Appointment {
             actor,
             notify_client,
             at: now,
+            in_bulk: false,
         };
         next
     }

@@ -556,6 +556,7 @@ mod tests {
                 actor: Actor::Client,
                 at: start,
                 notify_client: true,
+                in_bulk: false,
             },
             earlier_slot_offers: None,
         }

@@ -32,8 +32,9 @@ pub const SCHEDULED_TIME_PLACEHOLDER: &str = "<aws.scheduler.scheduled-time>";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(into = "WireRequest", try_from = "WireRequest")]
 pub enum SendRequest {
-    /// One message, named by its key.
-    Message { key: MessageKey },
+    /// One message, named by its key; `bulk` when a bulk change (an import that notifies, a
+    /// re-plan) queued it now: it waits in the bulk lane whatever its kind.
+    Message { key: MessageKey, bulk: bool },
     /// A recurring digest schedule fired, scheduled for `fired_at`.
     Digest {
         trigger: DigestTrigger,
@@ -82,13 +83,20 @@ impl TestSend {
 
 impl SendRequest {
     pub fn message(key: MessageKey) -> Self {
-        Self::Message { key }
+        Self::Message { key, bulk: false }
+    }
+
+    /// A message a bulk change queues now: it waits in the bulk lane.
+    pub fn bulk_message(key: MessageKey) -> Self {
+        Self::Message { key, bulk: true }
     }
 
     /// The message key, for a request that names one.
     pub fn key(&self) -> Option<&MessageKey> {
         match self {
-            Self::Message { key } | Self::Decided { key } | Self::Settle { key, .. } => Some(key),
+            Self::Message { key, .. } | Self::Decided { key } | Self::Settle { key, .. } => {
+                Some(key)
+            }
             Self::Test(test) => Some(&test.key),
             Self::Digest { .. } | Self::Unsubscribe(_) => None,
         }
@@ -97,19 +105,22 @@ impl SendRequest {
     /// The business it is for: its message group, for a fair share of its lane.
     pub fn tenant(&self) -> &TenantId {
         match self {
-            Self::Message { key } | Self::Decided { key } | Self::Settle { key, .. } => &key.tenant,
+            Self::Message { key, .. } | Self::Decided { key } | Self::Settle { key, .. } => {
+                &key.tenant
+            }
             Self::Test(test) => &test.key.tenant,
             Self::Digest { trigger, .. } => &trigger.tenant,
             Self::Unsubscribe(unsubscribe) => &unsubscribe.tenant,
         }
     }
 
-    /// The lane it waits in: its kind's, a digest firing's being the bulk lane. A test of a
-    /// template is urgent (someone is watching for it); a settle or a decided record calls no
-    /// provider and waits in its message's lane.
+    /// The lane it waits in: its kind's, a digest firing's and a bulk change's message being
+    /// the bulk lane. A test of a template is urgent (someone is watching for it); a settle or
+    /// a decided record calls no provider and waits in its message's lane.
     pub fn lane(&self) -> Lane {
         match self {
-            Self::Message { key } | Self::Decided { key } | Self::Settle { key, .. } => {
+            Self::Message { bulk: true, .. } => Lane::Bulk,
+            Self::Message { key, .. } | Self::Decided { key } | Self::Settle { key, .. } => {
                 Lane::of(key.kind)
             }
             Self::Test(_) | Self::Unsubscribe(_) => Lane::Urgent,
@@ -120,7 +131,7 @@ impl SendRequest {
     /// For logs: what kind of request this is, never who it is for.
     pub fn kind_name(&self) -> &'static str {
         match self {
-            Self::Message { key } => key.kind.as_str(),
+            Self::Message { key, .. } => key.kind.as_str(),
             Self::Digest { .. } => "digest_firing",
             Self::Settle { .. } => "settle",
             Self::Decided { .. } => "decided",
@@ -167,6 +178,10 @@ struct WireRequest {
     v: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     key: Option<serde_json::Value>,
+    /// With `key`: queued by a bulk change (absent: false; a release that does not know it
+    /// reads the message as its kind's).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    bulk: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     digest: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -193,9 +208,10 @@ impl From<SendRequest> for WireRequest {
         let v = Some(u64::from(SEND_REQUEST_VERSION));
         // Keys and triggers are plain data (strings, numbers, instants): they always encode.
         match request {
-            SendRequest::Message { key } => Self {
+            SendRequest::Message { key, bulk } => Self {
                 v,
                 key: serde_json::to_value(&key).ok(),
+                bulk,
                 digest: None,
                 fired_at: None,
                 settle: None,
@@ -206,6 +222,7 @@ impl From<SendRequest> for WireRequest {
             SendRequest::Digest { trigger, fired_at } => Self {
                 v,
                 key: None,
+                bulk: false,
                 digest: serde_json::to_value(&trigger).ok(),
                 fired_at: Some(fired_at),
                 settle: None,
@@ -216,6 +233,7 @@ impl From<SendRequest> for WireRequest {
             SendRequest::Settle { key, record } => Self {
                 v,
                 key: None,
+                bulk: false,
                 digest: None,
                 fired_at: None,
                 settle: serde_json::to_value(WireSettle { key, record }).ok(),
@@ -226,6 +244,7 @@ impl From<SendRequest> for WireRequest {
             SendRequest::Decided { key } => Self {
                 v,
                 key: None,
+                bulk: false,
                 digest: None,
                 fired_at: None,
                 settle: None,
@@ -236,6 +255,7 @@ impl From<SendRequest> for WireRequest {
             SendRequest::Unsubscribe(unsubscribe) => Self {
                 v,
                 key: None,
+                bulk: false,
                 digest: None,
                 fired_at: None,
                 settle: None,
@@ -246,6 +266,7 @@ impl From<SendRequest> for WireRequest {
             SendRequest::Test(test) => Self {
                 v,
                 key: None,
+                bulk: false,
                 digest: None,
                 fired_at: None,
                 settle: None,
@@ -283,7 +304,10 @@ impl TryFrom<WireRequest> for SendRequest {
             wire.decided,
         ) {
             (Some(key), None, _, None, None) => serde_json::from_value(key)
-                .map(|key| SendRequest::Message { key })
+                .map(|key| SendRequest::Message {
+                    key,
+                    bulk: wire.bulk,
+                })
                 .map_err(|e| UnreadableRequest::BadKey(e.to_string())),
             (None, Some(digest), Some(fired_at), None, None) => serde_json::from_value(digest)
                 .map(|trigger| SendRequest::Digest { trigger, fired_at })
@@ -323,6 +347,7 @@ mod tests {
                 channel: Channel::Email,
                 due: Utc.with_ymd_and_hms(2026, 3, 26, 9, 0, 0).unwrap(),
             },
+            bulk: false,
         }
     }
 
@@ -349,6 +374,25 @@ mod tests {
         );
         let back: SendRequest = serde_json::from_str(&json).unwrap();
         assert_eq!(back, request());
+    }
+
+    #[test]
+    fn a_bulk_change_s_message_waits_in_the_bulk_lane_and_says_so_on_the_wire() {
+        let Some(key) = request().key().cloned() else {
+            panic!("a message names its key")
+        };
+        let reminder = MessageKey {
+            kind: MessageKind::Reminder,
+            ..key
+        };
+        assert_eq!(SendRequest::message(reminder.clone()).lane(), Lane::Urgent);
+        let bulk = SendRequest::bulk_message(reminder);
+        assert_eq!(bulk.lane(), Lane::Bulk);
+        let json = serde_json::to_string(&bulk).unwrap();
+        assert!(json.contains(r#""bulk":true"#), "{json}");
+        assert_eq!(serde_json::from_str::<SendRequest>(&json).unwrap(), bulk);
+        let plain = serde_json::to_string(&request()).unwrap();
+        assert!(!plain.contains("bulk"), "absent when false: {plain}");
     }
 
     #[test]

@@ -351,6 +351,7 @@ mod tests {
                 channel: Channel::Email,
                 due: chrono::Utc.with_ymd_and_hms(2026, 3, 26, 9, 0, 0).unwrap(),
             },
+            bulk: false,
         }
     }
 

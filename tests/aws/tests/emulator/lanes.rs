@@ -98,3 +98,52 @@ async fn a_booking_notice_and_its_reminders_wait_in_the_urgent_lane_and_a_digest
     assert!(failed.is_empty(), "{failed:?}");
     assert_eq!(app.emails_to("sam@salon-lea.fr").await.len(), 1);
 }
+
+#[tokio::test]
+#[cfg_attr(
+    not(feature = "emulator"),
+    ignore = "needs the emulator: infra/test.sh"
+)]
+async fn an_import_that_notifies_queues_its_notices_in_the_bulk_lane_not_before_reminders() {
+    let app = spawn_aws_app(Utc.with_ymd_and_hms(2026, 3, 20, 9, 0, 0).unwrap(), true).await;
+    app.seed_salon().await;
+    pump_ok(&app).await;
+    let body = json!({
+        "notify": true,
+        "clients": [{"id": "crm-lea", "name": "Léa Martin", "email": "lea@example.fr", "phone": app.phone}],
+        "appointments": [
+            {"id": "rdv-1", "client_id": "crm-lea", "staff_id": "sam", "type_id": "cut",
+             "start": "2026-03-27T10:00:00+01:00", "end": "2026-03-27T10:45:00+01:00"}
+        ]
+    });
+    let imported = app.post("/v1/imports", body).await;
+    assert_eq!(imported.status, 200, "{}", imported.body);
+    let reaction = app.react_without_sending().await;
+    assert_eq!(reaction["batchItemFailures"], json!([]), "{reaction}");
+
+    let bulk = app.receive_lane(Lane::Bulk).await;
+    assert!(
+        !bulk.is_empty(),
+        "the import's notices wait in the bulk lane"
+    );
+    let kinds: Vec<String> = bulk.iter().map(kind_of).collect();
+    assert!(kinds.contains(&"confirmation".to_owned()), "{kinds:?}");
+    for message in &bulk {
+        assert!(["confirmation", "new_booking_alert"].contains(&kind_of(message).as_str()));
+        assert_eq!(group_of(message).as_deref(), Some(app.tenant.as_str()));
+    }
+    assert!(app.receive_lane(Lane::Urgent).await.is_empty());
+    // The reminders it planned still fire to the urgent lane.
+    let reminders: Vec<_> = app
+        .schedules()
+        .await
+        .into_iter()
+        .filter(|s| s.input["key"]["kind"] == "reminder")
+        .collect();
+    assert!(!reminders.is_empty());
+    assert!(
+        reminders
+            .iter()
+            .all(|s| s.target.arn == app.resources.send_queue_arn)
+    );
+}

@@ -96,6 +96,7 @@ impl World {
                 actor: Actor::Client,
                 at: start - Duration::days(7),
                 notify_client: true,
+                in_bulk: false,
             },
             earlier_slot_offers: None,
         });

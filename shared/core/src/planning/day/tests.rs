@@ -97,6 +97,7 @@ fn appointment(
             actor: Actor::Client,
             at: start - Duration::days(3),
             notify_client: true,
+            in_bulk: false,
         },
         earlier_slot_offers: None,
     }
