@@ -795,7 +795,7 @@ async fn settle_sent(
 ) -> Settlement {
     let key = recorder.key;
     let error = match s.ledger.settle_sent(&key.id(), record, now).await {
-        Ok(Filed::WithHistory) => return Settlement::Settled,
+        Ok(Filed::WithHistory | Filed::AlreadySent) => return Settlement::Settled,
         Ok(Filed::LedgerOnly) => {
             recorder.record_after_sending(record.clone()).await;
             return Settlement::Settled;
@@ -826,15 +826,25 @@ async fn settle_late(
     record: &CommunicationRecord,
 ) -> Result<(), DeliveryError> {
     let now = s.clock.now();
-    if s.ledger.settle_sent(&key.id(), record, now).await? == Filed::LedgerOnly {
-        Recorder {
-            s,
-            key,
-            client: record.client.as_ref(),
-            now,
+    match s.ledger.settle_sent(&key.id(), record, now).await? {
+        Filed::WithHistory => {}
+        Filed::LedgerOnly => {
+            Recorder {
+                s,
+                key,
+                client: record.client.as_ref(),
+                now,
+            }
+            .record_after_sending(record.clone())
+            .await;
         }
-        .record_after_sending(record.clone())
-        .await;
+        // Delivered twice: the history entry again (idempotent: it may be what the first
+        // delivery missed), the count not.
+        Filed::AlreadySent => {
+            if let Err(error) = s.history.record(record.clone()).await {
+                tracing::warn!(message_key = %key.schedule_name(), %error, "a message sent earlier: its history entry could not be written");
+            }
+        }
     }
     tracing::info!(message_key = %key.schedule_name(), kind = %key.kind, channel = %key.channel, "a message sent earlier is recorded");
     Ok(())

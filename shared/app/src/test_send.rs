@@ -112,7 +112,7 @@ pub async fn send_test(
     };
     // Sent: from here on nothing may send it again; the record is best effort.
     match s.ledger.settle_sent(&ledger_key, &record, now).await {
-        Ok(Filed::WithHistory) => {}
+        Ok(Filed::WithHistory | Filed::AlreadySent) => {}
         Ok(Filed::LedgerOnly) => {
             if let Err(error) = s.history.record(record).await {
                 tracing::warn!(%error, "test sent; its history entry could not be written");

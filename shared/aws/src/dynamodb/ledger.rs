@@ -9,8 +9,10 @@ use super::usage::usage_updates;
 use crate::sdk_error::describe;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
 use chrono::{DateTime, Duration, Utc};
 use rappel_ports::history::CommunicationRecord;
@@ -51,6 +53,19 @@ impl DynamoLedger {
             item.insert(LEASE_EPOCH.into(), n(until.timestamp()));
         }
         Ok(item)
+    }
+}
+
+/// Whether a settle transaction was cancelled because the ledger entry (its first item) is
+/// `sent` already.
+fn already_sent(error: &SdkError<TransactWriteItemsError>) -> bool {
+    match error.as_service_error() {
+        Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) => cancelled
+            .cancellation_reasons()
+            .first()
+            .and_then(|reason| reason.code())
+            .is_some_and(|code| code == "ConditionalCheckFailed"),
+        _ => false,
     }
 }
 
@@ -157,30 +172,38 @@ impl DeliveryLedger for DynamoLedger {
             &LedgerEntry::settled(LedgerState::Sent, now, Some(record)),
         )?;
         let history = history_item(record).map_err(|e| LedgerError(e.0))?;
-        let put = |item: Item| -> Result<TransactWriteItem, LedgerError> {
-            let put = Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(item))
-                .build()
-                .map_err(|e| LedgerError(e.to_string()))?;
+        let put = |item: Item, condition: Option<&str>| -> Result<TransactWriteItem, LedgerError> {
+            let mut put = Put::builder().table_name(&self.table).set_item(Some(item));
+            if let Some(condition) = condition {
+                put = put
+                    .condition_expression(condition)
+                    .expression_attribute_names("#state", "state")
+                    .expression_attribute_values(":sent", s("sent"));
+            }
+            let put = put.build().map_err(|e| LedgerError(e.to_string()))?;
             Ok(TransactWriteItem::builder().put(put).build())
         };
+        // Only a key not yet `sent`: a settle request the queue delivers twice finds it sent,
+        // and the usage is not counted again.
+        let not_yet_sent = "attribute_not_exists(#state) OR #state <> :sent";
         let mut transaction = self
             .client
             .transact_write_items()
-            .transact_items(put(ledger)?)
-            .transact_items(put(history)?);
+            .transact_items(put(ledger, Some(not_yet_sent))?)
+            .transact_items(put(history, None)?);
         // The month's and the hour's usage count it in the same write: counted once, with no
         // call of its own.
         for count in usage_updates(&self.table, record).map_err(LedgerError)? {
             transaction =
                 transaction.transact_items(TransactWriteItem::builder().update(count).build());
         }
-        transaction
-            .send()
-            .await
-            .map_err(|e| LedgerError(describe(&e)))?;
-        Ok(Filed::WithHistory)
+        match transaction.send().await {
+            Ok(_) => Ok(Filed::WithHistory),
+            // The ledger's condition failed: the message is settled already, with its history
+            // entry and its count (the first item is the ledger's).
+            Err(error) if already_sent(&error) => Ok(Filed::AlreadySent),
+            Err(error) => Err(LedgerError(describe(&error))),
+        }
     }
 
     async fn release(&self, key: &str) -> Result<(), LedgerError> {

@@ -2,8 +2,9 @@
 //! table (`U#<tenant>` / `<YYYY-MM>`), one number per counter — `n#<kind>#<channel>` messages,
 //! `p#<kind>#<channel>` SMS parts, `sms_cost` — each raised with `ADD`, so concurrent sends
 //! never lose a count. A message sent is counted in the transaction that settles it
-//! ([`usage_update`], part of the ledger's `settle_sent`): no call of its own, and never
-//! counted twice. Kept 400 days. Beside it, one item per business and UTC hour
+//! ([`usage_updates`], part of the ledger's `settle_sent`, whose ledger item is conditional on
+//! the key not being `sent` yet): no call of its own, and never counted twice — not even when
+//! the queue delivers a settle request twice. Kept 400 days. Beside it, one item per business and UTC hour
 //! (`U#<tenant>` / `<YYYY-MM-DDTHH>`: `sent`, and `held` by the send cap), raised in the same
 //! transaction and kept two days: what a send cap reads, one small item.
 

@@ -82,6 +82,12 @@ impl DeliveryLedger for MemoryLedger {
         record: &CommunicationRecord,
         now: DateTime<Utc>,
     ) -> Result<Filed, LedgerError> {
+        let already_sent = lock(&self.entries)
+            .get(key)
+            .is_some_and(|e| e.state == LedgerState::Sent);
+        if already_sent {
+            return Ok(Filed::AlreadySent);
+        }
         self.settle(
             key,
             LedgerEntry::settled(LedgerState::Sent, now, Some(record)),
@@ -134,6 +140,37 @@ mod tests {
             reopened.claim("sent", t0).await.unwrap(),
             Claim::Taken(_)
         ));
+    }
+
+    #[tokio::test]
+    async fn a_settle_delivered_twice_finds_the_message_sent_and_writes_nothing() {
+        use crate::history::{CommunicationRecord, CommunicationStatus};
+        use rappel_core::message::{Channel, MessageKind, Recipient, Subject};
+        use rappel_core::model::{ClientId, TenantId};
+        let t0 = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let client = ClientId::parse("c").unwrap();
+        let record = CommunicationRecord {
+            tenant: TenantId::parse("t").unwrap(),
+            about: Subject::Client(client.clone()),
+            client: Some(client.clone()),
+            message_key: "k".into(),
+            kind: MessageKind::Reengagement,
+            recipient: Recipient::Client(client),
+            channel: Channel::Email,
+            due: t0,
+            recorded_at: t0,
+            status: CommunicationStatus::Sent,
+            reason: None,
+            subject: None,
+            provider_message_id: Some("m".into()),
+            sms: None,
+        };
+        let ledger = MemoryLedger::in_memory();
+        assert_eq!(ledger.claim("k", t0).await.unwrap(), Claim::Claimed);
+        let first = ledger.settle_sent("k", &record, t0).await.unwrap();
+        assert_eq!(first, Filed::LedgerOnly);
+        let again = ledger.settle_sent("k", &record, t0).await.unwrap();
+        assert_eq!(again, Filed::AlreadySent);
     }
 
     #[tokio::test]

@@ -70,6 +70,9 @@ pub enum Filed {
     WithHistory,
     /// The ledger entry only: the caller files the history entry.
     LedgerOnly,
+    /// The key was `sent` already (a settle request the queue delivered twice): nothing was
+    /// written, and the message must not be counted again.
+    AlreadySent,
 }
 
 /// The longest timeout of any function in `template.yaml` (the change handler's 120 s). Only

@@ -69,3 +69,41 @@ async fn the_month_counts_what_was_sent_and_the_sms_budget_sends_the_e_mail_inst
     assert_eq!(usage.body["sms"]["refused_by_budget"], 2);
     assert_eq!(usage.body["sms"]["budget"]["state"], "exhausted");
 }
+
+#[tokio::test]
+#[cfg_attr(
+    not(feature = "emulator"),
+    ignore = "needs the emulator: infra/test.sh"
+)]
+async fn a_settle_replayed_after_it_landed_counts_the_message_once() {
+    let app = spawn_aws_app(Utc.with_ymd_and_hms(2026, 3, 20, 9, 0, 0).unwrap(), true).await;
+    app.seed_salon().await;
+    let lea = app.create_lea(&app.phone).await;
+    app.book_friday_10am(&lea).await;
+    let tenant = rappel_core::model::TenantId::parse(&app.tenant).unwrap();
+    let client = rappel_core::model::ClientId::parse(&lea).unwrap();
+    let history = app
+        .delivery
+        .history
+        .for_client(&tenant, &client)
+        .await
+        .expect("the history");
+    let sent = history
+        .iter()
+        .find(|r| r.status == rappel_ports::history::CommunicationStatus::Sent)
+        .cloned()
+        .expect("the confirmation was sent");
+    let month = rappel_ports::usage::month_of(&sent);
+    let before = app.delivery.usage.month(&tenant, &month).await.unwrap();
+    assert!(!before.lines.is_empty());
+
+    // A settle request delivered twice by the queue: the second finds the message settled.
+    let replayed = app
+        .delivery
+        .ledger
+        .settle_sent(&sent.message_key, &sent, sent.recorded_at)
+        .await;
+    assert!(replayed.is_ok(), "{replayed:?}");
+    let after = app.delivery.usage.month(&tenant, &month).await.unwrap();
+    assert_eq!(after, before, "counted once");
+}
