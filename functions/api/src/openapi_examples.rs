@@ -390,6 +390,24 @@ fn built() -> Option<Vec<(&'static str, &'static str, Value)>> {
             }),
         ),
         ("putSendingIdentity", "200", to_json(&identity)),
+        ("listEvents", "200", {
+            let planned = rappel_core::events::DeliveryEvent::planned(
+                &rappel_core::message::MessageKey {
+                    tenant: tenant.clone(),
+                    subject: Subject::Appointment(appointment.id.clone()),
+                    kind: MessageKind::Reminder,
+                    ordinal: 0,
+                    recipient: Recipient::Client(client_id.clone()),
+                    channel: Channel::Sms,
+                    due: at("2026-03-29T08:00:00Z")?,
+                },
+                None,
+                booked_at,
+            );
+            let sent_event = rappel_ports::events::event_of_record(&sent)?;
+            let last = sent_event.position();
+            json!({"events": [to_json(&planned), to_json(&sent_event)], "next_cursor": null, "last_position": last})
+        }),
         (
             "getSendingIdentity",
             "200",

@@ -47,6 +47,7 @@ pub fn api_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(templates::get, templates::put))
         .routes(routes!(templates::preview))
         .routes(routes!(usage::get))
+        .routes(routes!(events::list))
         .routes(routes!(
             sending_identity::put,
             sending_identity::get,

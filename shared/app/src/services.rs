@@ -14,6 +14,7 @@ use rappel_core::render::{LinkSigner, SenderIdentity};
 use rappel_ports::address_marks::{AddressMarks, MarksCache};
 use rappel_ports::clock::Clock;
 use rappel_ports::delivery::{Mailer, OptOutsCache, ProviderPace, SmsSender};
+use rappel_ports::events::EventLog;
 use rappel_ports::history::CommunicationHistory;
 use rappel_ports::idempotency::IdempotencyKeys;
 use rappel_ports::ledger::DeliveryLedger;
@@ -45,6 +46,8 @@ pub struct ApiServices {
     pub usage: Arc<dyn UsageMeter>,
     /// The businesses' own sending domains at the e-mail provider (`/v1/sending-identity`).
     pub domains: Arc<dyn SendingDomains>,
+    /// The businesses' delivery events (`GET /v1/events`).
+    pub events: Arc<dyn EventLog>,
 }
 
 /// What the single delivery path needs.
@@ -86,6 +89,8 @@ pub struct ReactionServices {
     pub queue: Arc<dyn SendQueue>,
     pub replans: Arc<dyn ReplanQueue>,
     pub progress: Arc<dyn ReplanProgress>,
+    /// Where the messages planned, moved and withdrawn are published as events.
+    pub events: Arc<dyn EventLog>,
 }
 
 impl ReactionServices {
@@ -119,6 +124,7 @@ impl DeliveryServices {
         progress: Arc<dyn ReplanProgress>,
         idempotency: Arc<dyn IdempotencyKeys>,
         domains: Arc<dyn SendingDomains>,
+        events: Arc<dyn EventLog>,
     ) -> ApiServices {
         ApiServices {
             records: self.records.clone(),
@@ -131,6 +137,7 @@ impl DeliveryServices {
             send_queue: self.settles.clone(),
             usage: self.usage.clone(),
             domains,
+            events,
         }
     }
 }

@@ -2,8 +2,8 @@
 //! environment variables it reads (the SAM template is checked against these lists).
 
 use crate::dynamodb::{
-    DynamoAddressMarks, DynamoCredentials, DynamoHistory, DynamoIdempotency, DynamoLedger,
-    DynamoProgress, DynamoRecords, DynamoUsage,
+    DynamoAddressMarks, DynamoCredentials, DynamoEventLog, DynamoHistory, DynamoIdempotency,
+    DynamoLedger, DynamoProgress, DynamoRecords, DynamoUsage,
 };
 use crate::env::*;
 use crate::scheduler::{EventBridgeSchedules, ScheduleTarget};
@@ -141,9 +141,10 @@ pub fn api_services(
         usage: Arc::new(DynamoUsage::new(dynamodb.clone(), deliveries)),
         domains: Arc::new(SesSendingDomains::new(
             aws_sdk_sesv2::Client::new(sdk),
-            dynamodb,
+            dynamodb.clone(),
             deliveries,
         )),
+        events: Arc::new(DynamoEventLog::new(dynamodb, deliveries)),
     })
 }
 
@@ -412,7 +413,8 @@ pub fn reaction_services(
         )),
         queue: Arc::new(SqsSendLanes::new(sqs.clone(), queue_url, bulk_queue_url)),
         replans: Arc::new(SqsQueue::new(sqs, replan_queue_url)),
-        progress: Arc::new(DynamoProgress::new(dynamodb, deliveries)),
+        progress: Arc::new(DynamoProgress::new(dynamodb.clone(), deliveries)),
+        events: Arc::new(DynamoEventLog::new(dynamodb, deliveries)),
     })
 }
 

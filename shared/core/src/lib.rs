@@ -19,6 +19,8 @@
 //!   clear).
 //! - [`budget`]: what an SMS costs (parts × the price to its country) and a business's monthly
 //!   SMS budget.
+//! - [`events`]: the delivery events an integrator receives (a message planned, sent,
+//!   bounced…): ids only, a derived id per transition.
 //! - [`feedback`]: the provider's e-mail feedback (SES event records, message tags) and the
 //!   marks a permanent bounce or a complaint puts on an address.
 //! - [`render`]: templates (minijinja) with FR/EN defaults, iCalendar invitations, MIME, SMS
@@ -37,6 +39,7 @@
 
 pub mod access;
 pub mod budget;
+pub mod events;
 pub mod feedback;
 pub mod message;
 pub mod model;

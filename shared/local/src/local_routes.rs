@@ -63,6 +63,7 @@ async fn settle_after(
 fn inspection_routes() -> OpenApiRouter<Arc<LocalStack>> {
     OpenApiRouter::new()
         .routes(routes!(outbox))
+        .routes(routes!(events))
         .routes(routes!(schedules))
         .routes(routes!(clock, move_clock))
         .routes(routes!(dead_letters))
@@ -112,6 +113,23 @@ struct Outbox {
 async fn outbox(State(stack): State<Arc<LocalStack>>) -> Json<Outbox> {
     Json(Outbox {
         messages: stack.outbox.messages(),
+    })
+}
+
+/// Every business's delivery events, oldest first (no settle window: all of them at once).
+#[derive(Serialize, ToSchema)]
+struct LocalEvents {
+    events: Vec<rappel_core::events::DeliveryEvent>,
+}
+
+#[utoipa::path(
+    get, path = "/_local/events", tag = "local", operation_id = "localEvents", security(()),
+    summary = "Every business's delivery events, oldest first",
+    responses((status = 200, description = "The events.", body = LocalEvents))
+)]
+async fn events(State(stack): State<Arc<LocalStack>>) -> Json<LocalEvents> {
+    Json(LocalEvents {
+        events: stack.events.all(),
     })
 }
 

@@ -12,6 +12,7 @@ use rappel_ports::credentials::MemoryCredentials;
 use rappel_ports::deadline::Deadline;
 use rappel_ports::delivery::Outbox;
 use rappel_ports::delivery::{Mailer, SmsSender, Unpaced, VirtualPace};
+use rappel_ports::events::MemoryEventLog;
 use rappel_ports::history::MemoryHistory;
 use rappel_ports::idempotency::MemoryIdempotency;
 use rappel_ports::json_file::{JsonFile, persist};
@@ -125,6 +126,8 @@ pub struct LocalStack {
     pub credentials: Arc<MemoryCredentials>,
     /// The businesses' own sending domains (verified on the local stack's word).
     pub domains: Arc<MemorySendingDomains>,
+    /// Every business's delivery events (`/_local/events`, `GET /v1/events`).
+    pub events: Arc<MemoryEventLog>,
     pub outbox: Arc<Outbox>,
     pub clock: Arc<VirtualClock>,
     /// Serialises feed pumping and schedule firing, as one Lambda shard / one scheduler would.
@@ -149,6 +152,7 @@ impl LocalStack {
             self.progress.clone(),
             self.idempotency.clone(),
             self.domains.clone(),
+            self.events.clone(),
         )
     }
 
@@ -192,6 +196,10 @@ impl LocalStack {
         let credentials = Arc::new(credentials);
         let (replans, progress) = (Arc::new(replans), Arc::new(progress));
         let idempotency = Arc::new(idempotency);
+        let events = Arc::new(match &config.data_dir {
+            Some(dir) => MemoryEventLog::persisted(dir.join("events.json"))?,
+            None => MemoryEventLog::in_memory(),
+        });
         let domains = Arc::new(match &config.data_dir {
             Some(dir) => MemorySendingDomains::persisted(dir.join("sending-domains.json"))?,
             None => MemorySendingDomains::in_memory(),
@@ -229,7 +237,7 @@ impl LocalStack {
             mailer,
             sms,
             ledger,
-            history: Arc::new(history),
+            history: Arc::new(history.publishing_to(events.clone())),
             clock: clock.clone(),
             sender: SenderIdentity {
                 address: config.sender,
@@ -252,6 +260,7 @@ impl LocalStack {
             queue: queue.clone(),
             replans: replans.clone(),
             progress: progress.clone(),
+            events: events.clone(),
         };
         let dead_letters_file = config
             .data_dir
@@ -272,6 +281,7 @@ impl LocalStack {
             idempotency,
             credentials,
             domains,
+            events,
             outbox,
             clock,
             runtime: tokio::sync::Mutex::new(()),

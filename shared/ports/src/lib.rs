@@ -11,6 +11,7 @@
 //! | [`send_queue`] | `SendQueue` | `InProcessQueue` (drained by the local runtime, receive counts and dead letters as SQS) |
 //! | [`delivery`] | `Mailer`, `SmsSender`, `ProviderPace` | `Outbox` (prints, keeps, writes `.eml` files); `SendPace`, `VirtualPace` |
 //! | [`address_marks`] | `AddressMarks` | `MemoryAddressMarks` (optionally persisted); `MarksCache` per batch |
+//! | [`events`] | `EventLog` (each business's delivery events by position) | `MemoryEventLog` (optionally persisted) |
 //! | [`ledger`] | `DeliveryLedger` | `MemoryLedger` |
 //! | [`history`] | `CommunicationHistory` | `MemoryHistory` |
 //! | [`credentials`] | `CredentialCheck`, `CredentialAdmin` | `MemoryCredentials` (optionally persisted) |
@@ -31,6 +32,7 @@ pub mod crash_point;
 pub mod credentials;
 pub mod deadline;
 pub mod delivery;
+pub mod events;
 pub mod forward_compatible;
 pub mod history;
 pub mod idempotency;

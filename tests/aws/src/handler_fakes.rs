@@ -91,6 +91,7 @@ pub async fn fakes() -> Fakes {
             queue: queue.clone(),
             replans: replans.clone(),
             progress: Arc::new(MemoryProgress::in_memory()),
+            events: Arc::new(rappel_ports::events::MemoryEventLog::in_memory()),
         },
         delivery,
         scheduler,

@@ -1,5 +1,6 @@
 //! What one change (or one re-plan step) did, and why it could not.
 
+use rappel_ports::events::EventError;
 use rappel_ports::records::StoreError;
 use rappel_ports::replan::ProgressError;
 use rappel_ports::schedules::ScheduleError;
@@ -29,6 +30,8 @@ pub enum ReactionError {
     Queue(#[from] QueueError),
     #[error(transparent)]
     Progress(#[from] ProgressError),
+    #[error(transparent)]
+    Events(#[from] EventError),
     /// Work this release cannot read (a re-plan step of another version).
     #[error("{0}")]
     Unreadable(String),

@@ -2,14 +2,17 @@
 //! outcome was recorded, so "oldest first" is a plain query.
 
 use super::codec::{Item, item_data, n, s};
+use super::events::event_item;
 use super::keys;
 use crate::sdk_error::describe;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use chrono::Duration;
 use rappel_core::message::Recipient;
 use rappel_core::model::{ClientId, TenantId};
+use rappel_ports::events::event_of_record;
 use rappel_ports::history::{CommunicationHistory, CommunicationRecord, HistoryError, HistoryPage};
 
 /// How long a client's communication history is kept (TTL).
@@ -32,12 +35,32 @@ impl DynamoHistory {
 
 #[async_trait]
 impl CommunicationHistory for DynamoHistory {
+    /// The entry and its event in one write (a transaction of two puts).
     async fn record(&self, entry: CommunicationRecord) -> Result<(), HistoryError> {
         let item = history_item(&entry)?;
+        let Some(event) = event_of_record(&entry) else {
+            self.client
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .send()
+                .await
+                .map_err(|e| HistoryError(describe(&e)))?;
+            return Ok(());
+        };
+        let event = event_item(&event).map_err(HistoryError)?;
+        let put = |item: Item| {
+            Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .build()
+                .map(|put| TransactWriteItem::builder().put(put).build())
+                .map_err(|e| HistoryError(e.to_string()))
+        };
         self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
+            .transact_write_items()
+            .transact_items(put(item)?)
+            .transact_items(put(event)?)
             .send()
             .await
             .map_err(|e| HistoryError(describe(&e)))?;

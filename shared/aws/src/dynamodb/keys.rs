@@ -186,6 +186,11 @@ pub fn grant_sk(business: &TenantId) -> String {
 
 pub const GRANT_SK_PREFIX: &str = "B#";
 
+/// A business's delivery events (deliveries table).
+pub fn events_pk(tenant: &TenantId) -> String {
+    format!("E#{tenant}")
+}
+
 /// A business's monthly usage counters (deliveries table).
 pub fn usage_pk(tenant: &TenantId) -> String {
     format!("U#{tenant}")

@@ -3,6 +3,7 @@
 //! cannot both win.
 
 use super::codec::{Item, n, s, write_id, written_by};
+use super::events::event_item;
 use super::history::history_item;
 use super::keys;
 use super::usage::usage_updates;
@@ -15,6 +16,7 @@ use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
 use chrono::{DateTime, Duration, Utc};
+use rappel_ports::events::event_of_record;
 use rappel_ports::history::CommunicationRecord;
 use rappel_ports::ledger::{
     CLAIM_LEASE, Claim, DeliveryLedger, Filed, LedgerEntry, LedgerError, LedgerState,
@@ -191,6 +193,11 @@ impl DeliveryLedger for DynamoLedger {
             .transact_write_items()
             .transact_items(put(ledger, Some(not_yet_sent))?)
             .transact_items(put(history, None)?);
+        // Its event too (`message.sent`).
+        if let Some(event) = event_of_record(record) {
+            transaction =
+                transaction.transact_items(put(event_item(&event).map_err(LedgerError)?, None)?);
+        }
         // The month's and the hour's usage count it in the same write: counted once, with no
         // call of its own.
         for count in usage_updates(&self.table, record).map_err(LedgerError)? {

@@ -41,10 +41,12 @@
 //! | an integrator's API key (digest) | `I#<integrator>` | `KEY#<key id>` (expires 90 days after its revocation) |
 //! | a business an integrator may act for | `I#<integrator>` | `B#<tenant>` |
 //! | a business's own sending domain (its claim) | `D#<domain>` | `D` |
+//! | a business's delivery event | `E#<tenant>` | `<occurred at, ms>#<event id>` (kept 30 days) |
 
 mod batch_get;
 pub(crate) mod codec;
 mod credentials;
+mod events;
 mod history;
 mod idempotency;
 pub(crate) mod keys;
@@ -56,6 +58,7 @@ pub mod schema;
 mod usage;
 
 pub use credentials::DynamoCredentials;
+pub use events::DynamoEventLog;
 pub use history::DynamoHistory;
 pub use idempotency::DynamoIdempotency;
 pub use ledger::DynamoLedger;

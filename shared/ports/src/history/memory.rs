@@ -4,6 +4,7 @@
 
 use super::CommunicationStatus;
 use super::{CommunicationHistory, CommunicationRecord, HistoryError};
+use crate::events::{EventLog, event_of_record};
 use crate::journal::{Durable, Journaled};
 use crate::lock;
 use async_trait::async_trait;
@@ -12,7 +13,7 @@ use rappel_core::message::Recipient;
 use rappel_core::model::{ClientId, TenantId};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// What makes two entries the same: DynamoDB's key for them.
 type Identity = (String, CommunicationStatus, DateTime<Utc>);
@@ -94,19 +95,32 @@ impl Journaled for Entries {
 
 pub struct MemoryHistory {
     entries: Mutex<Durable<Entries>>,
+    /// Where each entry's event is published, if anywhere.
+    events: Option<Arc<dyn EventLog>>,
 }
 
 impl MemoryHistory {
     pub fn in_memory() -> Self {
         Self {
             entries: Mutex::new(Durable::in_memory(Entries::default())),
+            events: None,
         }
     }
 
     pub fn persisted(path: impl Into<PathBuf>) -> std::io::Result<Self> {
         Ok(Self {
             entries: Mutex::new(Durable::open(path)?),
+            events: None,
         })
+    }
+
+    /// The same history, publishing the event of each entry it records to `events` (after
+    /// the entry: a stop in between loses the event, which a replay of the entry writes).
+    pub fn publishing_to(self, events: Arc<dyn EventLog>) -> Self {
+        Self {
+            events: Some(events),
+            ..self
+        }
     }
 }
 
@@ -115,14 +129,22 @@ impl CommunicationHistory for MemoryHistory {
     /// Idempotent: the same entry (message, status, instant) written twice is kept once, as
     /// DynamoDB's put of the same key would.
     async fn record(&self, entry: CommunicationRecord) -> Result<(), HistoryError> {
-        let mut entries = lock(&self.entries);
-        if entries.has(&entry) {
-            return Ok(());
+        let event = self.events.as_ref().and(event_of_record(&entry));
+        {
+            let mut entries = lock(&self.entries);
+            if !entries.has(&entry) {
+                entries
+                    .change(entry)
+                    .map_err(|e| HistoryError(e.to_string()))?;
+                crate::crash_point::crash_point("history.recorded");
+            }
         }
-        entries
-            .change(entry)
-            .map_err(|e| HistoryError(e.to_string()))?;
-        crate::crash_point::crash_point("history.recorded");
+        if let (Some(events), Some(event)) = (&self.events, event) {
+            events
+                .append(&[event])
+                .await
+                .map_err(|e| HistoryError(e.to_string()))?;
+        }
         Ok(())
     }
 

@@ -501,6 +501,7 @@ async fn lambda_router_over_fakes() -> axum::Router {
             fakes.services.progress.clone(),
             Arc::new(rappel_ports::idempotency::MemoryIdempotency::in_memory()),
             Arc::new(rappel_ports::sending_domains::MemorySendingDomains::in_memory()),
+            Arc::new(rappel_ports::events::MemoryEventLog::in_memory()),
         ),
         "tenant_id".into(),
         fakes.delivery.links.clone(),

@@ -1,0 +1,12 @@
+//! Delivery events: one for every transition a message goes through — planned, re-planned,
+//! withdrawn, then sent, suppressed, stale or failed, then bounced or complained — and for the
+//! client's own actions (an unsubscribe). What an integrator receives to show "reminder sent /
+//! bounced / unsubscribed" in its console. Versioned JSON carrying ids only: the business, the
+//! subject, the client, the message key, its kind and channel — never an address, a name or a
+//! text (the integrator holds those already).
+
+mod delivery_event;
+mod event_type;
+
+pub use delivery_event::{DeliveryEvent, EVENT_VERSION, EventMessage};
+pub use event_type::EventType;

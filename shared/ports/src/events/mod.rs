@@ -1,0 +1,75 @@
+//! The events port: each business's stream of delivery events, in the order they occurred,
+//! read a page at a time from a position (`GET /v1/events?after=`). The history publishes the
+//! event of each entry it records (in the same write where the store allows it); a reaction
+//! appends the planning events of the messages it planned, moved or withdrew.
+
+mod memory;
+
+use crate::history::{CommunicationRecord, CommunicationStatus};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use rappel_core::events::{DeliveryEvent, EventMessage, EventType};
+use rappel_core::model::TenantId;
+
+pub use memory::MemoryEventLog;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the event log is unavailable: {0}")]
+pub struct EventError(pub String);
+
+/// A page of a business's events, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EventPage {
+    pub events: Vec<DeliveryEvent>,
+    /// The position to ask the next page from, when there may be more.
+    pub next: Option<String>,
+}
+
+#[async_trait]
+pub trait EventLog: Send + Sync {
+    /// Appends `events` (an event already there, by its position, is kept once).
+    async fn append(&self, events: &[DeliveryEvent]) -> Result<(), EventError>;
+
+    /// At most `limit` events of `tenant` after `after` (from the start without one) that
+    /// occurred no later than `until`.
+    async fn page(
+        &self,
+        tenant: &TenantId,
+        after: Option<&str>,
+        limit: usize,
+        until: DateTime<Utc>,
+    ) -> Result<EventPage, EventError>;
+}
+
+/// The event of a history entry: each status is a transition of its message (a template's
+/// test is not one: none).
+pub fn event_of_record(record: &CommunicationRecord) -> Option<DeliveryEvent> {
+    let event_type = match record.status {
+        CommunicationStatus::Sent => EventType::MessageSent,
+        CommunicationStatus::Suppressed => EventType::MessageSuppressed,
+        CommunicationStatus::Stale => EventType::MessageStale,
+        CommunicationStatus::Failed => EventType::MessageFailed,
+        CommunicationStatus::Bounced => EventType::MessageBounced,
+        CommunicationStatus::Complained => EventType::MessageComplained,
+        CommunicationStatus::Unsubscribed => EventType::ClientUnsubscribed,
+        CommunicationStatus::TestSent => return None,
+    };
+    let message = (event_type != EventType::ClientUnsubscribed).then(|| EventMessage {
+        key: record.message_key.clone(),
+        kind: record.kind,
+        channel: record.channel,
+        recipient: record.recipient.clone(),
+        due: record.due,
+        previous_due: None,
+        provider_message_id: record.provider_message_id.clone(),
+    });
+    Some(DeliveryEvent::new(
+        event_type,
+        record.recorded_at,
+        record.tenant.clone(),
+        record.about.clone(),
+        record.client.clone(),
+        message,
+        record.reason.clone(),
+    ))
+}
