@@ -233,6 +233,22 @@ fn built() -> Option<Vec<(&'static str, &'static str, Value)>> {
             .collect(),
         checked_at: at("2026-03-30T09:00:00Z")?,
     };
+    let webhook = rappel_app::webhooks::EndpointView {
+        id: "we_3f9a1c0e5b7d2a4c6e8f0a1b".into(),
+        url: rappel_core::events::WebhookUrl::parse("https://crm.example.com/hooks/rappel", false)
+            .ok()?,
+        event_types: vec![
+            rappel_core::events::EventType::MessageSent,
+            rappel_core::events::EventType::MessageBounced,
+        ],
+        created_at: booked_at,
+        state: rappel_app::webhooks::EndpointState::Active,
+        failures: 0,
+        next_attempt_at: None,
+        last_error: None,
+        cursor: Some("2026-03-20T09:00:00.000Z#".into()),
+        secret: Some("whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD".into()),
+    };
     Some(vec![
         (
             "getSettings",
@@ -390,6 +406,13 @@ fn built() -> Option<Vec<(&'static str, &'static str, Value)>> {
             }),
         ),
         ("putSendingIdentity", "200", to_json(&identity)),
+        ("createWebhookEndpoint", "201", to_json(&webhook)),
+        ("rotateWebhookSecret", "200", to_json(&webhook)),
+        (
+            "listWebhookEndpoints",
+            "200",
+            json!({"endpoints": [to_json(&rappel_app::webhooks::EndpointView { secret: None, ..webhook.clone() })]}),
+        ),
         ("listEvents", "200", {
             let planned = rappel_core::events::DeliveryEvent::planned(
                 &rappel_core::message::MessageKey {

@@ -48,6 +48,9 @@ pub fn api_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(templates::preview))
         .routes(routes!(usage::get))
         .routes(routes!(events::list))
+        .routes(routes!(webhooks::create, webhooks::list))
+        .routes(routes!(webhooks::delete))
+        .routes(routes!(webhooks::rotate))
         .routes(routes!(
             sending_identity::put,
             sending_identity::get,

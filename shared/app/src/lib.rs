@@ -37,6 +37,7 @@ pub mod subjects;
 pub mod template_preview;
 pub mod test_send;
 pub mod usage;
+pub mod webhooks;
 
 pub use deliver::{
     DeliveryError, DeliveryOutcome, Settlement, deliver, deliver_request, deliver_request_within,

@@ -24,6 +24,7 @@ use rappel_ports::schedules::Schedules;
 use rappel_ports::send_queue::SendQueue;
 use rappel_ports::sending_domains::SendingDomains;
 use rappel_ports::usage::UsageMeter;
+use rappel_ports::webhooks::WebhookStore;
 use std::sync::Arc;
 
 /// What the HTTP API needs.
@@ -48,6 +49,10 @@ pub struct ApiServices {
     pub domains: Arc<dyn SendingDomains>,
     /// The businesses' delivery events (`GET /v1/events`).
     pub events: Arc<dyn EventLog>,
+    /// The businesses' webhook endpoints (`/v1/webhooks`).
+    pub webhooks: Arc<dyn WebhookStore>,
+    /// Whether an endpoint may be `http://` to a loopback address (the local stack).
+    pub loopback_webhooks: bool,
 }
 
 /// What the single delivery path needs.
@@ -125,6 +130,7 @@ impl DeliveryServices {
         idempotency: Arc<dyn IdempotencyKeys>,
         domains: Arc<dyn SendingDomains>,
         events: Arc<dyn EventLog>,
+        webhooks: Arc<dyn WebhookStore>,
     ) -> ApiServices {
         ApiServices {
             records: self.records.clone(),
@@ -138,6 +144,8 @@ impl DeliveryServices {
             usage: self.usage.clone(),
             domains,
             events,
+            webhooks,
+            loopback_webhooks: true,
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::dynamodb::{
     DynamoAddressMarks, DynamoCredentials, DynamoEventLog, DynamoHistory, DynamoIdempotency,
-    DynamoLedger, DynamoProgress, DynamoRecords, DynamoUsage,
+    DynamoLedger, DynamoProgress, DynamoRecords, DynamoUsage, DynamoWebhooks,
 };
 use crate::env::*;
 use crate::scheduler::{EventBridgeSchedules, ScheduleTarget};
@@ -144,7 +144,9 @@ pub fn api_services(
             dynamodb.clone(),
             deliveries,
         )),
-        events: Arc::new(DynamoEventLog::new(dynamodb, deliveries)),
+        events: Arc::new(DynamoEventLog::new(dynamodb.clone(), deliveries)),
+        webhooks: Arc::new(DynamoWebhooks::new(dynamodb, deliveries)),
+        loopback_webhooks: false,
     })
 }
 

@@ -29,6 +29,7 @@ mod local_routes;
 mod runtime;
 mod sending_domains;
 mod suspension;
+mod webhook_poster;
 
 pub use data_dir::{DATA_DIR_FORMAT, check_data_dir};
 pub use disturbance::Disturbance;

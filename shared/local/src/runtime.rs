@@ -2,6 +2,7 @@
 
 use crate::disturbance::Disturbance;
 use chrono::{DateTime, Duration, Utc};
+use rappel_app::webhooks::WebhookDispatch;
 use rappel_app::{ApiServices, DeliveryServices, ReactionServices};
 use rappel_change_handler::handle_changes;
 use rappel_core::model::EmailAddress;
@@ -25,6 +26,7 @@ use rappel_ports::schedules::{Firing, InProcessScheduler, SendRequest};
 use rappel_ports::send_queue::{InProcessQueue, MAX_RECEIVES, SendQueue};
 use rappel_ports::sending_domains::MemorySendingDomains;
 use rappel_ports::usage::MemoryUsage;
+use rappel_ports::webhooks::MemoryWebhooks;
 use rappel_send::{BATCH_SIZE, SendBatch, Step};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -128,6 +130,9 @@ pub struct LocalStack {
     pub domains: Arc<MemorySendingDomains>,
     /// Every business's delivery events (`/_local/events`, `GET /v1/events`).
     pub events: Arc<MemoryEventLog>,
+    /// The businesses' webhook endpoints, and what posts the events to them.
+    pub webhooks: Arc<MemoryWebhooks>,
+    dispatch: WebhookDispatch,
     pub outbox: Arc<Outbox>,
     pub clock: Arc<VirtualClock>,
     /// Serialises feed pumping and schedule firing, as one Lambda shard / one scheduler would.
@@ -153,6 +158,7 @@ impl LocalStack {
             self.idempotency.clone(),
             self.domains.clone(),
             self.events.clone(),
+            self.webhooks.clone(),
         )
     }
 
@@ -200,6 +206,19 @@ impl LocalStack {
             Some(dir) => MemoryEventLog::persisted(dir.join("events.json"))?,
             None => MemoryEventLog::in_memory(),
         });
+        let webhooks = Arc::new(match &config.data_dir {
+            Some(dir) => MemoryWebhooks::persisted(dir.join("webhooks.json"))?,
+            None => MemoryWebhooks::in_memory(),
+        });
+        let dispatch = WebhookDispatch {
+            events: events.clone(),
+            store: webhooks.clone(),
+            poster: Arc::new(crate::webhook_poster::HttpPoster::new()),
+            clock: clock.clone(),
+            wall: Arc::new(rappel_ports::clock::SystemClock),
+            // One process writes every event before it posts: none can come late.
+            settle: Duration::zero(),
+        };
         let domains = Arc::new(match &config.data_dir {
             Some(dir) => MemorySendingDomains::persisted(dir.join("sending-domains.json"))?,
             None => MemorySendingDomains::in_memory(),
@@ -282,6 +301,8 @@ impl LocalStack {
             credentials,
             domains,
             events,
+            webhooks,
+            dispatch,
             outbox,
             clock,
             runtime: tokio::sync::Mutex::new(()),
@@ -361,6 +382,8 @@ impl LocalStack {
                     continue;
                 }
                 if self.queue.is_empty() {
+                    // Events posted once everything they record is done; a page at a time.
+                    while self.dispatch.run_due().await.posted > 0 {}
                     return;
                 }
                 self.drain_queue().await;
@@ -423,7 +446,18 @@ impl LocalStack {
     pub async fn advance_to(&self, target: DateTime<Utc>) {
         let _guard = self.runtime.lock().await;
         self.settle_locked().await;
-        while let Some(firing) = self.scheduler.next_due(target) {
+        loop {
+            let firing = self.scheduler.next_due(target);
+            // A failing webhook endpoint's retry before the next firing: the clock stops there.
+            let retry = self.webhooks.next_retry(self.clock.now(), target);
+            if let Some(at) = retry
+                && firing.as_ref().is_none_or(|f| at < f.at)
+            {
+                self.clock.set(at);
+                self.settle_locked().await;
+                continue;
+            }
+            let Some(firing) = firing else { break };
             if firing.at > self.clock.now() {
                 self.clock.set(firing.at);
             }

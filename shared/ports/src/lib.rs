@@ -18,6 +18,7 @@
 //! | [`idempotency`] | `IdempotencyKeys` | `MemoryIdempotency` (optionally persisted) |
 //! | [`replan`] | `ReplanQueue`, `ReplanProgress` | `InProcessQueue`, `MemoryProgress` |
 //! | [`sending_domains`] | `SendingDomains` (a business's own domain at the e-mail provider) | `MemorySendingDomains` (optionally persisted; verified on the local stack's word) |
+//! | [`webhooks`] | `WebhookStore` (the businesses' endpoints and their progress), `WebhookPoster` | `MemoryWebhooks` (optionally persisted) |
 //! | [`usage`] | `UsageMeter` (a business's month: messages, SMS parts and cost) | `MemoryUsage` (optionally persisted) |
 //!
 //! [`deadline`] says how long an invocation may still run, and what one port call can take;
@@ -45,6 +46,7 @@ pub mod schedules;
 pub mod send_queue;
 pub mod sending_domains;
 pub mod usage;
+pub mod webhooks;
 
 /// A lock that survives a panic in another holder: the data is plain values, still usable.
 pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -52,6 +52,7 @@ message's time) comes back in UTC. Errors are `{\"error\": {\"code\", \"message\
         (name = "templates", description = "The business's own texts per kind, channel and language."),
         (name = "digests", description = "The daily agenda of staff members and managers."),
         (name = "usage", description = "What the business sent in a month, and its SMS budget."),
+        (name = "webhooks", description = "Endpoints that receive the business's delivery events, signed the Standard Webhooks way."),
         (name = "events", description = "Every transition of the business's messages, from a cursor: what webhooks will carry."),
         (name = "sending identity", description = "The business's own sending domain, verified by DKIM records in its DNS."),
         (name = "links", description = "The pages a client's links open: public, signed."),

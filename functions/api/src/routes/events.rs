@@ -25,10 +25,18 @@ pub struct EventsQuery {
     limit: Option<usize>,
 }
 
+/// An event and its position in the business's stream (what `after=` takes).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct EventView {
+    pub position: String,
+    #[serde(flatten)]
+    pub event: DeliveryEvent,
+}
+
 /// A page of events.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct EventsPage {
-    pub events: Vec<DeliveryEvent>,
+    pub events: Vec<EventView>,
     /// The cursor of the next page (`after=`); `null` when the page reached the end so far —
     /// ask again later from the last event's `position` for what comes next.
     pub next_cursor: Option<String>,
@@ -81,21 +89,33 @@ pub async fn list(
                 "the event log is unavailable; try again",
             )
         })?;
-    let last_position = page.events.last().map(DeliveryEvent::position);
+    let last_position = page.events.last().map(|p| p.position.clone());
     Ok(Json(EventsPage {
-        events: page.events,
+        events: page
+            .events
+            .into_iter()
+            .map(|p| EventView {
+                position: p.position,
+                event: p.event,
+            })
+            .collect(),
         next_cursor: page.next,
         last_position,
     }))
 }
 
-/// `<RFC 3339 instant, ms>#ev_<32 hex>`.
+/// A position as a log writes one: on DynamoDB `<RFC 3339 instant, ms>#ev_<32 hex>` (or the
+/// `<instant>#` a new endpoint starts at), on the local stack a sequence number.
 fn is_position(raw: &str) -> bool {
+    if !raw.is_empty() && raw.len() <= 20 && raw.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
     let Some((instant, id)) = raw.split_once('#') else {
         return false;
     };
     chrono::DateTime::parse_from_rfc3339(instant).is_ok()
-        && id.len() == 35
-        && id.starts_with("ev_")
-        && id[3..].bytes().all(|b| b.is_ascii_hexdigit())
+        && (id.is_empty()
+            || (id.len() == 35
+                && id.starts_with("ev_")
+                && id[3..].bytes().all(|b| b.is_ascii_hexdigit())))
 }

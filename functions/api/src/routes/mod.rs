@@ -16,6 +16,7 @@ pub mod settings;
 pub mod templates;
 pub mod usage;
 pub mod waitlist;
+pub mod webhooks;
 
 use rappel_app::ApiServices;
 

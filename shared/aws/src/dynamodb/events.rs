@@ -13,7 +13,7 @@ use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use rappel_core::events::DeliveryEvent;
 use rappel_core::model::TenantId;
-use rappel_ports::events::{EventError, EventLog, EventPage};
+use rappel_ports::events::{EventError, EventLog, EventPage, Positioned};
 
 /// How long events can be replayed.
 const KEEP_FOR: Duration = Duration::days(30);
@@ -94,6 +94,18 @@ impl EventLog for DynamoEventLog {
         Ok(())
     }
 
+    /// Positions are times: every event written from `now` on sorts after `<now>#`.
+    async fn position_now(
+        &self,
+        _tenant: &TenantId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, EventError> {
+        Ok(Some(format!(
+            "{}#",
+            now.to_rfc3339_opts(SecondsFormat::Millis, true)
+        )))
+    }
+
     async fn page(
         &self,
         tenant: &TenantId,
@@ -127,8 +139,16 @@ impl EventLog for DynamoEventLog {
         let events = output
             .items()
             .iter()
-            .map(item_data::<DeliveryEvent>)
-            .collect::<Result<Vec<_>, _>>()
+            .map(|item| {
+                let event = item_data::<DeliveryEvent>(item)?;
+                let position = item
+                    .get(keys::SK)
+                    .and_then(|sk| sk.as_s().ok())
+                    .cloned()
+                    .unwrap_or_else(|| event.position());
+                Ok(Positioned { position, event })
+            })
+            .collect::<Result<Vec<_>, String>>()
             .map_err(EventError)?;
         let next = output
             .last_evaluated_key()

@@ -186,6 +186,11 @@ pub fn grant_sk(business: &TenantId) -> String {
 
 pub const GRANT_SK_PREFIX: &str = "B#";
 
+/// A business's webhook endpoints (deliveries table).
+pub fn webhooks_pk(tenant: &TenantId) -> String {
+    format!("W#{tenant}")
+}
+
 /// A business's delivery events (deliveries table).
 pub fn events_pk(tenant: &TenantId) -> String {
     format!("E#{tenant}")

@@ -41,6 +41,7 @@
 //! | an integrator's API key (digest) | `I#<integrator>` | `KEY#<key id>` (expires 90 days after its revocation) |
 //! | a business an integrator may act for | `I#<integrator>` | `B#<tenant>` |
 //! | a business's own sending domain (its claim) | `D#<domain>` | `D` |
+//! | a business's webhook endpoint | `W#<tenant>` | `<endpoint id>` |
 //! | a business's delivery event | `E#<tenant>` | `<occurred at, ms>#<event id>` (kept 30 days) |
 
 mod batch_get;
@@ -56,6 +57,7 @@ mod progress;
 mod records;
 pub mod schema;
 mod usage;
+mod webhooks;
 
 pub use credentials::DynamoCredentials;
 pub use events::DynamoEventLog;
@@ -66,3 +68,4 @@ pub use marks::DynamoAddressMarks;
 pub use progress::DynamoProgress;
 pub use records::DynamoRecords;
 pub use usage::DynamoUsage;
+pub use webhooks::DynamoWebhooks;

@@ -7,6 +7,13 @@
 
 mod delivery_event;
 mod event_type;
+mod webhook_endpoint;
+mod webhook_signature;
 
 pub use delivery_event::{DeliveryEvent, EVENT_VERSION, EventMessage};
 pub use event_type::EventType;
+pub use webhook_endpoint::{
+    AfterFailure, DISABLE_AFTER, InvalidWebhookUrl, MAX_ENDPOINTS, OLD_SECRET_VALID_FOR,
+    SecretInForce, WebhookEndpoint, WebhookUrl, retry_delay,
+};
+pub use webhook_signature::{InvalidSecret, SECRET_BYTES, WebhookSecret, signature_header};

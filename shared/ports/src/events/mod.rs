@@ -17,18 +17,33 @@ pub use memory::MemoryEventLog;
 #[error("the event log is unavailable: {0}")]
 pub struct EventError(pub String);
 
+/// An event and its position in its business's stream: what a reader resumes after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Positioned {
+    pub position: String,
+    pub event: DeliveryEvent,
+}
+
 /// A page of a business's events, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct EventPage {
-    pub events: Vec<DeliveryEvent>,
+    pub events: Vec<Positioned>,
     /// The position to ask the next page from, when there may be more.
     pub next: Option<String>,
 }
 
 #[async_trait]
 pub trait EventLog: Send + Sync {
-    /// Appends `events` (an event already there, by its position, is kept once).
+    /// Appends `events` (an event already there, by its id, is kept once).
     async fn append(&self, events: &[DeliveryEvent]) -> Result<(), EventError>;
+
+    /// A position every event of `tenant` appended from `now` on comes after: where a reader
+    /// that wants only what happens from now on starts (`None`: from the start).
+    async fn position_now(
+        &self,
+        tenant: &TenantId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, EventError>;
 
     /// At most `limit` events of `tenant` after `after` (from the start without one) that
     /// occurred no later than `until`.

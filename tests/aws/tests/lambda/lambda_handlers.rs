@@ -502,6 +502,7 @@ async fn lambda_router_over_fakes() -> axum::Router {
             Arc::new(rappel_ports::idempotency::MemoryIdempotency::in_memory()),
             Arc::new(rappel_ports::sending_domains::MemorySendingDomains::in_memory()),
             Arc::new(rappel_ports::events::MemoryEventLog::in_memory()),
+            Arc::new(rappel_ports::webhooks::MemoryWebhooks::in_memory()),
         ),
         "tenant_id".into(),
         fakes.delivery.links.clone(),

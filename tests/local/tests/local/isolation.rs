@@ -21,6 +21,7 @@ struct BusinessA {
     quote: String,
     inbound: String,
     waitlist: String,
+    webhook: String,
 }
 
 impl BusinessA {
@@ -37,6 +38,7 @@ impl BusinessA {
             quote: id("q"),
             inbound: id("in"),
             waitlist: id("wl"),
+            webhook: id("we"),
         }
     }
 
@@ -53,6 +55,7 @@ impl BusinessA {
             quote: never(&self.quote),
             inbound: never(&self.inbound),
             waitlist: never(&self.waitlist),
+            webhook: never(&self.webhook),
         }
     }
 }
@@ -164,6 +167,16 @@ async fn business_a(app: &TestApp, tenant: &str, ids: &Ids) -> BusinessA {
         .as_str()
         .expect("a waitlist id")
         .to_owned();
+    // Port 9 (discard): nothing listens there; the endpoint only fails.
+    let webhook = call(
+        "POST",
+        "/v1/webhooks".into(),
+        json!({"url": "http://127.0.0.1:9/hook"}),
+    )
+    .await["id"]
+        .as_str()
+        .expect("a webhook id")
+        .to_owned();
     BusinessA {
         tenant: tenant.to_owned(),
         client,
@@ -174,6 +187,7 @@ async fn business_a(app: &TestApp, tenant: &str, ids: &Ids) -> BusinessA {
         quote: ids.quote.clone(),
         inbound,
         waitlist,
+        webhook,
     }
 }
 
@@ -239,6 +253,12 @@ fn reads_and_acts(a: &BusinessA, body: &Value) -> Vec<(&'static str, String, Opt
         ("GET", format!("/v1/inbound/{}", a.inbound), None),
         ("GET", format!("/v1/waitlist/{}", a.waitlist), None),
         ("DELETE", format!("/v1/waitlist/{}", a.waitlist), None),
+        ("DELETE", format!("/v1/webhooks/{}", a.webhook), None),
+        (
+            "POST",
+            format!("/v1/webhooks/{}/rotate-secret", a.webhook),
+            None,
+        ),
         ("GET", format!("/v1/appointments/{}", a.appointment), None),
         (
             "PATCH",
@@ -402,6 +422,7 @@ async fn what_a_sees(app: &TestApp, a: &BusinessA) -> Vec<(String, Response)> {
         format!("/v1/quotes/{}", a.quote),
         format!("/v1/inbound/{}", a.inbound),
         format!("/v1/waitlist/{}", a.waitlist),
+        "/v1/webhooks".to_owned(),
         format!("/v1/appointments/{}", a.appointment),
         format!("/v1/appointments/{}/notifications", a.appointment),
     ];

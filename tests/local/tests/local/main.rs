@@ -33,3 +33,4 @@ mod soak;
 mod suspension;
 mod template_preview;
 mod waitlist;
+mod webhooks;
