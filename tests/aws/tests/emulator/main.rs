@@ -22,5 +22,5 @@ mod send_cap;
 mod sending_identity;
 mod unsubscribe;
 mod usage;
-mod webhooks;
 mod waitlist;
+mod webhooks;
