@@ -428,8 +428,14 @@ fn built() -> Option<Vec<(&'static str, &'static str, Value)>> {
                 booked_at,
             );
             let sent_event = rappel_ports::events::event_of_record(&sent)?;
+            let positioned = |event: &rappel_core::events::DeliveryEvent| {
+                to_json(&crate::routes::events::EventView {
+                    position: event.position(),
+                    event: event.clone(),
+                })
+            };
             let last = sent_event.position();
-            json!({"events": [to_json(&planned), to_json(&sent_event)], "next_cursor": null, "last_position": last})
+            json!({"events": [positioned(&planned), positioned(&sent_event)], "next_cursor": null, "last_position": last})
         }),
         (
             "getSendingIdentity",

@@ -34,7 +34,8 @@ pub struct BatchOutcome {
 /// Reacts to each change of a batch in order; the records they plan from are read once for
 /// the whole batch ([`ReactionServices::for_batch`]).
 pub async fn handle_changes(services: &ReactionServices, batch: &[ChangeRecord]) -> BatchOutcome {
-    let services = &services.for_batch();
+    let (services, events) = services.for_batch().buffering_events();
+    let services = &services;
     let mut outcome = BatchOutcome::default();
     for change in batch {
         match react_to_change(services, change).await {
@@ -56,6 +57,13 @@ pub async fn handle_changes(services: &ReactionServices, batch: &[ChangeRecord])
                 outcome.failed_sequences.push(change.sequence.clone());
             }
         }
+    }
+    // The batch's planning events in one write. Not written: the whole batch is retried (its
+    // effects are idempotent) so that no event of it is lost.
+    if let Err(error) = events.flush().await {
+        tracing::error!(%error, "the batch's events could not be written; the batch is retried");
+        outcome.processed = 0;
+        outcome.failed_sequences = batch.iter().map(|c| c.sequence.clone()).collect();
     }
     outcome
 }

@@ -14,7 +14,7 @@ use rappel_core::render::{LinkSigner, SenderIdentity};
 use rappel_ports::address_marks::{AddressMarks, MarksCache};
 use rappel_ports::clock::Clock;
 use rappel_ports::delivery::{Mailer, OptOutsCache, ProviderPace, SmsSender};
-use rappel_ports::events::EventLog;
+use rappel_ports::events::{BufferedEvents, EventLog};
 use rappel_ports::history::CommunicationHistory;
 use rappel_ports::idempotency::IdempotencyKeys;
 use rappel_ports::ledger::DeliveryLedger;
@@ -106,6 +106,17 @@ impl ReactionServices {
             records: Arc::new(RecordsCache::new(self.records.clone())),
             ..self.clone()
         }
+    }
+
+    /// The same services with the events they publish kept until [`BufferedEvents::flush`]:
+    /// one write for a whole batch or re-plan step.
+    pub fn buffering_events(&self) -> (Self, Arc<BufferedEvents>) {
+        let buffer = Arc::new(BufferedEvents::new(self.events.clone()));
+        let services = Self {
+            events: buffer.clone(),
+            ..self.clone()
+        };
+        (services, buffer)
     }
 }
 

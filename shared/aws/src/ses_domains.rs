@@ -9,6 +9,7 @@
 //! (`Failed` when SES's DKIM search gave up).
 
 use crate::dynamodb::codec::s;
+use crate::dynamodb::keys;
 use crate::sdk_error::{code, describe};
 use async_trait::async_trait;
 use aws_sdk_sesv2::types::{DkimAttributes, DkimStatus};
@@ -40,8 +41,8 @@ impl SesSendingDomains {
 
     fn claim_key(domain: &DomainName) -> [(String, aws_sdk_dynamodb::types::AttributeValue); 2] {
         [
-            ("pk".to_owned(), s(format!("D#{domain}"))),
-            ("sk".to_owned(), s("D")),
+            (keys::PK.to_owned(), s(keys::domain_claim_pk(domain))),
+            (keys::SK.to_owned(), s(keys::DOMAIN_CLAIM_SK)),
         ]
     }
 

@@ -52,6 +52,20 @@ pub(super) async fn plan(
     keys: &[RecordKey],
     deadline: Deadline,
 ) -> Result<Planned, ReactionError> {
+    // The step's planning events in one write, once it is done.
+    let (s, events) = s.buffering_events();
+    let planned = plan_buffered(&s, job, listing, keys, deadline).await?;
+    events.flush().await?;
+    Ok(planned)
+}
+
+async fn plan_buffered(
+    s: &ReactionServices,
+    job: &ReplanJob,
+    listing: &Listing,
+    keys: &[RecordKey],
+    deadline: Deadline,
+) -> Result<Planned, ReactionError> {
     // One memory for the step: the listed records and their context are read once.
     let s = &s.for_batch();
     let tenant = &job.tenant;

@@ -186,6 +186,13 @@ pub fn grant_sk(business: &TenantId) -> String {
 
 pub const GRANT_SK_PREFIX: &str = "B#";
 
+/// The claim of a business's own sending domain (deliveries table).
+pub fn domain_claim_pk(domain: &rappel_core::model::DomainName) -> String {
+    format!("D#{domain}")
+}
+
+pub const DOMAIN_CLAIM_SK: &str = "D";
+
 /// A business's webhook endpoints (deliveries table).
 pub fn webhooks_pk(tenant: &TenantId) -> String {
     format!("W#{tenant}")

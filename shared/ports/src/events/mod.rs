@@ -3,6 +3,7 @@
 //! event of each entry it records (in the same write where the store allows it); a reaction
 //! appends the planning events of the messages it planned, moved or withdrew.
 
+mod buffered;
 mod memory;
 
 use crate::history::{CommunicationRecord, CommunicationStatus};
@@ -11,6 +12,7 @@ use chrono::{DateTime, Utc};
 use rappel_core::events::{DeliveryEvent, EventMessage, EventType};
 use rappel_core::model::TenantId;
 
+pub use buffered::BufferedEvents;
 pub use memory::MemoryEventLog;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
