@@ -38,10 +38,8 @@ use rappel_core::message::{
 };
 use rappel_core::model::{AppointmentTypeId, ClientId, Language, TenantId};
 use rappel_core::planning::day::digest_messages;
-use rappel_core::render::{
-    Composition, OutgoingMessage, OutgoingSms, SenderIdentity, compose, compose_fitting,
-};
-use rappel_core::settings::sms_country_allowed;
+use rappel_core::render::{Composition, OutgoingMessage, OutgoingSms, compose, compose_fitting};
+use rappel_core::settings::{business_sender, sms_country_allowed};
 use rappel_ports::address_marks::MarksError;
 use rappel_ports::deadline::{CALL_BOUND, Deadline};
 use rappel_ports::delivery::SendError;
@@ -528,20 +526,12 @@ async fn deliver_claimed(
         None => None,
     };
     // The business's own verified domain, if it has one; else the platform's address.
-    let own_sender = settings
-        .sending_identity
-        .as_ref()
-        .and_then(|identity| identity.from_address())
-        .map(|address| SenderIdentity {
-            address,
-            sms_opt_out: s.sender.sms_opt_out.clone(),
-        });
-    let sender = own_sender.as_ref().unwrap_or(&s.sender);
+    let sender = business_sender(settings.sending_identity.as_ref(), &s.sender);
     let composition = |custom_template| Composition {
         key,
         rendering: &rendering,
         custom_template,
-        sender,
+        sender: &sender,
     };
     let (message, fallback) = match compose_fitting(&composition(custom.as_ref().map(|t| &t.body)))
     {

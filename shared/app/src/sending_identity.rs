@@ -4,10 +4,11 @@
 //! it is verified, with no read of its own. Asking for it while it is pending asks the provider
 //! (one call) and keeps what changed.
 
+use crate::commands::settings::amend_settings;
 use crate::services::ApiServices;
 use rappel_core::model::{DomainName, TenantId};
-use rappel_core::settings::{BusinessSettings, IdentityStatus, Mailbox, SendingIdentity};
-use rappel_ports::records::{Expected, Record, StoreError, TypedRecords};
+use rappel_core::settings::{IdentityStatus, Mailbox, SendingIdentity};
+use rappel_ports::records::{StoreError, TypedRecords};
 use rappel_ports::sending_domains::DomainError;
 
 #[derive(Debug, thiserror::Error)]
@@ -87,26 +88,11 @@ async fn save(
     tenant: &TenantId,
     identity: Option<SendingIdentity>,
 ) -> Result<Option<SendingIdentity>, StoreError> {
-    let mut attempt = 1;
-    loop {
-        let current = s.records.stored_settings(tenant).await?;
-        let expected = current
-            .as_ref()
-            .map_or(Expected::Absent, |c| Expected::Version(c.version));
-        let base = current.unwrap_or_else(|| BusinessSettings::defaults_for(tenant));
-        let before = base.sending_identity.clone();
-        if before == identity {
-            return Ok(before);
-        }
-        let settings = BusinessSettings {
-            version: base.version + 1,
-            sending_identity: identity.clone(),
-            ..base
-        };
-        match s.records.put(Record::Settings(settings), expected).await {
-            Ok(_) => return Ok(before),
-            Err(StoreError::Conflict { .. }) if attempt < SAVE_ATTEMPTS => attempt += 1,
-            Err(error) => return Err(error),
-        }
-    }
+    let (before, _) = amend_settings(s.records.as_ref(), tenant, SAVE_ATTEMPTS, |settings| {
+        let changed = settings.sending_identity != identity;
+        settings.sending_identity = identity.clone();
+        changed
+    })
+    .await?;
+    Ok(before.and_then(|b| b.sending_identity))
 }

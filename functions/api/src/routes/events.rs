@@ -12,6 +12,7 @@ use axum::Json;
 use axum::extract::State;
 use chrono::Duration;
 use rappel_core::events::DeliveryEvent;
+use rappel_ports::events::is_position;
 use serde::{Deserialize, Serialize};
 
 /// How old an event must be to be listed.
@@ -102,20 +103,4 @@ pub async fn list(
         next_cursor: page.next,
         last_position,
     }))
-}
-
-/// A position as a log writes one: on DynamoDB `<RFC 3339 instant, ms>#ev_<32 hex>` (or the
-/// `<instant>#` a new endpoint starts at), on the local stack a sequence number.
-fn is_position(raw: &str) -> bool {
-    if !raw.is_empty() && raw.len() <= 20 && raw.bytes().all(|b| b.is_ascii_digit()) {
-        return true;
-    }
-    let Some((instant, id)) = raw.split_once('#') else {
-        return false;
-    };
-    chrono::DateTime::parse_from_rfc3339(instant).is_ok()
-        && (id.is_empty()
-            || (id.len() == 35
-                && id.starts_with("ev_")
-                && id[3..].bytes().all(|b| b.is_ascii_hexdigit())))
 }

@@ -45,18 +45,47 @@ pub async fn set_suspension(
     reason: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<BusinessSettings, StoreError> {
-    let current = records.stored_settings(tenant).await?;
-    let expected = current
-        .as_ref()
-        .map_or(Expected::Absent, |c| Expected::Version(c.version));
-    let base = current.unwrap_or_else(|| BusinessSettings::defaults_for(tenant));
-    let settings = BusinessSettings {
-        version: base.version + 1,
-        suspended: reason.map(|reason| Suspension { reason, since: now }),
-        ..base
-    };
-    records
-        .put(Record::Settings(settings.clone()), expected)
-        .await?;
-    Ok(settings)
+    let (_, saved) = amend_settings(records, tenant, 1, |settings| {
+        settings.suspended = reason
+            .clone()
+            .map(|reason| Suspension { reason, since: now });
+        true
+    })
+    .await?;
+    Ok(saved)
+}
+
+/// Changes a part of the settings record that the settings save keeps (the operator's
+/// suspension, the business's sending identity) and nothing else, conditional on the version
+/// just read, tried `attempts` times against concurrent edits. `change` answers whether it
+/// changed anything: if not, nothing is written. Returns the record before (as stored, if it
+/// was) and after.
+pub async fn amend_settings(
+    records: &dyn RecordStore,
+    tenant: &TenantId,
+    attempts: usize,
+    change: impl Fn(&mut BusinessSettings) -> bool,
+) -> Result<(Option<BusinessSettings>, BusinessSettings), StoreError> {
+    let mut attempt = 1;
+    loop {
+        let current = records.stored_settings(tenant).await?;
+        let expected = current
+            .as_ref()
+            .map_or(Expected::Absent, |c| Expected::Version(c.version));
+        let mut settings = current
+            .clone()
+            .unwrap_or_else(|| BusinessSettings::defaults_for(tenant));
+        if !change(&mut settings) {
+            return Ok((current, settings));
+        }
+        settings.version += 1;
+        match records
+            .put(Record::Settings(settings.clone()), expected)
+            .await
+        {
+            Ok(_) => return Ok((current, settings)),
+            Err(StoreError::Conflict { .. }) if attempt < attempts => attempt += 1,
+            Err(error) => return Err(error),
+        }
+    }
 }

@@ -13,7 +13,7 @@ use super::keys;
 use crate::sdk_error::describe;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, TransactWriteItem, Update};
 use chrono::Duration;
 use rappel_core::budget::{Cost, UsageHour, UsageMonth};
 use rappel_core::message::{Channel, MessageKind};
@@ -143,27 +143,23 @@ impl DynamoUsage {
 
 #[async_trait]
 impl UsageMeter for DynamoUsage {
+    /// The same updates as the settle transaction's, in a transaction of their own (the
+    /// ledger counts on AWS: this is for a store that files the history apart).
     async fn count(&self, record: &CommunicationRecord) -> Result<(), UsageError> {
-        if !counts(record) {
+        let updates = usage_updates(&self.table, record).map_err(UsageError)?;
+        if updates.is_empty() {
             return Ok(());
         }
-        let month = month_of(record);
-        let hour = hour_of(record);
-        for (period, counting) in [
-            (month.as_str(), counting(record)),
-            (hour.as_str(), hour_counting(record)),
-        ] {
-            self.client
-                .update_item()
-                .table_name(&self.table)
-                .set_key(Some(key(&record.tenant, period)))
-                .update_expression(counting.expression)
-                .set_expression_attribute_names(Some(counting.names))
-                .set_expression_attribute_values(Some(counting.values))
-                .send()
-                .await
-                .map_err(|e| UsageError(describe(&e)))?;
-        }
+        let items = updates
+            .into_iter()
+            .map(|update| TransactWriteItem::builder().update(update).build())
+            .collect();
+        self.client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+            .map_err(|e| UsageError(describe(&e)))?;
         Ok(())
     }
 

@@ -54,16 +54,18 @@ impl SendCap {
     pub fn slot(self, now: DateTime<Utc>, ticket: u64) -> DateTime<Utc> {
         let cap = u64::from(self.messages_per_hour);
         let index = ticket.saturating_sub(1);
-        let hours_ahead = 1 + index / cap;
-        let within = index % cap;
-        let start = UsageHour::start_of(now) + Duration::hours(clamp_i64(hours_ahead));
-        start + Duration::milliseconds(clamp_i64(within * 3_600_000 / cap))
+        // Beyond a year every kind is too late anyway: no slot further than that.
+        let hours_ahead = (1 + index / cap).min(MAX_HOURS_AHEAD);
+        let within_ms = (index % cap) * 3_600_000 / cap;
+        let (Ok(hours), Ok(ms)) = (i64::try_from(hours_ahead), i64::try_from(within_ms)) else {
+            return UsageHour::start_of(now) + Duration::hours(1);
+        };
+        UsageHour::start_of(now) + Duration::hours(hours) + Duration::milliseconds(ms)
     }
 }
 
-fn clamp_i64(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX / 4_000_000)
-}
+/// The furthest a held message is slotted.
+const MAX_HOURS_AHEAD: u64 = 24 * 366;
 
 /// One UTC hour, `YYYY-MM-DDTHH`: what a send cap counts in.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

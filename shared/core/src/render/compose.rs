@@ -15,7 +15,7 @@ use crate::model::{EmailAddress, Language};
 use crate::planning::ContactPoint;
 
 /// The verified identity e-mails are sent from (the platform's no-reply address).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SenderIdentity {
     pub address: EmailAddress,
     /// How a marketing SMS says it can be stopped, e.g. "STOP au 36111" (the short number the

@@ -50,5 +50,6 @@ pub use rules::{
 };
 pub use sending_identity::{
     DEFAULT_MAILBOX, DnsRecord, IdentityStatus, InvalidMailbox, Mailbox, SendingIdentity,
+    business_sender,
 };
 pub use sms_countries::{InvalidSmsCountries, SmsCountries, home_country, sms_country_allowed};

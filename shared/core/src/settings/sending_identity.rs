@@ -6,6 +6,7 @@
 //! platform's address as before.
 
 use crate::model::{DomainName, EmailAddress};
+use crate::render::SenderIdentity;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -101,6 +102,21 @@ pub struct SendingIdentity {
     pub checked_at: DateTime<Utc>,
 }
 
+/// Who a business's e-mail is from: its own verified address, else the platform's (the SMS
+/// opt-out wording stays the platform's: SMS leave from its number).
+pub fn business_sender(
+    identity: Option<&SendingIdentity>,
+    platform: &SenderIdentity,
+) -> SenderIdentity {
+    match identity.and_then(SendingIdentity::from_address) {
+        Some(address) => SenderIdentity {
+            address,
+            sms_opt_out: platform.sms_opt_out.clone(),
+        },
+        None => platform.clone(),
+    }
+}
+
 impl SendingIdentity {
     /// The address mail leaves from, once the domain is verified.
     pub fn from_address(&self) -> Option<EmailAddress> {
@@ -136,6 +152,20 @@ mod tests {
                 .map(|a| a.to_string()),
             Some("rendez-vous@salon-lea.fr".to_owned())
         );
+    }
+
+    #[test]
+    fn a_business_mails_as_itself_once_verified_and_texts_as_the_platform() {
+        let platform = SenderIdentity {
+            address: EmailAddress::parse("no-reply@rappel.example").unwrap(),
+            sms_opt_out: Some("STOP au 36111".into()),
+        };
+        let pending = identity(IdentityStatus::Pending);
+        assert_eq!(business_sender(Some(&pending), &platform), platform);
+        assert_eq!(business_sender(None, &platform), platform);
+        let own = business_sender(Some(&identity(IdentityStatus::Verified)), &platform);
+        assert_eq!(own.address.to_string(), "rendez-vous@salon-lea.fr");
+        assert_eq!(own.sms_opt_out, platform.sms_opt_out);
     }
 
     #[test]

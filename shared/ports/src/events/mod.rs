@@ -90,3 +90,20 @@ pub fn event_of_record(record: &CommunicationRecord) -> Option<DeliveryEvent> {
         record.reason.clone(),
     ))
 }
+
+/// Whether `raw` is a position as one of the logs writes it (what `after=` may name): on
+/// DynamoDB `<RFC 3339 instant, ms>#ev_<32 hex>` (or the `<instant>#` a new endpoint starts
+/// at), on the local stack a sequence number.
+pub fn is_position(raw: &str) -> bool {
+    if !raw.is_empty() && raw.len() <= 20 && raw.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    let Some((instant, id)) = raw.split_once('#') else {
+        return false;
+    };
+    DateTime::parse_from_rfc3339(instant).is_ok()
+        && (id.is_empty()
+            || (id.len() == 35
+                && id.starts_with("ev_")
+                && id[3..].bytes().all(|b| b.is_ascii_hexdigit())))
+}
