@@ -38,11 +38,11 @@ mkdir -p target
 set +e
 cargo test --workspace --locked --features rappel-aws-tests/emulator 2>&1 | tee target/test-output.log
 status=${PIPESTATUS[0]}
-phase "the emulator life-cycle and exactly-once suites again, 15 % of AWS calls failing (tests/kit/src/fault_proxy.rs)"
+phase "the emulator life-cycle, exactly-once and webhook suites again, 15 % of AWS calls failing (tests/kit/src/fault_proxy.rs)"
 rm -f target/aws-faults.jsonl
 # (--workspace, not -p: the same feature set as the run above, so nothing is built again.)
 RAPPEL_AWS_FAULTS="${RAPPEL_AWS_FAULTS:-0.15}" cargo test --workspace --locked \
-    --features rappel-aws-tests/emulator --test emulator -- lifecycle:: exactly_once:: 2>&1 | tee target/faults-output.log
+    --features rappel-aws-tests/emulator --test emulator -- lifecycle:: exactly_once:: webhooks:: 2>&1 | tee target/faults-output.log
 faults_status=${PIPESTATUS[0]}
 # (Summed now: the big-business run's counting proxy adds its own lines to the file.)
 faults_summary=$(python3 infra/fault-summary.py target/aws-faults.jsonl)

@@ -6,8 +6,16 @@ use std::collections::HashMap;
 
 /// DynamoDB table of the business records (streamed to the change handler).
 pub const RECORDS_TABLE: &str = "RAPPEL_RECORDS_TABLE";
-/// DynamoDB table of the delivery ledger and communication history (not streamed).
+/// DynamoDB table of the delivery ledger, communication history and delivery events (its
+/// stream, filtered to the events, feeds the publish function).
 pub const DELIVERIES_TABLE: &str = "RAPPEL_DELIVERIES_TABLE";
+/// The EventBridge bus every delivery event is published on (the deployment's own).
+pub const EVENT_BUS_NAME: &str = "RAPPEL_EVENT_BUS_NAME";
+/// URL of the webhook retry queue: an endpoint's next run, delayed (up to 15 minutes) or
+/// brought by a one-shot schedule.
+pub const WEBHOOK_RETRY_QUEUE_URL: &str = "RAPPEL_WEBHOOK_RETRY_QUEUE_URL";
+/// ARN of the webhook retry queue, the target of the retries' schedules.
+pub const WEBHOOK_RETRY_QUEUE_ARN: &str = "RAPPEL_WEBHOOK_RETRY_QUEUE_ARN";
 /// The EventBridge Scheduler group every one-shot schedule is created in.
 pub const SCHEDULE_GROUP: &str = "RAPPEL_SCHEDULE_GROUP";
 /// ARN of the send queue, the schedules' target.

@@ -7,6 +7,9 @@
 //! |---|---|
 //! | [`dynamodb`] | record store, delivery ledger, communication history (table design in its doc) |
 //! | [`stream`] | DynamoDB stream event → the ports' change records |
+//! | [`event_stream`] | the deliveries table's stream event → the delivery events it wrote |
+//! | [`event_bus`] | the event bus port on EventBridge (`PutEvents`) |
+//! | [`webhook_retries`] | an endpoint's next run: an SQS delay, or a one-shot schedule onto that queue |
 //! | [`scheduler`] | the schedules port on EventBridge Scheduler |
 //! | [`ses`] | the mailer port on SES v2 (raw MIME) |
 //! | [`ses_domains`] | a business's own sending domain: claimed in DynamoDB, an Easy DKIM identity on SES v2 |
@@ -21,6 +24,8 @@
 
 pub mod dynamodb;
 pub mod env;
+pub mod event_bus;
+pub mod event_stream;
 pub mod metrics;
 pub mod scheduler;
 pub mod sdk;
@@ -31,6 +36,7 @@ pub mod ses_domains;
 pub mod sns;
 pub mod sqs;
 pub mod stream;
+pub mod webhook_retries;
 pub mod wiring;
 
 pub use env::{ConfigError, Env};

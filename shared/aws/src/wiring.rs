@@ -6,18 +6,22 @@ use crate::dynamodb::{
     DynamoLedger, DynamoProgress, DynamoRecords, DynamoUsage, DynamoWebhooks,
 };
 use crate::env::*;
+use crate::event_bus::EventBridgeBus;
 use crate::scheduler::{EventBridgeSchedules, ScheduleTarget};
 use crate::secret::LinkKeys;
 use crate::ses::SesMailer;
 use crate::ses_domains::SesSendingDomains;
 use crate::sns::SnsSms;
 use crate::sqs::{SqsQueue, SqsSendLanes};
+use crate::webhook_retries::{MAX_QUEUE_DELAY_SECONDS, QueuedWebhookRetries};
 use aws_config::SdkConfig;
 use rappel_app::feedback::FeedbackServices;
+use rappel_app::webhooks::WebhookDispatch;
 use rappel_app::{ApiServices, DeliveryServices, ReactionServices};
 use rappel_core::model::EmailAddress;
 use rappel_core::render::{LinkSigner, SenderIdentity};
 use rappel_ports::clock::Clock;
+use rappel_ports::webhooks::WebhookPoster;
 use std::sync::Arc;
 
 /// The HTTP API function's variables.
@@ -82,6 +86,18 @@ pub const CHANGE_ENV: &[&str] = &[
     REPLAN_QUEUE_URL,
 ];
 
+/// What the publish function reads: the deliveries table (events, endpoints), the bus, and
+/// where an endpoint's next run goes (the retry queue, and the schedules that feed it).
+pub const PUBLISH_ENV: &[&str] = &[
+    DELIVERIES_TABLE,
+    EVENT_BUS_NAME,
+    WEBHOOK_RETRY_QUEUE_URL,
+    WEBHOOK_RETRY_QUEUE_ARN,
+    SCHEDULE_GROUP,
+    SCHEDULER_ROLE_ARN,
+    SCHEDULER_DLQ_ARN,
+];
+
 /// Each function's binary (its crate under `functions/`) and the groups of variables it
 /// reads: what the SAM template must set (checked by `tests/aws/tests/lambda/template_sync.rs`).
 pub const FUNCTION_ENV: &[(&str, &[&[&str]])] = &[
@@ -91,6 +107,7 @@ pub const FUNCTION_ENV: &[(&str, &[&[&str]])] = &[
     ("rappel-send", &[SEND_ENV, PACE_ENV, SCHEDULE_TARGET_ENV]),
     ("rappel-feedback", &[FEEDBACK_ENV]),
     ("rappel-authorizer", &[AUTHORIZER_ENV]),
+    ("rappel-publish", &[PUBLISH_ENV]),
 ];
 
 /// Every variable one function reads (empty for an unknown binary).
@@ -418,6 +435,57 @@ pub fn reaction_services(
         progress: Arc::new(DynamoProgress::new(dynamodb.clone(), deliveries)),
         events: Arc::new(DynamoEventLog::new(dynamodb, deliveries)),
     })
+}
+
+/// The publish function's webhook dispatcher, posting with `poster`.
+pub fn webhook_dispatch(
+    sdk: &SdkConfig,
+    env: &Env,
+    clock: Arc<dyn Clock>,
+    poster: Arc<dyn WebhookPoster>,
+) -> Result<WebhookDispatch, ConfigError> {
+    webhook_dispatch_delaying_up_to(sdk, env, clock, poster, MAX_QUEUE_DELAY_SECONDS)
+}
+
+/// [`webhook_dispatch`] with retries within `queue_delay_up_to` seconds on the queue, the
+/// later ones scheduled.
+pub fn webhook_dispatch_delaying_up_to(
+    sdk: &SdkConfig,
+    env: &Env,
+    clock: Arc<dyn Clock>,
+    poster: Arc<dyn WebhookPoster>,
+    queue_delay_up_to: i64,
+) -> Result<WebhookDispatch, ConfigError> {
+    let dynamodb = aws_sdk_dynamodb::Client::new(sdk);
+    let deliveries = env.required(DELIVERIES_TABLE)?;
+    let retries = QueuedWebhookRetries {
+        sqs: aws_sdk_sqs::Client::new(sdk),
+        scheduler: aws_sdk_scheduler::Client::new(sdk),
+        queue_url: env.required(WEBHOOK_RETRY_QUEUE_URL)?.to_owned(),
+        queue_arn: env.required(WEBHOOK_RETRY_QUEUE_ARN)?.to_owned(),
+        group: env.required(SCHEDULE_GROUP)?.to_owned(),
+        role_arn: env.required(SCHEDULER_ROLE_ARN)?.to_owned(),
+        dead_letter_arn: env.required(SCHEDULER_DLQ_ARN)?.to_owned(),
+        clock: clock.clone(),
+        queue_delay_up_to,
+    };
+    Ok(WebhookDispatch {
+        events: Arc::new(DynamoEventLog::new(dynamodb.clone(), deliveries)),
+        store: Arc::new(DynamoWebhooks::new(dynamodb, deliveries)),
+        poster,
+        retries: Arc::new(retries),
+        clock,
+        wall: Arc::new(rappel_ports::clock::SystemClock),
+        settle: rappel_core::events::SETTLE_WINDOW,
+    })
+}
+
+/// The deployment's event bus.
+pub fn event_bus(sdk: &SdkConfig, env: &Env) -> Result<EventBridgeBus, ConfigError> {
+    Ok(EventBridgeBus::new(
+        aws_sdk_eventbridge::Client::new(sdk),
+        env.required(EVENT_BUS_NAME)?,
+    ))
 }
 
 #[cfg(test)]

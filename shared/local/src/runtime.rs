@@ -214,6 +214,8 @@ impl LocalStack {
             events: events.clone(),
             store: webhooks.clone(),
             poster: Arc::new(crate::webhook_poster::HttpPoster::new()),
+            // The runtime finds due endpoints itself (and stops its clock at their retries).
+            retries: Arc::new(rappel_ports::webhooks::MemoryWebhookRetries::default()),
             clock: clock.clone(),
             wall: Arc::new(rappel_ports::clock::SystemClock),
             // One process writes every event before it posts: none can come late.

@@ -29,6 +29,7 @@ use rappel_app::{DeliveryServices, ReactionServices};
 use rappel_aws::wiring;
 use rappel_core::message::Lane;
 use rappel_ports::clock::{Clock, VirtualClock};
+use rappel_publish::{HttpsPoster, PublishServices};
 use rappel_testkit::fault_proxy::{FaultPlan, FaultProxy};
 use rappel_testkit::{CallsApi, Response};
 use serde_json::{Value, json};
@@ -60,6 +61,11 @@ pub struct AwsApp {
     sqs: aws_sdk_sqs::Client,
     http: reqwest::Client,
     stream: StreamReader,
+    /// The publish function's services (retries later than now are schedules the harness
+    /// fires on its clock).
+    pub publish: PublishServices,
+    /// The deliveries table's stream: the events the publish function reads.
+    events_stream: StreamReader,
     /// Between the functions' SDK clients and the emulator when `RAPPEL_AWS_FAULTS` is set.
     pub faults: Option<FaultProxy>,
 }
@@ -292,11 +298,12 @@ pub async fn spawn_aws_app_with_faults(
             None => builder.build(),
         }
     };
-    let (api_sdk, change_sdk, replan_sdk, send_sdk) = (
+    let (api_sdk, change_sdk, replan_sdk, send_sdk, publish_sdk) = (
         named("rappel-api"),
         named("rappel-change-handler"),
         named("rappel-replan"),
         named("rappel-send"),
+        named("rappel-publish"),
     );
     let api_services =
         wiring::api_services(&api_sdk, &env, clock.clone()).expect("the API composes");
@@ -312,8 +319,20 @@ pub async fn spawn_aws_app_with_faults(
     let delivery = wiring::delivery_services(&send_sdk, &env, clock.clone())
         .await
         .expect("the send function composes");
+    let publish = PublishServices {
+        dispatch: wiring::webhook_dispatch_delaying_up_to(
+            &publish_sdk,
+            &env,
+            clock.clone(),
+            Arc::new(HttpsPoster::allowing_http().expect("an HTTP client")),
+            0,
+        )
+        .expect("the publish function composes"),
+        bus: Arc::new(wiring::event_bus(&publish_sdk, &env).expect("a bus")),
+    };
     let http = reqwest::Client::new();
     let stream = StreamReader::open(&http, &endpoint, &resources.records_table).await;
+    let events_stream = StreamReader::open(&http, &endpoint, &resources.deliveries_table).await;
     // The harness's own calls carry `app/rappel-harness` in their user agent, so a recording of
     // the emulator's traffic can tell them from the functions' calls (infra/count-aws-calls.sh).
     let harness_sdk = sdk
@@ -335,6 +354,8 @@ pub async fn spawn_aws_app_with_faults(
         replan,
         http,
         stream,
+        publish,
+        events_stream,
         faults,
     }
 }
@@ -882,6 +903,25 @@ impl AwsApp {
     /// The schedules waiting in this app's group, earliest first.
     /// The one-shot schedules of the group (`at()`), earliest first.
     pub async fn schedules(&self) -> Vec<PendingSchedule> {
+        let retries = self.resources.webhook_retry_queue_arn.clone();
+        self.one_shot_schedules()
+            .await
+            .into_iter()
+            .filter(|s| s.target.arn != retries)
+            .collect()
+    }
+
+    /// The webhook endpoints' retries waiting as schedules, earliest first.
+    pub async fn webhook_retry_schedules(&self) -> Vec<PendingSchedule> {
+        let retries = self.resources.webhook_retry_queue_arn.clone();
+        self.one_shot_schedules()
+            .await
+            .into_iter()
+            .filter(|s| s.target.arn == retries)
+            .collect()
+    }
+
+    async fn one_shot_schedules(&self) -> Vec<PendingSchedule> {
         let mut pending: Vec<PendingSchedule> = self
             .all_schedules()
             .await
@@ -1078,6 +1118,167 @@ impl AwsApp {
             self.pump_stream().await;
         }
         self.clock.set(target);
+    }
+
+    /// Reads the deliveries table's new stream records and hands them, as one Lambda batch,
+    /// to the publish function — a moment later than they were written, as Lambda does (the
+    /// clock moves past the events' settle window). Like Lambda with `ReportBatchItemFailures`,
+    /// a batch with failed items is delivered again from its first failed record on, up to the
+    /// template's retry attempts. Returns the last batch response.
+    pub async fn pump_events(&self) -> Value {
+        let mut event = self
+            .events_stream
+            .read_new(&self.http, &self.endpoint)
+            .await;
+        self.clock
+            .advance(rappel_core::events::SETTLE_WINDOW + chrono::Duration::seconds(1));
+        let mut deliveries = 0;
+        loop {
+            deliveries += 1;
+            let payload = serde_json::to_value(&event).expect("a stream event serialises");
+            let response = rappel_publish::function_handler(
+                LambdaEvent::new(payload, Context::default()),
+                &self.publish,
+            )
+            .await
+            .expect("the publish function answers");
+            let first_failed = response["batchItemFailures"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|f| f["itemIdentifier"].as_str())
+                .min()
+                .map(str::to_owned);
+            let retry_from = first_failed.and_then(|sequence| {
+                event
+                    .records
+                    .iter()
+                    .position(|r| r.change.sequence_number.as_deref() == Some(sequence.as_str()))
+            });
+            match retry_from {
+                Some(at) if deliveries < MAX_BATCH_DELIVERIES => {
+                    event.records.drain(..at);
+                }
+                _ => return response,
+            }
+        }
+    }
+
+    /// Runs the publish function on the webhook retry queue until it is empty, as its event
+    /// source mapping does; a message handed back is received again (at once, standing in for
+    /// its visibility timeout) up to 5 times, then left (the dead-letter queue). Returns how
+    /// many messages were handled.
+    pub async fn run_webhook_retries(&self) -> usize {
+        let mut handled = 0;
+        for _ in 0..1000 {
+            let received = self
+                .sqs
+                .receive_message()
+                .queue_url(&self.resources.webhook_retry_queue_url)
+                .max_number_of_messages(10)
+                .message_system_attribute_names(
+                    aws_sdk_sqs::types::MessageSystemAttributeName::ApproximateReceiveCount,
+                )
+                .send()
+                .await
+                .expect("the retry queue can be read");
+            let messages = received.messages();
+            if messages.is_empty() {
+                break;
+            }
+            let records: Vec<Value> = messages
+                .iter()
+                .map(|m| {
+                    json!({
+                        "messageId": m.message_id(),
+                        "receiptHandle": m.receipt_handle(),
+                        "body": m.body(),
+                        "attributes": {"ApproximateReceiveCount": "1"},
+                        "messageAttributes": {},
+                        "eventSource": "aws:sqs",
+                        "eventSourceARN": self.resources.webhook_retry_queue_arn,
+                        "awsRegion": "us-east-1",
+                    })
+                })
+                .collect();
+            let response = rappel_publish::function_handler(
+                LambdaEvent::new(json!({ "Records": records }), Context::default()),
+                &self.publish,
+            )
+            .await
+            .expect("the publish function answers");
+            let failed: Vec<&str> = response["batchItemFailures"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|f| f["itemIdentifier"].as_str())
+                        .collect()
+                })
+                .unwrap_or_default();
+            for message in messages {
+                handled += 1;
+                let receives = message
+                    .attributes()
+                    .and_then(|a| a.get(&aws_sdk_sqs::types::MessageSystemAttributeName::ApproximateReceiveCount))
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .unwrap_or(1);
+                if failed.contains(&message.message_id().unwrap_or_default())
+                    && receives < REPLAN_RECEIVES
+                {
+                    self.sqs
+                        .change_message_visibility()
+                        .queue_url(&self.resources.webhook_retry_queue_url)
+                        .receipt_handle(message.receipt_handle().unwrap_or_default())
+                        .visibility_timeout(0)
+                        .send()
+                        .await
+                        .expect("a failed retry is made visible again");
+                    continue;
+                }
+                self.sqs
+                    .delete_message()
+                    .queue_url(&self.resources.webhook_retry_queue_url)
+                    .receipt_handle(message.receipt_handle().unwrap_or_default())
+                    .send()
+                    .await
+                    .expect("a handled retry is deleted");
+            }
+        }
+        handled
+    }
+
+    /// Moves the clock to `until`, firing each webhook retry schedule due by then at its own
+    /// time (its input onto the retry queue, then deleted as `ActionAfterCompletion: DELETE`
+    /// does) and running the retry queue after each. Returns how many fired.
+    pub async fn fire_webhook_retries_until(&self, until: DateTime<Utc>) -> usize {
+        let mut fired = 0;
+        loop {
+            self.run_webhook_retries().await;
+            let due = self
+                .webhook_retry_schedules()
+                .await
+                .into_iter()
+                .find(|s| s.at <= until);
+            let Some(schedule) = due else { break };
+            self.clock.set(schedule.at.max(self.clock.now()));
+            self.sqs
+                .send_message()
+                .queue_url(&self.resources.webhook_retry_queue_url)
+                .message_body(schedule.input.to_string())
+                .send()
+                .await
+                .expect("the retry queue accepts the firing");
+            self.scheduler
+                .delete_schedule()
+                .group_name(&self.resources.schedule_group)
+                .name(&schedule.name)
+                .send()
+                .await
+                .expect("a fired schedule is deleted after completion");
+            fired += 1;
+        }
+        self.clock.set(until.max(self.clock.now()));
+        fired
     }
 
     /// Everything the emulator recorded as sent: `(ses.RawMessage, sns.SMS)`.

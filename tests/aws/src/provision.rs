@@ -1,4 +1,4 @@
-//! Creates, on an emulator, the resources the SAM template declares — tables, schedule group,
+//! Creates, on an emulator, the resources the SAM template declares — tables, queues, event bus, schedule group,
 //! verified sender identity, configuration set, link-signing secret — under names of one's
 //! choosing, and gives the matching environment. The emulator tests use it so each test has its
 //! own resources; `src/bin/provision.rs` for a demo by hand. Test-only: no production crate
@@ -42,6 +42,13 @@ pub struct Resources {
     pub replan_queue_name: String,
     /// Filled in by [`Resources::create`].
     pub replan_queue_url: String,
+    /// The webhook retry queue.
+    pub webhook_retry_queue_name: String,
+    pub webhook_retry_queue_arn: String,
+    /// Filled in by [`Resources::create`].
+    pub webhook_retry_queue_url: String,
+    /// The deployment's event bus.
+    pub event_bus_name: String,
     pub scheduler_role_arn: String,
     pub scheduler_dlq_arn: String,
     pub sms_sender_id: String,
@@ -73,6 +80,10 @@ impl Resources {
             bulk_send_queue_url: String::new(),
             replan_queue_name: format!("{prefix}-replan"),
             replan_queue_url: String::new(),
+            webhook_retry_queue_name: format!("{prefix}-webhook-retries"),
+            webhook_retry_queue_arn: arn("sqs", format!("{prefix}-webhook-retries")),
+            webhook_retry_queue_url: String::new(),
+            event_bus_name: format!("{prefix}-events"),
             scheduler_role_arn: format!("arn:aws:iam::123456789012:role/{prefix}-scheduler"),
             scheduler_dlq_arn: arn("sqs", format!("{prefix}-schedule-dead-letters")),
             sms_sender_id: "Rappel".into(),
@@ -92,6 +103,9 @@ impl Resources {
             (BULK_SEND_QUEUE_ARN, &self.bulk_send_queue_arn),
             (BULK_SEND_QUEUE_URL, &self.bulk_send_queue_url),
             (REPLAN_QUEUE_URL, &self.replan_queue_url),
+            (WEBHOOK_RETRY_QUEUE_URL, &self.webhook_retry_queue_url),
+            (WEBHOOK_RETRY_QUEUE_ARN, &self.webhook_retry_queue_arn),
+            (EVENT_BUS_NAME, &self.event_bus_name),
             (SEND_RATE_PER_SECOND, "1000"),
             (SEND_CONCURRENCY, "2"),
             (BULK_SEND_RATE_PER_SECOND, "1000"),
@@ -150,6 +164,23 @@ impl Resources {
             .await
             .map_err(|e| fail("re-plan queue")(describe(&e)))?;
         self.replan_queue_url = replan.queue_url().unwrap_or_default().to_owned();
+        let retries = sqs
+            .create_queue()
+            .queue_name(&self.webhook_retry_queue_name)
+            .attributes(
+                aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout,
+                "720",
+            )
+            .send()
+            .await
+            .map_err(|e| fail("webhook retry queue")(describe(&e)))?;
+        self.webhook_retry_queue_url = retries.queue_url().unwrap_or_default().to_owned();
+        aws_sdk_eventbridge::Client::new(sdk)
+            .create_event_bus()
+            .name(&self.event_bus_name)
+            .send()
+            .await
+            .map_err(|e| fail("event bus")(describe(&e)))?;
         let dynamodb = aws_sdk_dynamodb::Client::new(sdk);
         create_records_table(&dynamodb, &self.records_table)
             .await

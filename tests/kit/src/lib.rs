@@ -7,6 +7,7 @@
 //! - [`fixtures`]: the instants, people and ids the scenes use;
 //! - [`fault_proxy`]: an HTTP proxy that fails calls the way AWS services and networks do;
 //! - [`draws`]: a seeded random source, so a failing draw can be replayed;
+//! - [`webhook_receiver`]: the independent Standard Webhooks verifier tests post to;
 //! - [`chaos`], [`write_log`] and [`disturbed`]: the soak's failing decorators of the stores,
 //!   providers and ledger, its log of accepted writes, and the local stack's
 //!   [`rappel_local::Disturbance`] made of them.
@@ -17,6 +18,7 @@ pub mod disturbed;
 pub mod draws;
 pub mod fault_proxy;
 pub mod fixtures;
+pub mod webhook_receiver;
 pub mod write_log;
 
 pub use api_calls::{CallsApi, Response};

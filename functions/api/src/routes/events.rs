@@ -16,7 +16,7 @@ use rappel_ports::events::is_position;
 use serde::{Deserialize, Serialize};
 
 /// How old an event must be to be listed.
-pub const EVENT_SETTLE: Duration = Duration::seconds(2);
+pub const EVENT_SETTLE: Duration = rappel_core::events::SETTLE_WINDOW;
 const DEFAULT_LIMIT: usize = 100;
 const MAX_LIMIT: usize = 500;
 

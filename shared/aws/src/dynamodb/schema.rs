@@ -108,6 +108,14 @@ pub async fn create_deliveries_table(client: &Client, table: &str) -> Result<(),
         .key_schema(key(keys::SK, KeyType::Range).map_err(fail)?)
         .attribute_definitions(string_attribute(keys::PK).map_err(fail)?)
         .attribute_definitions(string_attribute(keys::SK).map_err(fail)?)
+        // The publish function reads the events written (template.yaml filters it to them).
+        .stream_specification(
+            StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(StreamViewType::NewImage)
+                .build()
+                .map_err(|e| fail(e.to_string()))?,
+        )
         .send()
         .await
         .map_err(|e| fail(describe(&e)))?;

@@ -40,14 +40,30 @@ pub struct DeliveryEvent {
     pub version: u32,
     pub occurred_at: DateTime<Utc>,
     pub business: TenantId,
-    /// What the message is about (an appointment, a client, an invoice…).
-    pub subject: Subject,
+    /// What the message is about (an appointment, a client, an invoice…); none for an event
+    /// about a webhook endpoint.
+    pub subject: Option<Subject>,
     /// The client concerned, when there is one.
     pub client_id: Option<ClientId>,
     /// The message, for a message's event.
     pub message: Option<EventMessage>,
     /// Why it was suppressed, stale or failed (a stable code, e.g. `no_consent`).
     pub reason: Option<String>,
+    /// The endpoint of a `webhook.disabled` event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<EventWebhook>,
+}
+
+/// The webhook endpoint an event is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct EventWebhook {
+    /// `we_…`.
+    pub id: String,
+    pub url: String,
+    /// Since when it had been failing.
+    pub failing_since: Option<DateTime<Utc>>,
+    /// Its last failure (a status code or a transport error kind).
+    pub last_error: Option<String>,
 }
 
 impl DeliveryEvent {
@@ -66,7 +82,7 @@ impl DeliveryEvent {
             event_type,
             occurred_at,
             key.tenant.clone(),
-            key.subject.clone(),
+            Some(key.subject.clone()),
             client_of(&key.recipient, &key.subject),
             Some(message),
             None,
@@ -96,7 +112,7 @@ impl DeliveryEvent {
         event_type: EventType,
         occurred_at: DateTime<Utc>,
         business: TenantId,
-        subject: Subject,
+        subject: Option<Subject>,
         client_id: Option<ClientId>,
         message: Option<EventMessage>,
         reason: Option<String>,
@@ -111,8 +127,31 @@ impl DeliveryEvent {
             client_id,
             message,
             reason,
+            webhook: None,
         };
         event.id = event.derived_id();
+        event
+    }
+
+    /// `endpoint` disabled at `at`; the same failing streak is the same event.
+    pub fn webhook_disabled(endpoint: EventWebhook, business: TenantId, at: DateTime<Utc>) -> Self {
+        let mut event = Self::new(
+            EventType::WebhookDisabled,
+            at,
+            business,
+            None,
+            None,
+            None,
+            Some("failing_for_days".into()),
+        );
+        event.id = format!(
+            "ev_{}",
+            &hex::encode(Sha256::digest(format!(
+                "{}|webhook.disabled|{}|{:?}",
+                event.business, endpoint.id, endpoint.failing_since
+            )))[..32]
+        );
+        event.webhook = Some(endpoint);
         event
     }
 
@@ -132,7 +171,9 @@ impl DeliveryEvent {
             "{}|{}|{}|{}|{}|{}",
             self.business,
             self.event_type,
-            self.subject,
+            self.subject
+                .as_ref()
+                .map_or(String::new(), ToString::to_string),
             message.map_or(String::new(), |m| m.key.clone()),
             message.map_or(String::new(), |m| m.due.to_rfc3339()),
             self.occurred_at.to_rfc3339(),

@@ -26,6 +26,13 @@ pub enum EventType {
     /// Refused for good by the provider or not composable (`reason`).
     #[serde(rename = "message.failed")]
     MessageFailed,
+    /// The recipient's mail server accepted the e-mail (SES `Delivery`).
+    #[serde(rename = "message.delivered")]
+    MessageDelivered,
+    /// The recipient's mail server has not accepted the e-mail yet; SES keeps trying
+    /// (`reason`: its delay type, e.g. `MailboxFull`).
+    #[serde(rename = "message.delivery_delayed")]
+    MessageDeliveryDelayed,
     /// The address bounced for good: later e-mails to it are suppressed.
     #[serde(rename = "message.bounced")]
     MessageBounced,
@@ -35,10 +42,18 @@ pub enum EventType {
     /// The client withdrew their marketing consent (one-click unsubscribe).
     #[serde(rename = "client.unsubscribed")]
     ClientUnsubscribed,
+    /// The client cancelled their appointment with the link in a message (the withdrawals
+    /// and notices it causes follow as their own events).
+    #[serde(rename = "client.cancelled_appointment")]
+    ClientCancelledAppointment,
+    /// A webhook endpoint failed for days and was disabled (`webhook` says which); nothing is
+    /// posted to it until it is enabled again, from where it stopped.
+    #[serde(rename = "webhook.disabled")]
+    WebhookDisabled,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 10] = [
+    pub const ALL: [EventType; 14] = [
         Self::MessagePlanned,
         Self::MessageReplanned,
         Self::MessageWithdrawn,
@@ -46,9 +61,13 @@ impl EventType {
         Self::MessageSuppressed,
         Self::MessageStale,
         Self::MessageFailed,
+        Self::MessageDelivered,
+        Self::MessageDeliveryDelayed,
         Self::MessageBounced,
         Self::MessageComplained,
         Self::ClientUnsubscribed,
+        Self::ClientCancelledAppointment,
+        Self::WebhookDisabled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -60,9 +79,13 @@ impl EventType {
             Self::MessageSuppressed => "message.suppressed",
             Self::MessageStale => "message.stale",
             Self::MessageFailed => "message.failed",
+            Self::MessageDelivered => "message.delivered",
+            Self::MessageDeliveryDelayed => "message.delivery_delayed",
             Self::MessageBounced => "message.bounced",
             Self::MessageComplained => "message.complained",
             Self::ClientUnsubscribed => "client.unsubscribed",
+            Self::ClientCancelledAppointment => "client.cancelled_appointment",
+            Self::WebhookDisabled => "webhook.disabled",
         }
     }
 }

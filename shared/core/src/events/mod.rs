@@ -10,10 +10,15 @@ mod event_type;
 mod webhook_endpoint;
 mod webhook_signature;
 
-pub use delivery_event::{DeliveryEvent, EVENT_VERSION, EventMessage};
+pub use delivery_event::{DeliveryEvent, EVENT_VERSION, EventMessage, EventWebhook};
 pub use event_type::EventType;
 pub use webhook_endpoint::{
     AfterFailure, DISABLE_AFTER, InvalidWebhookUrl, MAX_ENDPOINTS, OLD_SECRET_VALID_FOR,
     SecretInForce, WebhookEndpoint, WebhookUrl, retry_delay,
 };
 pub use webhook_signature::{InvalidSecret, SECRET_BYTES, WebhookSecret, signature_header};
+
+/// How old an event must be before it is listed (`GET /v1/events`) or posted where writers are
+/// concurrent (AWS): longer than any write of an event takes from the instant it records, so
+/// none lands behind a reader's cursor.
+pub const SETTLE_WINDOW: chrono::Duration = chrono::Duration::seconds(2);

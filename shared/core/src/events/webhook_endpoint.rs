@@ -29,8 +29,10 @@ pub struct InvalidWebhookUrl;
 pub struct WebhookUrl(String);
 
 impl WebhookUrl {
-    /// `https://` anywhere, or `http://` to a loopback host when `loopback_http` (the local
-    /// stack).
+    /// `https://` to a host name, or also `http://` to a loopback host and `https://` to any
+    /// host when `loopback_http` (the local stack). Deployed, an address literal is refused:
+    /// a business's server has a name, and a literal is how one would aim at what only the
+    /// function's own network reaches.
     pub fn parse(raw: &str, loopback_http: bool) -> Result<Self, InvalidWebhookUrl> {
         if raw.len() > 2000 || raw.chars().any(char::is_whitespace) {
             return Err(InvalidWebhookUrl);
@@ -44,7 +46,12 @@ impl WebhookUrl {
         };
         let ok = if let Some(rest) = raw.strip_prefix("https://") {
             let host = host_of(rest);
-            !host.is_empty() && host.contains('.') || host == "localhost"
+            let literal = host.parse::<std::net::IpAddr>().is_ok() || host == "localhost";
+            if loopback_http {
+                !host.is_empty() && (host.contains('.') || literal)
+            } else {
+                host.contains('.') && !literal
+            }
         } else if let Some(rest) = raw.strip_prefix("http://") {
             loopback_http && ["127.0.0.1", "localhost", "::1"].contains(&host_of(rest).as_str())
         } else {
@@ -242,6 +249,12 @@ mod tests {
             ("ftp://crm.example.com", false),
             ("https:///nohost", false),
             ("https://exa mple.com", false),
+            // Deployed, a name only: an address literal could reach what the function's
+            // network reaches rather than the business's server.
+            ("https://169.254.169.254/latest", false),
+            ("https://10.0.0.7/h", false),
+            ("https://[fd00::1]/h", false),
+            ("https://localhost/h", false),
         ] {
             assert!(WebhookUrl::parse(bad.0, bad.1).is_err(), "{bad:?}");
         }

@@ -146,7 +146,7 @@ mod tests {
             EventType::ClientUnsubscribed,
             Utc.with_ymd_and_hms(2026, 3, 20, 9, 0, 0).unwrap(),
             TenantId::parse(tenant).unwrap(),
-            Subject::Client(client.clone()),
+            Some(Subject::Client(client.clone())),
             Some(client),
             None,
             None,

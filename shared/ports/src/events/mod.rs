@@ -4,6 +4,7 @@
 //! appends the planning events of the messages it planned, moved or withdrew.
 
 mod buffered;
+mod bus;
 mod memory;
 
 use crate::history::{CommunicationRecord, CommunicationStatus};
@@ -13,6 +14,7 @@ use rappel_core::events::{DeliveryEvent, EventMessage, EventType};
 use rappel_core::model::TenantId;
 
 pub use buffered::BufferedEvents;
+pub use bus::{EventBus, MemoryEventBus};
 pub use memory::MemoryEventLog;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -84,7 +86,7 @@ pub fn event_of_record(record: &CommunicationRecord) -> Option<DeliveryEvent> {
         event_type,
         record.recorded_at,
         record.tenant.clone(),
-        record.about.clone(),
+        Some(record.about.clone()),
         record.client.clone(),
         message,
         record.reason.clone(),

@@ -2,6 +2,7 @@
 //! got), and the poster that makes one signed HTTP request.
 
 mod memory;
+mod retries;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -9,6 +10,7 @@ use rappel_core::events::WebhookEndpoint;
 use rappel_core::model::TenantId;
 
 pub use memory::MemoryWebhooks;
+pub use retries::{MemoryWebhookRetries, RetriedEndpoint, WebhookRetries, WebhookRetry};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the webhook endpoints are unavailable: {0}")]

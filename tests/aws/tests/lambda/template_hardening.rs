@@ -95,19 +95,24 @@ fn index_grants_name_their_indexes_and_allow_only_reads() {
 }
 
 #[test]
-fn only_the_api_queries_the_deliveries_table() {
+fn only_the_api_queries_the_deliveries_table_and_the_publish_function_only_events_and_endpoints() {
     let statements = function_statements(&template());
+    let mut publish_queries = 0;
     for (function, statement) in &statements {
         let on_deliveries = strings(&statement["Resource"])
             .iter()
             .any(|r| r.starts_with("DeliveriesTable"));
-        if on_deliveries && function != "ApiFunction" {
-            assert!(
-                !strings(&statement["Action"]).contains(&"dynamodb:Query".to_owned()),
-                "{function} queries the deliveries table but never does"
-            );
+        let queries = strings(&statement["Action"]).contains(&"dynamodb:Query".to_owned());
+        if !on_deliveries || !queries || function == "ApiFunction" {
+            continue;
         }
+        assert_eq!(function, "PublishFunction", "{function} never queries it");
+        publish_queries += 1;
+        let leading =
+            strings(&statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]);
+        assert_eq!(leading, vec!["E#*".to_owned(), "W#*".to_owned()]);
     }
+    assert_eq!(publish_queries, 1, "the publish function reads its events");
 }
 
 #[test]

@@ -140,16 +140,41 @@ fn the_records_table_has_the_indexes_and_stream_the_adapter_uses() {
 }
 
 #[test]
-fn the_deliveries_table_expires_entries_and_wakes_no_handler() {
+fn the_deliveries_table_expires_entries_and_wakes_only_the_publish_function_for_its_events() {
     let template = template();
     let table = &template["Resources"]["DeliveriesTable"]["Properties"];
     assert_eq!(
         table["TimeToLiveSpecification"]["AttributeName"].as_str(),
         Some(TTL_ATTRIBUTE)
     );
-    assert!(
-        table["StreamSpecification"].is_badvalue(),
-        "no stream on the deliveries table"
+    assert_eq!(
+        table["StreamSpecification"]["StreamViewType"].as_str(),
+        Some("NEW_IMAGE"),
+        "the publish function reads new events only"
+    );
+    let mappings: Vec<_> = resources_of_type(&template, "AWS::Lambda::EventSourceMapping")
+        .into_iter()
+        .filter(|(_, m)| {
+            m["Properties"]["EventSourceArn"].as_str() == Some("DeliveriesTable.StreamArn")
+        })
+        .collect();
+    assert_eq!(mappings.len(), 1, "one mapping on the deliveries stream");
+    let properties = &mappings[0].1["Properties"];
+    assert_eq!(properties["FunctionName"].as_str(), Some("PublishFunction"));
+    let pattern: serde_json::Value = serde_json::from_str(
+        properties["FilterCriteria"]["Filters"][0]["Pattern"]
+            .as_str()
+            .expect("a filter pattern"),
+    )
+    .expect("the pattern is JSON");
+    assert_eq!(
+        pattern,
+        serde_json::json!({"eventName": ["INSERT"], "dynamodb": {"Keys": {"pk": {"S": [{"prefix": rappel_aws::event_stream::EVENTS_PK_PREFIX}]}}}}),
+        "only new events: the ledger, the history and the rest never wake it"
+    );
+    assert_eq!(
+        properties["FunctionResponseTypes"][0].as_str(),
+        Some("ReportBatchItemFailures")
     );
 }
 

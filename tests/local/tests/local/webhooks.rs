@@ -3,82 +3,11 @@
 //! PyPI, pinned). Every transition of a life cycle arrives once per id; an endpoint down for a
 //! while, or refusing requests now and then, loses nothing; a rotated secret keeps verifying.
 
-use rappel_testkit::fixtures::{friday_before, workspace_root};
+use rappel_testkit::fixtures::friday_before;
+use rappel_testkit::webhook_receiver::{Receiver, accepted_ids};
 use rappel_testkit::{CallsApi, TestApp, spawn_app};
 use serde_json::{Value, json};
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-
-/// The verifying receiver, stopped when dropped.
-struct Receiver {
-    child: Child,
-    base: String,
-    http: reqwest::Client,
-}
-
-impl Drop for Receiver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Receiver {
-    fn start() -> Self {
-        let python = workspace_root().join(".venv/bin/python");
-        let mut child = Command::new(&python)
-            .arg(workspace_root().join("infra/webhook-receiver.py"))
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "{}: {e} (infra/test.sh installs the Python test tools)",
-                    python.display()
-                )
-            });
-        let stdout = child.stdout.take().expect("its stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("the receiver prints its port");
-        let port: u16 = line
-            .trim()
-            .parse()
-            .expect("a port (is standardwebhooks installed?)");
-        Self {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            http: reqwest::Client::new(),
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("{}/hook", self.base)
-    }
-
-    async fn control(&self, path: &str, body: Value) {
-        let answer = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .json(&body)
-            .send()
-            .await
-            .expect("the receiver answers");
-        assert!(answer.status().is_success());
-    }
-
-    async fn received(&self) -> Value {
-        self.http
-            .get(format!("{}/_received", self.base))
-            .send()
-            .await
-            .expect("the receiver answers")
-            .json()
-            .await
-            .expect("JSON")
-    }
-}
 
 async fn register(app: &TestApp, receiver: &Receiver) -> Value {
     let created = app
@@ -90,17 +19,6 @@ async fn register(app: &TestApp, receiver: &Receiver) -> Value {
         .control("/_secrets", json!({"secrets": [secret]}))
         .await;
     created.body
-}
-
-fn accepted_ids(received: &Value) -> Vec<String> {
-    received["accepted"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|e| e["id"].as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Every event of the business, from the API.
