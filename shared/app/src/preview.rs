@@ -16,7 +16,7 @@ use rappel_core::planning::day::{digest_messages, digest_schedules, next_firing}
 use rappel_core::planning::timeline;
 use rappel_core::settings::DigestDay;
 use rappel_ports::history::{CommunicationRecord, HistoryError};
-use rappel_ports::ledger::{LedgerError, LedgerState};
+use rappel_ports::ledger::{LedgerError, LedgerState, OutcomeKind};
 use rappel_ports::records::{StoreError, TypedRecords};
 use serde::Serialize;
 
@@ -27,7 +27,14 @@ pub enum PlannedStatus {
     Scheduled,
     /// Its time has come; delivery is under way.
     Due,
+    /// The provider accepted it (and has reported nothing since).
     Sent,
+    /// The recipient's mail server accepted it (an e-mail: SES `Delivery`).
+    Delivered,
+    /// It bounced for good.
+    Bounced,
+    /// The recipient marked it as spam.
+    Complained,
     Suppressed,
     Failed,
 }
@@ -221,9 +228,19 @@ async fn with_status(
     let now = s.clock.now();
     let mut out = Vec::new();
     for planned in plan {
-        let settled = s.ledger.entry(&planned.key.id()).await?.map(|e| e.state);
+        let entry = s.ledger.entry(&planned.key.id()).await?;
+        let outcome = entry.as_ref().and_then(|e| e.outcome).map(|o| o.kind);
+        let settled = entry.map(|e| e.state);
         let (status, reason) = match (settled, planned.disposition) {
-            (Some(LedgerState::Sent), _) => (PlannedStatus::Sent, None),
+            (Some(LedgerState::Sent), _) => (
+                match outcome {
+                    None => PlannedStatus::Sent,
+                    Some(OutcomeKind::Delivered) => PlannedStatus::Delivered,
+                    Some(OutcomeKind::Bounced) => PlannedStatus::Bounced,
+                    Some(OutcomeKind::Complained) => PlannedStatus::Complained,
+                },
+                None,
+            ),
             (Some(LedgerState::Failed), _) => (PlannedStatus::Failed, None),
             (_, Disposition::Suppressed(r)) => (PlannedStatus::Suppressed, Some(r.to_string())),
             (Some(LedgerState::Suppressed), Disposition::Deliver) => {

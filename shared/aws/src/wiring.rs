@@ -210,13 +210,15 @@ pub fn link_base_url(env: &Env) -> Result<&str, ConfigError> {
     Ok(base)
 }
 
-/// The feedback function's ports: the address marks and the history.
+/// The feedback function's ports: the address marks, the history and the ledger (a
+/// message's provider outcome).
 pub fn feedback_services(sdk: &SdkConfig, env: &Env) -> Result<FeedbackServices, ConfigError> {
     let dynamodb = aws_sdk_dynamodb::Client::new(sdk);
     let deliveries = env.required(DELIVERIES_TABLE)?;
     Ok(FeedbackServices {
         marks: Arc::new(DynamoAddressMarks::new(dynamodb.clone(), deliveries)),
-        history: Arc::new(DynamoHistory::new(dynamodb, deliveries)),
+        history: Arc::new(DynamoHistory::new(dynamodb.clone(), deliveries)),
+        ledger: Arc::new(DynamoLedger::new(dynamodb, deliveries)),
     })
 }
 

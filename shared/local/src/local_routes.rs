@@ -288,8 +288,8 @@ async fn move_clock(
     }))
 }
 
-/// `{"address": "…", "kind": "permanent" | "transient" | "complaint"}`: what SES would
-/// report about the latest e-mail sent to that address.
+/// `{"address": "…", "kind": "permanent" | "transient" | "complaint" | "delivery" |
+/// "delay"}`: what SES would report about the latest e-mail sent to that address.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SimulatedFeedback {
@@ -301,7 +301,8 @@ struct SimulatedFeedback {
 /// use case as the feedback function on AWS.
 #[derive(Serialize, ToSchema)]
 struct FeedbackApplied {
-    /// What the feedback did to the address (e.g. `marked_bounced`, `ignored_transient`).
+    /// What the feedback did (`marked`: the address; `recorded`: a delivery or delay against
+    /// its message; `transient`, `ignored`, `untraceable`).
     outcome: &'static str,
 }
 
@@ -314,7 +315,7 @@ struct FeedbackApplied {
         (status = 413, description = "payload_too_large.", body = rappel_api::error::Problem),
         (status = 415, description = "unsupported_media_type: send application/json.", body = rappel_api::error::Problem),
         (status = 404, description = "not_found: no e-mail was sent to this address.", body = rappel_api::error::Problem),
-        (status = 422, description = "invalid_field: not an e-mail address, or a kind other than permanent, transient or complaint.", body = rappel_api::error::Problem),
+        (status = 422, description = "invalid_field: not an e-mail address, or a kind other than permanent, transient, complaint, delivery or delay.", body = rappel_api::error::Problem),
         (status = 503, description = "feedback_unavailable: a passing outage.", body = rappel_api::error::Problem))
 )]
 async fn simulate_bounce(
@@ -334,10 +335,14 @@ async fn simulate_bounce(
         "complaint" => FeedbackKind::Complaint {
             feedback_type: Some("abuse".into()),
         },
+        "delivery" => FeedbackKind::Delivery,
+        "delay" => FeedbackKind::DeliveryDelay {
+            delay_type: "MailboxFull".into(),
+        },
         _ => {
             return Err(ApiError::unprocessable(
                 "invalid_field",
-                "kind: permanent, transient or complaint",
+                "kind: permanent, transient, complaint, delivery or delay",
             ));
         }
     };
@@ -366,6 +371,7 @@ async fn simulate_bounce(
     let services = rappel_app::feedback::FeedbackServices {
         marks: stack.delivery.marks.clone(),
         history: stack.delivery.history.clone(),
+        ledger: stack.delivery.ledger.clone(),
     };
     let outcome = rappel_app::feedback::apply_mail_feedback(&services, &feedback)
         .await

@@ -343,6 +343,15 @@ impl DeliveryLedger for FlakyLedger {
         self.check("ledger.settle_sent")?;
         self.inner.settle_sent(key, record, now).await
     }
+    async fn record_outcome(
+        &self,
+        key: &str,
+        outcome: rappel_ports::ledger::ProviderOutcome,
+        record: &CommunicationRecord,
+    ) -> Result<Filed, LedgerError> {
+        self.check("ledger.record_outcome")?;
+        self.inner.record_outcome(key, outcome, record).await
+    }
     async fn release(&self, key: &str) -> Result<(), LedgerError> {
         self.check("ledger.release")?;
         self.inner.release(key).await

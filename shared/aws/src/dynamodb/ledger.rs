@@ -14,12 +14,15 @@ use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
+use aws_sdk_dynamodb::types::{
+    Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
+};
 use chrono::{DateTime, Duration, Utc};
 use rappel_ports::events::event_of_record;
 use rappel_ports::history::CommunicationRecord;
 use rappel_ports::ledger::{
     CLAIM_LEASE, Claim, DeliveryLedger, Filed, LedgerEntry, LedgerError, LedgerState,
+    ProviderOutcome,
 };
 
 /// Ledger entries outlive any trigger that could replay them (stream records: 24 h; schedule
@@ -27,6 +30,8 @@ use rappel_ports::ledger::{
 const KEEP_FOR: Duration = Duration::days(400);
 /// The lease end as epoch seconds, for the claim condition (the entry's own `lease_until` is text).
 const LEASE_EPOCH: &str = "lease_epoch";
+/// The provider outcome's weight, for the condition that keeps the strongest.
+const OUTCOME_RANK: &str = "outcome_rank";
 
 #[derive(Debug, Clone)]
 pub struct DynamoLedger {
@@ -58,8 +63,8 @@ impl DynamoLedger {
     }
 }
 
-/// Whether a settle transaction was cancelled because the ledger entry (its first item) is
-/// `sent` already.
+/// Whether a transaction was cancelled by the ledger entry's condition (its first item): a
+/// settle finding the key `sent` already, an outcome finding a stronger one.
 fn already_sent(error: &SdkError<TransactWriteItemsError>) -> bool {
     match error.as_service_error() {
         Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) => cancelled
@@ -99,6 +104,7 @@ impl DeliveryLedger for DynamoLedger {
             at: now,
             lease_until: Some(now + CLAIM_LEASE),
             record: None,
+            outcome: None,
         };
         let write = write_id();
         let mut item = self.item(key, &claim)?;
@@ -209,6 +215,56 @@ impl DeliveryLedger for DynamoLedger {
             // The ledger's condition failed: the message is settled already, with its history
             // entry and its count (the first item is the ledger's).
             Err(error) if already_sent(&error) => Ok(Filed::AlreadySent),
+            Err(error) => Err(LedgerError(describe(&error))),
+        }
+    }
+
+    /// One transaction: the outcome on the ledger entry (only over a weaker one), the history
+    /// entry and its event. Cancelled by that condition — a stronger outcome kept, or no entry
+    /// — the caller files the history entry alone.
+    async fn record_outcome(
+        &self,
+        key: &str,
+        outcome: ProviderOutcome,
+        record: &CommunicationRecord,
+    ) -> Result<Filed, LedgerError> {
+        let value = serde_dynamo::to_attribute_value(outcome)
+            .map_err(|e| LedgerError(format!("an outcome cannot be stored: {e}")))?;
+        let update = Update::builder()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::ledger_pk(key)))
+            .key(keys::SK, s(keys::LEDGER_SK))
+            .update_expression("SET #outcome = :outcome, #rank = :rank")
+            .condition_expression(
+                "attribute_exists(#state) AND (attribute_not_exists(#rank) OR #rank < :rank)",
+            )
+            .expression_attribute_names("#outcome", "outcome")
+            .expression_attribute_names("#rank", OUTCOME_RANK)
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_values(":outcome", value)
+            .expression_attribute_values(":rank", n(outcome.kind.rank()))
+            .build()
+            .map_err(|e| LedgerError(e.to_string()))?;
+        let put = |item: Item| -> Result<TransactWriteItem, LedgerError> {
+            let put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .build()
+                .map_err(|e| LedgerError(e.to_string()))?;
+            Ok(TransactWriteItem::builder().put(put).build())
+        };
+        let mut transaction = self
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().update(update).build())
+            .transact_items(put(history_item(record).map_err(|e| LedgerError(e.0))?)?);
+        if let Some(event) = event_of_record(record) {
+            transaction =
+                transaction.transact_items(put(event_item(&event).map_err(LedgerError)?)?);
+        }
+        match transaction.send().await {
+            Ok(_) => Ok(Filed::WithHistory),
+            Err(error) if already_sent(&error) => Ok(Filed::LedgerOnly),
             Err(error) => Err(LedgerError(describe(&error))),
         }
     }

@@ -5,17 +5,27 @@
 
 use crate::message::{MessageKind, Recipient};
 use crate::model::{ClientId, InboundId, ManagerId, StaffId, TenantId};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MailTags {
     pub tenant: TenantId,
     pub recipient: Recipient,
     pub kind: MessageKind,
+    /// The message's key ([`crate::message::MessageKey::id`]): what the provider's later
+    /// reports (delivered, bounced, complained) are recorded against. None on e-mails sent
+    /// before it was tagged, or with a key too long for a tag.
+    pub key: Option<String>,
 }
 
 pub const TENANT_TAG: &str = "rappel-tenant";
 pub const RECIPIENT_TAG: &str = "rappel-recipient";
 pub const KIND_TAG: &str = "rappel-kind";
+/// The message key, base64url without padding (a tag value takes letters, digits, `_ - . @`
+/// only, 256 characters at most).
+pub const KEY_TAG: &str = "rappel-key";
+const TAG_VALUE_MAX: usize = 256;
 
 impl MailTags {
     pub fn to_pairs(&self) -> Vec<(String, String)> {
@@ -25,11 +35,18 @@ impl MailTags {
             Recipient::Manager(id) => format!("manager.{id}"),
             Recipient::Sender(id) => format!("sender.{id}"),
         };
-        vec![
+        let mut pairs = vec![
             (TENANT_TAG.into(), self.tenant.to_string()),
             (RECIPIENT_TAG.into(), recipient),
             (KIND_TAG.into(), self.kind.as_str().into()),
-        ]
+        ];
+        if let Some(key) = &self.key {
+            let encoded = URL_SAFE_NO_PAD.encode(key);
+            if encoded.len() <= TAG_VALUE_MAX {
+                pairs.push((KEY_TAG.into(), encoded));
+            }
+        }
+        pairs
     }
 
     /// Reads the tags back; `None` if one is missing or not ours.
@@ -44,10 +61,14 @@ impl MailTags {
             _ => return None,
         };
         let kind = MessageKind::parse(get(KIND_TAG)?).ok()?;
+        let key = get(KEY_TAG)
+            .and_then(|encoded| URL_SAFE_NO_PAD.decode(encoded).ok())
+            .and_then(|bytes| String::from_utf8(bytes).ok());
         Some(Self {
             tenant,
             recipient,
             kind,
+            key,
         })
     }
 }
@@ -62,6 +83,7 @@ mod tests {
             tenant: TenantId::parse("salon-lea").unwrap(),
             recipient: Recipient::Manager(ManagerId::parse("owner_1").unwrap()),
             kind: MessageKind::Reminder,
+            key: Some("salon-lea/appointment:ap_1/reminder/1/manager:owner_1/email".into()),
         };
         let pairs = tags.to_pairs();
         for (_, value) in &pairs {
@@ -80,5 +102,18 @@ mod tests {
         });
         assert_eq!(back, Some(tags));
         assert_eq!(MailTags::from_pairs(|_| None), None);
+    }
+
+    #[test]
+    fn a_key_too_long_for_a_tag_is_left_out_rather_than_cut() {
+        let tags = MailTags {
+            tenant: TenantId::parse("salon-lea").unwrap(),
+            recipient: Recipient::Manager(ManagerId::parse("owner_1").unwrap()),
+            kind: MessageKind::Reminder,
+            key: Some("k".repeat(300)),
+        };
+        let pairs = tags.to_pairs();
+        assert!(!pairs.is_empty());
+        assert!(pairs.iter().all(|(name, _)| name != KEY_TAG));
     }
 }

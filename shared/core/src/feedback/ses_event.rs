@@ -1,5 +1,5 @@
 //! Amazon SES's event records, as a configuration set publishes them to SNS
-//! (`eventType` `Bounce`, `Complaint`, `Delivery`, …, with the message's tags under
+//! (`eventType` `Bounce`, `Complaint`, `Delivery`, `DeliveryDelay`, …, with the message's tags under
 //! `mail.tags`). Only what Rappel acts on is read; everything else is ignored.
 
 use super::MailTags;
@@ -22,7 +22,11 @@ pub enum FeedbackKind {
         feedback_type: Option<String>,
     },
     Delivery,
-    /// Any other event type (reject, delivery delay, rendering failure…): logged.
+    /// SES could not deliver it yet and keeps trying (`delayType`: `MailboxFull`, …).
+    DeliveryDelay {
+        delay_type: String,
+    },
+    /// Any other event type (reject, rendering failure…): logged.
     Other(String),
 }
 
@@ -46,6 +50,17 @@ struct Event {
     bounce: Option<Bounce>,
     complaint: Option<Complaint>,
     delivery: Option<Delivery>,
+    delivery_delay: Option<DeliveryDelay>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DeliveryDelay {
+    #[serde(default)]
+    delay_type: String,
+    #[serde(default)]
+    delayed_recipients: Vec<Recipient>,
+    timestamp: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -149,6 +164,19 @@ pub fn parse_ses_event(json: &str) -> Result<MailFeedback, UnreadableEvent> {
             addresses(&mut d.recipients.iter()),
             d.timestamp,
         ),
+        (
+            "DeliveryDelay",
+            Event {
+                delivery_delay: Some(d),
+                ..
+            },
+        ) => (
+            FeedbackKind::DeliveryDelay {
+                delay_type: d.delay_type.clone(),
+            },
+            addresses(&mut d.delayed_recipients.iter().map(|r| &r.email_address)),
+            d.timestamp,
+        ),
         (other, _) => (
             FeedbackKind::Other(other.to_owned()),
             addresses(&mut event.mail.destination.iter()),
@@ -172,6 +200,7 @@ mod tests {
     const COMPLAINT: &str = include_str!("../../../../infra/events/ses-complaint.json");
     const DELIVERY: &str = include_str!("../../../../infra/events/ses-delivery.json");
     const TRANSIENT: &str = include_str!("../../../../infra/events/ses-transient-bounce.json");
+    const DELAY: &str = include_str!("../../../../infra/events/ses-delivery-delay.json");
 
     #[test]
     fn a_permanent_bounce_names_the_address_and_the_tagged_recipient() {
@@ -206,6 +235,14 @@ mod tests {
         let delivered = parse_ses_event(DELIVERY).unwrap();
         assert_eq!(delivered.kind, FeedbackKind::Delivery);
         assert!(!delivered.addresses.is_empty());
+        let delayed = parse_ses_event(DELAY).unwrap();
+        assert_eq!(
+            delayed.kind,
+            FeedbackKind::DeliveryDelay {
+                delay_type: "MailboxFull".into()
+            }
+        );
+        assert_eq!(delayed.addresses.len(), 1);
         assert!(parse_ses_event("{\"hello\": 1}").is_err());
     }
 }

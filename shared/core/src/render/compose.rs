@@ -137,6 +137,7 @@ pub fn compose(c: &Composition<'_>) -> Result<OutgoingMessage, ComposeError> {
         tenant: c.key.tenant.clone(),
         recipient: c.key.recipient.clone(),
         kind: c.key.kind,
+        key: Some(c.key.id()),
     }
     .to_pairs();
     let body = c.custom_template.unwrap_or(&default_body);

@@ -70,6 +70,8 @@ pub fn event_of_record(record: &CommunicationRecord) -> Option<DeliveryEvent> {
         CommunicationStatus::Failed => EventType::MessageFailed,
         CommunicationStatus::Bounced => EventType::MessageBounced,
         CommunicationStatus::Complained => EventType::MessageComplained,
+        CommunicationStatus::Delivered => EventType::MessageDelivered,
+        CommunicationStatus::DeliveryDelayed => EventType::MessageDeliveryDelayed,
         CommunicationStatus::Unsubscribed => EventType::ClientUnsubscribed,
         CommunicationStatus::TestSent => return None,
     };

@@ -25,6 +25,10 @@ pub enum CommunicationStatus {
     Bounced,
     /// Provider feedback: the recipient complained (later e-mails are suppressed).
     Complained,
+    /// Provider feedback: the recipient's mail server accepted the e-mail.
+    Delivered,
+    /// Provider feedback: not delivered yet, the provider keeps trying (`reason` says why).
+    DeliveryDelayed,
     /// A test of a template, sent on the business's request to the address it gave: not the
     /// subject's message.
     TestSent,

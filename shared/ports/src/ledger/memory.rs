@@ -1,7 +1,10 @@
 //! The embedded ledger: a map guarded by a mutex (the claim is atomic, like DynamoDB's
 //! conditional put).
 
-use super::{CLAIM_LEASE, Claim, DeliveryLedger, Filed, LedgerEntry, LedgerError, LedgerState};
+use super::{
+    CLAIM_LEASE, Claim, DeliveryLedger, Filed, LedgerEntry, LedgerError, LedgerState,
+    ProviderOutcome,
+};
 use crate::history::CommunicationRecord;
 use crate::journal::{Durable, MapChange};
 use crate::lock;
@@ -61,6 +64,7 @@ impl DeliveryLedger for MemoryLedger {
             at: now,
             lease_until: Some(now + CLAIM_LEASE),
             record: None,
+            outcome: None,
         };
         entries.change_or_log(MapChange::Put(key.to_owned(), claim), "ledger");
         Ok(Claim::Claimed)
@@ -94,6 +98,22 @@ impl DeliveryLedger for MemoryLedger {
         );
         crate::crash_point::crash_point("ledger.settled");
         // The embedded history is another store: the delivery path files the entry.
+        Ok(Filed::LedgerOnly)
+    }
+
+    async fn record_outcome(
+        &self,
+        key: &str,
+        outcome: ProviderOutcome,
+        _record: &CommunicationRecord,
+    ) -> Result<Filed, LedgerError> {
+        let mut entries = lock(&self.entries);
+        let Some(mut entry) = entries.get(key).cloned() else {
+            return Ok(Filed::LedgerOnly);
+        };
+        if entry.take_outcome(outcome) {
+            entries.change_or_log(MapChange::Put(key.to_owned(), entry), "ledger");
+        }
         Ok(Filed::LedgerOnly)
     }
 

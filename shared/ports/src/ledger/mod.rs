@@ -30,6 +30,52 @@ pub struct LedgerEntry {
     /// a duplicate, writes it again (history writes are idempotent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record: Option<Box<CommunicationRecord>>,
+    /// For a sent e-mail: what the provider said became of it since (delivered, bounced,
+    /// complained).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<ProviderOutcome>,
+}
+
+/// What the provider reported after it accepted a message, weakest first: a later report
+/// never replaces a stronger one (SES may report a delivery after the complaint it caused).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    /// The recipient's mail server accepted it.
+    Delivered,
+    /// Refused for good: the address bounced.
+    Bounced,
+    /// The recipient marked it as spam.
+    Complained,
+}
+
+impl OutcomeKind {
+    /// Its weight (what a store's condition compares).
+    pub fn rank(self) -> u8 {
+        match self {
+            Self::Delivered => 1,
+            Self::Bounced => 2,
+            Self::Complained => 3,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderOutcome {
+    pub kind: OutcomeKind,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +99,17 @@ impl LedgerEntry {
             at: now,
             lease_until: None,
             record: record.map(|r| Box::new(r.clone())),
+            outcome: None,
         }
+    }
+
+    /// Takes `outcome` if it is stronger than the one it has; answers whether it did.
+    pub fn take_outcome(&mut self, outcome: ProviderOutcome) -> bool {
+        if self.outcome.is_some_and(|had| had.kind >= outcome.kind) {
+            return false;
+        }
+        self.outcome = Some(outcome);
+        true
     }
 
     /// Finished for good: sent, suppressed or failed. Only a settled key makes a trigger a
@@ -116,6 +172,17 @@ pub trait DeliveryLedger: Send + Sync {
         key: &str,
         record: &CommunicationRecord,
         now: DateTime<Utc>,
+    ) -> Result<Filed, LedgerError>;
+    /// Records what the provider reported about the sent message `key` (a stronger report
+    /// is kept: [`OutcomeKind`]), with `record`, its history entry — in the same write where
+    /// the store can ([`Filed::WithHistory`]); otherwise, or when the ledger kept a stronger
+    /// report or has no entry for the key, the caller files the history entry
+    /// ([`Filed::LedgerOnly`]).
+    async fn record_outcome(
+        &self,
+        key: &str,
+        outcome: ProviderOutcome,
+        record: &CommunicationRecord,
     ) -> Result<Filed, LedgerError>;
     /// Gives a claim back (the delivery will be retried, or the message may apply again later).
     async fn release(&self, key: &str) -> Result<(), LedgerError>;

@@ -75,3 +75,79 @@ async fn a_bounce_reported_by_ses_stops_email_to_that_address_on_aws() {
     );
     assert!(history.iter().any(|c| c["status"] == "bounced"));
 }
+
+const DELIVERY: &str = include_str!("../../../../infra/events/ses-delivery.json");
+
+/// SES's record of `kind` about the e-mail whose tags are `tags` (as moto recorded them
+/// with the message), in the SNS notification Lambda receives.
+fn notification(document: &str, tags: &[(String, String)]) -> SnsEvent {
+    let mut record: Value = serde_json::from_str(document).unwrap();
+    for (name, value) in tags {
+        record["mail"]["tags"][name] = json!([value]);
+    }
+    let mut event: SnsEvent = serde_json::from_str(NOTIFICATIONS).unwrap();
+    event.records.truncate(1);
+    event.records[0].sns.message = record.to_string();
+    event
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(feature = "emulator"),
+    ignore = "needs the emulator: infra/test.sh"
+)]
+async fn a_delivery_then_a_bounce_reported_by_ses_are_recorded_against_their_reminder_on_aws() {
+    let app = spawn_aws_app(Utc.with_ymd_and_hms(2026, 3, 20, 9, 0, 0).unwrap(), true).await;
+    app.seed_salon().await;
+    let lea = app.create_lea(&app.phone.clone()).await;
+    let id = app.book_friday_10am(&lea).await;
+    app.advance_to("2026-03-26T10:00:00Z").await;
+    // The tags SES received with the reminder (its key among them).
+    let tags = app
+        .email_tags()
+        .into_iter()
+        .find(|t| t.contains(&("rappel-kind".to_owned(), "reminder".to_owned())))
+        .expect("the reminder went out through SES");
+    assert!(
+        tags.iter().any(|(name, _)| name == "rappel-key"),
+        "{tags:?}"
+    );
+    let services = wiring::feedback_services(&app.sdk, &app.resources.env())
+        .expect("the feedback function composes");
+    let handle = |document: &'static str| {
+        let event = notification(document, &tags);
+        let services = services.clone();
+        async move {
+            rappel_feedback::function_handler(
+                LambdaEvent::new(event, Context::default()),
+                &services,
+            )
+            .await
+            .expect("recorded in DynamoDB")
+        }
+    };
+    assert_eq!(handle(DELIVERY).await, vec!["recorded"]);
+    let status = |body: Value| {
+        body["notifications"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|n| n["kind"] == "reminder" && n["channel"] == "email")
+            .map(|n| n["status"].clone())
+    };
+    let path = format!("/v1/appointments/{id}/notifications");
+    assert_eq!(status(app.get(&path).await.body), Some(json!("delivered")));
+
+    assert_eq!(handle(BOUNCE).await, vec!["marked"]);
+    assert_eq!(status(app.get(&path).await.body), Some(json!("bounced")));
+    let history = app.communications(&lea).await;
+    let key_of = |wanted: &str| {
+        history
+            .iter()
+            .find(|c| c["kind"] == "reminder" && c["channel"] == "email" && c["status"] == wanted)
+            .map(|c| c["message_key"].clone())
+    };
+    assert!(key_of("sent").is_some(), "{history:#?}");
+    assert_eq!(key_of("delivered"), key_of("sent"));
+    assert_eq!(key_of("bounced"), key_of("sent"));
+}

@@ -21,6 +21,7 @@ async fn ses_bounce_and_complaint_documents_mark_the_address_and_stop_its_emails
     let services = FeedbackServices {
         marks: fakes.delivery.marks.clone(),
         history: fakes.delivery.history.clone(),
+        ledger: fakes.delivery.ledger.clone(),
     };
     let event: SnsEvent = serde_json::from_str(NOTIFICATIONS).expect("an SNS event");
     let outcomes =
@@ -65,6 +66,7 @@ async fn an_unreadable_notification_is_skipped_not_retried() {
     let services = FeedbackServices {
         marks: fakes.delivery.marks.clone(),
         history: fakes.delivery.history.clone(),
+        ledger: fakes.delivery.ledger.clone(),
     };
     let mut event: SnsEvent = serde_json::from_str(NOTIFICATIONS).unwrap();
     event.records.truncate(1);

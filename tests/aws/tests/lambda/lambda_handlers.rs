@@ -301,6 +301,14 @@ impl DeliveryLedger for LedgerThatCannotSettle {
             "injected: the deliveries table is unavailable".into(),
         ))
     }
+    async fn record_outcome(
+        &self,
+        key: &str,
+        outcome: rappel_ports::ledger::ProviderOutcome,
+        record: &CommunicationRecord,
+    ) -> Result<Filed, LedgerError> {
+        self.0.record_outcome(key, outcome, record).await
+    }
     async fn release(&self, key: &str) -> Result<(), LedgerError> {
         self.0.release(key).await
     }

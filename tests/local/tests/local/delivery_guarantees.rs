@@ -102,6 +102,14 @@ impl DeliveryLedger for LedgerThatCannotRelease {
     ) -> Result<Filed, LedgerError> {
         self.0.settle_sent(key, record, now).await
     }
+    async fn record_outcome(
+        &self,
+        key: &str,
+        outcome: rappel_ports::ledger::ProviderOutcome,
+        record: &CommunicationRecord,
+    ) -> Result<Filed, LedgerError> {
+        self.0.record_outcome(key, outcome, record).await
+    }
     async fn release(&self, _key: &str) -> Result<(), LedgerError> {
         Err(LedgerError("injected: release timed out".into()))
     }

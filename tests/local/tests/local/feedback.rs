@@ -104,3 +104,100 @@ async fn a_complaint_stops_email_and_a_transient_bounce_does_not() {
         .await;
     assert_eq!(unknown.status, 404);
 }
+
+/// The planned e-mail reminder of an appointment, as its notifications list it.
+async fn email_reminder(app: &TestApp, appointment: &str) -> Value {
+    let listed = app
+        .get(&format!("/v1/appointments/{appointment}/notifications"))
+        .await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    listed.body["notifications"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|n| n["kind"] == "reminder" && n["channel"] == "email")
+        .cloned()
+        .expect("an e-mail reminder is planned")
+}
+
+/// The key of the history entry with `status` of the e-mail reminder.
+fn reminder_key(history: &[Value], status: &str) -> Option<String> {
+    history
+        .iter()
+        .find(|c| c["kind"] == "reminder" && c["channel"] == "email" && c["status"] == status)
+        .and_then(|c| c["message_key"].as_str().map(str::to_owned))
+}
+
+#[tokio::test]
+async fn a_delivery_then_a_complaint_are_recorded_against_the_reminder_they_are_about() {
+    let app = spawn_app(friday_before()).await;
+    let (lea, id) = app.lea_booked_friday_10am().await;
+    app.advance_to("2026-03-26T10:00:00Z").await;
+    assert_eq!(email_reminder(&app, &id).await["status"], "sent");
+
+    assert_eq!(
+        report(&app, LEA_MAIL, "delivery").await["outcome"],
+        "recorded"
+    );
+    assert_eq!(email_reminder(&app, &id).await["status"], "delivered");
+    let history = app.communications(&lea).await;
+    let sent = reminder_key(&history, "sent").expect("the reminder was sent");
+    assert_eq!(
+        reminder_key(&history, "delivered"),
+        Some(sent.clone()),
+        "the delivery is the reminder's own entry: {history:#?}"
+    );
+
+    assert_eq!(
+        report(&app, LEA_MAIL, "complaint").await["outcome"],
+        "marked"
+    );
+    assert_eq!(email_reminder(&app, &id).await["status"], "complained");
+    // A delivery reported after the complaint it led to does not undo it.
+    report(&app, LEA_MAIL, "delivery").await;
+    assert_eq!(email_reminder(&app, &id).await["status"], "complained");
+    let history = app.communications(&lea).await;
+    assert_eq!(reminder_key(&history, "complained"), Some(sent.clone()));
+
+    let events = app.get("/_local/events").await.body["events"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(!events.is_empty());
+    for kind in ["message.delivered", "message.complained"] {
+        let event = events
+            .iter()
+            .find(|e| e["type"] == kind)
+            .unwrap_or_else(|| panic!("a {kind} event in {events:#?}"));
+        assert_eq!(
+            event["message"]["key"].as_str(),
+            Some(sent.as_str()),
+            "{kind} names the message it is about"
+        );
+        assert_eq!(
+            event["subject"],
+            json!({"type": "appointment", "id": id}),
+            "{event}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_delayed_delivery_is_recorded_and_changes_nothing_else() {
+    let app = spawn_app(friday_before()).await;
+    let (lea, id) = app.lea_booked_friday_10am().await;
+    app.advance_to("2026-03-26T10:00:00Z").await;
+    assert_eq!(report(&app, LEA_MAIL, "delay").await["outcome"], "recorded");
+    assert_eq!(email_reminder(&app, &id).await["status"], "sent");
+    let history = app.communications(&lea).await;
+    assert_eq!(
+        reminder_key(&history, "delivery_delayed"),
+        reminder_key(&history, "sent")
+    );
+    let before = app.sent_to(LEA_MAIL).await.len();
+    move_to(&app, &id, "2026-03-27T11:00:00+01:00").await;
+    assert!(
+        app.sent_to(LEA_MAIL).await.len() > before,
+        "the address is not marked: the move's notice goes"
+    );
+}
