@@ -361,10 +361,13 @@ async fn cancel(
     )
     .await;
     match cancelled {
-        Ok(_) => page(
-            StatusCode::OK,
-            cancelled_page(seen.locale.templates(), &seen.summary),
-        ),
+        Ok(_) => {
+            record_cancel_by_link(state, &seen.appointment, now).await;
+            page(
+                StatusCode::OK,
+                cancelled_page(seen.locale.templates(), &seen.summary),
+            )
+        }
         Err(
             CommandError::Store(StoreError::Conflict { .. })
             | CommandError::Appointment(AppointmentError::InvalidTransition { .. }),
@@ -374,6 +377,34 @@ async fn cancel(
             LinkProblem::ChangedMeanwhile,
         ),
         Err(error) => crate::error::ApiError::from(error).into_response(),
+    }
+}
+
+/// The client's cancel, in their history (and so as a `client.cancelled_appointment` event):
+/// how it was cancelled, beside the notices and withdrawals the cancel itself causes. The
+/// appointment is cancelled either way: a history that cannot be written is logged.
+async fn record_cancel_by_link(state: &LinksState, appointment: &Appointment, now: DateTime<Utc>) {
+    use rappel_core::message::{Channel, MessageKind, Recipient, Subject};
+    use rappel_ports::history::{CommunicationRecord, CommunicationStatus};
+    let (tenant, id, client) = (&appointment.tenant, &appointment.id, &appointment.client_id);
+    let entry = CommunicationRecord {
+        tenant: tenant.clone(),
+        about: Subject::Appointment(id.clone()),
+        client: Some(client.clone()),
+        message_key: format!("cancel-link/{tenant}/{id}"),
+        kind: MessageKind::Cancelled,
+        recipient: Recipient::Client(client.clone()),
+        channel: Channel::Email,
+        due: now,
+        recorded_at: now,
+        status: CommunicationStatus::CancelledByClient,
+        reason: Some("cancel_link".into()),
+        subject: None,
+        provider_message_id: None,
+        sms: None,
+    };
+    if let Err(error) = state.services.history.record(entry).await {
+        tracing::warn!(%error, "cancelled by link, but the history entry could not be written");
     }
 }
 

@@ -409,6 +409,14 @@ fn built() -> Option<Vec<(&'static str, &'static str, Value)>> {
         ("createWebhookEndpoint", "201", to_json(&webhook)),
         ("rotateWebhookSecret", "200", to_json(&webhook)),
         (
+            "enableWebhookEndpoint",
+            "200",
+            to_json(&rappel_app::webhooks::EndpointView {
+                secret: None,
+                ..webhook.clone()
+            }),
+        ),
+        (
             "listWebhookEndpoints",
             "200",
             json!({"endpoints": [to_json(&rappel_app::webhooks::EndpointView { secret: None, ..webhook.clone() })]}),

@@ -51,6 +51,7 @@ pub fn api_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(webhooks::create, webhooks::list))
         .routes(routes!(webhooks::delete))
         .routes(routes!(webhooks::rotate))
+        .routes(routes!(webhooks::enable))
         .routes(routes!(
             sending_identity::put,
             sending_identity::get,

@@ -24,7 +24,7 @@ use rappel_ports::schedules::Schedules;
 use rappel_ports::send_queue::SendQueue;
 use rappel_ports::sending_domains::SendingDomains;
 use rappel_ports::usage::UsageMeter;
-use rappel_ports::webhooks::WebhookStore;
+use rappel_ports::webhooks::{WebhookRetries, WebhookStore};
 use std::sync::Arc;
 
 /// What the HTTP API needs.
@@ -51,6 +51,8 @@ pub struct ApiServices {
     pub events: Arc<dyn EventLog>,
     /// The businesses' webhook endpoints (`/v1/webhooks`).
     pub webhooks: Arc<dyn WebhookStore>,
+    /// What runs an endpoint enabled again at once.
+    pub webhook_retries: Arc<dyn WebhookRetries>,
     /// Whether an endpoint may be `http://` to a loopback address (the local stack).
     pub loopback_webhooks: bool,
 }
@@ -156,6 +158,8 @@ impl DeliveryServices {
             domains,
             events,
             webhooks,
+            // The local stack's runtime runs due endpoints itself.
+            webhook_retries: Arc::new(rappel_ports::webhooks::MemoryWebhookRetries::default()),
             loopback_webhooks: true,
         }
     }

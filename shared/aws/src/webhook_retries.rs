@@ -23,17 +23,25 @@ pub const MAX_QUEUE_DELAY_SECONDS: i64 = 900;
 #[derive(Clone)]
 pub struct QueuedWebhookRetries {
     pub sqs: aws_sdk_sqs::Client,
-    pub scheduler: aws_sdk_scheduler::Client,
     pub queue_url: String,
-    pub queue_arn: String,
-    pub group: String,
-    pub role_arn: String,
-    pub dead_letter_arn: String,
+    /// How retries beyond the queue's delay are scheduled; none where only runs "now" are
+    /// asked for (the API, enabling an endpoint).
+    pub later: Option<ScheduledRetries>,
     pub clock: Arc<dyn Clock>,
     /// Retries within this many seconds go on the queue delayed, later ones through a
     /// schedule ([`MAX_QUEUE_DELAY_SECONDS`]; the emulator tests' harness, which stands in for
     /// time, takes 0: every later retry is a schedule it fires on its clock).
     pub queue_delay_up_to: i64,
+}
+
+/// The one-shot schedules that bring a later retry onto the queue.
+#[derive(Clone)]
+pub struct ScheduledRetries {
+    pub scheduler: aws_sdk_scheduler::Client,
+    pub queue_arn: String,
+    pub group: String,
+    pub role_arn: String,
+    pub dead_letter_arn: String,
 }
 
 fn failed(what: &str, error: String) -> WebhookStoreError {
@@ -61,14 +69,20 @@ impl WebhookRetries for QueuedWebhookRetries {
                 .map_err(|e| failed("queue webhook retry", describe(&e)))?;
             return Ok(());
         }
+        let Some(later) = &self.later else {
+            return Err(failed(
+                "webhook retry",
+                format!("{wait} s away and no schedules to bring it"),
+            ));
+        };
         let target = Target::builder()
-            .arn(&self.queue_arn)
-            .role_arn(&self.role_arn)
+            .arn(&later.queue_arn)
+            .role_arn(&later.role_arn)
             .input(body)
             .retry_policy(RetryPolicy::builder().maximum_retry_attempts(10).build())
             .dead_letter_config(
                 DeadLetterConfig::builder()
-                    .arn(&self.dead_letter_arn)
+                    .arn(&later.dead_letter_arn)
                     .build(),
             )
             .build()
@@ -77,11 +91,11 @@ impl WebhookRetries for QueuedWebhookRetries {
             .mode(FlexibleTimeWindowMode::Off)
             .build()
             .map_err(|e| failed("webhook retry window", e.to_string()))?;
-        let result = self
+        let result = later
             .scheduler
             .create_schedule()
             .name(format!("{}.{}", endpoint.id, at.timestamp()))
-            .group_name(&self.group)
+            .group_name(&later.group)
             .schedule_expression(at_expression(at))
             .schedule_expression_timezone(SCHEDULE_TIME_ZONE)
             .flexible_time_window(window)

@@ -13,7 +13,7 @@ use crate::ses::SesMailer;
 use crate::ses_domains::SesSendingDomains;
 use crate::sns::SnsSms;
 use crate::sqs::{SqsQueue, SqsSendLanes};
-use crate::webhook_retries::{MAX_QUEUE_DELAY_SECONDS, QueuedWebhookRetries};
+use crate::webhook_retries::{MAX_QUEUE_DELAY_SECONDS, QueuedWebhookRetries, ScheduledRetries};
 use aws_config::SdkConfig;
 use rappel_app::feedback::FeedbackServices;
 use rappel_app::webhooks::WebhookDispatch;
@@ -35,6 +35,7 @@ pub const API_ENV: &[&str] = &[
     SMS_OPT_OUT,
     SEND_QUEUE_URL,
     BULK_SEND_QUEUE_URL,
+    WEBHOOK_RETRY_QUEUE_URL,
 ];
 /// The public link routes (served by the API function): the link keys and base URL.
 pub const LINKS_ENV: &[&str] = &[LINK_SECRET_ID, LINK_BASE_URL];
@@ -146,7 +147,7 @@ pub fn api_services(
         )),
         ledger: Arc::new(DynamoLedger::new(dynamodb.clone(), deliveries)),
         history: Arc::new(DynamoHistory::new(dynamodb.clone(), deliveries)),
-        clock,
+        clock: clock.clone(),
         progress: Arc::new(DynamoProgress::new(dynamodb.clone(), deliveries)),
         idempotency: Arc::new(DynamoIdempotency::new(dynamodb.clone(), deliveries)),
         sender: sender_identity(env)?,
@@ -163,6 +164,14 @@ pub fn api_services(
         )),
         events: Arc::new(DynamoEventLog::new(dynamodb.clone(), deliveries)),
         webhooks: Arc::new(DynamoWebhooks::new(dynamodb, deliveries)),
+        // An endpoint enabled again runs at once, through the retry queue.
+        webhook_retries: Arc::new(QueuedWebhookRetries {
+            sqs: aws_sdk_sqs::Client::new(sdk),
+            queue_url: env.required(WEBHOOK_RETRY_QUEUE_URL)?.to_owned(),
+            later: None,
+            clock: clock.clone(),
+            queue_delay_up_to: MAX_QUEUE_DELAY_SECONDS,
+        }),
         loopback_webhooks: false,
     })
 }
@@ -462,12 +471,14 @@ pub fn webhook_dispatch_delaying_up_to(
     let deliveries = env.required(DELIVERIES_TABLE)?;
     let retries = QueuedWebhookRetries {
         sqs: aws_sdk_sqs::Client::new(sdk),
-        scheduler: aws_sdk_scheduler::Client::new(sdk),
         queue_url: env.required(WEBHOOK_RETRY_QUEUE_URL)?.to_owned(),
-        queue_arn: env.required(WEBHOOK_RETRY_QUEUE_ARN)?.to_owned(),
-        group: env.required(SCHEDULE_GROUP)?.to_owned(),
-        role_arn: env.required(SCHEDULER_ROLE_ARN)?.to_owned(),
-        dead_letter_arn: env.required(SCHEDULER_DLQ_ARN)?.to_owned(),
+        later: Some(ScheduledRetries {
+            scheduler: aws_sdk_scheduler::Client::new(sdk),
+            queue_arn: env.required(WEBHOOK_RETRY_QUEUE_ARN)?.to_owned(),
+            group: env.required(SCHEDULE_GROUP)?.to_owned(),
+            role_arn: env.required(SCHEDULER_ROLE_ARN)?.to_owned(),
+            dead_letter_arn: env.required(SCHEDULER_DLQ_ARN)?.to_owned(),
+        }),
         clock: clock.clone(),
         queue_delay_up_to,
     };

@@ -1,7 +1,8 @@
 //! The local inbox page (`GET /` and `GET /_local/`): what a developer wants to see while
 //! trying Rappel — every message sent, newest first; an e-mail opened with its HTML in a
 //! sandboxed frame, its text part and its invitation; each appointment's planned messages; the
-//! virtual clock with an "advance" form; the dead letters. Server-rendered, escaped everywhere
+//! delivery events and the webhook endpoints they are posted to; the virtual clock with an
+//! "advance" form; the dead letters. Server-rendered, escaped everywhere
 //! (minijinja, HTML auto-escape), no script, nothing fetched from elsewhere.
 
 use crate::runtime::LocalStack;
@@ -58,6 +59,14 @@ const INBOX: &str = r#"{% include "head" %}
 {% for p in a.planned %}<tr><td class="muted">{{ p.due }}{% if p.moved_from %}<br><small>moved from {{ p.moved_from }}</small>{% endif %}</td><td><span class="tag{% if p.channel == "sms" %} sms{% endif %}">{{ p.channel }}</span> {{ p.kind }}</td><td>{{ p.recipient }}</td><td>{{ p.status }}{% if p.reason %} <span class="muted">({{ p.reason }})</span>{% endif %}</td></tr>
 {% endfor %}</table>{% else %}<p class="muted">Nothing planned.</p>{% endif %}
 {% else %}<p class="muted">No appointments.</p>{% endfor %}</section>
+<section><h2>Delivery events ({{ events_total }})</h2>
+{% if events %}<table><tr><th>occurred (UTC)</th><th>event</th><th>about</th><th>message</th></tr>
+{% for e in events %}<tr><td class="muted">{{ e.at }}</td><td><span class="tag">{{ e.event }}</span>{% if e.reason %} <span class="muted">({{ e.reason }})</span>{% endif %}</td><td>{{ e.business }} · {{ e.subject }}</td><td>{{ e.message }}</td></tr>
+{% endfor %}</table>{% if events_total > events|length %}<p class="muted">The latest {{ events|length }}; all at <a href="/_local/events">/_local/events</a>.</p>{% endif %}
+{% else %}<p class="muted">No events yet.</p>{% endif %}
+{% if endpoints %}<h3 style="font-size:.95rem">Webhook endpoints</h3><table><tr><th>business</th><th>endpoint</th><th>state</th><th>last error</th></tr>
+{% for w in endpoints %}<tr><td>{{ w.business }}</td><td>{{ w.url }}<br><span class="muted">{{ w.id }}</span></td><td>{{ w.state }}{% if w.next_attempt %}<br><span class="muted">next try {{ w.next_attempt }}</span>{% endif %}</td><td class="muted">{{ w.last_error or "—" }}</td></tr>
+{% endfor %}</table>{% endif %}</section>
 <section><h2>Dead letters ({{ dead_letters|length }})</h2>
 {% if dead_letters %}<pre>{{ dead_letters_json }}</pre><form method="post" action="/_local/ui/replay"><button type="submit">Replay</button></form>{% else %}<p class="muted">None.</p>{% endif %}</section>
 </main></body></html>"#;
@@ -196,6 +205,50 @@ pub async fn inbox(State(stack): State<Arc<LocalStack>>) -> Response {
             }).collect::<Vec<_>>(),
         });
     }
+    let all_events = stack.events.all();
+    let events: Vec<minijinja::Value> = all_events
+        .iter()
+        .rev()
+        .take(100)
+        .map(|e| {
+            context! {
+                at => e.occurred_at.format("%m-%d %H:%M:%S").to_string(),
+                event => e.event_type.as_str(),
+                reason => e.reason.clone(),
+                business => e.business.as_str(),
+                subject => e.subject.as_ref().map_or_else(
+                    || e.webhook.as_ref().map_or(String::new(), |w| format!("webhook {}", w.id)),
+                    ToString::to_string,
+                ),
+                message => e.message.as_ref().map_or(String::new(), |m| {
+                    format!("{} {} to {}", m.channel.as_str(), m.kind.as_str(), m.recipient)
+                }),
+            }
+        })
+        .collect();
+    let now = stack.now();
+    let endpoints: Vec<minijinja::Value> = stack
+        .webhooks
+        .all()
+        .iter()
+        .map(|w| {
+            let state = if w.disabled_at.is_some() {
+                "disabled"
+            } else if w.next_attempt_at.is_some_and(|at| at > now) {
+                "failing"
+            } else {
+                "active"
+            };
+            context! {
+                business => w.tenant.as_str(),
+                id => w.id.clone(),
+                url => w.url.as_str(),
+                state,
+                next_attempt => w.next_attempt_at.map(|at| at.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
+                last_error => w.last_error.clone(),
+            }
+        })
+        .collect();
     let dead_letters = stack.dead_letters();
     render(
         "inbox",
@@ -205,6 +258,9 @@ pub async fn inbox(State(stack): State<Arc<LocalStack>>) -> Response {
             now => stack.now().format("%Y-%m-%d %H:%M UTC").to_string(),
             messages,
             appointments,
+            events,
+            events_total => all_events.len(),
+            endpoints,
             dead_letters_json => serde_json::to_string_pretty(&dead_letters).unwrap_or_default(),
             dead_letters,
         },

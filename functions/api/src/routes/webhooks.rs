@@ -2,6 +2,8 @@
 //! events (those of its `event_types`, all when empty) from its registration on, one request
 //! per event, in stream order, signed the Standard Webhooks way with the secret shown once at
 //! registration (`POST .../rotate-secret` makes a new one; the old one signs 24 hours more).
+//! An endpoint failing for 5 days is disabled (a `webhook.disabled` event says so);
+//! `POST .../enable` resumes it from where it stopped.
 
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Tenant};
@@ -10,8 +12,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use rappel_app::webhooks::{
-    EndpointError, EndpointView, NewEndpoint, create_endpoint, delete_endpoint, list_endpoints,
-    rotate_secret,
+    EndpointError, EndpointView, NewEndpoint, create_endpoint, delete_endpoint, enable_endpoint,
+    list_endpoints, rotate_secret,
 };
 use rappel_core::events::{EventType, MAX_ENDPOINTS, WebhookUrl};
 use serde::{Deserialize, Serialize};
@@ -136,6 +138,25 @@ pub async fn rotate(
     Path(id): Path<String>,
 ) -> Result<Json<EndpointView>, ApiError> {
     rotate_secret(&state.services, &tenant, &id)
+        .await
+        .map(Json)
+        .map_err(problem)
+}
+
+#[utoipa::path(
+    post, path = "/v1/webhooks/{id}/enable", tag = "webhooks", operation_id = "enableWebhookEndpoint",
+    summary = "Resume a disabled endpoint from where it stopped",
+    description = "An endpoint that failed for 5 days is disabled. Enabled again, its failures are forgotten and it is tried at once, from its cursor: what it missed is posted first, in order (events are kept 30 days). An endpoint that is not disabled is answered as it is.",
+    params(("id" = String, Path, description = "The endpoint's id.")),
+    responses((status = 200, description = "Enabled (or already active).", body = EndpointView),
+      (status = 404, description = "not_found.", body = crate::error::Problem))
+)]
+pub async fn enable(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    Path(id): Path<String>,
+) -> Result<Json<EndpointView>, ApiError> {
+    enable_endpoint(&state.services, &tenant, &id)
         .await
         .map(Json)
         .map_err(problem)

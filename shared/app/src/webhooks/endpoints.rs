@@ -1,5 +1,6 @@
 //! The endpoint use cases: register one (its secret shown once), list them with where each
-//! stands, rotate a secret (the old one signs 24 hours more), delete one.
+//! stands, rotate a secret (the old one signs 24 hours more), enable one again after it was
+//! disabled (it resumes from where it stopped), delete one.
 
 use crate::services::ApiServices;
 use chrono::{DateTime, Utc};
@@ -33,7 +34,8 @@ pub enum EndpointState {
     Active,
     /// Its last attempts failed: retried at `next_attempt_at`.
     Failing,
-    /// Failed for 5 days: nothing is posted (delete it and register it again).
+    /// Failed for 5 days: nothing is posted until it is enabled again
+    /// (`POST /v1/webhooks/{id}/enable`), when it resumes from its cursor.
     Disabled,
 }
 
@@ -170,6 +172,32 @@ pub async fn rotate_secret(
     .collect();
     s.webhooks.save(&endpoint).await?;
     Ok(EndpointView::of(&endpoint, Some(secret)))
+}
+
+/// Enables `id` again: its failures forgotten, tried at once, from where it stopped (what it
+/// missed while disabled is posted first, for as long as events are kept: 30 days). An
+/// endpoint that is not disabled is left as it is.
+pub async fn enable_endpoint(
+    s: &ApiServices,
+    tenant: &TenantId,
+    id: &str,
+) -> Result<EndpointView, EndpointError> {
+    let mut endpoint = s
+        .webhooks
+        .of_business(tenant)
+        .await?
+        .into_iter()
+        .find(|e| e.id == id)
+        .ok_or(EndpointError::NotFound)?;
+    if endpoint.disabled_at.is_some() {
+        endpoint.disabled_at = None;
+        endpoint.failures = 0;
+        endpoint.failing_since = None;
+        endpoint.next_attempt_at = None;
+        s.webhooks.save(&endpoint).await?;
+        s.webhook_retries.retry_at(&endpoint, s.clock.now()).await?;
+    }
+    Ok(EndpointView::of(&endpoint, None))
 }
 
 pub async fn delete_endpoint(

@@ -7,5 +7,5 @@ mod endpoints;
 pub use dispatch::{DispatchReport, WebhookDispatch};
 pub use endpoints::{
     EndpointError, EndpointState, EndpointView, NewEndpoint, create_endpoint, delete_endpoint,
-    list_endpoints, rotate_secret,
+    enable_endpoint, list_endpoints, rotate_secret,
 };

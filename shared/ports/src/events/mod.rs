@@ -73,9 +73,15 @@ pub fn event_of_record(record: &CommunicationRecord) -> Option<DeliveryEvent> {
         CommunicationStatus::Delivered => EventType::MessageDelivered,
         CommunicationStatus::DeliveryDelayed => EventType::MessageDeliveryDelayed,
         CommunicationStatus::Unsubscribed => EventType::ClientUnsubscribed,
+        CommunicationStatus::CancelledByClient => EventType::ClientCancelledAppointment,
         CommunicationStatus::TestSent => return None,
     };
-    let message = (event_type != EventType::ClientUnsubscribed).then(|| EventMessage {
+    // A client's own action is no message's transition.
+    let own_action = matches!(
+        event_type,
+        EventType::ClientUnsubscribed | EventType::ClientCancelledAppointment
+    );
+    let message = (!own_action).then(|| EventMessage {
         key: record.message_key.clone(),
         kind: record.kind,
         channel: record.channel,

@@ -21,6 +21,8 @@ pub enum CommunicationStatus {
     Failed,
     /// Not a message: the client withdrew their marketing consent (one-click unsubscribe).
     Unsubscribed,
+    /// Not a message: the client cancelled their appointment with the link in a message.
+    CancelledByClient,
     /// Provider feedback: the address bounced for good (later e-mails are suppressed).
     Bounced,
     /// Provider feedback: the recipient complained (later e-mails are suppressed).

@@ -32,6 +32,11 @@ impl MemoryWebhooks {
         })
     }
 
+    /// Every endpoint, of every business (the local inbox page).
+    pub fn all(&self) -> Vec<WebhookEndpoint> {
+        lock(&self.endpoints).values().cloned().collect()
+    }
+
     /// The earliest retry of a failing endpoint after `after` and no later than `until`: when
     /// the local stack's clock must stop on its way to `until`.
     pub fn next_retry(&self, after: DateTime<Utc>, until: DateTime<Utc>) -> Option<DateTime<Utc>> {

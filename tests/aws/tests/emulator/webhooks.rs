@@ -281,3 +281,56 @@ async fn an_endpoint_down_for_hours_catches_up_in_order_through_its_retries() {
         "caught up: no retry left"
     );
 }
+
+#[tokio::test]
+#[cfg_attr(
+    not(feature = "emulator"),
+    ignore = "needs the emulator: infra/test.sh"
+)]
+async fn an_endpoint_failing_for_days_is_disabled_and_enabled_again_resumes_where_it_stopped() {
+    let receiver = Receiver::start();
+    let app = spawn_aws_app(friday_morning(), true).await;
+    let tap = tap_the_bus(&app).await;
+    app.seed_salon().await;
+    let id = register(&app, &receiver).await;
+    receiver.control("/_mode", json!({"down": true})).await;
+    let lea = app.create_lea(&app.phone).await;
+    app.book_friday_10am(&lea).await;
+    app.pump_events().await;
+    let six_days = app.clock.now() + Duration::days(6);
+    app.fire_webhook_retries_until(six_days).await;
+    let listed = app.get("/v1/webhooks").await;
+    assert_eq!(
+        listed.body["endpoints"][0]["state"], "disabled",
+        "{}",
+        listed.body
+    );
+    // The webhook.disabled event leaves through the stream like any other.
+    app.pump_events().await;
+    let on_the_bus = tapped(&app, &tap).await;
+    assert!(
+        on_the_bus
+            .iter()
+            .any(|(t, d)| t == "webhook.disabled" && d["webhook"]["id"] == id.as_str()),
+        "{on_the_bus:?}"
+    );
+
+    receiver.control("/_mode", json!({"down": false})).await;
+    let enabled = app
+        .post(&format!("/v1/webhooks/{id}/enable"), json!({}))
+        .await;
+    assert_eq!(enabled.status, 200, "{}", enabled.body);
+    assert!(
+        app.run_webhook_retries().await > 0,
+        "enabling runs it at once"
+    );
+    let all = events(&app).await;
+    assert!(!all.is_empty());
+    let received = receiver.received().await;
+    assert_eq!(received["unverified"], 0, "{received}");
+    assert_eq!(
+        accepted_ids(&received),
+        ids(&all),
+        "what it missed, in order"
+    );
+}

@@ -66,6 +66,37 @@ async fn the_inbox_lists_every_message_newest_first_with_the_planned_ones() {
 }
 
 #[tokio::test]
+async fn the_inbox_lists_the_delivery_events_newest_first_and_the_webhook_endpoints() {
+    let app = spawn_app(friday_before()).await;
+    let (_, id) = app.lea_booked_friday_10am().await;
+    let registered = app
+        .post("/v1/webhooks", json!({"url": "http://127.0.0.1:9/hooks"}))
+        .await;
+    assert_eq!(registered.status, 201, "{}", registered.body);
+    app.post(&format!("/v1/appointments/{id}/cancel"), json!({}))
+        .await;
+
+    let inbox = page(&app, "GET", "/", None).await;
+    let events = inbox
+        .body
+        .find("Delivery events")
+        .expect("the events section");
+    let section = &inbox.body[events..];
+    assert!(
+        section.contains("message.withdrawn"),
+        "the cancel's withdrawals"
+    );
+    let cancelled = section
+        .find("email cancelled to")
+        .expect("the cancel's notice");
+    let confirmed = section
+        .find("email confirmation to")
+        .expect("the booking's confirmation");
+    assert!(cancelled < confirmed, "newest first: {section}");
+    assert!(inbox.body.contains("127.0.0.1:9"), "the endpoint");
+}
+
+#[tokio::test]
 async fn an_email_opens_with_its_links_its_invitation_and_its_html_sandboxed() {
     let app = spawn_app(friday_before()).await;
     app.lea_booked_friday_10am().await;

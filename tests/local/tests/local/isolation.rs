@@ -259,6 +259,7 @@ fn reads_and_acts(a: &BusinessA, body: &Value) -> Vec<(&'static str, String, Opt
             format!("/v1/webhooks/{}/rotate-secret", a.webhook),
             None,
         ),
+        ("POST", format!("/v1/webhooks/{}/enable", a.webhook), None),
         ("GET", format!("/v1/appointments/{}", a.appointment), None),
         (
             "PATCH",

@@ -103,11 +103,29 @@ async fn following_a_cancel_link_shows_the_appointment_and_only_the_button_cance
         "a client-made cancellation alerts the staff member: {to_sam:#?}"
     );
 
+    // How it was cancelled is the client's own event (the integrator hears it), once.
+    let cancelled_by_client = || async {
+        app.get("/_local/events").await.body["events"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["type"] == "client.cancelled_appointment")
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let events = cancelled_by_client().await;
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(
+        events[0]["subject"],
+        json!({"type": "appointment", "id": id})
+    );
+
     // Following it again: already cancelled.
     let again = fetch(&app, "GET", &cancel, None).await;
     assert_eq!(again.status, 409);
     assert!(again.body.contains("Déjà annulé"));
     assert_eq!(fetch(&app, "POST", &cancel, Some("")).await.status, 409);
+    assert_eq!(cancelled_by_client().await.len(), 1);
 }
 
 #[tokio::test]

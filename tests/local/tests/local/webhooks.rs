@@ -169,3 +169,48 @@ async fn a_rotated_secret_signs_beside_the_old_one_so_either_verifies() {
     assert_eq!(app.delete(&format!("/v1/webhooks/{id}")).await.status, 204);
     assert_eq!(app.delete(&format!("/v1/webhooks/{id}")).await.status, 404);
 }
+
+#[tokio::test]
+async fn an_endpoint_down_for_days_is_disabled_then_enabled_again_gets_what_it_missed() {
+    let receiver = Receiver::start();
+    let app = spawn_app(friday_before()).await;
+    app.seed_business().await;
+    let endpoint = register(&app, &receiver).await;
+    let id = endpoint["id"].as_str().expect("an id");
+    receiver.control("/_mode", json!({"down": true})).await;
+    app.lea_booked_friday_10am().await;
+    app.advance_to("2026-03-26T09:00:00Z").await;
+    let listed = app.get("/v1/webhooks").await;
+    assert_eq!(
+        listed.body["endpoints"][0]["state"], "disabled",
+        "{}",
+        listed.body
+    );
+    let all = events(&app).await;
+    assert!(
+        all.iter()
+            .any(|e| e["type"] == "webhook.disabled" && e["webhook"]["id"] == id),
+        "a webhook.disabled event says which: {all:#?}"
+    );
+
+    receiver.control("/_mode", json!({"down": false})).await;
+    let enabled = app
+        .post(&format!("/v1/webhooks/{id}/enable"), json!({}))
+        .await;
+    assert_eq!(enabled.status, 200, "{}", enabled.body);
+    assert_eq!(enabled.body["state"], "active");
+    app.advance_to("2026-03-26T09:00:10Z").await;
+    let expected: Vec<String> = events(&app)
+        .await
+        .iter()
+        .filter_map(|e| e["id"].as_str().map(str::to_owned))
+        .collect();
+    assert!(!expected.is_empty());
+    let received = receiver.received().await;
+    assert_eq!(received["unverified"], 0);
+    assert_eq!(
+        accepted_ids(&received),
+        expected,
+        "what it missed, in order"
+    );
+}
