@@ -7,6 +7,10 @@
 #   bash infra/replay-dead-letters.sh stream    --from "$STREAM_FAILURE_QUEUE_URL" \
 #       --invoke "$CHANGE_HANDLER_FUNCTION"      # or --out DIR to only write the events
 #   bash infra/replay-dead-letters.sh send      --from "$REPLAN_DLQ_URL"   --to "$REPLAN_QUEUE_URL"
+#   bash infra/replay-dead-letters.sh stream    --from "$PUBLISH_FAILURE_QUEUE_URL" \
+#       --invoke "$PUBLISH_FUNCTION"             # the delivery events' batches
+#   bash infra/replay-dead-letters.sh send      --from "$WEBHOOK_RETRY_DLQ_URL" \
+#       --to "$WEBHOOK_RETRY_QUEUE_URL"          # webhook endpoint runs
 #   bash infra/replay-dead-letters.sh replan    --queue "$REPLAN_QUEUE_URL" --tenant salon-lea \
 #       [--tenant …] [--recreate] [--changes-since 2026-03-20T00:00:00Z]
 #

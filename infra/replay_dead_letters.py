@@ -8,10 +8,11 @@
   schedules  the schedules' dead-letter queue (EventBridge Scheduler could not put a firing on
              the send queue): the body is the schedule's input, `{"key": ...}` — back on the
              send queue too.
-  stream     the change handler's failure queue: Lambda keeps only the *position* of a failed
-             stream batch (shard, first and last sequence number). The records are read back
-             from the stream — within its 24 h retention — and written as Lambda events
-             (`--out DIR`) or handed to the change handler (`--invoke FUNCTION`).
+  stream     the change handler's or the publish function's failure queue: Lambda keeps only
+             the *position* of a failed stream batch (shard, first and last sequence number).
+             The records are read back from the stream — within its 24 h retention — and
+             written as Lambda events (`--out DIR`) or handed to the function (`--invoke
+             FUNCTION`; the publish function keeps the new events of the batch itself).
 
   replan     past the stream's retention, the failure queue's positions point at nothing; or
              schedules were lost (a schedule group deleted, a target replaced). The records are
@@ -182,7 +183,7 @@ def replay_stream(args):
             result = json.loads(answer["Payload"].read() or b"{}")
             if answer.get("FunctionError") or result.get("batchItemFailures"):
                 kept += 1
-                keep(sqs, args.source, message, f"the change handler failed again: {result}")
+                keep(sqs, args.source, message, f"the function failed again: {result}")
                 continue
         if not args.dry_run:
             sqs.delete_message(QueueUrl=args.source, ReceiptHandle=message["ReceiptHandle"])
