@@ -21,6 +21,7 @@ fn not_yet_created() -> Resources {
     let url = |name: &str| format!("{}/123456789012/{name}", emulator_url());
     resources.send_queue_url = url(&resources.send_queue_name);
     resources.bulk_send_queue_url = url(&resources.bulk_send_queue_name);
+    resources.webhook_retry_queue_url = url(&resources.webhook_retry_queue_name);
     resources
 }
 
