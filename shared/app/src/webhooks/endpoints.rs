@@ -147,13 +147,7 @@ pub async fn rotate_secret(
     tenant: &TenantId,
     id: &str,
 ) -> Result<EndpointView, EndpointError> {
-    let mut endpoint = s
-        .webhooks
-        .of_business(tenant)
-        .await?
-        .into_iter()
-        .find(|e| e.id == id)
-        .ok_or(EndpointError::NotFound)?;
+    let mut endpoint = endpoint_of(s, tenant, id).await?;
     let now = s.clock.now();
     let secret = WebhookSecret::from_key(random_bytes::<SECRET_BYTES>()?).expose();
     let previous = endpoint
@@ -182,13 +176,7 @@ pub async fn enable_endpoint(
     tenant: &TenantId,
     id: &str,
 ) -> Result<EndpointView, EndpointError> {
-    let mut endpoint = s
-        .webhooks
-        .of_business(tenant)
-        .await?
-        .into_iter()
-        .find(|e| e.id == id)
-        .ok_or(EndpointError::NotFound)?;
+    let mut endpoint = endpoint_of(s, tenant, id).await?;
     if endpoint.disabled_at.is_some() {
         endpoint.disabled_at = None;
         endpoint.failures = 0;
@@ -198,6 +186,20 @@ pub async fn enable_endpoint(
         s.webhook_retries.retry_at(&endpoint, s.clock.now()).await?;
     }
     Ok(EndpointView::of(&endpoint, None))
+}
+
+/// `tenant`'s endpoint `id` (another business's is not found).
+async fn endpoint_of(
+    s: &ApiServices,
+    tenant: &TenantId,
+    id: &str,
+) -> Result<WebhookEndpoint, EndpointError> {
+    s.webhooks
+        .of_business(tenant)
+        .await?
+        .into_iter()
+        .find(|e| e.id == id)
+        .ok_or(EndpointError::NotFound)
 }
 
 pub async fn delete_endpoint(
