@@ -25,6 +25,8 @@
 //!   marks a permanent bounce or a complaint puts on an address.
 //! - [`render`]: templates (minijinja) with FR/EN defaults, iCalendar invitations, MIME, SMS
 //!   segments and signed links.
+//! - [`replies`]: what a client texts back — a keyword (confirm, cancel, stop, start, help) or
+//!   a message for the business — and the inbound SMS as AWS End User Messaging delivers it.
 //!
 //! ## Workspace layout
 //! ```text
@@ -45,5 +47,6 @@ pub mod message;
 pub mod model;
 pub mod planning;
 pub mod render;
+pub mod replies;
 pub mod schema;
 pub mod settings;
