@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The three Lambda functions as they ship, measured in one run (docs/PERFORMANCE.md has the
+# The Lambda functions as they ship, measured in one run (docs/PERFORMANCE.md has the
 # figures and what they mean):
 #   - size of each stripped release binary;
 #   - init time (exec → first poll of the Runtime API) as a ratio to a hello-world
@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source infra/emulator.sh
 RUNS="${RUNS:-21}"
-FUNCTIONS=(rappel-api rappel-change-handler rappel-send)
+FUNCTIONS=(rappel-api rappel-change-handler rappel-send rappel-publish)
 
 echo "== building the functions (release profile) and the hello-world baseline"
 cargo build --release $(printf -- '-p %s ' "${FUNCTIONS[@]}")

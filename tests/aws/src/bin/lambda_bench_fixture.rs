@@ -3,7 +3,7 @@
 //! sender, link secret) and a salon whose 100 new bookings are waiting on the records stream.
 //!
 //! Writes, into the folder given as the only argument:
-//! - `functions.env`: `NAME=value` lines, every variable the three functions read;
+//! - `functions.env`: `NAME=value` lines, every variable the measured functions read;
 //! - `change-batch.json`: those 100 stream records as Lambda's event source mapping delivers
 //!   them (one batch, the change handler's `BatchSize`).
 //!
@@ -72,7 +72,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let env = app.resources.env();
     let mut lines = BTreeMap::new();
-    for function in ["rappel-api", "rappel-change-handler", "rappel-send"] {
+    for function in [
+        "rappel-api",
+        "rappel-change-handler",
+        "rappel-send",
+        "rappel-publish",
+    ] {
         for name in variables_of(function) {
             if let Ok(Some(value)) = env.declared(name) {
                 lines.insert(name, value.to_owned());
