@@ -22,11 +22,10 @@ use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use rappel_app::ApiServices;
 use rappel_app::commands::CommandError;
-use rappel_app::commands::appointments::{AppointmentAction, act_on};
+use rappel_app::commands::appointments::cancel_by_link;
 use rappel_app::commands::clients::{Withdrawal, withdraw_marketing};
 use rappel_core::model::{
-    Actor, Appointment, AppointmentError, AppointmentId, AppointmentStatus, ClientId, Locale,
-    TenantId,
+    Appointment, AppointmentError, AppointmentId, AppointmentStatus, ClientId, Locale, TenantId,
 };
 use rappel_core::render::{
     AppointmentSummary, LinkAction, LinkError, LinkProblem, LinkSigner, Page, cancel_confirm_page,
@@ -352,22 +351,12 @@ async fn cancel(
             cancel_confirm_page(seen.locale.templates(), &seen.summary),
         );
     }
-    let cancelled = act_on(
-        &state.services,
-        &seen.appointment,
-        AppointmentAction::Cancel,
-        Actor::Client,
-        true,
-    )
-    .await;
+    let cancelled = cancel_by_link(&state.services, &seen.appointment).await;
     match cancelled {
-        Ok(_) => {
-            record_cancel_by_link(state, &seen.appointment, now).await;
-            page(
-                StatusCode::OK,
-                cancelled_page(seen.locale.templates(), &seen.summary),
-            )
-        }
+        Ok(_) => page(
+            StatusCode::OK,
+            cancelled_page(seen.locale.templates(), &seen.summary),
+        ),
         Err(
             CommandError::Store(StoreError::Conflict { .. })
             | CommandError::Appointment(AppointmentError::InvalidTransition { .. }),
@@ -377,34 +366,6 @@ async fn cancel(
             LinkProblem::ChangedMeanwhile,
         ),
         Err(error) => crate::error::ApiError::from(error).into_response(),
-    }
-}
-
-/// The client's cancel, in their history (and so as a `client.cancelled_appointment` event):
-/// how it was cancelled, beside the notices and withdrawals the cancel itself causes. The
-/// appointment is cancelled either way: a history that cannot be written is logged.
-async fn record_cancel_by_link(state: &LinksState, appointment: &Appointment, now: DateTime<Utc>) {
-    use rappel_core::message::{Channel, MessageKind, Recipient, Subject};
-    use rappel_ports::history::{CommunicationRecord, CommunicationStatus};
-    let (tenant, id, client) = (&appointment.tenant, &appointment.id, &appointment.client_id);
-    let entry = CommunicationRecord {
-        tenant: tenant.clone(),
-        about: Subject::Appointment(id.clone()),
-        client: Some(client.clone()),
-        message_key: format!("cancel-link/{tenant}/{id}"),
-        kind: MessageKind::Cancelled,
-        recipient: Recipient::Client(client.clone()),
-        channel: Channel::Email,
-        due: now,
-        recorded_at: now,
-        status: CommunicationStatus::CancelledByClient,
-        reason: Some("cancel_link".into()),
-        subject: None,
-        provider_message_id: None,
-        sms: None,
-    };
-    if let Err(error) = state.services.history.record(entry).await {
-        tracing::warn!(%error, "cancelled by link, but the history entry could not be written");
     }
 }
 

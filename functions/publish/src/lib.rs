@@ -47,13 +47,6 @@ pub struct PublishOutcome {
     pub report: DispatchReport,
 }
 
-fn add(total: &mut DispatchReport, run: DispatchReport) {
-    total.posted += run.posted;
-    total.failed += run.failed;
-    total.disabled += run.disabled;
-    total.continued += run.continued;
-}
-
 /// A batch of the stream's events: onto the bus, then each business's due endpoints run.
 /// The bus refusing hands the whole batch back (a retry publishes again: same ids); a
 /// business whose endpoints could not be run hands back its first event (Lambda retries
@@ -86,7 +79,7 @@ pub async fn handle_stream(
     }
     for (tenant, first_sequence) in businesses {
         match services.dispatch.run_business(tenant, deadline).await {
-            Ok(run) => add(&mut outcome.report, run),
+            Ok(run) => outcome.report += run,
             Err(error) => {
                 tracing::warn!(%tenant, %error, "webhooks not run; retried from the business's first event");
                 outcome.retry.push(first_sequence.to_owned());
@@ -130,7 +123,7 @@ pub async fn handle_retries(
             .run_endpoint(&retry.business, &retry.endpoint, deadline)
             .await
         {
-            Ok(run) => add(&mut outcome.report, run),
+            Ok(run) => outcome.report += run,
             Err(error) => {
                 tracing::warn!(tenant = %retry.business, endpoint = %retry.endpoint, %error, "webhook retry to run again");
                 outcome.retry.push(id.clone());

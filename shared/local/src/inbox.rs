@@ -11,6 +11,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::{AutoEscape, Environment, context};
 use rappel_app::preview::planned_notifications;
+use rappel_app::webhooks::EndpointState;
 use rappel_ports::delivery::OutboxEntry;
 use serde::Serialize;
 use std::sync::Arc;
@@ -226,24 +227,16 @@ pub async fn inbox(State(stack): State<Arc<LocalStack>>) -> Response {
             }
         })
         .collect();
-    let now = stack.now();
     let endpoints: Vec<minijinja::Value> = stack
         .webhooks
         .all()
         .iter()
         .map(|w| {
-            let state = if w.disabled_at.is_some() {
-                "disabled"
-            } else if w.next_attempt_at.is_some_and(|at| at > now) {
-                "failing"
-            } else {
-                "active"
-            };
             context! {
                 business => w.tenant.as_str(),
                 id => w.id.clone(),
                 url => w.url.as_str(),
-                state,
+                state => EndpointState::of(w),
                 next_attempt => w.next_attempt_at.map(|at| at.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
                 last_error => w.last_error.clone(),
             }

@@ -364,3 +364,45 @@ pub async fn act_on(
         .await?;
     Ok(next)
 }
+
+/// The client's cancel through a message's link: the same action as the API's, by the client,
+/// told to everyone it concerns — then the client's own history entry (and so its
+/// `client.cancelled_appointment` event), as an unsubscribe is. The appointment is cancelled
+/// either way: a history that cannot be written is logged.
+pub async fn cancel_by_link(
+    services: &ApiServices,
+    current: &Appointment,
+) -> Result<Appointment, CommandError> {
+    use rappel_core::message::{Channel, MessageKind, Recipient, Subject};
+    use rappel_ports::history::{CommunicationRecord, CommunicationStatus};
+    let cancelled = act_on(
+        services,
+        current,
+        AppointmentAction::Cancel,
+        Actor::Client,
+        true,
+    )
+    .await?;
+    let now = services.clock.now();
+    let (tenant, id, client) = (&current.tenant, &current.id, &current.client_id);
+    let entry = CommunicationRecord {
+        tenant: tenant.clone(),
+        about: Subject::Appointment(id.clone()),
+        client: Some(client.clone()),
+        message_key: format!("cancel-link/{tenant}/{id}"),
+        kind: MessageKind::Cancelled,
+        recipient: Recipient::Client(client.clone()),
+        channel: Channel::Email,
+        due: now,
+        recorded_at: now,
+        status: CommunicationStatus::CancelledByClient,
+        reason: Some("cancel_link".into()),
+        subject: None,
+        provider_message_id: None,
+        sms: None,
+    };
+    if let Err(error) = services.history.record(entry).await {
+        tracing::warn!(%error, "cancelled by link, but the history entry could not be written");
+    }
+    Ok(cancelled)
+}

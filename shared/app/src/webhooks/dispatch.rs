@@ -54,6 +54,15 @@ pub struct DispatchReport {
     pub continued: usize,
 }
 
+impl std::ops::AddAssign for DispatchReport {
+    fn add_assign(&mut self, run: Self) {
+        self.posted += run.posted;
+        self.failed += run.failed;
+        self.disabled += run.disabled;
+        self.continued += run.continued;
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DispatchError {
     #[error(transparent)]
@@ -192,7 +201,7 @@ impl WebhookDispatch {
                 // Published before the endpoint is saved disabled: a run that stops between
                 // the two disables it again, publishing the same event (same id).
                 self.events
-                    .append(&[disabled_event(&before, &endpoint, now)])
+                    .append(&[disabled_event(&endpoint, now)])
                     .await?;
             }
         }
@@ -225,22 +234,17 @@ impl WebhookDispatch {
     }
 }
 
-/// The `webhook.disabled` event of `endpoint` (as it was while failing, `before`; as
-/// disabled, `after`).
-fn disabled_event(
-    before: &WebhookEndpoint,
-    after: &WebhookEndpoint,
-    now: DateTime<Utc>,
-) -> DeliveryEvent {
-    let since = after.failing_since.or(before.failing_since);
+/// The `webhook.disabled` event of `endpoint`, just disabled at `now` (its failing streak
+/// names the event: the same streak disabled twice is one event).
+fn disabled_event(endpoint: &WebhookEndpoint, now: DateTime<Utc>) -> DeliveryEvent {
     DeliveryEvent::webhook_disabled(
         EventWebhook {
-            id: after.id.clone(),
-            url: after.url.as_str().to_owned(),
-            failing_since: since,
-            last_error: after.last_error.clone(),
+            id: endpoint.id.clone(),
+            url: endpoint.url.as_str().to_owned(),
+            failing_since: endpoint.failing_since,
+            last_error: endpoint.last_error.clone(),
         },
-        after.tenant.clone(),
+        endpoint.tenant.clone(),
         now,
     )
 }

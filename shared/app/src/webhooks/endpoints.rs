@@ -39,6 +39,19 @@ pub enum EndpointState {
     Disabled,
 }
 
+impl EndpointState {
+    /// Where `endpoint` stands (the API's list, the local inbox page).
+    pub fn of(endpoint: &WebhookEndpoint) -> Self {
+        if endpoint.disabled_at.is_some() {
+            Self::Disabled
+        } else if endpoint.failures > 0 {
+            Self::Failing
+        } else {
+            Self::Active
+        }
+    }
+}
+
 /// An endpoint as the API shows it (never its secrets).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EndpointView {
@@ -62,13 +75,7 @@ pub struct EndpointView {
 
 impl EndpointView {
     fn of(endpoint: &WebhookEndpoint, secret: Option<String>) -> Self {
-        let state = if endpoint.disabled_at.is_some() {
-            EndpointState::Disabled
-        } else if endpoint.failures > 0 {
-            EndpointState::Failing
-        } else {
-            EndpointState::Active
-        };
+        let state = EndpointState::of(endpoint);
         Self {
             id: endpoint.id.clone(),
             url: endpoint.url.clone(),
@@ -177,11 +184,7 @@ pub async fn enable_endpoint(
     id: &str,
 ) -> Result<EndpointView, EndpointError> {
     let mut endpoint = endpoint_of(s, tenant, id).await?;
-    if endpoint.disabled_at.is_some() {
-        endpoint.disabled_at = None;
-        endpoint.failures = 0;
-        endpoint.failing_since = None;
-        endpoint.next_attempt_at = None;
+    if endpoint.enable() {
         s.webhooks.save(&endpoint).await?;
         s.webhook_retries.retry_at(&endpoint, s.clock.now()).await?;
     }

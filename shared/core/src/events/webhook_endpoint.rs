@@ -158,6 +158,19 @@ impl WebhookEndpoint {
         AfterFailure::RetryAt(at)
     }
 
+    /// Enabled again after it was disabled: its failures forgotten, due at once, from its
+    /// cursor. Answers whether it was disabled (an active endpoint is left as it is).
+    pub fn enable(&mut self) -> bool {
+        if self.disabled_at.is_none() {
+            return false;
+        }
+        self.disabled_at = None;
+        self.failures = 0;
+        self.failing_since = None;
+        self.next_attempt_at = None;
+        true
+    }
+
     /// Its state once it accepted the event at `position`.
     pub fn accepted(&mut self, position: String) {
         self.cursor = Some(position);
