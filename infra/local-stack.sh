@@ -6,7 +6,8 @@
 #   curl "$LOCAL_STACK_URL/_local/clock"
 
 start_local_stack() {
-    cargo build --workspace --locked -q --bin rappel-local
+    # infra/test.sh builds it with the tests (one feature set, one build); alone, a plain build.
+    ${RAPPEL_BUILD_BINS:-cargo build --workspace --locked -q --bin rappel-local}
     local port
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     target/debug/rappel-local "$@" --port "$port" &

@@ -18,6 +18,13 @@ if ! command -v cargo >/dev/null 2>&1; then
     exit 1
 fi
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
+# Disk: a clean build gains nothing from incremental caches (a copy of every workspace crate's
+# objects). And every binary below (the soak, the fairness run, the local stack) is the one
+# `cargo test` built, with the tests' feature set: a plain `cargo build` would resolve features
+# without the dev-dependencies and build tokio and every AWS SDK crate a second time — 63 crates,
+# 1.3 GB and 75 s more (a CI run once ran out of disk on it).
+export CARGO_INCREMENTAL=0
+export RAPPEL_BUILD_BINS="cargo test --workspace --locked -q --features rappel-aws-tests/emulator --no-run"
 
 started=$(date +%s)
 # A step's header, with the seconds since the start: where a slow CI run spends its time.
@@ -55,7 +62,7 @@ stop_emulator
 
 phase "the soak (tests/local/src/soak): the durable local stack under faults, restarts and a doubled, reordered feed; an independent oracle"
 set +e
-cargo build --workspace --locked -q --bin soak
+$RAPPEL_BUILD_BINS
 SOAK_APPOINTMENTS="${SOAK_APPOINTMENTS:-1000}" SOAK_TENANTS="${SOAK_TENANTS:-10}" SOAK_RESTART_RATE="${SOAK_RESTART_RATE:-0.005}" \
     target/debug/soak 2>&1 | tee target/soak-output.log
 soak_status=${PIPESTATUS[0]}
@@ -63,7 +70,7 @@ set -e
 
 phase "the fairness run (tests/local/src/fairness.rs): business A bursts 20,000 reminders at a provider's 10/s; business B's must stay on time"
 set +e
-cargo build --workspace --locked -q --bin fairness
+$RAPPEL_BUILD_BINS
 target/debug/fairness 2>&1 | tee target/fairness-output.log
 fairness_status=${PIPESTATUS[0]}
 set -e
