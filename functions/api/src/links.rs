@@ -22,7 +22,7 @@ use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use rappel_app::ApiServices;
 use rappel_app::commands::CommandError;
-use rappel_app::commands::appointments::cancel_by_link;
+use rappel_app::commands::appointments::{ClientAnswer, cancel_by_client};
 use rappel_app::commands::clients::{Withdrawal, withdraw_marketing};
 use rappel_core::model::{
     Appointment, AppointmentError, AppointmentId, AppointmentStatus, ClientId, Locale, TenantId,
@@ -351,7 +351,15 @@ async fn cancel(
             cancel_confirm_page(seen.locale.templates(), &seen.summary),
         );
     }
-    let cancelled = cancel_by_link(&state.services, &seen.appointment).await;
+    let services = &state.services;
+    let cancelled = cancel_by_client(
+        services.records.as_ref(),
+        services.history.as_ref(),
+        services.clock.now(),
+        &seen.appointment,
+        ClientAnswer::Link,
+    )
+    .await;
     match cancelled {
         Ok(_) => page(
             StatusCode::OK,

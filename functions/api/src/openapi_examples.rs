@@ -192,6 +192,7 @@ fn built() -> Option<Vec<(&'static str, &'static str, Value)>> {
         channel: Some(Channel::Email),
         received_at,
         automated: false,
+        text: None,
         version: 1,
     };
     let mut inbound_view = to_json(&inbound);

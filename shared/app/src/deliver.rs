@@ -36,9 +36,10 @@ use rappel_core::budget::{SendCap, SmsBudget, UsageHour, UsageMonth, price_per_p
 use rappel_core::message::{
     Channel, MessageKey, MessageKind, Recipient, StaleReason, SuppressionReason,
 };
-use rappel_core::model::{AppointmentTypeId, ClientId, Language, TenantId};
+use rappel_core::model::{AppointmentTypeId, ClientId, Language, PhoneNumber, TenantId};
 use rappel_core::planning::day::digest_messages;
 use rappel_core::render::{Composition, OutgoingMessage, OutgoingSms, compose, compose_fitting};
+use rappel_core::replies::TextedNumber;
 use rappel_core::settings::{business_sender, sms_country_allowed};
 use rappel_ports::address_marks::MarksError;
 use rappel_ports::deadline::{CALL_BOUND, Deadline};
@@ -49,6 +50,7 @@ use rappel_ports::records::{
     Record, RecordKey, RecordKind, RecordStore, StoreError, StoredTemplate, TypedRecords,
 };
 use rappel_ports::schedules::{ScheduleEntry, SendRequest, Unsubscribe};
+use rappel_ports::sms_replies::RepliesError;
 use rappel_ports::usage::UsageError;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,6 +122,8 @@ pub enum DeliveryError {
     History(#[from] HistoryError),
     #[error(transparent)]
     Marks(#[from] MarksError),
+    #[error(transparent)]
+    Replies(#[from] RepliesError),
     /// A provider's temporary refusal, by its error code (never the provider's text, which
     /// may quote the recipient: this error reaches logs and dead-letter queues).
     #[error("temporary delivery failure, to retry: {0}")]
@@ -588,6 +592,11 @@ async fn deliver_claimed(
                 .await
                 .map(|r| (r, Some(email.subject.clone())))
         }
+        // A number that texted STOP to this business gets none of its SMS (the business's own
+        // list: another business's SMS to it are not withdrawn).
+        OutgoingMessage::Sms(sms) if stopped_by_client(s, &key.tenant, &sms.to).await? => {
+            return recorder.suppressed(SuppressionReason::SmsStopped).await;
+        }
         OutgoingMessage::Sms(sms) => match s.sms.is_opted_out(&sms.to).await {
             Ok(true) => return recorder.suppressed(SuppressionReason::OptedOut).await,
             Ok(false) => {
@@ -642,6 +651,9 @@ async fn deliver_claimed(
                 )
             };
             let settlement = settle_sent(s, &recorder, &record, now).await;
+            if let OutgoingMessage::Sms(sms) = &message {
+                remember_texted(s, key, sms, recorder.client, now).await;
+            }
             tracing::info!(kind = %key.kind, channel = %key.channel, "message sent");
             Ok(DeliveryOutcome::Sent {
                 provider_message_id: receipt.message_id,
@@ -662,8 +674,50 @@ async fn deliver_claimed(
     }
 }
 
+/// Whether the number texted STOP to the business. Only a deployment with a two-way number
+/// hears a STOP; without one, nothing is read.
+async fn stopped_by_client(
+    s: &DeliveryServices,
+    tenant: &TenantId,
+    number: &PhoneNumber,
+) -> Result<bool, DeliveryError> {
+    match &s.two_way {
+        Some(two_way) => Ok(two_way
+            .replies
+            .stopped_since(tenant, number)
+            .await?
+            .is_some()),
+        None => Ok(false),
+    }
+}
+
+/// Remembers an SMS sent from the two-way number, for the replies to it. Best effort: the SMS
+/// is sent; a reply that finds nothing is answered "nothing to answer", never acted on.
+async fn remember_texted(
+    s: &DeliveryServices,
+    key: &MessageKey,
+    sms: &OutgoingSms,
+    client: Option<&ClientId>,
+    now: DateTime<Utc>,
+) {
+    let Some(two_way) = &s.two_way else {
+        return;
+    };
+    let text = TextedNumber {
+        from: two_way.number.clone(),
+        to: sms.to.clone(),
+        tenant: key.tenant.clone(),
+        client: client.cloned(),
+        at: now,
+        asks: None,
+    };
+    if let Err(error) = two_way.replies.remember(&text).await {
+        tracing::warn!(message_key = %key.schedule_name(), %error, "SMS sent; what it asked could not be remembered for its replies");
+    }
+}
+
 /// What an SMS costs: its parts × the price of a part to its number's country.
-fn charge_of(sms: &OutgoingSms) -> SmsCharge {
+pub(crate) fn charge_of(sms: &OutgoingSms) -> SmsCharge {
     let parts = u32::try_from(sms.size.segments).unwrap_or(u32::MAX);
     let country = sms.to.country();
     SmsCharge {

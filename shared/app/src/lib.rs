@@ -44,4 +44,4 @@ pub use deliver::{
 };
 pub use effects::{Reaction, ReactionError};
 pub use react::react_to_change;
-pub use services::{ApiServices, DeliveryServices, ReactionServices};
+pub use services::{ApiServices, DeliveryServices, ReactionServices, TwoWaySms};

@@ -10,6 +10,7 @@
 //!   schedules and puts the messages due now on the send queue — it never sends, so it needs
 //!   no mail, SMS, ledger, history or link key.
 
+use rappel_core::model::PhoneNumber;
 use rappel_core::render::{LinkSigner, SenderIdentity};
 use rappel_ports::address_marks::{AddressMarks, MarksCache};
 use rappel_ports::clock::Clock;
@@ -23,6 +24,7 @@ use rappel_ports::replan::{ReplanProgress, ReplanQueue};
 use rappel_ports::schedules::Schedules;
 use rappel_ports::send_queue::SendQueue;
 use rappel_ports::sending_domains::SendingDomains;
+use rappel_ports::sms_replies::SmsReplies;
 use rappel_ports::usage::UsageMeter;
 use rappel_ports::webhooks::{WebhookRetries, WebhookStore};
 use std::sync::Arc;
@@ -82,6 +84,16 @@ pub struct DeliveryServices {
     /// Where a message its business's send cap held back is scheduled again, for its slot in
     /// a later hour.
     pub held: Arc<dyn Schedules>,
+    /// The two-way number SMS go out from, when the deployment has one: what they text is
+    /// remembered for the replies, and a STOP to a business is honoured.
+    pub two_way: Option<TwoWaySms>,
+}
+
+/// A two-way number (replies come back to it) and what was texted from it.
+#[derive(Clone)]
+pub struct TwoWaySms {
+    pub number: PhoneNumber,
+    pub replies: Arc<dyn SmsReplies>,
 }
 
 /// What the reaction to a change needs — and the re-plan steps it starts: the records it plans

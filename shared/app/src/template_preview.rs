@@ -249,6 +249,7 @@ async fn queue_test(
         key,
         message,
         test_id: test_id.clone(),
+        answering: None,
     };
     services
         .send_queue

@@ -110,6 +110,17 @@ pub async fn send_test(
         provider_message_id: Some(receipt.message_id.clone()),
         sms: None,
     };
+    // An answer to a client's reply is the business's automatic reply: sent, and its SMS
+    // counted in the month's usage as any other.
+    let record = match (&test.answering, &test.message) {
+        (Some(reply), OutgoingMessage::Sms(sms)) => CommunicationRecord {
+            status: CommunicationStatus::Sent,
+            reason: Some(format!("answer_to_sms_reply: {reply}")),
+            sms: Some(crate::deliver::charge_of(sms)),
+            ..record
+        },
+        _ => record,
+    };
     // Sent: from here on nothing may send it again; the record is best effort.
     match s.ledger.settle_sent(&ledger_key, &record, now).await {
         Ok(Filed::WithHistory | Filed::AlreadySent) => {}

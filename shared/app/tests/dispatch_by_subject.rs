@@ -97,6 +97,7 @@ async fn world(consent: bool) -> World {
             in_bulk: false,
         },
         earlier_slot_offers: None,
+        client_confirmation: None,
     }))
     .await;
     let services = DeliveryServices {
@@ -116,6 +117,7 @@ async fn world(consent: bool) -> World {
         pace: Arc::new(rappel_ports::delivery::Unpaced),
         usage: Arc::new(rappel_ports::usage::MemoryUsage::in_memory()),
         held: Arc::new(rappel_ports::schedules::InProcessScheduler::in_memory()),
+        two_way: None,
     };
     World {
         services,

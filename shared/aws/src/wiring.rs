@@ -347,6 +347,7 @@ impl DeliveryParts {
             pace: Arc::new(rappel_ports::delivery::Unpaced),
             usage: Arc::new(self.usage),
             held: Arc::new(self.held),
+            two_way: None,
         }
     }
 }

@@ -28,6 +28,7 @@ mod inbox;
 mod local_routes;
 mod runtime;
 mod sending_domains;
+mod sms_reply;
 mod suspension;
 mod webhook_poster;
 

@@ -72,6 +72,7 @@ fn inspection_routes() -> OpenApiRouter<Arc<LocalStack>> {
         .merge(crate::api_keys::routes())
         .merge(crate::suspension::routes())
         .merge(crate::sending_domains::routes())
+        .merge(crate::sms_reply::routes())
 }
 
 /// The local stack's OpenAPI document: the API's, and the inspection routes (tag `local`).

@@ -3,9 +3,9 @@
 use crate::disturbance::Disturbance;
 use chrono::{DateTime, Duration, Utc};
 use rappel_app::webhooks::WebhookDispatch;
-use rappel_app::{ApiServices, DeliveryServices, ReactionServices};
+use rappel_app::{ApiServices, DeliveryServices, ReactionServices, TwoWaySms};
 use rappel_change_handler::handle_changes;
-use rappel_core::model::EmailAddress;
+use rappel_core::model::{EmailAddress, PhoneNumber};
 use rappel_core::render::{LinkSigner, SenderIdentity};
 use rappel_ports::address_marks::MemoryAddressMarks;
 use rappel_ports::clock::{Clock, VirtualClock};
@@ -25,6 +25,7 @@ use rappel_ports::schedules::Schedules;
 use rappel_ports::schedules::{Firing, InProcessScheduler, SendRequest};
 use rappel_ports::send_queue::{InProcessQueue, MAX_RECEIVES, SendQueue};
 use rappel_ports::sending_domains::MemorySendingDomains;
+use rappel_ports::sms_replies::MemorySmsReplies;
 use rappel_ports::usage::MemoryUsage;
 use rappel_ports::webhooks::MemoryWebhooks;
 use rappel_send::{BATCH_SIZE, SendBatch, Step};
@@ -56,6 +57,12 @@ pub struct LocalConfig {
     /// moves the virtual clock to its channel's next turn, and schedules fire between sends
     /// as their time comes (the fairness run). `None`: sends take no time.
     pub provider_rate: Option<f64>,
+}
+
+/// The local stack's two-way number, which its SMS come from and replies go to: one of the
+/// numbers ARCEP keeps for fiction (01 99 00 xx xx), so it can never reach anyone.
+pub fn local_two_way_number() -> PhoneNumber {
+    PhoneNumber::parse("+33199001234").unwrap_or_else(|_| unreachable!("a valid E.164 number"))
 }
 
 impl LocalConfig {
@@ -240,6 +247,10 @@ impl LocalStack {
             Some(dir) => MemoryUsage::persisted(dir.join("usage.json"))?,
             None => MemoryUsage::in_memory(),
         });
+        let sms_replies = Arc::new(match &config.data_dir {
+            Some(dir) => MemorySmsReplies::persisted(dir)?,
+            None => MemorySmsReplies::in_memory(),
+        });
         // What the handlers see: the stores themselves, or (the soak) disturbed.
         let mut store: Arc<dyn RecordStore> = records.clone();
         let mut schedules: Arc<dyn Schedules> = scheduler.clone();
@@ -269,6 +280,12 @@ impl LocalStack {
             settles: queue.clone(),
             usage: usage.clone(),
             held: schedules.clone(),
+            // The local outbox plays a two-way number: replies are posted to
+            // `/_local/sms-reply`.
+            two_way: Some(TwoWaySms {
+                number: local_two_way_number(),
+                replies: sms_replies,
+            }),
             pace: match config.provider_rate {
                 Some(rate) => Arc::new(VirtualPace::new(clock.clone(), rate)),
                 None => Arc::new(Unpaced),

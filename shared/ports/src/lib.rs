@@ -19,6 +19,7 @@
 //! | [`replan`] | `ReplanQueue`, `ReplanProgress` | `InProcessQueue`, `MemoryProgress` |
 //! | [`sending_domains`] | `SendingDomains` (a business's own domain at the e-mail provider) | `MemorySendingDomains` (optionally persisted; verified on the local stack's word) |
 //! | [`webhooks`] | `WebhookStore` (the businesses' endpoints and their progress), `WebhookPoster` | `MemoryWebhooks` (optionally persisted) |
+//! | [`sms_replies`] | `SmsReplies` (what was texted to a number from a two-way number; STOPs per business) | `MemorySmsReplies` (optionally persisted) |
 //! | [`usage`] | `UsageMeter` (a business's month: messages, SMS parts and cost) | `MemoryUsage` (optionally persisted) |
 //!
 //! [`deadline`] says how long an invocation may still run, and what one port call can take;
@@ -45,6 +46,7 @@ pub mod replan;
 pub mod schedules;
 pub mod send_queue;
 pub mod sending_domains;
+pub mod sms_replies;
 pub mod usage;
 pub mod webhooks;
 

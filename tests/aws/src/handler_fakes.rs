@@ -82,6 +82,7 @@ pub async fn fakes() -> Fakes {
         pace: Arc::new(rappel_ports::delivery::Unpaced),
         usage: Arc::new(rappel_ports::usage::MemoryUsage::in_memory()),
         held: scheduler.clone(),
+        two_way: None,
     };
     Fakes {
         services: ReactionServices {

@@ -45,6 +45,9 @@ pub struct AppointmentView {
     last_change: LastChange,
     /// `null`: the client's default.
     earlier_slot_offers: Option<bool>,
+    /// Whether the client said they will come (`requested`, `confirmed`, `declined`), when
+    /// and how; `null` until a reminder asks or the client answers.
+    client_confirmation: Option<ClientConfirmation>,
 }
 
 impl From<&Appointment> for AppointmentView {
@@ -65,6 +68,7 @@ impl From<&Appointment> for AppointmentView {
             updated_at: a.updated_at,
             last_change: a.last_change,
             earlier_slot_offers: a.earlier_slot_offers,
+            client_confirmation: a.client_confirmation,
         }
     }
 }

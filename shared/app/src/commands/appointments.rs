@@ -6,11 +6,13 @@ use super::references::{References, check_references};
 use super::{CommandError, Upserted, expect_version};
 use crate::ApiServices;
 use chrono::{DateTime, Utc};
+use rappel_core::message::Channel;
 use rappel_core::model::{
     Actor, Appointment, AppointmentId, AppointmentStatus, AppointmentTypeId, ClientId,
-    Modification, NewBooking, Origin, StaffId, TenantId, TimeZone,
+    ConfirmationChannel, Modification, NewBooking, Origin, StaffId, TenantId, TimeZone,
 };
-use rappel_ports::records::{Expected, Record, TypedRecords};
+use rappel_ports::history::CommunicationHistory;
+use rappel_ports::records::{Expected, Record, RecordStore, TypedRecords};
 
 /// What a booking asks for, parsed at the edge; unset fields take the business's defaults.
 #[derive(Debug, Clone)]
@@ -355,8 +357,16 @@ pub async fn act_on(
         AppointmentAction::NoShow => current.mark_no_show(notify, now)?,
         AppointmentAction::Paid => current.mark_paid(actor, now)?,
     };
-    services
-        .records
+    write_over(services.records.as_ref(), current, next).await
+}
+
+/// Writes `next` over the version the caller read.
+async fn write_over(
+    records: &dyn RecordStore,
+    current: &Appointment,
+    next: Appointment,
+) -> Result<Appointment, CommandError> {
+    records
         .put(
             Record::Appointment(next.clone()),
             Expected::Version(current.version),
@@ -365,44 +375,89 @@ pub async fn act_on(
     Ok(next)
 }
 
-/// The client's cancel through a message's link: the same action as the API's, by the client,
-/// told to everyone it concerns — then the client's own history entry (and so its
-/// `client.cancelled_appointment` event), as an unsubscribe is. The appointment is cancelled
-/// either way: a history that cannot be written is logged.
-pub async fn cancel_by_link(
-    services: &ApiServices,
+/// How a client answered a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientAnswer {
+    /// The cancel link in a message.
+    Link,
+    /// A reply to an SMS.
+    SmsReply,
+}
+
+impl ClientAnswer {
+    fn reason(self) -> &'static str {
+        match self {
+            Self::Link => "cancel_link",
+            Self::SmsReply => "sms_reply",
+        }
+    }
+
+    fn key_prefix(self) -> &'static str {
+        match self {
+            Self::Link => "cancel-link",
+            Self::SmsReply => "cancel-sms-reply",
+        }
+    }
+
+    fn channel(self) -> (Channel, ConfirmationChannel) {
+        match self {
+            Self::Link => (Channel::Email, ConfirmationChannel::Link),
+            Self::SmsReply => (Channel::Sms, ConfirmationChannel::SmsReply),
+        }
+    }
+}
+
+/// The client's cancel through a message's link or by a reply: the same action as the API's,
+/// by the client, told to everyone it concerns (notices, withdrawals, waitlist offers) — then
+/// the client's own history entry (and so its `client.cancelled_appointment` event), as an
+/// unsubscribe is. The appointment is cancelled either way: a history that cannot be written
+/// is logged.
+pub async fn cancel_by_client(
+    records: &dyn RecordStore,
+    history: &dyn CommunicationHistory,
+    now: DateTime<Utc>,
     current: &Appointment,
+    how: ClientAnswer,
 ) -> Result<Appointment, CommandError> {
-    use rappel_core::message::{Channel, MessageKind, Recipient, Subject};
+    use rappel_core::message::{MessageKind, Recipient, Subject};
     use rappel_ports::history::{CommunicationRecord, CommunicationStatus};
-    let cancelled = act_on(
-        services,
-        current,
-        AppointmentAction::Cancel,
-        Actor::Client,
-        true,
-    )
-    .await?;
-    let now = services.clock.now();
+    let (channel, answered_by) = how.channel();
+    let next = current
+        .cancel(Actor::Client, true, now)?
+        .declined_by_client(answered_by, now);
+    let cancelled = write_over(records, current, next).await?;
     let (tenant, id, client) = (&current.tenant, &current.id, &current.client_id);
     let entry = CommunicationRecord {
         tenant: tenant.clone(),
         about: Subject::Appointment(id.clone()),
         client: Some(client.clone()),
-        message_key: format!("cancel-link/{tenant}/{id}"),
+        message_key: format!("{}/{tenant}/{id}", how.key_prefix()),
         kind: MessageKind::Cancelled,
         recipient: Recipient::Client(client.clone()),
-        channel: Channel::Email,
+        channel,
         due: now,
         recorded_at: now,
         status: CommunicationStatus::CancelledByClient,
-        reason: Some("cancel_link".into()),
+        reason: Some(how.reason().into()),
         subject: None,
         provider_message_id: None,
         sms: None,
     };
-    if let Err(error) = services.history.record(entry).await {
-        tracing::warn!(%error, "cancelled by link, but the history entry could not be written");
+    if let Err(error) = history.record(entry).await {
+        tracing::warn!(%error, "cancelled by the client, but the history entry could not be written");
     }
     Ok(cancelled)
+}
+
+/// The client confirms they will come (a reply, a link). A second confirm writes nothing.
+pub async fn confirm_by_client(
+    records: &dyn RecordStore,
+    now: DateTime<Utc>,
+    current: &Appointment,
+    by: ConfirmationChannel,
+) -> Result<Appointment, CommandError> {
+    match current.confirm_attendance(by, now)? {
+        Some(next) => write_over(records, current, next).await,
+        None => Ok(current.clone()),
+    }
 }

@@ -64,6 +64,7 @@ impl CommandError {
                 AppointmentError::InvalidInitialStatus(_) => "invalid_status",
                 AppointmentError::InvalidTransition { .. } => "invalid_transition",
                 AppointmentError::NotStartedYet(_) => "not_started",
+                AppointmentError::AlreadyBegun => "already_begun",
             },
             Self::Store(StoreError::Conflict { .. }) => "version_conflict",
             Self::Store(StoreError::InvalidCursor) => "invalid_cursor",
@@ -77,7 +78,9 @@ impl CommandError {
             Self::UnknownReference { .. } | Self::Invalid { .. } => Refusal::Unprocessable,
             Self::VersionConflict { .. } | Self::InvalidTransition(_) => Refusal::Conflict,
             Self::Appointment(
-                AppointmentError::InvalidTransition { .. } | AppointmentError::NotStartedYet(_),
+                AppointmentError::InvalidTransition { .. }
+                | AppointmentError::NotStartedYet(_)
+                | AppointmentError::AlreadyBegun,
             ) => Refusal::Conflict,
             Self::Appointment(_) => Refusal::Unprocessable,
             Self::Store(StoreError::Conflict { .. }) => Refusal::Conflict,

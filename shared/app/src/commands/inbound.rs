@@ -97,6 +97,7 @@ pub async fn receive_inbound(
         channel: message.channel,
         received_at,
         automated,
+        text: None,
         version: 1,
     };
     records

@@ -20,6 +20,7 @@ pub mod import;
 pub mod inbound;
 pub mod references;
 pub mod settings;
+pub mod sms_reply;
 pub mod templates;
 mod upserted;
 pub mod waitlist;

@@ -46,6 +46,11 @@ pub enum EventType {
     /// and notices it causes follow as their own events).
     #[serde(rename = "client.cancelled_appointment")]
     ClientCancelledAppointment,
+    /// The client texted back (a keyword or free text); `reason` says what it did:
+    /// `stopped`, `started`, `help`, `confirmed`, `cancelled`, `to_business`, `clarified`,
+    /// `nothing_to_answer`.
+    #[serde(rename = "client.replied")]
+    ClientReplied,
     /// A webhook endpoint failed for days and was disabled (`webhook` says which); nothing is
     /// posted to it until it is enabled again, from where it stopped.
     #[serde(rename = "webhook.disabled")]
@@ -53,7 +58,7 @@ pub enum EventType {
 }
 
 impl EventType {
-    pub const ALL: [EventType; 14] = [
+    pub const ALL: [EventType; 15] = [
         Self::MessagePlanned,
         Self::MessageReplanned,
         Self::MessageWithdrawn,
@@ -67,6 +72,7 @@ impl EventType {
         Self::MessageComplained,
         Self::ClientUnsubscribed,
         Self::ClientCancelledAppointment,
+        Self::ClientReplied,
         Self::WebhookDisabled,
     ];
 
@@ -85,6 +91,7 @@ impl EventType {
             Self::MessageComplained => "message.complained",
             Self::ClientUnsubscribed => "client.unsubscribed",
             Self::ClientCancelledAppointment => "client.cancelled_appointment",
+            Self::ClientReplied => "client.replied",
             Self::WebhookDisabled => "webhook.disabled",
         }
     }

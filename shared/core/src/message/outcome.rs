@@ -45,6 +45,9 @@ pub enum SuppressionReason {
     SmsCountryNotAllowed,
     /// An operator suspended the business's sending.
     BusinessSuspended,
+    /// The client texted STOP to the business: its SMS to that number are withdrawn (until
+    /// START). Another business's SMS to the same number are not.
+    SmsStopped,
 }
 
 impl SuppressionReason {
@@ -87,6 +90,7 @@ impl SuppressionReason {
             Self::SmsBudget => "sms_budget",
             Self::SmsCountryNotAllowed => "sms_country_not_allowed",
             Self::BusinessSuspended => "business_suspended",
+            Self::SmsStopped => "sms_stopped",
         }
     }
 }

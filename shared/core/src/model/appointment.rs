@@ -74,6 +74,8 @@ pub enum ChangeAction {
     NoShow,
     /// A preference that tells nobody anything (earlier-slot offers on or off).
     PreferenceChanged,
+    /// The client confirmed they will come (a reply, a link): tells nobody anything.
+    AttendanceConfirmed,
     /// Written by an import (booked or brought up to date): tells nobody anything now — no
     /// confirmation, alert, notice or freed-slot offer — while its timeline (reminders and
     /// later messages) is planned as for any booking.
@@ -120,6 +122,11 @@ pub struct Appointment {
     /// client's default).
     #[serde(default)]
     pub earlier_slot_offers: Option<bool>,
+    /// Whether the client said they will come (asked by a reminder, answered by a reply or a
+    /// link); absent until a reminder asks or the client answers (a cancel by the client is
+    /// their `declined`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_confirmation: Option<super::ClientConfirmation>,
 }
 
 /// Longest appointment accepted: longer ones are almost always a typo in the end date.
@@ -144,6 +151,8 @@ pub enum AppointmentError {
     },
     #[error("the appointment has not started yet: it cannot be marked {0}")]
     NotStartedYet(&'static str),
+    #[error("the appointment has begun: it can no longer be confirmed")]
+    AlreadyBegun,
 }
 
 /// What a booking request asks for, already parsed.
@@ -233,6 +242,7 @@ impl Appointment {
                 in_bulk: false,
             },
             earlier_slot_offers: request.earlier_slot_offers,
+            client_confirmation: None,
         })
     }
 
@@ -265,6 +275,47 @@ impl Appointment {
         let mut next = self.next_version(ChangeAction::PreferenceChanged, actor, false, now);
         next.earlier_slot_offers = wanted;
         Ok(Some(next))
+    }
+
+    /// The client confirms they will come. `None` when they had already confirmed (a second
+    /// "OUI" changes nothing).
+    pub fn confirm_attendance(
+        &self,
+        by: super::ConfirmationChannel,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Self>, AppointmentError> {
+        self.require_active("confirm")?;
+        if self.start <= now {
+            return Err(AppointmentError::AlreadyBegun);
+        }
+        if self
+            .client_confirmation
+            .is_some_and(|c| c.state == super::ConfirmationState::Confirmed)
+        {
+            return Ok(None);
+        }
+        let mut next =
+            self.next_version(ChangeAction::AttendanceConfirmed, Actor::Client, false, now);
+        next.client_confirmation = Some(super::ClientConfirmation {
+            state: super::ConfirmationState::Confirmed,
+            at: now,
+            by,
+        });
+        Ok(Some(next))
+    }
+
+    /// This cancellation as the client's "no" to a confirmation request.
+    pub fn declined_by_client(
+        mut self,
+        by: super::ConfirmationChannel,
+        now: DateTime<Utc>,
+    ) -> Self {
+        self.client_confirmation = Some(super::ClientConfirmation {
+            state: super::ConfirmationState::Declined,
+            at: now,
+            by,
+        });
+        self
     }
 
     /// Whether this booking asks for earlier-slot offers, given its client's default.

@@ -98,6 +98,10 @@ pub struct Inbound {
     /// It came from a machine (RFC 3834 `Auto-Submitted`, a bulk or list `Precedence`, a
     /// no-reply address): never answered.
     pub automated: bool,
+    /// What the client wrote, when it came by a channel Rappel receives itself (a reply to
+    /// an SMS); at most 1,600 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
     pub version: u64,
 }
 

@@ -5,6 +5,7 @@ mod appointment_type;
 mod billing;
 mod calendar;
 mod client;
+mod client_confirmation;
 mod domain_name;
 mod email;
 mod ids;
@@ -29,6 +30,7 @@ pub use billing::{
 };
 pub use calendar::{CalendarDate, CalendarInstant, FIRST_YEAR, InvalidCalendarValue, LAST_YEAR};
 pub use client::{Client, ContactPreferences};
+pub use client_confirmation::{ClientConfirmation, ConfirmationChannel, ConfirmationState};
 pub use domain_name::{DomainName, InvalidDomainName};
 pub use email::{EmailAddress, InvalidEmail};
 pub use ids::{

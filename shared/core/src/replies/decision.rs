@@ -5,11 +5,12 @@
 //! reached that number last; a text that is no keyword goes to that business as a message.
 
 use super::ReplyKeyword;
-use crate::model::{AppointmentId, TenantId};
+use crate::model::{AppointmentId, ClientId, TenantId};
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 /// An appointment a message to this number asked the client to confirm.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConfirmationRequest {
     pub tenant: TenantId,
     pub appointment: AppointmentId,
@@ -31,6 +32,8 @@ pub struct ReplyContext {
     pub requests: Vec<ConfirmationRequest>,
     /// The business whose SMS reached it last.
     pub last_sender: Option<TenantId>,
+    /// The client that SMS was for: a reply is filed in their history.
+    pub last_client: Option<ClientId>,
 }
 
 /// What to do with a reply.
@@ -111,6 +114,7 @@ mod tests {
         ReplyContext {
             requests,
             last_sender: Some(salon("salon-a")),
+            last_client: None,
         }
     }
 

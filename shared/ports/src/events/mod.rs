@@ -74,12 +74,15 @@ pub fn event_of_record(record: &CommunicationRecord) -> Option<DeliveryEvent> {
         CommunicationStatus::DeliveryDelayed => EventType::MessageDeliveryDelayed,
         CommunicationStatus::Unsubscribed => EventType::ClientUnsubscribed,
         CommunicationStatus::CancelledByClient => EventType::ClientCancelledAppointment,
+        CommunicationStatus::Replied => EventType::ClientReplied,
         CommunicationStatus::TestSent => return None,
     };
     // A client's own action is no message's transition.
     let own_action = matches!(
         event_type,
-        EventType::ClientUnsubscribed | EventType::ClientCancelledAppointment
+        EventType::ClientUnsubscribed
+            | EventType::ClientCancelledAppointment
+            | EventType::ClientReplied
     );
     let message = (!own_action).then(|| EventMessage {
         key: record.message_key.clone(),

@@ -21,8 +21,11 @@ pub enum CommunicationStatus {
     Failed,
     /// Not a message: the client withdrew their marketing consent (one-click unsubscribe).
     Unsubscribed,
-    /// Not a message: the client cancelled their appointment with the link in a message.
+    /// Not a message: the client cancelled their appointment, with the link in a message or
+    /// by replying to an SMS (`reason`: `cancel_link`, `sms_reply`).
     CancelledByClient,
+    /// Not a message: the client texted back; `reason` says what the reply did.
+    Replied,
     /// Provider feedback: the address bounced for good (later e-mails are suppressed).
     Bounced,
     /// Provider feedback: the recipient complained (later e-mails are suppressed).

@@ -559,6 +559,7 @@ mod tests {
                 in_bulk: false,
             },
             earlier_slot_offers: None,
+            client_confirmation: None,
         }
     }
 

@@ -70,8 +70,12 @@ pub struct TestSend {
     pub key: MessageKey,
     /// The composed message, to the test's address or number.
     pub message: OutgoingMessage,
-    /// Tells two tests of the same message apart.
+    /// Tells two tests (or two answers) of the same message apart.
     pub test_id: String,
+    /// Not a test: the answer to a client's SMS reply (its provider id), recorded as an
+    /// automatic reply sent and counted in the month's SMS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answering: Option<String>,
 }
 
 impl TestSend {
@@ -135,6 +139,7 @@ impl SendRequest {
             Self::Digest { .. } => "digest_firing",
             Self::Settle { .. } => "settle",
             Self::Decided { .. } => "decided",
+            Self::Test(test) if test.answering.is_some() => "reply_answer",
             Self::Test(_) => "template_test",
             Self::Unsubscribe(_) => "unsubscribe",
         }

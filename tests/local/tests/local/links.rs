@@ -92,6 +92,16 @@ async fn following_a_cancel_link_shows_the_appointment_and_only_the_button_cance
     assert_eq!(done.status, 200, "{}", done.body);
     assert!(done.body.contains("Rendez-vous annulé"));
     assert_eq!(status_of(&app, &id).await, "cancelled");
+    // The client's own "no": their answer, with how it came.
+    let cancelled = app.get(&format!("/v1/appointments/{id}")).await.body;
+    assert_eq!(
+        cancelled["client_confirmation"]["state"], "declined",
+        "{cancelled}"
+    );
+    assert_eq!(
+        cancelled["client_confirmation"]["by"], "link",
+        "{cancelled}"
+    );
     let to_lea = app.sent_to(LEA_MAIL).await;
     assert!(to_lea.iter().any(|m| m["subject"] == "Rendez-vous annulé"));
     let to_sam = app.sent_to("sam@salon-lea.fr").await;

@@ -29,6 +29,7 @@ mod send_cap;
 mod sending_identity;
 mod sms_budget;
 mod sms_countries;
+mod sms_replies;
 mod soak;
 mod suspension;
 mod template_preview;

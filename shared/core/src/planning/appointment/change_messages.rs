@@ -159,7 +159,9 @@ pub fn change_messages(
             tell_client(s.client.completed),
         )),
         // A preference of the booking: nobody is told.
-        ChangeAction::PreferenceChanged | ChangeAction::Imported => {}
+        ChangeAction::PreferenceChanged
+        | ChangeAction::AttendanceConfirmed
+        | ChangeAction::Imported => {}
         ChangeAction::NoShow => {
             wanted.push((MessageKind::NoShow, client, tell_client(s.client.no_show)))
         }

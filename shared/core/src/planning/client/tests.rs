@@ -99,6 +99,7 @@ impl World {
                 in_bulk: false,
             },
             earlier_slot_offers: None,
+            client_confirmation: None,
         });
     }
 }

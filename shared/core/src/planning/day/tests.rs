@@ -100,6 +100,7 @@ fn appointment(
             in_bulk: false,
         },
         earlier_slot_offers: None,
+        client_confirmation: None,
     }
 }
 

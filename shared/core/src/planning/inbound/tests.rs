@@ -54,6 +54,7 @@ fn from_lea(kind: InboundKind, received_at: DateTime<Utc>) -> Inbound {
         channel: None,
         received_at,
         automated: false,
+        text: None,
         version: 1,
     }
 }
@@ -166,6 +167,7 @@ fn a_contact_form_from_someone_new_is_answered_at_the_address_they_gave() {
         channel: None,
         received_at: at(9, 0),
         automated: false,
+        text: None,
         version: 1,
     };
     let ctx = InboundContext {
@@ -200,6 +202,7 @@ fn from_stranger(email: Option<&str>, phone: Option<&str>, channel: Option<Chann
         channel,
         received_at: at(9, 0),
         automated: false,
+        text: None,
         version: 1,
     }
 }
