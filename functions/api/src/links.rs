@@ -22,15 +22,17 @@ use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use rappel_app::ApiServices;
 use rappel_app::commands::CommandError;
-use rappel_app::commands::appointments::{ClientAnswer, cancel_by_client};
+use rappel_app::commands::appointments::{ClientAnswer, cancel_by_client, confirm_by_client};
 use rappel_app::commands::clients::{Withdrawal, withdraw_marketing};
 use rappel_core::model::{
-    Appointment, AppointmentError, AppointmentId, AppointmentStatus, ClientId, Locale, TenantId,
+    Appointment, AppointmentError, AppointmentId, AppointmentStatus, ClientId, ConfirmationChannel,
+    Locale, TenantId,
 };
 use rappel_core::render::{
-    AppointmentSummary, LinkAction, LinkError, LinkProblem, LinkSigner, Page, cancel_confirm_page,
-    cancelled_page, format_date, format_time, problem_page, reschedule_contact_page,
-    unsubscribe_confirm_page, unsubscribed_page,
+    AppointmentSummary, LinkAction, LinkError, LinkProblem, LinkSigner, Page,
+    attendance_confirm_page, attendance_confirmed_page, cancel_confirm_page, cancelled_page,
+    format_date, format_time, problem_page, reschedule_contact_page, unsubscribe_confirm_page,
+    unsubscribed_page,
 };
 use rappel_ports::records::{StoreError, TypedRecords};
 use rappel_ports::schedules::{SendRequest, Unsubscribe};
@@ -77,6 +79,7 @@ pub(crate) fn links_routes() -> utoipa_axum::router::OpenApiRouter<LinksState> {
 pub enum LinkActionName {
     Cancel,
     Reschedule,
+    Confirm,
     Unsubscribe,
 }
 
@@ -89,7 +92,7 @@ pub struct LinkPath {
     /// The business the link was signed for.
     #[param(example = "salon-lea")]
     tenant: String,
-    /// The appointment (cancel, reschedule) or the client (unsubscribe).
+    /// The appointment (cancel, reschedule, confirm) or the client (unsubscribe).
     #[param(example = "ap_5b7d0e")]
     id: String,
     /// What the link does.
@@ -206,6 +209,7 @@ async fn show(
     };
     match link.action {
         LinkAction::Cancel => cancel(&state, &link, now, locale, false).await,
+        LinkAction::Confirm => confirm(&state, &link, now, locale, false).await,
         LinkAction::Reschedule => reschedule(&state, &link, now, locale).await,
         LinkAction::Unsubscribe => unsubscribe(&state, &link, locale, false).await,
     }
@@ -251,6 +255,7 @@ async fn act(
     };
     match link.action {
         LinkAction::Cancel => cancel(&state, &link, now, locale, true).await,
+        LinkAction::Confirm => confirm(&state, &link, now, locale, true).await,
         LinkAction::Unsubscribe => {
             let content_type = headers
                 .get(header::CONTENT_TYPE)
@@ -368,6 +373,54 @@ async fn cancel(
         Err(
             CommandError::Store(StoreError::Conflict { .. })
             | CommandError::Appointment(AppointmentError::InvalidTransition { .. }),
+        ) => problem(
+            StatusCode::CONFLICT,
+            seen.locale,
+            LinkProblem::ChangedMeanwhile,
+        ),
+        Err(error) => crate::error::ApiError::from(error).into_response(),
+    }
+}
+
+/// The client confirms they will come: the page shows the appointment and a button; only
+/// the button (a POST) confirms. Confirming twice is one confirmation.
+async fn confirm(
+    state: &LinksState,
+    link: &Verified,
+    now: DateTime<Utc>,
+    fallback: Locale,
+    pressed: bool,
+) -> Response {
+    let seen = match seen(state, link, fallback).await {
+        Ok(seen) => seen,
+        Err(response) => return response,
+    };
+    if let Some(why) = closed(&seen.appointment, now) {
+        return problem(StatusCode::CONFLICT, seen.locale, why);
+    }
+    if !pressed {
+        return page(
+            StatusCode::OK,
+            attendance_confirm_page(seen.locale.templates(), &seen.summary),
+        );
+    }
+    let confirmed = confirm_by_client(
+        state.services.records.as_ref(),
+        now,
+        &seen.appointment,
+        ConfirmationChannel::Link,
+    )
+    .await;
+    match confirmed {
+        Ok(_) => page(
+            StatusCode::OK,
+            attendance_confirmed_page(seen.locale.templates(), &seen.summary),
+        ),
+        Err(
+            CommandError::Store(StoreError::Conflict { .. })
+            | CommandError::Appointment(
+                AppointmentError::InvalidTransition { .. } | AppointmentError::AlreadyBegun,
+            ),
         ) => problem(
             StatusCode::CONFLICT,
             seen.locale,

@@ -36,10 +36,11 @@ use rappel_core::budget::{SendCap, SmsBudget, UsageHour, UsageMonth, price_per_p
 use rappel_core::message::{
     Channel, MessageKey, MessageKind, Recipient, StaleReason, SuppressionReason,
 };
+use rappel_core::model::ConfirmationChannel;
 use rappel_core::model::{AppointmentTypeId, ClientId, Language, PhoneNumber, TenantId};
 use rappel_core::planning::day::digest_messages;
 use rappel_core::render::{Composition, OutgoingMessage, OutgoingSms, compose, compose_fitting};
-use rappel_core::replies::TextedNumber;
+use rappel_core::replies::{ConfirmationRequest, TextedNumber};
 use rappel_core::settings::{business_sender, sms_country_allowed};
 use rappel_ports::address_marks::MarksError;
 use rappel_ports::deadline::{CALL_BOUND, Deadline};
@@ -47,7 +48,7 @@ use rappel_ports::delivery::SendError;
 use rappel_ports::history::{CommunicationRecord, CommunicationStatus, HistoryError, SmsCharge};
 use rappel_ports::ledger::{Claim, Filed, LedgerError, LedgerState};
 use rappel_ports::records::{
-    Record, RecordKey, RecordKind, RecordStore, StoreError, StoredTemplate, TypedRecords,
+    Expected, Record, RecordKey, RecordKind, RecordStore, StoreError, StoredTemplate, TypedRecords,
 };
 use rappel_ports::schedules::{ScheduleEntry, SendRequest, Unsubscribe};
 use rappel_ports::sms_replies::RepliesError;
@@ -651,8 +652,12 @@ async fn deliver_claimed(
                 )
             };
             let settlement = settle_sent(s, &recorder, &record, now).await;
+            let asks = rendering.asks_confirmation.as_ref();
             if let OutgoingMessage::Sms(sms) = &message {
-                remember_texted(s, key, sms, recorder.client, now).await;
+                remember_texted(s, key, sms, recorder.client, asks, now).await;
+            }
+            if let Some(ask) = asks {
+                record_request(s, key, ask, now).await;
             }
             tracing::info!(kind = %key.kind, channel = %key.channel, "message sent");
             Ok(DeliveryOutcome::Sent {
@@ -698,6 +703,7 @@ async fn remember_texted(
     key: &MessageKey,
     sms: &OutgoingSms,
     client: Option<&ClientId>,
+    asks: Option<&ConfirmationRequest>,
     now: DateTime<Utc>,
 ) {
     let Some(two_way) = &s.two_way else {
@@ -709,10 +715,48 @@ async fn remember_texted(
         tenant: key.tenant.clone(),
         client: client.cloned(),
         at: now,
-        asks: None,
+        asks: asks.cloned(),
     };
     if let Err(error) = two_way.replies.remember(&text).await {
         tracing::warn!(message_key = %key.schedule_name(), %error, "SMS sent; what it asked could not be remembered for its replies");
+    }
+}
+
+/// A reminder asked the client to confirm: the appointment says so (`requested`, answerable
+/// by a reply when the SMS left from the two-way number, else by the e-mail's link). Best
+/// effort and written only over the version read: the message is sent, and a request that
+/// loses a race with a change is only not shown.
+async fn record_request(
+    s: &DeliveryServices,
+    key: &MessageKey,
+    ask: &ConfirmationRequest,
+    now: DateTime<Utc>,
+) {
+    let by = if key.channel == Channel::Sms && s.two_way.is_some() {
+        ConfirmationChannel::SmsReply
+    } else {
+        ConfirmationChannel::Link
+    };
+    let current = match s.records.appointment(&ask.tenant, &ask.appointment).await {
+        Ok(Some(current)) => current,
+        Ok(None) => return,
+        Err(error) => {
+            tracing::warn!(message_key = %key.schedule_name(), %error, "a confirmation request was sent; the appointment could not be read to say so");
+            return;
+        }
+    };
+    let Some(next) = current.confirmation_requested(by, now) else {
+        return;
+    };
+    let written = s
+        .records
+        .put(
+            Record::Appointment(next),
+            Expected::Version(current.version),
+        )
+        .await;
+    if let Err(error) = written {
+        tracing::warn!(message_key = %key.schedule_name(), %error, "a confirmation request was sent; the appointment could not say so");
     }
 }
 

@@ -111,6 +111,7 @@ async fn world(consent: bool) -> World {
         sender: SenderIdentity {
             address: id("no-reply@rappel.example"),
             sms_opt_out: None,
+            two_way_sms: false,
         },
         links: LinkSigner::new("https://r.example/links", b"k".to_vec()),
         settles: Arc::new(rappel_ports::send_queue::InProcessQueue::in_memory()),

@@ -130,6 +130,7 @@ fn sender_identity(env: &Env) -> Result<SenderIdentity, ConfigError> {
     Ok(SenderIdentity {
         address,
         sms_opt_out: env.declared(SMS_OPT_OUT)?.map(str::to_owned),
+        two_way_sms: false,
     })
 }
 

@@ -192,6 +192,7 @@ fn rendering_one_message(c: &mut Criterion) {
     let sender = SenderIdentity {
         address: id("no-reply@rappel.example"),
         sms_opt_out: None,
+        two_way_sms: false,
     };
     let (immediate, _) = plan_change(None, &booked, &ctx);
     let key_of = |channel: Channel| {

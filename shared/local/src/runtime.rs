@@ -275,6 +275,8 @@ impl LocalStack {
                 address: config.sender,
                 // The local outbox has no short number: the language's "reply STOP" wording.
                 sms_opt_out: None,
+                // Its SMS come from the local two-way number: clients answer by text.
+                two_way_sms: true,
             },
             links: LinkSigner::new(config.link_base_url, config.link_secret),
             settles: queue.clone(),

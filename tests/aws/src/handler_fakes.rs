@@ -76,6 +76,7 @@ pub async fn fakes() -> Fakes {
         sender: SenderIdentity {
             address: EmailAddress::parse("no-reply@rappel.example").unwrap(),
             sms_opt_out: None,
+            two_way_sms: false,
         },
         links: LinkSigner::new("https://links.example", b"test-key".to_vec()),
         settles: queue.clone(),

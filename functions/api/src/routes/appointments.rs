@@ -435,6 +435,9 @@ pub async fn act(
 pub struct Notifications {
     appointment_id: AppointmentId,
     version: u64,
+    /// What the client answered to a reminder's confirmation request (see the appointment's
+    /// `client_confirmation`); `null` until a reminder asks or the client answers.
+    client_confirmation: Option<ClientConfirmation>,
     notifications: Vec<PlannedNotification>,
 }
 
@@ -454,6 +457,7 @@ pub async fn notifications(
     Ok(Json(Notifications {
         appointment_id: appointment.id.clone(),
         version: appointment.version,
+        client_confirmation: appointment.client_confirmation,
         notifications,
     }))
 }

@@ -11,6 +11,7 @@ use super::appointments::{ClientAnswer, cancel_by_client, confirm_by_client};
 use super::ids::arrival_nonce;
 use crate::services::TwoWaySms;
 use chrono::{DateTime, Utc};
+use rappel_core::feedback::MailTags;
 use rappel_core::message::{Channel, MessageKey, MessageKind, Recipient, Subject};
 use rappel_core::model::{
     Appointment, AppointmentId, ClientId, ConfirmationChannel, Inbound, InboundKind, InboundSender,
@@ -137,7 +138,25 @@ async fn act(
     now: DateTime<Utc>,
 ) -> Result<ReplyTaken, ReplyError> {
     let replies = &s.two_way.replies;
-    let context = replies.context_of(&s.two_way.number, &sms.from).await?;
+    let mut context = replies.context_of(&s.two_way.number, &sms.from).await?;
+    // A request whose appointment can no longer be answered (cancelled meanwhile, gone, or
+    // begun) is no candidate: it must not turn a clear answer into a question.
+    let mut open = Vec::with_capacity(context.requests.len());
+    for request in std::mem::take(&mut context.requests) {
+        if request.starts_at > now
+            && answerable(
+                s.records.as_ref(),
+                &request.tenant,
+                &request.appointment,
+                now,
+            )
+            .await?
+            .is_some()
+        {
+            open.push(request);
+        }
+    }
+    context.requests = open;
     let keyword = ReplyKeyword::parse(&sms.body);
     let decision = decide(keyword, &context, now);
     let last_client = context.last_client.clone();
@@ -310,10 +329,13 @@ async fn finish(
         text,
         transactional: true,
         idempotency_key: format!("sms-reply-answer/{}", sms.id),
-        tags: vec![(
-            rappel_core::feedback::TENANT_TAG.to_owned(),
-            replier.tenant.to_string(),
-        )],
+        tags: MailTags {
+            tenant: replier.tenant.clone(),
+            recipient: key.recipient.clone(),
+            kind: MessageKind::AutoReply,
+            key: None,
+        }
+        .to_pairs(),
     });
     let request = SendRequest::Test(Box::new(TestSend {
         key,
@@ -357,8 +379,12 @@ async fn when(records: &dyn RecordStore, a: &Appointment) -> Result<String, Stor
         Some(client) => client.locale,
         None => records.settings(&a.tenant).await?.input.default_locale,
     };
+    let at = match locale.templates() {
+        Language::Fr => "à",
+        Language::En => "at",
+    };
     Ok(format!(
-        "{} {}",
+        "{} {at} {}",
         format_date(a.start, a.time_zone, locale),
         format_time(a.start, a.time_zone, locale)
     ))

@@ -6,6 +6,6 @@ mod mail_tags;
 mod mark;
 mod ses_event;
 
-pub use mail_tags::{MailTags, TENANT_TAG};
+pub use mail_tags::MailTags;
 pub use mark::{AddressMark, MarkReason};
 pub use ses_event::{FeedbackKind, MailFeedback, parse_ses_event};

@@ -76,6 +76,8 @@ pub enum ChangeAction {
     PreferenceChanged,
     /// The client confirmed they will come (a reply, a link): tells nobody anything.
     AttendanceConfirmed,
+    /// A reminder asked the client to confirm: tells nobody anything.
+    ConfirmationRequested,
     /// Written by an import (booked or brought up to date): tells nobody anything now — no
     /// confirmation, alert, notice or freed-slot offer — while its timeline (reminders and
     /// later messages) is planned as for any booking.
@@ -302,6 +304,41 @@ impl Appointment {
             by,
         });
         Ok(Some(next))
+    }
+
+    /// A reminder asked the client to confirm (answerable `by`). `None` when there is nothing
+    /// to write: an answer or a request is already there (a request by link gives way to one
+    /// answerable by a reply), or the appointment can no longer be answered.
+    pub fn confirmation_requested(
+        &self,
+        by: super::ConfirmationChannel,
+        now: DateTime<Utc>,
+    ) -> Option<Self> {
+        // A request answerable by a reply says so over one answerable by a link only.
+        let supersedes = match self.client_confirmation {
+            None => true,
+            Some(had) => {
+                had.state == super::ConfirmationState::Requested
+                    && had.by == super::ConfirmationChannel::Link
+                    && by == super::ConfirmationChannel::SmsReply
+            }
+        };
+        if !supersedes || !self.status.is_active() || self.start <= now {
+            return None;
+        }
+        // The business asked (through its reminder).
+        let mut next = self.next_version(
+            ChangeAction::ConfirmationRequested,
+            Actor::Staff,
+            false,
+            now,
+        );
+        next.client_confirmation = Some(super::ClientConfirmation {
+            state: super::ConfirmationState::Requested,
+            at: now,
+            by,
+        });
+        Some(next)
     }
 
     /// This cancellation as the client's "no" to a confirmation request.

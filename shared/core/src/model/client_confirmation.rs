@@ -15,6 +15,13 @@ pub enum ConfirmationState {
     Declined,
 }
 
+impl ConfirmationState {
+    /// The client answered (yes or no).
+    pub fn is_answer(self) -> bool {
+        self != Self::Requested
+    }
+}
+
 /// How the client answered (or was asked).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -22,6 +22,23 @@ pub struct SenderIdentity {
     /// deployment's SMS leave from, as French carriers expect); when unset, the reader's
     /// language's "reply STOP" wording.
     pub sms_opt_out: Option<String>,
+    /// The deployment's SMS leave from a two-way number: a client can answer by text (a
+    /// reminder that asks for a confirmation says how).
+    pub two_way_sms: bool,
+}
+
+/// A reminder that asks for a confirmation by SMS says how to answer, whoever wrote the
+/// template: kept as is when the text already names the keywords.
+fn with_reply_keywords(text: String, language: Language) -> String {
+    let upper = text.to_uppercase();
+    let (yes, wording) = match language {
+        Language::Fr => ("OUI", "Répondez OUI pour confirmer, ANNULER pour annuler."),
+        Language::En => ("YES", "Reply YES to confirm, CANCEL to cancel."),
+    };
+    if upper.contains(yes) && upper.contains(if yes == "OUI" { "ANNULER" } else { "CANCEL" }) {
+        return text;
+    }
+    format!("{text}\n{wording}")
 }
 
 /// A marketing SMS ends with its opt-out wording, whoever wrote the template: kept as is when
@@ -67,6 +84,9 @@ pub struct Rendering<'a> {
     pub calendar: Option<CalendarInvite>,
     /// The one-click unsubscribe URL of a marketing message.
     pub list_unsubscribe: Option<String>,
+    /// The appointment this message asks the client to confirm (a reminder with
+    /// `ask_confirmation`), while it can still be answered.
+    pub asks_confirmation: Option<crate::replies::ConfirmationRequest>,
 }
 
 pub struct Composition<'a> {
@@ -149,9 +169,13 @@ pub fn compose(c: &Composition<'_>) -> Result<OutgoingMessage, ComposeError> {
                 .ok_or(ComposeError::NoAddress(Channel::Sms))?
                 .clone();
             let sms = render_sms(body, &r.variables)?;
+            let language = contact.locale.templates();
             let (text, size) = if marketing {
-                let language = contact.locale.templates();
                 let text = with_opt_out(sms.text, c.sender.sms_opt_out.as_deref(), language);
+                let size = sms_size(&text);
+                (text, size)
+            } else if r.asks_confirmation.is_some() && c.sender.two_way_sms {
+                let text = with_reply_keywords(sms.text, language);
                 let size = sms_size(&text);
                 (text, size)
             } else {

@@ -318,6 +318,7 @@ struct Labels {
     when: &'static str,
     at: &'static str,
     cancel: &'static str,
+    confirm: &'static str,
     reschedule: &'static str,
     book: &'static str,
     unsubscribe: &'static str,
@@ -334,6 +335,7 @@ fn labels(locale: Language) -> Labels {
             when: "Quand",
             at: "à",
             cancel: "Annuler",
+            confirm: "Confirmer ma présence",
             reschedule: "Déplacer",
             book: "Prendre rendez-vous",
             unsubscribe: "Ne plus recevoir ces messages",
@@ -347,6 +349,7 @@ fn labels(locale: Language) -> Labels {
             when: "When",
             at: "at",
             cancel: "Cancel",
+            confirm: "Confirm I will come",
             reschedule: "Reschedule",
             book: "Book an appointment",
             unsubscribe: "Stop these messages",
@@ -523,7 +526,7 @@ fn day_template(kind: MessageKind, channel: Channel, locale: Language) -> Templa
                 ),
             };
             let text = format!(
-                "{hello} {{{{ recipient_name }}}},\n\n{lead}\n\n{{% if staff_counts %}}{per_staff}{c}\n{{% for s in staff_counts %}}- {{{{ s.staff_name }}}}{c} {{{{ s.count }}}}\n{{% endfor %}}{{% if more_staff %}}- {others}\n{{% endif %}}\n{{% endif %}}{{% for a in appointments %}}\n{{{{ a.time }}}}–{{{{ a.end_time }}}}  {{{{ a.client_name }}}} · {{{{ a.type_name }}}}{staff_text}\n{{% endfor %}}\n{{% if more %}}\n{more}{{% if agenda_url %}} — {whole_day}{c} {{{{ agenda_url }}}}{{% endif %}}\n{{% endif %}}\n({{{{ time_zone }}}})\n{{{{ business_name }}}}\n",
+                "{hello} {{{{ recipient_name }}}},\n\n{lead}\n\n{{% if staff_counts %}}{per_staff}{c}\n{{% for s in staff_counts %}}- {{{{ s.staff_name }}}}{c} {{{{ s.count }}}}\n{{% endfor %}}{{% if more_staff %}}- {others}\n{{% endif %}}\n{{% endif %}}{{% for a in appointments %}}\n{{{{ a.time }}}}–{{{{ a.end_time }}}}  {{{{ a.client_name }}}} · {{{{ a.type_name }}}}{staff_text}{{% if a.confirmation %}} ({{{{ a.confirmation }}}}){{% endif %}}\n{{% endfor %}}\n{{% if more %}}\n{more}{{% if agenda_url %}} — {whole_day}{c} {{{{ agenda_url }}}}{{% endif %}}\n{{% endif %}}\n({{{{ time_zone }}}})\n{{{{ business_name }}}}\n",
                 hello = l.hello,
                 c = l.colon,
             );
@@ -538,7 +541,7 @@ fn day_template(kind: MessageKind, channel: Channel, locale: Language) -> Templa
                 ""
             };
             let html = format!(
-                "<!DOCTYPE html>\n<html lang=\"{{{{ locale }}}}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head><body style=\"margin:0;padding:16px;font-family:Arial,sans-serif;color:#222;line-height:1.5\"><div style=\"max-width:600px;margin:0 auto\">\n<p>{hello} {{{{ recipient_name }}}},</p>\n<p>{lead}</p>\n{{% if staff_counts %}}\n<p style=\"color:#666\">{per_staff}</p>\n<table style=\"border-collapse:collapse;margin-bottom:12px\">\n{{% for s in staff_counts %}}<tr><td style=\"padding:2px 12px 2px 0\">{{{{ s.staff_name }}}}</td><td style=\"padding:2px 0\">{{{{ s.count }}}}</td></tr>\n{{% endfor %}}{{% if more_staff %}}<tr><td colspan=\"2\" style=\"padding:2px 0;color:#666\">{others}</td></tr>\n{{% endif %}}</table>\n{{% endif %}}\n<table style=\"border-collapse:collapse\">\n<tr style=\"color:#666\"><th style=\"text-align:left;padding:4px 12px 4px 0\">{when}</th><th style=\"text-align:left;padding:4px 12px 4px 0\">{client}</th><th style=\"text-align:left;padding:4px 12px 4px 0\">{what}</th>{staff_head}</tr>\n{{% for a in appointments %}}\n<tr><td style=\"padding:4px 12px 4px 0\">{{{{ a.time }}}}–{{{{ a.end_time }}}}</td><td style=\"padding:4px 12px 4px 0\">{{{{ a.client_name }}}}</td><td style=\"padding:4px 12px 4px 0\">{{{{ a.type_name }}}}</td>{staff_cell}</tr>\n{{% endfor %}}\n</table>\n{{% if more %}}\n<p>{more}{{% if agenda_url %}} — <a href=\"{{{{ agenda_url }}}}\">{whole_day}</a>{{% endif %}}</p>\n{{% endif %}}\n<p style=\"color:#666\">{{{{ time_zone }}}}</p>\n<p>{{{{ business_name }}}}</p>\n</div></body></html>\n",
+                "<!DOCTYPE html>\n<html lang=\"{{{{ locale }}}}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head><body style=\"margin:0;padding:16px;font-family:Arial,sans-serif;color:#222;line-height:1.5\"><div style=\"max-width:600px;margin:0 auto\">\n<p>{hello} {{{{ recipient_name }}}},</p>\n<p>{lead}</p>\n{{% if staff_counts %}}\n<p style=\"color:#666\">{per_staff}</p>\n<table style=\"border-collapse:collapse;margin-bottom:12px\">\n{{% for s in staff_counts %}}<tr><td style=\"padding:2px 12px 2px 0\">{{{{ s.staff_name }}}}</td><td style=\"padding:2px 0\">{{{{ s.count }}}}</td></tr>\n{{% endfor %}}{{% if more_staff %}}<tr><td colspan=\"2\" style=\"padding:2px 0;color:#666\">{others}</td></tr>\n{{% endif %}}</table>\n{{% endif %}}\n<table style=\"border-collapse:collapse\">\n<tr style=\"color:#666\"><th style=\"text-align:left;padding:4px 12px 4px 0\">{when}</th><th style=\"text-align:left;padding:4px 12px 4px 0\">{client}</th><th style=\"text-align:left;padding:4px 12px 4px 0\">{what}</th>{staff_head}</tr>\n{{% for a in appointments %}}\n<tr><td style=\"padding:4px 12px 4px 0\">{{{{ a.time }}}}–{{{{ a.end_time }}}}</td><td style=\"padding:4px 12px 4px 0\">{{{{ a.client_name }}}}{{% if a.confirmation %}} <em>({{{{ a.confirmation }}}})</em>{{% endif %}}</td><td style=\"padding:4px 12px 4px 0\">{{{{ a.type_name }}}}</td>{staff_cell}</tr>\n{{% endfor %}}\n</table>\n{{% if more %}}\n<p>{more}{{% if agenda_url %}} — <a href=\"{{{{ agenda_url }}}}\">{whole_day}</a>{{% endif %}}</p>\n{{% endif %}}\n<p style=\"color:#666\">{{{{ time_zone }}}}</p>\n<p>{{{{ business_name }}}}</p>\n</div></body></html>\n",
                 hello = l.hello,
                 when = l.when,
                 client = l.client,
@@ -607,22 +610,24 @@ fn appointment_template(kind: MessageKind, channel: Channel, locale: Language) -
                 format!("{}{} {{{{ staff_name }}}}", l.with, l.colon)
             };
             let text = format!(
-                "{hello} {{{{ recipient_name }}}},\n\n{lead}\n\n{what}{c} {{{{ type_name }}}}\n{who_line}\n{when}{c} {{{{ date }}}} {at} {{{{ time }}}} ({{{{ time_zone }}}})\n\n{{% if cancel_url %}}\n{cancel}{c} {{{{ cancel_url }}}}\n{reschedule}{c} {{{{ reschedule_url }}}}\n\n{{% endif %}}\n{{{{ business_name }}}}\n",
+                "{hello} {{{{ recipient_name }}}},\n\n{lead}\n\n{what}{c} {{{{ type_name }}}}\n{who_line}\n{when}{c} {{{{ date }}}} {at} {{{{ time }}}} ({{{{ time_zone }}}})\n\n{{% if cancel_url %}}\n{{% if confirm_url %}}\n{confirm}{c} {{{{ confirm_url }}}}\n{{% endif %}}\n{cancel}{c} {{{{ cancel_url }}}}\n{reschedule}{c} {{{{ reschedule_url }}}}\n\n{{% endif %}}\n{{{{ business_name }}}}\n",
                 hello = l.hello,
                 what = l.what,
                 when = l.when,
                 at = l.at,
                 cancel = l.cancel,
+                confirm = l.confirm,
                 reschedule = l.reschedule,
                 c = l.colon,
             );
             let html = format!(
-                "<!DOCTYPE html>\n<html lang=\"{{{{ locale }}}}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head><body style=\"margin:0;padding:16px;font-family:Arial,sans-serif;color:#222;line-height:1.5\"><div style=\"max-width:600px;margin:0 auto\">\n<p>{hello} {{{{ recipient_name }}}},</p>\n<p>{lead}</p>\n<table style=\"border-collapse:collapse\">\n<tr><td style=\"padding-right:12px;color:#666;white-space:nowrap;vertical-align:top\">{what}</td><td>{{{{ type_name }}}}</td></tr>\n<tr><td style=\"padding-right:12px;color:#666;white-space:nowrap;vertical-align:top\">{who_label}</td><td>{{{{ {who_var} }}}}</td></tr>\n<tr><td style=\"padding-right:12px;color:#666;white-space:nowrap;vertical-align:top\">{when}</td><td>{{{{ date }}}} {at} {{{{ time }}}} ({{{{ time_zone }}}})</td></tr>\n</table>\n{{% if cancel_url %}}\n<p><a href=\"{{{{ cancel_url }}}}\">{cancel}</a> &middot; <a href=\"{{{{ reschedule_url }}}}\">{reschedule}</a></p>\n{{% endif %}}\n<p>{{{{ business_name }}}}</p>\n</div></body></html>\n",
+                "<!DOCTYPE html>\n<html lang=\"{{{{ locale }}}}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head><body style=\"margin:0;padding:16px;font-family:Arial,sans-serif;color:#222;line-height:1.5\"><div style=\"max-width:600px;margin:0 auto\">\n<p>{hello} {{{{ recipient_name }}}},</p>\n<p>{lead}</p>\n<table style=\"border-collapse:collapse\">\n<tr><td style=\"padding-right:12px;color:#666;white-space:nowrap;vertical-align:top\">{what}</td><td>{{{{ type_name }}}}</td></tr>\n<tr><td style=\"padding-right:12px;color:#666;white-space:nowrap;vertical-align:top\">{who_label}</td><td>{{{{ {who_var} }}}}</td></tr>\n<tr><td style=\"padding-right:12px;color:#666;white-space:nowrap;vertical-align:top\">{when}</td><td>{{{{ date }}}} {at} {{{{ time }}}} ({{{{ time_zone }}}})</td></tr>\n</table>\n{{% if cancel_url %}}\n<p>{{% if confirm_url %}}<a href=\"{{{{ confirm_url }}}}\">{confirm}</a> &middot; {{% endif %}}<a href=\"{{{{ cancel_url }}}}\">{cancel}</a> &middot; <a href=\"{{{{ reschedule_url }}}}\">{reschedule}</a></p>\n{{% endif %}}\n<p>{{{{ business_name }}}}</p>\n</div></body></html>\n",
                 hello = l.hello,
                 what = l.what,
                 when = l.when,
                 at = l.at,
                 cancel = l.cancel,
+                confirm = l.confirm,
                 reschedule = l.reschedule,
                 who_label = if is_for_team(kind) { l.client } else { l.with },
                 who_var = if is_for_team(kind) {

@@ -34,6 +34,8 @@ pub const MIN_KEY_BYTES: usize = 32;
 pub enum LinkAction {
     Cancel,
     Reschedule,
+    /// The client confirms they will come (a reminder that asks for a confirmation).
+    Confirm,
     /// One-click unsubscribe from marketing messages (bound to a client, not an appointment).
     Unsubscribe,
 }
@@ -43,14 +45,20 @@ impl LinkAction {
         match self {
             LinkAction::Cancel => "cancel",
             LinkAction::Reschedule => "reschedule",
+            LinkAction::Confirm => "confirm",
             LinkAction::Unsubscribe => "unsubscribe",
         }
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Cancel, Self::Reschedule, Self::Unsubscribe]
-            .into_iter()
-            .find(|a| a.as_str() == raw)
+        [
+            Self::Cancel,
+            Self::Reschedule,
+            Self::Confirm,
+            Self::Unsubscribe,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == raw)
     }
 }
 

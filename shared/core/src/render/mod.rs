@@ -24,8 +24,9 @@ pub use links::{
 };
 pub use outgoing::{OutgoingEmail, OutgoingMessage, OutgoingSms};
 pub use pages::{
-    AppointmentSummary, LinkProblem, Page, cancel_confirm_page, cancelled_page, problem_page,
-    reschedule_contact_page, unsubscribe_confirm_page, unsubscribed_page,
+    AppointmentSummary, LinkProblem, Page, attendance_confirm_page, attendance_confirmed_page,
+    cancel_confirm_page, cancelled_page, problem_page, reschedule_contact_page,
+    unsubscribe_confirm_page, unsubscribed_page,
 };
 pub use sms_segments::{SmsEncoding, SmsSize, sms_size};
 pub use template::{

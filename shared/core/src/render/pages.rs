@@ -55,6 +55,11 @@ struct Words {
     unsubscribe_button: &'static str,
     unsubscribed_title: &'static str,
     unsubscribed_lead: &'static str,
+    attend_title: &'static str,
+    attend_lead: &'static str,
+    attend_button: &'static str,
+    attending_title: &'static str,
+    attending_lead: &'static str,
 }
 
 fn words(locale: Language) -> Words {
@@ -74,6 +79,11 @@ fn words(locale: Language) -> Words {
             unsubscribe_button: "Me désabonner",
             unsubscribed_title: "Désabonnement confirmé",
             unsubscribed_lead: "Vous ne recevrez plus de messages promotionnels de",
+            attend_title: "Confirmer votre présence ?",
+            attend_lead: "Confirmez que vous viendrez à votre rendez-vous :",
+            attend_button: "Je confirme ma présence",
+            attending_title: "Présence confirmée",
+            attending_lead: "Merci ! Votre présence est confirmée :",
         },
         Language::En => Words {
             confirm_title: "Cancel this appointment?",
@@ -90,6 +100,11 @@ fn words(locale: Language) -> Words {
             unsubscribe_button: "Unsubscribe",
             unsubscribed_title: "You are unsubscribed",
             unsubscribed_lead: "You will no longer receive promotional messages from",
+            attend_title: "Confirm you are coming?",
+            attend_lead: "Please confirm that you will come to your appointment:",
+            attend_button: "I will be there",
+            attending_title: "Attendance confirmed",
+            attending_lead: "Thank you! Your attendance is confirmed:",
         },
     }
 }
@@ -200,6 +215,24 @@ pub fn cancelled_page(locale: Language, a: &AppointmentSummary) -> Page {
     render(
         locale,
         context! { title => w.cancelled_title, lead => w.cancelled_lead, a, w => context! { with => w.with, at => w.at } },
+    )
+}
+
+/// The confirm link's page: the appointment and a button (a mail scanner following the link
+/// confirms nothing).
+pub fn attendance_confirm_page(locale: Language, a: &AppointmentSummary) -> Page {
+    let w = words(locale);
+    render(
+        locale,
+        context! { title => w.attend_title, lead => w.attend_lead, a, button => w.attend_button, neutral => true, w => context! { with => w.with, at => w.at } },
+    )
+}
+
+pub fn attendance_confirmed_page(locale: Language, a: &AppointmentSummary) -> Page {
+    let w = words(locale);
+    render(
+        locale,
+        context! { title => w.attending_title, lead => w.attending_lead, a, w => context! { with => w.with, at => w.at } },
     )
 }
 

@@ -42,6 +42,7 @@ impl TemplateVariables {
         match self {
             Self::Appointment(v) => Self::Appointment(AppointmentVariables {
                 cancel_url: None,
+                confirm_url: None,
                 reschedule_url: None,
                 ..v
             }),
@@ -307,10 +308,13 @@ pub struct DayAppointment {
     pub type_name: String,
     pub staff_name: String,
     pub status: String,
+    /// What the client answered a confirmation request ("confirmé", "sans réponse"), if a
+    /// reminder asked.
+    pub confirmation: Option<String>,
 }
 
 /// Names of a digest's variables; each of `appointments` has `time`, `end_time`,
-/// `client_name`, `type_name`, `staff_name`, `status`; each of `staff_counts` has
+/// `client_name`, `type_name`, `staff_name`, `status`, `confirmation`; each of `staff_counts` has
 /// `staff_name` and `count`.
 pub const DAY_VARIABLE_NAMES: [&str; 12] = [
     "locale",
@@ -352,6 +356,7 @@ impl DayVariables {
             type_name: "Coupe".into(),
             staff_name: "Sam".into(),
             status: "confirmed".into(),
+            confirmation: None,
         };
         Self {
             locale: locale.code().to_owned(),
@@ -443,9 +448,11 @@ pub struct AppointmentVariables {
     pub ordinal: u64,
     pub cancel_url: Option<String>,
     pub reschedule_url: Option<String>,
+    /// A reminder that asks for a confirmation: the signed link that confirms.
+    pub confirm_url: Option<String>,
 }
 
-pub const APPOINTMENT_VARIABLE_NAMES: [&str; 14] = [
+pub const APPOINTMENT_VARIABLE_NAMES: [&str; 15] = [
     "locale",
     "recipient_name",
     "client_name",
@@ -460,6 +467,7 @@ pub const APPOINTMENT_VARIABLE_NAMES: [&str; 14] = [
     "ordinal",
     "cancel_url",
     "reschedule_url",
+    "confirm_url",
 ];
 
 impl AppointmentVariables {
@@ -491,6 +499,7 @@ impl AppointmentVariables {
             status: "confirmed".into(),
             ordinal: 1,
             cancel_url: Some("https://example.com/cancel".into()),
+            confirm_url: Some("https://example.com/confirm".into()),
             reschedule_url: Some("https://example.com/reschedule".into()),
         }
     }

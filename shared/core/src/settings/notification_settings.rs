@@ -124,6 +124,8 @@ impl Default for NotificationSettings {
                 sms: true,
                 late_policy: LatePolicy::Skip,
                 copy_to_staff: false,
+                ask_confirmation: false,
+                only_if_unanswered: false,
             },
             ReminderRule {
                 offset: Offset::Hours(2),
@@ -131,6 +133,8 @@ impl Default for NotificationSettings {
                 sms: true,
                 late_policy: LatePolicy::Skip,
                 copy_to_staff: false,
+                ask_confirmation: false,
+                only_if_unanswered: false,
             },
         ];
         Self {

@@ -74,6 +74,16 @@ pub struct ReminderRule {
     /// Also send a copy to the staff member.
     #[serde(default)]
     pub copy_to_staff: bool,
+    /// Ask the client to confirm they will come: the SMS ends with "Répondez OUI pour
+    /// confirmer, ANNULER pour annuler" (when the deployment's SMS leave from a two-way
+    /// number), the e-mail carries a signed confirm link beside the cancel link. The
+    /// appointment's `client_confirmation` becomes `requested`.
+    #[serde(default)]
+    pub ask_confirmation: bool,
+    /// A "no answer yet" reminder: planned only while the client has not answered a
+    /// confirmation request (withdrawn once they confirm or cancel).
+    #[serde(default)]
+    pub only_if_unanswered: bool,
 }
 
 impl ReminderRule {

@@ -112,6 +112,7 @@ pub fn business_sender(
         Some(address) => SenderIdentity {
             address,
             sms_opt_out: platform.sms_opt_out.clone(),
+            two_way_sms: platform.two_way_sms,
         },
         None => platform.clone(),
     }
@@ -159,6 +160,7 @@ mod tests {
         let platform = SenderIdentity {
             address: EmailAddress::parse("no-reply@rappel.example").unwrap(),
             sms_opt_out: Some("STOP au 36111".into()),
+            two_way_sms: false,
         };
         let pending = identity(IdentityStatus::Pending);
         assert_eq!(business_sender(Some(&pending), &platform), platform);

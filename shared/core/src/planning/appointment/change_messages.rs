@@ -161,6 +161,7 @@ pub fn change_messages(
         // A preference of the booking: nobody is told.
         ChangeAction::PreferenceChanged
         | ChangeAction::AttendanceConfirmed
+        | ChangeAction::ConfirmationRequested
         | ChangeAction::Imported => {}
         ChangeAction::NoShow => {
             wanted.push((MessageKind::NoShow, client, tell_client(s.client.no_show)))

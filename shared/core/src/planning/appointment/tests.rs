@@ -489,6 +489,8 @@ fn a_day_offset_keeps_the_wall_clock_and_an_hour_offset_does_not_across_the_spri
             sms: true,
             late_policy: LatePolicy::Skip,
             copy_to_staff: false,
+            ask_confirmation: false,
+            only_if_unanswered: false,
         },
         ReminderRule {
             offset: Offset::Hours(24),
@@ -496,6 +498,8 @@ fn a_day_offset_keeps_the_wall_clock_and_an_hour_offset_does_not_across_the_spri
             sms: true,
             late_policy: LatePolicy::Skip,
             copy_to_staff: false,
+            ask_confirmation: false,
+            only_if_unanswered: false,
         },
     ])
     .unwrap();
@@ -524,6 +528,8 @@ fn a_day_offset_keeps_the_wall_clock_across_the_autumn_change_in_paris() {
         sms: true,
         late_policy: LatePolicy::Skip,
         copy_to_staff: false,
+        ask_confirmation: false,
+        only_if_unanswered: false,
     }])
     .unwrap();
     let paris = chrono_tz::Europe::Paris;
@@ -544,6 +550,8 @@ fn reminders_follow_new_york_time_for_an_appointment_in_new_york() {
         sms: true,
         late_policy: LatePolicy::Skip,
         copy_to_staff: false,
+        ask_confirmation: false,
+        only_if_unanswered: false,
     }])
     .unwrap();
     let ny = chrono_tz::America::New_York;
@@ -594,6 +602,8 @@ fn a_reminder_with_send_now_goes_at_booking_time_when_its_time_has_passed() {
         sms: false,
         late_policy: LatePolicy::SendNow,
         copy_to_staff: false,
+        ask_confirmation: false,
+        only_if_unanswered: false,
     }])
     .unwrap();
     let start = utc(2026, 5, 12, 8, 0);
@@ -644,6 +654,8 @@ fn up_to_five_reminders_with_an_optional_staff_copy() {
         sms: false,
         late_policy: LatePolicy::Skip,
         copy_to_staff: copy,
+        ask_confirmation: false,
+        only_if_unanswered: false,
     };
     w.notifications().reminders = Reminders::new(vec![
         rule(72, false),
@@ -682,6 +694,8 @@ fn an_appointment_type_can_replace_the_business_reminders() {
             sms: false,
             late_policy: LatePolicy::Skip,
             copy_to_staff: false,
+            ask_confirmation: false,
+            only_if_unanswered: false,
         }])
         .unwrap(),
     );
@@ -1244,6 +1258,8 @@ fn an_sms_reminder_due_at_eleven_at_night_goes_out_at_eight_and_says_why() {
         sms: true,
         late_policy: LatePolicy::Skip,
         copy_to_staff: false,
+        ask_confirmation: false,
+        only_if_unanswered: false,
     }])
     .unwrap();
     let paris = chrono_tz::Europe::Paris;
@@ -1280,6 +1296,8 @@ fn a_reminder_whose_window_ends_after_the_appointment_goes_out_the_evening_befor
         sms: true,
         late_policy: LatePolicy::Skip,
         copy_to_staff: false,
+        ask_confirmation: false,
+        only_if_unanswered: false,
     }])
     .unwrap();
     let paris = chrono_tz::Europe::Paris;

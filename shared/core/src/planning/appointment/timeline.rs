@@ -43,8 +43,15 @@ pub fn timeline(appointment: &Appointment, ctx: &AppointmentContext<'_>) -> Vec<
     let client = Recipient::Client(appointment.client_id.clone());
 
     if appointment.status == AppointmentStatus::Confirmed {
+        let answered = appointment
+            .client_confirmation
+            .is_some_and(|c| c.state.is_answer());
         for (index, rule) in settings.reminders.rules().iter().enumerate() {
             let ordinal = index as u64 + 1;
+            // "No answer yet": gone from the plan once the client has answered.
+            if rule.only_if_unanswered && answered {
+                continue;
+            }
             let natural_due = rule.offset.before(appointment.start, zone);
             // A reminder whose time had already passed when the appointment was booked or moved.
             let (due, late) = if natural_due >= appointment.details_changed_at {

@@ -2,13 +2,14 @@
 //! variables in their language and zone, the calendar entry and the signed links.
 
 use super::AppointmentContext;
-use crate::message::{Invitation, MessageKey, Recipient};
+use crate::message::{Invitation, MessageKey, MessageKind, Recipient};
 use crate::model::Appointment;
 use crate::render::zone_name;
 use crate::render::{
     AppointmentVariables, CalendarMethod, ComposeError, InviteDetails, LINK_MARGIN_AFTER_END,
     LinkAction, LinkSigner, Rendering, SenderIdentity, TemplateVariables, invitation,
 };
+use crate::replies::ConfirmationRequest;
 use chrono::{DateTime, Utc};
 
 pub fn rendering<'a>(
@@ -36,6 +37,13 @@ pub fn rendering<'a>(
             )
         })
     };
+    // A reminder whose rule asks the client to confirm, while it can still be answered.
+    let asks = key.kind == MessageKind::Reminder
+        && links_apply
+        && usize::try_from(key.ordinal.saturating_sub(1))
+            .ok()
+            .and_then(|index| ctx.notifications().reminders.rules().get(index).copied())
+            .is_some_and(|rule| rule.ask_confirmation);
     let vars = AppointmentVariables {
         locale: contact.locale.tag(),
         recipient_name: contact.name.to_string(),
@@ -51,6 +59,11 @@ pub fn rendering<'a>(
         ordinal: key.ordinal,
         cancel_url: link(LinkAction::Cancel),
         reschedule_url: link(LinkAction::Reschedule),
+        confirm_url: if asks {
+            link(LinkAction::Confirm)
+        } else {
+            None
+        },
     };
     let business_name = ctx.settings.input.business_name.to_string();
     let reply_to = ctx.settings.input.reply_to(ctx.staff.email.as_ref());
@@ -86,5 +99,11 @@ pub fn rendering<'a>(
         reply_to,
         calendar,
         list_unsubscribe: None,
+        asks_confirmation: asks.then(|| ConfirmationRequest {
+            tenant: appointment.tenant.clone(),
+            appointment: appointment.id.clone(),
+            asked_at: now,
+            starts_at: appointment.start,
+        }),
     })
 }

@@ -46,5 +46,6 @@ pub fn rendering<'a>(
         reply_to: settings.reply_to(None),
         calendar: None,
         list_unsubscribe: None,
+        asks_confirmation: None,
     })
 }

@@ -63,5 +63,6 @@ pub fn rendering<'a>(
         reply_to: settings.reply_to(None),
         calendar: None,
         list_unsubscribe: Some(unsubscribe),
+        asks_confirmation: None,
     })
 }

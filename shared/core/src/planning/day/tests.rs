@@ -554,6 +554,7 @@ fn manager_email(
     let sender = crate::render::SenderIdentity {
         address: id("no-reply@rappel.example"),
         sms_opt_out: None,
+        two_way_sms: false,
     };
     let fitted = crate::render::compose_fitting(&crate::render::Composition {
         key,

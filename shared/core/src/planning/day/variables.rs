@@ -48,6 +48,9 @@ pub fn rendering<'a>(
             type_name: name_of_type(a),
             staff_name: name_of_staff(a),
             status: a.status.as_str().to_owned(),
+            confirmation: a
+                .client_confirmation
+                .map(|c| confirmation_label(c.state, contact.locale.templates()).to_owned()),
         })
         .collect();
     let count = ctx.count();
@@ -102,5 +105,22 @@ pub fn rendering<'a>(
         reply_to: ctx.settings.input.reply_to(None),
         calendar: None,
         list_unsubscribe: None,
+        asks_confirmation: None,
     })
+}
+
+/// How a digest names what the client answered.
+fn confirmation_label(
+    state: crate::model::ConfirmationState,
+    language: crate::model::Language,
+) -> &'static str {
+    use crate::model::{ConfirmationState as S, Language as L};
+    match (state, language) {
+        (S::Confirmed, L::Fr) => "présence confirmée",
+        (S::Confirmed, L::En) => "attendance confirmed",
+        (S::Requested, L::Fr) => "sans réponse",
+        (S::Requested, L::En) => "no answer yet",
+        (S::Declined, L::Fr) => "annulé par le client",
+        (S::Declined, L::En) => "cancelled by the client",
+    }
 }

@@ -27,5 +27,6 @@ pub fn rendering<'a>(
         reply_to: settings.reply_to(None),
         calendar: None,
         list_unsubscribe: None,
+        asks_confirmation: None,
     })
 }

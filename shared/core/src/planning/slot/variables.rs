@@ -64,5 +64,6 @@ pub fn rendering<'a>(
         reply_to: settings.reply_to(ctx.staff.and_then(|s| s.email.as_ref())),
         calendar: None,
         list_unsubscribe: None,
+        asks_confirmation: None,
     })
 }
