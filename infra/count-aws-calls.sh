@@ -62,7 +62,7 @@ def operation(entry):
     if path.startswith("/v2/email/configuration-sets"):
         return "CreateConfigurationSet"
     return f"{method} {path}"
-FUNCTIONS = ["rappel-api", "rappel-change-handler", "rappel-replan", "rappel-send", "rappel-publish"]
+FUNCTIONS = ["rappel-api", "rappel-change-handler", "rappel-replan", "rappel-send", "rappel-publish", "rappel-inbound-sms"]
 def function_of(headers):
     agent = " ".join(v for k, v in headers.items() if "user-agent" in k)
     for name in FUNCTIONS:

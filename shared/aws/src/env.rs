@@ -50,6 +50,10 @@ pub const SENDER_EMAIL: &str = "RAPPEL_SENDER_EMAIL";
 pub const SES_CONFIGURATION_SET: &str = "RAPPEL_SES_CONFIGURATION_SET";
 /// The SMS sender ID (alphanumeric, where the destination country allows it); empty for none.
 pub const SMS_SENDER_ID: &str = "RAPPEL_SMS_SENDER_ID";
+/// The two-way number SMS leave from (E.164, an AWS End User Messaging SMS number with
+/// two-way messaging to the inbound topic); empty: none — SMS leave under the sender ID and
+/// cannot be answered.
+pub const SMS_TWO_WAY_NUMBER: &str = "RAPPEL_SMS_TWO_WAY_NUMBER";
 /// How a marketing SMS says it can be stopped ("STOP au 36111"); empty: "reply STOP".
 pub const SMS_OPT_OUT: &str = "RAPPEL_SMS_OPT_OUT";
 /// Secrets Manager ARN or name of the key that signs cancel / reschedule links.

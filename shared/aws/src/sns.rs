@@ -18,11 +18,24 @@ const PERMANENT: [&str; 2] = ["InvalidParameter", "InvalidParameterValue"];
 pub struct SnsSms {
     client: Client,
     sender_id: Option<String>,
+    two_way_number: Option<PhoneNumber>,
 }
 
 impl SnsSms {
     pub fn new(client: Client, sender_id: Option<String>) -> Self {
-        Self { client, sender_id }
+        Self {
+            client,
+            sender_id,
+            two_way_number: None,
+        }
+    }
+
+    /// SMS leave from this number (so replies come back to it) instead of the sender ID.
+    pub fn from_number(self, two_way_number: Option<PhoneNumber>) -> Self {
+        Self {
+            two_way_number,
+            ..self
+        }
     }
 }
 
@@ -63,7 +76,14 @@ impl SmsSender for SnsSms {
             .phone_number(sms.to.as_str())
             .message(&sms.text)
             .message_attributes("AWS.SNS.SMS.SMSType", string_attribute(sms_type)?);
-        if let Some(sender_id) = &self.sender_id {
+        // A reply can only come back to a number: with a two-way number, the SMS leaves from
+        // it (a sender ID cannot be answered).
+        if let Some(number) = &self.two_way_number {
+            request = request.message_attributes(
+                "AWS.MM.SMS.OriginationNumber",
+                string_attribute(number.as_str())?,
+            );
+        } else if let Some(sender_id) = &self.sender_id {
             request =
                 request.message_attributes("AWS.SNS.SMS.SenderID", string_attribute(sender_id)?);
         }

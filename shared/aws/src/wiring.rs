@@ -3,7 +3,7 @@
 
 use crate::dynamodb::{
     DynamoAddressMarks, DynamoCredentials, DynamoEventLog, DynamoHistory, DynamoIdempotency,
-    DynamoLedger, DynamoProgress, DynamoRecords, DynamoUsage, DynamoWebhooks,
+    DynamoLedger, DynamoProgress, DynamoRecords, DynamoSmsReplies, DynamoUsage, DynamoWebhooks,
 };
 use crate::env::*;
 use crate::event_bus::EventBridgeBus;
@@ -15,10 +15,11 @@ use crate::sns::SnsSms;
 use crate::sqs::{SqsQueue, SqsSendLanes};
 use crate::webhook_retries::{MAX_QUEUE_DELAY_SECONDS, QueuedWebhookRetries, ScheduledRetries};
 use aws_config::SdkConfig;
+use rappel_app::commands::sms_reply::ReplyServices;
 use rappel_app::feedback::FeedbackServices;
 use rappel_app::webhooks::WebhookDispatch;
-use rappel_app::{ApiServices, DeliveryServices, ReactionServices};
-use rappel_core::model::EmailAddress;
+use rappel_app::{ApiServices, DeliveryServices, ReactionServices, TwoWaySms};
+use rappel_core::model::{EmailAddress, PhoneNumber};
 use rappel_core::render::{LinkSigner, SenderIdentity};
 use rappel_ports::clock::Clock;
 use rappel_ports::webhooks::WebhookPoster;
@@ -33,6 +34,7 @@ pub const API_ENV: &[&str] = &[
     TENANT_CLAIM,
     SENDER_EMAIL,
     SMS_OPT_OUT,
+    SMS_TWO_WAY_NUMBER,
     SEND_QUEUE_URL,
     BULK_SEND_QUEUE_URL,
     WEBHOOK_RETRY_QUEUE_URL,
@@ -48,10 +50,21 @@ pub const SEND_ENV: &[&str] = &[
     SES_CONFIGURATION_SET,
     SMS_OPT_OUT,
     SMS_SENDER_ID,
+    SMS_TWO_WAY_NUMBER,
     LINK_SECRET_ID,
     LINK_BASE_URL,
     SEND_QUEUE_URL,
     BULK_SEND_QUEUE_URL,
+];
+/// What the inbound SMS function reads: the records a reply acts on, the deliveries table
+/// (texts, stops, history, the reply's claim), the send queue (its answer) and the two-way
+/// number it answers for.
+pub const INBOUND_SMS_ENV: &[&str] = &[
+    RECORDS_TABLE,
+    DELIVERIES_TABLE,
+    SEND_QUEUE_URL,
+    BULK_SEND_QUEUE_URL,
+    SMS_TWO_WAY_NUMBER,
 ];
 /// What the feedback function reads: the deliveries table (address marks and history).
 pub const FEEDBACK_ENV: &[&str] = &[DELIVERIES_TABLE];
@@ -109,6 +122,7 @@ pub const FUNCTION_ENV: &[(&str, &[&[&str]])] = &[
     ("rappel-feedback", &[FEEDBACK_ENV]),
     ("rappel-authorizer", &[AUTHORIZER_ENV]),
     ("rappel-publish", &[PUBLISH_ENV]),
+    ("rappel-inbound-sms", &[INBOUND_SMS_ENV]),
 ];
 
 /// Every variable one function reads (empty for an unknown binary).
@@ -130,8 +144,20 @@ fn sender_identity(env: &Env) -> Result<SenderIdentity, ConfigError> {
     Ok(SenderIdentity {
         address,
         sms_opt_out: env.declared(SMS_OPT_OUT)?.map(str::to_owned),
-        two_way_sms: false,
+        two_way_sms: two_way_number(env)?.is_some(),
     })
+}
+
+/// The two-way number SMS leave from, if the deployment has one.
+fn two_way_number(env: &Env) -> Result<Option<PhoneNumber>, ConfigError> {
+    env.declared(SMS_TWO_WAY_NUMBER)?
+        .map(|raw| {
+            PhoneNumber::parse(raw).map_err(|e| ConfigError::Invalid {
+                name: SMS_TWO_WAY_NUMBER,
+                reason: e.to_string(),
+            })
+        })
+        .transpose()
 }
 
 pub fn api_services(
@@ -232,6 +258,37 @@ pub fn feedback_services(sdk: &SdkConfig, env: &Env) -> Result<FeedbackServices,
     })
 }
 
+/// The inbound SMS function's ports: a reply acts through the records and the history, is
+/// claimed in the ledger, answered through the send queue, read against the texts of the
+/// deployment's two-way number.
+pub fn reply_services(
+    sdk: &SdkConfig,
+    env: &Env,
+    clock: Arc<dyn Clock>,
+) -> Result<ReplyServices, ConfigError> {
+    let dynamodb = aws_sdk_dynamodb::Client::new(sdk);
+    let deliveries = env.required(DELIVERIES_TABLE)?;
+    let number = two_way_number(env)?.ok_or(ConfigError::Missing(SMS_TWO_WAY_NUMBER))?;
+    Ok(ReplyServices {
+        records: Arc::new(DynamoRecords::new(
+            dynamodb.clone(),
+            env.required(RECORDS_TABLE)?,
+        )),
+        history: Arc::new(DynamoHistory::new(dynamodb.clone(), deliveries)),
+        ledger: Arc::new(DynamoLedger::new(dynamodb.clone(), deliveries)),
+        clock,
+        send_queue: Arc::new(SqsSendLanes::new(
+            aws_sdk_sqs::Client::new(sdk),
+            env.required(SEND_QUEUE_URL)?,
+            env.required(BULK_SEND_QUEUE_URL)?,
+        )),
+        two_way: TwoWaySms {
+            number,
+            replies: Arc::new(DynamoSmsReplies::new(dynamodb, deliveries)),
+        },
+    })
+}
+
 /// The authorizer's store of integrators' keys and grants.
 pub fn credentials(sdk: &SdkConfig, env: &Env) -> Result<DynamoCredentials, ConfigError> {
     Ok(credentials_in(sdk, env.required(DELIVERIES_TABLE)?))
@@ -296,6 +353,7 @@ pub struct DeliveryParts {
     usage: DynamoUsage,
     settles: SqsSendLanes,
     held: EventBridgeSchedules,
+    two_way: Option<(PhoneNumber, DynamoSmsReplies)>,
     clock: Arc<dyn Clock>,
     sender: SenderIdentity,
     pub links: LinkKeys,
@@ -312,11 +370,14 @@ impl DeliveryParts {
         let records = env.required(RECORDS_TABLE)?;
         let queue_url = env.required(SEND_QUEUE_URL)?;
         let bulk_queue_url = env.required(BULK_SEND_QUEUE_URL)?;
+        let two_way = two_way_number(env)?;
         Ok(Self {
             records: DynamoRecords::new(dynamodb.clone(), records),
             marks: DynamoAddressMarks::new(dynamodb.clone(), deliveries),
             mailer: SesMailer::new(aws_sdk_sesv2::Client::new(sdk), configuration_set),
-            sms: SnsSms::new(aws_sdk_sns::Client::new(sdk), sender_id),
+            sms: SnsSms::new(aws_sdk_sns::Client::new(sdk), sender_id).from_number(two_way.clone()),
+            two_way: two_way
+                .map(|number| (number, DynamoSmsReplies::new(dynamodb.clone(), deliveries))),
             ledger: DynamoLedger::new(dynamodb.clone(), deliveries),
             history: DynamoHistory::new(dynamodb.clone(), deliveries),
             usage: DynamoUsage::new(dynamodb, deliveries),
@@ -348,7 +409,10 @@ impl DeliveryParts {
             pace: Arc::new(rappel_ports::delivery::Unpaced),
             usage: Arc::new(self.usage),
             held: Arc::new(self.held),
-            two_way: None,
+            two_way: self.two_way.map(|(number, replies)| TwoWaySms {
+                number,
+                replies: Arc::new(replies),
+            }),
         }
     }
 }
@@ -523,6 +587,7 @@ mod tests {
                     let v = match n {
                         SENDER_EMAIL => "no-reply@rappel.example".into(),
                         LINK_BASE_URL => "https://rappel.example/links".into(),
+                        SMS_TWO_WAY_NUMBER => "+33757990000".into(),
                         _ => v,
                     };
                     (n, v)
@@ -547,6 +612,50 @@ mod tests {
             };
             assert_eq!(error, ConfigError::Missing(name));
         }
+    }
+
+    #[tokio::test]
+    async fn the_inbound_sms_function_needs_each_listed_variable_and_a_two_way_number() {
+        let sdk = unreachable_sdk().await;
+        assert!(reply_services(&sdk, &env_with(INBOUND_SMS_ENV), Arc::new(SystemClock)).is_ok());
+        for name in INBOUND_SMS_ENV {
+            let env = env_with(&without(INBOUND_SMS_ENV, name));
+            let error = reply_services(&sdk, &env, Arc::new(SystemClock)).err();
+            assert_eq!(error, Some(ConfigError::Missing(name)));
+        }
+        // Declared but empty: no two-way number, nothing to answer for.
+        let mut pairs: Vec<(&str, String)> = INBOUND_SMS_ENV
+            .iter()
+            .map(|n| (*n, format!("value-of-{n}")))
+            .collect();
+        for (name, value) in &mut pairs {
+            if *name == SMS_TWO_WAY_NUMBER {
+                value.clear();
+            }
+        }
+        let error = reply_services(&sdk, &Env::from_pairs(pairs), Arc::new(SystemClock)).err();
+        assert_eq!(error, Some(ConfigError::Missing(SMS_TWO_WAY_NUMBER)));
+        // Not a number: refused at cold start, by name.
+        let mut pairs: Vec<(&str, String)> = INBOUND_SMS_ENV
+            .iter()
+            .map(|n| (*n, format!("value-of-{n}")))
+            .collect();
+        for (name, value) in &mut pairs {
+            if *name == SMS_TWO_WAY_NUMBER {
+                *value = "Rappel".into();
+            }
+        }
+        let error = reply_services(&sdk, &Env::from_pairs(pairs), Arc::new(SystemClock)).err();
+        assert!(
+            matches!(
+                error,
+                Some(ConfigError::Invalid {
+                    name: SMS_TWO_WAY_NUMBER,
+                    ..
+                })
+            ),
+            "{error:?}"
+        );
     }
 
     /// What the send function's services read (its lanes' paces are read apart).

@@ -12,6 +12,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::{AutoEscape, Environment, context};
 use rappel_app::preview::planned_notifications;
 use rappel_app::webhooks::EndpointState;
+use rappel_core::model::{ConfirmationChannel, ConfirmationState};
 use rappel_ports::delivery::OutboxEntry;
 use serde::Serialize;
 use std::sync::Arc;
@@ -23,6 +24,9 @@ header a{color:#fff;text-decoration:none;font-weight:600}
 header form{display:flex;gap:.4rem;align-items:center}
 header input{width:5rem;padding:.35rem;border-radius:6px;border:0}
 header button{padding:.35rem .7rem;border:0;border-radius:6px;background:#3b82f6;color:#fff;font-weight:600}
+form.reply{display:flex;gap:.5rem;flex-wrap:wrap}
+form.reply input{padding:.35rem .5rem;border:1px solid #d0d7de;border-radius:6px;font-size:.9rem}
+form.reply button{padding:.35rem .7rem;border:0;border-radius:6px;background:#3b82f6;color:#fff;font-weight:600}
 main{max-width:60rem;margin:0 auto;padding:1rem}
 section{background:#fff;border-radius:10px;box-shadow:0 1px 3px rgba(0,0,0,.08);margin-bottom:1rem;padding:1rem;overflow-x:auto}
 h1{font-size:1.2rem;margin:0}
@@ -55,7 +59,7 @@ const INBOX: &str = r#"{% include "head" %}
 <td>{% if m.channel == "email" %}<a href="/_local/messages/{{ m.id }}">{{ m.subject }}</a>{% else %}{{ m.text }}<br><span class="muted">{{ m.segments }} segment(s), {{ m.encoding }}</span>{% endif %}</td></tr>
 {% endfor %}</table>{% else %}<p class="muted">Nothing sent yet. Book an appointment through the API.</p>{% endif %}</section>
 <section><h2>Planned messages</h2>
-{% for a in appointments %}<h3 style="font-size:.95rem">{{ a.tenant }} · {{ a.id }} <span class="muted">{{ a.status }}, {{ a.start }}</span></h3>
+{% for a in appointments %}<h3 style="font-size:.95rem">{{ a.tenant }} · {{ a.id }} <span class="muted">{{ a.status }}, {{ a.start }}{% if a.confirmation %} · client: {{ a.confirmation }}{% endif %}</span></h3>
 {% if a.planned %}<table><tr><th>due</th><th>kind</th><th>to</th><th>status</th></tr>
 {% for p in a.planned %}<tr><td class="muted">{{ p.due }}{% if p.moved_from %}<br><small>moved from {{ p.moved_from }}</small>{% endif %}</td><td><span class="tag{% if p.channel == "sms" %} sms{% endif %}">{{ p.channel }}</span> {{ p.kind }}</td><td>{{ p.recipient }}</td><td>{{ p.status }}{% if p.reason %} <span class="muted">({{ p.reason }})</span>{% endif %}</td></tr>
 {% endfor %}</table>{% else %}<p class="muted">Nothing planned.</p>{% endif %}
@@ -68,6 +72,11 @@ const INBOX: &str = r#"{% include "head" %}
 {% if endpoints %}<h3 style="font-size:.95rem">Webhook endpoints</h3><table><tr><th>business</th><th>endpoint</th><th>state</th><th>last error</th></tr>
 {% for w in endpoints %}<tr><td>{{ w.business }}</td><td>{{ w.url }}<br><span class="muted">{{ w.id }}</span></td><td>{{ w.state }}{% if w.next_attempt %}<br><span class="muted">next try {{ w.next_attempt }}</span>{% endif %}</td><td class="muted">{{ w.last_error or "—" }}</td></tr>
 {% endfor %}</table>{% endif %}</section>
+<section><h2>A client texts back</h2>
+<p class="muted">To the two-way number {{ two_way }}: OUI, ANNULER, STOP, START, AIDE, or anything for the business.</p>
+<form method="post" action="/_local/ui/sms-reply" class="reply"><input name="from" type="tel" placeholder="+33612345678" aria-label="the client's number" required>
+<input name="body" placeholder="OUI" aria-label="what the client texts" required maxlength="1600"><button type="submit">Send the reply</button></form>
+{% if reply_outcome %}<p>The last reply: <span class="tag">{{ reply_outcome }}</span></p>{% endif %}</section>
 <section><h2>Dead letters ({{ dead_letters|length }})</h2>
 {% if dead_letters %}<pre>{{ dead_letters_json }}</pre><form method="post" action="/_local/ui/replay"><button type="submit">Replay</button></form>{% else %}<p class="muted">None.</p>{% endif %}</section>
 </main></body></html>"#;
@@ -181,7 +190,19 @@ fn line(entry: &OutboxEntry) -> Line {
     }
 }
 
-pub async fn inbox(State(stack): State<Arc<LocalStack>>) -> Response {
+/// `?reply=<outcome>`: what the reply form's last text did (an outcome's name, nothing else).
+#[derive(serde::Deserialize)]
+pub struct InboxQuery {
+    reply: Option<String>,
+}
+
+pub async fn inbox(
+    State(stack): State<Arc<LocalStack>>,
+    axum::extract::Query(query): axum::extract::Query<InboxQuery>,
+) -> Response {
+    let reply_outcome = query
+        .reply
+        .filter(|r| r.len() <= 20 && r.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
     let mut messages: Vec<Line> = stack.outbox.messages().iter().map(line).collect();
     messages.reverse();
     let mut appointments = Vec::new();
@@ -194,6 +215,18 @@ pub async fn inbox(State(stack): State<Arc<LocalStack>>) -> Response {
             tenant => a.tenant.as_str(),
             id => a.id.as_str(),
             status => a.status.as_str(),
+            confirmation => a.client_confirmation.map(|c| {
+                let state = match c.state {
+                    ConfirmationState::Requested => "asked to confirm",
+                    ConfirmationState::Confirmed => "confirmed",
+                    ConfirmationState::Declined => "declined",
+                };
+                let by = match c.by {
+                    ConfirmationChannel::SmsReply => "by SMS reply",
+                    ConfirmationChannel::Link => "by link",
+                };
+                format!("{state} {by}")
+            }),
             start => a.start.with_timezone(&a.time_zone.tz()).format("%Y-%m-%d %H:%M %Z").to_string(),
             planned => planned.iter().map(|p| context! {
                 due => p.due.format("%Y-%m-%d %H:%M UTC").to_string(),
@@ -256,6 +289,8 @@ pub async fn inbox(State(stack): State<Arc<LocalStack>>) -> Response {
             endpoints,
             dead_letters_json => serde_json::to_string_pretty(&dead_letters).unwrap_or_default(),
             dead_letters,
+            two_way => stack.delivery.two_way.as_ref().map(|t| t.number.as_str().to_owned()),
+            reply_outcome,
         },
     )
 }
@@ -332,6 +367,29 @@ pub async fn advance(State(stack): State<Arc<LocalStack>>, body: String) -> Resp
             "advance by a whole number followed by s, m, h or d, e.g. 26h",
         )
             .into_response(),
+    }
+}
+
+/// The reply form: `from` and `body`, taken as a text to the two-way number, then back to the
+/// inbox with what it did.
+pub async fn sms_reply(State(stack): State<Arc<LocalStack>>, body: String) -> Response {
+    let mut from = String::new();
+    let mut text = String::new();
+    for (name, value) in form_urlencoded::parse(body.as_bytes()) {
+        match name.as_ref() {
+            "from" => from = value.into_owned(),
+            "body" => text = value.into_owned(),
+            _ => {}
+        }
+    }
+    let request = crate::sms_reply::SimulatedReply {
+        from: from.split_whitespace().collect(),
+        body: text,
+        id: None,
+    };
+    match crate::sms_reply::take_reply(&stack, request).await {
+        Ok(outcome) => Redirect::to(&format!("/?reply={outcome}")).into_response(),
+        Err(error) => error.into_response(),
     }
 }
 

@@ -40,6 +40,7 @@ pub fn local_router(stack: Arc<LocalStack>) -> Router {
         .route("/_local/messages/{id}", get(crate::inbox::message))
         .route("/_local/ui/advance", post(crate::inbox::advance))
         .route("/_local/ui/replay", post(crate::inbox::replay))
+        .route("/_local/ui/sms-reply", post(crate::inbox::sms_reply))
         .with_state(stack);
     // The API's contract at its AWS path; the local stack's (the API and the inspection
     // routes) at the root.

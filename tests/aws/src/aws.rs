@@ -1327,6 +1327,34 @@ impl AwsApp {
     }
 
     /// The SMS SNS accepted for `number`, in order.
+    /// The deployment with a two-way number: the send function composed again with it (its
+    /// SMS leave from the number and are remembered for the replies), and the inbound SMS
+    /// function's services.
+    pub async fn with_two_way_number(
+        mut self,
+        number: &str,
+    ) -> (Self, rappel_app::commands::sms_reply::ReplyServices) {
+        self.resources.sms_two_way_number = number.to_owned();
+        let env = self.resources.env();
+        let named = |name: &str| {
+            let builder = self
+                .sdk
+                .to_builder()
+                .app_name(aws_config::AppName::new(name.to_owned()).expect("a valid app name"));
+            match &self.faults {
+                Some(proxy) => builder.endpoint_url(&proxy.url).build(),
+                None => builder.build(),
+            }
+        };
+        self.delivery = wiring::delivery_services(&named("rappel-send"), &env, self.clock.clone())
+            .await
+            .expect("the send function composes with a two-way number");
+        let replies =
+            wiring::reply_services(&named("rappel-inbound-sms"), &env, self.clock.clone())
+                .expect("the inbound SMS function composes");
+        (self, replies)
+    }
+
     pub async fn sms_to(&self, number: &str) -> Vec<SentSms> {
         let sent = self.sent().await;
         sent["sns"]["SMS"]

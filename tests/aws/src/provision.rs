@@ -54,6 +54,8 @@ pub struct Resources {
     pub sms_sender_id: String,
     /// A marketing SMS's opt-out wording (empty: the language's "reply STOP").
     pub sms_opt_out: String,
+    /// The two-way number SMS leave from; empty: none (SMS leave under the sender ID).
+    pub sms_two_way_number: String,
     pub tenant_claim: String,
 }
 
@@ -88,6 +90,7 @@ impl Resources {
             scheduler_dlq_arn: arn("sqs", format!("{prefix}-schedule-dead-letters")),
             sms_sender_id: "Rappel".into(),
             sms_opt_out: "STOP au 36111".into(),
+            sms_two_way_number: String::new(),
             tenant_claim: "tenant_id".into(),
         }
     }
@@ -116,6 +119,7 @@ impl Resources {
             (SES_CONFIGURATION_SET, &self.configuration_set),
             (SMS_SENDER_ID, &self.sms_sender_id),
             (SMS_OPT_OUT, &self.sms_opt_out),
+            (SMS_TWO_WAY_NUMBER, &self.sms_two_way_number),
             (LINK_SECRET_ID, &self.link_secret_id),
             (LINK_BASE_URL, &self.link_base_url),
             (TENANT_CLAIM, &self.tenant_claim),

@@ -43,6 +43,8 @@
 //! | a business's own sending domain (its claim) | `D#<domain>` | `D` |
 //! | a business's webhook endpoint | `W#<tenant>` | `<endpoint id>` |
 //! | a business's delivery event | `E#<tenant>` | `<occurred at, ms>#<event id>` (kept 30 days) |
+//! | an SMS sent from the two-way number (what replies answer) | `S#<two-way number>#<number>` | `<sent at, ms>#<tenant>` (kept 30 days, or until the appointment it asked about) |
+//! | a number that texted STOP to a business | `X#<tenant>#<number>` | `X` |
 
 mod batch_get;
 pub(crate) mod codec;
@@ -56,6 +58,7 @@ mod marks;
 mod progress;
 mod records;
 pub mod schema;
+mod sms_replies;
 mod usage;
 mod webhooks;
 
@@ -67,5 +70,6 @@ pub use ledger::DynamoLedger;
 pub use marks::DynamoAddressMarks;
 pub use progress::DynamoProgress;
 pub use records::DynamoRecords;
+pub use sms_replies::DynamoSmsReplies;
 pub use usage::DynamoUsage;
 pub use webhooks::DynamoWebhooks;

@@ -77,6 +77,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "rappel-change-handler",
         "rappel-send",
         "rappel-publish",
+        "rappel-inbound-sms",
     ] {
         for name in variables_of(function) {
             if let Ok(Some(value)) = env.declared(name) {
@@ -84,6 +85,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     }
+    // The inbound SMS function exists only with a two-way number (the send function then
+    // sends from it).
+    lines.insert(
+        rappel_aws::env::SMS_TWO_WAY_NUMBER,
+        "+33757990000".to_owned(),
+    );
     let text: String = lines.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
     std::fs::write(dir.join("functions.env"), text)?;
     println!("fixture ready in {}", dir.display());

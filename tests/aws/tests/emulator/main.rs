@@ -20,6 +20,7 @@ mod reengagement;
 mod replay;
 mod send_cap;
 mod sending_identity;
+mod sms_replies;
 mod unsubscribe;
 mod usage;
 mod waitlist;

@@ -95,9 +95,9 @@ fn index_grants_name_their_indexes_and_allow_only_reads() {
 }
 
 #[test]
-fn only_the_api_queries_the_deliveries_table_and_the_publish_function_only_events_and_endpoints() {
+fn only_the_api_queries_the_deliveries_table_widely_the_publish_and_inbound_functions_their_keys() {
     let statements = function_statements(&template());
-    let mut publish_queries = 0;
+    let mut scoped_queries = Vec::new();
     for (function, statement) in &statements {
         let on_deliveries = strings(&statement["Resource"])
             .iter()
@@ -106,13 +106,20 @@ fn only_the_api_queries_the_deliveries_table_and_the_publish_function_only_event
         if !on_deliveries || !queries || function == "ApiFunction" {
             continue;
         }
-        assert_eq!(function, "PublishFunction", "{function} never queries it");
-        publish_queries += 1;
         let leading =
             strings(&statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]);
-        assert_eq!(leading, vec!["E#*".to_owned(), "W#*".to_owned()]);
+        let allowed: Vec<String> = match function.as_str() {
+            // Its events and the business's endpoints.
+            "PublishFunction" => vec!["E#*".into(), "W#*".into()],
+            // What was texted to the number a reply comes from.
+            "InboundSmsFunction" => vec!["S#*".into()],
+            other => panic!("{other} never queries it"),
+        };
+        assert_eq!(leading, allowed, "{function}");
+        scoped_queries.push(function.clone());
     }
-    assert_eq!(publish_queries, 1, "the publish function reads its events");
+    scoped_queries.sort();
+    assert_eq!(scoped_queries, ["InboundSmsFunction", "PublishFunction"]);
 }
 
 #[test]

@@ -471,3 +471,51 @@ async fn the_e_mail_asks_with_a_confirm_link_that_only_its_button_follows() {
     assert_eq!(confirmed["state"], "confirmed", "{confirmed}");
     assert_eq!(confirmed["by"], "link", "{confirmed}");
 }
+
+#[tokio::test]
+async fn the_inbox_form_takes_a_text_and_shows_what_it_did() {
+    let app = spawn_app(friday_before()).await;
+    app.lea_booked_friday_10am().await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client");
+    let sent = client
+        .post(format!("{}/_local/ui/sms-reply", app.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("from=%2B33+6+12+34+56+78&body=stop")
+        .send()
+        .await
+        .expect("the stack answers");
+    assert_eq!(sent.status(), 303);
+    assert_eq!(sent.headers()["location"], "/?reply=stopped");
+    let page = client
+        .get(format!("{}/?reply=stopped", app.base))
+        .send()
+        .await
+        .expect("the stack answers")
+        .text()
+        .await
+        .expect("a page");
+    assert!(
+        page.contains("The last reply: <span class=\"tag\">stopped</span>"),
+        "{page}"
+    );
+    assert!(page.contains("+33199001234"), "the two-way number is named");
+    let sent = texts(&app).await;
+    assert!(
+        sent.last()
+            .is_some_and(|t| t.contains("Vous ne recevrez plus")),
+        "{sent:?}"
+    );
+    // Nothing but an outcome's name is shown back.
+    let page = client
+        .get(format!("{}/?reply=%3Cscript%3E", app.base))
+        .send()
+        .await
+        .expect("the stack answers")
+        .text()
+        .await
+        .expect("a page");
+    assert!(!page.contains("The last reply"));
+}

@@ -1,0 +1,157 @@
+//! What was texted from the two-way number, and the STOPs, on DynamoDB (deliveries table):
+//!
+//! - a text: `S#<two-way number>#<number>` / `<sent at, ms>#<tenant>`, the text in `data`,
+//!   kept [`TEXT_KEPT`] (or, when it asked for a confirmation, until its appointment begins
+//!   if later); a reply reads the latest [`TEXTS_READ`] of its pair in one `Query`;
+//! - a stop: `X#<tenant>#<number>` / `X`, since when in `data`.
+
+use super::codec::{Item, item_data, n, s};
+use super::keys;
+use crate::sdk_error::describe;
+use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
+use chrono::{DateTime, Utc};
+use rappel_core::model::{PhoneNumber, TenantId};
+use rappel_core::replies::{ReplyContext, TextedNumber};
+use rappel_ports::sms_replies::{RepliesError, SmsReplies, TEXT_KEPT, TEXTS_READ};
+
+#[derive(Debug, Clone)]
+pub struct DynamoSmsReplies {
+    client: Client,
+    table: String,
+}
+
+impl DynamoSmsReplies {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+}
+
+fn texts_pk(two_way: &PhoneNumber, number: &PhoneNumber) -> String {
+    format!("S#{}#{}", two_way.as_str(), number.as_str())
+}
+
+fn stop_pk(tenant: &TenantId, number: &PhoneNumber) -> String {
+    format!("X#{tenant}#{}", number.as_str())
+}
+
+const STOP_SK: &str = "X";
+
+fn unavailable(e: impl std::fmt::Display) -> RepliesError {
+    RepliesError(e.to_string())
+}
+
+#[async_trait]
+impl SmsReplies for DynamoSmsReplies {
+    async fn remember(&self, text: &TextedNumber) -> Result<(), RepliesError> {
+        let kept_until = text.asks.as_ref().map_or(text.at + TEXT_KEPT, |ask| {
+            (text.at + TEXT_KEPT).max(ask.starts_at)
+        });
+        let data = serde_dynamo::to_attribute_value(text).map_err(unavailable)?;
+        let item = Item::from([
+            (keys::PK.to_owned(), s(texts_pk(&text.from, &text.to))),
+            (
+                keys::SK.to_owned(),
+                s(format!(
+                    "{}#{}",
+                    text.at.format("%Y-%m-%dT%H:%M:%S%.3fZ"),
+                    text.tenant
+                )),
+            ),
+            (keys::DATA.to_owned(), data),
+            (keys::EXPIRES_AT.to_owned(), n(kept_until.timestamp())),
+        ]);
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(|e| unavailable(describe(&e)))?;
+        Ok(())
+    }
+
+    async fn context_of(
+        &self,
+        two_way: &PhoneNumber,
+        number: &PhoneNumber,
+    ) -> Result<ReplyContext, RepliesError> {
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("#pk = :pk")
+            .expression_attribute_names("#pk", keys::PK)
+            .expression_attribute_values(":pk", s(texts_pk(two_way, number)))
+            .scan_index_forward(false)
+            .limit(i32::try_from(TEXTS_READ).unwrap_or(i32::MAX))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| unavailable(describe(&e)))?;
+        let texts = output
+            .items()
+            .iter()
+            .map(|item| item_data::<TextedNumber>(item).map_err(unavailable))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ReplyContext::of_texts(&texts))
+    }
+
+    async fn set_stopped(
+        &self,
+        tenant: &TenantId,
+        number: &PhoneNumber,
+        stopped: Option<DateTime<Utc>>,
+    ) -> Result<(), RepliesError> {
+        let (pk, sk) = (s(stop_pk(tenant, number)), s(STOP_SK));
+        match stopped {
+            Some(at) => {
+                let data = serde_dynamo::to_attribute_value(at).map_err(unavailable)?;
+                self.client
+                    .put_item()
+                    .table_name(&self.table)
+                    .item(keys::PK, pk)
+                    .item(keys::SK, sk)
+                    .item(keys::DATA, data)
+                    .send()
+                    .await
+                    .map_err(|e| unavailable(describe(&e)))?;
+            }
+            None => {
+                self.client
+                    .delete_item()
+                    .table_name(&self.table)
+                    .key(keys::PK, pk)
+                    .key(keys::SK, sk)
+                    .send()
+                    .await
+                    .map_err(|e| unavailable(describe(&e)))?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn stopped_since(
+        &self,
+        tenant: &TenantId,
+        number: &PhoneNumber,
+    ) -> Result<Option<DateTime<Utc>>, RepliesError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(stop_pk(tenant, number)))
+            .key(keys::SK, s(STOP_SK))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| unavailable(describe(&e)))?;
+        output
+            .item()
+            .map(|item| item_data(item).map_err(unavailable))
+            .transpose()
+    }
+}
