@@ -26,7 +26,7 @@ use rappel_app::commands::appointments::{ClientAnswer, cancel_by_client, confirm
 use rappel_app::commands::clients::{Withdrawal, withdraw_marketing};
 use rappel_core::model::{
     Appointment, AppointmentError, AppointmentId, AppointmentStatus, ClientId, ConfirmationChannel,
-    Locale, TenantId,
+    Language, Locale, TenantId,
 };
 use rappel_core::render::{
     AppointmentSummary, LinkAction, LinkError, LinkProblem, LinkSigner, Page,
@@ -208,8 +208,12 @@ async fn show(
         Err(response) => return *response,
     };
     match link.action {
-        LinkAction::Cancel => cancel(&state, &link, now, locale, false).await,
-        LinkAction::Confirm => confirm(&state, &link, now, locale, false).await,
+        LinkAction::Cancel => {
+            appointment_button(&state, &link, now, locale, false, Button::Cancel).await
+        }
+        LinkAction::Confirm => {
+            appointment_button(&state, &link, now, locale, false, Button::Confirm).await
+        }
         LinkAction::Reschedule => reschedule(&state, &link, now, locale).await,
         LinkAction::Unsubscribe => unsubscribe(&state, &link, locale, false).await,
     }
@@ -254,8 +258,12 @@ async fn act(
             .into_response();
     };
     match link.action {
-        LinkAction::Cancel => cancel(&state, &link, now, locale, true).await,
-        LinkAction::Confirm => confirm(&state, &link, now, locale, true).await,
+        LinkAction::Cancel => {
+            appointment_button(&state, &link, now, locale, true, Button::Cancel).await
+        }
+        LinkAction::Confirm => {
+            appointment_button(&state, &link, now, locale, true, Button::Confirm).await
+        }
         LinkAction::Unsubscribe => {
             let content_type = headers
                 .get(header::CONTENT_TYPE)
@@ -336,60 +344,42 @@ fn closed(appointment: &Appointment, now: DateTime<Utc>) -> Option<LinkProblem> 
     }
 }
 
-async fn cancel(
-    state: &LinksState,
-    link: &Verified,
-    now: DateTime<Utc>,
-    fallback: Locale,
-    confirmed: bool,
-) -> Response {
-    let seen = match seen(state, link, fallback).await {
-        Ok(seen) => seen,
-        Err(response) => return response,
-    };
-    if let Some(why) = closed(&seen.appointment, now) {
-        return problem(StatusCode::CONFLICT, seen.locale, why);
+/// What a link's button does to its appointment.
+#[derive(Debug, Clone, Copy)]
+enum Button {
+    Cancel,
+    /// The client confirms they will come (a reminder that asked).
+    Confirm,
+}
+
+impl Button {
+    /// The page a followed link shows: the appointment and the button.
+    fn asking(self, language: Language, a: &AppointmentSummary) -> Page {
+        match self {
+            Self::Cancel => cancel_confirm_page(language, a),
+            Self::Confirm => attendance_confirm_page(language, a),
+        }
     }
-    if !confirmed {
-        return page(
-            StatusCode::OK,
-            cancel_confirm_page(seen.locale.templates(), &seen.summary),
-        );
-    }
-    let services = &state.services;
-    let cancelled = cancel_by_client(
-        services.records.as_ref(),
-        services.history.as_ref(),
-        services.clock.now(),
-        &seen.appointment,
-        ClientAnswer::Link,
-    )
-    .await;
-    match cancelled {
-        Ok(_) => page(
-            StatusCode::OK,
-            cancelled_page(seen.locale.templates(), &seen.summary),
-        ),
-        Err(
-            CommandError::Store(StoreError::Conflict { .. })
-            | CommandError::Appointment(AppointmentError::InvalidTransition { .. }),
-        ) => problem(
-            StatusCode::CONFLICT,
-            seen.locale,
-            LinkProblem::ChangedMeanwhile,
-        ),
-        Err(error) => crate::error::ApiError::from(error).into_response(),
+
+    /// The page once the button was pressed.
+    fn done(self, language: Language, a: &AppointmentSummary) -> Page {
+        match self {
+            Self::Cancel => cancelled_page(language, a),
+            Self::Confirm => attendance_confirmed_page(language, a),
+        }
     }
 }
 
-/// The client confirms they will come: the page shows the appointment and a button; only
-/// the button (a POST) confirms. Confirming twice is one confirmation.
-async fn confirm(
+/// A cancel or confirm link: following it shows the appointment and a button; only the
+/// button (a POST) acts — through the same commands as a reply by SMS (a cancel tells
+/// everyone it concerns; confirming twice is one confirmation).
+async fn appointment_button(
     state: &LinksState,
     link: &Verified,
     now: DateTime<Utc>,
     fallback: Locale,
     pressed: bool,
+    button: Button,
 ) -> Response {
     let seen = match seen(state, link, fallback).await {
         Ok(seen) => seen,
@@ -398,24 +388,29 @@ async fn confirm(
     if let Some(why) = closed(&seen.appointment, now) {
         return problem(StatusCode::CONFLICT, seen.locale, why);
     }
+    let language = seen.locale.templates();
     if !pressed {
-        return page(
-            StatusCode::OK,
-            attendance_confirm_page(seen.locale.templates(), &seen.summary),
-        );
+        return page(StatusCode::OK, button.asking(language, &seen.summary));
     }
-    let confirmed = confirm_by_client(
-        state.services.records.as_ref(),
-        now,
-        &seen.appointment,
-        ConfirmationChannel::Link,
-    )
-    .await;
-    match confirmed {
-        Ok(_) => page(
-            StatusCode::OK,
-            attendance_confirmed_page(seen.locale.templates(), &seen.summary),
-        ),
+    let services = &state.services;
+    let records = services.records.as_ref();
+    let acted = match button {
+        Button::Cancel => {
+            cancel_by_client(
+                records,
+                services.history.as_ref(),
+                now,
+                &seen.appointment,
+                ClientAnswer::Link,
+            )
+            .await
+        }
+        Button::Confirm => {
+            confirm_by_client(records, now, &seen.appointment, ConfirmationChannel::Link).await
+        }
+    };
+    match acted {
+        Ok(_) => page(StatusCode::OK, button.done(language, &seen.summary)),
         Err(
             CommandError::Store(StoreError::Conflict { .. })
             | CommandError::Appointment(

@@ -654,7 +654,7 @@ async fn deliver_claimed(
             let settlement = settle_sent(s, &recorder, &record, now).await;
             let asks = rendering.asks_confirmation.as_ref();
             if let OutgoingMessage::Sms(sms) = &message {
-                remember_texted(s, key, sms, recorder.client, asks, now).await;
+                remember_texted(s, key, sms, asks, now).await;
             }
             if let Some(ask) = asks {
                 record_request(s, key, ask, now).await;
@@ -702,7 +702,6 @@ async fn remember_texted(
     s: &DeliveryServices,
     key: &MessageKey,
     sms: &OutgoingSms,
-    client: Option<&ClientId>,
     asks: Option<&ConfirmationRequest>,
     now: DateTime<Utc>,
 ) {
@@ -713,7 +712,9 @@ async fn remember_texted(
         from: two_way.number.clone(),
         to: sms.to.clone(),
         tenant: key.tenant.clone(),
-        client: client.cloned(),
+        // A reply from a staff member's phone is no client's: only an SMS to a client files
+        // the replies to it under them.
+        client: recipient_client(&key.recipient).cloned(),
         at: now,
         asks: asks.cloned(),
     };

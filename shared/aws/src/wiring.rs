@@ -623,29 +623,21 @@ mod tests {
             let error = reply_services(&sdk, &env, Arc::new(SystemClock)).err();
             assert_eq!(error, Some(ConfigError::Missing(name)));
         }
+        let with_number = |number: &str| {
+            Env::from_pairs(INBOUND_SMS_ENV.iter().map(|n| {
+                let value = if *n == SMS_TWO_WAY_NUMBER {
+                    number.to_owned()
+                } else {
+                    format!("value-of-{n}")
+                };
+                (*n, value)
+            }))
+        };
         // Declared but empty: no two-way number, nothing to answer for.
-        let mut pairs: Vec<(&str, String)> = INBOUND_SMS_ENV
-            .iter()
-            .map(|n| (*n, format!("value-of-{n}")))
-            .collect();
-        for (name, value) in &mut pairs {
-            if *name == SMS_TWO_WAY_NUMBER {
-                value.clear();
-            }
-        }
-        let error = reply_services(&sdk, &Env::from_pairs(pairs), Arc::new(SystemClock)).err();
+        let error = reply_services(&sdk, &with_number(""), Arc::new(SystemClock)).err();
         assert_eq!(error, Some(ConfigError::Missing(SMS_TWO_WAY_NUMBER)));
         // Not a number: refused at cold start, by name.
-        let mut pairs: Vec<(&str, String)> = INBOUND_SMS_ENV
-            .iter()
-            .map(|n| (*n, format!("value-of-{n}")))
-            .collect();
-        for (name, value) in &mut pairs {
-            if *name == SMS_TWO_WAY_NUMBER {
-                *value = "Rappel".into();
-            }
-        }
-        let error = reply_services(&sdk, &Env::from_pairs(pairs), Arc::new(SystemClock)).err();
+        let error = reply_services(&sdk, &with_number("Rappel"), Arc::new(SystemClock)).err();
         assert!(
             matches!(
                 error,

@@ -233,46 +233,64 @@ async fn act(
                 Some(ReplyAnswer::WhichOne { choices }),
             )
         }
-        ReplyDecision::Confirm(tenant, id) | ReplyDecision::Cancel(tenant, id) => {
-            let cancel = keyword == Some(ReplyKeyword::Cancel);
-            let Some(appointment) = answerable(records, &tenant, &id, now).await? else {
-                let replier = replier_of(&tenant);
-                let answer = replier.as_ref().map(|_| ReplyAnswer::NothingToAnswer);
-                return finish(s, sms, now, ReplyTaken::NothingToAnswer, replier, answer).await;
-            };
-            let replier = Replier {
-                tenant: tenant.clone(),
-                client: appointment.client_id.clone(),
-                about: Subject::Appointment(id.clone()),
-            };
-            let business = business_name(records, &tenant).await?;
-            let starts = when(records, &appointment).await?;
-            if cancel {
-                cancel_by_client(
-                    records,
-                    s.history.as_ref(),
-                    now,
-                    &appointment,
-                    ClientAnswer::SmsReply,
-                )
-                .await?;
-                (
-                    ReplyTaken::Cancelled,
-                    Some(replier),
-                    Some(ReplyAnswer::Cancelled { business, starts }),
-                )
-            } else {
-                confirm_by_client(records, now, &appointment, ConfirmationChannel::SmsReply)
-                    .await?;
-                (
-                    ReplyTaken::Confirmed,
-                    Some(replier),
-                    Some(ReplyAnswer::Confirmed { business, starts }),
-                )
-            }
+        ReplyDecision::Confirm(tenant, id) => {
+            let fallback = replier_of(&tenant);
+            on_appointment(s, now, &tenant, &id, Answer::Confirm, fallback).await?
+        }
+        ReplyDecision::Cancel(tenant, id) => {
+            let fallback = replier_of(&tenant);
+            on_appointment(s, now, &tenant, &id, Answer::Cancel, fallback).await?
         }
     };
     finish(s, sms, now, taken, replier, answer).await
+}
+
+/// A yes or a no to a confirmation request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    Confirm,
+    Cancel,
+}
+
+/// What a reply did, who it is filed under, and what it is answered.
+type Acted = (ReplyTaken, Option<Replier>, Option<ReplyAnswer>);
+
+/// The client's yes or no to the one appointment waiting for it, through the same commands
+/// as the links. Read again first: changed since (cancelled, begun), it is "nothing to
+/// answer" (filed under `fallback`, the last texted client).
+async fn on_appointment(
+    s: &ReplyServices,
+    now: DateTime<Utc>,
+    tenant: &TenantId,
+    id: &AppointmentId,
+    answer: Answer,
+    fallback: Option<Replier>,
+) -> Result<Acted, ReplyError> {
+    let records = s.records.as_ref();
+    let Some(appointment) = answerable(records, tenant, id, now).await? else {
+        let said = fallback.as_ref().map(|_| ReplyAnswer::NothingToAnswer);
+        return Ok((ReplyTaken::NothingToAnswer, fallback, said));
+    };
+    let replier = Replier {
+        tenant: tenant.clone(),
+        client: appointment.client_id.clone(),
+        about: Subject::Appointment(id.clone()),
+    };
+    let business = business_name(records, tenant).await?;
+    let starts = when(records, &appointment).await?;
+    Ok(match answer {
+        Answer::Cancel => {
+            let history = s.history.as_ref();
+            cancel_by_client(records, history, now, &appointment, ClientAnswer::SmsReply).await?;
+            let said = ReplyAnswer::Cancelled { business, starts };
+            (ReplyTaken::Cancelled, Some(replier), Some(said))
+        }
+        Answer::Confirm => {
+            confirm_by_client(records, now, &appointment, ConfirmationChannel::SmsReply).await?;
+            let said = ReplyAnswer::Confirmed { business, starts };
+            (ReplyTaken::Confirmed, Some(replier), Some(said))
+        }
+    })
 }
 
 /// Files the reply in the client's history, and queues the answer.

@@ -224,13 +224,19 @@ async fn confirmation_of(app: &TestApp, id: &str) -> Value {
     app.get(&format!("/v1/appointments/{id}")).await.body["client_confirmation"].clone()
 }
 
-/// Léa booked Friday 27 March 10:00 (Paris), the salon asking; the clock on Thursday 10:00,
-/// when the day-before reminder went.
-async fn asked_the_day_before() -> (TestApp, String, String) {
+/// The salon, asking, and Léa as its client (her id).
+async fn salon_asking_and_lea() -> (TestApp, String) {
     let app = spawn_app(friday_before()).await;
     app.seed_business().await;
     asking_reminders(&app).await;
     let lea = app.create_lea().await;
+    (app, lea)
+}
+
+/// Léa booked Friday 27 March 10:00 (Paris), the salon asking; the clock on Thursday 10:00,
+/// when the day-before reminder went.
+async fn asked_the_day_before() -> (TestApp, String, String) {
+    let (app, lea) = salon_asking_and_lea().await;
     let booked = app
         .book(
             &lea,
@@ -392,10 +398,7 @@ async fn annuler_cancels_with_the_same_messages_as_the_link() {
 
 #[tokio::test]
 async fn two_appointments_waiting_earn_a_question_and_change_nothing() {
-    let app = spawn_app(friday_before()).await;
-    app.seed_business().await;
-    asking_reminders(&app).await;
-    let lea = app.create_lea().await;
+    let (app, lea) = salon_asking_and_lea().await;
     let first = app
         .book(
             &lea,
@@ -518,4 +521,36 @@ async fn the_inbox_form_takes_a_text_and_shows_what_it_did() {
         .await
         .expect("a page");
     assert!(!page.contains("The last reply"));
+}
+
+#[tokio::test]
+async fn a_text_from_a_staff_members_phone_is_filed_under_no_client() {
+    let app = spawn_app(friday_before()).await;
+    app.seed_business().await;
+    let sam_phone = "+33698765432";
+    let sam = app
+        .put(
+            "/v1/staff/sam",
+            json!({"name": "Sam", "email": "sam@salon-lea.fr", "phone": sam_phone}),
+        )
+        .await;
+    assert_eq!(sam.status, 200, "{}", sam.body);
+    let settings = json!({
+        "business_name": "Salon Léa",
+        "time_zone": "Europe/Paris",
+        "default_locale": "fr",
+        "notifications": {"staff_alerts": {"new_booking": {"client_made": {"sms": true}}}}
+    });
+    assert_eq!(app.put("/v1/settings", settings).await.status, 200);
+    let lea = app.create_lea().await;
+    app.book(
+        &lea,
+        "2026-03-27T10:00:00+01:00",
+        "2026-03-27T10:45:00+01:00",
+    )
+    .await;
+    assert_eq!(app.sent_to(sam_phone).await.len(), 1, "Sam's alert by SMS");
+
+    assert_eq!(reply(&app, sam_phone, "Bien reçu").await, "unknown");
+    assert!(replies_in(&app.communications(&lea).await).is_empty());
 }
