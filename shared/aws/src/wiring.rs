@@ -148,11 +148,12 @@ fn sender_identity(env: &Env) -> Result<SenderIdentity, ConfigError> {
     })
 }
 
-/// The two-way number SMS leave from, if the deployment has one.
+/// The two-way number SMS leave from, if the deployment has one (checked for its E.164 form:
+/// the full check would load the numbering metadata at every cold start).
 fn two_way_number(env: &Env) -> Result<Option<PhoneNumber>, ConfigError> {
     env.declared(SMS_TWO_WAY_NUMBER)?
         .map(|raw| {
-            PhoneNumber::parse(raw).map_err(|e| ConfigError::Invalid {
+            PhoneNumber::configured_e164(raw).map_err(|e| ConfigError::Invalid {
                 name: SMS_TWO_WAY_NUMBER,
                 reason: e.to_string(),
             })
