@@ -57,6 +57,11 @@ phase "the big-business run (tests/aws/tests/emulator/big_business.rs): one busi
 RAPPEL_BIG_BUSINESS="${RAPPEL_BIG_BUSINESS:-1000}" cargo test --workspace --locked \
     --features rappel-aws-tests/emulator --test emulator -- big_business:: --ignored --nocapture 2>&1 | tee target/big-business.log
 big_status=${PIPESTATUS[0]}
+phase "personal data in the logs: a client's whole life logged at every level of Rappel's crates, searched for her name, address, number and words (tests/local/tests/local/logs.rs, tests/aws/tests/emulator/logs.rs; each alone in its process)"
+cargo test --workspace --locked --features rappel-aws-tests/emulator --test local -- logs:: --ignored 2>&1 | tee target/logs-output.log
+logs_status=${PIPESTATUS[0]}
+cargo test --workspace --locked --features rappel-aws-tests/emulator --test emulator -- logs:: --ignored 2>&1 | tee -a target/logs-output.log
+if [ "${PIPESTATUS[0]}" -ne 0 ]; then logs_status=1; fi
 set -e
 stop_emulator
 
@@ -117,12 +122,15 @@ grep -E '^soak result:' target/soak-output.log || echo "soak: did not run to the
 grep -E '^fairness result:' target/fairness-output.log || echo "fairness: did not run to the end (exit ${fairness_status}); see target/fairness-output.log"
 grep -E '^big business:' target/big-business.log | grep -v '^big business: seeded' \
     || echo "big business: did not run to the end (exit ${big_status}); see target/big-business.log"
+logs_passed=$(grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' target/logs-output.log | awk '{s+=$4} END {print s+0}')
+echo "personal data in logs: ${logs_passed} of 2 scans clean (the local stack; the AWS functions on the emulator)"
 grep -E '^contract:' target/contract-run.log || echo "contract: did not run to the end (exit ${contract_status}); see target/contract-output.log"
 grep -E '^generated (clients|python client):' target/generated-clients.log | tail -2 \
     || echo "generated clients: did not run to the end (exit ${generated_status}); see target/generated-clients.log"
 if [ "$status" -ne 0 ]; then exit "$status"; fi
 if [ "$faults_status" -ne 0 ]; then exit "$faults_status"; fi
 if [ "$big_status" -ne 0 ]; then exit "$big_status"; fi
+if [ "$logs_status" -ne 0 ]; then exit "$logs_status"; fi
 if [ "$soak_status" -ne 0 ]; then exit "$soak_status"; fi
 if [ "$fairness_status" -ne 0 ]; then exit "$fairness_status"; fi
 if [ "$contract_status" -ne 0 ]; then exit "$contract_status"; fi

@@ -16,6 +16,7 @@ mod faults;
 mod feedback;
 mod lanes;
 mod lifecycle;
+mod logs;
 mod reengagement;
 mod replay;
 mod send_cap;

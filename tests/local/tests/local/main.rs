@@ -21,6 +21,7 @@ mod lifecycle;
 mod link_domains;
 mod links;
 mod lists;
+mod logs;
 mod on_the_wire;
 mod quiet_hours;
 mod reengagement;
