@@ -18,6 +18,7 @@ pub mod disturbed;
 pub mod draws;
 pub mod fault_proxy;
 pub mod fixtures;
+pub mod log_capture;
 pub mod webhook_receiver;
 pub mod write_log;
 

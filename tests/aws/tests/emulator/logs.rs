@@ -10,31 +10,13 @@ use rappel_aws::wiring;
 use rappel_aws_tests::aws::spawn_aws_app;
 use rappel_testkit::CallsApi;
 use rappel_testkit::fixtures::LEA_MAIL;
+use rappel_testkit::log_capture::CapturedLog;
 use serde_json::{Value, json};
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 
 const INBOUND: &str = include_str!("../../../../infra/events/sms-two-way-inbound.json");
 const BOUNCE: &str = include_str!("../../../../infra/events/ses-bounce.json");
 const NOTIFICATIONS: &str = include_str!("../../../../infra/events/sns-mail-events.json");
 const TWO_WAY: &str = "+33757990000";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// An SNS notification carrying `message`, as Lambda receives it.
 fn notification(message: String) -> SnsEvent {
@@ -53,14 +35,7 @@ const EVERY_LEVEL: &str = "info,rappel_core=trace,rappel_ports=trace,rappel_app=
 #[tokio::test]
 #[ignore = "run alone by infra/test.sh (with the emulator): the log capture needs the process to itself"]
 async fn a_clients_life_through_the_functions_logs_nothing_that_names_or_reaches_her() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(EVERY_LEVEL))
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _logging = tracing::subscriber::set_default(subscriber);
+    let (captured, _logging) = CapturedLog::start(EVERY_LEVEL);
 
     let app = spawn_aws_app(Utc.with_ymd_and_hms(2026, 3, 20, 9, 0, 0).unwrap(), true).await;
     let (app, replies) = app.with_two_way_number(TWO_WAY).await;
@@ -119,20 +94,14 @@ async fn a_clients_life_through_the_functions_logs_nothing_that_names_or_reaches
         "the life happened"
     );
 
-    let log = String::from_utf8_lossy(
-        &captured
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner),
-    )
-    .into_owned();
+    let log = captured.text();
     assert!(
         log.lines().count() > 20,
         "logged: {} lines",
         log.lines().count()
     );
     let national = &phone[3..];
-    for personal in [
+    let personal = [
         "Léa Martinez",
         "Martinez-Quintal",
         LEA_MAIL,
@@ -141,8 +110,7 @@ async fn a_clients_life_through_the_functions_logs_nothing_that_names_or_reaches
         national,
         "4821B",
         "code de la porte",
-    ] {
-        let found: Vec<&str> = log.lines().filter(|l| l.contains(personal)).collect();
-        assert!(found.is_empty(), "{personal:?} logged: {found:#?}");
-    }
+    ];
+    let found = captured.lines_naming(&personal);
+    assert!(found.is_empty(), "logged: {found:#?}");
 }

@@ -4,39 +4,9 @@
 //! own crates, then the log searched for her name, address, number and what she wrote.
 
 use rappel_testkit::fixtures::{LEA_MAIL, LEA_PHONE, friday_before};
+use rappel_testkit::log_capture::CapturedLog;
 use rappel_testkit::{CallsApi, spawn_app};
 use serde_json::json;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
-/// Everything written to the log, kept.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        let bytes = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone();
-        String::from_utf8_lossy(&bytes).into_owned()
-    }
-}
 
 /// Rappel's crates at every level (other crates at info: what a deployment would run with).
 const EVERY_LEVEL: &str = "info,rappel_core=trace,rappel_ports=trace,rappel_app=trace,\
@@ -49,14 +19,7 @@ const EVERY_LEVEL: &str = "info,rappel_core=trace,rappel_ports=trace,rappel_app=
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "run alone by infra/test.sh: the log capture needs the process to itself"]
 async fn a_clients_whole_life_logs_nothing_that_names_or_reaches_her() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(EVERY_LEVEL))
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _logging = tracing::subscriber::set_default(subscriber);
+    let (captured, _logging) = CapturedLog::start(EVERY_LEVEL);
 
     let app = spawn_app(friday_before()).await;
     app.seed_business().await;
@@ -124,7 +87,7 @@ async fn a_clients_whole_life_logs_nothing_that_names_or_reaches_her() {
         log.lines().count()
     );
     let national = &LEA_PHONE[3..];
-    for personal in [
+    let personal = [
         "Léa Martinez",
         "Martinez-Quintal",
         LEA_MAIL,
@@ -133,8 +96,7 @@ async fn a_clients_whole_life_logs_nothing_that_names_or_reaches_her() {
         national,
         "4821B",
         "code de la porte",
-    ] {
-        let found: Vec<&str> = log.lines().filter(|l| l.contains(personal)).collect();
-        assert!(found.is_empty(), "{personal:?} logged: {found:#?}");
-    }
+    ];
+    let found = captured.lines_naming(&personal);
+    assert!(found.is_empty(), "logged: {found:#?}");
 }
