@@ -37,8 +37,11 @@ use rappel_core::message::{
     Channel, MessageKey, MessageKind, Recipient, StaleReason, SuppressionReason,
 };
 use rappel_core::model::ConfirmationChannel;
-use rappel_core::model::{AppointmentTypeId, ClientId, Language, PhoneNumber, TenantId};
+use rappel_core::model::{
+    AppointmentTypeId, Client, ClientId, Language, PhoneNumber, StaffMember, TenantId,
+};
 use rappel_core::planning::day::digest_messages;
+use rappel_core::privacy::AddressDigest;
 use rappel_core::render::{Composition, OutgoingMessage, OutgoingSms, compose, compose_fitting};
 use rappel_core::replies::{ConfirmationRequest, TextedNumber};
 use rappel_core::settings::{business_sender, sms_country_allowed};
@@ -48,7 +51,8 @@ use rappel_ports::delivery::SendError;
 use rappel_ports::history::{CommunicationRecord, CommunicationStatus, HistoryError, SmsCharge};
 use rappel_ports::ledger::{Claim, Filed, LedgerError, LedgerState};
 use rappel_ports::records::{
-    Expected, Record, RecordKey, RecordKind, RecordStore, StoreError, StoredTemplate, TypedRecords,
+    Expected, Record, RecordKey, RecordKind, RecordStore, StoreError, StoredRecord, StoredTemplate,
+    TypedRecords,
 };
 use rappel_ports::schedules::{ScheduleEntry, SendRequest, Unsubscribe};
 use rappel_ports::sms_replies::RepliesError;
@@ -241,9 +245,11 @@ async fn take_unsubscribe(
 }
 
 /// Reads in one round trip what a batch of requests will first ask for — each message's
-/// subject record and each business's settings — into the batch's memory
-/// ([`DeliveryServices::for_batch`]), and the address marks of its e-mail recipients. A
-/// failure here only costs the reads it would have saved: each delivery then reads for itself.
+/// subject record, its recipient's record and each business's settings — into the batch's
+/// memory ([`DeliveryServices::for_batch`]), then in a second the marks of the e-mail
+/// addresses those records give (marks are kept by address, so they can only be asked for
+/// once the addresses are read). A failure here only costs the reads it would have saved:
+/// each delivery then reads for itself.
 pub async fn prefetch(s: &DeliveryServices, requests: &[SendRequest]) {
     let mut keys = Vec::new();
     let mut mailed = Vec::new();
@@ -252,8 +258,9 @@ pub async fn prefetch(s: &DeliveryServices, requests: &[SendRequest]) {
             SendRequest::Message { key, .. } => {
                 keys.push(RecordKey::settings(&key.tenant));
                 keys.extend(subjects::subject_record(key));
+                keys.extend(recipient_record(key));
                 if key.channel == Channel::Email {
-                    mailed.push((key.tenant.clone(), key.recipient.clone()));
+                    mailed.push(key);
                 }
             }
             SendRequest::Digest { trigger, .. } => keys.push(RecordKey::settings(&trigger.tenant)),
@@ -264,11 +271,56 @@ pub async fn prefetch(s: &DeliveryServices, requests: &[SendRequest]) {
             SendRequest::Settle { .. } | SendRequest::Test(_) | SendRequest::Unsubscribe(_) => {}
         }
     }
-    if let Err(error) = s.records.get_many(&keys).await {
-        tracing::warn!(%error, "could not read a batch's records at once; each message reads its own");
+    keys.sort();
+    keys.dedup();
+    let found = match s.records.get_many(&keys).await {
+        Ok(found) => found,
+        Err(error) => {
+            tracing::warn!(%error, "could not read a batch's records at once; each message reads its own");
+            return;
+        }
+    };
+    let read: std::collections::HashMap<&RecordKey, &Record> = keys
+        .iter()
+        .zip(&found)
+        .filter_map(|(key, record)| record.as_ref().map(|r| (key, r)))
+        .collect();
+    let mut addresses: Vec<(TenantId, AddressDigest)> = mailed
+        .iter()
+        .filter_map(|key| {
+            let email = match (&key.recipient, read.get(&recipient_record(key)?)?) {
+                (_, Record::Client(client)) => client.email.as_ref()?,
+                (_, Record::Staff(staff)) => staff.email.as_ref()?,
+                (Recipient::Manager(id), Record::Settings(settings)) => settings
+                    .input
+                    .managers
+                    .iter()
+                    .find(|m| &m.id == id)?
+                    .email
+                    .as_ref()?,
+                _ => return None,
+            };
+            Some((key.tenant.clone(), s.pseudonyms.email(email)))
+        })
+        .collect();
+    addresses.sort();
+    addresses.dedup();
+    if addresses.is_empty() {
+        return;
     }
-    if let Err(error) = s.marks.marks_of(&mailed).await {
+    if let Err(error) = s.marks.marks_of(&addresses).await {
         tracing::warn!(%error, "could not read a batch's address marks at once; each e-mail reads its own");
+    }
+}
+
+/// The record a message's recipient's address is read from: a client's or a staff member's
+/// own, a manager's business's settings (a contact-form sender's is in their message).
+fn recipient_record(key: &MessageKey) -> Option<RecordKey> {
+    match &key.recipient {
+        Recipient::Client(id) => Some(Client::key_of(&key.tenant, id)),
+        Recipient::Staff(id) => Some(StaffMember::key_of(&key.tenant, id)),
+        Recipient::Manager(_) => Some(RecordKey::settings(&key.tenant)),
+        Recipient::Sender(_) => None,
     }
 }
 
@@ -559,11 +611,12 @@ async fn deliver_claimed(
         Err(error) => return recorder.failed(error.to_string()).await,
     };
 
-    // An address that bounced for good or whose owner complained is not mailed again (until
-    // the recipient's address changes).
+    // An address that bounced for good or whose owner complained is not mailed again by the
+    // business, whoever it belongs to now (until the recipient's address changes).
     if let OutgoingMessage::Email(email) = &message {
-        let mark = s.marks.mark_of(&key.tenant, &key.recipient).await?;
-        if let Some(reason) = mark.and_then(|m| m.blocks(&email.to)) {
+        let address = s.pseudonyms.email(&email.to);
+        let mark = s.marks.mark_of(&key.tenant, &address).await?;
+        if let Some(reason) = mark.and_then(|m| m.blocks(key.kind)) {
             return recorder.suppressed(reason).await;
         }
     }
@@ -689,7 +742,7 @@ async fn stopped_by_client(
     match &s.two_way {
         Some(two_way) => Ok(two_way
             .replies
-            .stopped_since(tenant, number)
+            .stopped_since(tenant, &s.pseudonyms.phone(number))
             .await?
             .is_some()),
         None => Ok(false),
@@ -1026,8 +1079,8 @@ impl Recorder<'_> {
         }
     }
 
-    /// A provider's permanent refusal: the code is logged, the provider's text (which may
-    /// quote the recipient) goes only into the history.
+    /// A provider's permanent refusal: the code is logged; its text goes into the history,
+    /// without any address or number it quotes.
     async fn failed_by_provider(
         &self,
         code: &str,
@@ -1042,7 +1095,10 @@ impl Recorder<'_> {
         self.record_failed(reason).await
     }
 
+    /// A failure, with the provider's words kept without any address or number they quote:
+    /// the reason reaches the history, the events and the integrator.
     async fn record_failed(&self, reason: String) -> Result<DeliveryOutcome, DeliveryError> {
+        let reason = rappel_core::privacy::redact_contacts(&reason);
         self.record(
             CommunicationStatus::Failed,
             Some(reason.clone()),

@@ -10,6 +10,7 @@
 use chrono::{DateTime, Utc};
 use rappel_core::feedback::{AddressMark, FeedbackKind, MailFeedback, MailTags, MarkReason};
 use rappel_core::message::{Channel, Recipient, Subject};
+use rappel_core::privacy::Pseudonyms;
 use rappel_ports::address_marks::{AddressMarks, MarksError};
 use rappel_ports::history::{
     CommunicationHistory, CommunicationRecord, CommunicationStatus, HistoryError,
@@ -26,6 +27,8 @@ pub struct FeedbackServices {
     pub history: Arc<dyn CommunicationHistory>,
     /// Where a message's provider outcome is kept (its ledger entry).
     pub ledger: Arc<dyn DeliveryLedger>,
+    /// What a mark is kept under (the address's keyed hash).
+    pub pseudonyms: Pseudonyms,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,11 +125,11 @@ pub async fn apply_mail_feedback(
     if let Some(reason) = report.mark {
         for address in &feedback.addresses {
             let mark = AddressMark {
-                address: address.clone(),
                 reason,
                 at: feedback.at,
             };
-            s.marks.mark(&tags.tenant, &tags.recipient, mark).await?;
+            let address = s.pseudonyms.email(address);
+            s.marks.mark(&tags.tenant, &address, mark).await?;
         }
     }
     // The message's own sent entry, when the e-mail names it.

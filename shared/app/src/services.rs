@@ -11,6 +11,7 @@
 //!   no mail, SMS, ledger, history or link key.
 
 use rappel_core::model::PhoneNumber;
+use rappel_core::privacy::Pseudonyms;
 use rappel_core::render::{LinkSigner, SenderIdentity};
 use rappel_ports::address_marks::{AddressMarks, MarksCache};
 use rappel_ports::clock::Clock;
@@ -87,6 +88,8 @@ pub struct DeliveryServices {
     /// The two-way number SMS go out from, when the deployment has one: what they text is
     /// remembered for the replies, and a STOP to a business is honoured.
     pub two_way: Option<TwoWaySms>,
+    /// What address marks and STOPs are kept under (an address's keyed hash).
+    pub pseudonyms: Pseudonyms,
 }
 
 /// A two-way number (replies come back to it) and what was texted from it.

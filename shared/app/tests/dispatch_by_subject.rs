@@ -119,6 +119,7 @@ async fn world(consent: bool) -> World {
         usage: Arc::new(rappel_ports::usage::MemoryUsage::in_memory()),
         held: Arc::new(rappel_ports::schedules::InProcessScheduler::in_memory()),
         two_way: None,
+        pseudonyms: rappel_core::privacy::Pseudonyms::new([7u8; 32]).unwrap(),
     };
     World {
         services,

@@ -54,6 +54,10 @@ pub const SMS_SENDER_ID: &str = "RAPPEL_SMS_SENDER_ID";
 /// two-way messaging to the inbound topic); empty: none — SMS leave under the sender ID and
 /// cannot be answered.
 pub const SMS_TWO_WAY_NUMBER: &str = "RAPPEL_SMS_TWO_WAY_NUMBER";
+/// The deployment's pseudonym key (at least 32 bytes, never rotated): what address marks and
+/// SMS STOPs are kept under — an address's keyed hash — so they outlive a client's erasure
+/// without the address. Set by the template from a generated secret.
+pub const PSEUDONYM_KEY: &str = "RAPPEL_PSEUDONYM_KEY";
 /// How a marketing SMS says it can be stopped ("STOP au 36111"); empty: "reply STOP".
 pub const SMS_OPT_OUT: &str = "RAPPEL_SMS_OPT_OUT";
 /// Secrets Manager ARN or name of the key that signs cancel / reschedule links.

@@ -20,6 +20,7 @@ use rappel_app::feedback::FeedbackServices;
 use rappel_app::webhooks::WebhookDispatch;
 use rappel_app::{ApiServices, DeliveryServices, ReactionServices, TwoWaySms};
 use rappel_core::model::{EmailAddress, PhoneNumber};
+use rappel_core::privacy::Pseudonyms;
 use rappel_core::render::{LinkSigner, SenderIdentity};
 use rappel_ports::clock::Clock;
 use rappel_ports::webhooks::WebhookPoster;
@@ -68,6 +69,8 @@ pub const INBOUND_SMS_ENV: &[&str] = &[
 ];
 /// What the feedback function reads: the deliveries table (address marks and history).
 pub const FEEDBACK_ENV: &[&str] = &[DELIVERIES_TABLE];
+/// What the functions that keep or check a refusal read (marks, STOPs): the pseudonym key.
+pub const PSEUDONYM_ENV: &[&str] = &[PSEUDONYM_KEY];
 /// What the integrators' key authorizer reads: the deliveries table (keys and grants).
 pub const AUTHORIZER_ENV: &[&str] = &[DELIVERIES_TABLE];
 /// The send function's lanes: each lane's pace (rate shared by its copies), and the bulk
@@ -118,11 +121,14 @@ pub const FUNCTION_ENV: &[(&str, &[&[&str]])] = &[
     ("rappel-api", &[API_ENV, LINKS_ENV]),
     ("rappel-change-handler", &[CHANGE_ENV, SCHEDULE_TARGET_ENV]),
     ("rappel-replan", &[CHANGE_ENV, SCHEDULE_TARGET_ENV]),
-    ("rappel-send", &[SEND_ENV, PACE_ENV, SCHEDULE_TARGET_ENV]),
-    ("rappel-feedback", &[FEEDBACK_ENV]),
+    (
+        "rappel-send",
+        &[SEND_ENV, PACE_ENV, SCHEDULE_TARGET_ENV, PSEUDONYM_ENV],
+    ),
+    ("rappel-feedback", &[FEEDBACK_ENV, PSEUDONYM_ENV]),
     ("rappel-authorizer", &[AUTHORIZER_ENV]),
     ("rappel-publish", &[PUBLISH_ENV]),
-    ("rappel-inbound-sms", &[INBOUND_SMS_ENV]),
+    ("rappel-inbound-sms", &[INBOUND_SMS_ENV, PSEUDONYM_ENV]),
 ];
 
 /// Every variable one function reads (empty for an unknown binary).
@@ -256,6 +262,15 @@ pub fn feedback_services(sdk: &SdkConfig, env: &Env) -> Result<FeedbackServices,
         marks: Arc::new(DynamoAddressMarks::new(dynamodb.clone(), deliveries)),
         history: Arc::new(DynamoHistory::new(dynamodb.clone(), deliveries)),
         ledger: Arc::new(DynamoLedger::new(dynamodb, deliveries)),
+        pseudonyms: pseudonyms(env)?,
+    })
+}
+
+/// The deployment's pseudonym key, refused at cold start when missing or too short.
+pub fn pseudonyms(env: &Env) -> Result<Pseudonyms, ConfigError> {
+    Pseudonyms::new(env.required(PSEUDONYM_KEY)?.as_bytes()).map_err(|e| ConfigError::Invalid {
+        name: PSEUDONYM_KEY,
+        reason: e.to_string(),
     })
 }
 
@@ -287,6 +302,7 @@ pub fn reply_services(
             number,
             replies: Arc::new(DynamoSmsReplies::new(dynamodb, deliveries)),
         },
+        pseudonyms: pseudonyms(env)?,
     })
 }
 
@@ -357,6 +373,7 @@ pub struct DeliveryParts {
     two_way: Option<(PhoneNumber, DynamoSmsReplies)>,
     clock: Arc<dyn Clock>,
     sender: SenderIdentity,
+    pseudonyms: Pseudonyms,
     pub links: LinkKeys,
 }
 
@@ -389,6 +406,7 @@ impl DeliveryParts {
             ),
             clock,
             sender,
+            pseudonyms: pseudonyms(env)?,
             links,
         })
     }
@@ -414,6 +432,7 @@ impl DeliveryParts {
                 number,
                 replies: Arc::new(replies),
             }),
+            pseudonyms: self.pseudonyms,
         }
     }
 }
@@ -589,6 +608,7 @@ mod tests {
                         SENDER_EMAIL => "no-reply@rappel.example".into(),
                         LINK_BASE_URL => "https://rappel.example/links".into(),
                         SMS_TWO_WAY_NUMBER => "+33757990000".into(),
+                        PSEUDONYM_KEY => "a-pseudonym-key-of-at-least-32-bytes".into(),
                         _ => v,
                     };
                     (n, v)
@@ -618,18 +638,19 @@ mod tests {
     #[tokio::test]
     async fn the_inbound_sms_function_needs_each_listed_variable_and_a_two_way_number() {
         let sdk = unreachable_sdk().await;
-        assert!(reply_services(&sdk, &env_with(INBOUND_SMS_ENV), Arc::new(SystemClock)).is_ok());
-        for name in INBOUND_SMS_ENV {
-            let env = env_with(&without(INBOUND_SMS_ENV, name));
+        let listed = variables_of("rappel-inbound-sms");
+        assert!(reply_services(&sdk, &env_with(&listed), Arc::new(SystemClock)).is_ok());
+        for name in &listed {
+            let env = env_with(&without(&listed, name));
             let error = reply_services(&sdk, &env, Arc::new(SystemClock)).err();
             assert_eq!(error, Some(ConfigError::Missing(name)));
         }
         let with_number = |number: &str| {
-            Env::from_pairs(INBOUND_SMS_ENV.iter().map(|n| {
-                let value = if *n == SMS_TWO_WAY_NUMBER {
-                    number.to_owned()
-                } else {
-                    format!("value-of-{n}")
+            Env::from_pairs(listed.iter().map(|n| {
+                let value = match *n {
+                    SMS_TWO_WAY_NUMBER => number.to_owned(),
+                    PSEUDONYM_KEY => "a-pseudonym-key-of-at-least-32-bytes".to_owned(),
+                    _ => format!("value-of-{n}"),
                 };
                 (*n, value)
             }))
@@ -653,7 +674,13 @@ mod tests {
 
     /// What the send function's services read (its lanes' paces are read apart).
     fn delivery_variables() -> Vec<&'static str> {
-        [SEND_ENV, SCHEDULE_TARGET_ENV, &[BULK_SEND_QUEUE_ARN]].concat()
+        [
+            SEND_ENV,
+            SCHEDULE_TARGET_ENV,
+            &[BULK_SEND_QUEUE_ARN],
+            PSEUDONYM_ENV,
+        ]
+        .concat()
     }
 
     #[tokio::test]
@@ -695,6 +722,25 @@ mod tests {
             Arc::new(SystemClock),
         );
         assert!(change.is_ok(), "the change handler reads no secret");
+    }
+
+    #[test]
+    fn a_missing_or_short_pseudonym_key_is_refused_by_name() {
+        assert_eq!(
+            pseudonyms(&Env::from_pairs([("OTHER", "x")])).err(),
+            Some(ConfigError::Missing(PSEUDONYM_KEY))
+        );
+        let short = pseudonyms(&Env::from_pairs([(PSEUDONYM_KEY, "too-short")])).err();
+        assert!(
+            matches!(
+                short,
+                Some(ConfigError::Invalid {
+                    name: PSEUDONYM_KEY,
+                    ..
+                })
+            ),
+            "{short:?}"
+        );
     }
 
     #[test]

@@ -25,6 +25,8 @@
 //!   marks a permanent bounce or a complaint puts on an address.
 //! - [`render`]: templates (minijinja) with FR/EN defaults, iCalendar invitations, MIME, SMS
 //!   segments and signed links.
+//! - [`privacy`]: keyed hashes of the addresses a refusal outlives an erasure under, and a
+//!   provider's words kept without the addresses they quote.
 //! - [`replies`]: what a client texts back — a keyword (confirm, cancel, stop, start, help) or
 //!   a message for the business — and the inbound SMS as AWS End User Messaging delivers it.
 //!
@@ -46,6 +48,7 @@ pub mod feedback;
 pub mod message;
 pub mod model;
 pub mod planning;
+pub mod privacy;
 pub mod render;
 pub mod replies;
 pub mod schema;

@@ -374,6 +374,7 @@ async fn simulate_bounce(
         marks: stack.delivery.marks.clone(),
         history: stack.delivery.history.clone(),
         ledger: stack.delivery.ledger.clone(),
+        pseudonyms: stack.delivery.pseudonyms.clone(),
     };
     let outcome = rappel_app::feedback::apply_mail_feedback(&services, &feedback)
         .await

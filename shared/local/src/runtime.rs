@@ -6,6 +6,7 @@ use rappel_app::webhooks::WebhookDispatch;
 use rappel_app::{ApiServices, DeliveryServices, ReactionServices, TwoWaySms};
 use rappel_change_handler::handle_changes;
 use rappel_core::model::{EmailAddress, PhoneNumber};
+use rappel_core::privacy::Pseudonyms;
 use rappel_core::render::{LinkSigner, SenderIdentity};
 use rappel_ports::address_marks::MemoryAddressMarks;
 use rappel_ports::clock::{Clock, VirtualClock};
@@ -63,6 +64,13 @@ pub struct LocalConfig {
 /// numbers ARCEP keeps for fiction (01 99 00 xx xx), so it can never reach anyone.
 pub fn local_two_way_number() -> PhoneNumber {
     PhoneNumber::parse("+33199001234").unwrap_or_else(|_| unreachable!("a valid E.164 number"))
+}
+
+/// The local stack's pseudonym key: fixed, so that the marks and STOPs a data dir keeps are
+/// found again after a restart (a deployment's own key comes from its template's secret).
+pub fn local_pseudonyms() -> Pseudonyms {
+    Pseudonyms::new(*b"rappel-local-stack-pseudonym-key-v1")
+        .unwrap_or_else(|_| unreachable!("a key of 35 bytes"))
 }
 
 impl LocalConfig {
@@ -288,6 +296,7 @@ impl LocalStack {
                 number: local_two_way_number(),
                 replies: sms_replies,
             }),
+            pseudonyms: local_pseudonyms(),
             pace: match config.provider_rate {
                 Some(rate) => Arc::new(VirtualPace::new(clock.clone(), rate)),
                 None => Arc::new(Unpaced),

@@ -101,6 +101,7 @@ pub(crate) async fn take_reply(
         clock: stack.delivery.clock.clone(),
         send_queue: stack.delivery.settles.clone(),
         two_way: two_way.clone(),
+        pseudonyms: stack.delivery.pseudonyms.clone(),
     };
     let sms = InboundSms {
         from,

@@ -84,6 +84,7 @@ pub async fn fakes() -> Fakes {
         usage: Arc::new(rappel_ports::usage::MemoryUsage::in_memory()),
         held: scheduler.clone(),
         two_way: None,
+        pseudonyms: rappel_core::privacy::Pseudonyms::new([7u8; 32]).unwrap(),
     };
     Fakes {
         services: ReactionServices {

@@ -123,6 +123,10 @@ impl Resources {
             (LINK_SECRET_ID, &self.link_secret_id),
             (LINK_BASE_URL, &self.link_base_url),
             (TENANT_CLAIM, &self.tenant_claim),
+            (
+                PSEUDONYM_KEY,
+                "emulated-deployment-pseudonym-key-of-32-bytes",
+            ),
         ])
     }
 

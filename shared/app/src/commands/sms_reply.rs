@@ -17,6 +17,7 @@ use rappel_core::model::{
     Appointment, AppointmentId, ClientId, ConfirmationChannel, Inbound, InboundKind, InboundSender,
     Language, PhoneNumber, TenantId,
 };
+use rappel_core::privacy::Pseudonyms;
 use rappel_core::render::{OutgoingMessage, OutgoingSms, format_date, format_time, sms_size};
 use rappel_core::replies::{InboundSms, ReplyAnswer, ReplyDecision, ReplyKeyword, decide};
 use rappel_ports::clock::Clock;
@@ -42,6 +43,8 @@ pub struct ReplyServices {
     /// The answers leave through the send function (the provider's rights are there).
     pub send_queue: Arc<dyn SendQueue>,
     pub two_way: TwoWaySms,
+    /// What a STOP is kept under (the number's keyed hash).
+    pub pseudonyms: Pseudonyms,
 }
 
 /// What a reply did.
@@ -171,7 +174,9 @@ async fn act(
     let (taken, replier, answer) = match decision {
         ReplyDecision::Unknown => return Ok(ReplyTaken::Unknown),
         ReplyDecision::Stop(tenant) => {
-            replies.set_stopped(&tenant, &sms.from, Some(now)).await?;
+            replies
+                .set_stopped(&tenant, &s.pseudonyms.phone(&sms.from), Some(now))
+                .await?;
             let business = business_name(records, &tenant).await?;
             (
                 ReplyTaken::Stopped,
@@ -180,7 +185,9 @@ async fn act(
             )
         }
         ReplyDecision::Start(tenant) => {
-            replies.set_stopped(&tenant, &sms.from, None).await?;
+            replies
+                .set_stopped(&tenant, &s.pseudonyms.phone(&sms.from), None)
+                .await?;
             let business = business_name(records, &tenant).await?;
             (
                 ReplyTaken::Started,

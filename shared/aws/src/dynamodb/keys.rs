@@ -6,6 +6,7 @@ use rappel_core::message::Recipient;
 use rappel_core::model::{
     Appointment, AppointmentTypeId, ClientId, StaffId, TenantId, WaitlistEntry,
 };
+use rappel_core::privacy::AddressDigest;
 use rappel_ports::records::{RecordKey, RecordKind};
 
 pub const PK: &str = "pk";
@@ -214,9 +215,9 @@ pub fn ledger_pk(message_key: &str) -> String {
 
 pub const LEDGER_SK: &str = "L";
 
-/// The address mark of one recipient (deliveries table).
-pub fn mark_pk(tenant: &TenantId, recipient: &Recipient) -> String {
-    format!("M#{tenant}#{recipient}")
+/// The mark of one address (its keyed hash) in one business (deliveries table).
+pub fn mark_pk(tenant: &TenantId, address: &AddressDigest) -> String {
+    format!("M#{tenant}#{address}")
 }
 
 pub const MARK_SK: &str = "M";

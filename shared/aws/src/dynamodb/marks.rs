@@ -1,5 +1,5 @@
-//! Address marks on DynamoDB: one item per recipient in the deliveries table
-//! (`M#<tenant>#<recipient>` / `M`), the latest mark in `data`.
+//! Address marks on DynamoDB: one item per address and business in the deliveries table
+//! (`M#<tenant>#<keyed hash of the address>` / `M`), the latest mark in `data`.
 
 use super::batch_get::batch_get;
 use super::codec::{Item, item_data, s, string};
@@ -8,8 +8,8 @@ use crate::sdk_error::describe;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use rappel_core::feedback::AddressMark;
-use rappel_core::message::Recipient;
 use rappel_core::model::TenantId;
+use rappel_core::privacy::AddressDigest;
 use rappel_ports::address_marks::{AddressMarks, MarksError};
 use std::collections::HashMap;
 
@@ -33,13 +33,13 @@ impl AddressMarks for DynamoAddressMarks {
     async fn mark(
         &self,
         tenant: &TenantId,
-        recipient: &Recipient,
+        address: &AddressDigest,
         mark: AddressMark,
     ) -> Result<(), MarksError> {
         let data = serde_dynamo::to_attribute_value(&mark)
             .map_err(|e| MarksError(format!("a mark cannot be stored: {e}")))?;
         let item = Item::from([
-            (keys::PK.to_owned(), s(keys::mark_pk(tenant, recipient))),
+            (keys::PK.to_owned(), s(keys::mark_pk(tenant, address))),
             (keys::SK.to_owned(), s(keys::MARK_SK)),
             (keys::DATA.to_owned(), data),
         ]);
@@ -56,13 +56,13 @@ impl AddressMarks for DynamoAddressMarks {
     async fn mark_of(
         &self,
         tenant: &TenantId,
-        recipient: &Recipient,
+        address: &AddressDigest,
     ) -> Result<Option<AddressMark>, MarksError> {
         let output = self
             .client
             .get_item()
             .table_name(&self.table)
-            .key(keys::PK, s(keys::mark_pk(tenant, recipient)))
+            .key(keys::PK, s(keys::mark_pk(tenant, address)))
             .key(keys::SK, s(keys::MARK_SK))
             .consistent_read(true)
             .send()
@@ -77,11 +77,11 @@ impl AddressMarks for DynamoAddressMarks {
     /// One `BatchGetItem` for the recipients of a batch of e-mails.
     async fn marks_of(
         &self,
-        recipients: &[(TenantId, Recipient)],
+        recipients: &[(TenantId, AddressDigest)],
     ) -> Result<Vec<Option<AddressMark>>, MarksError> {
         let mut pks: Vec<String> = recipients
             .iter()
-            .map(|(tenant, recipient)| keys::mark_pk(tenant, recipient))
+            .map(|(tenant, address)| keys::mark_pk(tenant, address))
             .collect();
         pks.sort();
         pks.dedup();
@@ -105,7 +105,7 @@ impl AddressMarks for DynamoAddressMarks {
         }
         Ok(recipients
             .iter()
-            .map(|(tenant, recipient)| found.get(&keys::mark_pk(tenant, recipient)).cloned())
+            .map(|(tenant, address)| found.get(&keys::mark_pk(tenant, address)).cloned())
             .collect())
     }
 }

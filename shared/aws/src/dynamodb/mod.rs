@@ -44,7 +44,7 @@
 //! | a business's webhook endpoint | `W#<tenant>` | `<endpoint id>` |
 //! | a business's delivery event | `E#<tenant>` | `<occurred at, ms>#<event id>` (kept 30 days) |
 //! | an SMS sent from the two-way number (what replies answer) | `S#<two-way number>#<number>` | `<sent at, ms>#<tenant>` (kept 30 days, or until the appointment it asked about) |
-//! | a number that texted STOP to a business | `X#<tenant>#<number>` | `X` |
+//! | a number that texted STOP to a business | `X#<tenant>#<keyed hash of the number>` | `X` |
 
 mod batch_get;
 pub(crate) mod codec;

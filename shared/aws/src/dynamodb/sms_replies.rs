@@ -3,7 +3,8 @@
 //! - a text: `S#<two-way number>#<number>` / `<sent at, ms>#<tenant>`, the text in `data`,
 //!   kept [`TEXT_KEPT`] (or, when it asked for a confirmation, until its appointment begins
 //!   if later); a reply reads the latest [`TEXTS_READ`] of its pair in one `Query`;
-//! - a stop: `X#<tenant>#<number>` / `X`, since when in `data`.
+//! - a stop: `X#<tenant>#<keyed hash of the number>` / `X`, since when in `data` (it outlives
+//!   the client's erasure, so it never holds the number).
 
 use super::codec::{Item, item_data, n, s};
 use super::keys;
@@ -12,6 +13,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use chrono::{DateTime, Utc};
 use rappel_core::model::{PhoneNumber, TenantId};
+use rappel_core::privacy::AddressDigest;
 use rappel_core::replies::{ReplyContext, TextedNumber};
 use rappel_ports::sms_replies::{RepliesError, SmsReplies, TEXT_KEPT, TEXTS_READ};
 
@@ -34,8 +36,8 @@ fn texts_pk(two_way: &PhoneNumber, number: &PhoneNumber) -> String {
     format!("S#{}#{}", two_way.as_str(), number.as_str())
 }
 
-fn stop_pk(tenant: &TenantId, number: &PhoneNumber) -> String {
-    format!("X#{tenant}#{}", number.as_str())
+fn stop_pk(tenant: &TenantId, number: &AddressDigest) -> String {
+    format!("X#{tenant}#{number}")
 }
 
 const STOP_SK: &str = "X";
@@ -103,7 +105,7 @@ impl SmsReplies for DynamoSmsReplies {
     async fn set_stopped(
         &self,
         tenant: &TenantId,
-        number: &PhoneNumber,
+        number: &AddressDigest,
         stopped: Option<DateTime<Utc>>,
     ) -> Result<(), RepliesError> {
         let (pk, sk) = (s(stop_pk(tenant, number)), s(STOP_SK));
@@ -137,7 +139,7 @@ impl SmsReplies for DynamoSmsReplies {
     async fn stopped_since(
         &self,
         tenant: &TenantId,
-        number: &PhoneNumber,
+        number: &AddressDigest,
     ) -> Result<Option<DateTime<Utc>>, RepliesError> {
         let output = self
             .client

@@ -1,4 +1,4 @@
-//! Address marks read at most once per recipient in one invocation (a batch of messages):
+//! Address marks read at most once per address in one invocation (a batch of messages):
 //! three e-mails to one client check one mark. Safe for the same reason as
 //! [`RecordsCache`](crate::records::RecordsCache): a mark written during the invocation (a bounce
 //! reported meanwhile) is the same race as one reported just after the send.
@@ -6,14 +6,14 @@
 use super::{AddressMarks, MarksError};
 use async_trait::async_trait;
 use rappel_core::feedback::AddressMark;
-use rappel_core::message::Recipient;
 use rappel_core::model::TenantId;
+use rappel_core::privacy::AddressDigest;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub struct MarksCache {
     inner: Arc<dyn AddressMarks>,
-    remembered: Mutex<HashMap<(TenantId, Recipient), Option<AddressMark>>>,
+    remembered: Mutex<HashMap<(TenantId, AddressDigest), Option<AddressMark>>>,
 }
 
 impl MarksCache {
@@ -24,7 +24,9 @@ impl MarksCache {
         }
     }
 
-    fn remembered(&self) -> MutexGuard<'_, HashMap<(TenantId, Recipient), Option<AddressMark>>> {
+    fn remembered(
+        &self,
+    ) -> MutexGuard<'_, HashMap<(TenantId, AddressDigest), Option<AddressMark>>> {
         self.remembered
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -36,11 +38,11 @@ impl AddressMarks for MarksCache {
     async fn mark(
         &self,
         tenant: &TenantId,
-        recipient: &Recipient,
+        address: &AddressDigest,
         mark: AddressMark,
     ) -> Result<(), MarksError> {
-        let result = self.inner.mark(tenant, recipient, mark.clone()).await;
-        let key = (tenant.clone(), recipient.clone());
+        let result = self.inner.mark(tenant, address, mark.clone()).await;
+        let key = (tenant.clone(), address.clone());
         match &result {
             Ok(()) => self.remembered().insert(key, Some(mark)),
             Err(_) => self.remembered().remove(&key),
@@ -51,22 +53,22 @@ impl AddressMarks for MarksCache {
     async fn mark_of(
         &self,
         tenant: &TenantId,
-        recipient: &Recipient,
+        address: &AddressDigest,
     ) -> Result<Option<AddressMark>, MarksError> {
-        let key = (tenant.clone(), recipient.clone());
+        let key = (tenant.clone(), address.clone());
         if let Some(found) = self.remembered().get(&key) {
             return Ok(found.clone());
         }
-        let found = self.inner.mark_of(tenant, recipient).await?;
+        let found = self.inner.mark_of(tenant, address).await?;
         self.remembered().insert(key, found.clone());
         Ok(found)
     }
 
     async fn marks_of(
         &self,
-        recipients: &[(TenantId, Recipient)],
+        recipients: &[(TenantId, AddressDigest)],
     ) -> Result<Vec<Option<AddressMark>>, MarksError> {
-        let mut missing: Vec<(TenantId, Recipient)> = {
+        let mut missing: Vec<(TenantId, AddressDigest)> = {
             let remembered = self.remembered();
             recipients
                 .iter()
@@ -94,20 +96,21 @@ impl AddressMarks for MarksCache {
 mod tests {
     use super::*;
     use crate::address_marks::MemoryAddressMarks;
-    use rappel_core::model::{ClientId, StaffId};
+    use rappel_core::model::EmailAddress;
+    use rappel_core::privacy::Pseudonyms;
 
     #[tokio::test]
-    async fn a_batch_checks_each_recipient_once() {
+    async fn a_batch_checks_each_address_once() {
         let store = Arc::new(MemoryAddressMarks::in_memory());
         let marks = MarksCache::new(store.clone());
         let tenant = TenantId::parse("salon-lea").unwrap();
-        let lea = Recipient::Client(ClientId::parse("cl_lea").unwrap());
-        let sam = Recipient::Staff(StaffId::parse("sam").unwrap());
+        let pseudonyms = Pseudonyms::new([7u8; 32]).unwrap();
+        let lea = pseudonyms.email(&EmailAddress::parse("lea@example.fr").unwrap());
+        let sam = pseudonyms.email(&EmailAddress::parse("sam@example.fr").unwrap());
         let both = [(tenant.clone(), lea.clone()), (tenant.clone(), sam.clone())];
         assert_eq!(marks.marks_of(&both).await, Ok(vec![None, None]));
         // Marked behind its back: the batch keeps what it read.
         let bounced = AddressMark {
-            address: rappel_core::model::EmailAddress::parse("lea@example.fr").unwrap(),
             reason: rappel_core::feedback::MarkReason::Bounced,
             at: chrono::Utc::now(),
         };

@@ -5,8 +5,8 @@ use crate::journal::{Durable, MapChange};
 use crate::lock;
 use async_trait::async_trait;
 use rappel_core::feedback::AddressMark;
-use rappel_core::message::Recipient;
 use rappel_core::model::TenantId;
+use rappel_core::privacy::AddressDigest;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -15,8 +15,8 @@ pub struct MemoryAddressMarks {
     marks: Mutex<Durable<BTreeMap<String, AddressMark>>>,
 }
 
-fn key(tenant: &TenantId, recipient: &Recipient) -> String {
-    format!("{tenant}/{recipient}")
+fn key(tenant: &TenantId, address: &AddressDigest) -> String {
+    format!("{tenant}/{address}")
 }
 
 impl MemoryAddressMarks {
@@ -38,10 +38,10 @@ impl AddressMarks for MemoryAddressMarks {
     async fn mark(
         &self,
         tenant: &TenantId,
-        recipient: &Recipient,
+        address: &AddressDigest,
         mark: AddressMark,
     ) -> Result<(), MarksError> {
-        let change = MapChange::Put(key(tenant, recipient), mark);
+        let change = MapChange::Put(key(tenant, address), mark);
         lock(&self.marks).change_or_log(change, "address marks");
         Ok(())
     }
@@ -49,8 +49,8 @@ impl AddressMarks for MemoryAddressMarks {
     async fn mark_of(
         &self,
         tenant: &TenantId,
-        recipient: &Recipient,
+        address: &AddressDigest,
     ) -> Result<Option<AddressMark>, MarksError> {
-        Ok(lock(&self.marks).get(&key(tenant, recipient)).cloned())
+        Ok(lock(&self.marks).get(&key(tenant, address)).cloned())
     }
 }

@@ -1,13 +1,14 @@
-//! The address-marks port: a permanent bounce or a complaint marks a recipient's e-mail
-//! address; the delivery path checks the mark before sending an e-mail to that recipient.
+//! The address-marks port: a permanent bounce or a complaint marks an e-mail address in a
+//! business (under its keyed hash: [`AddressDigest`]); the delivery path checks the mark of
+//! the address before sending an e-mail to it.
 
 mod cache;
 mod memory;
 
 use async_trait::async_trait;
 use rappel_core::feedback::AddressMark;
-use rappel_core::message::Recipient;
 use rappel_core::model::TenantId;
+use rappel_core::privacy::AddressDigest;
 
 pub use cache::MarksCache;
 pub use memory::MemoryAddressMarks;
@@ -18,27 +19,27 @@ pub struct MarksError(pub String);
 
 #[async_trait]
 pub trait AddressMarks: Send + Sync {
-    /// Records the latest mark of a recipient's address (replacing an older one).
+    /// Records the latest mark of an address (replacing an older one).
     async fn mark(
         &self,
         tenant: &TenantId,
-        recipient: &Recipient,
+        address: &AddressDigest,
         mark: AddressMark,
     ) -> Result<(), MarksError>;
     async fn mark_of(
         &self,
         tenant: &TenantId,
-        recipient: &Recipient,
+        address: &AddressDigest,
     ) -> Result<Option<AddressMark>, MarksError>;
-    /// The marks of several recipients, in order: a batch of e-mails checks its recipients in
+    /// The marks of several addresses, in order: a batch of e-mails checks its addresses in
     /// one round trip where the store allows it (`BatchGetItem` on DynamoDB).
     async fn marks_of(
         &self,
-        recipients: &[(TenantId, Recipient)],
+        recipients: &[(TenantId, AddressDigest)],
     ) -> Result<Vec<Option<AddressMark>>, MarksError> {
         let mut found = Vec::with_capacity(recipients.len());
-        for (tenant, recipient) in recipients {
-            found.push(self.mark_of(tenant, recipient).await?);
+        for (tenant, address) in recipients {
+            found.push(self.mark_of(tenant, address).await?);
         }
         Ok(found)
     }

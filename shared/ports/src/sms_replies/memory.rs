@@ -7,6 +7,7 @@ use crate::lock;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rappel_core::model::{PhoneNumber, TenantId};
+use rappel_core::privacy::AddressDigest;
 use rappel_core::replies::{ReplyContext, TextedNumber};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -15,7 +16,7 @@ use std::sync::Mutex;
 pub struct MemorySmsReplies {
     /// `<two-way>/<number>` → the latest texts, oldest first.
     texts: Mutex<Durable<BTreeMap<String, Vec<TextedNumber>>>>,
-    /// `<tenant>/<number>` → since when.
+    /// `<tenant>/<keyed hash of the number>` → since when.
     stops: Mutex<Durable<BTreeMap<String, DateTime<Utc>>>>,
 }
 
@@ -23,8 +24,8 @@ fn texts_key(two_way: &PhoneNumber, number: &PhoneNumber) -> String {
     format!("{}/{}", two_way.as_str(), number.as_str())
 }
 
-fn stop_key(tenant: &TenantId, number: &PhoneNumber) -> String {
-    format!("{tenant}/{}", number.as_str())
+fn stop_key(tenant: &TenantId, number: &AddressDigest) -> String {
+    format!("{tenant}/{number}")
 }
 
 impl MemorySmsReplies {
@@ -77,7 +78,7 @@ impl SmsReplies for MemorySmsReplies {
     async fn set_stopped(
         &self,
         tenant: &TenantId,
-        number: &PhoneNumber,
+        number: &AddressDigest,
         stopped: Option<DateTime<Utc>>,
     ) -> Result<(), RepliesError> {
         let key = stop_key(tenant, number);
@@ -92,7 +93,7 @@ impl SmsReplies for MemorySmsReplies {
     async fn stopped_since(
         &self,
         tenant: &TenantId,
-        number: &PhoneNumber,
+        number: &AddressDigest,
     ) -> Result<Option<DateTime<Utc>>, RepliesError> {
         Ok(lock(&self.stops).get(&stop_key(tenant, number)).copied())
     }

@@ -7,6 +7,7 @@ mod memory;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rappel_core::model::{PhoneNumber, TenantId};
+use rappel_core::privacy::AddressDigest;
 use rappel_core::replies::{ReplyContext, TextedNumber};
 
 pub use memory::MemorySmsReplies;
@@ -36,13 +37,13 @@ pub trait SmsReplies: Send + Sync {
     async fn set_stopped(
         &self,
         tenant: &TenantId,
-        number: &PhoneNumber,
+        number: &AddressDigest,
         stopped: Option<DateTime<Utc>>,
     ) -> Result<(), RepliesError>;
     /// Since when `number` has stopped the business's SMS, if it has.
     async fn stopped_since(
         &self,
         tenant: &TenantId,
-        number: &PhoneNumber,
+        number: &AddressDigest,
     ) -> Result<Option<DateTime<Utc>>, RepliesError>;
 }

@@ -7,8 +7,8 @@ use aws_lambda_events::event::sqs::SqsEvent;
 use lambda_runtime::{Context, LambdaEvent};
 use rappel_app::feedback::FeedbackServices;
 use rappel_aws_tests::handler_fakes::fakes;
-use rappel_core::message::Recipient;
-use rappel_core::model::{ClientId, TenantId};
+use rappel_core::feedback::MarkReason;
+use rappel_core::model::{ClientId, EmailAddress, TenantId};
 use rappel_ports::delivery::OutboxEntry;
 use rappel_send::LanePaces;
 
@@ -22,6 +22,7 @@ async fn ses_bounce_and_complaint_documents_mark_the_address_and_stop_its_emails
         marks: fakes.delivery.marks.clone(),
         history: fakes.delivery.history.clone(),
         ledger: fakes.delivery.ledger.clone(),
+        pseudonyms: fakes.delivery.pseudonyms.clone(),
     };
     let event: SnsEvent = serde_json::from_str(NOTIFICATIONS).expect("an SNS event");
     let outcomes =
@@ -31,12 +32,11 @@ async fn ses_bounce_and_complaint_documents_mark_the_address_and_stop_its_emails
     assert_eq!(outcomes, vec!["marked", "marked", "ignored", "transient"]);
 
     let salon = TenantId::parse("salon-lea").unwrap();
-    let lea = Recipient::Client(ClientId::parse("cl_lea").unwrap());
+    let lea = services
+        .pseudonyms
+        .email(&EmailAddress::parse("lea@example.fr").unwrap());
     let mark = services.marks.mark_of(&salon, &lea).await.unwrap();
-    assert_eq!(
-        mark.map(|m| m.address.to_string()),
-        Some("lea@example.fr".to_owned())
-    );
+    assert_eq!(mark.map(|m| m.reason), Some(MarkReason::Complained));
     let history = services
         .history
         .for_client(&salon, &ClientId::parse("cl_lea").unwrap())
@@ -67,6 +67,7 @@ async fn an_unreadable_notification_is_skipped_not_retried() {
         marks: fakes.delivery.marks.clone(),
         history: fakes.delivery.history.clone(),
         ledger: fakes.delivery.ledger.clone(),
+        pseudonyms: fakes.delivery.pseudonyms.clone(),
     };
     let mut event: SnsEvent = serde_json::from_str(NOTIFICATIONS).unwrap();
     event.records.truncate(1);

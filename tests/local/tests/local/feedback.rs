@@ -68,6 +68,91 @@ async fn a_bounced_address_stops_receiving_email_until_it_changes() {
 }
 
 #[tokio::test]
+async fn an_address_that_bounced_stays_refused_for_a_new_client_of_the_business_only() {
+    let app = spawn_app(friday_before()).await;
+    app.lea_booked_friday_10am().await;
+    assert_eq!(
+        report(&app, LEA_MAIL, "permanent").await["outcome"],
+        "marked"
+    );
+
+    // The business files the same address again under another client: still dead.
+    let again = app
+        .create_client(json!({"name": "L. Martin", "email": LEA_MAIL}))
+        .await;
+    app.book(
+        &again,
+        "2026-03-27T14:00:00+01:00",
+        "2026-03-27T14:45:00+01:00",
+    )
+    .await;
+    assert_eq!(
+        app.sent_to(LEA_MAIL).await.len(),
+        1,
+        "only the first confirmation"
+    );
+    let history = app.communications(&again).await;
+    assert!(!history.is_empty());
+    assert!(
+        history
+            .iter()
+            .any(|c| c["status"] == "suppressed" && c["reason"] == "email_bounced"),
+        "{history:#?}"
+    );
+
+    // Another business never learnt of it: its e-mail goes.
+    let other = "salon-b";
+    let settings =
+        json!({"business_name": "Salon B", "time_zone": "Europe/Paris", "default_locale": "fr"});
+    assert_eq!(
+        app.call_as(other, "PUT", "/v1/settings", Some(settings))
+            .await
+            .status,
+        200
+    );
+    let created = app
+        .call_as(
+            other,
+            "POST",
+            "/v1/clients",
+            Some(json!({"name": "Léa", "email": LEA_MAIL})),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let client = created.body["id"].as_str().expect("an id");
+    let types = app
+        .call_as(
+            other,
+            "PUT",
+            "/v1/appointment-types/cut",
+            Some(json!({"name": "Coupe"})),
+        )
+        .await;
+    assert!(types.status < 300, "{}", types.body);
+    let staff = app
+        .call_as(other, "PUT", "/v1/staff/kim", Some(json!({"name": "Kim"})))
+        .await;
+    assert!(staff.status < 300, "{}", staff.body);
+    let booked = app
+        .call_as(
+            other,
+            "POST",
+            "/v1/appointments",
+            Some(
+                json!({"client_id": client, "staff_id": "kim", "type_id": "cut",
+                        "start": "2026-03-27T15:00:00+01:00", "end": "2026-03-27T15:45:00+01:00"}),
+            ),
+        )
+        .await;
+    assert_eq!(booked.status, 201, "{}", booked.body);
+    assert_eq!(
+        app.sent_to(LEA_MAIL).await.len(),
+        2,
+        "salon B's confirmation"
+    );
+}
+
+#[tokio::test]
 async fn a_complaint_stops_email_and_a_transient_bounce_does_not() {
     let app = spawn_app(friday_before()).await;
     let (lea, id) = app.lea_booked_friday_10am().await;
