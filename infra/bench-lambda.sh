@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source infra/emulator.sh
 RUNS="${RUNS:-21}"
-FUNCTIONS=(rappel-api rappel-change-handler rappel-send rappel-publish rappel-inbound-sms)
+FUNCTIONS=(rappel-api rappel-change-handler rappel-send rappel-publish rappel-inbound-sms rappel-erase)
 
 echo "== building the functions (release profile) and the hello-world baseline"
 cargo build --release $(printf -- '-p %s ' "${FUNCTIONS[@]}")

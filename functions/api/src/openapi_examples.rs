@@ -3,6 +3,7 @@
 //! for one business, "salon-lea", on 30 March 2026 in Paris.
 
 use crate::routes::appointments::AppointmentView;
+use crate::routes::erasure::Erasure;
 use chrono::{DateTime, NaiveDate, Utc};
 use rappel_app::preview::{PlannedNotification, PlannedStatus};
 use rappel_core::message::{Channel, MessageKind, Recipient, Subject, SubjectKind};
@@ -273,6 +274,43 @@ fn built() -> Option<Vec<(&'static str, &'static str, Value)>> {
         ("getClient", "200", to_json(&client)),
         ("patchClient", "200", to_json(&client)),
         ("putClient", "201", to_json(&client)),
+        (
+            "eraseClient",
+            "202",
+            to_json(&Erasure::from(ClientErasure {
+                tenant: tenant.clone(),
+                client: client_id.clone(),
+                requested_at: at("2026-03-30T08:00:00Z")?,
+                finished_at: None,
+                next: ErasureStep::Records { cursor: None },
+                erased: ErasedCounts::default(),
+                keys: ErasureKeys::default(),
+                version: 1,
+            })),
+        ),
+        (
+            "getClientErasure",
+            "200",
+            to_json(&Erasure::from(ClientErasure {
+                tenant: tenant.clone(),
+                client: client_id.clone(),
+                requested_at: at("2026-03-30T08:00:00Z")?,
+                finished_at: Some(at("2026-03-30T08:00:03Z")?),
+                next: ErasureStep::Done,
+                erased: ErasedCounts {
+                    appointments: 12,
+                    waitlist_entries: 1,
+                    invoices: 2,
+                    quotes: 0,
+                    inbound_messages: 3,
+                    history_entries: 61,
+                    ledger_copies: 38,
+                    texts: 9,
+                },
+                keys: ErasureKeys::default(),
+                version: 7,
+            })),
+        ),
         (
             "previewTemplate",
             "200",

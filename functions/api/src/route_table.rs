@@ -20,7 +20,13 @@ pub fn api_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(digests::staff))
         .routes(routes!(digests::manager))
         .routes(routes!(clients::create, clients::list))
-        .routes(routes!(clients::get, clients::put, clients::patch))
+        .routes(routes!(
+            clients::get,
+            clients::put,
+            clients::patch,
+            erasure::delete
+        ))
+        .routes(routes!(erasure::get))
         .routes(routes!(clients::communications))
         .routes(routes!(clients::notifications))
         .routes(routes!(invoices::list))

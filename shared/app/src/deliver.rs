@@ -436,6 +436,8 @@ async fn deliver_with(
         Ok(DeliveryOutcome::Sent { .. } | DeliveryOutcome::TestSent { .. }) => return result,
         Ok(DeliveryOutcome::Suppressed(_)) => Some(LedgerState::Suppressed),
         Ok(DeliveryOutcome::Failed(_)) => Some(LedgerState::Failed),
+        // Final: an erased client never comes back. The key is settled, with nothing about them.
+        Ok(DeliveryOutcome::Stale(StaleReason::ClientErased)) => Some(LedgerState::Suppressed),
         Ok(
             DeliveryOutcome::Stale(_)
             | DeliveryOutcome::Duplicate
@@ -466,6 +468,13 @@ async fn deliver_claimed(
         Some(state) => Ok(Loaded::Found(state)),
         None => subjects::load(s.records.as_ref(), key).await,
     };
+    // A client whose erasure has begun: nothing is written about them again (the ledger
+    // settles the key, with no copy of anything).
+    if matches!(loaded, Ok(Loaded::Gone(_)) | Err(ContextError::Missing(_)))
+        && erased_recipient(s, key).await?
+    {
+        return Ok(DeliveryOutcome::Stale(StaleReason::ClientErased));
+    }
     let state = match loaded {
         Ok(Loaded::Found(state)) => state,
         Ok(Loaded::Gone(reason)) => {
@@ -771,7 +780,8 @@ async fn remember_texted(
         at: now,
         asks: asks.cloned(),
     };
-    if let Err(error) = two_way.replies.remember(&text).await {
+    let to = s.pseudonyms.phone(&sms.to);
+    if let Err(error) = two_way.replies.remember(&to, &text).await {
         tracing::warn!(message_key = %key.schedule_name(), %error, "SMS sent; what it asked could not be remembered for its replies");
     }
 }
@@ -1107,6 +1117,17 @@ impl Recorder<'_> {
         )
         .await?;
         Ok(DeliveryOutcome::Failed(reason))
+    }
+}
+
+/// Whether the message's recipient is a client whose erasure has begun (read only when the
+/// message's subject or its client is gone: the rare path).
+async fn erased_recipient(s: &DeliveryServices, key: &MessageKey) -> Result<bool, DeliveryError> {
+    match &key.recipient {
+        Recipient::Client(id) => {
+            Ok(crate::erasure::was_erased(s.records.as_ref(), &key.tenant, id).await?)
+        }
+        _ => Ok(false),
     }
 }
 

@@ -14,6 +14,8 @@
 //!   withdraw), shared by [`react`] and [`replan`].
 //! - [`replan`]: a change that affects many subjects (settings, a type, a staff member) as a
 //!   job of bounded, idempotent, resumable steps on the re-plan queue, and its progress.
+//! - [`erasure`]: a client's erasure as a job of bounded steps (their records, history, the
+//!   ledger's copies, texts), woken through the erasure queue; the refusals kept by hash.
 //! - [`feedback`]: the provider's e-mail feedback: bounces and complaints mark addresses.
 //! - [`access`]: integrators' API keys: the check for a request, and issuing, revoking and
 //!   scoping keys.
@@ -26,6 +28,7 @@ pub mod access;
 pub mod commands;
 pub mod deliver;
 pub mod effects;
+pub mod erasure;
 pub mod feedback;
 pub mod lists;
 pub mod preview;
@@ -44,4 +47,4 @@ pub use deliver::{
 };
 pub use effects::{Reaction, ReactionError};
 pub use react::react_to_change;
-pub use services::{ApiServices, DeliveryServices, ReactionServices, TwoWaySms};
+pub use services::{ApiPorts, ApiServices, DeliveryServices, ReactionServices, TwoWaySms};

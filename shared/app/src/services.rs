@@ -16,6 +16,7 @@ use rappel_core::render::{LinkSigner, SenderIdentity};
 use rappel_ports::address_marks::{AddressMarks, MarksCache};
 use rappel_ports::clock::Clock;
 use rappel_ports::delivery::{Mailer, OptOutsCache, ProviderPace, SmsSender};
+use rappel_ports::erasure::{ErasureQueue, Mailboxes};
 use rappel_ports::events::{BufferedEvents, EventLog};
 use rappel_ports::history::CommunicationHistory;
 use rappel_ports::idempotency::IdempotencyKeys;
@@ -58,6 +59,12 @@ pub struct ApiServices {
     pub webhook_retries: Arc<dyn WebhookRetries>,
     /// Whether an endpoint may be `http://` to a loopback address (the local stack).
     pub loopback_webhooks: bool,
+    /// What wakes a client's erasure job (`DELETE /v1/clients/{id}`).
+    pub erasures: Arc<dyn ErasureQueue>,
+    /// What an erased client's refusals and texts are kept under (their keyed hashes).
+    pub pseudonyms: Pseudonyms,
+    /// The local stack's outbox, whose messages an erasure forgets; none on AWS.
+    pub mailboxes: Option<Arc<dyn Mailboxes>>,
 }
 
 /// What the single delivery path needs.
@@ -152,30 +159,37 @@ impl DeliveryServices {
 
     /// The API's view of the same adapters (the local stack serves both from one process),
     /// with the re-plan progress the change handler's side keeps, and the API's own ports.
-    pub fn api(
-        &self,
-        progress: Arc<dyn ReplanProgress>,
-        idempotency: Arc<dyn IdempotencyKeys>,
-        domains: Arc<dyn SendingDomains>,
-        events: Arc<dyn EventLog>,
-        webhooks: Arc<dyn WebhookStore>,
-    ) -> ApiServices {
+    pub fn api(&self, own: ApiPorts) -> ApiServices {
         ApiServices {
             records: self.records.clone(),
             ledger: self.ledger.clone(),
             history: self.history.clone(),
             clock: self.clock.clone(),
-            progress,
-            idempotency,
+            progress: own.progress,
+            idempotency: own.idempotency,
             sender: self.sender.clone(),
             send_queue: self.settles.clone(),
             usage: self.usage.clone(),
-            domains,
-            events,
-            webhooks,
+            domains: own.domains,
+            events: own.events,
+            webhooks: own.webhooks,
             // The local stack's runtime runs due endpoints itself.
             webhook_retries: Arc::new(rappel_ports::webhooks::MemoryWebhookRetries::default()),
             loopback_webhooks: true,
+            erasures: own.erasures,
+            pseudonyms: self.pseudonyms.clone(),
+            mailboxes: own.mailboxes,
         }
     }
+}
+
+/// The API's ports the delivery path has no use for ([`DeliveryServices::api`]).
+pub struct ApiPorts {
+    pub progress: Arc<dyn ReplanProgress>,
+    pub idempotency: Arc<dyn IdempotencyKeys>,
+    pub domains: Arc<dyn SendingDomains>,
+    pub events: Arc<dyn EventLog>,
+    pub webhooks: Arc<dyn WebhookStore>,
+    pub erasures: Arc<dyn ErasureQueue>,
+    pub mailboxes: Option<Arc<dyn Mailboxes>>,
 }

@@ -30,6 +30,9 @@ pub const BULK_SEND_QUEUE_URL: &str = "RAPPEL_BULK_SEND_QUEUE_URL";
 /// URL of the re-plan queue, where a change affecting many subjects puts its re-plan steps
 /// (and the re-plan function the steps that follow).
 pub const REPLAN_QUEUE_URL: &str = "RAPPEL_REPLAN_QUEUE_URL";
+/// URL of the erasure queue, where `DELETE /v1/clients/{id}` wakes a client's erasure job
+/// (and the erase function its next step).
+pub const ERASURE_QUEUE_URL: &str = "RAPPEL_ERASURE_QUEUE_URL";
 /// Messages per second the send function may send, all its copies together (SES and SNS
 /// account rates).
 pub const SEND_RATE_PER_SECOND: &str = "RAPPEL_SEND_RATE_PER_SECOND";

@@ -1,8 +1,9 @@
 //! The queues on SQS, in batches of up to ten (`SendMessageBatch`): the send queue's two lanes
 //! (the change handler puts the messages due now on them, EventBridge Scheduler its firings,
 //! the send function its settle requests; the send function consumes both, each at its own
-//! pace) and the re-plan queue (re-plan steps, put by the change handler and by the steps
-//! themselves; the re-plan function consumes it).
+//! pace), the re-plan queue (re-plan steps, put by the change handler and by the steps
+//! themselves; the re-plan function consumes it) and the erasure queue (wake-ups of erasure
+//! jobs, put by the API and by the steps; the erase function consumes it).
 //!
 //! **Fair shares.** Every message carries its business as `MessageGroupId`. On a standard
 //! queue that makes it an SQS *fair queue*: when one business has a backlog (20,000 reminders
@@ -14,6 +15,7 @@ use async_trait::async_trait;
 use aws_sdk_sqs::Client;
 use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
 use rappel_core::message::Lane;
+use rappel_ports::erasure::{ErasureQueue, ErasureWork};
 use rappel_ports::replan::{ReplanQueue, ReplanWork};
 use rappel_ports::schedules::SendRequest;
 use rappel_ports::send_queue::{QueueError, SendQueue};
@@ -70,6 +72,14 @@ impl SendQueue for SqsSendLanes {
 impl ReplanQueue for SqsQueue {
     async fn enqueue(&self, work: &[ReplanWork]) -> Result<(), QueueError> {
         self.send_all(work, |w| w.job.tenant.to_string()).await
+    }
+}
+
+#[async_trait]
+impl ErasureQueue for SqsQueue {
+    async fn wake(&self, work: &ErasureWork) -> Result<(), QueueError> {
+        self.send_all(std::slice::from_ref(work), |w| w.tenant.to_string())
+            .await
     }
 }
 

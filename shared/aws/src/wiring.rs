@@ -16,6 +16,7 @@ use crate::sqs::{SqsQueue, SqsSendLanes};
 use crate::webhook_retries::{MAX_QUEUE_DELAY_SECONDS, QueuedWebhookRetries, ScheduledRetries};
 use aws_config::SdkConfig;
 use rappel_app::commands::sms_reply::ReplyServices;
+use rappel_app::erasure::ErasureServices;
 use rappel_app::feedback::FeedbackServices;
 use rappel_app::webhooks::WebhookDispatch;
 use rappel_app::{ApiServices, DeliveryServices, ReactionServices, TwoWaySms};
@@ -39,6 +40,7 @@ pub const API_ENV: &[&str] = &[
     SEND_QUEUE_URL,
     BULK_SEND_QUEUE_URL,
     WEBHOOK_RETRY_QUEUE_URL,
+    ERASURE_QUEUE_URL,
 ];
 /// The public link routes (served by the API function): the link keys and base URL.
 pub const LINKS_ENV: &[&str] = &[LINK_SECRET_ID, LINK_BASE_URL];
@@ -69,6 +71,14 @@ pub const INBOUND_SMS_ENV: &[&str] = &[
 ];
 /// What the feedback function reads: the deliveries table (address marks and history).
 pub const FEEDBACK_ENV: &[&str] = &[DELIVERIES_TABLE];
+/// What the erase function reads: the records and the deliveries table it deletes from, the
+/// erasure queue (its next step) and the two-way number (the texts sent from it).
+pub const ERASE_ENV: &[&str] = &[
+    RECORDS_TABLE,
+    DELIVERIES_TABLE,
+    ERASURE_QUEUE_URL,
+    SMS_TWO_WAY_NUMBER,
+];
 /// What the functions that keep or check a refusal read (marks, STOPs): the pseudonym key.
 pub const PSEUDONYM_ENV: &[&str] = &[PSEUDONYM_KEY];
 /// What the integrators' key authorizer reads: the deliveries table (keys and grants).
@@ -118,7 +128,7 @@ pub const PUBLISH_ENV: &[&str] = &[
 /// Each function's binary (its crate under `functions/`) and the groups of variables it
 /// reads: what the SAM template must set (checked by `tests/aws/tests/lambda/template_sync.rs`).
 pub const FUNCTION_ENV: &[(&str, &[&[&str]])] = &[
-    ("rappel-api", &[API_ENV, LINKS_ENV]),
+    ("rappel-api", &[API_ENV, LINKS_ENV, PSEUDONYM_ENV]),
     ("rappel-change-handler", &[CHANGE_ENV, SCHEDULE_TARGET_ENV]),
     ("rappel-replan", &[CHANGE_ENV, SCHEDULE_TARGET_ENV]),
     (
@@ -129,6 +139,7 @@ pub const FUNCTION_ENV: &[(&str, &[&[&str]])] = &[
     ("rappel-authorizer", &[AUTHORIZER_ENV]),
     ("rappel-publish", &[PUBLISH_ENV]),
     ("rappel-inbound-sms", &[INBOUND_SMS_ENV, PSEUDONYM_ENV]),
+    ("rappel-erase", &[ERASE_ENV]),
 ];
 
 /// Every variable one function reads (empty for an unknown binary).
@@ -207,6 +218,42 @@ pub fn api_services(
             queue_delay_up_to: MAX_QUEUE_DELAY_SECONDS,
         }),
         loopback_webhooks: false,
+        erasures: Arc::new(SqsQueue::new(
+            aws_sdk_sqs::Client::new(sdk),
+            env.required(ERASURE_QUEUE_URL)?,
+        )),
+        pseudonyms: pseudonyms(env)?,
+        // What a provider delivered is in the recipients' own mailboxes.
+        mailboxes: None,
+    })
+}
+
+/// The erase function's ports: the records and the deliveries table's history, ledger, marks
+/// and texts it deletes from, and the erasure queue its steps follow each other on.
+pub fn erasure_services(
+    sdk: &SdkConfig,
+    env: &Env,
+    clock: Arc<dyn Clock>,
+) -> Result<ErasureServices, ConfigError> {
+    let dynamodb = aws_sdk_dynamodb::Client::new(sdk);
+    let deliveries = env.required(DELIVERIES_TABLE)?;
+    Ok(ErasureServices {
+        records: Arc::new(DynamoRecords::new(
+            dynamodb.clone(),
+            env.required(RECORDS_TABLE)?,
+        )),
+        history: Arc::new(DynamoHistory::new(dynamodb.clone(), deliveries)),
+        ledger: Arc::new(DynamoLedger::new(dynamodb.clone(), deliveries)),
+        marks: Arc::new(DynamoAddressMarks::new(dynamodb.clone(), deliveries)),
+        two_way: two_way_number(env)?.map(|number| TwoWaySms {
+            number,
+            replies: Arc::new(DynamoSmsReplies::new(dynamodb, deliveries)),
+        }),
+        queue: Arc::new(SqsQueue::new(
+            aws_sdk_sqs::Client::new(sdk),
+            env.required(ERASURE_QUEUE_URL)?,
+        )),
+        clock,
     })
 }
 
@@ -623,10 +670,11 @@ mod tests {
     #[tokio::test]
     async fn the_api_composes_from_exactly_its_listed_variables() {
         let sdk = unreachable_sdk().await;
-        assert!(api_services(&sdk, &env_with(API_ENV), Arc::new(SystemClock)).is_ok());
-        assert!(tenant_claim(&env_with(API_ENV)).is_ok());
-        for name in API_ENV {
-            let env = env_with(&without(API_ENV, name));
+        let listed = [API_ENV, PSEUDONYM_ENV].concat();
+        assert!(api_services(&sdk, &env_with(&listed), Arc::new(SystemClock)).is_ok());
+        assert!(tenant_claim(&env_with(&listed)).is_ok());
+        for name in &listed {
+            let env = env_with(&without(&listed, name));
             let error = match api_services(&sdk, &env, Arc::new(SystemClock)) {
                 Err(e) => e,
                 Ok(_) => tenant_claim(&env).expect_err("a missing variable is refused"),

@@ -2,8 +2,9 @@
 
 use crate::disturbance::Disturbance;
 use chrono::{DateTime, Duration, Utc};
+use rappel_app::erasure::{ErasureServices, StepRun};
 use rappel_app::webhooks::WebhookDispatch;
-use rappel_app::{ApiServices, DeliveryServices, ReactionServices, TwoWaySms};
+use rappel_app::{ApiPorts, ApiServices, DeliveryServices, ReactionServices, TwoWaySms};
 use rappel_change_handler::handle_changes;
 use rappel_core::model::{EmailAddress, PhoneNumber};
 use rappel_core::privacy::Pseudonyms;
@@ -14,9 +15,11 @@ use rappel_ports::credentials::MemoryCredentials;
 use rappel_ports::deadline::Deadline;
 use rappel_ports::delivery::Outbox;
 use rappel_ports::delivery::{Mailer, SmsSender, Unpaced, VirtualPace};
+use rappel_ports::erasure::ErasureWork;
 use rappel_ports::events::MemoryEventLog;
 use rappel_ports::history::MemoryHistory;
 use rappel_ports::idempotency::MemoryIdempotency;
+use rappel_ports::journal::Compact;
 use rappel_ports::json_file::{JsonFile, persist};
 use rappel_ports::ledger::DeliveryLedger;
 use rappel_ports::ledger::MemoryLedger;
@@ -115,6 +118,14 @@ pub enum DeadLetter {
         error: String,
         failed_at: DateTime<Utc>,
     },
+    /// An erasure's wake-up the erase step failed [`MAX_RECEIVES`] times.
+    ErasureStep {
+        #[schema(value_type = Object)]
+        work: ErasureWork,
+        receives: u32,
+        error: String,
+        failed_at: DateTime<Utc>,
+    },
     /// A message the send handler failed [`MAX_RECEIVES`] times (from a schedule or a change).
     SendRequest {
         /// The request as it was queued (a message key, or a digest firing).
@@ -136,6 +147,11 @@ pub struct LocalStack {
     pub queue: Arc<InProcessQueue>,
     /// The re-plan steps of changes that affect many subjects.
     pub replans: Arc<InProcessQueue<ReplanWork>>,
+    /// The wake-ups of client erasures, and what their steps run with.
+    pub erasures: Arc<InProcessQueue<ErasureWork>>,
+    erasure: ErasureServices,
+    /// The durable stores folded into fresh snapshots once an erasure is done.
+    journals: Vec<Arc<dyn Compact>>,
     pub progress: Arc<MemoryProgress>,
     /// The API's idempotency keys (persisted with the rest in a data directory).
     pub idempotency: Arc<MemoryIdempotency>,
@@ -168,13 +184,15 @@ impl LocalStack {
     /// What the API runs with: the delivery path's stores, the re-plan progress and the
     /// idempotency keys.
     pub fn api_services(&self) -> ApiServices {
-        self.delivery.api(
-            self.progress.clone(),
-            self.idempotency.clone(),
-            self.domains.clone(),
-            self.events.clone(),
-            self.webhooks.clone(),
-        )
+        self.delivery.api(ApiPorts {
+            progress: self.progress.clone(),
+            idempotency: self.idempotency.clone(),
+            domains: self.domains.clone(),
+            events: self.events.clone(),
+            webhooks: self.webhooks.clone(),
+            erasures: self.erasures.clone(),
+            mailboxes: Some(self.outbox.clone()),
+        })
     }
 
     pub fn new(config: LocalConfig) -> std::io::Result<Arc<Self>> {
@@ -247,10 +265,10 @@ impl LocalStack {
             Some(dir) => Outbox::persisted(dir, config.echo)?,
             None => Outbox::new(None, config.echo),
         });
-        let marks = match &config.data_dir {
+        let marks = Arc::new(match &config.data_dir {
             Some(dir) => MemoryAddressMarks::persisted(dir.join("address-marks.json"))?,
             None => MemoryAddressMarks::in_memory(),
-        };
+        });
         let usage = Arc::new(match &config.data_dir {
             Some(dir) => MemoryUsage::persisted(dir.join("usage.json"))?,
             None => MemoryUsage::in_memory(),
@@ -264,7 +282,9 @@ impl LocalStack {
         let mut schedules: Arc<dyn Schedules> = scheduler.clone();
         let mut mailer: Arc<dyn Mailer> = outbox.clone();
         let mut sms: Arc<dyn SmsSender> = outbox.clone();
-        let mut ledger: Arc<dyn DeliveryLedger> = Arc::new(ledger);
+        let ledger_store = Arc::new(ledger);
+        let history_store = Arc::new(history.publishing_to(events.clone()));
+        let mut ledger: Arc<dyn DeliveryLedger> = ledger_store.clone();
         if let Some(disturbance) = &config.disturbance {
             store = disturbance.records(store, clock.clone());
             schedules = disturbance.schedules(schedules);
@@ -273,11 +293,11 @@ impl LocalStack {
         }
         let delivery = DeliveryServices {
             records: store.clone(),
-            marks: Arc::new(marks),
+            marks: marks.clone(),
             mailer,
             sms,
             ledger,
-            history: Arc::new(history.publishing_to(events.clone())),
+            history: history_store.clone(),
             clock: clock.clone(),
             sender: SenderIdentity {
                 address: config.sender,
@@ -294,7 +314,7 @@ impl LocalStack {
             // `/_local/sms-reply`.
             two_way: Some(TwoWaySms {
                 number: local_two_way_number(),
-                replies: sms_replies,
+                replies: sms_replies.clone(),
             }),
             pseudonyms: local_pseudonyms(),
             pace: match config.provider_rate {
@@ -311,6 +331,31 @@ impl LocalStack {
             progress: progress.clone(),
             events: events.clone(),
         };
+        let erasures = Arc::new(match &config.data_dir {
+            Some(dir) => InProcessQueue::persisted(dir.join("erasure-queue.json"))?,
+            None => InProcessQueue::in_memory(),
+        });
+        let erasure = ErasureServices {
+            records: delivery.records.clone(),
+            history: delivery.history.clone(),
+            ledger: delivery.ledger.clone(),
+            marks: marks.clone(),
+            two_way: delivery.two_way.clone(),
+            queue: erasures.clone(),
+            clock: clock.clone(),
+        };
+        // Every store whose journal can hold what an erasure deletes.
+        let journals: Vec<Arc<dyn Compact>> = vec![
+            records.clone(),
+            history_store,
+            ledger_store,
+            sms_replies,
+            marks,
+            queue.clone(),
+            scheduler.clone(),
+            erasures.clone(),
+            idempotency.clone(),
+        ];
         let dead_letters_file = config
             .data_dir
             .as_ref()
@@ -326,6 +371,9 @@ impl LocalStack {
             scheduler,
             queue,
             replans,
+            erasures,
+            erasure,
+            journals,
             progress,
             idempotency,
             credentials,
@@ -385,6 +433,7 @@ impl LocalStack {
                     self.records.replay_change(*change);
                 }
                 DeadLetter::ReplanStep { work, .. } => self.replans.push(&[*work]),
+                DeadLetter::ErasureStep { work, .. } => self.erasures.push(&[work]),
                 DeadLetter::SendRequest { request, .. } => requests.push(request),
             }
         }
@@ -409,6 +458,10 @@ impl LocalStack {
             if batch.is_empty() {
                 if !self.replans.is_empty() {
                     self.drain_replans().await;
+                    continue;
+                }
+                if !self.erasures.is_empty() {
+                    self.drain_erasures().await;
                     continue;
                 }
                 if self.queue.is_empty() {
@@ -563,6 +616,50 @@ impl LocalStack {
                     self.replans.done();
                 }
                 Err(_) => self.replans.retry_later(),
+            }
+        }
+    }
+
+    /// One pass over the erasure queue: each wake-up runs its erasure's next step once; a
+    /// failed one goes to the back, and after [`MAX_RECEIVES`] receives to the dead letters.
+    /// An erasure done, every durable store is folded into a fresh snapshot: no journal keeps
+    /// what it deleted.
+    async fn drain_erasures(&self) {
+        for _ in 0..self.erasures.len() {
+            let Some(received) = self.erasures.receive() else {
+                return;
+            };
+            match rappel_app::erasure::run_step(&self.erasure, &received.request).await {
+                Ok(run) => {
+                    self.erasures.done();
+                    if run
+                        == (StepRun::Ran {
+                            step: "refusals",
+                            next: "done",
+                        })
+                    {
+                        self.compact_journals();
+                    }
+                }
+                Err(error) if received.receives >= MAX_RECEIVES => {
+                    tracing::error!(%error, "erasure step dead-lettered");
+                    self.dead_letter(DeadLetter::ErasureStep {
+                        work: received.request,
+                        receives: received.receives,
+                        error: error.to_string(),
+                        failed_at: self.now(),
+                    });
+                    self.erasures.done();
+                }
+                Err(_) => self.erasures.retry_later(),
+            }
+        }
+    }
+
+    fn compact_journals(&self) {
+        for store in &self.journals {
+            if let Err(error) = store.compact() {
+                tracing::error!(%error, "could not fold a store's journal after an erasure");
             }
         }
     }

@@ -34,6 +34,25 @@ pub trait Journaled: Sized {
     fn apply(&mut self, change: Self::Change);
 }
 
+/// A store whose files can be folded into a fresh snapshot on demand
+/// ([`Durable::compact_now`]): after an erasure, its journal must not keep what was erased.
+pub trait Compact: Send + Sync {
+    fn compact(&self) -> io::Result<()>;
+}
+
+/// [`Compact`] for a store of one durable state behind a mutex.
+#[macro_export]
+macro_rules! compact_by {
+    ($store:ty, $($field:ident),+) => {
+        impl $crate::journal::Compact for $store {
+            fn compact(&self) -> std::io::Result<()> {
+                $( $crate::lock(&self.$field).compact_now()?; )+
+                Ok(())
+            }
+        }
+    };
+}
+
 /// A change to a map keyed by text, the state of the stores that are plain maps.
 #[derive(Serialize, Deserialize)]
 pub enum MapChange<V> {
@@ -130,6 +149,15 @@ impl<S: Journaled> Durable<S> {
                 Ok(())
             }
             _ => Ok(()),
+        }
+    }
+
+    /// Folds the journal into a new snapshot now (persisted only): what the state no longer
+    /// holds (a client erased) is then in no file either.
+    pub fn compact_now(&mut self) -> io::Result<()> {
+        match &mut self.journal {
+            Some(journal) => journal.compact(&self.state.saved()),
+            None => Ok(()),
         }
     }
 

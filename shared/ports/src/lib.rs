@@ -19,6 +19,7 @@
 //! | [`replan`] | `ReplanQueue`, `ReplanProgress` | `InProcessQueue`, `MemoryProgress` |
 //! | [`sending_domains`] | `SendingDomains` (a business's own domain at the e-mail provider) | `MemorySendingDomains` (optionally persisted; verified on the local stack's word) |
 //! | [`webhooks`] | `WebhookStore` (the businesses' endpoints and their progress), `WebhookPoster` | `MemoryWebhooks` (optionally persisted) |
+//! | [`erasure`] | `ErasureQueue` (what wakes a client's erasure job) | `InProcessQueue<ErasureWork>` |
 //! | [`sms_replies`] | `SmsReplies` (what was texted to a number from a two-way number; STOPs per business) | `MemorySmsReplies` (optionally persisted) |
 //! | [`usage`] | `UsageMeter` (a business's month: messages, SMS parts and cost) | `MemoryUsage` (optionally persisted) |
 //!
@@ -34,6 +35,7 @@ pub mod crash_point;
 pub mod credentials;
 pub mod deadline;
 pub mod delivery;
+pub mod erasure;
 pub mod events;
 pub mod forward_compatible;
 pub mod history;

@@ -20,11 +20,13 @@
 use crate::provision::Resources;
 use aws_config::SdkConfig;
 use aws_lambda_events::event::dynamodb::Event;
+use aws_lambda_events::event::sqs::SqsEvent;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use lambda_http::request::LambdaRequest;
 use lambda_runtime::{Context, LambdaEvent};
 use mail_parser::{MessageParser, MimeHeaders};
 use rappel_api::lambda::LambdaApi;
+use rappel_app::erasure::ErasureServices;
 use rappel_app::{DeliveryServices, ReactionServices};
 use rappel_aws::wiring;
 use rappel_core::message::Lane;
@@ -57,6 +59,8 @@ pub struct AwsApp {
     pub replan: ReactionServices,
     /// The send function's services.
     pub delivery: DeliveryServices,
+    /// The erase function's services.
+    pub erase: ErasureServices,
     scheduler: aws_sdk_scheduler::Client,
     sqs: aws_sdk_sqs::Client,
     http: reqwest::Client,
@@ -73,9 +77,16 @@ pub struct AwsApp {
 /// Receives of one send-queue message before it would go to the dead-letter queue
 /// (`maxReceiveCount` in template.yaml).
 const MAX_RECEIVES: usize = 10;
-/// Receives of one re-plan step before it would go to the re-plan dead-letter queue
-/// (`maxReceiveCount` in template.yaml).
+/// Receives of one re-plan step (or erasure wake-up) before it would go to its dead-letter
+/// queue (`maxReceiveCount` in template.yaml).
 const REPLAN_RECEIVES: usize = 5;
+
+/// The functions the harness hands one queue message at a time.
+#[derive(Clone, Copy)]
+enum Consumer {
+    Replan,
+    Erase,
+}
 /// Deliveries of one stream batch before Lambda gives up on it (`MaximumRetryAttempts: 5`
 /// in template.yaml, plus the first).
 const MAX_BATCH_DELIVERIES: usize = 6;
@@ -298,12 +309,13 @@ pub async fn spawn_aws_app_with_faults(
             None => builder.build(),
         }
     };
-    let (api_sdk, change_sdk, replan_sdk, send_sdk, publish_sdk) = (
+    let (api_sdk, change_sdk, replan_sdk, send_sdk, publish_sdk, erase_sdk) = (
         named("rappel-api"),
         named("rappel-change-handler"),
         named("rappel-replan"),
         named("rappel-send"),
         named("rappel-publish"),
+        named("rappel-erase"),
     );
     let api_services =
         wiring::api_services(&api_sdk, &env, clock.clone()).expect("the API composes");
@@ -319,6 +331,8 @@ pub async fn spawn_aws_app_with_faults(
     let delivery = wiring::delivery_services(&send_sdk, &env, clock.clone())
         .await
         .expect("the send function composes");
+    let erase = wiring::erasure_services(&erase_sdk, &env, clock.clone())
+        .expect("the erase function composes");
     let publish = PublishServices {
         dispatch: wiring::webhook_dispatch_delaying_up_to(
             &publish_sdk,
@@ -343,6 +357,7 @@ pub async fn spawn_aws_app_with_faults(
         scheduler: aws_sdk_scheduler::Client::new(&harness_sdk),
         sqs: aws_sdk_sqs::Client::new(&harness_sdk),
         delivery,
+        erase,
         endpoint,
         resources,
         sdk,
@@ -617,40 +632,54 @@ impl AwsApp {
     /// step is received again until it has been 5 times (the queue's redrive count). Returns
     /// the steps handled.
     pub async fn drain_replan_queue(&self) -> usize {
+        self.drain_one_by_one(Consumer::Replan).await
+    }
+
+    /// Runs the erasure queue dry, as its event source mapping would (batch size 1, 5
+    /// receives): each wake-up handed to the erase function. Returns the wake-ups handled.
+    pub async fn drain_erasure_queue(&self) -> usize {
+        self.drain_one_by_one(Consumer::Erase).await
+    }
+
+    async fn drain_one_by_one(&self, consumer: Consumer) -> usize {
+        let queue_url = match consumer {
+            Consumer::Replan => &self.resources.replan_queue_url,
+            Consumer::Erase => &self.resources.erasure_queue_url,
+        };
         let mut handled = 0;
         loop {
             let received = self
                 .sqs
                 .receive_message()
-                .queue_url(&self.resources.replan_queue_url)
+                .queue_url(queue_url)
                 .max_number_of_messages(10)
                 .message_system_attribute_names(
                     aws_sdk_sqs::types::MessageSystemAttributeName::ApproximateReceiveCount,
                 )
                 .send()
                 .await
-                .expect("the re-plan queue can be read");
+                .expect("the queue can be read");
             let messages = received.messages();
             if messages.is_empty() {
                 return handled;
             }
             for message in messages {
-                let event = serde_json::from_value(json!({"Records": [{
+                let event: SqsEvent = serde_json::from_value(json!({"Records": [{
                     "messageId": message.message_id(),
                     "receiptHandle": message.receipt_handle(),
                     "body": message.body(),
                     "attributes": {"ApproximateReceiveCount": "1"},
                     "messageAttributes": {},
                     "eventSource": "aws:sqs",
-                    "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:replan",
+                    "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:queue",
                     "awsRegion": "us-east-1",
                 }]}))
                 .expect("an SQS event as Lambda delivers it");
-                let response = rappel_replan::function_handler(
-                    LambdaEvent::new(event, Context::default()),
-                    &self.replan,
-                )
-                .await
+                let event = LambdaEvent::new(event, Context::default());
+                let response = match consumer {
+                    Consumer::Replan => rappel_replan::function_handler(event, &self.replan).await,
+                    Consumer::Erase => rappel_erase::function_handler(event, &self.erase).await,
+                }
                 .unwrap_or_else(|never| match never {});
                 handled += 1;
                 let receives = message
@@ -661,20 +690,20 @@ impl AwsApp {
                 if response.batch_item_failures.is_empty() || receives >= REPLAN_RECEIVES {
                     self.sqs
                         .delete_message()
-                        .queue_url(&self.resources.replan_queue_url)
+                        .queue_url(queue_url)
                         .receipt_handle(message.receipt_handle().unwrap_or_default())
                         .send()
                         .await
-                        .expect("a handled step is deleted");
+                        .expect("a handled message is deleted");
                 } else {
                     self.sqs
                         .change_message_visibility()
-                        .queue_url(&self.resources.replan_queue_url)
+                        .queue_url(queue_url)
                         .receipt_handle(message.receipt_handle().unwrap_or_default())
                         .visibility_timeout(0)
                         .send()
                         .await
-                        .expect("a failed step is made visible again");
+                        .expect("a failed message is made visible again");
                 }
             }
         }
@@ -1349,6 +1378,8 @@ impl AwsApp {
         self.delivery = wiring::delivery_services(&named("rappel-send"), &env, self.clock.clone())
             .await
             .expect("the send function composes with a two-way number");
+        self.erase = wiring::erasure_services(&named("rappel-erase"), &env, self.clock.clone())
+            .expect("the erase function composes with a two-way number");
         let replies =
             wiring::reply_services(&named("rappel-inbound-sms"), &env, self.clock.clone())
                 .expect("the inbound SMS function composes");

@@ -40,6 +40,8 @@ pub struct Resources {
     /// Filled in by [`Resources::create`].
     pub bulk_send_queue_url: String,
     pub replan_queue_name: String,
+    pub erasure_queue_name: String,
+    pub erasure_queue_url: String,
     /// Filled in by [`Resources::create`].
     pub replan_queue_url: String,
     /// The webhook retry queue.
@@ -81,6 +83,8 @@ impl Resources {
             bulk_send_queue_arn: arn("sqs", format!("{prefix}-send-bulk")),
             bulk_send_queue_url: String::new(),
             replan_queue_name: format!("{prefix}-replan"),
+            erasure_queue_name: format!("{prefix}-erasure"),
+            erasure_queue_url: String::new(),
             replan_queue_url: String::new(),
             webhook_retry_queue_name: format!("{prefix}-webhook-retries"),
             webhook_retry_queue_arn: arn("sqs", format!("{prefix}-webhook-retries")),
@@ -106,6 +110,7 @@ impl Resources {
             (BULK_SEND_QUEUE_ARN, &self.bulk_send_queue_arn),
             (BULK_SEND_QUEUE_URL, &self.bulk_send_queue_url),
             (REPLAN_QUEUE_URL, &self.replan_queue_url),
+            (ERASURE_QUEUE_URL, &self.erasure_queue_url),
             (WEBHOOK_RETRY_QUEUE_URL, &self.webhook_retry_queue_url),
             (WEBHOOK_RETRY_QUEUE_ARN, &self.webhook_retry_queue_arn),
             (EVENT_BUS_NAME, &self.event_bus_name),
@@ -172,6 +177,17 @@ impl Resources {
             .await
             .map_err(|e| fail("re-plan queue")(describe(&e)))?;
         self.replan_queue_url = replan.queue_url().unwrap_or_default().to_owned();
+        let erasure = sqs
+            .create_queue()
+            .queue_name(&self.erasure_queue_name)
+            .attributes(
+                aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout,
+                "360",
+            )
+            .send()
+            .await
+            .map_err(|e| fail("erasure queue")(describe(&e)))?;
+        self.erasure_queue_url = erasure.queue_url().unwrap_or_default().to_owned();
         let retries = sqs
             .create_queue()
             .queue_name(&self.webhook_retry_queue_name)

@@ -215,6 +215,10 @@ impl RecordWriter for FlakyRecords {
         self.check("records.put")?;
         self.inner.put(record, expected).await
     }
+    async fn delete(&self, key: &RecordKey, version: u64) -> Result<(), StoreError> {
+        self.check("records.delete")?;
+        self.inner.delete(key, version).await
+    }
 }
 
 /// The scheduler, failing a share of creations and deletions.
@@ -358,6 +362,9 @@ impl DeliveryLedger for FlakyLedger {
     }
     async fn entry(&self, key: &str) -> Result<Option<LedgerEntry>, LedgerError> {
         self.inner.entry(key).await
+    }
+    async fn forget_copy(&self, key: &str) -> Result<(), LedgerError> {
+        self.inner.forget_copy(key).await
     }
 }
 

@@ -47,6 +47,9 @@ impl RecordWriter for LoggedWrites {
         lock(&self.log.writes).push((self.clock.now(), logged));
         Ok(())
     }
+    async fn delete(&self, key: &RecordKey, version: u64) -> Result<(), StoreError> {
+        self.inner.delete(key, version).await
+    }
 }
 
 #[async_trait]

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod clients;
 pub mod digests;
 mod documents;
+pub mod erasure;
 pub mod events;
 pub mod imports;
 pub mod inbound;

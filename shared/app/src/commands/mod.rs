@@ -14,6 +14,7 @@ pub mod appointments;
 pub mod catalog;
 pub mod clients;
 pub mod documents;
+pub mod erasure;
 mod error;
 pub mod ids;
 pub mod import;

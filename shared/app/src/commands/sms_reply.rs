@@ -141,7 +141,8 @@ async fn act(
     now: DateTime<Utc>,
 ) -> Result<ReplyTaken, ReplyError> {
     let replies = &s.two_way.replies;
-    let mut context = replies.context_of(&s.two_way.number, &sms.from).await?;
+    let from = s.pseudonyms.phone(&sms.from);
+    let mut context = replies.context_of(&s.two_way.number, &from).await?;
     // A request whose appointment can no longer be answered (cancelled meanwhile, gone, or
     // begun) is no candidate: it must not turn a clear answer into a question.
     let mut open = Vec::with_capacity(context.requests.len());

@@ -37,7 +37,9 @@ pub(super) async fn appointment_changed(
     s.records.get_many(&keys).await?;
     let current = s.records.appointment(&any.tenant, &any.id).await?;
     let images: Vec<&Appointment> = [current.as_ref(), new, old].into_iter().flatten().collect();
-    let Some(loaded) = load_or_skip(s, &any.tenant, &images, None).await? else {
+    // Deleted after its client (an erasure): the client's deletion withdrew its plan.
+    let after_its_client = new.is_none() && current.is_none();
+    let Some(loaded) = load_or_skip(s, &any.tenant, &images, None, after_its_client).await? else {
         return Ok(reaction);
     };
     // An import that notifies: what it sends now waits in the bulk lane.
@@ -113,7 +115,8 @@ pub(super) async fn replan(
         .iter()
         .filter(|a| &a.tenant == tenant && a.end > horizon)
     {
-        let Some(loaded) = load_or_skip(s, tenant, &[appointment], Some(settings.clone())).await?
+        let Some(loaded) =
+            load_or_skip(s, tenant, &[appointment], Some(settings.clone()), false).await?
         else {
             continue;
         };
@@ -130,11 +133,14 @@ pub(super) async fn replan(
     Ok(reaction)
 }
 
+/// The records of an appointment's plans, or `None` (logged) when one is missing. `deleted`:
+/// the appointment is gone, and its client may be too — expected, not an error.
 async fn load_or_skip(
     s: &ReactionServices,
     tenant: &TenantId,
     images: &[&Appointment],
     settings: Option<BusinessSettings>,
+    deleted: bool,
 ) -> Result<Option<AppointmentRecords>, StoreError> {
     match AppointmentRecords::load(
         s.records.as_ref(),
@@ -148,6 +154,10 @@ async fn load_or_skip(
     {
         Ok(loaded) => Ok(Some(loaded)),
         Err(ContextError::Store(e)) => Err(e),
+        Err(ContextError::Missing("client")) if deleted => {
+            tracing::debug!("an appointment deleted after its client: nothing left to withdraw");
+            Ok(None)
+        }
         Err(error @ ContextError::Missing(_)) => {
             tracing::error!(%error, "cannot plan an appointment whose records are missing");
             Ok(None)

@@ -50,6 +50,7 @@ pub async fn react_to_change(
         }
         Record::Client(_) => match images!(change, Client) {
             (Some(old), Some(new)) => client::client_changed(s, old, new).await,
+            (Some(old), None) => client::client_removed(s, old).await,
             // A new client has no plan yet; their bookings bring one.
             _ => Ok(Reaction::default()),
         },
@@ -96,5 +97,7 @@ pub async fn react_to_change(
         Record::Template(_) => Ok(Reaction::default()),
         // A waitlist entry is read when a slot is freed (`slot`); it changes no plan.
         Record::Waitlist(_) => Ok(Reaction::default()),
+        // An erasure's progress: the client's own deletion withdrew their plans.
+        Record::Erasure(_) => Ok(Reaction::default()),
     }
 }

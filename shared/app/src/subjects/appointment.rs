@@ -62,6 +62,30 @@ impl AppointmentRecords {
         settings: Option<BusinessSettings>,
         other_bookings: OtherBookings,
     ) -> Result<Self, ContextError> {
+        Self::load_as(
+            records,
+            tenant,
+            images,
+            extra_staff,
+            settings,
+            other_bookings,
+            None,
+        )
+        .await
+    }
+
+    /// [`load`](Self::load), with the client as `client` was when the store no longer has
+    /// them (their record deleted: what was planned for them is withdrawn from their last
+    /// image).
+    pub async fn load_as(
+        records: &dyn RecordStore,
+        tenant: &TenantId,
+        images: &[&Appointment],
+        extra_staff: Option<&StaffId>,
+        settings: Option<BusinessSettings>,
+        other_bookings: OtherBookings,
+        client_image: Option<&Client>,
+    ) -> Result<Self, ContextError> {
         let Some(first) = images.first() else {
             return Err(ContextError::Missing("appointment"));
         };
@@ -88,7 +112,9 @@ impl AppointmentRecords {
         let settings = settings
             .or(stored_settings)
             .unwrap_or_else(|| BusinessSettings::defaults_for(tenant));
-        let client = client.ok_or(ContextError::Missing("client"))?;
+        let client = client
+            .or_else(|| client_image.cloned())
+            .ok_or(ContextError::Missing("client"))?;
         let mut of_client = match other_bookings {
             OtherBookings::Read => {
                 records

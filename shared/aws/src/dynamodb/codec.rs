@@ -45,6 +45,13 @@ pub fn record_item(record: &Record) -> Result<Item, StoreError> {
             item.insert(name.to_owned(), s(value));
         }
     }
+    if let Some(client) = record.client()
+        && key.kind != rappel_ports::records::RecordKind::Appointment
+    {
+        for (name, value) in keys::client_index_keys(&key, client) {
+            item.insert(name.to_owned(), s(value));
+        }
+    }
     Ok(item)
 }
 

@@ -1,6 +1,7 @@
 //! The communication history on DynamoDB: one partition per client, sorted by the time each
 //! outcome was recorded, so "oldest first" is a plain query.
 
+use super::batch_delete::batch_delete;
 use super::codec::{Item, item_data, n, s};
 use super::events::event_item;
 use super::keys;
@@ -65,6 +66,24 @@ impl CommunicationHistory for DynamoHistory {
             .await
             .map_err(|e| HistoryError(describe(&e)))?;
         Ok(())
+    }
+
+    /// `BatchWriteItem` deletes, 25 at a time.
+    async fn forget(&self, entries: &[CommunicationRecord]) -> Result<(), HistoryError> {
+        let keys = entries
+            .iter()
+            .map(|entry| {
+                let item = history_item(entry)?;
+                Ok(Item::from_iter(
+                    [keys::PK, keys::SK]
+                        .into_iter()
+                        .filter_map(|name| item.get(name).map(|v| (name.to_owned(), v.clone()))),
+                ))
+            })
+            .collect::<Result<Vec<Item>, HistoryError>>()?;
+        batch_delete(&self.client, &self.table, keys)
+            .await
+            .map_err(HistoryError)
     }
 
     async fn for_client(

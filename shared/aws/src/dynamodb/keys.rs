@@ -127,6 +127,23 @@ pub fn waitlist_index_keys(w: &WaitlistEntry) -> [(&'static str, String); 2] {
     ]
 }
 
+/// What the `client_sk` of a record about a client other than an appointment starts with: it
+/// sorts after every appointment's (`<start>#<id>`, a digit first), so a client's
+/// appointments are read without them.
+pub const CLIENT_SK_OTHER: &str = "~";
+
+/// The `by_client` attributes of a waitlist entry, invoice, quote or message of a client
+/// (`~<kind>#<id>`): what their erasure lists beside their appointments.
+pub fn client_index_keys(key: &RecordKey, client: &ClientId) -> [(&'static str, String); 2] {
+    [
+        (CLIENT_PK, client_pk(&key.tenant, client)),
+        (
+            CLIENT_SK,
+            format!("{CLIENT_SK_OTHER}{}#{}", key.kind.as_str(), key.id),
+        ),
+    ]
+}
+
 /// The index attributes an appointment item carries.
 pub fn appointment_index_keys(a: &Appointment) -> [(&'static str, String); 9] {
     [

@@ -14,6 +14,7 @@ use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
     Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
 };
@@ -303,5 +304,33 @@ impl DeliveryLedger for DynamoLedger {
             .await
             .map_err(|e| LedgerError(describe(&e)))?;
         output.item().map(entry_of).transpose()
+    }
+
+    /// `UpdateItem … REMOVE record` on an existing entry.
+    async fn forget_copy(&self, key: &str) -> Result<(), LedgerError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::ledger_pk(key)))
+            .key(keys::SK, s(keys::LEDGER_SK))
+            .update_expression("REMOVE #record")
+            .condition_expression("attribute_exists(#pk)")
+            .expression_attribute_names("#record", "record")
+            .expression_attribute_names("#pk", keys::PK)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(error)
+                if matches!(
+                    error.as_service_error(),
+                    Some(UpdateItemError::ConditionalCheckFailedException(_))
+                ) =>
+            {
+                Ok(())
+            }
+            Err(error) => Err(LedgerError(describe(&error))),
+        }
     }
 }

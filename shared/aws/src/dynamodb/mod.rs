@@ -20,7 +20,7 @@
 //!
 //! | index | partition key | sort key | serves |
 //! |---|---|---|---|
-//! | `by_client` | `client_pk` = `T#<tenant>#C#<client>` | `client_sk` = `<start>#<id>` | a client's appointments (re-plan after a client change, "rebooked since" rule) |
+//! | `by_client` | `client_pk` = `T#<tenant>#C#<client>` | `client_sk` = `<start>#<id>` (appointments), `~<kind>#<id>` (their waitlist entries, invoices, quotes, messages: after every appointment) | a client's appointments (re-plan after a client change, "rebooked since" rule); everything about a client (their erasure) |
 //! | `by_staff` | `staff_pk` = `T#<tenant>#S#<staff>` | `staff_sk` = `<start>#<id>` | a staff member's agenda for a day; re-plan after a staff change |
 //! | `by_end` | `end_pk` = `T#<tenant>#A` | `end_sk` = `<end>#<id>` | a business's appointments still ending ahead (re-plan after a settings or type change) |
 //!
@@ -46,6 +46,7 @@
 //! | an SMS sent from the two-way number (what replies answer) | `S#<two-way number>#<number>` | `<sent at, ms>#<tenant>` (kept 30 days, or until the appointment it asked about) |
 //! | a number that texted STOP to a business | `X#<tenant>#<keyed hash of the number>` | `X` |
 
+mod batch_delete;
 mod batch_get;
 pub(crate) mod codec;
 mod credentials;

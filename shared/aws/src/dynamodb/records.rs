@@ -7,6 +7,7 @@ use super::keys;
 use crate::sdk_error::describe;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
 use chrono::{DateTime, Utc};
@@ -206,10 +207,15 @@ impl DynamoRecords {
         tenant: &TenantId,
         client: &ClientId,
     ) -> Result<Vec<Appointment>, StoreError> {
+        // Appointments only: the client's other records sort after them.
         self.query_appointments(
             keys::BY_CLIENT,
             (keys::CLIENT_PK, keys::client_pk(tenant, client)),
-            None,
+            Some((
+                keys::CLIENT_SK,
+                "0".to_owned(),
+                Some(keys::CLIENT_SK_OTHER.to_owned()),
+            )),
         )
         .await
     }
@@ -388,6 +394,11 @@ impl DynamoRecords {
                 Some(keys::BY_END),
                 (keys::END_PK, keys::visits_pk(tenant)),
                 SortRange::From(keys::END_SK, keys::instant(*since)),
+            ),
+            Listing::RecordsOfClient { client } => (
+                Some(keys::BY_CLIENT),
+                (keys::CLIENT_PK, keys::client_pk(tenant, client)),
+                SortRange::Any,
             ),
             Listing::StaffMembers | Listing::Records { .. } => {
                 let kind = match listing {
@@ -617,5 +628,52 @@ impl RecordWriter for DynamoRecords {
                 _ => Err(StoreError::Unavailable(describe(&error))),
             },
         }
+    }
+
+    /// `DeleteItem` on the version read (gone already: no error). A client's visit mark (ids
+    /// and an instant) goes with the client.
+    async fn delete(&self, key: &RecordKey, version: u64) -> Result<(), StoreError> {
+        let (pk, sk) = keys::record_key(key);
+        let result = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(pk.clone()))
+            .key(keys::SK, s(sk))
+            .condition_expression("attribute_not_exists(pk) OR #version = :expected")
+            .expression_attribute_names("#version", keys::VERSION)
+            .expression_attribute_values(":expected", n(version))
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .send()
+            .await;
+        match result {
+            Ok(_) => {}
+            Err(error) => {
+                return Err(match error.as_service_error() {
+                    Some(DeleteItemError::ConditionalCheckFailedException(failed)) => {
+                        StoreError::Conflict {
+                            key: key.to_string(),
+                            expected: Expected::Version(version),
+                            found: failed
+                                .item()
+                                .and_then(|item| number(item, keys::VERSION))
+                                .and_then(|v| u64::try_from(v).ok()),
+                        }
+                    }
+                    _ => StoreError::Unavailable(describe(&error)),
+                });
+            }
+        }
+        if key.kind == RecordKind::Client {
+            self.client
+                .delete_item()
+                .table_name(&self.table)
+                .key(keys::PK, s(pk))
+                .key(keys::SK, s(keys::VISIT_SK_PREFIX.to_owned() + &key.id))
+                .send()
+                .await
+                .map_err(|e| StoreError::Unavailable(describe(&e)))?;
+        }
+        Ok(())
     }
 }

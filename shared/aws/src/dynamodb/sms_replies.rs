@@ -1,12 +1,14 @@
 //! What was texted from the two-way number, and the STOPs, on DynamoDB (deliveries table):
 //!
-//! - a text: `S#<two-way number>#<number>` / `<sent at, ms>#<tenant>`, the text in `data`,
+//! - a text: `S#<two-way number>#<keyed hash of the number>` / `<sent at, ms>#<tenant>`, the
+//!   text in `data`,
 //!   kept [`TEXT_KEPT`] (or, when it asked for a confirmation, until its appointment begins
 //!   if later); a reply reads the latest [`TEXTS_READ`] of its pair in one `Query`;
 //! - a stop: `X#<tenant>#<keyed hash of the number>` / `X`, since when in `data` (it outlives
 //!   the client's erasure, so it never holds the number).
 
-use super::codec::{Item, item_data, n, s};
+use super::batch_delete::batch_delete;
+use super::codec::{Item, item_data, n, s, string};
 use super::keys;
 use crate::sdk_error::describe;
 use async_trait::async_trait;
@@ -32,8 +34,8 @@ impl DynamoSmsReplies {
     }
 }
 
-fn texts_pk(two_way: &PhoneNumber, number: &PhoneNumber) -> String {
-    format!("S#{}#{}", two_way.as_str(), number.as_str())
+fn texts_pk(two_way: &PhoneNumber, number: &AddressDigest) -> String {
+    format!("S#{}#{number}", two_way.as_str())
 }
 
 fn stop_pk(tenant: &TenantId, number: &AddressDigest) -> String {
@@ -48,13 +50,13 @@ fn unavailable(e: impl std::fmt::Display) -> RepliesError {
 
 #[async_trait]
 impl SmsReplies for DynamoSmsReplies {
-    async fn remember(&self, text: &TextedNumber) -> Result<(), RepliesError> {
+    async fn remember(&self, to: &AddressDigest, text: &TextedNumber) -> Result<(), RepliesError> {
         let kept_until = text.asks.as_ref().map_or(text.at + TEXT_KEPT, |ask| {
             (text.at + TEXT_KEPT).max(ask.starts_at)
         });
         let data = serde_dynamo::to_attribute_value(text).map_err(unavailable)?;
         let item = Item::from([
-            (keys::PK.to_owned(), s(texts_pk(&text.from, &text.to))),
+            (keys::PK.to_owned(), s(texts_pk(&text.from, to))),
             (
                 keys::SK.to_owned(),
                 s(format!(
@@ -79,7 +81,7 @@ impl SmsReplies for DynamoSmsReplies {
     async fn context_of(
         &self,
         two_way: &PhoneNumber,
-        number: &PhoneNumber,
+        number: &AddressDigest,
     ) -> Result<ReplyContext, RepliesError> {
         let output = self
             .client
@@ -100,6 +102,50 @@ impl SmsReplies for DynamoSmsReplies {
             .map(|item| item_data::<TextedNumber>(item).map_err(unavailable))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(ReplyContext::of_texts(&texts))
+    }
+
+    /// Pages through the pair's texts (one `Query` per page, keys only), deleting the
+    /// business's (its id ends each sort key) 25 at a time.
+    async fn forget_texts(
+        &self,
+        two_way: &PhoneNumber,
+        number: &AddressDigest,
+        tenant: &TenantId,
+    ) -> Result<u32, RepliesError> {
+        let pk = texts_pk(two_way, number);
+        let suffix = format!("#{tenant}");
+        let mut forgotten = 0u32;
+        let mut start = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("#pk = :pk")
+                .expression_attribute_names("#pk", keys::PK)
+                .expression_attribute_names("#sk", keys::SK)
+                .expression_attribute_values(":pk", s(pk.clone()))
+                .projection_expression("#pk, #sk")
+                .set_exclusive_start_key(start)
+                .consistent_read(true)
+                .send()
+                .await
+                .map_err(|e| unavailable(describe(&e)))?;
+            let theirs: Vec<Item> = output
+                .items()
+                .iter()
+                .filter(|item| string(item, keys::SK).is_some_and(|sk| sk.ends_with(&suffix)))
+                .cloned()
+                .collect();
+            forgotten += u32::try_from(theirs.len()).unwrap_or(u32::MAX);
+            batch_delete(&self.client, &self.table, theirs)
+                .await
+                .map_err(unavailable)?;
+            start = output.last_evaluated_key().cloned();
+            if start.is_none() {
+                return Ok(forgotten);
+            }
+        }
     }
 
     async fn set_stopped(

@@ -128,6 +128,9 @@ pub enum StaleReason {
     /// A slot offer: the client no longer waits for it (their entry was removed or expired,
     /// their later booking moved or was cancelled, or they turned offers off).
     NoLongerWaiting,
+    /// The client was erased: the message is recorded in the ledger only, nothing about them
+    /// is written again.
+    ClientErased,
 }
 
 impl utoipa::PartialSchema for StaleReason {
@@ -148,7 +151,7 @@ impl From<StaleReason> for &'static str {
 
 impl StaleReason {
     /// Every reason (each subject family once), for the API's schema.
-    pub const ALL: [StaleReason; 17] = [
+    pub const ALL: [StaleReason; 18] = [
         Self::SubjectGone(SubjectKind::Appointment),
         Self::SubjectGone(SubjectKind::Client),
         Self::SubjectGone(SubjectKind::StaffDay),
@@ -166,6 +169,7 @@ impl StaleReason {
         Self::QuoteClosed,
         Self::SlotTaken,
         Self::NoLongerWaiting,
+        Self::ClientErased,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -187,6 +191,7 @@ impl StaleReason {
             Self::QuoteClosed => "quote_closed",
             Self::SlotTaken => "slot_taken",
             Self::NoLongerWaiting => "no_longer_waiting",
+            Self::ClientErased => "client_erased",
         }
     }
 }

@@ -8,6 +8,7 @@ mod client;
 mod client_confirmation;
 mod domain_name;
 mod email;
+mod erasure;
 mod ids;
 mod inbound;
 mod language;
@@ -33,6 +34,7 @@ pub use client::{Client, ContactPreferences};
 pub use client_confirmation::{ClientConfirmation, ConfirmationChannel, ConfirmationState};
 pub use domain_name::{DomainName, InvalidDomainName};
 pub use email::{EmailAddress, InvalidEmail};
+pub use erasure::{ClientErasure, ErasedCounts, ErasureKeys, ErasureStep};
 pub use ids::{
     AppointmentId, AppointmentTypeId, ClientId, InvalidId, ManagerId, StaffId, TenantId,
 };

@@ -54,3 +54,5 @@ impl AddressMarks for MemoryAddressMarks {
         Ok(lock(&self.marks).get(&key(tenant, address)).cloned())
     }
 }
+
+crate::compact_by!(MemoryAddressMarks, marks);

@@ -95,6 +95,8 @@ enum Change {
     },
     /// Numbering continues after this (the `.eml` files found in the folder).
     NumberedFrom(u64),
+    /// These messages forgotten (their recipient, or someone they name, erased).
+    Forgotten(Vec<String>),
 }
 
 impl Journaled for Book {
@@ -125,11 +127,47 @@ impl Journaled for Book {
             Change::NumberedFrom(counter) => {
                 self.kept.counter = self.kept.counter.max(counter);
             }
+            Change::Forgotten(ids) => {
+                let ids: HashSet<String> = ids.into_iter().collect();
+                self.kept.sent.retain(|e| !ids.contains(e.id()));
+            }
         }
     }
 }
 
 impl OutboxEntry {
+    /// Whether any of its texts (address, subject, bodies, invitation, MIME) holds `mention`,
+    /// whatever its case.
+    fn mentions(&self, mention: &str) -> bool {
+        let mention = mention.to_lowercase();
+        let texts: Vec<&str> = match self {
+            OutboxEntry::Email {
+                to,
+                reply_to,
+                subject,
+                text,
+                html,
+                calendar,
+                mime,
+                ..
+            } => [
+                Some(to),
+                reply_to.as_ref(),
+                Some(subject),
+                Some(text),
+                Some(html),
+                calendar.as_ref(),
+                Some(mime),
+            ]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect(),
+            OutboxEntry::Sms { to, text, .. } => vec![to, text],
+        };
+        texts.iter().any(|t| t.to_lowercase().contains(&mention))
+    }
+
     pub fn id(&self) -> &str {
         match self {
             OutboxEntry::Email { id, .. } | OutboxEntry::Sms { id, .. } => id,
@@ -269,6 +307,40 @@ impl Outbox {
 }
 
 /// The highest `NNNNNN` of the `<prefix>-NNNNNN.eml` files in `dir` (0 when there are none).
+/// The outbox stands for its recipients' mailboxes: an erasure forgets every message that
+/// names the client — theirs, and the staff's alerts and digests that mention them — with
+/// its `.eml` file, and folds its journal so that no file keeps them.
+#[async_trait::async_trait]
+impl crate::erasure::Mailboxes for Outbox {
+    async fn forget_mentions(&self, mentions: &[String]) -> std::io::Result<usize> {
+        let mentions: Vec<&String> = mentions.iter().filter(|m| !m.trim().is_empty()).collect();
+        let mut state = lock(&self.state);
+        let ids: Vec<String> = state
+            .book
+            .kept
+            .sent
+            .iter()
+            .filter(|e| mentions.iter().any(|m| e.mentions(m)))
+            .map(|e| e.id().to_owned())
+            .collect();
+        if let Some(dir) = &self.eml_dir {
+            for id in &ids {
+                match std::fs::remove_file(dir.join(format!("{id}.eml"))) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        let forgotten = ids.len();
+        if forgotten > 0 {
+            state.book.change(Change::Forgotten(ids))?;
+        }
+        state.book.compact_now()?;
+        Ok(forgotten)
+    }
+}
+
 fn highest_number_in(dir: &std::path::Path) -> u64 {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;

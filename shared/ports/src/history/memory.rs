@@ -75,10 +75,17 @@ impl Entries {
     }
 }
 
-/// The journal's change is the new entry itself.
+/// A journal line: a new entry (as it always was written), or entries forgotten.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+enum Change {
+    Forget { forget: Vec<Identity> },
+    Record(Box<CommunicationRecord>),
+}
+
 impl Journaled for Entries {
     type Saved = Vec<CommunicationRecord>;
-    type Change = CommunicationRecord;
+    type Change = Change;
 
     fn restore(list: Vec<CommunicationRecord>) -> Self {
         Self::from_list(list)
@@ -88,8 +95,21 @@ impl Journaled for Entries {
         &self.list
     }
 
-    fn apply(&mut self, entry: CommunicationRecord) {
-        self.push(entry);
+    fn apply(&mut self, change: Change) {
+        match change {
+            Change::Record(entry) => {
+                self.push(*entry);
+            }
+            Change::Forget { forget } => {
+                let forget: HashSet<Identity> = forget.into_iter().collect();
+                let list = std::mem::take(&mut self.list);
+                *self = Self::from_list(
+                    list.into_iter()
+                        .filter(|e| !forget.contains(&identity(e)))
+                        .collect(),
+                );
+            }
+        }
     }
 }
 
@@ -134,7 +154,7 @@ impl CommunicationHistory for MemoryHistory {
             let mut entries = lock(&self.entries);
             if !entries.has(&entry) {
                 entries
-                    .change(entry)
+                    .change(Change::Record(Box::new(entry)))
                     .map_err(|e| HistoryError(e.to_string()))?;
                 crate::crash_point::crash_point("history.recorded");
             }
@@ -146,6 +166,16 @@ impl CommunicationHistory for MemoryHistory {
                 .map_err(|e| HistoryError(e.to_string()))?;
         }
         Ok(())
+    }
+
+    async fn forget(&self, entries: &[CommunicationRecord]) -> Result<(), HistoryError> {
+        let forget: Vec<Identity> = entries.iter().map(identity).collect();
+        if forget.is_empty() {
+            return Ok(());
+        }
+        lock(&self.entries)
+            .change(Change::Forget { forget })
+            .map_err(|e| HistoryError(e.to_string()))
     }
 
     async fn for_client(
@@ -168,6 +198,8 @@ impl CommunicationHistory for MemoryHistory {
             .get(&(tenant.clone(), recipient.clone()))))
     }
 }
+
+crate::compact_by!(MemoryHistory, entries);
 
 #[cfg(test)]
 mod tests {

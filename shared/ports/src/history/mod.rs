@@ -133,6 +133,9 @@ pub trait CommunicationHistory: Send + Sync {
             .flatten();
         Ok(HistoryPage { entries, next })
     }
+    /// Deletes these entries (a page of a client's history, their erasure). An entry already
+    /// gone is no error.
+    async fn forget(&self, entries: &[CommunicationRecord]) -> Result<(), HistoryError>;
     /// Messages about no client (a staff member's or manager's digests), to `recipient`,
     /// oldest first.
     async fn for_recipient(

@@ -112,6 +112,8 @@ impl IdempotencyKeys for MemoryIdempotency {
     }
 }
 
+crate::compact_by!(MemoryIdempotency, keys);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -131,7 +131,22 @@ impl DeliveryLedger for MemoryLedger {
     async fn entry(&self, key: &str) -> Result<Option<LedgerEntry>, LedgerError> {
         Ok(lock(&self.entries).get(key).cloned())
     }
+
+    async fn forget_copy(&self, key: &str) -> Result<(), LedgerError> {
+        let mut entries = lock(&self.entries);
+        let Some(mut entry) = entries.get(key).cloned() else {
+            return Ok(());
+        };
+        if entry.record.take().is_none() {
+            return Ok(());
+        }
+        entries
+            .change(MapChange::Put(key.to_owned(), entry))
+            .map_err(|e| LedgerError(e.to_string()))
+    }
 }
+
+crate::compact_by!(MemoryLedger, entries);
 
 #[cfg(test)]
 mod tests {

@@ -187,4 +187,8 @@ pub trait DeliveryLedger: Send + Sync {
     /// Gives a claim back (the delivery will be retried, or the message may apply again later).
     async fn release(&self, key: &str) -> Result<(), LedgerError>;
     async fn entry(&self, key: &str) -> Result<Option<LedgerEntry>, LedgerError>;
+    /// Drops the copy of the history entry a sent message's ledger entry keeps (its
+    /// recipient's erasure); the entry itself stays, so a late trigger of the message is
+    /// still a duplicate. No entry, or no copy: nothing to do.
+    async fn forget_copy(&self, key: &str) -> Result<(), LedgerError>;
 }

@@ -146,6 +146,22 @@ impl RecordWriter for RecordsCache {
             }
         }
     }
+
+    async fn delete(&self, key: &RecordKey, version: u64) -> Result<(), StoreError> {
+        let result = self.inner.delete(key, version).await;
+        let mut remembered = self.remembered();
+        remembered.of_kind.remove(&(key.tenant.clone(), key.kind));
+        if key.kind == RecordKind::Appointment {
+            remembered
+                .of_client
+                .retain(|(tenant, _), _| *tenant != key.tenant);
+        }
+        match result {
+            Ok(()) => remembered.records.insert(key.clone(), None),
+            Err(_) => remembered.records.remove(key),
+        };
+        result
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! resumes after an opaque cursor, so a retry picks up where the last page ended.
 
 use chrono::{DateTime, Utc};
-use rappel_core::model::{AppointmentTypeId, StaffId};
+use rappel_core::model::{AppointmentTypeId, ClientId, StaffId};
 use serde::{Deserialize, Serialize};
 
 use super::{RecordKey, RecordKind};
@@ -32,6 +32,9 @@ pub enum Listing {
     /// Every record of one kind in the business, by id (the table's own key: no index): the
     /// API's lists of clients, invoices and quotes.
     Records { kind: RecordKind },
+    /// Every record about one client — appointments, waitlist entries, invoices, quotes,
+    /// messages they sent as a client (`by_client`): what their erasure deletes.
+    RecordsOfClient { client: ClientId },
 }
 
 impl Listing {
@@ -45,6 +48,7 @@ impl Listing {
             Listing::ClientsVisitedSince { .. } => "clients",
             Listing::StaffMembers => "staff",
             Listing::Records { .. } => "records",
+            Listing::RecordsOfClient { .. } => "of-client",
         }
     }
 }

@@ -60,6 +60,24 @@ impl State {
         });
     }
 
+    /// A deletion whose expected version matched: the record gone, the index and the feed
+    /// following it.
+    fn remove(&mut self, storage: &str) {
+        let Some(current) = self.records.remove(storage) else {
+            return;
+        };
+        self.next_sequence += 1;
+        let sequence = format!("{:020}", self.next_sequence);
+        if let Record::Appointment(old) = &current {
+            self.appointments.remove(old);
+        }
+        self.feed.push_back(ChangeRecord {
+            sequence,
+            old: Some(current),
+            new: None,
+        });
+    }
+
     fn with_index(mut self) -> Self {
         let mut index = AppointmentIndex::default();
         for record in self.records.values() {
@@ -116,6 +134,16 @@ impl State {
             ),
             Listing::StaffMembers => of_kind(&[RecordKind::Staff], &|_| true),
             Listing::Records { kind } => of_kind(&[*kind], &|_| true),
+            Listing::RecordsOfClient { client } => of_kind(
+                &[
+                    RecordKind::Appointment,
+                    RecordKind::Waitlist,
+                    RecordKind::Invoice,
+                    RecordKind::Quote,
+                    RecordKind::Inbound,
+                ],
+                &|record| record.client() == Some(client),
+            ),
             Listing::ClientsVisitedSince { since } => {
                 let mut clients: Vec<(String, RecordKey)> = self
                     .appointments_of(tenant, self.appointments.ending_after(tenant, *since))
@@ -154,6 +182,8 @@ impl State {
 #[derive(Serialize, Deserialize)]
 enum Change {
     Write(Box<Record>),
+    /// The record stored under this key (`tenant/kind/id`) deleted.
+    Delete(String),
     /// The first `handled` changes of the feed are done; `retry` goes back at the front.
     Finish {
         handled: usize,
@@ -177,6 +207,7 @@ impl Journaled for State {
     fn apply(&mut self, change: Change) {
         match change {
             Change::Write(record) => self.write(*record),
+            Change::Delete(storage) => self.remove(&storage),
             Change::Finish { handled, retry } => {
                 let n = handled.min(self.feed.len());
                 self.feed.drain(..n);
@@ -449,7 +480,26 @@ impl RecordWriter for MemoryRecords {
         state.change_or_log(Change::Write(Box::new(record)), "record store");
         Ok(())
     }
+
+    async fn delete(&self, key: &RecordKey, version: u64) -> Result<(), StoreError> {
+        let storage = key.to_string();
+        let mut state = lock(&self.state);
+        let Some(found) = state.records.get(&storage).map(Record::version) else {
+            return Ok(());
+        };
+        if found != version {
+            return Err(StoreError::Conflict {
+                key: storage,
+                expected: Expected::Version(version),
+                found: Some(found),
+            });
+        }
+        state.change_or_log(Change::Delete(storage), "record store");
+        Ok(())
+    }
 }
+
+crate::compact_by!(MemoryRecords, state);
 
 #[cfg(test)]
 mod tests {

@@ -69,6 +69,10 @@ pub trait RecordReader: Send + Sync {
 pub trait RecordWriter: Send + Sync {
     /// Writes `record` if the stored version is as `expected`.
     async fn put(&self, record: Record, expected: Expected) -> Result<(), StoreError>;
+    /// Deletes the record at `key` if its stored version is `version` (a client's erasure); a
+    /// record already gone is no error, so a retried step deletes nothing twice. The change
+    /// feed carries the deletion (old image, no new one).
+    async fn delete(&self, key: &RecordKey, version: u64) -> Result<(), StoreError>;
 }
 
 /// Reading and writing together, for the places that need both.

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use rappel_core::message::{Channel, MessageKind};
-use rappel_core::model::{AppointmentTypeId, Language, TenantId};
+use rappel_core::model::{AppointmentTypeId, ClientId, Language, TenantId};
 use rappel_core::render::TemplateBody;
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +63,22 @@ impl StoredTemplate {
 }
 
 impl Record {
+    /// The client a record is about, for the kinds a client's erasure deletes: an
+    /// appointment, a waitlist entry, an invoice, a quote, a message they sent as a client.
+    pub fn client(&self) -> Option<&ClientId> {
+        match self {
+            Record::Appointment(a) => Some(&a.client_id),
+            Record::Waitlist(w) => Some(&w.client_id),
+            Record::Invoice(i) => Some(&i.client_id),
+            Record::Quote(q) => Some(&q.client_id),
+            Record::Inbound(m) => match &m.sender {
+                rappel_core::model::InboundSender::Client { client_id } => Some(client_id),
+                rappel_core::model::InboundSender::Contact { .. } => None,
+            },
+            _ => None,
+        }
+    }
+
     /// An invoice or a quote still open (issued, sent): one with reminders ahead.
     pub fn is_open_document(&self) -> bool {
         use rappel_core::planning::billing::Document;

@@ -6,9 +6,9 @@
 
 use super::{RecordKey, StoredTemplate};
 use rappel_core::model::{
-    Appointment, AppointmentId, AppointmentType, AppointmentTypeId, Client, ClientId, Inbound,
-    InboundId, Invoice, InvoiceId, Quote, QuoteId, StaffId, StaffMember, TenantId, WaitlistEntry,
-    WaitlistId,
+    Appointment, AppointmentId, AppointmentType, AppointmentTypeId, Client, ClientErasure,
+    ClientId, Inbound, InboundId, Invoice, InvoiceId, Quote, QuoteId, StaffId, StaffMember,
+    TenantId, WaitlistEntry, WaitlistId,
 };
 use rappel_core::settings::BusinessSettings;
 use serde::{Deserialize, Serialize};
@@ -131,6 +131,8 @@ stored_records! {
     Quote(Quote) keyed by QuoteId = "quote", |r| r.id.as_str().to_owned(), |i| i.as_str().to_owned();
     Inbound(Inbound) keyed by InboundId = "inbound", |r| r.id.as_str().to_owned(), |i| i.as_str().to_owned();
     Waitlist(WaitlistEntry) keyed by WaitlistId = "waitlist", |r| r.id.as_str().to_owned(), |i| i.as_str().to_owned();
+    // A client's erasure is named by the client it erases.
+    Erasure(ClientErasure) keyed by ClientId = "erasure", |r| r.client.as_str().to_owned(), |i| i.as_str().to_owned();
 }
 
 #[cfg(test)]

@@ -251,6 +251,8 @@ impl Schedules for InProcessScheduler {
     }
 }
 
+crate::compact_by!(InProcessScheduler, state);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -303,6 +303,12 @@ impl<T: Queued> InProcessQueue<T> {
     }
 }
 
+impl<T: Queued + Sync> crate::journal::Compact for InProcessQueue<T> {
+    fn compact(&self) -> std::io::Result<()> {
+        lock(&self.items).compact_now()
+    }
+}
+
 impl<T: Queued> InProcessQueue<T> {
     /// Puts `items` at the back, all at once.
     pub fn push(&self, items: &[T]) {

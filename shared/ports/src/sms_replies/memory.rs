@@ -14,14 +14,14 @@ use std::path::Path;
 use std::sync::Mutex;
 
 pub struct MemorySmsReplies {
-    /// `<two-way>/<number>` → the latest texts, oldest first.
+    /// `<two-way>/<keyed hash of the number>` → the latest texts, oldest first.
     texts: Mutex<Durable<BTreeMap<String, Vec<TextedNumber>>>>,
     /// `<tenant>/<keyed hash of the number>` → since when.
     stops: Mutex<Durable<BTreeMap<String, DateTime<Utc>>>>,
 }
 
-fn texts_key(two_way: &PhoneNumber, number: &PhoneNumber) -> String {
-    format!("{}/{}", two_way.as_str(), number.as_str())
+fn texts_key(two_way: &PhoneNumber, number: &AddressDigest) -> String {
+    format!("{}/{number}", two_way.as_str())
 }
 
 fn stop_key(tenant: &TenantId, number: &AddressDigest) -> String {
@@ -47,8 +47,8 @@ impl MemorySmsReplies {
 
 #[async_trait]
 impl SmsReplies for MemorySmsReplies {
-    async fn remember(&self, text: &TextedNumber) -> Result<(), RepliesError> {
-        let key = texts_key(&text.from, &text.to);
+    async fn remember(&self, to: &AddressDigest, text: &TextedNumber) -> Result<(), RepliesError> {
+        let key = texts_key(&text.from, to);
         let mut texts = lock(&self.texts);
         let mut kept: Vec<TextedNumber> = texts
             .get(&key)
@@ -67,12 +67,35 @@ impl SmsReplies for MemorySmsReplies {
     async fn context_of(
         &self,
         two_way: &PhoneNumber,
-        number: &PhoneNumber,
+        number: &AddressDigest,
     ) -> Result<ReplyContext, RepliesError> {
         let texts = lock(&self.texts);
         Ok(ReplyContext::of_texts(
             texts.get(&texts_key(two_way, number)).into_iter().flatten(),
         ))
+    }
+
+    async fn forget_texts(
+        &self,
+        two_way: &PhoneNumber,
+        number: &AddressDigest,
+        tenant: &TenantId,
+    ) -> Result<u32, RepliesError> {
+        let key = texts_key(two_way, number);
+        let mut texts = lock(&self.texts);
+        let kept: Vec<TextedNumber> = texts.get(&key).into_iter().flatten().cloned().collect();
+        let (forgotten, kept): (Vec<_>, Vec<_>) =
+            kept.into_iter().partition(|t| &t.tenant == tenant);
+        if forgotten.is_empty() {
+            return Ok(0);
+        }
+        let change = if kept.is_empty() {
+            MapChange::Remove(key)
+        } else {
+            MapChange::Put(key, kept)
+        };
+        texts.change_or_log(change, "SMS texts");
+        Ok(u32::try_from(forgotten.len()).unwrap_or(u32::MAX))
     }
 
     async fn set_stopped(
@@ -98,3 +121,5 @@ impl SmsReplies for MemorySmsReplies {
         Ok(lock(&self.stops).get(&stop_key(tenant, number)).copied())
     }
 }
+
+crate::compact_by!(MemorySmsReplies, texts, stops);

@@ -1,6 +1,7 @@
 //! The SMS-replies port: what was texted to a number from a two-way number (so a reply is
 //! read against what it answers), and the numbers that texted STOP to a business (its SMS to
-//! them are withdrawn until START; another business's are not).
+//! them are withdrawn until START; another business's are not). Both are kept under the keyed
+//! hash of the number ([`AddressDigest`]), never the number.
 
 mod memory;
 
@@ -25,14 +26,24 @@ pub struct RepliesError(pub String);
 
 #[async_trait]
 pub trait SmsReplies: Send + Sync {
-    /// Remembers an SMS sent from a two-way number (what replies to it will be about).
-    async fn remember(&self, text: &TextedNumber) -> Result<(), RepliesError>;
-    /// What was texted to `number` from the two-way number `two_way`, as a reply reads it.
+    /// Remembers an SMS sent from a two-way number (what replies to it will be about), under
+    /// `to`, the keyed hash of the number it went to.
+    async fn remember(&self, to: &AddressDigest, text: &TextedNumber) -> Result<(), RepliesError>;
+    /// What was texted to `number` (its keyed hash) from the two-way number `two_way`, as a
+    /// reply reads it.
     async fn context_of(
         &self,
         two_way: &PhoneNumber,
-        number: &PhoneNumber,
+        number: &AddressDigest,
     ) -> Result<ReplyContext, RepliesError>;
+    /// Forgets every text `tenant` sent to `number` from `two_way` (a client's erasure); how
+    /// many there were. Another business's texts to the number stay.
+    async fn forget_texts(
+        &self,
+        two_way: &PhoneNumber,
+        number: &AddressDigest,
+        tenant: &TenantId,
+    ) -> Result<u32, RepliesError>;
     /// Records that `number` texted STOP to the business (`Some(when)`), or START (`None`).
     async fn set_stopped(
         &self,

@@ -78,6 +78,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "rappel-send",
         "rappel-publish",
         "rappel-inbound-sms",
+        "rappel-erase",
     ] {
         for name in variables_of(function) {
             if let Ok(Some(value)) = env.declared(name) {

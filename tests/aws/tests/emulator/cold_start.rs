@@ -22,6 +22,7 @@ fn not_yet_created() -> Resources {
     resources.send_queue_url = url(&resources.send_queue_name);
     resources.bulk_send_queue_url = url(&resources.bulk_send_queue_name);
     resources.webhook_retry_queue_url = url(&resources.webhook_retry_queue_name);
+    resources.erasure_queue_url = url(&resources.erasure_queue_name);
     resources
 }
 

@@ -10,6 +10,7 @@ mod big_business;
 mod billing;
 mod cold_start;
 mod digests;
+mod erasure;
 mod events;
 mod exactly_once;
 mod faults;

@@ -315,6 +315,9 @@ impl DeliveryLedger for LedgerThatCannotSettle {
     async fn entry(&self, key: &str) -> Result<Option<LedgerEntry>, LedgerError> {
         self.0.entry(key).await
     }
+    async fn forget_copy(&self, key: &str) -> Result<(), LedgerError> {
+        self.0.forget_copy(key).await
+    }
 }
 
 #[tokio::test]
@@ -505,13 +508,17 @@ async fn the_key_authorizer_allows_a_granted_business_and_refuses_the_rest_with_
 async fn lambda_router_over_fakes() -> axum::Router {
     let fakes = fakes().await;
     rappel_api::lambda::lambda_router(
-        fakes.delivery.api(
-            fakes.services.progress.clone(),
-            Arc::new(rappel_ports::idempotency::MemoryIdempotency::in_memory()),
-            Arc::new(rappel_ports::sending_domains::MemorySendingDomains::in_memory()),
-            Arc::new(rappel_ports::events::MemoryEventLog::in_memory()),
-            Arc::new(rappel_ports::webhooks::MemoryWebhooks::in_memory()),
-        ),
+        fakes.delivery.api(rappel_app::ApiPorts {
+            progress: fakes.services.progress.clone(),
+            idempotency: Arc::new(rappel_ports::idempotency::MemoryIdempotency::in_memory()),
+            domains: Arc::new(rappel_ports::sending_domains::MemorySendingDomains::in_memory()),
+            events: Arc::new(rappel_ports::events::MemoryEventLog::in_memory()),
+            webhooks: Arc::new(rappel_ports::webhooks::MemoryWebhooks::in_memory()),
+            erasures: Arc::new(rappel_ports::send_queue::InProcessQueue::<
+                rappel_ports::erasure::ErasureWork,
+            >::in_memory()),
+            mailboxes: None,
+        }),
         "tenant_id".into(),
         fakes.delivery.links.clone(),
     )

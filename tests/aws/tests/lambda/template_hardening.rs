@@ -95,7 +95,7 @@ fn index_grants_name_their_indexes_and_allow_only_reads() {
 }
 
 #[test]
-fn only_the_api_queries_the_deliveries_table_widely_the_publish_and_inbound_functions_their_keys() {
+fn only_the_api_queries_the_deliveries_table_widely_the_others_their_keys() {
     let statements = function_statements(&template());
     let mut scoped_queries = Vec::new();
     for (function, statement) in &statements {
@@ -113,13 +113,18 @@ fn only_the_api_queries_the_deliveries_table_widely_the_publish_and_inbound_func
             "PublishFunction" => vec!["E#*".into(), "W#*".into()],
             // What was texted to the number a reply comes from.
             "InboundSmsFunction" => vec!["S#*".into()],
+            // An erased client's history and the texts sent to their number.
+            "EraseFunction" => vec!["H#*".into(), "S#*".into()],
             other => panic!("{other} never queries it"),
         };
         assert_eq!(leading, allowed, "{function}");
         scoped_queries.push(function.clone());
     }
     scoped_queries.sort();
-    assert_eq!(scoped_queries, ["InboundSmsFunction", "PublishFunction"]);
+    assert_eq!(
+        scoped_queries,
+        ["EraseFunction", "InboundSmsFunction", "PublishFunction"]
+    );
 }
 
 #[test]

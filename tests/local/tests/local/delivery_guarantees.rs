@@ -61,6 +61,10 @@ impl CommunicationHistory for FlakyHistory {
         self.inner.record(entry).await
     }
 
+    async fn forget(&self, entries: &[CommunicationRecord]) -> Result<(), HistoryError> {
+        self.inner.forget(entries).await
+    }
+
     async fn for_client(
         &self,
         tenant: &TenantId,
@@ -115,6 +119,9 @@ impl DeliveryLedger for LedgerThatCannotRelease {
     }
     async fn entry(&self, key: &str) -> Result<Option<LedgerEntry>, LedgerError> {
         self.0.entry(key).await
+    }
+    async fn forget_copy(&self, key: &str) -> Result<(), LedgerError> {
+        self.0.forget_copy(key).await
     }
 }
 

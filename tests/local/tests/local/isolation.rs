@@ -242,6 +242,9 @@ fn reads_and_acts(a: &BusinessA, body: &Value) -> Vec<(&'static str, String, Opt
             None,
         ),
         ("GET", format!("/v1/clients/{}/waitlist", a.client), None),
+        // Erasing A's client as B: 404, and A still sees everything (compared after).
+        ("DELETE", format!("/v1/clients/{}", a.client), None),
+        ("GET", format!("/v1/clients/{}/erasure", a.client), None),
         ("GET", format!("/v1/invoices/{}", a.invoice), None),
         (
             "GET",

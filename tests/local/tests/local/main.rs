@@ -10,6 +10,7 @@ mod billing;
 mod contract;
 mod delivery_guarantees;
 mod digests;
+mod erasure;
 mod events;
 mod exactly_once;
 mod fairness;
