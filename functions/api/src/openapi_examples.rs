@@ -4,6 +4,7 @@
 
 use crate::routes::appointments::AppointmentView;
 use crate::routes::erasure::Erasure;
+use crate::routes::export::ClientExport;
 use chrono::{DateTime, NaiveDate, Utc};
 use rappel_app::preview::{PlannedNotification, PlannedStatus};
 use rappel_core::message::{Channel, MessageKind, Recipient, Subject, SubjectKind};
@@ -287,6 +288,21 @@ fn built() -> Option<Vec<(&'static str, &'static str, Value)>> {
                 keys: ErasureKeys::default(),
                 version: 1,
             })),
+        ),
+        (
+            "exportClient",
+            "200",
+            to_json(&ClientExport {
+                exported_at: at("2026-03-30T08:00:00Z")?,
+                client: client.clone(),
+                appointments: vec![appointment.clone()],
+                waitlist_entries: vec![entry.clone()],
+                invoices: vec![invoice.clone()],
+                quotes: vec![quote.clone()],
+                inbound_messages: vec![inbound.clone()],
+                communications: vec![sent.clone()],
+                email_refusal: None,
+            }),
         ),
         (
             "getClientErasure",

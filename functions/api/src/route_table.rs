@@ -27,6 +27,7 @@ pub fn api_routes() -> OpenApiRouter<ApiState> {
             erasure::delete
         ))
         .routes(routes!(erasure::get))
+        .routes(routes!(export::get))
         .routes(routes!(clients::communications))
         .routes(routes!(clients::notifications))
         .routes(routes!(invoices::list))

@@ -16,6 +16,7 @@
 //!   job of bounded, idempotent, resumable steps on the re-plan queue, and its progress.
 //! - [`erasure`]: a client's erasure as a job of bounded steps (their records, history, the
 //!   ledger's copies, texts), woken through the erasure queue; the refusals kept by hash.
+//! - [`export`]: everything Rappel holds about one client, in one answer.
 //! - [`feedback`]: the provider's e-mail feedback: bounces and complaints mark addresses.
 //! - [`access`]: integrators' API keys: the check for a request, and issuing, revoking and
 //!   scoping keys.
@@ -29,6 +30,7 @@ pub mod commands;
 pub mod deliver;
 pub mod effects;
 pub mod erasure;
+pub mod export;
 pub mod feedback;
 pub mod lists;
 pub mod preview;

@@ -59,6 +59,8 @@ pub struct ApiServices {
     pub webhook_retries: Arc<dyn WebhookRetries>,
     /// Whether an endpoint may be `http://` to a loopback address (the local stack).
     pub loopback_webhooks: bool,
+    /// The businesses' address marks, read for a client's export.
+    pub marks: Arc<dyn AddressMarks>,
     /// What wakes a client's erasure job (`DELETE /v1/clients/{id}`).
     pub erasures: Arc<dyn ErasureQueue>,
     /// What an erased client's refusals and texts are kept under (their keyed hashes).
@@ -176,6 +178,7 @@ impl DeliveryServices {
             // The local stack's runtime runs due endpoints itself.
             webhook_retries: Arc::new(rappel_ports::webhooks::MemoryWebhookRetries::default()),
             loopback_webhooks: true,
+            marks: self.marks.clone(),
             erasures: own.erasures,
             pseudonyms: self.pseudonyms.clone(),
             mailboxes: own.mailboxes,

@@ -218,6 +218,10 @@ pub fn api_services(
             queue_delay_up_to: MAX_QUEUE_DELAY_SECONDS,
         }),
         loopback_webhooks: false,
+        marks: Arc::new(DynamoAddressMarks::new(
+            aws_sdk_dynamodb::Client::new(sdk),
+            deliveries,
+        )),
         erasures: Arc::new(SqsQueue::new(
             aws_sdk_sqs::Client::new(sdk),
             env.required(ERASURE_QUEUE_URL)?,

@@ -8,6 +8,7 @@ pub mod digests;
 mod documents;
 pub mod erasure;
 pub mod events;
+pub mod export;
 pub mod imports;
 pub mod inbound;
 pub mod invoices;

@@ -352,3 +352,48 @@ async fn a_message_still_due_for_an_erased_client_is_recorded_about_no_one_and_n
     assert_eq!(again.status, 202, "{}", again.body);
     assert_eq!(again.body["state"], "done");
 }
+
+#[tokio::test]
+async fn her_export_holds_her_whole_life_and_nothing_of_another_client() {
+    let app = spawn_app(friday_before()).await;
+    let zoe = a_full_life(&app).await;
+
+    let export = app.get(&format!("/v1/clients/{zoe}/export")).await;
+    assert_eq!(export.status, 200, "{}", export.body);
+    let body = &export.body;
+    assert_eq!(body["client"]["name"], NAME);
+    let count = |field: &str| body[field].as_array().map_or(0, Vec::len);
+    assert_eq!(count("appointments"), 3, "{body:#}");
+    assert_eq!(count("invoices"), 1);
+    assert_eq!(count("waitlist_entries"), 1);
+    let inbound = body["inbound_messages"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        inbound.iter().any(|m| m["kind"] == "contact_form"),
+        "the form she sent before she was a client: {inbound:#?}"
+    );
+    assert!(
+        inbound.iter().any(|m| m["text"] == WORDS),
+        "what she texted: {inbound:#?}"
+    );
+    let communications = body["communications"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(communications.len() > 5, "{communications:#?}");
+    assert!(communications.iter().any(|c| c["status"] == "bounced"));
+    assert_eq!(body["email_refusal"]["reason"], "bounced");
+    assert!(
+        !body.to_string().contains("Paul Renard") && !body.to_string().contains("paul.renard"),
+        "nothing of another client"
+    );
+
+    // Erased: nothing left to export.
+    erase(&app, &zoe).await;
+    assert_eq!(
+        app.get(&format!("/v1/clients/{zoe}/export")).await.status,
+        404
+    );
+}

@@ -245,6 +245,7 @@ fn reads_and_acts(a: &BusinessA, body: &Value) -> Vec<(&'static str, String, Opt
         // Erasing A's client as B: 404, and A still sees everything (compared after).
         ("DELETE", format!("/v1/clients/{}", a.client), None),
         ("GET", format!("/v1/clients/{}/erasure", a.client), None),
+        ("GET", format!("/v1/clients/{}/export", a.client), None),
         ("GET", format!("/v1/invoices/{}", a.invoice), None),
         (
             "GET",
@@ -421,6 +422,7 @@ async fn what_a_sees(app: &TestApp, a: &BusinessA) -> Vec<(String, Response)> {
         format!("/v1/clients/{}/communications", a.client),
         format!("/v1/clients/{}/notifications", a.client),
         format!("/v1/clients/{}/waitlist", a.client),
+        format!("/v1/clients/{}/export", a.client),
         format!("/v1/invoices/{}", a.invoice),
         format!("/v1/invoices/{}/notifications", a.invoice),
         format!("/v1/quotes/{}", a.quote),

@@ -1,0 +1,109 @@
+//! `GET /v1/clients/{id}/export`: everything Rappel holds about a client, machine readable, in
+//! one answer (a data-access or portability request). What it holds and why: docs/PRIVACY.md.
+
+use crate::error::ApiError;
+use crate::extract::{Tenant, path_id};
+use crate::routes::ApiState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use rappel_app::export::{self, EXPORT_MAX_ITEMS, ExportError};
+use rappel_core::feedback::MarkReason;
+use rappel_core::model::{Appointment, Client, ClientId, Inbound, Invoice, Quote, WaitlistEntry};
+use rappel_ports::history::CommunicationRecord;
+use serde::Serialize;
+
+/// What the business's address marks say of the client's e-mail address.
+#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Refusal {
+    Bounced,
+    Complained,
+    Unsubscribed,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EmailRefusal {
+    pub reason: Refusal,
+    pub at: DateTime<Utc>,
+}
+
+/// Everything Rappel holds about a client: records as stored (instants in UTC).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ClientExport {
+    pub exported_at: DateTime<Utc>,
+    pub client: Client,
+    pub appointments: Vec<Appointment>,
+    pub waitlist_entries: Vec<WaitlistEntry>,
+    pub invoices: Vec<Invoice>,
+    pub quotes: Vec<Quote>,
+    /// What they sent the business: as a client, and before, through a contact form.
+    pub inbound_messages: Vec<Inbound>,
+    /// Every message decided for them (and to staff about them), oldest first.
+    pub communications: Vec<CommunicationRecord>,
+    /// Their e-mail address bounced, complained or unsubscribed (kept by its keyed hash).
+    pub email_refusal: Option<EmailRefusal>,
+}
+
+impl From<export::ClientExport> for ClientExport {
+    fn from(e: export::ClientExport) -> Self {
+        Self {
+            exported_at: e.exported_at,
+            client: e.client,
+            appointments: e.appointments,
+            waitlist_entries: e.waitlist_entries,
+            invoices: e.invoices,
+            quotes: e.quotes,
+            inbound_messages: e.inbound_messages,
+            communications: e.communications,
+            email_refusal: e.email_refusal.map(|mark| EmailRefusal {
+                reason: match mark.reason {
+                    MarkReason::Bounced => Refusal::Bounced,
+                    MarkReason::Complained => Refusal::Complained,
+                    MarkReason::Unsubscribed => Refusal::Unsubscribed,
+                },
+                at: mark.at,
+            }),
+        }
+    }
+}
+
+#[utoipa::path(
+    get, path = "/v1/clients/{id}/export", tag = "clients", operation_id = "exportClient",
+    summary = "Everything Rappel holds about a client, in one answer",
+    description = "The client, their appointments, waitlist entries, invoices, quotes, the messages they sent (as a client, and through a contact form before), their whole communication history and whether their e-mail address is refused — as stored, instants in UTC. At most 5,000 items: beyond, 413 (the paged routes give the rest).",
+    params(("id" = String, Path, description = "The client's id.", example = "cl_3f9a1c")),
+    responses(
+        (status = 200, description = "The export.", body = ClientExport),
+        (status = 404, description = "not_found: no client with this id (another business's ids too).", body = crate::error::Problem),
+        (status = 413, description = "export_too_large: more than 5,000 items; read the client's lists page by page.", body = crate::error::Problem)
+    )
+)]
+pub async fn get(
+    State(state): State<ApiState>,
+    Tenant(tenant): Tenant,
+    Path(id): Path<String>,
+) -> Result<Json<ClientExport>, ApiError> {
+    let id: ClientId = path_id(&id, "client")?;
+    match export::export_client(&state.services, &tenant, &id).await {
+        Ok(export) => Ok(Json(export.into())),
+        Err(ExportError::NotFound) => Err(ApiError::not_found("client")),
+        Err(ExportError::TooLarge) => Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "export_too_large",
+            format!(
+                "the client's export holds more than {EXPORT_MAX_ITEMS} items: read their lists page by page"
+            ),
+        )),
+        Err(ExportError::Store(e)) => Err(e.into()),
+        Err(error) => {
+            tracing::error!(%error, "a client's export could not be read");
+            Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "store_unavailable",
+                "the service is temporarily unavailable",
+            ))
+        }
+    }
+}
