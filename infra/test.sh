@@ -124,6 +124,8 @@ grep -E '^big business:' target/big-business.log | grep -v '^big business: seede
     || echo "big business: did not run to the end (exit ${big_status}); see target/big-business.log"
 logs_passed=$(grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' target/logs-output.log | awk '{s+=$4} END {print s+0}')
 echo "personal data in logs: ${logs_passed} of 2 scans clean (the local stack; the AWS functions on the emulator)"
+erasures=$(grep -cE '^test erasure::an_erased_client_leaves_(no_byte|none)_.* \.\.\. ok$' target/test-output.log || true)
+echo "personal data after an erasure: ${erasures} of 2 byte scans clean (every file of the local data dir; both DynamoDB tables, the schedules and the queues on the emulator)"
 grep -E '^contract:' target/contract-run.log || echo "contract: did not run to the end (exit ${contract_status}); see target/contract-output.log"
 grep -E '^generated (clients|python client):' target/generated-clients.log | tail -2 \
     || echo "generated clients: did not run to the end (exit ${generated_status}); see target/generated-clients.log"

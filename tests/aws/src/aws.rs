@@ -20,6 +20,7 @@
 use crate::provision::Resources;
 use aws_config::SdkConfig;
 use aws_lambda_events::event::dynamodb::Event;
+use aws_lambda_events::event::sns::SnsEvent;
 use aws_lambda_events::event::sqs::SqsEvent;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use lambda_http::request::LambdaRequest;
@@ -42,6 +43,8 @@ use tower::ServiceExt;
 pub use rappel_testkit::fixtures::LEA_MAIL;
 pub const EMULATOR_VAR: &str = "RAPPEL_EMULATOR_URL";
 const API_EVENT: &str = include_str!("../../../infra/events/api-gateway-http-request.json");
+const SMS_TWO_WAY_INBOUND: &str = include_str!("../../../infra/events/sms-two-way-inbound.json");
+const SNS_NOTIFICATIONS: &str = include_str!("../../../infra/events/sns-mail-events.json");
 const INTEGRATOR_EVENT: &str =
     include_str!("../../../infra/events/api-gateway-integrator-request.json");
 
@@ -229,6 +232,22 @@ pub async fn call_lambda_api(api: &LambdaApi, request: LambdaRequest) -> Respons
         status,
         body: serde_json::from_str(text).unwrap_or(Value::String(text.to_owned())),
     }
+}
+
+/// A client's text to the two-way number `to`, as End User Messaging publishes it to the
+/// number's topic (AWS's documented payload, `infra/events/sms-two-way-inbound.json`), in the
+/// SNS notification Lambda receives.
+pub fn two_way_text(to: &str, from: &str, body: &str, id: &str) -> SnsEvent {
+    let mut payload: Value =
+        serde_json::from_str(SMS_TWO_WAY_INBOUND).expect("the documented payload");
+    payload["originationNumber"] = json!(from);
+    payload["destinationNumber"] = json!(to);
+    payload["messageBody"] = json!(body);
+    payload["inboundMessageId"] = json!(id);
+    let mut event: SnsEvent = serde_json::from_str(SNS_NOTIFICATIONS).expect("an SNS event");
+    event.records.truncate(1);
+    event.records[0].sns.message = payload.to_string();
+    event
 }
 
 pub fn emulator_url() -> String {

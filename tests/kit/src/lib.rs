@@ -16,6 +16,7 @@ pub mod api_calls;
 pub mod chaos;
 pub mod disturbed;
 pub mod draws;
+pub mod erasure_scene;
 pub mod fault_proxy;
 pub mod fixtures;
 pub mod log_capture;

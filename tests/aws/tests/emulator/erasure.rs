@@ -10,17 +10,14 @@ use aws_lambda_events::event::sns::SnsEvent;
 use chrono::{TimeZone, Utc};
 use lambda_runtime::{Context, LambdaEvent};
 use rappel_aws::wiring;
-use rappel_aws_tests::aws::{AwsApp, spawn_aws_app};
+use rappel_aws_tests::aws::{AwsApp, spawn_aws_app, two_way_text};
 use rappel_testkit::CallsApi;
+use rappel_testkit::erasure_scene::{MAIL, NAME, WORDS, file_her_invoice_and_waitlist_entry};
 use serde_json::{Value, json};
 
-const INBOUND: &str = include_str!("../../../../infra/events/sms-two-way-inbound.json");
 const NOTIFICATIONS: &str = include_str!("../../../../infra/events/sns-mail-events.json");
 const BOUNCE: &str = include_str!("../../../../infra/events/ses-bounce.json");
 const TWO_WAY: &str = "+33757990000";
-const NAME: &str = "Zoé Vasseur";
-const MAIL: &str = "zoe.vasseur@example.fr";
-const WORDS: &str = "Merci pour le rappel";
 
 /// Every item of `table`, as text.
 async fn scan_table(app: &AwsApp, table: &str) -> Vec<String> {
@@ -98,19 +95,6 @@ fn found<'a>(stores: &'a [(String, String)], needle: &str) -> Vec<&'a str> {
         .filter(|(_, text)| text.to_lowercase().contains(&needle))
         .map(|(store, _)| store.as_str())
         .collect()
-}
-
-/// The client's text as End User Messaging publishes it to the number's topic.
-fn text_from(from: &str, body: &str, id: &str) -> SnsEvent {
-    let mut payload: Value = serde_json::from_str(INBOUND).expect("the documented payload");
-    payload["originationNumber"] = json!(from);
-    payload["destinationNumber"] = json!(TWO_WAY);
-    payload["messageBody"] = json!(body);
-    payload["inboundMessageId"] = json!(id);
-    let mut event: SnsEvent = serde_json::from_str(NOTIFICATIONS).expect("an SNS event");
-    event.records.truncate(1);
-    event.records[0].sns.message = payload.to_string();
-    event
 }
 
 /// SES's permanent bounce of her address, with the tags of her messages.
@@ -210,27 +194,16 @@ async fn an_erased_client_leaves_none_of_her_data_in_the_tables_schedules_or_que
         "2026-04-10T10:45:00+02:00",
     )
     .await;
-    let invoice = app
-        .put(
-            "/v1/invoices/f77",
-            json!({"client_id": zoe, "number": "F-2026-0077", "amount": 4500, "currency": "EUR",
-                   "issued_at": "2026-03-20T10:00:00+01:00", "due_date": "2026-04-20"}),
-        )
-        .await;
-    assert_eq!(invoice.status, 200, "{}", invoice.body);
-    let waiting = app
-        .post(
-            "/v1/waitlist",
-            json!({"client_id": zoe, "type_id": "cut", "from": "2026-03-28T00:00:00+01:00", "until": "2026-04-20T00:00:00+02:00"}),
-        )
-        .await;
-    assert_eq!(waiting.status, 201, "{}", waiting.body);
+    file_her_invoice_and_waitlist_entry(&app, &zoe).await;
     app.pump_stream().await;
     app.drain_send_queue().await;
     app.advance_to("2026-03-27T10:00:00+01:00").await;
     assert!(!app.sms_to(&phone).await.is_empty(), "her SMS went out");
     let outcomes = rappel_inbound_sms::function_handler(
-        LambdaEvent::new(text_from(&phone, WORDS, "reply-1"), Context::default()),
+        LambdaEvent::new(
+            two_way_text(TWO_WAY, &phone, WORDS, "reply-1"),
+            Context::default(),
+        ),
         &replies,
     )
     .await

@@ -7,26 +7,14 @@
 use aws_lambda_events::event::sns::SnsEvent;
 use chrono::{TimeZone, Utc};
 use lambda_runtime::{Context, LambdaEvent};
-use rappel_aws_tests::aws::{AwsApp, spawn_aws_app};
+use rappel_aws_tests::aws::{AwsApp, spawn_aws_app, two_way_text};
 use rappel_testkit::CallsApi;
 use serde_json::{Value, json};
 
-const INBOUND: &str = include_str!("../../../../infra/events/sms-two-way-inbound.json");
-const NOTIFICATIONS: &str = include_str!("../../../../infra/events/sns-mail-events.json");
 const TWO_WAY: &str = "+33757990000";
 
-/// The client's text as End User Messaging publishes it to the number's topic, in the SNS
-/// notification Lambda receives.
 fn inbound(from: &str, body: &str, id: &str) -> SnsEvent {
-    let mut payload: Value = serde_json::from_str(INBOUND).expect("the documented payload");
-    payload["originationNumber"] = json!(from);
-    payload["destinationNumber"] = json!(TWO_WAY);
-    payload["messageBody"] = json!(body);
-    payload["inboundMessageId"] = json!(id);
-    let mut event: SnsEvent = serde_json::from_str(NOTIFICATIONS).expect("an SNS event");
-    event.records.truncate(1);
-    event.records[0].sns.message = payload.to_string();
-    event
+    two_way_text(TWO_WAY, from, body, id)
 }
 
 async fn take(

@@ -10,15 +10,13 @@ use rappel_local::LocalConfig;
 use rappel_ports::history::CommunicationRecord;
 use rappel_ports::schedules::{ScheduleEntry, SendRequest};
 use rappel_ports::send_queue::SendQueue;
+use rappel_testkit::erasure_scene::{MAIL, NAME, WORDS, file_her_invoice_and_waitlist_entry};
 use rappel_testkit::fixtures::friday_before;
 use rappel_testkit::{CallsApi, TestApp, spawn_app, spawn_app_with};
 use serde_json::{Value, json};
 use std::path::Path;
 
-const NAME: &str = "Zoé Vasseur";
-const MAIL: &str = "zoe.vasseur@example.fr";
 const PHONE: &str = "+33611223344";
-const WORDS: &str = "Merci pour le rappel";
 
 /// Everything that must be gone, in the forms a file could hold it.
 fn needles() -> Vec<String> {
@@ -141,21 +139,7 @@ async fn a_full_life(app: &TestApp) -> String {
         "2026-04-10T10:45:00+02:00",
     )
     .await;
-    let invoice = app
-        .put(
-            "/v1/invoices/f77",
-            json!({"client_id": zoe, "number": "F-2026-0077", "amount": 4500, "currency": "EUR",
-                   "issued_at": "2026-03-20T10:00:00+01:00", "due_date": "2026-04-20"}),
-        )
-        .await;
-    assert_eq!(invoice.status, 200, "{}", invoice.body);
-    let waiting = app
-        .post(
-            "/v1/waitlist",
-            json!({"client_id": zoe, "type_id": "cut", "from": "2026-03-28T00:00:00+01:00", "until": "2026-04-20T00:00:00+02:00"}),
-        )
-        .await;
-    assert_eq!(waiting.status, 201, "{}", waiting.body);
+    file_her_invoice_and_waitlist_entry(app, &zoe).await;
     // The day before: the reminders go, and she answers one by SMS.
     app.advance_to("2026-03-26T12:00:00+01:00").await;
     let replied = app
