@@ -6,6 +6,7 @@
 //! address stays refused, and her number starts clean for a new client.
 
 use rappel_core::model::{ClientId, TenantId};
+use rappel_core::render::LinkSigner;
 use rappel_local::LocalConfig;
 use rappel_ports::history::CommunicationRecord;
 use rappel_ports::schedules::{ScheduleEntry, SendRequest};
@@ -380,4 +381,67 @@ async fn her_export_holds_her_whole_life_and_nothing_of_another_client() {
         app.get(&format!("/v1/clients/{zoe}/export")).await.status,
         404
     );
+}
+
+#[tokio::test]
+async fn her_unsubscribe_outlives_her_and_keeps_marketing_from_her_address() {
+    let app = spawn_app(friday_before()).await;
+    app.seed_business().await;
+    let settings = json!({
+        "business_name": "Salon Léa",
+        "time_zone": "Europe/Paris",
+        "default_locale": "fr",
+        "notifications": {"reengagement": {
+            "steps": [{"days_after_last_visit": 30, "email": true}],
+            "booking_url": "https://salon-lea.fr/reserver"
+        }}
+    });
+    assert_eq!(app.put("/v1/settings", settings).await.status, 200);
+    let zoe = app
+        .create_client(json!({"name": NAME, "email": MAIL, "preferences": {"marketing": true}}))
+        .await;
+    // Her one-click unsubscribe, as her mail provider posts it.
+    let link = LinkSigner::new(
+        format!("{}/links", app.base),
+        b"local-test-link-key-of-32-bytes-at-least".to_vec(),
+    )
+    .unsubscribe_link(
+        &TenantId::parse("salon-lea").unwrap(),
+        &ClientId::parse(&zoe).unwrap(),
+        chrono::Utc::now() + chrono::Duration::days(365),
+    );
+    let unsubscribed = reqwest::Client::new()
+        .post(&link)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .expect("the stack answers");
+    assert_eq!(unsubscribed.status().as_u16(), 200);
+    erase(&app, &zoe).await;
+
+    // The business files the address again, with consent ticked, and she visits.
+    let again = app
+        .create_client(json!({"name": "Z. V.", "email": MAIL, "preferences": {"marketing": true}}))
+        .await;
+    app.book(
+        &again,
+        "2026-03-27T10:00:00+01:00",
+        "2026-03-27T10:45:00+01:00",
+    )
+    .await;
+    app.advance_to("2026-04-28T12:00:00+02:00").await;
+    let history = app.communications(&again).await;
+    assert!(!history.is_empty());
+    let step = history
+        .iter()
+        .find(|c| c["kind"] == "reengagement")
+        .unwrap_or_else(|| panic!("the re-engagement step came due: {history:#?}"));
+    assert_eq!(step["status"], "suppressed", "{history:#?}");
+    assert_eq!(step["reason"], "no_marketing_consent");
+    assert!(
+        app.sent_of_kind("reengagement", MAIL).await.is_empty(),
+        "no marketing to her address"
+    );
+    assert!(!app.sent_of_kind("confirmation", MAIL).await.is_empty());
 }
