@@ -302,6 +302,7 @@ fn built() -> Option<Vec<(&'static str, &'static str, Value)>> {
                 inbound_messages: vec![inbound.clone()],
                 communications: vec![sent.clone()],
                 email_refusal: None,
+                sms_stopped_since: None,
             }),
         ),
         (

@@ -1,7 +1,8 @@
 //! Everything Rappel holds about one client, in one answer (`GET /v1/clients/{id}/export`):
 //! their record, the records about them, the messages they sent (as a client, and before,
 //! through a contact form, by the sender keys of their address and number), their whole
-//! communication history, and whether their address is refused. Read a page at a time from
+//! communication history, whether their address is refused and since when their number has
+//! stopped the business's SMS. Read a page at a time from
 //! the indexes their erasure uses; refused past [`EXPORT_MAX_ITEMS`] (the answer must fit one
 //! response — the paged routes give the rest).
 
@@ -14,6 +15,7 @@ use rappel_core::model::{
 use rappel_ports::address_marks::MarksError;
 use rappel_ports::history::{CommunicationRecord, HistoryError};
 use rappel_ports::records::{Listing, Record, StoreError, TypedRecords};
+use rappel_ports::sms_replies::RepliesError;
 
 /// Items one export holds at most (records, messages and history entries together).
 pub const EXPORT_MAX_ITEMS: usize = 5_000;
@@ -33,6 +35,8 @@ pub struct ClientExport {
     pub communications: Vec<CommunicationRecord>,
     /// The mark their e-mail address carries in the business (bounced, complained…), if any.
     pub email_refusal: Option<AddressMark>,
+    /// Since when their number has stopped the business's SMS (a STOP to the two-way number).
+    pub sms_stopped_since: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +51,8 @@ pub enum ExportError {
     History(#[from] HistoryError),
     #[error(transparent)]
     Marks(#[from] MarksError),
+    #[error(transparent)]
+    Replies(#[from] RepliesError),
 }
 
 pub async fn export_client(
@@ -69,6 +75,7 @@ pub async fn export_client(
         inbound_messages: Vec::new(),
         communications: Vec::new(),
         email_refusal: None,
+        sms_stopped_since: None,
     };
     let mut items = 0usize;
     let mut count = |n: usize| {
@@ -143,6 +150,12 @@ pub async fn export_client(
     }
     if let Some(email) = &client.email {
         export.email_refusal = s.marks.mark_of(tenant, &s.pseudonyms.email(email)).await?;
+    }
+    if let (Some(phone), Some(two_way)) = (&client.phone, &s.two_way) {
+        export.sms_stopped_since = two_way
+            .replies
+            .stopped_since(tenant, &s.pseudonyms.phone(phone))
+            .await?;
     }
     export.appointments.sort_by_key(|a| a.start);
     export.inbound_messages.sort_by_key(|m| m.received_at);

@@ -61,6 +61,8 @@ pub struct ApiServices {
     pub loopback_webhooks: bool,
     /// The businesses' address marks, read for a client's export.
     pub marks: Arc<dyn AddressMarks>,
+    /// The deployment's two-way number and its STOPs, read for a client's export.
+    pub two_way: Option<TwoWaySms>,
     /// What wakes a client's erasure job (`DELETE /v1/clients/{id}`).
     pub erasures: Arc<dyn ErasureQueue>,
     /// What an erased client's refusals and texts are kept under (their keyed hashes).
@@ -179,6 +181,7 @@ impl DeliveryServices {
             webhook_retries: Arc::new(rappel_ports::webhooks::MemoryWebhookRetries::default()),
             loopback_webhooks: true,
             marks: self.marks.clone(),
+            two_way: self.two_way.clone(),
             erasures: own.erasures,
             pseudonyms: self.pseudonyms.clone(),
             mailboxes: own.mailboxes,

@@ -222,6 +222,13 @@ pub fn api_services(
             aws_sdk_dynamodb::Client::new(sdk),
             deliveries,
         )),
+        two_way: two_way_number(env)?.map(|number| TwoWaySms {
+            number,
+            replies: Arc::new(DynamoSmsReplies::new(
+                aws_sdk_dynamodb::Client::new(sdk),
+                deliveries,
+            )),
+        }),
         erasures: Arc::new(SqsQueue::new(
             aws_sdk_sqs::Client::new(sdk),
             env.required(ERASURE_QUEUE_URL)?,

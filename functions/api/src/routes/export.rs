@@ -44,6 +44,8 @@ pub struct ClientExport {
     pub communications: Vec<CommunicationRecord>,
     /// Their e-mail address bounced, complained or unsubscribed (kept by its keyed hash).
     pub email_refusal: Option<EmailRefusal>,
+    /// Since when their number has stopped the business's SMS (STOP to the two-way number).
+    pub sms_stopped_since: Option<DateTime<Utc>>,
 }
 
 impl From<export::ClientExport> for ClientExport {
@@ -65,6 +67,7 @@ impl From<export::ClientExport> for ClientExport {
                 },
                 at: mark.at,
             }),
+            sms_stopped_since: e.sms_stopped_since,
         }
     }
 }
@@ -72,7 +75,7 @@ impl From<export::ClientExport> for ClientExport {
 #[utoipa::path(
     get, path = "/v1/clients/{id}/export", tag = "clients", operation_id = "exportClient",
     summary = "Everything Rappel holds about a client, in one answer",
-    description = "The client, their appointments, waitlist entries, invoices, quotes, the messages they sent (as a client, and through a contact form before), their whole communication history and whether their e-mail address is refused — as stored, instants in UTC. At most 5,000 items: beyond, 413 (the paged routes give the rest).",
+    description = "The client, their appointments, waitlist entries, invoices, quotes, the messages they sent (as a client, and through a contact form before), their whole communication history, whether their e-mail address is refused and since when their number has stopped the business's SMS — as stored, instants in UTC. At most 5,000 items: beyond, 413 (the paged routes give the rest).",
     params(("id" = String, Path, description = "The client's id.", example = "cl_3f9a1c")),
     responses(
         (status = 200, description = "The export.", body = ClientExport),

@@ -342,6 +342,10 @@ async fn a_message_still_due_for_an_erased_client_is_recorded_about_no_one_and_n
 async fn her_export_holds_her_whole_life_and_nothing_of_another_client() {
     let app = spawn_app(friday_before()).await;
     let zoe = a_full_life(&app).await;
+    let stopped = app
+        .post("/_local/sms-reply", json!({"from": PHONE, "body": "STOP"}))
+        .await;
+    assert_eq!(stopped.status, 200, "{}", stopped.body);
 
     let export = app.get(&format!("/v1/clients/{zoe}/export")).await;
     assert_eq!(export.status, 200, "{}", export.body);
@@ -370,6 +374,10 @@ async fn her_export_holds_her_whole_life_and_nothing_of_another_client() {
     assert!(communications.len() > 5, "{communications:#?}");
     assert!(communications.iter().any(|c| c["status"] == "bounced"));
     assert_eq!(body["email_refusal"]["reason"], "bounced");
+    assert!(
+        body["sms_stopped_since"].is_string(),
+        "her STOP, kept by her number's hash: {body:#}"
+    );
     assert!(
         !body.to_string().contains("Paul Renard") && !body.to_string().contains("paul.renard"),
         "nothing of another client"
