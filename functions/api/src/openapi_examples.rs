@@ -4,8 +4,8 @@
 
 use crate::routes::appointments::AppointmentView;
 use crate::routes::erasure::Erasure;
-use crate::routes::export::ClientExport;
 use chrono::{DateTime, NaiveDate, Utc};
+use rappel_app::export::ClientExport;
 use rappel_app::preview::{PlannedNotification, PlannedStatus};
 use rappel_core::message::{Channel, MessageKind, Recipient, Subject, SubjectKind};
 use rappel_core::model::*;

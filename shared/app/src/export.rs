@@ -22,8 +22,8 @@ pub const EXPORT_MAX_ITEMS: usize = 5_000;
 
 const PAGE: usize = 100;
 
-/// What Rappel holds about a client.
-#[derive(Debug, Clone)]
+/// Everything Rappel holds about a client: records as stored (instants in UTC).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ClientExport {
     pub exported_at: DateTime<Utc>,
     pub client: Client,
@@ -31,7 +31,9 @@ pub struct ClientExport {
     pub waitlist_entries: Vec<WaitlistEntry>,
     pub invoices: Vec<Invoice>,
     pub quotes: Vec<Quote>,
+    /// What they sent the business: as a client, and before, through a contact form.
     pub inbound_messages: Vec<Inbound>,
+    /// Every message decided for them (and to staff about them), oldest first.
     pub communications: Vec<CommunicationRecord>,
     /// The mark their e-mail address carries in the business (bounced, complained…), if any.
     pub email_refusal: Option<AddressMark>,

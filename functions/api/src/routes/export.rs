@@ -7,70 +7,8 @@ use crate::routes::ApiState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chrono::{DateTime, Utc};
-use rappel_app::export::{self, EXPORT_MAX_ITEMS, ExportError};
-use rappel_core::feedback::MarkReason;
-use rappel_core::model::{Appointment, Client, ClientId, Inbound, Invoice, Quote, WaitlistEntry};
-use rappel_ports::history::CommunicationRecord;
-use serde::Serialize;
-
-/// What the business's address marks say of the client's e-mail address.
-#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Refusal {
-    Bounced,
-    Complained,
-    Unsubscribed,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct EmailRefusal {
-    pub reason: Refusal,
-    pub at: DateTime<Utc>,
-}
-
-/// Everything Rappel holds about a client: records as stored (instants in UTC).
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ClientExport {
-    pub exported_at: DateTime<Utc>,
-    pub client: Client,
-    pub appointments: Vec<Appointment>,
-    pub waitlist_entries: Vec<WaitlistEntry>,
-    pub invoices: Vec<Invoice>,
-    pub quotes: Vec<Quote>,
-    /// What they sent the business: as a client, and before, through a contact form.
-    pub inbound_messages: Vec<Inbound>,
-    /// Every message decided for them (and to staff about them), oldest first.
-    pub communications: Vec<CommunicationRecord>,
-    /// Their e-mail address bounced, complained or unsubscribed (kept by its keyed hash).
-    pub email_refusal: Option<EmailRefusal>,
-    /// Since when their number has stopped the business's SMS (STOP to the two-way number).
-    pub sms_stopped_since: Option<DateTime<Utc>>,
-}
-
-impl From<export::ClientExport> for ClientExport {
-    fn from(e: export::ClientExport) -> Self {
-        Self {
-            exported_at: e.exported_at,
-            client: e.client,
-            appointments: e.appointments,
-            waitlist_entries: e.waitlist_entries,
-            invoices: e.invoices,
-            quotes: e.quotes,
-            inbound_messages: e.inbound_messages,
-            communications: e.communications,
-            email_refusal: e.email_refusal.map(|mark| EmailRefusal {
-                reason: match mark.reason {
-                    MarkReason::Bounced => Refusal::Bounced,
-                    MarkReason::Complained => Refusal::Complained,
-                    MarkReason::Unsubscribed => Refusal::Unsubscribed,
-                },
-                at: mark.at,
-            }),
-            sms_stopped_since: e.sms_stopped_since,
-        }
-    }
-}
+use rappel_app::export::{self, ClientExport, EXPORT_MAX_ITEMS, ExportError};
+use rappel_core::model::ClientId;
 
 #[utoipa::path(
     get, path = "/v1/clients/{id}/export", tag = "clients", operation_id = "exportClient",
@@ -90,7 +28,7 @@ pub async fn get(
 ) -> Result<Json<ClientExport>, ApiError> {
     let id: ClientId = path_id(&id, "client")?;
     match export::export_client(&state.services, &tenant, &id).await {
-        Ok(export) => Ok(Json(export.into())),
+        Ok(export) => Ok(Json(export)),
         Err(ExportError::NotFound) => Err(ApiError::not_found("client")),
         Err(ExportError::TooLarge) => Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,

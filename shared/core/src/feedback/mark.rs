@@ -9,7 +9,7 @@ use crate::message::{MessageKind, SuppressionReason};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MarkReason {
     /// A permanent bounce: the address does not exist or refuses mail for good.
@@ -21,7 +21,7 @@ pub enum MarkReason {
     Unsubscribed,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AddressMark {
     pub reason: MarkReason,
     pub at: DateTime<Utc>,
