@@ -291,13 +291,9 @@ pub async fn prefetch(s: &DeliveryServices, requests: &[SendRequest]) {
             let email = match (&key.recipient, read.get(&recipient_record(key)?)?) {
                 (_, Record::Client(client)) => client.email.as_ref()?,
                 (_, Record::Staff(staff)) => staff.email.as_ref()?,
-                (Recipient::Manager(id), Record::Settings(settings)) => settings
-                    .input
-                    .managers
-                    .iter()
-                    .find(|m| &m.id == id)?
-                    .email
-                    .as_ref()?,
+                (Recipient::Manager(id), Record::Settings(settings)) => {
+                    settings.manager(id)?.email.as_ref()?
+                }
                 _ => return None,
             };
             Some((key.tenant.clone(), s.pseudonyms.email(email)))
@@ -431,13 +427,14 @@ async fn deliver_with(
     }
     let result = deliver_claimed(s, key, now, preloaded, deadline, leg).await;
     // Settle the claim. A sent message was settled as soon as the provider accepted it. Stale
-    // is not final: the appointment may come back to this exact plan.
+    // is not final, but for the reasons that are (`StaleReason::is_final`): the appointment may
+    // come back to this exact plan.
     let settle = match &result {
         Ok(DeliveryOutcome::Sent { .. } | DeliveryOutcome::TestSent { .. }) => return result,
         Ok(DeliveryOutcome::Suppressed(_)) => Some(LedgerState::Suppressed),
         Ok(DeliveryOutcome::Failed(_)) => Some(LedgerState::Failed),
-        // Final: an erased client never comes back. The key is settled, with nothing about them.
-        Ok(DeliveryOutcome::Stale(StaleReason::ClientErased)) => Some(LedgerState::Suppressed),
+        // Settled with nothing about its recipient (an erased client).
+        Ok(DeliveryOutcome::Stale(reason)) if reason.is_final() => Some(LedgerState::Suppressed),
         Ok(
             DeliveryOutcome::Stale(_)
             | DeliveryOutcome::Duplicate

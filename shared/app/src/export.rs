@@ -10,7 +10,7 @@ use crate::ApiServices;
 use chrono::{DateTime, Utc};
 use rappel_core::feedback::AddressMark;
 use rappel_core::model::{
-    Appointment, Client, ClientId, Inbound, InboundSender, Invoice, Quote, TenantId, WaitlistEntry,
+    Appointment, Client, ClientId, Inbound, Invoice, Quote, TenantId, WaitlistEntry,
 };
 use rappel_ports::address_marks::MarksError;
 use rappel_ports::history::{CommunicationRecord, HistoryError};
@@ -116,20 +116,7 @@ pub async fn export_client(
         }
     }
     // What they sent before they were a client, by their address's and number's sender keys.
-    let contact = |email, phone| InboundSender::Contact {
-        name: client.name.clone(),
-        email,
-        phone,
-    };
-    let mut senders: Vec<String> = [
-        client.email.clone().map(|e| contact(Some(e), None).key()),
-        client.phone.clone().map(|p| contact(None, Some(p)).key()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    senders.dedup();
-    for sender in senders {
+    for sender in client.contact_sender_keys() {
         let sent = s
             .records
             .inbound_from(tenant, &sender, DateTime::UNIX_EPOCH, export.exported_at)

@@ -6,7 +6,7 @@
 use super::CommandError;
 use crate::ApiServices;
 use rappel_core::model::{
-    ClientErasure, ClientId, ErasedCounts, ErasureKeys, ErasureStep, InboundSender, TenantId,
+    ClientErasure, ClientId, ErasedCounts, ErasureKeys, ErasureStep, TenantId,
 };
 use rappel_ports::erasure::ErasureWork;
 use rappel_ports::records::{Expected, Record, StoreError, StoredRecord, TypedRecords};
@@ -30,19 +30,6 @@ pub async fn erase_client(
             None => Err(CommandError::NotFound("client")),
         };
     };
-    let contact = |email, phone| InboundSender::Contact {
-        name: client.name.clone(),
-        email,
-        phone,
-    };
-    let mut contact_senders: Vec<String> = [
-        client.email.clone().map(|e| contact(Some(e), None).key()),
-        client.phone.clone().map(|p| contact(None, Some(p)).key()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    contact_senders.dedup();
     let erasure = ClientErasure {
         tenant: tenant.clone(),
         client: id.clone(),
@@ -53,7 +40,7 @@ pub async fn erase_client(
         keys: ErasureKeys {
             email: client.email.as_ref().map(|e| s.pseudonyms.email(e)),
             phone: client.phone.as_ref().map(|p| s.pseudonyms.phone(p)),
-            contact_senders,
+            contact_senders: client.contact_sender_keys(),
             unsubscribed: false,
         },
         version: begun.as_ref().map_or(1, |b| b.version + 1),

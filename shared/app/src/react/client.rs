@@ -114,14 +114,11 @@ pub(super) async fn client_removed(
             .into_iter()
             .filter(|k| matches!(k.kind, RecordKind::Invoice | RecordKind::Quote))
             .collect();
-        for record in s.records.get_many(&documents).await?.into_iter().flatten() {
+        let found = s.records.get_many(&documents).await?.into_iter().flatten();
+        for record in found.filter(Record::is_open_document) {
             let document = match record {
-                Record::Invoice(i) if Record::Invoice(i.clone()).is_open_document() => {
-                    OwnedDocument::Invoice(i)
-                }
-                Record::Quote(q) if Record::Quote(q.clone()).is_open_document() => {
-                    OwnedDocument::Quote(q)
-                }
+                Record::Invoice(i) => OwnedDocument::Invoice(i),
+                Record::Quote(q) => OwnedDocument::Quote(q),
                 _ => continue,
             };
             let loaded = BillingRecords {

@@ -82,7 +82,7 @@ pub fn visits_pk(tenant: &TenantId) -> String {
 /// starts so: the mark is no record (the stream filter and decoding leave it out).
 pub const VISIT_SK_PREFIX: &str = "visit#";
 
-pub fn visit_sk(client: &ClientId) -> String {
+pub fn visit_sk(client: &(impl std::fmt::Display + ?Sized)) -> String {
     format!("{VISIT_SK_PREFIX}{client}")
 }
 

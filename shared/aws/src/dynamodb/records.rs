@@ -669,7 +669,7 @@ impl RecordWriter for DynamoRecords {
                 .delete_item()
                 .table_name(&self.table)
                 .key(keys::PK, s(pk))
-                .key(keys::SK, s(keys::VISIT_SK_PREFIX.to_owned() + &key.id))
+                .key(keys::SK, s(keys::visit_sk(key.id.as_str())))
                 .send()
                 .await
                 .map_err(|e| StoreError::Unavailable(describe(&e)))?;

@@ -150,6 +150,12 @@ impl From<StaleReason> for &'static str {
 }
 
 impl StaleReason {
+    /// Whether no later plan can bring the message back: its key is settled for good rather
+    /// than released (a client erased never returns; an appointment may come back to a plan).
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::ClientErased)
+    }
+
     /// Every reason (each subject family once), for the API's schema.
     pub const ALL: [StaleReason; 18] = [
         Self::SubjectGone(SubjectKind::Appointment),

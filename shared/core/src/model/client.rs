@@ -1,7 +1,9 @@
 //! A client of a business, with the contact details and consent that decide which channels
 //! Rappel may use.
 
-use super::{ClientId, DisplayName, EmailAddress, Locale, PhoneNumber, TenantId, TimeZone};
+use super::{
+    ClientId, DisplayName, EmailAddress, InboundSender, Locale, PhoneNumber, TenantId, TimeZone,
+};
 use serde::{Deserialize, Serialize};
 
 /// What the client agreed to receive. Refusals win over settings: a business that enables SMS
@@ -53,4 +55,26 @@ pub struct Client {
     pub time_zone: TimeZone,
     pub preferences: ContactPreferences,
     pub version: u64,
+}
+
+impl Client {
+    /// The sender keys ([`InboundSender::key`]) of the messages this person may have sent the
+    /// business before they were its client — a contact form, by their address and by their
+    /// number: what their export reads and their erasure deletes.
+    pub fn contact_sender_keys(&self) -> Vec<String> {
+        let contact = |email, phone| InboundSender::Contact {
+            name: self.name.clone(),
+            email,
+            phone,
+        };
+        let mut keys: Vec<String> = [
+            self.email.clone().map(|e| contact(Some(e), None).key()),
+            self.phone.clone().map(|p| contact(None, Some(p)).key()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        keys.dedup();
+        keys
+    }
 }
