@@ -34,6 +34,7 @@ use rappel_core::render::{
     format_date, format_time, problem_page, reschedule_contact_page, unsubscribe_confirm_page,
     unsubscribed_page,
 };
+use rappel_core::settings::BusinessSettings;
 use rappel_ports::records::{StoreError, TypedRecords};
 use rappel_ports::schedules::{SendRequest, Unsubscribe};
 use serde::Deserialize;
@@ -286,6 +287,8 @@ struct Seen {
     appointment: Appointment,
     locale: Locale,
     summary: AppointmentSummary,
+    /// The business's, read with the appointment: an action's write states its retention.
+    settings: BusinessSettings,
 }
 
 async fn seen(state: &LinksState, link: &Verified, fallback: Locale) -> Result<Seen, Response> {
@@ -331,6 +334,7 @@ async fn seen(state: &LinksState, link: &Verified, fallback: Locale) -> Result<S
         },
         appointment,
         locale,
+        settings,
     })
 }
 
@@ -400,13 +404,14 @@ async fn appointment_button(
                 records,
                 services.history.as_ref(),
                 now,
-                &seen.appointment,
+                (&seen.appointment, &seen.settings),
                 ClientAnswer::Link,
             )
             .await
         }
         Button::Confirm => {
-            confirm_by_client(records, now, &seen.appointment, ConfirmationChannel::Link).await
+            let acted = (&seen.appointment, &seen.settings);
+            confirm_by_client(records, now, acted, ConfirmationChannel::Link).await
         }
     };
     match acted {

@@ -114,6 +114,7 @@ fn built() -> Option<Vec<(&'static str, &'static str, Value)>> {
         subject: Some("Votre rendez-vous du lundi 30 mars".into()),
         provider_message_id: Some("0100018e5b7d0e3f-5c1a".into()),
         sms: None,
+        kept_until: Some(at("2028-03-19T09:00:00Z")?),
     };
     let invoice = Invoice {
         tenant: tenant.clone(),

@@ -44,7 +44,7 @@ use rappel_core::planning::day::digest_messages;
 use rappel_core::privacy::AddressDigest;
 use rappel_core::render::{Composition, OutgoingMessage, OutgoingSms, compose, compose_fitting};
 use rappel_core::replies::{ConfirmationRequest, TextedNumber};
-use rappel_core::settings::{business_sender, sms_country_allowed};
+use rappel_core::settings::{RetentionSettings, business_sender, sms_country_allowed};
 use rappel_ports::address_marks::MarksError;
 use rappel_ports::deadline::{CALL_BOUND, Deadline};
 use rappel_ports::delivery::SendError;
@@ -356,14 +356,10 @@ async fn record_decided(
         };
         match state.decide(key, at) {
             Ok(Decision::Suppress(reason)) if reason.decided_at_planning() => {
-                Recorder {
-                    s,
-                    key,
-                    client: state.client(),
-                    now,
-                }
-                .suppressed(reason)
-                .await
+                Recorder::of(s, key, state.client(), now)
+                    .await?
+                    .suppressed(reason)
+                    .await
             }
             // Sent, stale, or undecidable now: not the decision this request records.
             Ok(_) | Err(_) => Ok(DeliveryOutcome::Stale(StaleReason::NotInCurrentPlan)),
@@ -476,12 +472,7 @@ async fn deliver_claimed(
         Ok(Loaded::Found(state)) => state,
         Ok(Loaded::Gone(reason)) => {
             // Filed under the recipient if a client, else under no client.
-            let recorder = Recorder {
-                s,
-                key,
-                client: recipient_client(&key.recipient),
-                now,
-            };
+            let recorder = Recorder::of(s, key, recipient_client(&key.recipient), now).await?;
             recorder
                 .record(
                     CommunicationStatus::Stale,
@@ -494,22 +485,13 @@ async fn deliver_claimed(
         }
         Err(ContextError::Store(e)) => return Err(e.into()),
         Err(ContextError::Missing(what)) => {
-            return Recorder {
-                s,
-                key,
-                client: recipient_client(&key.recipient),
-                now,
-            }
-            .failed(format!("missing_{}", what.replace(' ', "_")))
-            .await;
+            return Recorder::of(s, key, recipient_client(&key.recipient), now)
+                .await?
+                .failed(format!("missing_{}", what.replace(' ', "_")))
+                .await;
         }
     };
-    let recorder = Recorder {
-        s,
-        key,
-        client: state.client(),
-        now,
-    };
+    let recorder = Recorder::of(s, key, state.client(), now).await?;
     let at = SendTime {
         links: &s.links,
         sender: &s.sender,
@@ -716,7 +698,7 @@ async fn deliver_claimed(
                 remember_texted(s, key, sms, asks, now).await;
             }
             if let Some(ask) = asks {
-                record_request(s, key, ask, now).await;
+                record_request(s, key, ask, &settings.input.retention, now).await;
             }
             tracing::info!(kind = %key.kind, channel = %key.channel, "message sent");
             Ok(DeliveryOutcome::Sent {
@@ -791,6 +773,7 @@ async fn record_request(
     s: &DeliveryServices,
     key: &MessageKey,
     ask: &ConfirmationRequest,
+    retention: &RetentionSettings,
     now: DateTime<Utc>,
 ) {
     let by = if key.channel == Channel::Sms && s.two_way.is_some() {
@@ -811,9 +794,11 @@ async fn record_request(
     };
     let written = s
         .records
-        .put(
+        .put_retained(
             Record::Appointment(next),
             Expected::Version(current.version),
+            retention,
+            now,
         )
         .await;
     if let Err(error) = written {
@@ -983,6 +968,7 @@ async fn settle_late(
                 key,
                 client: record.client.as_ref(),
                 now,
+                kept_until: record.kept_until,
             }
             .record_after_sending(record.clone())
             .await;
@@ -1005,6 +991,28 @@ struct Recorder<'a> {
     key: &'a MessageKey,
     client: Option<&'a ClientId>,
     now: DateTime<Utc>,
+    /// When its entries are deleted (the business's history retention from `now`).
+    kept_until: Option<DateTime<Utc>>,
+}
+
+impl<'a> Recorder<'a> {
+    /// The recorder of `key`'s outcome at `now`, kept as its business says (the settings are
+    /// in the batch's memory).
+    async fn of(
+        s: &'a DeliveryServices,
+        key: &'a MessageKey,
+        client: Option<&'a ClientId>,
+        now: DateTime<Utc>,
+    ) -> Result<Self, StoreError> {
+        let retention = s.records.settings(&key.tenant).await?.input.retention;
+        Ok(Self {
+            s,
+            key,
+            client,
+            now,
+            kept_until: Some(retention.history_kept_until(now)),
+        })
+    }
 }
 
 impl Recorder<'_> {
@@ -1043,6 +1051,7 @@ impl Recorder<'_> {
             subject,
             provider_message_id,
             sms: None,
+            kept_until: self.kept_until,
         }
     }
 

@@ -234,5 +234,8 @@ fn history_entry(
         subject: None,
         provider_message_id: None,
         sms: None,
+        // No message to go with: the default retention from now (the feedback function
+        // reads no settings).
+        kept_until: None,
     }
 }

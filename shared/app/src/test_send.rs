@@ -33,12 +33,8 @@ pub async fn send_test(
         }
     }
     // An operator's kill switch holds a test too (nothing is recorded: it is no message).
-    if s.records
-        .settings(&test.key.tenant)
-        .await?
-        .suspended
-        .is_some()
-    {
+    let settings = s.records.settings(&test.key.tenant).await?;
+    if settings.suspended.is_some() {
         s.ledger
             .complete(&ledger_key, LedgerState::Suppressed, now)
             .await?;
@@ -109,6 +105,7 @@ pub async fn send_test(
         subject,
         provider_message_id: Some(receipt.message_id.clone()),
         sms: None,
+        kept_until: Some(settings.input.retention.history_kept_until(now)),
     };
     // An answer to a client's reply is the business's automatic reply: sent, and its SMS
     // counted in the month's usage as any other.

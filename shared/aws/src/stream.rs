@@ -58,7 +58,21 @@ fn decode_record(record: &EventRecord) -> Result<ChangeRecord, String> {
         sequence,
         old: decode_image(&record.change.old_image, "old")?,
         new: decode_image(&record.change.new_image, "new")?,
+        expired: is_expiry(record),
     })
+}
+
+/// The principal DynamoDB names as the author of the deletions its TTL makes.
+const TTL_PRINCIPAL: &str = "dynamodb.amazonaws.com";
+
+/// A deletion by the table's TTL (a record's retention ran out): DynamoDB's own service
+/// identity on a `REMOVE`, as documented for TTL's stream records.
+fn is_expiry(record: &EventRecord) -> bool {
+    record.event_name == "REMOVE"
+        && record
+            .user_identity
+            .as_ref()
+            .is_some_and(|identity| identity.principal_id == TTL_PRINCIPAL)
 }
 
 /// An image is empty when the item did not exist before (insert) or after (remove).
@@ -69,4 +83,46 @@ fn decode_image(image: &serde_dynamo::Item, which: &str) -> Result<Option<Record
     decode_data(image)
         .map(Some)
         .map_err(|e| format!("the {which} image {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A deletion by the table's TTL, as AWS documents its stream record (`userIdentity`).
+    const TTL_REMOVE: &str = include_str!("../../../infra/events/dynamodb-stream-ttl-remove.json");
+
+    fn ttl_remove() -> Event {
+        serde_json::from_str(TTL_REMOVE).expect("the fixture is a DynamoDB stream event")
+    }
+
+    #[test]
+    fn a_deletion_by_ttl_is_read_as_an_expiry_with_its_old_image() {
+        let batch = decode_batch(&ttl_remove());
+        assert!(batch.unreadable.is_empty());
+        assert_eq!(batch.changes.len(), 1);
+        let change = &batch.changes[0];
+        assert!(change.expired);
+        assert!(change.new.is_none());
+        assert!(matches!(change.old, Some(Record::Appointment(_))));
+    }
+
+    #[test]
+    fn a_deletion_by_a_command_or_a_write_by_anyone_is_no_expiry() {
+        let mut by_command = ttl_remove();
+        by_command.records[0].user_identity = None;
+        assert!(!decode_batch(&by_command).changes[0].expired);
+        let mut by_someone = ttl_remove();
+        if let Some(identity) = by_someone.records[0].user_identity.as_mut() {
+            identity.principal_id = "AIDAEXAMPLEUSER".into();
+        }
+        assert!(!decode_batch(&by_someone).changes[0].expired);
+        let batch: Event = serde_json::from_str(include_str!(
+            "../../../infra/events/dynamodb-stream-batch.json"
+        ))
+        .expect("the fixture is a DynamoDB stream event");
+        let changes = decode_batch(&batch).changes;
+        assert!(!changes.is_empty());
+        assert!(changes.iter().all(|c| !c.expired));
+    }
 }

@@ -152,6 +152,12 @@ pub struct LocalStack {
     erasure: ErasureServices,
     /// The durable stores folded into fresh snapshots once an erasure is done.
     journals: Vec<Arc<dyn Compact>>,
+    /// The stores whose retention the sweep enforces (besides `records`).
+    history_store: Arc<MemoryHistory>,
+    ledger_store: Arc<MemoryLedger>,
+    /// The clock's instant at the last retention sweep (one an hour at most, as DynamoDB's
+    /// TTL deletes within days, not at the second).
+    last_sweep: Mutex<Option<DateTime<Utc>>>,
     pub progress: Arc<MemoryProgress>,
     /// The API's idempotency keys (persisted with the rest in a data directory).
     pub idempotency: Arc<MemoryIdempotency>,
@@ -347,8 +353,8 @@ impl LocalStack {
         // Every store whose journal can hold what an erasure deletes.
         let journals: Vec<Arc<dyn Compact>> = vec![
             records.clone(),
-            history_store,
-            ledger_store,
+            history_store.clone(),
+            ledger_store.clone(),
             sms_replies,
             marks,
             queue.clone(),
@@ -374,6 +380,9 @@ impl LocalStack {
             erasures,
             erasure,
             journals,
+            history_store,
+            ledger_store,
+            last_sweep: Mutex::new(None),
             progress,
             idempotency,
             credentials,
@@ -566,6 +575,39 @@ impl LocalStack {
         if target > self.clock.now() {
             self.clock.set(target);
         }
+        if self.sweep_expired() > 0 {
+            // The deletions' changes (nothing is planned from them) leave the feed, then the
+            // stores' journals are folded: no file holds what was deleted, images included.
+            self.settle_locked().await;
+            self.compact_journals();
+        }
+    }
+
+    /// Deletes what its business's retention no longer keeps — records, history entries,
+    /// the ledger's copies — as DynamoDB's TTL does on AWS. At most once an hour of the
+    /// clock; how many were deleted.
+    fn sweep_expired(&self) -> usize {
+        let now = self.clock.now();
+        {
+            let mut last = lock(&self.last_sweep);
+            if last.is_some_and(|at| now < at + Duration::hours(1)) {
+                return 0;
+            }
+            *last = Some(now);
+        }
+        let records = self.records.expire_due(now);
+        let history = self.history_store.expire_due(now);
+        let ledger = self.ledger_store.expire_due(now);
+        let deleted = records + history + ledger;
+        if deleted > 0 {
+            tracing::info!(
+                records,
+                history,
+                ledger,
+                "retention: deleted what its business no longer keeps"
+            );
+        }
+        deleted
     }
 
     pub async fn advance_by(&self, by: Duration) {
@@ -659,7 +701,7 @@ impl LocalStack {
     fn compact_journals(&self) {
         for store in &self.journals {
             if let Err(error) = store.compact() {
-                tracing::error!(%error, "could not fold a store's journal after an erasure");
+                tracing::error!(%error, "could not fold a store's journal (after an erasure or a retention sweep)");
             }
         }
     }

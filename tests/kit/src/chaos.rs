@@ -211,9 +211,14 @@ impl RecordReader for FlakyRecords {
 
 #[async_trait]
 impl RecordWriter for FlakyRecords {
-    async fn put(&self, record: Record, expected: Expected) -> Result<(), StoreError> {
+    async fn put_kept(
+        &self,
+        record: Record,
+        expected: Expected,
+        kept_until: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
         self.check("records.put")?;
-        self.inner.put(record, expected).await
+        self.inner.put_kept(record, expected, kept_until).await
     }
     async fn delete(&self, key: &RecordKey, version: u64) -> Result<(), StoreError> {
         self.check("records.delete")?;

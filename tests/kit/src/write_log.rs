@@ -41,9 +41,14 @@ pub struct LoggedWrites {
 
 #[async_trait]
 impl RecordWriter for LoggedWrites {
-    async fn put(&self, record: Record, expected: Expected) -> Result<(), StoreError> {
+    async fn put_kept(
+        &self,
+        record: Record,
+        expected: Expected,
+        kept_until: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
         let logged = record.clone();
-        self.inner.put(record, expected).await?;
+        self.inner.put_kept(record, expected, kept_until).await?;
         lock(&self.log.writes).push((self.clock.now(), logged));
         Ok(())
     }

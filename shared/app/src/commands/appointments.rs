@@ -11,8 +11,9 @@ use rappel_core::model::{
     Actor, Appointment, AppointmentId, AppointmentStatus, AppointmentTypeId, ClientId,
     ConfirmationChannel, Modification, NewBooking, Origin, StaffId, TenantId, TimeZone,
 };
+use rappel_core::settings::{BusinessSettings, RetentionSettings};
 use rappel_ports::history::CommunicationHistory;
-use rappel_ports::records::{Expected, Record, RecordStore, TypedRecords};
+use rappel_ports::records::{Expected, Record, RecordKey, RecordStore, StoredRecord, TypedRecords};
 
 /// What a booking asks for, parsed at the edge; unset fields take the business's defaults.
 #[derive(Debug, Clone)]
@@ -104,7 +105,12 @@ async fn book_as(
     )?;
     let appointment = writer.mark(appointment);
     records
-        .put(Record::Appointment(appointment.clone()), Expected::Absent)
+        .put_retained(
+            Record::Appointment(appointment.clone()),
+            Expected::Absent,
+            &settings.input.retention,
+            services.clock.now(),
+        )
         .await?;
     Ok(appointment)
 }
@@ -281,9 +287,11 @@ async fn apply_change(
     if let Some(next) = &next {
         services
             .records
-            .put(
+            .put_retained(
                 Record::Appointment(next.clone()),
                 Expected::Version(current.version),
+                &settings.input.retention,
+                now,
             )
             .await?;
     }
@@ -326,7 +334,8 @@ pub struct ActionBy {
     pub expected_version: Option<u64>,
 }
 
-/// One life-cycle action on the stored appointment.
+/// One life-cycle action on the stored appointment (read with the business's settings, in one
+/// round trip: the write states their retention again).
 pub async fn act(
     services: &ApiServices,
     tenant: &TenantId,
@@ -334,20 +343,37 @@ pub async fn act(
     action: AppointmentAction,
     by: ActionBy,
 ) -> Result<Appointment, CommandError> {
-    let current = load(services, tenant, id).await?;
+    let keys = [Appointment::key_of(tenant, id), RecordKey::settings(tenant)];
+    let mut found = services
+        .records
+        .get_many(&keys)
+        .await?
+        .into_iter()
+        .flatten();
+    let (current, retention) = match (found.next(), found.next()) {
+        (Some(Record::Appointment(current)), settings) => {
+            let retention = match settings {
+                Some(Record::Settings(settings)) => settings.input.retention,
+                _ => RetentionSettings::default(),
+            };
+            (current, retention)
+        }
+        _ => return Err(CommandError::NotFound("appointment")),
+    };
     expect_version("appointment", current.version, by.expected_version)?;
-    act_on(services, &current, action, by.actor, by.notify).await
+    act_on(services, &current, action, by, &retention).await
 }
 
 /// One life-cycle action on the appointment as the caller read it, written only if nobody
-/// changed it meanwhile (for a caller that has just read it, such as a link's page).
-pub async fn act_on(
+/// changed it meanwhile.
+async fn act_on(
     services: &ApiServices,
     current: &Appointment,
     action: AppointmentAction,
-    actor: Actor,
-    notify: bool,
+    by: ActionBy,
+    retention: &RetentionSettings,
 ) -> Result<Appointment, CommandError> {
+    let (actor, notify) = (by.actor, by.notify);
     let now = services.clock.now();
     let next = match action {
         AppointmentAction::Cancel => current.cancel(actor, notify, now)?,
@@ -357,19 +383,23 @@ pub async fn act_on(
         AppointmentAction::NoShow => current.mark_no_show(notify, now)?,
         AppointmentAction::Paid => current.mark_paid(actor, now)?,
     };
-    write_over(services.records.as_ref(), current, next).await
+    write_over(services.records.as_ref(), current, next, retention, now).await
 }
 
-/// Writes `next` over the version the caller read.
+/// Writes `next` over the version the caller read, kept as the business's `retention` says.
 async fn write_over(
     records: &dyn RecordStore,
     current: &Appointment,
     next: Appointment,
+    retention: &RetentionSettings,
+    now: DateTime<Utc>,
 ) -> Result<Appointment, CommandError> {
     records
-        .put(
+        .put_retained(
             Record::Appointment(next.clone()),
             Expected::Version(current.version),
+            retention,
+            now,
         )
         .await?;
     Ok(next)
@@ -416,16 +446,17 @@ pub async fn cancel_by_client(
     records: &dyn RecordStore,
     history: &dyn CommunicationHistory,
     now: DateTime<Utc>,
-    current: &Appointment,
+    (current, settings): (&Appointment, &BusinessSettings),
     how: ClientAnswer,
 ) -> Result<Appointment, CommandError> {
+    let retention = &settings.input.retention;
     use rappel_core::message::{MessageKind, Recipient, Subject};
     use rappel_ports::history::{CommunicationRecord, CommunicationStatus};
     let (channel, answered_by) = how.channel();
     let next = current
         .cancel(Actor::Client, true, now)?
         .declined_by_client(answered_by, now);
-    let cancelled = write_over(records, current, next).await?;
+    let cancelled = write_over(records, current, next, retention, now).await?;
     let (tenant, id, client) = (&current.tenant, &current.id, &current.client_id);
     let entry = CommunicationRecord {
         tenant: tenant.clone(),
@@ -442,6 +473,7 @@ pub async fn cancel_by_client(
         subject: None,
         provider_message_id: None,
         sms: None,
+        kept_until: Some(retention.history_kept_until(now)),
     };
     if let Err(error) = history.record(entry).await {
         tracing::warn!(%error, "cancelled by the client, but the history entry could not be written");
@@ -453,11 +485,12 @@ pub async fn cancel_by_client(
 pub async fn confirm_by_client(
     records: &dyn RecordStore,
     now: DateTime<Utc>,
-    current: &Appointment,
+    (current, settings): (&Appointment, &BusinessSettings),
     by: ConfirmationChannel,
 ) -> Result<Appointment, CommandError> {
+    let retention = &settings.input.retention;
     match current.confirm_attendance(by, now)? {
-        Some(next) => write_over(records, current, next).await,
+        Some(next) => write_over(records, current, next, retention, now).await,
         None => Ok(current.clone()),
     }
 }

@@ -265,6 +265,11 @@ pub async fn withdraw_consent(
         subject: None,
         provider_message_id: None,
         sms: None,
+        // Unread settings: the default retention (the entry is best effort, as below).
+        kept_until: match services.records.settings(tenant).await {
+            Ok(settings) => Some(settings.input.retention.history_kept_until(now)),
+            Err(_) => None,
+        },
     };
     // The consent is withdrawn either way: the history entry only says when and how.
     if let Err(error) = services.history.record(entry).await {

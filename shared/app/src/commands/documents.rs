@@ -5,10 +5,11 @@ use super::{CommandError, expect_version};
 use crate::ApiServices;
 use chrono::{DateTime, NaiveDate, Utc};
 use rappel_core::model::{
-    ClientId, Currency, DocumentNumber, DocumentUrl, Invoice, InvoiceId, InvoiceStatus, Quote,
-    QuoteId, QuoteStatus, TenantId,
+    Client, ClientId, Currency, DocumentNumber, DocumentUrl, Invoice, InvoiceId, InvoiceStatus,
+    Quote, QuoteId, QuoteStatus, TenantId,
 };
-use rappel_ports::records::{Expected, Record, RecordKey, RecordKind, StoreError, TypedRecords};
+use rappel_core::settings::RetentionSettings;
+use rappel_ports::records::{Expected, Record, RecordKey, RecordKind, StoreError, StoredRecord};
 
 /// What an invoice and a quote are written from, parsed at the edge.
 #[derive(Debug, Clone)]
@@ -92,18 +93,14 @@ pub async fn put_document<D: BillingDocument>(
             "amount: a whole number of minor units, 0 or more",
         ));
     }
-    if services
-        .records
-        .client(tenant, &draft.client_id)
-        .await?
-        .is_none()
-    {
+    let (current, retention, client_found) =
+        read_for_write::<D>(services, tenant, &id, Some(&draft.client_id)).await?;
+    if !client_found {
         return Err(CommandError::unknown(
             "unknown_client",
             format!("client_id: no client {}", draft.client_id),
         ));
     }
-    let current = stored_document::<D>(services, tenant, &id).await?;
     let (expected, version) = match &current {
         Some(c) => {
             expect_version(D::WHAT, c.version(), expected_version)?;
@@ -112,11 +109,37 @@ pub async fn put_document<D: BillingDocument>(
         None => (Expected::Absent, 1),
     };
     let document = D::from_draft(tenant.clone(), id, draft, version);
+    let now = services.clock.now();
     services
         .records
-        .put(document.clone().into_record(), expected)
+        .put_retained(document.clone().into_record(), expected, &retention, now)
         .await?;
     Ok(document)
+}
+
+/// The document under `id` if stored, the business's retention (a write states it) and,
+/// given a `client`, whether they exist — in one round trip.
+async fn read_for_write<D: BillingDocument>(
+    services: &ApiServices,
+    tenant: &TenantId,
+    id: &D::Id,
+    client: Option<&ClientId>,
+) -> Result<(Option<D>, RetentionSettings, bool), CommandError> {
+    let mut keys = vec![D::key(tenant, id), RecordKey::settings(tenant)];
+    keys.extend(client.map(|c| Client::key_of(tenant, c)));
+    let mut found = services.records.get_many(&keys).await?.into_iter();
+    let current = match found.next().flatten() {
+        None => None,
+        Some(record) => Some(D::from_record(record).ok_or_else(|| {
+            StoreError::Corrupt(format!("the {} key holds another record", D::WHAT))
+        })?),
+    };
+    let retention = match found.next().flatten() {
+        Some(Record::Settings(settings)) => settings.input.retention,
+        _ => RetentionSettings::default(),
+    };
+    let client_found = matches!(found.next().flatten(), Some(Record::Client(_)));
+    Ok((current, retention, client_found))
 }
 
 /// Settles an open document: `status` is paid or void, accepted or declined.
@@ -127,7 +150,8 @@ pub async fn settle_document<D: BillingDocument>(
     status: D::Status,
     expected_version: Option<u64>,
 ) -> Result<D, CommandError> {
-    let current = load_document::<D>(services, tenant, id).await?;
+    let (current, retention, _) = read_for_write::<D>(services, tenant, id, None).await?;
+    let current = current.ok_or(CommandError::NotFound(D::WHAT))?;
     expect_version(D::WHAT, current.version(), expected_version)?;
     if current.status() != D::OPEN {
         return Err(CommandError::InvalidTransition(format!(
@@ -139,9 +163,11 @@ pub async fn settle_document<D: BillingDocument>(
     let next = current.settled(status);
     services
         .records
-        .put(
+        .put_retained(
             next.clone().into_record(),
             Expected::Version(current.version()),
+            &retention,
+            services.clock.now(),
         )
         .await?;
     Ok(next)

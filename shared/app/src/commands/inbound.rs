@@ -6,10 +6,11 @@ use super::ids::arrival_nonce;
 use crate::ApiServices;
 use rappel_core::message::Channel;
 use rappel_core::model::{
-    ClientId, DisplayName, EmailAddress, Inbound, InboundKind, InboundSender, PhoneNumber,
+    Client, ClientId, DisplayName, EmailAddress, Inbound, InboundKind, InboundSender, PhoneNumber,
     TenantId, looks_automated,
 };
-use rappel_ports::records::{Expected, Record, StoreError, TypedRecords};
+use rappel_core::settings::RetentionSettings;
+use rappel_ports::records::{Expected, Record, RecordKey, StoreError, StoredRecord};
 
 /// What came in, parsed at the edge.
 #[derive(Debug, Clone)]
@@ -35,6 +36,23 @@ pub async fn receive_inbound(
     message: InboundMessage,
 ) -> Result<Inbound, CommandError> {
     let records = &services.records;
+    // The settings (their retention stamps the message) with the client, in one round trip.
+    let mut keys = vec![RecordKey::settings(tenant)];
+    keys.extend(
+        message
+            .client_id
+            .as_ref()
+            .map(|id| Client::key_of(tenant, id)),
+    );
+    let mut found = records.get_many(&keys).await?.into_iter();
+    let retention = match found.next().flatten() {
+        Some(Record::Settings(settings)) => settings.input.retention,
+        _ => RetentionSettings::default(),
+    };
+    let client = match found.next().flatten() {
+        Some(Record::Client(client)) => Some(client),
+        _ => None,
+    };
     let (sender, address) = match message.client_id {
         Some(client_id) => {
             if message.name.is_some() || message.phone.is_some() {
@@ -43,7 +61,7 @@ pub async fn receive_inbound(
                     "name, phone: give client_id or the contact details, not both",
                 ));
             }
-            let Some(client) = records.client(tenant, &client_id).await? else {
+            let Some(client) = client else {
                 return Err(CommandError::unknown(
                     "unknown_client",
                     format!("client_id: no client {client_id}"),
@@ -101,7 +119,12 @@ pub async fn receive_inbound(
         version: 1,
     };
     records
-        .put(Record::Inbound(inbound.clone()), Expected::Absent)
+        .put_retained(
+            Record::Inbound(inbound.clone()),
+            Expected::Absent,
+            &retention,
+            received_at,
+        )
         .await?;
     Ok(inbound)
 }

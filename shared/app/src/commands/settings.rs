@@ -10,12 +10,21 @@ use rappel_core::model::TenantId;
 use rappel_core::settings::{BusinessSettings, SettingsInput, Suspension};
 use rappel_ports::records::{Expected, Record, RecordStore, StoreError, TypedRecords};
 
-/// Saves `input` as the business's settings, conditional on the version just read.
+/// Saves `input` as the business's settings, conditional on the version just read. A
+/// retention period shorter than the business's own rules need is refused
+/// (`retention_too_short`).
 pub async fn save_settings(
     services: &ApiServices,
     tenant: &TenantId,
     input: SettingsInput,
 ) -> Result<BusinessSettings, CommandError> {
+    input
+        .retention
+        .check(&input.notifications.reengagement)
+        .map_err(|e| CommandError::Invalid {
+            code: "retention_too_short",
+            message: e.to_string(),
+        })?;
     let records = &services.records;
     let current = records.stored_settings(tenant).await?;
     let expected = current

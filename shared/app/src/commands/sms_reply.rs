@@ -284,17 +284,20 @@ async fn on_appointment(
         client: appointment.client_id.clone(),
         about: Subject::Appointment(id.clone()),
     };
-    let business = business_name(records, tenant).await?;
+    let settings = records.settings(tenant).await?;
+    let business = settings.input.business_name.to_string();
     let starts = when(records, &appointment).await?;
     Ok(match answer {
         Answer::Cancel => {
             let history = s.history.as_ref();
-            cancel_by_client(records, history, now, &appointment, ClientAnswer::SmsReply).await?;
+            let acted = (&appointment, &settings);
+            cancel_by_client(records, history, now, acted, ClientAnswer::SmsReply).await?;
             let said = ReplyAnswer::Cancelled { business, starts };
             (ReplyTaken::Cancelled, Some(replier), Some(said))
         }
         Answer::Confirm => {
-            confirm_by_client(records, now, &appointment, ConfirmationChannel::SmsReply).await?;
+            let acted = (&appointment, &settings);
+            confirm_by_client(records, now, acted, ConfirmationChannel::SmsReply).await?;
             let said = ReplyAnswer::Confirmed { business, starts };
             (ReplyTaken::Confirmed, Some(replier), Some(said))
         }
@@ -322,6 +325,7 @@ async fn finish(
         channel: Channel::Sms,
         due: now,
     };
+    let retention = s.records.settings(&replier.tenant).await?.input.retention;
     let entry = CommunicationRecord {
         tenant: replier.tenant.clone(),
         about: replier.about.clone(),
@@ -337,6 +341,7 @@ async fn finish(
         subject: None,
         provider_message_id: Some(sms.id.clone()),
         sms: None,
+        kept_until: Some(retention.history_kept_until(now)),
     };
     if let Err(error) = s.history.record(entry).await {
         tracing::warn!(%error, "an SMS reply was taken; its history entry could not be written");
@@ -440,8 +445,9 @@ async fn to_business(
         text: Some(body.chars().take(KEPT_TEXT).collect()),
         version: 1,
     };
+    let retention = records.settings(&replier.tenant).await?.input.retention;
     records
-        .put(Record::Inbound(inbound), Expected::Absent)
+        .put_retained(Record::Inbound(inbound), Expected::Absent, &retention, now)
         .await?;
     Ok(())
 }

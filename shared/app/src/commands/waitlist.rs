@@ -64,7 +64,12 @@ pub async fn add_to_waitlist(
         .map_err(|e| CommandError::invalid("invalid_waitlist_entry", e.to_string()))?;
     services
         .records
-        .put(Record::Waitlist(entry.clone()), Expected::Absent)
+        .put_retained(
+            Record::Waitlist(entry.clone()),
+            Expected::Absent,
+            &settings.input.retention,
+            now,
+        )
         .await?;
     Ok(entry)
 }
@@ -95,11 +100,14 @@ pub async fn remove_from_waitlist(
         version: current.version + 1,
         ..current.clone()
     };
+    let retention = services.records.settings(tenant).await?.input.retention;
     services
         .records
-        .put(
+        .put_retained(
             Record::Waitlist(removed),
             Expected::Version(current.version),
+            &retention,
+            services.clock.now(),
         )
         .await?;
     Ok(())

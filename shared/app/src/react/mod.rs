@@ -43,6 +43,12 @@ pub async fn react_to_change(
     let Some(either) = change.new.as_ref().or(change.old.as_ref()) else {
         return Ok(Reaction::default());
     };
+    // Its retention ran out: an ended appointment long past its follow-ups and re-engagement
+    // (the business's periods are checked against its rules), a request, a closed document.
+    // Nothing was planned from it any more, and nobody is told.
+    if change.expired {
+        return Ok(Reaction::default());
+    }
     match either {
         Record::Appointment(_) => {
             let (old, new) = images!(change, Appointment);

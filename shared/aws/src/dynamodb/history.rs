@@ -10,14 +10,10 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
-use chrono::Duration;
 use rappel_core::message::Recipient;
 use rappel_core::model::{ClientId, TenantId};
 use rappel_ports::events::event_of_record;
 use rappel_ports::history::{CommunicationHistory, CommunicationRecord, HistoryError, HistoryPage};
-
-/// How long a client's communication history is kept (TTL).
-const KEEP_FOR: Duration = Duration::days(2 * 365);
 
 #[derive(Debug, Clone)]
 pub struct DynamoHistory {
@@ -186,7 +182,8 @@ pub(super) fn history_item(entry: &CommunicationRecord) -> Result<Item, HistoryE
         (keys::SK.to_owned(), s(sk)),
         (
             keys::EXPIRES_AT.to_owned(),
-            n((entry.recorded_at + KEEP_FOR).timestamp()),
+            // The business's history retention, stamped on the entry (TTL).
+            n(entry.expires_at().timestamp()),
         ),
         (keys::DATA.to_owned(), data),
     ]);

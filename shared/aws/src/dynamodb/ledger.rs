@@ -18,7 +18,7 @@ use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
     Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
 };
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use rappel_ports::events::event_of_record;
 use rappel_ports::history::CommunicationRecord;
 use rappel_ports::ledger::{
@@ -26,9 +26,6 @@ use rappel_ports::ledger::{
     ProviderOutcome,
 };
 
-/// Ledger entries outlive any trigger that could replay them (stream records: 24 h; schedule
-/// retries and dead letters: 14 days), then expire.
-const KEEP_FOR: Duration = Duration::days(400);
 /// The lease end as epoch seconds, for the claim condition (the entry's own `lease_until` is text).
 const LEASE_EPOCH: &str = "lease_epoch";
 /// The provider outcome's weight, for the condition that keeps the strongest.
@@ -53,10 +50,7 @@ impl DynamoLedger {
             .map_err(|e| LedgerError(format!("ledger entry cannot be stored: {e}")))?;
         item.insert(keys::PK.into(), s(keys::ledger_pk(key)));
         item.insert(keys::SK.into(), s(keys::LEDGER_SK));
-        item.insert(
-            keys::EXPIRES_AT.into(),
-            n((entry.at + KEEP_FOR).timestamp()),
-        );
+        item.insert(keys::EXPIRES_AT.into(), n(entry.expires_at().timestamp()));
         if let Some(until) = entry.lease_until {
             item.insert(LEASE_EPOCH.into(), n(until.timestamp()));
         }

@@ -583,7 +583,12 @@ impl DynamoRecords {
 
 #[async_trait]
 impl RecordWriter for DynamoRecords {
-    async fn put(&self, record: Record, expected: Expected) -> Result<(), StoreError> {
+    async fn put_kept(
+        &self,
+        record: Record,
+        expected: Expected,
+        kept_until: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
         if let Record::Appointment(appointment) = &record
             && rappel_core::planning::client::is_visit(appointment)
         {
@@ -593,6 +598,9 @@ impl RecordWriter for DynamoRecords {
         let write = write_id();
         let mut item = record_item(&record)?;
         item.insert(keys::WRITE_ID.to_owned(), write.clone());
+        if let Some(at) = kept_until {
+            item.insert(keys::EXPIRES_AT.to_owned(), n(at.timestamp()));
+        }
         let request = self
             .client
             .put_item()

@@ -46,7 +46,8 @@ fn string_attribute(name: &str) -> Result<AttributeDefinition, String> {
         .map_err(|e| e.to_string())
 }
 
-/// The records table: `pk`/`sk`, three indexes, stream with old and new images, on demand.
+/// The records table: `pk`/`sk`, its indexes, stream with old and new images, TTL on
+/// `expires_at` (each business's retention), on demand.
 pub async fn create_records_table(client: &Client, table: &str) -> Result<(), SchemaError> {
     let fail = |reason: String| SchemaError {
         table: table.to_owned(),
@@ -91,6 +92,24 @@ pub async fn create_records_table(client: &Client, table: &str) -> Result<(), Sc
         );
     }
     request.send().await.map_err(|e| fail(describe(&e)))?;
+    enable_ttl(client, table).await.map_err(fail)
+}
+
+/// TTL on [`TTL_ATTRIBUTE`] (epoch seconds).
+async fn enable_ttl(client: &Client, table: &str) -> Result<(), String> {
+    client
+        .update_time_to_live()
+        .table_name(table)
+        .time_to_live_specification(
+            TimeToLiveSpecification::builder()
+                .enabled(true)
+                .attribute_name(TTL_ATTRIBUTE)
+                .build()
+                .map_err(|e| e.to_string())?,
+        )
+        .send()
+        .await
+        .map_err(|e| describe(&e))?;
     Ok(())
 }
 
@@ -119,18 +138,5 @@ pub async fn create_deliveries_table(client: &Client, table: &str) -> Result<(),
         .send()
         .await
         .map_err(|e| fail(describe(&e)))?;
-    client
-        .update_time_to_live()
-        .table_name(table)
-        .time_to_live_specification(
-            TimeToLiveSpecification::builder()
-                .enabled(true)
-                .attribute_name(TTL_ATTRIBUTE)
-                .build()
-                .map_err(|e| fail(e.to_string()))?,
-        )
-        .send()
-        .await
-        .map_err(|e| fail(describe(&e)))?;
-    Ok(())
+    enable_ttl(client, table).await.map_err(fail)
 }

@@ -2,7 +2,8 @@
 //! matrix.
 
 use super::{
-    BookingHorizon, LinkDomains, NotificationSettings, RescheduleUrl, SendingIdentity, SmsCountries,
+    BookingHorizon, LinkDomains, NotificationSettings, RescheduleUrl, RetentionSettings,
+    SendingIdentity, SmsCountries,
 };
 use crate::budget::{SendCap, SmsBudget};
 use crate::model::{DisplayName, EmailAddress, Locale, ManagerId, PhoneNumber, TenantId, TimeZone};
@@ -107,6 +108,10 @@ pub struct SettingsInput {
     /// links and the URLs of these settings come from template variables.
     #[serde(default)]
     pub link_domains: LinkDomains,
+    /// How long ended appointments, inbound messages, the history and closed documents are
+    /// kept (3 years, a year, 2 years, a year unless said otherwise; see docs/PRIVACY.md).
+    #[serde(default)]
+    pub retention: RetentionSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -170,6 +175,7 @@ impl BusinessSettings {
                 send_cap: None,
                 sms_countries: None,
                 link_domains: LinkDomains::default(),
+                retention: RetentionSettings::default(),
             },
             version: 0,
             suspended: None,

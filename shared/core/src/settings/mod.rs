@@ -12,6 +12,7 @@ mod offset;
 mod quiet_hours;
 mod reengagement;
 mod reschedule_url;
+mod retention;
 mod rules;
 mod sending_identity;
 mod sms_countries;
@@ -44,6 +45,10 @@ pub use reengagement::{
     ReengagementSettings, ReengagementStep, ReengagementSteps,
 };
 pub use reschedule_url::{InvalidRescheduleUrl, RescheduleUrl};
+pub use retention::{
+    InvalidRetentionDays, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, RetentionDays, RetentionSettings,
+    RetentionTooShort,
+};
 pub use rules::{
     AlertChoice, ChannelChoice, FollowUpMode, FollowUpRule, FollowUps, InvalidRules, LatePolicy,
     MAX_FOLLOW_UPS, MAX_REMINDERS, ManualFollowUpTo, ReminderRule, Reminders, ReviewRequestRule,

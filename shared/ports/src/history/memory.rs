@@ -134,6 +134,23 @@ impl MemoryHistory {
         })
     }
 
+    /// Deletes every entry whose retention ran out by `now` ([`CommunicationRecord::expires_at`]),
+    /// as DynamoDB's TTL does; how many. Journaled as one line.
+    pub fn expire_due(&self, now: DateTime<Utc>) -> usize {
+        let mut entries = lock(&self.entries);
+        let forget: Vec<Identity> = entries
+            .list
+            .iter()
+            .filter(|e| e.expires_at() <= now)
+            .map(identity)
+            .collect();
+        let count = forget.len();
+        if count > 0 {
+            entries.change_or_log(Change::Forget { forget }, "history");
+        }
+        count
+    }
+
     /// The same history, publishing the event of each entry it records to `events` (after
     /// the entry: a stop in between loses the event, which a replay of the entry writes).
     pub fn publishing_to(self, events: Arc<dyn EventLog>) -> Self {
@@ -229,6 +246,7 @@ mod tests {
             subject: None,
             provider_message_id: None,
             sms: None,
+            kept_until: None,
         }
     }
 

@@ -62,6 +62,20 @@ pub struct CommunicationRecord {
     /// A sent SMS: its parts and what they cost the business (its monthly usage counts it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sms: Option<SmsCharge>,
+    /// When the entry is deleted: its business's history retention from when its message's
+    /// outcome was first recorded (the reports about a message — delivered, bounced — go
+    /// with it). Unset: the default retention (730 days) from `recorded_at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kept_until: Option<DateTime<Utc>>,
+}
+
+impl CommunicationRecord {
+    /// When the stores delete it (DynamoDB's TTL; the local stack's sweep).
+    pub fn expires_at(&self) -> DateTime<Utc> {
+        self.kept_until.unwrap_or_else(|| {
+            rappel_core::settings::RetentionSettings::default().history_kept_until(self.recorded_at)
+        })
+    }
 }
 
 /// What one SMS sent cost: its parts, the destination country and the price of its parts.

@@ -46,6 +46,21 @@ impl MemoryLedger {
     fn settle(&self, key: &str, entry: LedgerEntry) {
         lock(&self.entries).change_or_log(MapChange::Put(key.to_owned(), entry), "ledger");
     }
+
+    /// Deletes every entry whose time ran out by `now` ([`LedgerEntry::expires_at`]: with its
+    /// copy of a history entry, or after [`super::KEEP_FOR`]), as DynamoDB's TTL does; how many.
+    pub fn expire_due(&self, now: DateTime<Utc>) -> usize {
+        let mut entries = lock(&self.entries);
+        let due: Vec<String> = entries
+            .iter()
+            .filter(|(_, e)| e.is_settled() && e.expires_at() <= now)
+            .map(|(key, _)| key.clone())
+            .collect();
+        for key in &due {
+            entries.change_or_log(MapChange::Remove(key.clone()), "ledger");
+        }
+        due.len()
+    }
 }
 
 #[async_trait]
@@ -199,6 +214,7 @@ mod tests {
             subject: None,
             provider_message_id: Some("m".into()),
             sms: None,
+            kept_until: None,
         };
         let ledger = MemoryLedger::in_memory();
         assert_eq!(ledger.claim("k", t0).await.unwrap(), Claim::Claimed);

@@ -87,7 +87,22 @@ pub enum Claim {
     Taken(LedgerEntry),
 }
 
+/// Ledger entries outlive any trigger that could replay them (stream records: 24 h; schedule
+/// retries and dead letters: 14 days), then expire — sooner with the copy of a history entry
+/// whose retention is shorter (30 days at least: still past every replay).
+pub const KEEP_FOR: Duration = Duration::days(400);
+
 impl LedgerEntry {
+    /// When the stores delete it (DynamoDB's TTL; the local stack's sweep): [`KEEP_FOR`] after
+    /// it was written, or with its copy of a history entry if that goes sooner.
+    pub fn expires_at(&self) -> DateTime<Utc> {
+        let kept = self.at + KEEP_FOR;
+        match &self.record {
+            Some(copy) => kept.min(copy.expires_at()),
+            None => kept,
+        }
+    }
+
     /// A delivery finished for good at `now` (with its history entry when it was sent).
     pub fn settled(
         state: LedgerState,

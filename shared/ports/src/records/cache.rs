@@ -15,6 +15,7 @@ use super::{
     Expected, Record, RecordKey, RecordKind, RecordReader, RecordStore, RecordWriter, StoreError,
 };
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use rappel_core::model::{Appointment, ClientId, TenantId};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -124,9 +125,17 @@ impl RecordReader for RecordsCache {
 
 #[async_trait]
 impl RecordWriter for RecordsCache {
-    async fn put(&self, record: Record, expected: Expected) -> Result<(), StoreError> {
+    async fn put_kept(
+        &self,
+        record: Record,
+        expected: Expected,
+        kept_until: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
         let key = record.key();
-        let result = self.inner.put(record.clone(), expected).await;
+        let result = self
+            .inner
+            .put_kept(record.clone(), expected, kept_until)
+            .await;
         let mut remembered = self.remembered();
         remembered.of_kind.remove(&(key.tenant.clone(), key.kind));
         if key.kind == RecordKind::Appointment {

@@ -17,7 +17,7 @@ use rappel_core::model::{
     TenantId, WaitlistEntry,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -33,16 +33,27 @@ struct State {
     next_sequence: u64,
     /// Changes not yet taken by the change handler.
     feed: VecDeque<ChangeRecord>,
+    /// When each record written with a retention may be deleted, by its key.
+    #[serde(default)]
+    kept_until: BTreeMap<String, DateTime<Utc>>,
     /// Rebuilt from `records` when the file is loaded.
     #[serde(skip)]
     appointments: AppointmentIndex,
+    /// `kept_until` in time order (rebuilt likewise): what the sweep deletes next.
+    #[serde(skip)]
+    expiring: BTreeSet<(DateTime<Utc>, String)>,
 }
 
 impl State {
     /// A write whose expected version matched: the record stored, the index and the feed
     /// following it.
-    fn write(&mut self, record: Record) {
+    fn write(&mut self, record: Record, kept_until: Option<DateTime<Utc>>) {
         let storage = record.key().to_string();
+        self.forget_expiry(&storage);
+        if let Some(at) = kept_until {
+            self.kept_until.insert(storage.clone(), at);
+            self.expiring.insert((at, storage.clone()));
+        }
         let current = self.records.get(&storage).cloned();
         self.next_sequence += 1;
         let sequence = format!("{:020}", self.next_sequence);
@@ -57,12 +68,20 @@ impl State {
             sequence,
             old: current,
             new: Some(record),
+            expired: false,
         });
     }
 
-    /// A deletion whose expected version matched: the record gone, the index and the feed
-    /// following it.
-    fn remove(&mut self, storage: &str) {
+    fn forget_expiry(&mut self, storage: &str) {
+        if let Some(at) = self.kept_until.remove(storage) {
+            self.expiring.remove(&(at, storage.to_owned()));
+        }
+    }
+
+    /// A deletion whose expected version matched (or, `expired`, the record's retention ran
+    /// out): the record gone, the index and the feed following it.
+    fn remove(&mut self, storage: &str, expired: bool) {
+        self.forget_expiry(storage);
         let Some(current) = self.records.remove(storage) else {
             return;
         };
@@ -75,10 +94,16 @@ impl State {
             sequence,
             old: Some(current),
             new: None,
+            expired,
         });
     }
 
     fn with_index(mut self) -> Self {
+        self.expiring = self
+            .kept_until
+            .iter()
+            .map(|(storage, at)| (*at, storage.clone()))
+            .collect();
         let mut index = AppointmentIndex::default();
         for record in self.records.values() {
             if let Record::Appointment(a) = record {
@@ -182,8 +207,12 @@ impl State {
 #[derive(Serialize, Deserialize)]
 enum Change {
     Write(Box<Record>),
+    /// A write with the instant its retention runs out.
+    WriteKept(Box<Record>, DateTime<Utc>),
     /// The record stored under this key (`tenant/kind/id`) deleted.
     Delete(String),
+    /// These records' retention ran out: deleted by the sweep.
+    Expire(Vec<String>),
     /// The first `handled` changes of the feed are done; `retry` goes back at the front.
     Finish {
         handled: usize,
@@ -206,8 +235,14 @@ impl Journaled for State {
 
     fn apply(&mut self, change: Change) {
         match change {
-            Change::Write(record) => self.write(*record),
-            Change::Delete(storage) => self.remove(&storage),
+            Change::Write(record) => self.write(*record, None),
+            Change::WriteKept(record, at) => self.write(*record, Some(at)),
+            Change::Delete(storage) => self.remove(&storage, false),
+            Change::Expire(keys) => {
+                for storage in keys {
+                    self.remove(&storage, true);
+                }
+            }
             Change::Finish { handled, retry } => {
                 let n = handled.min(self.feed.len());
                 self.feed.drain(..n);
@@ -254,6 +289,28 @@ impl MemoryRecords {
     /// Puts changes back at the end of the feed (a dead-lettered change, replayed).
     pub fn replay_change(&self, change: ChangeRecord) {
         lock(&self.state).change_or_log(Change::Replay(Box::new(change)), "record store");
+    }
+
+    /// Deletes every record whose retention ran out by `now`, as DynamoDB's TTL does (each
+    /// deletion on the feed, marked expired); how many. Journaled as one line.
+    pub fn expire_due(&self, now: DateTime<Utc>) -> usize {
+        let mut state = lock(&self.state);
+        let due: Vec<String> = state
+            .expiring
+            .iter()
+            .take_while(|(at, _)| *at <= now)
+            .map(|(_, storage)| storage.clone())
+            .collect();
+        let count = due.len();
+        if count > 0 {
+            state.change_or_log(Change::Expire(due), "record store");
+        }
+        count
+    }
+
+    /// When the record at `key` may be deleted, if it was written with a retention.
+    pub fn kept_until(&self, key: &RecordKey) -> Option<DateTime<Utc>> {
+        lock(&self.state).kept_until.get(&key.to_string()).copied()
     }
 
     pub fn pending_changes(&self) -> usize {
@@ -461,7 +518,12 @@ impl MemoryRecords {
 
 #[async_trait]
 impl RecordWriter for MemoryRecords {
-    async fn put(&self, record: Record, expected: Expected) -> Result<(), StoreError> {
+    async fn put_kept(
+        &self,
+        record: Record,
+        expected: Expected,
+        kept_until: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
         let storage = record.key().to_string();
         let mut state = lock(&self.state);
         let current = state.records.get(&storage);
@@ -477,7 +539,11 @@ impl RecordWriter for MemoryRecords {
                 found,
             });
         }
-        state.change_or_log(Change::Write(Box::new(record)), "record store");
+        let change = match kept_until {
+            Some(at) => Change::WriteKept(Box::new(record), at),
+            None => Change::Write(Box::new(record)),
+        };
+        state.change_or_log(change, "record store");
         Ok(())
     }
 

@@ -12,7 +12,9 @@ mod stored;
 mod typed;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use rappel_core::model::TenantId;
+use rappel_core::settings::RetentionSettings;
 
 pub use appointment_page::{AppointmentPage, StartingBetween};
 pub use cache::RecordsCache;
@@ -67,8 +69,33 @@ pub trait RecordReader: Send + Sync {
 
 #[async_trait]
 pub trait RecordWriter: Send + Sync {
-    /// Writes `record` if the stored version is as `expected`.
-    async fn put(&self, record: Record, expected: Expected) -> Result<(), StoreError>;
+    /// Writes `record` if the stored version is as `expected`, kept until changed or erased.
+    async fn put(&self, record: Record, expected: Expected) -> Result<(), StoreError> {
+        self.put_kept(record, expected, None).await
+    }
+    /// [`Self::put`], the store deleting the record at `kept_until` (its business's retention:
+    /// DynamoDB's TTL, the local stack's sweep). The deletion reaches the change feed marked
+    /// [`ChangeRecord::expired`]. Each write states it again: a write without one keeps the
+    /// record until the next.
+    async fn put_kept(
+        &self,
+        record: Record,
+        expected: Expected,
+        kept_until: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError>;
+    /// [`Self::put_kept`] until what `retention` says of `record`, written at `now`
+    /// ([`Record::kept_until`]): how every write of an appointment, a waitlist entry, an
+    /// inbound message, an invoice or a quote is made.
+    async fn put_retained(
+        &self,
+        record: Record,
+        expected: Expected,
+        retention: &RetentionSettings,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let kept_until = record.kept_until(retention, now);
+        self.put_kept(record, expected, kept_until).await
+    }
     /// Deletes the record at `key` if its stored version is `version` (a client's erasure); a
     /// record already gone is no error, so a retried step deletes nothing twice. The change
     /// feed carries the deletion (old image, no new one).

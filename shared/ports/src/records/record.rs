@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use rappel_core::message::{Channel, MessageKind};
 use rappel_core::model::{AppointmentTypeId, ClientId, Language, TenantId};
 use rappel_core::render::TemplateBody;
+use rappel_core::settings::RetentionSettings;
 use serde::{Deserialize, Serialize};
 
 use super::stored::{Record, RecordKind};
@@ -79,6 +80,31 @@ impl Record {
         }
     }
 
+    /// When its business's `retention` lets the store delete it, written at `now`: an
+    /// appointment after its end, a waitlist entry after its window, an inbound message after
+    /// it came, an invoice or quote from its closing write; the other kinds (clients, staff,
+    /// settings, types, templates, erasures) are kept until changed or erased (`None`).
+    pub fn kept_until(
+        &self,
+        retention: &RetentionSettings,
+        now: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
+        match self {
+            Record::Appointment(a) => Some(retention.appointment_kept_until(a.end)),
+            Record::Waitlist(w) => Some(retention.waitlist_kept_until(w.until)),
+            Record::Inbound(m) => Some(retention.inbound_kept_until(m.received_at)),
+            Record::Invoice(_) | Record::Quote(_) => {
+                retention.document_kept_until(!self.is_open_document(), now)
+            }
+            Record::Settings(_)
+            | Record::AppointmentType(_)
+            | Record::Staff(_)
+            | Record::Client(_)
+            | Record::Template(_)
+            | Record::Erasure(_) => None,
+        }
+    }
+
     /// An invoice or a quote still open (issued, sent): one with reminders ahead.
     pub fn is_open_document(&self) -> bool {
         use rappel_core::planning::billing::Document;
@@ -97,6 +123,10 @@ pub struct ChangeRecord {
     pub sequence: String,
     pub old: Option<Record>,
     pub new: Option<Record>,
+    /// A deletion made by the store because the record's retention ran out (DynamoDB's TTL,
+    /// the local sweep), not by a command: nothing is planned from it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub expired: bool,
 }
 
 impl ChangeRecord {

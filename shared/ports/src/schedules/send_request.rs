@@ -465,6 +465,7 @@ mod tests {
             subject: Some("Bonjour".into()),
             provider_message_id: Some("ses-1".into()),
             sms: None,
+            kept_until: None,
         };
         let settle = SendRequest::Settle {
             key,

@@ -20,6 +20,7 @@ mod lifecycle;
 mod logs;
 mod reengagement;
 mod replay;
+mod retention;
 mod send_cap;
 mod sending_identity;
 mod sms_replies;

@@ -56,6 +56,7 @@ async fn a_replayed_stream_batch_sends_nothing_twice() {
         sequence: "replayed".into(),
         old: None,
         new: Some(Record::Appointment(appointment)),
+        expired: false,
     }];
     let outcome = handle_changes(&app.stack.services, &replay).await;
     assert!(outcome.failed_sequences.is_empty());

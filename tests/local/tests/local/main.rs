@@ -26,6 +26,7 @@ mod logs;
 mod on_the_wire;
 mod quiet_hours;
 mod reengagement;
+mod retention;
 mod safe_retries;
 mod send_cap;
 mod sending_identity;
