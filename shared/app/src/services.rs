@@ -124,6 +124,10 @@ pub struct ReactionServices {
     pub progress: Arc<dyn ReplanProgress>,
     /// Where the messages planned, moved and withdrawn are published as events.
     pub events: Arc<dyn EventLog>,
+    /// The history and the ledger's copies, only re-stamped — by the steps of a retention
+    /// job (on AWS only the re-plan function may; the change handler never touches them).
+    pub history: Arc<dyn CommunicationHistory>,
+    pub ledger: Arc<dyn DeliveryLedger>,
 }
 
 impl ReactionServices {

@@ -563,8 +563,9 @@ fn schedule_target(env: &Env) -> Result<ScheduleTarget, ConfigError> {
     })
 }
 
-/// The change handler's services, and the re-plan function's: no mail, SMS, ledger, history
-/// nor link key — they only plan, schedule, queue and count a job's progress.
+/// The change handler's services, and the re-plan function's: no mail, SMS nor link key —
+/// they only plan, schedule, queue and count a job's progress; the history and the ledger are
+/// re-stamped by a retention job's steps (the re-plan function's role alone may).
 pub fn reaction_services(
     sdk: &SdkConfig,
     env: &Env,
@@ -588,7 +589,9 @@ pub fn reaction_services(
         queue: Arc::new(SqsSendLanes::new(sqs.clone(), queue_url, bulk_queue_url)),
         replans: Arc::new(SqsQueue::new(sqs, replan_queue_url)),
         progress: Arc::new(DynamoProgress::new(dynamodb.clone(), deliveries)),
-        events: Arc::new(DynamoEventLog::new(dynamodb, deliveries)),
+        events: Arc::new(DynamoEventLog::new(dynamodb.clone(), deliveries)),
+        history: Arc::new(DynamoHistory::new(dynamodb.clone(), deliveries)),
+        ledger: Arc::new(DynamoLedger::new(dynamodb, deliveries)),
     })
 }
 

@@ -336,6 +336,8 @@ impl LocalStack {
             replans: replans.clone(),
             progress: progress.clone(),
             events: events.clone(),
+            history: delivery.history.clone(),
+            ledger: delivery.ledger.clone(),
         };
         let erasures = Arc::new(match &config.data_dir {
             Some(dir) => InProcessQueue::persisted(dir.join("erasure-queue.json"))?,

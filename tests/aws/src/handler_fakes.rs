@@ -95,6 +95,8 @@ pub async fn fakes() -> Fakes {
             replans: replans.clone(),
             progress: Arc::new(MemoryProgress::in_memory()),
             events: Arc::new(rappel_ports::events::MemoryEventLog::in_memory()),
+            history: delivery.history.clone(),
+            ledger: delivery.ledger.clone(),
         },
         delivery,
         scheduler,

@@ -220,6 +220,15 @@ impl RecordWriter for FlakyRecords {
         self.check("records.put")?;
         self.inner.put_kept(record, expected, kept_until).await
     }
+    async fn restamp(
+        &self,
+        key: &RecordKey,
+        version: u64,
+        kept_until: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        self.check("records.restamp")?;
+        self.inner.restamp(key, version, kept_until).await
+    }
     async fn delete(&self, key: &RecordKey, version: u64) -> Result<(), StoreError> {
         self.check("records.delete")?;
         self.inner.delete(key, version).await
@@ -370,6 +379,14 @@ impl DeliveryLedger for FlakyLedger {
     }
     async fn forget_copy(&self, key: &str) -> Result<(), LedgerError> {
         self.inner.forget_copy(key).await
+    }
+    async fn restamp_copy(
+        &self,
+        key: &str,
+        recorded_at: DateTime<Utc>,
+        kept_until: DateTime<Utc>,
+    ) -> Result<(), LedgerError> {
+        self.inner.restamp_copy(key, recorded_at, kept_until).await
     }
 }
 

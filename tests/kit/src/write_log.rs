@@ -52,6 +52,15 @@ impl RecordWriter for LoggedWrites {
         lock(&self.log.writes).push((self.clock.now(), logged));
         Ok(())
     }
+    async fn restamp(
+        &self,
+        key: &RecordKey,
+        version: u64,
+        kept_until: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        self.inner.restamp(key, version, kept_until).await
+    }
+
     async fn delete(&self, key: &RecordKey, version: u64) -> Result<(), StoreError> {
         self.inner.delete(key, version).await
     }

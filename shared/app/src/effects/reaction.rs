@@ -32,6 +32,11 @@ pub enum ReactionError {
     Progress(#[from] ProgressError),
     #[error(transparent)]
     Events(#[from] EventError),
+    /// The history or the ledger, re-stamped by a retention job.
+    #[error(transparent)]
+    History(#[from] rappel_ports::history::HistoryError),
+    #[error(transparent)]
+    Ledger(#[from] rappel_ports::ledger::LedgerError),
     /// Work this release cannot read (a re-plan step of another version).
     #[error("{0}")]
     Unreadable(String),

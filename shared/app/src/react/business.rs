@@ -3,7 +3,7 @@
 //! ([`crate::replan`]).
 
 use crate::effects::{Reaction, ReactionError, apply_recurring};
-use crate::replan::{begin, job_of_settings, job_of_staff, job_of_type};
+use crate::replan::{begin, job_of_retention, job_of_settings, job_of_staff, job_of_type};
 use crate::services::ReactionServices;
 use rappel_core::model::{AppointmentType, StaffMember};
 use rappel_core::planning::day::digest_schedules;
@@ -29,6 +29,9 @@ pub(super) async fn settings_changed(
     .await?;
     let (job, listings) = job_of_settings(old, new, s.clock.now());
     begin(s, &job, listings, Some(new.version)).await?;
+    if let Some((job, listings)) = job_of_retention(old, new) {
+        begin(s, &job, listings, Some(new.version)).await?;
+    }
     Ok(reaction)
 }
 

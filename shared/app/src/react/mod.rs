@@ -49,6 +49,11 @@ pub async fn react_to_change(
     if change.expired {
         return Ok(Reaction::default());
     }
+    // Written again unchanged: its business changed its retention, and a retention job
+    // stamped its TTL again (DynamoDB's stream carries the update with both images the same).
+    if change.old.is_some() && change.old == change.new {
+        return Ok(Reaction::default());
+    }
     match either {
         Record::Appointment(_) => {
             let (old, new) = images!(change, Appointment);

@@ -5,8 +5,8 @@ use crate::subjects::{MAX_DURATION, PLANNING_HORIZON};
 use chrono::{DateTime, Duration, Utc};
 use rappel_core::message::REENGAGEMENT_GRACE;
 use rappel_core::model::{AppointmentType, StaffMember};
-use rappel_core::settings::BusinessSettings;
-use rappel_ports::records::Listing;
+use rappel_core::settings::{BusinessSettings, RetentionSettings};
+use rappel_ports::records::{Listing, RecordKind};
 use rappel_ports::replan::{ReplanCause, ReplanJob};
 
 /// A settings change from `old` to `new`: every appointment whose messages may still be due;
@@ -60,6 +60,45 @@ fn settings_listings(
         listings.push(Listing::StaffMembers);
     }
     listings
+}
+
+/// A change of the retention periods from `old` to `new`: every record of the kinds whose
+/// period changed is stamped again — all of them, ended or not, a page at a time — and, for
+/// the history, every client's entries (with the ledger's copies). None when nothing changed.
+pub fn job_of_retention(
+    old: &BusinessSettings,
+    new: &BusinessSettings,
+) -> Option<(ReplanJob, Vec<Listing>)> {
+    let (was, is) = (&old.input.retention, &new.input.retention);
+    let changed = |period: fn(&RetentionSettings) -> u16| period(was) != period(is);
+    let mut kinds = Vec::new();
+    if changed(|r| r.ended_appointments_days.as_days()) {
+        kinds.push(RecordKind::Appointment);
+    }
+    if changed(|r| r.inbound_messages_days.as_days()) {
+        kinds.extend([RecordKind::Inbound, RecordKind::Waitlist]);
+    }
+    if changed(|r| r.closed_documents_days.as_days()) {
+        kinds.extend([RecordKind::Invoice, RecordKind::Quote]);
+    }
+    if changed(|r| r.history_days.as_days()) {
+        kinds.push(RecordKind::Client);
+    }
+    if kinds.is_empty() {
+        return None;
+    }
+    let job = ReplanJob {
+        id: format!("retention-v{}", new.version),
+        tenant: new.tenant.clone(),
+        cause: ReplanCause::Retention,
+    };
+    Some((
+        job,
+        kinds
+            .into_iter()
+            .map(|kind| Listing::Records { kind })
+            .collect(),
+    ))
 }
 
 /// An appointment type changed: its appointments, through `by_type`.

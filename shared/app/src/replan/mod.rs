@@ -19,8 +19,9 @@
 
 mod jobs;
 mod plan;
+mod restamp;
 
-pub use jobs::{job_of_settings, job_of_staff, job_of_type, repair_listings};
+pub use jobs::{job_of_retention, job_of_settings, job_of_staff, job_of_type, repair_listings};
 
 use crate::effects::ReactionError;
 use crate::services::ReactionServices;

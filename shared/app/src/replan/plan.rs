@@ -78,6 +78,9 @@ async fn plan_buffered(
         .filter_map(|(key, record)| Some((key, record?)))
         .filter(|(key, _)| key.tenant == *tenant)
         .collect();
+    if let ReplanCause::Retention = job.cause {
+        return super::restamp::restamp(s, &settings.input.retention, subjects, deadline).await;
+    }
     if let Listing::AppointmentsEndingAfter { .. }
     | Listing::AppointmentsOfType { .. }
     | Listing::AppointmentsOfStaff { .. } = listing
@@ -146,7 +149,7 @@ fn substitute(cause: &ReplanCause) -> Substitute {
         ReplanCause::Settings { old } => Substitute::Settings(old.clone()),
         ReplanCause::AppointmentType { old } => Substitute::AppointmentType((**old).clone()),
         ReplanCause::Staff { old } => Substitute::Staff((**old).clone()),
-        ReplanCause::Repair { .. } => Substitute::Nothing,
+        ReplanCause::Repair { .. } | ReplanCause::Retention => Substitute::Nothing,
     }
 }
 

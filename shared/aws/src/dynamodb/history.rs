@@ -9,6 +9,7 @@ use crate::sdk_error::describe;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use rappel_core::message::Recipient;
 use rappel_core::model::{ClientId, TenantId};
@@ -80,6 +81,45 @@ impl CommunicationHistory for DynamoHistory {
         batch_delete(&self.client, &self.table, keys)
             .await
             .map_err(HistoryError)
+    }
+
+    /// One conditional `UpdateItem` per entry (its `kept_until` and TTL): an entry erased
+    /// meanwhile is not written back, as a batch put would.
+    async fn restamp(&self, entries: &[CommunicationRecord]) -> Result<(), HistoryError> {
+        for entry in entries {
+            let item = history_item(entry)?;
+            let kept = serde_dynamo::to_attribute_value(entry.kept_until)
+                .map_err(|e| HistoryError(format!("a retention instant cannot be stored: {e}")))?;
+            let result = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(Item::from_iter(
+                    [keys::PK, keys::SK]
+                        .into_iter()
+                        .filter_map(|name| item.get(name).map(|v| (name.to_owned(), v.clone()))),
+                )))
+                .update_expression("SET #data.#kept = :kept, #expires = :expires")
+                .condition_expression("attribute_exists(#pk)")
+                .expression_attribute_names("#pk", keys::PK)
+                .expression_attribute_names("#data", keys::DATA)
+                .expression_attribute_names("#kept", "kept_until")
+                .expression_attribute_names("#expires", keys::EXPIRES_AT)
+                .expression_attribute_values(":kept", kept)
+                .expression_attribute_values(":expires", n(entry.expires_at().timestamp()))
+                .send()
+                .await;
+            match result {
+                Ok(_) => {}
+                Err(error)
+                    if matches!(
+                        error.as_service_error(),
+                        Some(UpdateItemError::ConditionalCheckFailedException(_))
+                    ) => {}
+                Err(error) => return Err(HistoryError(describe(&error))),
+            }
+        }
+        Ok(())
     }
 
     async fn for_client(

@@ -22,7 +22,7 @@ use chrono::{DateTime, Utc};
 use rappel_ports::events::event_of_record;
 use rappel_ports::history::CommunicationRecord;
 use rappel_ports::ledger::{
-    CLAIM_LEASE, Claim, DeliveryLedger, Filed, LedgerEntry, LedgerError, LedgerState,
+    CLAIM_LEASE, Claim, DeliveryLedger, Filed, KEEP_FOR, LedgerEntry, LedgerError, LedgerState,
     ProviderOutcome,
 };
 
@@ -316,6 +316,46 @@ impl DeliveryLedger for DynamoLedger {
             .await;
         match result {
             Ok(_) => Ok(()),
+            Err(error)
+                if matches!(
+                    error.as_service_error(),
+                    Some(UpdateItemError::ConditionalCheckFailedException(_))
+                ) =>
+            {
+                Ok(())
+            }
+            Err(error) => Err(LedgerError(describe(&error))),
+        }
+    }
+
+    /// `UpdateItem` of the copy's `kept_until` and the entry's TTL, on an entry with a copy.
+    async fn restamp_copy(
+        &self,
+        key: &str,
+        recorded_at: DateTime<Utc>,
+        kept_until: DateTime<Utc>,
+    ) -> Result<(), LedgerError> {
+        let expires = kept_until.min(recorded_at + KEEP_FOR);
+        let kept = serde_dynamo::to_attribute_value(kept_until)
+            .map_err(|e| LedgerError(format!("a retention instant cannot be stored: {e}")))?;
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::ledger_pk(key)))
+            .key(keys::SK, s(keys::LEDGER_SK))
+            .update_expression("SET #record.#kept = :kept, #expires = :expires")
+            .condition_expression("attribute_exists(#record)")
+            .expression_attribute_names("#record", "record")
+            .expression_attribute_names("#kept", "kept_until")
+            .expression_attribute_names("#expires", keys::EXPIRES_AT)
+            .expression_attribute_values(":kept", kept)
+            .expression_attribute_values(":expires", n(expires.timestamp()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            // No entry, or no copy (its recipient was erased): nothing to keep.
             Err(error)
                 if matches!(
                     error.as_service_error(),

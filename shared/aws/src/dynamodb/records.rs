@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
 use chrono::{DateTime, Utc};
 use rappel_core::model::{
@@ -635,6 +636,46 @@ impl RecordWriter for DynamoRecords {
                 }
                 _ => Err(StoreError::Unavailable(describe(&error))),
             },
+        }
+    }
+
+    /// `UpdateItem` of the TTL alone, on the version read (the stream carries it with both
+    /// images the same, which the change handler passes over).
+    async fn restamp(
+        &self,
+        key: &RecordKey,
+        version: u64,
+        kept_until: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        let (pk, sk) = keys::record_key(key);
+        let request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(pk))
+            .key(keys::SK, s(sk))
+            .condition_expression("#version = :expected")
+            .expression_attribute_names("#version", keys::VERSION)
+            .expression_attribute_names("#expires", keys::EXPIRES_AT)
+            .expression_attribute_values(":expected", n(version));
+        let request = match kept_until {
+            Some(at) => request
+                .update_expression("SET #expires = :expires")
+                .expression_attribute_values(":expires", n(at.timestamp())),
+            None => request.update_expression("REMOVE #expires"),
+        };
+        match request.send().await {
+            Ok(_) => Ok(()),
+            // Changed since (its write stated the retention then), or gone.
+            Err(error)
+                if matches!(
+                    error.as_service_error(),
+                    Some(UpdateItemError::ConditionalCheckFailedException(_))
+                ) =>
+            {
+                Ok(())
+            }
+            Err(error) => Err(StoreError::Unavailable(describe(&error))),
         }
     }
 

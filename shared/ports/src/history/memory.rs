@@ -79,7 +79,13 @@ impl Entries {
 #[derive(serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 enum Change {
-    Forget { forget: Vec<Identity> },
+    Forget {
+        forget: Vec<Identity>,
+    },
+    /// Entries written again with another `kept_until`.
+    Restamp {
+        restamp: Vec<CommunicationRecord>,
+    },
     Record(Box<CommunicationRecord>),
 }
 
@@ -99,6 +105,15 @@ impl Journaled for Entries {
         match change {
             Change::Record(entry) => {
                 self.push(*entry);
+            }
+            Change::Restamp { restamp } => {
+                let by_identity: HashMap<Identity, CommunicationRecord> =
+                    restamp.into_iter().map(|e| (identity(&e), e)).collect();
+                for entry in &mut self.list {
+                    if let Some(again) = by_identity.get(&identity(entry)) {
+                        entry.kept_until = again.kept_until;
+                    }
+                }
             }
             Change::Forget { forget } => {
                 let forget: HashSet<Identity> = forget.into_iter().collect();
@@ -192,6 +207,17 @@ impl CommunicationHistory for MemoryHistory {
         }
         lock(&self.entries)
             .change(Change::Forget { forget })
+            .map_err(|e| HistoryError(e.to_string()))
+    }
+
+    async fn restamp(&self, entries: &[CommunicationRecord]) -> Result<(), HistoryError> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        lock(&self.entries)
+            .change(Change::Restamp {
+                restamp: entries.to_vec(),
+            })
             .map_err(|e| HistoryError(e.to_string()))
     }
 

@@ -150,6 +150,10 @@ pub trait CommunicationHistory: Send + Sync {
     /// Deletes these entries (a page of a client's history, their erasure). An entry already
     /// gone is no error.
     async fn forget(&self, entries: &[CommunicationRecord]) -> Result<(), HistoryError>;
+    /// Writes these entries again with the `kept_until` they now carry (their business changed
+    /// its history retention) and nothing else: no event is published again. An entry gone
+    /// meanwhile is not written back.
+    async fn restamp(&self, entries: &[CommunicationRecord]) -> Result<(), HistoryError>;
     /// Messages about no client (a staff member's or manager's digests), to `recipient`,
     /// oldest first.
     async fn for_recipient(

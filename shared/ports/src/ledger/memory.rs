@@ -159,6 +159,24 @@ impl DeliveryLedger for MemoryLedger {
             .change(MapChange::Put(key.to_owned(), entry))
             .map_err(|e| LedgerError(e.to_string()))
     }
+
+    async fn restamp_copy(
+        &self,
+        key: &str,
+        _recorded_at: DateTime<Utc>,
+        kept_until: DateTime<Utc>,
+    ) -> Result<(), LedgerError> {
+        let mut entries = lock(&self.entries);
+        let Some(mut entry) = entries.get(key).cloned() else {
+            return Ok(());
+        };
+        let Some(copy) = entry.record.as_mut() else {
+            return Ok(());
+        };
+        copy.kept_until = Some(kept_until);
+        entries.change_or_log(MapChange::Put(key.to_owned(), entry), "ledger");
+        Ok(())
+    }
 }
 
 crate::compact_by!(MemoryLedger, entries);

@@ -206,4 +206,13 @@ pub trait DeliveryLedger: Send + Sync {
     /// recipient's erasure); the entry itself stays, so a late trigger of the message is
     /// still a duplicate. No entry, or no copy: nothing to do.
     async fn forget_copy(&self, key: &str) -> Result<(), LedgerError>;
+    /// The copy of the history entry a sent message's ledger entry keeps is now kept until
+    /// `kept_until` (its business changed its history retention), and the entry with it but
+    /// never past [`KEEP_FOR`] from `recorded_at`. No entry, or no copy: nothing to do.
+    async fn restamp_copy(
+        &self,
+        key: &str,
+        recorded_at: DateTime<Utc>,
+        kept_until: DateTime<Utc>,
+    ) -> Result<(), LedgerError>;
 }

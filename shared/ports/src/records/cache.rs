@@ -156,6 +156,15 @@ impl RecordWriter for RecordsCache {
         }
     }
 
+    async fn restamp(
+        &self,
+        key: &RecordKey,
+        version: u64,
+        kept_until: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        self.inner.restamp(key, version, kept_until).await
+    }
+
     async fn delete(&self, key: &RecordKey, version: u64) -> Result<(), StoreError> {
         let result = self.inner.delete(key, version).await;
         let mut remembered = self.remembered();

@@ -213,6 +213,8 @@ enum Change {
     Delete(String),
     /// These records' retention ran out: deleted by the sweep.
     Expire(Vec<String>),
+    /// The record under this key is now kept until then (`None`: kept).
+    Restamp(String, Option<DateTime<Utc>>),
     /// The first `handled` changes of the feed are done; `retry` goes back at the front.
     Finish {
         handled: usize,
@@ -241,6 +243,15 @@ impl Journaled for State {
             Change::Expire(keys) => {
                 for storage in keys {
                     self.remove(&storage, true);
+                }
+            }
+            Change::Restamp(storage, kept_until) => {
+                if self.records.contains_key(&storage) {
+                    self.forget_expiry(&storage);
+                    if let Some(at) = kept_until {
+                        self.kept_until.insert(storage.clone(), at);
+                        self.expiring.insert((at, storage));
+                    }
                 }
             }
             Change::Finish { handled, retry } => {
@@ -544,6 +555,23 @@ impl RecordWriter for MemoryRecords {
             None => Change::Write(Box::new(record)),
         };
         state.change_or_log(change, "record store");
+        Ok(())
+    }
+
+    /// Unlike DynamoDB's update, which the stream carries with both images the same (and the
+    /// change handler passes over), no change reaches the feed.
+    async fn restamp(
+        &self,
+        key: &RecordKey,
+        version: u64,
+        kept_until: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        let storage = key.to_string();
+        let mut state = lock(&self.state);
+        let current = state.records.get(&storage).map(Record::version);
+        if current == Some(version) && state.kept_until.get(&storage) != kept_until.as_ref() {
+            state.change_or_log(Change::Restamp(storage, kept_until), "record store");
+        }
         Ok(())
     }
 

@@ -83,6 +83,15 @@ pub trait RecordWriter: Send + Sync {
         expected: Expected,
         kept_until: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError>;
+    /// The record at `key`, if it is still at `version`, is now to be deleted at `kept_until`
+    /// (`None`: kept) — its business changed its retention — and nothing else of it changes.
+    /// A record changed since (its write stated the retention then) or gone: nothing to do.
+    async fn restamp(
+        &self,
+        key: &RecordKey,
+        version: u64,
+        kept_until: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError>;
     /// [`Self::put_kept`] until what `retention` says of `record`, written at `now`
     /// ([`Record::kept_until`]): how every write of an appointment, a waitlist entry, an
     /// inbound message, an invoice or a quote is made.

@@ -45,6 +45,9 @@ pub enum ReplanCause {
         #[serde(default)]
         changes_since: Option<DateTime<Utc>>,
     },
+    /// The business changed its retention: what it keeps is stamped again with the periods
+    /// of its current settings (no plan changes).
+    Retention,
 }
 
 impl ReplanCause {
@@ -54,6 +57,7 @@ impl ReplanCause {
             ReplanCause::AppointmentType { .. } => "appointment_type",
             ReplanCause::Staff { .. } => "staff",
             ReplanCause::Repair { .. } => "repair",
+            ReplanCause::Retention => "retention",
         }
     }
 }

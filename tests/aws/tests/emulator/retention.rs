@@ -175,3 +175,91 @@ async fn what_each_write_stores_carries_its_business_retention_as_the_tables_ttl
     assert_eq!(ttl.attribute_name(), Some("expires_at"));
     assert_eq!(ttl.time_to_live_status(), Some(&TimeToLiveStatus::Enabled));
 }
+
+/// The instant a history entry or a ledger copy says it was recorded.
+fn recorded_at(item: &Item, path: &[&str]) -> DateTime<Utc> {
+    let mut value = item.get(path[0]);
+    for name in &path[1..] {
+        value = match value {
+            Some(AttributeValue::M(map)) => map.get(*name),
+            _ => None,
+        };
+    }
+    match value {
+        Some(AttributeValue::S(at)) => DateTime::parse_from_rfc3339(at)
+            .expect("an RFC 3339 instant")
+            .with_timezone(&Utc),
+        other => panic!("no {path:?} in the item: {other:?}"),
+    }
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(feature = "emulator"),
+    ignore = "needs the emulator: infra/test.sh"
+)]
+async fn a_shorter_period_is_stamped_again_on_what_is_kept_by_the_replan_function() {
+    let start = Utc.with_ymd_and_hms(2026, 3, 20, 9, 0, 0).unwrap();
+    let app = spawn_aws_app(start, true).await;
+    app.seed_salon().await;
+    let lea = app.create_lea(&app.phone.clone()).await;
+    let appointment = app.book_friday_10am(&lea).await;
+    app.advance_to("2026-03-26T12:00:00Z").await;
+    let sent = app.emails_to("lea@example.fr").await.len();
+    assert!(sent >= 2, "the confirmation and the day-before reminder");
+    let schedules = app.count_schedules().await;
+
+    // The salon now keeps ended appointments 200 days and its history 60.
+    let settings = json!({
+        "business_name": "Salon Léa",
+        "time_zone": "Europe/Paris",
+        "default_locale": "fr",
+        "sender_mode": "staff_reply_to",
+        "managers": [{"id": "owner", "name": "Olga", "email": "olga@salon-lea.fr"}],
+        "notifications": {
+            "reminders": [{"offset": "1d", "email": true}, {"offset": "2h", "sms": true}],
+            "follow_ups": [{"after_end": "1d", "email": true}]
+        },
+        "retention": {"ended_appointments_days": 200, "history_days": 60}
+    });
+    assert_eq!(app.put("/v1/settings", settings).await.status, 200);
+    let (_, handled) = app.pump_stream().await;
+    assert_eq!(handled["batchItemFailures"], json!([]));
+    // The re-stamps' own stream records (both images the same) plan nothing.
+    let (again, handled) = app.pump_stream().await;
+    assert!(
+        !again.records.is_empty(),
+        "the re-stamped appointment's update"
+    );
+    assert_eq!(handled["batchItemFailures"], json!([]));
+    assert_eq!(app.emails_to("lea@example.fr").await.len(), sent);
+    assert_eq!(app.count_schedules().await, schedules);
+
+    let records = items(&app, &app.resources.records_table).await;
+    let ended = Utc.with_ymd_and_hms(2026, 3, 27, 9, 45, 0).unwrap();
+    assert_eq!(
+        expires_at(record(&records, &format!("appointment#{appointment}"))),
+        Some(ended + Duration::days(200))
+    );
+    let deliveries = items(&app, &app.resources.deliveries_table).await;
+    let history: Vec<&Item> = deliveries
+        .iter()
+        .filter(|i| text(i, "pk").starts_with(&format!("H#{}#", app.tenant)))
+        .collect();
+    assert!(!history.is_empty());
+    for entry in &history {
+        let kept = recorded_at(entry, &["data", "recorded_at"]) + Duration::days(60);
+        assert_eq!(expires_at(entry), Some(kept), "{entry:?}");
+        assert_eq!(recorded_at(entry, &["data", "kept_until"]), kept);
+    }
+    let copies: Vec<&Item> = deliveries
+        .iter()
+        .filter(|i| text(i, "pk").starts_with("L#") && i.contains_key("record"))
+        .collect();
+    assert!(!copies.is_empty());
+    for copy in &copies {
+        let kept = recorded_at(copy, &["record", "recorded_at"]) + Duration::days(60);
+        assert_eq!(expires_at(copy), Some(kept), "{copy:?}");
+        assert_eq!(recorded_at(copy, &["record", "kept_until"]), kept);
+    }
+}

@@ -318,6 +318,14 @@ impl DeliveryLedger for LedgerThatCannotSettle {
     async fn forget_copy(&self, key: &str) -> Result<(), LedgerError> {
         self.0.forget_copy(key).await
     }
+    async fn restamp_copy(
+        &self,
+        key: &str,
+        recorded_at: chrono::DateTime<chrono::Utc>,
+        kept_until: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), LedgerError> {
+        self.0.restamp_copy(key, recorded_at, kept_until).await
+    }
 }
 
 #[tokio::test]

@@ -115,6 +115,8 @@ fn only_the_api_queries_the_deliveries_table_widely_the_others_their_keys() {
             "InboundSmsFunction" => vec!["S#*".into()],
             // An erased client's history and the texts sent to their number.
             "EraseFunction" => vec!["H#*".into(), "S#*".into()],
+            // A retention job: each client's history, stamped again.
+            "ReplanFunction" => vec!["H#*".into()],
             other => panic!("{other} never queries it"),
         };
         assert_eq!(leading, allowed, "{function}");
@@ -123,7 +125,12 @@ fn only_the_api_queries_the_deliveries_table_widely_the_others_their_keys() {
     scoped_queries.sort();
     assert_eq!(
         scoped_queries,
-        ["EraseFunction", "InboundSmsFunction", "PublishFunction"]
+        [
+            "EraseFunction",
+            "InboundSmsFunction",
+            "PublishFunction",
+            "ReplanFunction"
+        ]
     );
 }
 

@@ -65,6 +65,10 @@ impl CommunicationHistory for FlakyHistory {
         self.inner.forget(entries).await
     }
 
+    async fn restamp(&self, entries: &[CommunicationRecord]) -> Result<(), HistoryError> {
+        self.inner.restamp(entries).await
+    }
+
     async fn for_client(
         &self,
         tenant: &TenantId,
@@ -122,6 +126,14 @@ impl DeliveryLedger for LedgerThatCannotRelease {
     }
     async fn forget_copy(&self, key: &str) -> Result<(), LedgerError> {
         self.0.forget_copy(key).await
+    }
+    async fn restamp_copy(
+        &self,
+        key: &str,
+        recorded_at: DateTime<Utc>,
+        kept_until: DateTime<Utc>,
+    ) -> Result<(), LedgerError> {
+        self.0.restamp_copy(key, recorded_at, kept_until).await
     }
 }
 

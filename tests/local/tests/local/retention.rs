@@ -268,3 +268,84 @@ async fn a_period_shorter_than_the_business_re_engagement_needs_is_refused() {
         .await;
     assert_eq!(too_short.status, 422, "{}", too_short.body);
 }
+
+#[tokio::test]
+async fn a_shorter_period_applies_to_what_is_already_kept_through_a_job_of_bounded_steps() {
+    let app = spawn_app(friday_before()).await;
+    salon_keeping(&app, json!({})).await;
+    let lea = app.create_lea().await;
+    let booked = app
+        .book(
+            &lea,
+            "2026-03-27T10:00:00+01:00",
+            "2026-03-27T10:45:00+01:00",
+        )
+        .await;
+    let appointment = booked["id"].as_str().expect("an id").to_owned();
+    let key = appointment_key(&app, &appointment);
+    app.advance_to("2026-03-28T09:00:00Z").await;
+    let ended = utc(2026, 3, 27, 9, 45);
+    assert_eq!(
+        app.stack.records.kept_until(&key),
+        Some(ended + Duration::days(1095)),
+        "three years by default"
+    );
+    let history = app.communications(&lea).await;
+    assert!(!history.is_empty());
+    let sent_keys: Vec<String> = history
+        .iter()
+        .filter(|e| e["status"] == "sent")
+        .filter_map(|e| e["message_key"].as_str().map(str::to_owned))
+        .collect();
+    assert!(!sent_keys.is_empty());
+    let sent_before = app.sent_to(LEA_MAIL).await.len();
+
+    // The business keeps appointments 200 days and the history 60 from now on.
+    salon_keeping(
+        &app,
+        json!({"ended_appointments_days": 200, "history_days": 60}),
+    )
+    .await;
+    app.advance_to("2026-03-28T10:00:00Z").await;
+    assert_eq!(
+        app.stack.records.kept_until(&key),
+        Some(ended + Duration::days(200)),
+        "the stored appointment is stamped again"
+    );
+    let history = app.communications(&lea).await;
+    assert!(!history.is_empty());
+    for entry in &history {
+        let recorded = chrono::DateTime::parse_from_rfc3339(entry["recorded_at"].as_str().unwrap())
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        assert_eq!(
+            entry["kept_until"].as_str().map(|k| k.to_owned()),
+            Some(
+                (recorded + Duration::days(60))
+                    .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+            ),
+            "{entry:#}"
+        );
+    }
+    assert_eq!(
+        app.sent_to(LEA_MAIL).await.len(),
+        sent_before,
+        "a retention change tells nobody"
+    );
+    let status = app.get("/v1/settings").await;
+    assert_eq!(status.status, 200);
+
+    // 61 days on, her history is gone — and the ledger's copies of it with it.
+    app.advance_to("2026-05-29T12:00:00Z").await;
+    assert!(app.communications(&lea).await.is_empty());
+    for key in &sent_keys {
+        let entry = app.stack.delivery.ledger.entry(key).await.unwrap();
+        assert_eq!(
+            entry, None,
+            "the ledger's entry of {key} went with its copy"
+        );
+    }
+    let export = app.get(&format!("/v1/clients/{lea}/export")).await;
+    assert_eq!(export.status, 200, "{}", export.body);
+    assert_eq!(export.body["communications"], json!([]), "{}", export.body);
+}
