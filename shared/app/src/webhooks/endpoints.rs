@@ -186,7 +186,13 @@ pub async fn enable_endpoint(
     let mut endpoint = endpoint_of(s, tenant, id).await?;
     if endpoint.enable() {
         s.webhooks.save(&endpoint).await?;
-        s.webhook_retries.retry_at(&endpoint, s.clock.now()).await?;
+    }
+    // Its run is queued whether or not this call enabled it: an enable retried because its
+    // first attempt saved the endpoint but could not queue the run must still queue it (a run
+    // more is harmless: it posts from the endpoint's cursor).
+    let now = s.clock.now();
+    if endpoint.is_due(now) {
+        s.webhook_retries.retry_at(&endpoint, now).await?;
     }
     Ok(EndpointView::of(&endpoint, None))
 }

@@ -6,10 +6,11 @@
 //! infra/test.sh fault run runs these again with 15 % of AWS calls failing.)
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use rappel_aws_tests::aws::{AwsApp, spawn_aws_app};
+use rappel_aws_tests::aws::{AwsApp, spawn_aws_app, spawn_aws_app_with_faults};
 use rappel_core::events::WebhookUrl;
 use rappel_ports::clock::Clock;
 use rappel_testkit::CallsApi;
+use rappel_testkit::fault_proxy::{Fault, FaultPlan};
 use rappel_testkit::webhook_receiver::{Receiver, accepted_ids};
 use serde_json::{Value, json};
 
@@ -328,6 +329,52 @@ async fn an_endpoint_failing_for_days_is_disabled_and_enabled_again_resumes_wher
     assert!(!all.is_empty());
     let received = receiver.received().await;
     assert_eq!(received["unverified"], 0, "{received}");
+    assert_eq!(
+        accepted_ids(&received),
+        ids(&all),
+        "what it missed, in order"
+    );
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(feature = "emulator"),
+    ignore = "needs the emulator: infra/test.sh"
+)]
+async fn an_enable_retried_after_its_run_could_not_be_queued_still_queues_it() {
+    let receiver = Receiver::start();
+    let app = spawn_aws_app_with_faults(friday_morning(), true, Some(FaultPlan::none())).await;
+    let faults = app.faults.as_ref().expect("the fault proxy");
+    app.seed_salon().await;
+    let id = register(&app, &receiver).await;
+    receiver.control("/_mode", json!({"down": true})).await;
+    let lea = app.create_lea(&app.phone).await;
+    app.book_friday_10am(&lea).await;
+    app.pump_events().await;
+    let six_days = app.clock.now() + Duration::days(6);
+    app.fire_webhook_retries_until(six_days).await;
+    app.pump_events().await;
+    receiver.control("/_mode", json!({"down": false})).await;
+
+    // The enable saves the endpoint, then SQS refuses its run: the integrator is told to
+    // retry (the harness retries a 503 itself, each time refused too).
+    faults.set_plan(FaultPlan::always(Fault::Unavailable, &["sqs"]));
+    let refused = app
+        .post(&format!("/v1/webhooks/{id}/enable"), json!({}))
+        .await;
+    assert_eq!(refused.status, 503, "{}", refused.body);
+    faults.calm();
+    let enabled = app
+        .post(&format!("/v1/webhooks/{id}/enable"), json!({}))
+        .await;
+    assert_eq!(enabled.status, 200, "{}", enabled.body);
+    assert!(
+        app.run_webhook_retries().await > 0,
+        "the retried enable queued its run"
+    );
+    let all = events(&app).await;
+    assert!(!all.is_empty());
+    let received = receiver.received().await;
     assert_eq!(
         accepted_ids(&received),
         ids(&all),
