@@ -18,7 +18,7 @@ use rappel_core::model::ClientId;
     responses(
         (status = 200, description = "The export.", body = ClientExport),
         (status = 404, description = "not_found: no client with this id (another business's ids too).", body = crate::error::Problem),
-        (status = 413, description = "export_too_large: more than 5,000 items; read the client's lists page by page.", body = crate::error::Problem)
+        (status = 413, description = "export_too_large: more than 5,000 items; read the client's lists page by page (the message names them).", body = crate::error::Problem)
     )
 )]
 pub async fn get(
@@ -34,7 +34,9 @@ pub async fn get(
             StatusCode::PAYLOAD_TOO_LARGE,
             "export_too_large",
             format!(
-                "the client's export holds more than {EXPORT_MAX_ITEMS} items: read their lists page by page"
+                "the client's export holds more than {EXPORT_MAX_ITEMS} items: read their lists page \
+                 by page — GET /v1/appointments?client_id={id}&from=…&to=…, \
+                 GET /v1/clients/{id}/communications, GET /v1/clients/{id}/waitlist"
             ),
         )),
         Err(ExportError::Store(e)) => Err(e.into()),

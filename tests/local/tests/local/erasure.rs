@@ -453,3 +453,51 @@ async fn her_unsubscribe_outlives_her_and_keeps_marketing_from_her_address() {
     );
     assert!(!app.sent_of_kind("confirmation", MAIL).await.is_empty());
 }
+
+#[tokio::test]
+async fn an_export_past_five_thousand_items_is_refused_and_says_where_the_rest_is() {
+    let app = spawn_app(friday_before()).await;
+    app.seed_business().await;
+    // With a phone: her SMS reminders are planned, none decided (and filed) at planning.
+    let client = json!({"id": "c-many", "name": "Mona Lisa", "email": "mona@example.fr",
+                        "phone": "+33612345699"});
+    let imported = app.post("/v1/imports", json!({"clients": [client]})).await;
+    assert_eq!(imported.status, 200, "{}", imported.body);
+    // 5,000 appointments of hers, a thousand an import, then one more.
+    let start = rappel_testkit::fixtures::utc(2026, 4, 1, 6, 0);
+    let appointment = |n: i64| {
+        let at = start + chrono::Duration::minutes(30 * n);
+        json!({"id": format!("a{n}"), "client_id": "c-many", "staff_id": "sam", "type_id": "cut",
+               "start": at.to_rfc3339(), "end": (at + chrono::Duration::minutes(30)).to_rfc3339()})
+    };
+    for batch in 0..5 {
+        let appointments: Vec<Value> = (batch * 1000..(batch + 1) * 1000)
+            .map(appointment)
+            .collect();
+        let imported = app
+            .post("/v1/imports", json!({"appointments": appointments}))
+            .await;
+        assert_eq!(imported.status, 200, "{}", imported.body);
+    }
+    let at_the_limit = app.get("/v1/clients/c-many/export").await;
+    assert_eq!(at_the_limit.status, 200);
+    assert_eq!(
+        at_the_limit.body["appointments"].as_array().map(Vec::len),
+        Some(5_000)
+    );
+
+    let one_more = app
+        .post("/v1/imports", json!({"appointments": [appointment(5_000)]}))
+        .await;
+    assert_eq!(one_more.status, 200, "{}", one_more.body);
+    let refused = app.get("/v1/clients/c-many/export").await;
+    assert_eq!(refused.status, 413, "{}", refused.body);
+    assert_eq!(refused.body["error"]["code"], "export_too_large");
+    assert!(
+        refused.body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("/communications")),
+        "it says where the rest can be read: {}",
+        refused.body
+    );
+}
