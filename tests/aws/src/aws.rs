@@ -948,6 +948,30 @@ impl AwsApp {
             .expect("the send queue accepts the firing");
     }
 
+    /// Every item of `table`, scanned page by page (the byte scans of erasure and retention).
+    pub async fn scan_items(
+        &self,
+        table: &str,
+    ) -> Vec<HashMap<String, aws_sdk_dynamodb::types::AttributeValue>> {
+        let dynamodb = aws_sdk_dynamodb::Client::new(&self.sdk);
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let page = dynamodb
+                .scan()
+                .table_name(table)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .expect("the table can be scanned");
+            items.extend(page.items().iter().cloned());
+            start = page.last_evaluated_key().cloned();
+            if start.is_none() {
+                return items;
+            }
+        }
+    }
+
     /// The schedules waiting in this app's group, earliest first.
     /// The one-shot schedules of the group (`at()`), earliest first.
     pub async fn schedules(&self) -> Vec<PendingSchedule> {

@@ -5,6 +5,7 @@
 //! - [`api_calls`]: the API calls a scene is made of ([`CallsApi`]: seed a salon, create Léa,
 //!   book), the same against the local stack and the Lambda functions on the emulator;
 //! - [`fixtures`]: the instants, people and ids the scenes use;
+//! - [`byte_scan`]: the files of a data directory that hold a needle (erasure, retention);
 //! - [`fault_proxy`]: an HTTP proxy that fails calls the way AWS services and networks do;
 //! - [`draws`]: a seeded random source, so a failing draw can be replayed;
 //! - [`webhook_receiver`]: the independent Standard Webhooks verifier tests post to;
@@ -13,6 +14,7 @@
 //!   [`rappel_local::Disturbance`] made of them.
 
 pub mod api_calls;
+pub mod byte_scan;
 pub mod chaos;
 pub mod disturbed;
 pub mod draws;

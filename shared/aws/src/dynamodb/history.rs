@@ -3,13 +3,13 @@
 
 use super::batch_delete::batch_delete;
 use super::codec::{Item, item_data, n, s};
+use super::conditional::done_unless_failed;
 use super::events::event_item;
 use super::keys;
 use crate::sdk_error::describe;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
-use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use rappel_core::message::Recipient;
 use rappel_core::model::{ClientId, TenantId};
@@ -109,15 +109,7 @@ impl CommunicationHistory for DynamoHistory {
                 .expression_attribute_values(":expires", n(entry.expires_at().timestamp()))
                 .send()
                 .await;
-            match result {
-                Ok(_) => {}
-                Err(error)
-                    if matches!(
-                        error.as_service_error(),
-                        Some(UpdateItemError::ConditionalCheckFailedException(_))
-                    ) => {}
-                Err(error) => return Err(HistoryError(describe(&error))),
-            }
+            done_unless_failed(result).map_err(HistoryError)?;
         }
         Ok(())
     }

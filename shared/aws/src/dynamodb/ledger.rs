@@ -3,6 +3,7 @@
 //! cannot both win.
 
 use super::codec::{Item, n, s, write_id, written_by};
+use super::conditional::done_unless_failed;
 use super::events::event_item;
 use super::history::history_item;
 use super::keys;
@@ -14,7 +15,6 @@ use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
     Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
 };
@@ -314,18 +314,7 @@ impl DeliveryLedger for DynamoLedger {
             .expression_attribute_names("#pk", keys::PK)
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(error)
-                if matches!(
-                    error.as_service_error(),
-                    Some(UpdateItemError::ConditionalCheckFailedException(_))
-                ) =>
-            {
-                Ok(())
-            }
-            Err(error) => Err(LedgerError(describe(&error))),
-        }
+        done_unless_failed(result).map_err(LedgerError)
     }
 
     /// `UpdateItem` of the copy's `kept_until` and the entry's TTL, on an entry with a copy.
@@ -353,18 +342,7 @@ impl DeliveryLedger for DynamoLedger {
             .expression_attribute_values(":expires", n(expires.timestamp()))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            // No entry, or no copy (its recipient was erased): nothing to keep.
-            Err(error)
-                if matches!(
-                    error.as_service_error(),
-                    Some(UpdateItemError::ConditionalCheckFailedException(_))
-                ) =>
-            {
-                Ok(())
-            }
-            Err(error) => Err(LedgerError(describe(&error))),
-        }
+        // No entry, or no copy (its recipient was erased): nothing to keep.
+        done_unless_failed(result).map_err(LedgerError)
     }
 }

@@ -49,6 +49,7 @@
 mod batch_delete;
 mod batch_get;
 pub(crate) mod codec;
+mod conditional;
 mod credentials;
 mod events;
 mod history;

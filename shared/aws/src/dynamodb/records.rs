@@ -3,13 +3,13 @@
 
 use super::batch_get::batch_get;
 use super::codec::{Item, item_record, n, number, record_item, s, string, write_id, written_by};
+use super::conditional::done_unless_failed;
 use super::keys;
 use crate::sdk_error::describe;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
-use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
 use chrono::{DateTime, Utc};
 use rappel_core::model::{
@@ -664,19 +664,8 @@ impl RecordWriter for DynamoRecords {
                 .expression_attribute_values(":expires", n(at.timestamp())),
             None => request.update_expression("REMOVE #expires"),
         };
-        match request.send().await {
-            Ok(_) => Ok(()),
-            // Changed since (its write stated the retention then), or gone.
-            Err(error)
-                if matches!(
-                    error.as_service_error(),
-                    Some(UpdateItemError::ConditionalCheckFailedException(_))
-                ) =>
-            {
-                Ok(())
-            }
-            Err(error) => Err(StoreError::Unavailable(describe(&error))),
-        }
+        // Changed since (its write stated the retention then), or gone: nothing to do.
+        done_unless_failed(request.send().await).map_err(StoreError::Unavailable)
     }
 
     /// `DeleteItem` on the version read (gone already: no error). A client's visit mark (ids

@@ -19,26 +19,10 @@ const NOTIFICATIONS: &str = include_str!("../../../../infra/events/sns-mail-even
 const BOUNCE: &str = include_str!("../../../../infra/events/ses-bounce.json");
 const TWO_WAY: &str = "+33757990000";
 
-/// Every item of `table`, as text.
+/// Every item of `table`, as text (Debug keeps non-ASCII letters as they are).
 async fn scan_table(app: &AwsApp, table: &str) -> Vec<String> {
-    let dynamodb = aws_sdk_dynamodb::Client::new(&app.sdk);
-    let mut items = Vec::new();
-    let mut start = None;
-    loop {
-        let page = dynamodb
-            .scan()
-            .table_name(table)
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .expect("the table can be scanned");
-        // Every attribute's text as it is stored (Debug keeps non-ASCII letters as they are).
-        items.extend(page.items().iter().map(|item| format!("{item:?}")));
-        start = page.last_evaluated_key().cloned();
-        if start.is_none() {
-            return items;
-        }
-    }
+    let items = app.scan_items(table).await;
+    items.iter().map(|item| format!("{item:?}")).collect()
 }
 
 /// The bodies of the messages waiting on `queue_url`, left there.

@@ -8,33 +8,13 @@
 
 use aws_sdk_dynamodb::types::{AttributeValue, TimeToLiveStatus};
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use rappel_aws_tests::aws::{AwsApp, spawn_aws_app};
+use rappel_aws_tests::aws::spawn_aws_app;
 use rappel_ports::clock::Clock;
 use rappel_testkit::CallsApi;
 use serde_json::json;
 use std::collections::HashMap;
 
 type Item = HashMap<String, AttributeValue>;
-
-async fn items(app: &AwsApp, table: &str) -> Vec<Item> {
-    let dynamodb = aws_sdk_dynamodb::Client::new(&app.sdk);
-    let mut all = Vec::new();
-    let mut start = None;
-    loop {
-        let page = dynamodb
-            .scan()
-            .table_name(table)
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .expect("the table can be scanned");
-        all.extend(page.items().iter().cloned());
-        start = page.last_evaluated_key().cloned();
-        if start.is_none() {
-            return all;
-        }
-    }
-}
 
 fn text<'a>(item: &'a Item, name: &str) -> &'a str {
     match item.get(name) {
@@ -116,7 +96,7 @@ async fn what_each_write_stores_carries_its_business_retention_as_the_tables_ttl
     app.advance_to("2026-03-26T12:00:00Z").await;
     assert!(!app.emails_to("lea@example.fr").await.is_empty());
 
-    let records = items(&app, &app.resources.records_table).await;
+    let records = app.scan_items(&app.resources.records_table).await;
     let ended = Utc.with_ymd_and_hms(2026, 3, 27, 9, 45, 0).unwrap();
     assert_eq!(
         expires_at(record(&records, &format!("appointment#{appointment}"))),
@@ -137,7 +117,7 @@ async fn what_each_write_stores_carries_its_business_retention_as_the_tables_ttl
         assert_eq!(expires_at(record(&records, kept)), None, "{kept} is kept");
     }
 
-    let deliveries = items(&app, &app.resources.deliveries_table).await;
+    let deliveries = app.scan_items(&app.resources.deliveries_table).await;
     let window = |item: &Item| {
         expires_at(item).is_some_and(|at| {
             at >= start + Duration::days(90) && at <= app.clock.now() + Duration::days(90)
@@ -235,13 +215,13 @@ async fn a_shorter_period_is_stamped_again_on_what_is_kept_by_the_replan_functio
     assert_eq!(app.emails_to("lea@example.fr").await.len(), sent);
     assert_eq!(app.count_schedules().await, schedules);
 
-    let records = items(&app, &app.resources.records_table).await;
+    let records = app.scan_items(&app.resources.records_table).await;
     let ended = Utc.with_ymd_and_hms(2026, 3, 27, 9, 45, 0).unwrap();
     assert_eq!(
         expires_at(record(&records, &format!("appointment#{appointment}"))),
         Some(ended + Duration::days(200))
     );
-    let deliveries = items(&app, &app.resources.deliveries_table).await;
+    let deliveries = app.scan_items(&app.resources.deliveries_table).await;
     let history: Vec<&Item> = deliveries
         .iter()
         .filter(|i| text(i, "pk").starts_with(&format!("H#{}#", app.tenant)))

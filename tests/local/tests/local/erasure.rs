@@ -35,29 +35,7 @@ fn needles() -> Vec<String> {
 
 /// Every file under `dir` that holds `needle`, with how many times.
 fn scan(dir: &Path, needle: &str) -> Vec<(String, usize)> {
-    let mut found = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(at) = pending.pop() {
-        for entry in std::fs::read_dir(&at)
-            .expect("a readable data dir")
-            .flatten()
-        {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-                continue;
-            }
-            let bytes = std::fs::read(&path).expect("a readable file");
-            let hits = bytes
-                .windows(needle.len())
-                .filter(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-                .count();
-            if hits > 0 {
-                found.push((path.display().to_string(), hits));
-            }
-        }
-    }
-    found
+    rappel_testkit::byte_scan::files_holding(dir, needle, &[])
 }
 
 fn files_in(dir: &Path) -> usize {

@@ -37,30 +37,10 @@ fn appointment_key(app: &TestApp, appointment: &str) -> RecordKey {
 /// Every file under `dir` but the outbox (the recipients' mailboxes, which no retention of the
 /// business reaches) that holds `needle`.
 fn files_holding(dir: &Path, needle: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(at) = pending.pop() {
-        for entry in std::fs::read_dir(&at)
-            .expect("a readable data dir")
-            .flatten()
-        {
-            let path = entry.path();
-            if path.is_dir() {
-                if path.file_name().is_some_and(|n| n != "outbox") {
-                    pending.push(path);
-                }
-                continue;
-            }
-            let bytes = std::fs::read(&path).expect("a readable file");
-            if bytes
-                .windows(needle.len())
-                .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-            {
-                found.push(path.display().to_string());
-            }
-        }
-    }
-    found
+    rappel_testkit::byte_scan::files_holding(dir, needle, &["outbox"])
+        .into_iter()
+        .map(|(file, _)| file)
+        .collect()
 }
 
 #[tokio::test]
