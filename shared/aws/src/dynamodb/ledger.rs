@@ -22,8 +22,8 @@ use chrono::{DateTime, Utc};
 use rappel_ports::events::event_of_record;
 use rappel_ports::history::CommunicationRecord;
 use rappel_ports::ledger::{
-    CLAIM_LEASE, Claim, DeliveryLedger, Filed, KEEP_FOR, LedgerEntry, LedgerError, LedgerState,
-    ProviderOutcome,
+    CLAIM_LEASE, Claim, DeliveryLedger, Filed, LedgerEntry, LedgerError, LedgerState,
+    ProviderOutcome, expiry,
 };
 
 /// The lease end as epoch seconds, for the claim condition (the entry's own `lease_until` is text).
@@ -324,7 +324,8 @@ impl DeliveryLedger for DynamoLedger {
         recorded_at: DateTime<Utc>,
         kept_until: DateTime<Utc>,
     ) -> Result<(), LedgerError> {
-        let expires = kept_until.min(recorded_at + KEEP_FOR);
+        // The entry was written when its copy was recorded (settled with it).
+        let expires = expiry(recorded_at, Some(kept_until));
         let kept = serde_dynamo::to_attribute_value(kept_until)
             .map_err(|e| LedgerError(format!("a retention instant cannot be stored: {e}")))?;
         let result = self

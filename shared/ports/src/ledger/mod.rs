@@ -92,15 +92,19 @@ pub enum Claim {
 /// whose retention is shorter (30 days at least: still past every replay).
 pub const KEEP_FOR: Duration = Duration::days(400);
 
+/// When a ledger entry written at `written_at` is deleted: [`KEEP_FOR`] later, or when its
+/// copy of a history entry (`copy_expires`) goes if that is sooner. The one rule for the entry
+/// as written and for a store that re-stamps its copy in place.
+pub fn expiry(written_at: DateTime<Utc>, copy_expires: Option<DateTime<Utc>>) -> DateTime<Utc> {
+    let kept = written_at + KEEP_FOR;
+    copy_expires.map_or(kept, |copy| kept.min(copy))
+}
+
 impl LedgerEntry {
     /// When the stores delete it (DynamoDB's TTL; the local stack's sweep): [`KEEP_FOR`] after
     /// it was written, or with its copy of a history entry if that goes sooner.
     pub fn expires_at(&self) -> DateTime<Utc> {
-        let kept = self.at + KEEP_FOR;
-        match &self.record {
-            Some(copy) => kept.min(copy.expires_at()),
-            None => kept,
-        }
+        expiry(self.at, self.record.as_ref().map(|copy| copy.expires_at()))
     }
 
     /// A delivery finished for good at `now` (with its history entry when it was sent).

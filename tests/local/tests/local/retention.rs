@@ -28,6 +28,21 @@ async fn salon_keeping(app: &TestApp, retention: Value) {
     assert_eq!(saved.status, 200, "{}", saved.body);
 }
 
+/// Léa, booked for Friday 27 March 2026, 10:00–10:45 in Paris, at the salon as it is set up:
+/// (client id, appointment id).
+async fn lea_booked_friday_10am(app: &TestApp) -> (String, String) {
+    let lea = app.create_lea().await;
+    let booked = app
+        .book(
+            &lea,
+            "2026-03-27T10:00:00+01:00",
+            "2026-03-27T10:45:00+01:00",
+        )
+        .await;
+    let appointment = booked["id"].as_str().expect("an id").to_owned();
+    (lea, appointment)
+}
+
 fn appointment_key(app: &TestApp, appointment: &str) -> RecordKey {
     let tenant: TenantId = id(&app.tenant);
     let appointment: AppointmentId = id(appointment);
@@ -51,15 +66,7 @@ async fn an_ended_appointment_and_its_history_go_when_the_business_keeps_them_no
         json!({"ended_appointments_days": 150, "history_days": 90}),
     )
     .await;
-    let lea = app.create_lea().await;
-    let booked = app
-        .book(
-            &lea,
-            "2026-03-27T10:00:00+01:00",
-            "2026-03-27T10:45:00+01:00",
-        )
-        .await;
-    let appointment = booked["id"].as_str().expect("an id").to_owned();
+    let (lea, appointment) = lea_booked_friday_10am(&app).await;
     // The day after: the confirmation and the reminders are sent and in her history.
     app.advance_to("2026-03-28T09:00:00Z").await;
     let sent = app.sent_to(LEA_MAIL).await.len();
@@ -110,15 +117,7 @@ async fn an_ended_appointment_and_its_history_go_when_the_business_keeps_them_no
 async fn a_moved_appointment_is_kept_from_its_new_end_and_an_action_keeps_the_stamp() {
     let app = spawn_app(friday_before()).await;
     salon_keeping(&app, json!({"ended_appointments_days": 200})).await;
-    let lea = app.create_lea().await;
-    let booked = app
-        .book(
-            &lea,
-            "2026-03-27T10:00:00+01:00",
-            "2026-03-27T10:45:00+01:00",
-        )
-        .await;
-    let appointment = booked["id"].as_str().expect("an id").to_owned();
+    let (_, appointment) = lea_booked_friday_10am(&app).await;
     let key = appointment_key(&app, &appointment);
     let moved = app
         .patch(
@@ -253,15 +252,7 @@ async fn a_period_shorter_than_the_business_re_engagement_needs_is_refused() {
 async fn a_shorter_period_applies_to_what_is_already_kept_through_a_job_of_bounded_steps() {
     let app = spawn_app(friday_before()).await;
     salon_keeping(&app, json!({})).await;
-    let lea = app.create_lea().await;
-    let booked = app
-        .book(
-            &lea,
-            "2026-03-27T10:00:00+01:00",
-            "2026-03-27T10:45:00+01:00",
-        )
-        .await;
-    let appointment = booked["id"].as_str().expect("an id").to_owned();
+    let (lea, appointment) = lea_booked_friday_10am(&app).await;
     let key = appointment_key(&app, &appointment);
     app.advance_to("2026-03-28T09:00:00Z").await;
     let ended = utc(2026, 3, 27, 9, 45);
