@@ -1,6 +1,6 @@
-//! The webhook poster on Lambda: the SDK's own HTTP stack (hyper, rustls with its aws-lc-rs
-//! provider) — HTTPS only, HTTP/1.1, the certificate roots compiled in (nothing read at
-//! init), 5 seconds at most per request, redirects not followed (a 3xx is a refusal: an
+//! The webhook poster on Lambda: the functions' one HTTPS stack (`rappel_aws::https`: hyper,
+//! HTTP/1.1, rustls with the ring provider, the certificate roots compiled in) — HTTPS
+//! only, 5 seconds at most per request, redirects not followed (a 3xx is a refusal: an
 //! endpoint says where it is when it is registered).
 
 use async_trait::async_trait;
@@ -10,6 +10,7 @@ use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
+use rappel_aws::https::{self, Schemes};
 use rappel_ports::webhooks::{PostFailure, WebhookPoster};
 use std::time::Duration;
 
@@ -26,38 +27,20 @@ pub struct PosterError(String);
 
 impl HttpsPoster {
     pub fn new() -> Result<Self, PosterError> {
-        Self::build(true)
+        Self::build(Schemes::HttpsOnly)
     }
 
     /// Also plain `http://` (the emulator tests' loopback receiver; never deployed).
     pub fn allowing_http() -> Result<Self, PosterError> {
-        Self::build(false)
+        Self::build(Schemes::HttpsOrHttp)
     }
 
-    fn build(https_only: bool) -> Result<Self, PosterError> {
-        let provider = hyper_rustls::ConfigBuilderExt::with_webpki_roots(
-            rustls_config_builder().map_err(PosterError)?,
-        )
-        .with_no_client_auth();
-        let builder = hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(provider);
-        let connector = if https_only {
-            builder.https_only().enable_http1().build()
-        } else {
-            builder.https_or_http().enable_http1().build()
-        };
+    fn build(schemes: Schemes) -> Result<Self, PosterError> {
+        let connector =
+            https::connector(schemes, None).map_err(|error| PosterError(error.to_string()))?;
         let client = Client::builder(TokioExecutor::new()).build(connector);
         Ok(Self { client })
     }
-}
-
-/// rustls with the aws-lc-rs provider (the SDK's), its safe protocol versions.
-fn rustls_config_builder()
--> Result<rustls::ConfigBuilder<rustls::ClientConfig, rustls::WantsVerifier>, String> {
-    rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
-        rustls::crypto::aws_lc_rs::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .map_err(|e| e.to_string())
 }
 
 #[async_trait]

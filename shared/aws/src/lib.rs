@@ -17,8 +17,10 @@
 //! | [`sqs`] | the send queue on SQS (the change handler's messages due now) |
 //! | [`secret`] | the link-signing key from Secrets Manager |
 //! | [`env`] | the environment variables, read once at cold start |
-//! | [`metrics`] | CloudWatch embedded metrics: namespace and collector |
+//! | [`metrics`] | CloudWatch embedded metrics: namespace, collector, the runtime loop flushing them |
 //! | [`sdk`] | SDK configuration (retries with backoff; emulator endpoint for tests) |
+//! | [`sdk_http_client`] | the SDK's HTTP client: HTTP/1.1 only, over [`https`] |
+//! | [`https`] | the functions' one HTTPS stack (hyper, HTTP/1.1, rustls on ring, roots compiled in) |
 //! | [`wiring`] | each function's services and variable list |
 //! | [`sdk_error`] | an SDK error described for logs, without its payload |
 
@@ -26,10 +28,12 @@ pub mod dynamodb;
 pub mod env;
 pub mod event_bus;
 pub mod event_stream;
+pub mod https;
 pub mod metrics;
 pub mod scheduler;
 pub mod sdk;
 pub mod sdk_error;
+pub mod sdk_http_client;
 pub mod secret;
 pub mod ses;
 pub mod ses_domains;

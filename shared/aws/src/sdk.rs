@@ -1,5 +1,6 @@
 //! The SDK configuration, loaded once per cold start and shared by every client.
 
+use crate::sdk_http_client::sdk_http_client;
 use aws_config::environment::{
     EnvironmentVariableCredentialsProvider, EnvironmentVariableRegionProvider,
 };
@@ -49,6 +50,7 @@ pub async fn load() -> SdkConfig {
         .credentials_provider(EnvironmentVariableCredentialsProvider::new())
         .retry_config(retry())
         .timeout_config(timeouts())
+        .http_client(sdk_http_client())
         .load()
         .await
 }
@@ -67,6 +69,7 @@ pub async fn load_for_emulator(endpoint: &str) -> SdkConfig {
         ))
         .retry_config(retry())
         .timeout_config(timeouts())
+        .http_client(sdk_http_client())
         .load()
         .await
 }

@@ -1,10 +1,15 @@
 //! The functions' embedded metrics, as CloudWatch reads them from the logs (EMF): the change
-//! handler's unreadable records, the send function's one-shot schedule firings. A test binary
-//! of its own, one test: the metrics recorder is global to the process.
+//! handler's unreadable records, the send function's one-shot schedule firings, and the runtime
+//! layer that writes them after each invocation. One test: the metrics recorder is global to
+//! the process.
 
-use lambda_runtime::{Context, LambdaEvent};
+use lambda_runtime::{Context, LambdaEvent, LambdaInvocation};
+use rappel_aws::metrics::{COLD_START_METRIC, FlushAfterEach};
 use rappel_aws_tests::handler_fakes::{batch, fakes};
 use rappel_change_handler::{UNREADABLE_RECORDS_METRIC, function_handler};
+use std::io::Write;
+use std::sync::Mutex;
+use tower::{Layer, Service};
 
 #[tokio::test]
 async fn an_unreadable_stream_record_and_a_schedules_firing_are_counted_in_embedded_metrics() {
@@ -69,4 +74,59 @@ async fn an_unreadable_stream_record_and_a_schedules_firing_are_counted_in_embed
     let emf = &documents[0];
     assert_eq!(emf["Function"], "change-handler");
     assert_eq!(emf["_aws"]["CloudWatchMetrics"][0]["Namespace"], "Rappel");
+
+    // The runtime's layer: the cold start once, then each invocation's metrics as it ends.
+    let layer = FlushAfterEach::writing_to(metrics, || Box::new(Written));
+    let mut service = layer.layer(tower::service_fn(|_: LambdaInvocation| async {
+        metrics::counter!("Handled").increment(1);
+        Ok::<_, std::convert::Infallible>(())
+    }));
+    let mut after_each = Vec::new();
+    for _ in 0..2 {
+        service.call(invocation()).await.unwrap();
+        after_each.push(std::mem::take(&mut *WRITTEN.lock().unwrap()));
+    }
+    let documents = |written: &[u8]| -> Vec<serde_json::Value> {
+        String::from_utf8(written.to_vec())
+            .expect("text")
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("an EMF document"))
+            .collect()
+    };
+    let (first, second) = (documents(&after_each[0]), documents(&after_each[1]));
+    assert!(!first.is_empty() && !second.is_empty());
+    let count = |documents: &[serde_json::Value], metric: &str| {
+        documents
+            .iter()
+            .filter_map(|d| d[metric].as_u64())
+            .sum::<u64>()
+    };
+    assert_eq!(count(&first, COLD_START_METRIC), 1, "{first:#?}");
+    assert_eq!(count(&first, "Handled"), 1, "{first:#?}");
+    assert_eq!(count(&second, COLD_START_METRIC), 0, "{second:#?}");
+    assert_eq!(count(&second, "Handled"), 1, "{second:#?}");
+}
+
+/// What the layer wrote in the test, as Lambda's log would hold it.
+static WRITTEN: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+
+struct Written;
+
+impl Write for Written {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        WRITTEN.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn invocation() -> LambdaInvocation {
+    LambdaInvocation {
+        parts: lambda_http::http::Response::new(()).into_parts().0,
+        body: Default::default(),
+        context: Context::default(),
+    }
 }
