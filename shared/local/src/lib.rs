@@ -35,4 +35,4 @@ mod webhook_poster;
 pub use data_dir::{DATA_DIR_FORMAT, check_data_dir};
 pub use disturbance::Disturbance;
 pub use local_routes::{local_document_json, local_router};
-pub use runtime::{DeadLetter, LocalConfig, LocalStack};
+pub use runtime::{DeadLetter, LocalConfig, LocalStack, synced};

@@ -7,7 +7,7 @@ use crate::runtime::LocalStack;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, FixedOffset, Utc};
@@ -45,7 +45,11 @@ pub fn local_router(stack: Arc<LocalStack>) -> Router {
     // The API's contract at its AWS path; the local stack's (the API and the inspection
     // routes) at the root.
     let contract = rappel_api::public_router().route("/openapi.json", get(serve_local_document));
-    local.merge(contract).merge(links).merge(api)
+    local
+        .merge(contract)
+        .merge(links)
+        .merge(api)
+        .layer(middleware::from_fn(synced_before_answer))
 }
 
 /// Every API call returns once the change feed it caused has been handled, so what it sent
@@ -58,6 +62,26 @@ async fn settle_after(
     let response = next.run(request).await;
     stack.settle().await;
     response
+}
+
+/// Every answer (the API's, the links', the inspection routes') leaves once what the request
+/// wrote is synced to the data dir — group commit: the requests answering at the same time
+/// share one sync. A sync that fails is a 503: the change holds in memory but is not
+/// acknowledged as kept.
+async fn synced_before_answer(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    match crate::runtime::synced().await {
+        Ok(()) => response,
+        Err(error) => {
+            tracing::error!(%error, "could not sync the data dir before answering");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "store_unavailable",
+                "the change could not be kept; try again",
+            )
+            .into_response()
+        }
+    }
 }
 
 /// The inspection routes (JSON) with their description: the local stack's document.

@@ -130,6 +130,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Requests in flight have been answered; let the firing in progress finish, then exit
     // holding the runtime so that no new one starts.
     let _quiet = stack.quiesce().await;
+    if let Err(error) = rappel_local::synced().await {
+        tracing::error!(%error, "could not sync the data dir before stopping");
+    }
     tracing::info!("stopped cleanly");
     Ok(())
 }

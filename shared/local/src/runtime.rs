@@ -17,6 +17,7 @@ use rappel_ports::delivery::Outbox;
 use rappel_ports::delivery::{Mailer, SmsSender, Unpaced, VirtualPace};
 use rappel_ports::erasure::ErasureWork;
 use rappel_ports::events::MemoryEventLog;
+use rappel_ports::group_commit::SyncDomain;
 use rappel_ports::history::MemoryHistory;
 use rappel_ports::idempotency::MemoryIdempotency;
 use rappel_ports::journal::Compact;
@@ -180,6 +181,19 @@ pub struct LocalStack {
     disturbance: Option<Arc<dyn Disturbance>>,
     /// Sends move the clock (a simulated provider rate): schedules fire between sends.
     paced: bool,
+}
+
+/// Everything written to the data dir so far is synced (nothing to do in memory): the wait
+/// runs on the blocking pool, so the requests answering at once share one sync while the
+/// runtime's threads go on.
+pub async fn synced() -> std::io::Result<()> {
+    let domain = SyncDomain::global();
+    if domain.is_synced() {
+        return Ok(());
+    }
+    tokio::task::spawn_blocking(|| SyncDomain::global().barrier())
+        .await
+        .map_err(std::io::Error::other)?
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

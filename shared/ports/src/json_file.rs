@@ -3,6 +3,7 @@
 //! survives a restart — and a kill at any instant leaves either the old or the new file, never
 //! a torn one.
 
+use crate::group_commit::SyncDomain;
 use serde::{Serialize, de::DeserializeOwned};
 use std::path::{Path, PathBuf};
 
@@ -48,6 +49,20 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()>
         // Not every platform can fsync a folder; the rename is done either way.
         let _ = folder.sync_all();
     }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` through a temporary file renamed over it — a kill leaves the old
+/// content or the new — without syncing: the file and its folder are left to `domain`'s next
+/// barrier (group commit), which stands before the write is acknowledged.
+pub(crate) fn write_renamed(path: &Path, bytes: &[u8], domain: &SyncDomain) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = tmp_path(path);
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)?;
+    domain.written(path);
+    domain.written(dir);
     Ok(())
 }
 

@@ -25,7 +25,8 @@
 //!
 //! [`deadline`] says how long an invocation may still run, and what one port call can take;
 //! [`forward_compatible`] reads a stored value written by a release that knows more fields;
-//! [`journal`] and [`json_file`] are the embedded adapters' durable files; [`crash_point`]
+//! [`journal`] and [`json_file`] are the embedded adapters' durable files, synced together by
+//! [`group_commit`]'s barriers; [`crash_point`]
 //! names the places a restart test may stop the process. (The soak's failing decorators and
 //! write log are test code: `rappel-testkit`.)
 
@@ -38,6 +39,7 @@ pub mod delivery;
 pub mod erasure;
 pub mod events;
 pub mod forward_compatible;
+pub mod group_commit;
 pub mod history;
 pub mod idempotency;
 pub mod journal;

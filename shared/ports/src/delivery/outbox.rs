@@ -12,7 +12,7 @@
 
 use super::{Mailer, ProviderReceipt, SendError, SmsSender};
 use crate::journal::{Durable, Journaled};
-use crate::json_file::write_atomically;
+use crate::json_file::{write_atomically, write_renamed};
 use crate::lock;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -407,11 +407,18 @@ impl Mailer for Outbox {
                 mime: mime.clone(),
                 tags: email.tags.clone(),
             };
-            // The .eml first: once `outbox.json` says sent, its file is there.
-            if let Some(dir) = &self.eml_dir
-                && let Err(error) =
-                    write_atomically(&dir.join(format!("{id}.eml")), mime.as_bytes())
-            {
+            // The .eml first: once `outbox.json` says sent, its file is there — synced with
+            // the book's line by the same barrier when the outbox is kept in a data dir.
+            let path = self
+                .eml_dir
+                .as_ref()
+                .map(|dir| dir.join(format!("{id}.eml")));
+            let written = match (&path, state.book.sync_domain()) {
+                (Some(path), Some(domain)) => write_renamed(path, mime.as_bytes(), &domain),
+                (Some(path), None) => write_atomically(path, mime.as_bytes()),
+                (None, _) => Ok(()),
+            };
+            if let Err(error) = written {
                 tracing::warn!(%error, "could not write the .eml file");
             }
             state.sent(counter, entry.clone());

@@ -294,6 +294,7 @@ impl MemoryRecords {
     /// The first `handled` changes of the feed (the batch last peeked) are done; `retry` goes
     /// back at the front, in order, to be handled again.
     pub fn finish_changes(&self, handled: usize, retry: Vec<ChangeRecord>) {
+        crate::journal::barrier_before_consuming(&self.state, "change feed");
         lock(&self.state).change_or_log(Change::Finish { handled, retry }, "record store");
     }
 

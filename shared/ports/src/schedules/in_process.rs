@@ -204,6 +204,8 @@ impl InProcessScheduler {
     /// A firing was handled (queued): a one-shot schedule is done (`ActionAfterCompletion:
     /// DELETE` on AWS); a recurring one moves to its next day.
     pub fn fired(&self, firing: &Firing) {
+        // Its request on the send queue synced before the schedule is gone.
+        crate::journal::barrier_before_consuming(&self.state, "schedules");
         let mut state = lock(&self.state);
         if state.fires(&firing.name, firing.at) {
             let change = Change::Fired {

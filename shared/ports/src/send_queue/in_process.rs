@@ -280,6 +280,7 @@ impl<T: Queued> InProcessQueue<T> {
 
     /// The head request was handled (or dead-lettered): off the queue.
     pub fn done(&self) {
+        crate::journal::barrier_before_consuming(&self.items, "queue");
         let mut items = lock(&self.items);
         if items.len > 0 {
             items.change_or_log(Change::Done, "queue");
@@ -288,6 +289,7 @@ impl<T: Queued> InProcessQueue<T> {
 
     /// The head request failed: to the back of the queue, to be received again.
     pub fn retry_later(&self) {
+        crate::journal::barrier_before_consuming(&self.items, "queue");
         let mut items = lock(&self.items);
         if items.len > 0 {
             items.change_or_log(Change::RetryLater, "queue");
