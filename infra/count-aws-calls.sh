@@ -144,16 +144,17 @@ def unauthorised(paths):
 # Rappel call AWS more often fails the test command. The delivery events (issue 28) add 11 to
 # the life cycle: 3 writes (the planning events of 3 change batches), and the publish
 # function's 4 PutEvents and 4 queries of the business's endpoints, one each per stage — 108 →
-# 119, budget 120.
+# 119. Issue 31 lowered every budget to the count reached (docs/PERFORMANCE.md argues the
+# calls left above the floor): one call more than today fails.
 over = []
-over += count(sys.argv[1], "one appointment life cycle", {"total": 120, "GetItem": 20})
-over += count(sys.argv[2], "one digest firing (one staff member, one appointment, e-mail)", {"total": 11})
-over += count(sys.argv[3], "one re-engagement step (e-mail + SMS)", {"total": 16})
-over += count(sys.argv[4], "one invoice life cycle (issued, notice e-mail, reminder scheduled, paid)", {"total": 32})
-over += count(sys.argv[5], "one freed slot (the cancellation, its notices and alerts, two clients offered it)", {"total": 64})
+over += count(sys.argv[1], "one appointment life cycle", {"total": 119, "GetItem": 6})
+over += count(sys.argv[2], "one digest firing (one staff member, one appointment, e-mail)", {"total": 9})
+over += count(sys.argv[3], "one re-engagement step (e-mail + SMS)", {"total": 14})
+over += count(sys.argv[4], "one invoice life cycle (issued, notice e-mail, reminder scheduled, paid)", {"total": 27})
+over += count(sys.argv[5], "one freed slot (the cancellation, its notices and alerts, two clients offered it)", {"total": 60})
 # One schedule per message that can go out: 2 here (before, one per planned message: 3).
 over += count(sys.argv[6], "one booking of a client without a phone (schedules per appointment)",
-              {"total": 32, "CreateSchedule": 2})
+              {"total": 29, "CreateSchedule": 2})
 missing = unauthorised(sys.argv[1:7])
 print("\n## IAM: " + ("every DynamoDB operation seen is allowed by template.yaml" if not missing
                        else "NOT ALLOWED: " + "; ".join(missing)))
