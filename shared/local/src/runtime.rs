@@ -28,7 +28,7 @@ use rappel_ports::records::{ChangeRecord, MemoryRecords, RecordStore};
 use rappel_ports::replan::{MemoryProgress, ReplanWork};
 use rappel_ports::schedules::Schedules;
 use rappel_ports::schedules::{Firing, InProcessScheduler, SendRequest};
-use rappel_ports::send_queue::{InProcessQueue, MAX_RECEIVES, SendQueue};
+use rappel_ports::send_queue::{Finished, InProcessQueue, MAX_RECEIVES, SendQueue};
 use rappel_ports::sending_domains::MemorySendingDomains;
 use rappel_ports::sms_replies::MemorySmsReplies;
 use rappel_ports::usage::MemoryUsage;
@@ -181,7 +181,23 @@ pub struct LocalStack {
     disturbance: Option<Arc<dyn Disturbance>>,
     /// Sends move the clock (a simulated provider rate): schedules fire between sends.
     paced: bool,
+    /// Acknowledgements waiting for one barrier (group commit): see [`HeldAcks`].
+    held: Mutex<HeldAcks>,
 }
+
+/// What the runtime has done and not yet acknowledged: firings queued, not yet marked fired,
+/// and the send queue's requests in flight with how each ended. They are acknowledged together
+/// behind one barrier ([`LocalStack::acknowledge`]) — every [`ACK_WINDOW`] firings while the
+/// clock moves, and whenever the runtime comes to rest — rather than each behind its own sync.
+/// A stop before then fires and receives them again, which the delivery ledger makes harmless.
+#[derive(Default)]
+struct HeldAcks {
+    fired: Vec<Firing>,
+    sent: Vec<Finished>,
+}
+
+/// Firings acknowledged behind one barrier while the clock moves.
+const ACK_WINDOW: usize = 100;
 
 /// Everything written to the data dir so far is synced (nothing to do in memory): the wait
 /// runs on the blocking pool, so the requests answering at once share one sync while the
@@ -414,6 +430,7 @@ impl LocalStack {
             dead_letters_file,
             disturbance: config.disturbance,
             paced: config.provider_rate.is_some(),
+            held: Mutex::new(HeldAcks::default()),
         }))
     }
 
@@ -478,6 +495,26 @@ impl LocalStack {
     }
 
     async fn settle_locked(&self) {
+        self.settle_holding().await;
+        self.acknowledge();
+    }
+
+    /// Acknowledges what is held, behind one barrier: the firings marked fired, the requests
+    /// in flight finished (a failed one back on the queue).
+    fn acknowledge(&self) {
+        let held = std::mem::take(&mut *lock(&self.held));
+        if !held.fired.is_empty() {
+            self.scheduler.fired_all(&held.fired);
+        }
+        if !held.sent.is_empty() {
+            self.queue.finish_batch(&held.sent);
+        }
+    }
+
+    /// [`Self::settle_locked`] leaving its acknowledgements held, but for failed sends: those
+    /// are acknowledged (back on the queue) and tried again until they succeed or are
+    /// dead-lettered.
+    async fn settle_holding(&self) {
         loop {
             let batch = self.records.peek_changes(100);
             if batch.is_empty() {
@@ -489,7 +526,13 @@ impl LocalStack {
                     self.drain_erasures().await;
                     continue;
                 }
-                if self.queue.is_empty() {
+                if self.queue.waiting() == 0
+                    && lock(&self.held).sent.contains(&Finished::RetryLater)
+                {
+                    self.acknowledge();
+                    continue;
+                }
+                if self.queue.waiting() == 0 {
                     // Events posted once everything they record is done; a page at a time.
                     while self.dispatch.run_due().await.posted > 0 {}
                     return;
@@ -555,7 +598,10 @@ impl LocalStack {
         let _guard = self.runtime.lock().await;
         self.settle_locked().await;
         loop {
-            let firing = self.scheduler.next_due(target);
+            let firing = {
+                let held = lock(&self.held);
+                self.scheduler.next_due_except(target, &held.fired)
+            };
             // A failing webhook endpoint's retry before the next firing: the clock stops there.
             let retry = self.webhooks.next_retry(self.clock.now(), target);
             if let Some(at) = retry
@@ -565,7 +611,14 @@ impl LocalStack {
                 self.settle_locked().await;
                 continue;
             }
-            let Some(firing) = firing else { break };
+            let Some(firing) = firing else {
+                if lock(&self.held).fired.is_empty() {
+                    break;
+                }
+                // Marked fired, a recurring schedule may come due again before the target.
+                self.acknowledge();
+                continue;
+            };
             if firing.at > self.clock.now() {
                 self.clock.set(firing.at);
             }
@@ -582,12 +635,24 @@ impl LocalStack {
                 self.fire(&firing).await;
             }
             rappel_ports::crash_point::crash_point("schedule.queued");
-            // Its input is on the (persisted) queue: only now is the one-shot schedule done (a
-            // recurring one moves to its next day). Stopped before this line, it fires again
-            // after a restart, and the ledger makes the second copy a duplicate.
-            self.scheduler.fired(&firing);
-            self.settle_locked().await;
+            // Its input is on the (persisted) queue: only once that is synced is the one-shot
+            // schedule done (a recurring one moves to its next day) — with the window's other
+            // firings, behind one barrier. Stopped before, it fires again after a restart, and
+            // the ledger makes the second copy a duplicate.
+            // A recurring schedule's next firing exists only once this one is marked: its
+            // window closes with it, so that next firing keeps its place in time.
+            let recurring = matches!(firing.request, SendRequest::Digest { .. });
+            let window_full = {
+                let mut held = lock(&self.held);
+                held.fired.push(firing);
+                recurring || held.fired.len() >= ACK_WINDOW
+            };
+            self.settle_holding().await;
+            if window_full {
+                self.acknowledge();
+            }
         }
+        self.acknowledge();
         if target > self.clock.now() {
             self.clock.set(target);
         }
@@ -722,22 +787,57 @@ impl LocalStack {
         }
     }
 
-    /// One pass over the send queue, in batches of [`BATCH_SIZE`] under the send function's
-    /// own batch policy ([`SendBatch`]: records read once per batch, the rest of a batch left
-    /// untried once the provider throttles). Each request is handed to the send handler once; a
-    /// failed one goes to the back of the queue, and after [`MAX_RECEIVES`] receives to the
-    /// dead letters (SQS redrive). `settle_locked` passes again until the queue is empty.
+    /// The send queue drained, in batches of [`BATCH_SIZE`] under the send function's own
+    /// batch policy ([`SendBatch`]: records read once per batch, the rest of a batch left
+    /// untried once the provider throttles). Each request is handed to the send handler once;
+    /// how it ended is held for the next acknowledgement ([`HeldAcks`]): a failed one goes
+    /// back on the queue then, and after [`MAX_RECEIVES`] receives to the dead letters (SQS
+    /// redrive). Paced (a simulated provider rate), one request at a time, acknowledged each.
     async fn drain_queue(&self) {
+        if self.paced {
+            return self.drain_queue_paced().await;
+        }
+        loop {
+            let received = self.queue.receive_batch(BATCH_SIZE as usize);
+            if received.is_empty() {
+                return;
+            }
+            let requests: Vec<SendRequest> = received.iter().map(|r| r.request.clone()).collect();
+            let mut batch = SendBatch::begin(&self.delivery, Deadline::NONE, &requests).await;
+            let mut outcomes = Vec::with_capacity(received.len());
+            for queued in received {
+                let outcome = match batch.handle(&queued.request).await {
+                    Step::Handled(_) => Finished::Done,
+                    Step::Failed(error) if queued.receives >= MAX_RECEIVES => {
+                        tracing::error!(kind = queued.request.kind_name(), %error, "send request dead-lettered");
+                        self.dead_letter(DeadLetter::SendRequest {
+                            request: queued.request,
+                            receives: queued.receives,
+                            error: error.to_string(),
+                            failed_at: self.now(),
+                        });
+                        Finished::Done
+                    }
+                    Step::Failed(_) | Step::HandedBack(_) => Finished::RetryLater,
+                };
+                outcomes.push(outcome);
+            }
+            lock(&self.held).sent.extend(outcomes);
+        }
+    }
+
+    /// One pass over the send queue with a simulated provider rate: as [`Self::drain_queue`],
+    /// but the schedules that came due while a send moved the clock join the queue before the
+    /// next request is taken, and each request is acknowledged as it ends.
+    async fn drain_queue_paced(&self) {
         let mut left = self.queue.len();
         while left > 0 {
             let upcoming = self.queue.peek((BATCH_SIZE as usize).min(left));
             let mut batch = SendBatch::begin(&self.delivery, Deadline::NONE, &upcoming).await;
             for _ in 0..upcoming.len() {
-                if self.paced {
-                    // The clock moved with the last send: what came due meanwhile joins the
-                    // queue now, and takes its turn.
-                    self.fire_due().await;
-                }
+                // The clock moved with the last send: what came due meanwhile joins the
+                // queue now, and takes its turn.
+                self.fire_due().await;
                 let Some(received) = self.queue.receive() else {
                     return;
                 };

@@ -108,22 +108,59 @@ impl SyncDomain {
     }
 }
 
-/// Syncs each file's data (`fdatasync`), each folder whole. Opening the file again reaches the
-/// same page cache as the handle it was written through. A file gone meanwhile (an erased
-/// message's `.eml`) has nothing left to sync.
+/// Syncs what `paths` name. One or two files: each its own `fdatasync` (a folder, `fsync`).
+/// More (a batch's journals, `.eml` files and their folder): on Linux one `syncfs` per file
+/// system they are on — one journal commit of the file system for all of them, where a sync
+/// per file makes one commit each. A file gone meanwhile (an erased message's `.eml`) has
+/// nothing left to sync. Opening a file again reaches the page cache it was written through.
 fn sync_each(paths: &BTreeSet<PathBuf>) -> io::Result<()> {
+    let mut opened = Vec::with_capacity(paths.len());
     for path in paths {
-        let file = match std::fs::File::open(path) {
-            Ok(file) => file,
+        match std::fs::File::open(path) {
+            Ok(file) => opened.push(file),
             Err(error) if error.kind() == io::ErrorKind::NotFound => continue,
             Err(error) => return Err(error),
-        };
-        if file.metadata()?.is_dir() {
-            // Not every platform can sync a folder; the entries are written either way.
-            let _ = file.sync_all();
-        } else {
-            file.sync_data()?;
         }
+    }
+    if opened.len() > PER_FILE_UP_TO {
+        return sync_file_systems(opened);
+    }
+    for file in opened {
+        sync_one(&file)?;
+    }
+    Ok(())
+}
+
+/// Up to this many files a barrier syncs them one by one.
+const PER_FILE_UP_TO: usize = 2;
+
+fn sync_one(file: &std::fs::File) -> io::Result<()> {
+    if file.metadata()?.is_dir() {
+        // Not every platform can sync a folder; the entries are written either way.
+        let _ = file.sync_all();
+        Ok(())
+    } else {
+        file.sync_data()
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn sync_file_systems(opened: Vec<std::fs::File>) -> io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let mut by_device = std::collections::BTreeMap::new();
+    for file in opened {
+        by_device.entry(file.metadata()?.dev()).or_insert(file);
+    }
+    for file in by_device.values() {
+        rustix::fs::syncfs(file)?;
+    }
+    Ok(())
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sync_file_systems(opened: Vec<std::fs::File>) -> io::Result<()> {
+    for file in opened {
+        sync_one(&file)?;
     }
     Ok(())
 }

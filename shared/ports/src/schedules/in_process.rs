@@ -167,11 +167,21 @@ impl InProcessScheduler {
     /// restart (the delivery ledger makes that harmless), as EventBridge Scheduler retries a
     /// target that did not answer.
     pub fn next_due(&self, until: DateTime<Utc>) -> Option<Firing> {
+        self.next_due_except(until, &[])
+    }
+
+    /// [`Self::next_due`], passing over `handled`: firings queued already and to be marked
+    /// fired together, behind one barrier ([`Self::fired_all`]).
+    pub fn next_due_except(&self, until: DateTime<Utc>, handled: &[Firing]) -> Option<Firing> {
+        let handled: std::collections::HashSet<(&ScheduleName, DateTime<Utc>)> =
+            handled.iter().map(|f| (&f.name, f.at)).collect();
+        let is_handled = |name: &ScheduleName, at: DateTime<Utc>| handled.contains(&(name, at));
         let state = lock(&self.state);
         let one_shot = state
             .due_order
-            .first()
-            .filter(|(due, _)| *due <= until)
+            .iter()
+            .take_while(|(due, _)| *due <= until)
+            .find(|(due, name)| !is_handled(name, *due))
             .and_then(|(_, name)| state.one_shot.get(name))
             .map(|e| Firing {
                 name: e.name.clone(),
@@ -181,7 +191,7 @@ impl InProcessScheduler {
         let recurring = state
             .recurring
             .values()
-            .filter(|r| r.next <= until)
+            .filter(|r| r.next <= until && !is_handled(&r.schedule.name, r.next))
             .min_by(|a, b| (a.next, &a.schedule.name).cmp(&(b.next, &b.schedule.name)))
             .map(|r| Firing {
                 name: r.schedule.name.clone(),
@@ -198,6 +208,22 @@ impl InProcessScheduler {
                 a
             }),
             (a, b) => a.or(b),
+        }
+    }
+
+    /// [`Self::fired`] for each of `firings`, in order, their requests synced on the send
+    /// queue first by one barrier (one for all, where `fired` makes one each).
+    pub fn fired_all(&self, firings: &[Firing]) {
+        crate::journal::barrier_before_consuming(&self.state, "schedules");
+        let mut state = lock(&self.state);
+        for firing in firings {
+            if state.fires(&firing.name, firing.at) {
+                let change = Change::Fired {
+                    name: firing.name.clone(),
+                    at: firing.at,
+                };
+                state.change_or_log(change, "schedules");
+            }
         }
     }
 
@@ -297,6 +323,44 @@ mod tests {
         scheduler.fired(&due);
         let restarted = InProcessScheduler::persisted(&path).unwrap();
         assert!(restarted.list().is_empty());
+    }
+
+    #[tokio::test]
+    async fn firings_queued_in_one_window_are_each_offered_once_then_marked_fired_together() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("schedules.json");
+        let scheduler = InProcessScheduler::persisted(&path).unwrap();
+        for (appointment, minute) in [("a10", 10), ("a20", 20), ("a40", 40)] {
+            scheduler
+                .create(entry_of(appointment, minute))
+                .await
+                .unwrap();
+        }
+        let mut window = Vec::new();
+        while let Some(firing) = scheduler.next_due_except(entry(35).due, &window) {
+            window.push(firing);
+        }
+        assert_eq!(
+            window.iter().map(|f| f.at).collect::<Vec<_>>(),
+            vec![entry(10).due, entry(20).due],
+            "each due firing once, earliest first"
+        );
+        // Until marked, they are still there: a stop now fires them again.
+        assert_eq!(
+            InProcessScheduler::persisted(&path).unwrap().list().len(),
+            3
+        );
+
+        scheduler.fired_all(&window);
+
+        assert!(scheduler.next_due(entry(35).due).is_none());
+        let left: Vec<_> = InProcessScheduler::persisted(&path)
+            .unwrap()
+            .list()
+            .into_iter()
+            .map(|e| e.due)
+            .collect();
+        assert_eq!(left, vec![entry(40).due]);
     }
 
     #[tokio::test]

@@ -67,6 +67,22 @@ enum Change<T> {
     Done,
     /// The head goes to the back of its group.
     RetryLater,
+    /// The first `n` requests in turn were received together: off the lanes, in flight.
+    ReceivedBatch(usize),
+    /// The requests in flight are finished, in order: `true` off the queue, `false` to the
+    /// back of their group.
+    FinishedBatch(Vec<bool>),
+    /// A restart: what was in flight waits again, first in turn as it was.
+    InFlightReleased,
+}
+
+/// How a request received in a batch ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finished {
+    /// Handled (or dead-lettered): off the queue.
+    Done,
+    /// Failed or handed back: to the back of its group, received again later.
+    RetryLater,
 }
 
 /// One lane: each group's requests in order, and the groups' turns.
@@ -138,6 +154,9 @@ impl<T: Queued> LaneItems<T> {
 
 struct Items<T> {
     lanes: [LaneItems<T>; 2],
+    /// Received in a batch, not finished yet (SQS's in-flight messages): still on the queue.
+    in_flight: Vec<QueuedRequest<T>>,
+    /// Waiting and in flight.
     len: usize,
 }
 
@@ -145,6 +164,7 @@ impl<T> Default for Items<T> {
     fn default() -> Self {
         Self {
             lanes: [LaneItems::default(), LaneItems::default()],
+            in_flight: Vec::new(),
             len: 0,
         }
     }
@@ -196,7 +216,8 @@ impl<T: Queued> Items<T> {
 }
 
 impl<T: Queued> Journaled for Items<T> {
-    /// Saved flat, in the order of receipt: restored, the same order comes back.
+    /// Saved flat, in the order of receipt (what is in flight first: it was received first):
+    /// restored, the same order comes back.
     type Saved = VecDeque<QueuedRequest<T>>;
     type Change = Change<T>;
 
@@ -209,7 +230,9 @@ impl<T: Queued> Journaled for Items<T> {
     }
 
     fn saved(&self) -> impl Serialize + '_ {
-        self.in_turn(self.len)
+        let mut saved = self.in_flight.clone();
+        saved.extend(self.in_turn(self.len));
+        saved
     }
 
     fn apply(&mut self, change: Change<T>) {
@@ -235,6 +258,29 @@ impl<T: Queued> Journaled for Items<T> {
                     self.push(head);
                 }
             }
+            Change::ReceivedBatch(n) => {
+                for _ in 0..n {
+                    let Some(mut head) = self.pop() else { break };
+                    head.receives += 1;
+                    self.len += 1;
+                    self.in_flight.push(head);
+                }
+            }
+            Change::InFlightReleased => {
+                let mut order = std::mem::take(&mut self.in_flight);
+                order.extend(self.in_turn(self.len));
+                *self = Self::restore(order.into());
+            }
+            Change::FinishedBatch(done) => {
+                // A request without an outcome (none expected) is received again later.
+                let in_flight = std::mem::take(&mut self.in_flight);
+                for (i, queued) in in_flight.into_iter().enumerate() {
+                    self.len -= 1;
+                    if !done.get(i).copied().unwrap_or(false) {
+                        self.push(queued);
+                    }
+                }
+            }
         }
     }
 }
@@ -250,9 +296,15 @@ impl<T: Queued> InProcessQueue<T> {
         }
     }
 
+    /// Kept in the journal at `path`; a batch left in flight by a stop waits again, first in
+    /// turn (received again, as SQS makes a message visible again).
     pub fn persisted(path: impl Into<PathBuf>) -> std::io::Result<Self> {
+        let mut items = Durable::<Items<T>>::open(path)?;
+        if !items.in_flight.is_empty() {
+            items.change(Change::InFlightReleased)?;
+        }
         Ok(Self {
-            items: Mutex::new(Durable::open(path)?),
+            items: Mutex::new(items),
         })
     }
 
@@ -276,6 +328,40 @@ impl<T: Queued> InProcessQueue<T> {
             .into_iter()
             .map(|queued| queued.request)
             .collect()
+    }
+
+    /// The next `n` requests waiting, in turn (fewer when fewer wait), each received once
+    /// more and held in flight — still on the queue, not received again — until
+    /// [`Self::finish_batch`]: a stop in between receives them again after a restart. Batches
+    /// add up until finished; single receives ([`Self::receive`]) are not mixed with them.
+    pub fn receive_batch(&self, n: usize) -> Vec<QueuedRequest<T>> {
+        let mut items = lock(&self.items);
+        let before = items.in_flight.len();
+        if n == 0 || items.len == before {
+            return Vec::new();
+        }
+        items.change_or_log(Change::ReceivedBatch(n), "queue");
+        crate::crash_point::crash_point("queue.received");
+        items.in_flight[before..].to_vec()
+    }
+
+    /// Everything in flight ended as `outcomes` say, in the order it was received (a request
+    /// without an outcome is received again later). What its handling wrote is synced first —
+    /// one barrier for all of it: a request leaves the queue only once what it did is kept.
+    pub fn finish_batch(&self, outcomes: &[Finished]) {
+        crate::journal::barrier_before_consuming(&self.items, "queue");
+        let mut items = lock(&self.items);
+        if items.in_flight.is_empty() {
+            return;
+        }
+        let done = outcomes.iter().map(|o| *o == Finished::Done).collect();
+        items.change_or_log(Change::FinishedBatch(done), "queue");
+    }
+
+    /// Requests waiting to be received (the queue's length less what is in flight).
+    pub fn waiting(&self) -> usize {
+        let items = lock(&self.items);
+        items.len - items.in_flight.len()
     }
 
     /// The head request was handled (or dead-lettered): off the queue.
@@ -447,5 +533,66 @@ mod tests {
         let restarted = InProcessQueue::<SendRequest>::persisted(&path).unwrap();
         assert_eq!(restarted.peek(10), expected);
         assert_eq!(drain(&restarted), expected);
+    }
+
+    #[tokio::test]
+    async fn a_batch_is_received_in_turn_and_leaves_only_what_was_done() {
+        let queue = InProcessQueue::<SendRequest>::in_memory();
+        let a: Vec<_> = (0..3)
+            .map(|n| request_of("a", MessageKind::Reminder, n))
+            .collect();
+        queue.enqueue(&a).await.unwrap();
+        let b = request_of("b", MessageKind::Reminder, 0);
+        queue.enqueue(std::slice::from_ref(&b)).await.unwrap();
+        let in_turn = queue.peek(3);
+
+        let batch = queue.receive_batch(3);
+        assert_eq!(batch.len(), 3);
+        assert_eq!(
+            batch.iter().map(|r| r.request.clone()).collect::<Vec<_>>(),
+            in_turn,
+            "the batch is what single receives would have taken"
+        );
+        assert!(batch.iter().all(|r| r.receives == 1));
+        assert_eq!(queue.len(), 4, "in flight is still on the queue");
+
+        queue.finish_batch(&[Finished::Done, Finished::RetryLater, Finished::Done]);
+
+        assert_eq!(queue.len(), 2);
+        let left = drain(&queue);
+        assert_eq!(left.len(), 2);
+        assert!(left.contains(&in_turn[1]), "the retried one comes back");
+        assert!(!left.contains(&in_turn[0]) && !left.contains(&in_turn[2]));
+    }
+
+    #[tokio::test]
+    async fn a_batch_in_flight_at_a_stop_is_received_again_after_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("queue.json");
+        let queue = InProcessQueue::<SendRequest>::persisted(&path).unwrap();
+        let requests: Vec<_> = (0..4)
+            .map(|n| request_of("a", MessageKind::Reminder, n))
+            .collect();
+        queue.enqueue(&requests).await.unwrap();
+        queue.receive_batch(2);
+        drop(queue);
+
+        let restarted = InProcessQueue::<SendRequest>::persisted(&path).unwrap();
+        assert_eq!(restarted.len(), 4);
+        let again = restarted.receive_batch(4);
+        assert_eq!(again.len(), 4);
+        assert_eq!(
+            again.iter().map(|r| r.request.clone()).collect::<Vec<_>>(),
+            requests
+        );
+        assert_eq!(
+            again.iter().map(|r| r.receives).collect::<Vec<_>>(),
+            vec![2, 2, 1, 1],
+            "the first two were received before the stop"
+        );
+        restarted.finish_batch(&[Finished::Done; 4]);
+        assert!(restarted.is_empty());
+        let reopened = InProcessQueue::<SendRequest>::persisted(&path).unwrap();
+        assert!(reopened.is_empty());
     }
 }

@@ -9,7 +9,7 @@ mod in_process;
 use crate::schedules::SendRequest;
 use async_trait::async_trait;
 
-pub use in_process::{InProcessQueue, Queued, QueuedRequest};
+pub use in_process::{Finished, InProcessQueue, Queued, QueuedRequest};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the send queue is unavailable: {0}")]
