@@ -14,6 +14,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use rappel_api::error::ApiError;
 use rappel_api::extract::ApiJson;
 use rappel_ports::delivery::OutboxEntry;
+use rappel_ports::group_commit::SyncDomain;
 use rappel_ports::schedules::{PendingRecurring, ScheduleEntry};
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, OnceLock};
@@ -59,18 +60,29 @@ async fn settle_after(
     request: Request,
     next: Next,
 ) -> Response {
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
+    // What the request wrote ends here; the settle's own barrier syncs it with its work.
+    let written = WrittenBeforeSettle(SyncDomain::global().mark());
     stack.settle().await;
+    response.extensions_mut().insert(written);
     response
 }
 
+/// Where the writes stood when a request's handler was done: its answer waits for those only.
+#[derive(Clone, Copy)]
+struct WrittenBeforeSettle(u64);
+
 /// Every answer (the API's, the links', the inspection routes') leaves once what the request
 /// wrote is synced to the data dir — group commit: the requests answering at the same time
-/// share one sync. A sync that fails is a 503: the change holds in memory but is not
-/// acknowledged as kept.
+/// share one sync, and an API call whose settle has synced already waits for nothing. A sync
+/// that fails is a 503: the change holds in memory but is not acknowledged as kept.
 async fn synced_before_answer(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
-    match crate::runtime::synced().await {
+    let synced = match response.extensions().get::<WrittenBeforeSettle>() {
+        Some(written) => crate::runtime::synced_through(written.0).await,
+        None => crate::runtime::synced().await,
+    };
+    match synced {
         Ok(()) => response,
         Err(error) => {
             tracing::error!(%error, "could not sync the data dir before answering");

@@ -185,13 +185,16 @@ pub struct LocalStack {
     held: Mutex<HeldAcks>,
 }
 
-/// What the runtime has done and not yet acknowledged: firings queued, not yet marked fired,
-/// and the send queue's requests in flight with how each ended. They are acknowledged together
-/// behind one barrier ([`LocalStack::acknowledge`]) — every [`ACK_WINDOW`] firings while the
-/// clock moves, and whenever the runtime comes to rest — rather than each behind its own sync.
-/// A stop before then fires and receives them again, which the delivery ledger makes harmless.
+/// What the runtime has done and not yet acknowledged: the feed's changes handled, firings
+/// queued and not yet marked fired, the send queue's requests in flight with how each ended.
+/// They are acknowledged together behind one barrier ([`LocalStack::acknowledge`]) — every
+/// [`ACK_WINDOW`] firings while the clock moves, and whenever the runtime comes to rest — rather
+/// than each behind its own sync. A stop before then hands them over again, which the delivery
+/// ledger makes harmless (as a stream's or a queue's unacknowledged batch on AWS).
 #[derive(Default)]
 struct HeldAcks {
+    /// The first changes of the feed, handled.
+    feed: usize,
     fired: Vec<Firing>,
     sent: Vec<Finished>,
 }
@@ -199,15 +202,19 @@ struct HeldAcks {
 /// Firings acknowledged behind one barrier while the clock moves.
 const ACK_WINDOW: usize = 100;
 
-/// Everything written to the data dir so far is synced (nothing to do in memory): the wait
+/// Everything written to the data dir so far is synced (nothing to do in memory).
+pub async fn synced() -> std::io::Result<()> {
+    synced_through(SyncDomain::global().mark()).await
+}
+
+/// Everything written to the data dir up to `mark` ([`SyncDomain::mark`]) is synced: the wait
 /// runs on the blocking pool, so the requests answering at once share one sync while the
 /// runtime's threads go on.
-pub async fn synced() -> std::io::Result<()> {
-    let domain = SyncDomain::global();
-    if domain.is_synced() {
+pub async fn synced_through(mark: u64) -> std::io::Result<()> {
+    if SyncDomain::global().is_synced_through(mark) {
         return Ok(());
     }
-    tokio::task::spawn_blocking(|| SyncDomain::global().barrier())
+    tokio::task::spawn_blocking(move || SyncDomain::global().barrier_through(mark))
         .await
         .map_err(std::io::Error::other)?
 }
@@ -499,15 +506,31 @@ impl LocalStack {
         self.acknowledge();
     }
 
-    /// Acknowledges what is held, behind one barrier: the firings marked fired, the requests
-    /// in flight finished (a failed one back on the queue).
+    /// Acknowledges what is held, behind one barrier: the feed's changes finished, the firings
+    /// marked fired, the requests in flight finished (a failed one back on the queue).
     fn acknowledge(&self) {
+        self.acknowledge_with(Vec::new());
+    }
+
+    /// [`Self::acknowledge`], the feed's failed changes `retry` going back at its front.
+    fn acknowledge_with(&self, retry: Vec<ChangeRecord>) {
         let held = std::mem::take(&mut *lock(&self.held));
+        if held.feed == 0 && retry.is_empty() && held.fired.is_empty() && held.sent.is_empty() {
+            return;
+        }
+        // What handling all of it wrote, synced once; the acknowledgements' own lines wait for
+        // the next barrier (lost, they hand the work over again).
+        if let Err(error) = SyncDomain::global().barrier() {
+            tracing::error!(%error, "could not sync the data dir before acknowledging");
+        }
+        if held.feed > 0 || !retry.is_empty() {
+            self.records.finish_changes_synced(held.feed, retry);
+        }
         if !held.fired.is_empty() {
-            self.scheduler.fired_all(&held.fired);
+            self.scheduler.fired_all_synced(&held.fired);
         }
         if !held.sent.is_empty() {
-            self.queue.finish_batch(&held.sent);
+            self.queue.finish_batch_synced(&held.sent);
         }
     }
 
@@ -516,7 +539,8 @@ impl LocalStack {
     /// dead-lettered.
     async fn settle_holding(&self) {
         loop {
-            let batch = self.records.peek_changes(100);
+            let handled_before = lock(&self.held).feed;
+            let batch = self.records.peek_changes_after(handled_before, 100);
             if batch.is_empty() {
                 if !self.replans.is_empty() {
                     self.drain_replans().await;
@@ -569,7 +593,11 @@ impl LocalStack {
                     });
                 }
             }
-            self.records.finish_changes(handled, retry);
+            lock(&self.held).feed += handled;
+            if !retry.is_empty() {
+                // Handled again before anything after them, as a stream retries a batch.
+                self.acknowledge_with(retry);
+            }
         }
     }
 
@@ -761,6 +789,8 @@ impl LocalStack {
                             next: "done",
                         })
                     {
+                        // The feed's changes about her, handled and held, leave it first.
+                        self.acknowledge();
                         self.compact_journals();
                     }
                 }

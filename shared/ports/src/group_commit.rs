@@ -56,8 +56,20 @@ impl SyncDomain {
     /// Returns once everything written before the call is synced: by a sync this caller makes
     /// for everyone, or by one another caller is making or makes next.
     pub fn barrier(&self) -> io::Result<()> {
+        let mark = self.mark();
+        self.barrier_through(mark)
+    }
+
+    /// Where the writes stand: a later [`Self::barrier_through`] waits for what was written
+    /// up to here only.
+    pub fn mark(&self) -> u64 {
+        self.lock().written
+    }
+
+    /// Returns once everything written up to `mark` is synced (at once if a barrier since did).
+    pub fn barrier_through(&self, mark: u64) -> io::Result<()> {
         let mut state = self.lock();
-        let target = state.written;
+        let target = mark;
         loop {
             if state.synced >= target {
                 return Ok(());
@@ -96,6 +108,11 @@ impl SyncDomain {
     pub fn is_synced(&self) -> bool {
         let state = self.lock();
         state.dirty.is_empty() && state.synced >= state.written
+    }
+
+    /// Everything written up to `mark` is synced.
+    pub fn is_synced_through(&self, mark: u64) -> bool {
+        self.lock().synced >= mark
     }
 
     /// Syncs made so far.
@@ -241,6 +258,27 @@ mod tests {
         assert!(domain.is_synced());
         assert!(domain.rounds() >= 1);
         assert!(domain.rounds() <= (threads * writes) as u64);
+    }
+
+    #[test]
+    fn a_barrier_through_a_mark_already_synced_returns_without_syncing_what_came_after() {
+        let dir = tempfile::tempdir().unwrap();
+        let domain = SyncDomain::default();
+        let path = dir.path().join("records.journal");
+        append(&path, "booked");
+        domain.written(&path);
+        let mark = domain.mark();
+        domain.barrier().unwrap();
+        append(&path, "acknowledged");
+        domain.written(&path);
+
+        domain.barrier_through(mark).unwrap();
+
+        assert_eq!(domain.rounds(), 1);
+        assert!(
+            !domain.is_synced(),
+            "the later line waits for the next barrier"
+        );
     }
 
     #[test]

@@ -288,13 +288,32 @@ impl MemoryRecords {
     /// [`Self::finish_changes`]: a process stopped while handling them hands them to the change
     /// handler again after a restart, as a stream's unacknowledged batch is retried.
     pub fn peek_changes(&self, max: usize) -> Vec<ChangeRecord> {
-        lock(&self.state).feed.iter().take(max).cloned().collect()
+        self.peek_changes_after(0, max)
+    }
+
+    /// [`Self::peek_changes`] past the first `skip`: handled already, to be finished together
+    /// behind one barrier.
+    pub fn peek_changes_after(&self, skip: usize, max: usize) -> Vec<ChangeRecord> {
+        lock(&self.state)
+            .feed
+            .iter()
+            .skip(skip)
+            .take(max)
+            .cloned()
+            .collect()
     }
 
     /// The first `handled` changes of the feed (the batch last peeked) are done; `retry` goes
-    /// back at the front, in order, to be handled again.
+    /// back at the front, in order, to be handled again. What handling them wrote is synced
+    /// first.
     pub fn finish_changes(&self, handled: usize, retry: Vec<ChangeRecord>) {
         crate::journal::barrier_before_consuming(&self.state, "change feed");
+        self.finish_changes_synced(handled, retry);
+    }
+
+    /// [`Self::finish_changes`] for a caller that has just passed a barrier of the store's
+    /// domain after handling them (it acknowledges several stores' work behind one).
+    pub fn finish_changes_synced(&self, handled: usize, retry: Vec<ChangeRecord>) {
         lock(&self.state).change_or_log(Change::Finish { handled, retry }, "record store");
     }
 

@@ -215,6 +215,12 @@ impl InProcessScheduler {
     /// queue first by one barrier (one for all, where `fired` makes one each).
     pub fn fired_all(&self, firings: &[Firing]) {
         crate::journal::barrier_before_consuming(&self.state, "schedules");
+        self.fired_all_synced(firings);
+    }
+
+    /// [`Self::fired_all`] for a caller that has just passed a barrier of the store's domain
+    /// after queueing them.
+    pub fn fired_all_synced(&self, firings: &[Firing]) {
         let mut state = lock(&self.state);
         for firing in firings {
             if state.fires(&firing.name, firing.at) {

@@ -350,6 +350,12 @@ impl<T: Queued> InProcessQueue<T> {
     /// one barrier for all of it: a request leaves the queue only once what it did is kept.
     pub fn finish_batch(&self, outcomes: &[Finished]) {
         crate::journal::barrier_before_consuming(&self.items, "queue");
+        self.finish_batch_synced(outcomes);
+    }
+
+    /// [`Self::finish_batch`] for a caller that has just passed a barrier of the store's
+    /// domain after handling the batch.
+    pub fn finish_batch_synced(&self, outcomes: &[Finished]) {
         let mut items = lock(&self.items);
         if items.in_flight.is_empty() {
             return;
