@@ -28,7 +28,7 @@ use rappel_ports::records::{ChangeRecord, MemoryRecords, RecordStore};
 use rappel_ports::replan::{MemoryProgress, ReplanWork};
 use rappel_ports::schedules::Schedules;
 use rappel_ports::schedules::{Firing, InProcessScheduler, SendRequest};
-use rappel_ports::send_queue::{Finished, InProcessQueue, MAX_RECEIVES, SendQueue};
+use rappel_ports::send_queue::{Finished, InProcessQueue, MAX_RECEIVES, QueuedRequest, SendQueue};
 use rappel_ports::sending_domains::MemorySendingDomains;
 use rappel_ports::sms_replies::MemorySmsReplies;
 use rappel_ports::usage::MemoryUsage;
@@ -836,21 +836,8 @@ impl LocalStack {
             let mut batch = SendBatch::begin(&self.delivery, Deadline::NONE, &requests).await;
             let mut outcomes = Vec::with_capacity(received.len());
             for queued in received {
-                let outcome = match batch.handle(&queued.request).await {
-                    Step::Handled(_) => Finished::Done,
-                    Step::Failed(error) if queued.receives >= MAX_RECEIVES => {
-                        tracing::error!(kind = queued.request.kind_name(), %error, "send request dead-lettered");
-                        self.dead_letter(DeadLetter::SendRequest {
-                            request: queued.request,
-                            receives: queued.receives,
-                            error: error.to_string(),
-                            failed_at: self.now(),
-                        });
-                        Finished::Done
-                    }
-                    Step::Failed(_) | Step::HandedBack(_) => Finished::RetryLater,
-                };
-                outcomes.push(outcome);
+                let step = batch.handle(&queued.request).await;
+                outcomes.push(self.ended(step, queued));
             }
             lock(&self.held).sent.extend(outcomes);
         }
@@ -872,21 +859,31 @@ impl LocalStack {
                     return;
                 };
                 left -= 1;
-                match batch.handle(&received.request).await {
-                    Step::Handled(_) => self.queue.done(),
-                    Step::Failed(error) if received.receives >= MAX_RECEIVES => {
-                        tracing::error!(kind = received.request.kind_name(), %error, "send request dead-lettered");
-                        self.dead_letter(DeadLetter::SendRequest {
-                            request: received.request,
-                            receives: received.receives,
-                            error: error.to_string(),
-                            failed_at: self.now(),
-                        });
-                        self.queue.done();
-                    }
-                    Step::Failed(_) | Step::HandedBack(_) => self.queue.retry_later(),
+                let step = batch.handle(&received.request).await;
+                match self.ended(step, received) {
+                    Finished::Done => self.queue.done(),
+                    Finished::RetryLater => self.queue.retry_later(),
                 }
             }
+        }
+    }
+
+    /// How a request's handling ended for the queue: a failure past [`MAX_RECEIVES`] receives
+    /// goes to the dead letters and off the queue, as SQS's redrive does.
+    fn ended(&self, step: Step, queued: QueuedRequest) -> Finished {
+        match step {
+            Step::Handled(_) => Finished::Done,
+            Step::Failed(error) if queued.receives >= MAX_RECEIVES => {
+                tracing::error!(kind = queued.request.kind_name(), %error, "send request dead-lettered");
+                self.dead_letter(DeadLetter::SendRequest {
+                    request: queued.request,
+                    receives: queued.receives,
+                    error: error.to_string(),
+                    failed_at: self.now(),
+                });
+                Finished::Done
+            }
+            Step::Failed(_) | Step::HandedBack(_) => Finished::RetryLater,
         }
     }
 }
