@@ -18,6 +18,8 @@
 //! `RAPPEL_EMULATOR_URL`.
 
 use crate::provision::Resources;
+use crate::recording::recorded_requests;
+pub use crate::recording::{recording_mark, save_recording_since};
 use aws_config::SdkConfig;
 use aws_lambda_events::event::dynamodb::Event;
 use aws_lambda_events::event::sns::SnsEvent;
@@ -1523,43 +1525,6 @@ impl AwsApp {
             .cloned()
             .unwrap_or_default()
     }
-}
-
-/// Every request the emulator received so far (its recorder log, see `infra/emulator.sh`).
-/// How many requests the emulator has recorded so far: a mark to measure from.
-pub fn recording_mark() -> usize {
-    recorded_lines().len()
-}
-
-/// For `infra/count-aws-calls.sh`: when `RAPPEL_MEASURE_DIR` is set, writes the requests
-/// recorded since `mark` to `<dir>/<name>.jsonl` (one measured step, e.g. one digest firing).
-pub fn save_recording_since(mark: usize, name: &str) {
-    let Ok(dir) = std::env::var("RAPPEL_MEASURE_DIR") else {
-        return;
-    };
-    let lines = recorded_lines();
-    let slice = lines.get(mark..).unwrap_or_default().join("\n");
-    std::fs::write(format!("{dir}/{name}.jsonl"), slice).expect("the measure dir is writable");
-}
-
-fn recorded_lines() -> Vec<String> {
-    let path = std::env::var("RAPPEL_EMULATOR_RECORDING")
-        .expect("RAPPEL_EMULATOR_RECORDING is set by infra/emulator.sh");
-    std::fs::read_to_string(path)
-        .expect("the emulator's request log")
-        .lines()
-        .map(str::to_owned)
-        .collect()
-}
-
-fn recorded_requests() -> Vec<Value> {
-    let path = std::env::var("RAPPEL_EMULATOR_RECORDING")
-        .expect("RAPPEL_EMULATOR_RECORDING is set by infra/emulator.sh");
-    std::fs::read_to_string(path)
-        .expect("the emulator's request log")
-        .lines()
-        .filter_map(|line| serde_json::from_str(line).ok())
-        .collect()
 }
 
 fn decoded_body(request: &Value) -> impl Fn(&str) -> String + '_ {

@@ -7,6 +7,8 @@
 //!   (`infra/test.sh` turns it on and starts moto).
 //! - [`handler_fakes`]: the handlers called as Lambda calls them, on in-memory adapters; with the
 //!   template checks, the binary `tests/lambda/main.rs`.
+//! - [`recording`]: the emulator's request log, read as moto writes it (documents may share a
+//!   line).
 //! - [`provision`]: what the SAM template declares, created on the emulator under names of
 //!   one's own (`src/bin/provision.rs` prints the environment for a demo).
 //! - `src/bin/lambda_bench_fixture.rs`: what `infra/bench-lambda.sh` runs the binaries against.
@@ -14,3 +16,4 @@
 pub mod aws;
 pub mod handler_fakes;
 pub mod provision;
+pub mod recording;
