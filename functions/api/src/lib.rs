@@ -28,6 +28,7 @@ mod openapi_for_generators;
 mod pages;
 pub mod route_table;
 pub mod routes;
+mod served_route;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -46,8 +47,7 @@ pub use authentication::{BUSINESS_HEADER, TENANT_HEADER, dev_tenant_header, loca
 /// The authenticated API. `links` signs the clients' links; the API hands a business the keys
 /// its booking tool checks reschedule tokens with.
 pub fn router(services: ApiServices, links: LinkSigner) -> Router {
-    let (routes, _) = route_table::api_routes().split_for_parts();
-    routes
+    route_table::served_routes()
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -62,10 +62,12 @@ pub const ONE_CLICK_BODY: &str = "List-Unsubscribe=One-Click";
 const MAX_LINK_BODY_BYTES: usize = 1024;
 
 pub fn links_router(state: LinksState) -> Router {
-    let (routes, _) = links_routes().split_for_parts();
-    routes
-        .layer(DefaultBodyLimit::max(MAX_LINK_BODY_BYTES))
-        .with_state(state)
+    crate::served_route::group(vec![
+        crate::served_route::handler!(self::show),
+        crate::served_route::handler!(self::act),
+    ])
+    .layer(DefaultBodyLimit::max(MAX_LINK_BODY_BYTES))
+    .with_state(state)
 }
 
 /// The link routes with their description (see [`crate::openapi`]).

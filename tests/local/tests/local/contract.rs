@@ -3,7 +3,7 @@
 //! (Schemathesis checks every answer against the latter: infra/contract-test.sh.)
 
 use chrono::{TimeZone, Utc};
-use rappel_testkit::spawn_app;
+use rappel_testkit::{CallsApi, spawn_app};
 
 #[tokio::test]
 async fn the_local_stack_serves_the_api_document_and_its_own_to_anyone() {
@@ -108,4 +108,52 @@ fn every_id_and_date_schema_says_what_its_parser_accepts() {
             schemas[name]
         );
     }
+}
+
+/// The routes are served from the same list as they are described, but built apart (the
+/// functions serve them without their descriptions, `route_table`): every operation of the
+/// contract reaches a handler — none meets the router's own "no such route" or "method not
+/// allowed" — and a path it does not describe does not.
+#[tokio::test]
+async fn every_operation_the_contract_describes_is_served() {
+    let app = spawn_app(Utc.with_ymd_and_hms(2026, 3, 20, 9, 0, 0).unwrap()).await;
+    let document: serde_json::Value =
+        serde_json::from_str(rappel_api::openapi::document_json()).expect("JSON");
+    let paths = document["paths"].as_object().expect("paths");
+    let mut operations = Vec::new();
+    for (path, item) in paths {
+        for method in item.as_object().expect("a path item").keys() {
+            if ["get", "put", "post", "patch", "delete"].contains(&method.as_str()) {
+                operations.push((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    assert!(operations.len() >= 60, "{operations:?}");
+    let by_router = ["no_such_route", "method_not_allowed"];
+    for (method, path) in &operations {
+        // Each parameter given a value of its own, which names nothing.
+        let concrete = path
+            .split('/')
+            .map(|segment| match segment.strip_prefix('{') {
+                Some(_) => "x_unknown",
+                None => segment,
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        let body = (method != "GET" && method != "DELETE").then(|| serde_json::json!({}));
+        let answer = app.call(method, &concrete, body).await;
+        let code = answer.body["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            !by_router.contains(&code.as_str()),
+            "{method} {path} answered {} {code} by the router",
+            answer.status
+        );
+    }
+    let undescribed = app.call("GET", "/v1/clients/x/nothing", None).await;
+    assert_eq!(undescribed.body["error"]["code"], "no_such_route");
+    let wrong_method = app.call("PATCH", "/v1/settings", None).await;
+    assert_eq!(wrong_method.body["error"]["code"], "method_not_allowed");
 }
