@@ -1547,8 +1547,10 @@ fn form_fields(body: &str) -> HashMap<String, String> {
         .collect()
 }
 
-/// `+3361` and seven random digits, never ending in 99 (moto's opted-out numbers).
-fn unique_phone() -> String {
+/// `+3361` and seven random digits, never ending in 99 (moto's opted-out numbers): a number
+/// of one test's own, so what moto keeps for it (it is shared by every test, and by every
+/// run against the same emulator) is that test's alone.
+pub fn unique_phone() -> String {
     let n = uuid::Uuid::new_v4().as_u128() % 10_000_000;
     let n = if n % 100 == 99 { n - 1 } else { n };
     format!("+3361{n:07}")

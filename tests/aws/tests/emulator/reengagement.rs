@@ -3,7 +3,7 @@
 //! headers and through SNS as a promotional SMS — the real handlers and adapters throughout.
 
 use chrono::{TimeZone, Utc};
-use rappel_aws_tests::aws::{recording_mark, save_recording_since, spawn_aws_app};
+use rappel_aws_tests::aws::{recording_mark, save_recording_since, spawn_aws_app, unique_phone};
 use rappel_testkit::CallsApi;
 use rappel_testkit::fixtures::LEA_MAIL;
 use serde_json::json;
@@ -30,7 +30,8 @@ async fn a_re_engagement_step_goes_out_through_ses_with_unsubscribe_headers_and_
     });
     assert_eq!(app.put("/v1/settings", settings).await.status, 200);
     app.pump_stream().await;
-    let phone = "+33612345670";
+    let phone = unique_phone();
+    let phone = phone.as_str();
     let created = app
         .post(
             "/v1/clients",

@@ -4,7 +4,7 @@
 //! adapters throughout.
 
 use chrono::{TimeZone, Utc};
-use rappel_aws_tests::aws::{recording_mark, save_recording_since, spawn_aws_app};
+use rappel_aws_tests::aws::{recording_mark, save_recording_since, spawn_aws_app, unique_phone};
 use rappel_testkit::CallsApi;
 use serde_json::json;
 
@@ -17,10 +17,11 @@ async fn a_cancellation_on_the_stream_sends_the_offers_through_ses_and_sns() {
     let app = spawn_aws_app(Utc.with_ymd_and_hms(2026, 3, 20, 9, 0, 0).unwrap(), true).await;
     app.seed_salon().await;
     let lea = app.create_lea("+33612345679").await;
+    let ana_phone = unique_phone();
     let ana = app
         .post(
             "/v1/clients",
-            json!({"name": "Ana", "email": "ana@example.fr", "phone": "+33611111119"}),
+            json!({"name": "Ana", "email": "ana@example.fr", "phone": ana_phone}),
         )
         .await
         .body["id"]
@@ -72,7 +73,7 @@ async fn a_cancellation_on_the_stream_sends_the_offers_through_ses_and_sns() {
         to_ana[0].subject,
         "Une place s'est libérée le vendredi 27 mars 2026 à 10:00"
     );
-    assert_eq!(app.sms_to("+33611111119").await.len(), 1);
+    assert_eq!(app.sms_to(&ana_phone).await.len(), 1);
     let to_cleo = app.emails_to("cleo@example.fr").await;
     let earlier: Vec<_> = to_cleo
         .iter()
@@ -96,7 +97,7 @@ async fn a_cancellation_on_the_stream_sends_the_offers_through_ses_and_sns() {
     let replayed = app.deliver_batch(batch).await;
     assert_eq!(replayed["batchItemFailures"], json!([]));
     assert_eq!(app.emails_to("ana@example.fr").await.len(), 1);
-    assert_eq!(app.sms_to("+33611111119").await.len(), 1);
+    assert_eq!(app.sms_to(&ana_phone).await.len(), 1);
     let history = app.communications(&ana).await;
     assert!(
         history
