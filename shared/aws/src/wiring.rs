@@ -14,7 +14,7 @@ use crate::ses_domains::SesSendingDomains;
 use crate::sns::SnsSms;
 use crate::sqs::{SqsQueue, SqsSendLanes};
 use crate::webhook_retries::{MAX_QUEUE_DELAY_SECONDS, QueuedWebhookRetries, ScheduledRetries};
-use aws_config::SdkConfig;
+use aws_types::SdkConfig;
 use rappel_app::commands::sms_reply::ReplyServices;
 use rappel_app::erasure::ErasureServices;
 use rappel_app::feedback::FeedbackServices;
