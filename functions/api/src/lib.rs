@@ -10,6 +10,9 @@
 //! authorizer vouched for (a JWT claim, or the key authorizer's business). Every lookup is keyed by that tenant, so another
 //! business's ids answer 404.
 //!
+//! The routes are one list read two ways ([`route_table`]): with their descriptions, which the
+//! contract ([`openapi`]) is generated from, and as served, without them.
+//!
 //! The Lambda glue ([`lambda`]) is behind the `lambda` feature, which only the Lambda binary
 //! enables: the local stack serves the same router without the AWS SDK or `lambda_http`.
 

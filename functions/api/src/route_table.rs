@@ -1,7 +1,7 @@
 //! The API's route table: every authenticated route, each registered with its description
 //! (`#[utoipa::path]` on its handler), so a route cannot be served without being described.
 //!
-//! The list is written once ([`route_list!`]) and read two ways: [`api_routes`] registers each
+//! The list is written once (`route_list!`) and read two ways: [`api_routes`] registers each
 //! handler with its whole description, which is what the contract is generated from
 //! ([`crate::openapi`]); [`served_routes`] registers the same handlers at the same paths and
 //! methods — read from the same `#[utoipa::path]` — without building any description. The
