@@ -69,9 +69,8 @@ impl SyncDomain {
     /// Returns once everything written up to `mark` is synced (at once if a barrier since did).
     pub fn barrier_through(&self, mark: u64) -> io::Result<()> {
         let mut state = self.lock();
-        let target = mark;
         loop {
-            if state.synced >= target {
+            if state.synced >= mark {
                 return Ok(());
             }
             if state.syncing {
