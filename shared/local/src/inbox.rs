@@ -227,7 +227,7 @@ pub async fn inbox(
                 };
                 format!("{state} {by}")
             }),
-            start => a.start.with_timezone(&a.time_zone.tz()).format("%Y-%m-%d %H:%M %Z").to_string(),
+            start => format!("{} {}", a.start.with_timezone(&a.time_zone.tz()).format("%Y-%m-%d %H:%M"), a.time_zone),
             planned => planned.iter().map(|p| context! {
                 due => p.due.format("%Y-%m-%d %H:%M UTC").to_string(),
                 kind => p.kind.as_str(),

