@@ -95,3 +95,15 @@ fn every_request_body_and_every_json_answer_comes_with_an_example() {
     assert!(seen > 100, "{seen} bodies");
     assert!(missing.is_empty(), "no example: {missing:?}");
 }
+
+#[test]
+fn the_served_document_is_the_committed_one_written_compact() {
+    let committed_text = std::fs::read_to_string(committed_path()).unwrap();
+    let committed: serde_json::Value = serde_json::from_str(&committed_text).unwrap();
+    let served_text = rappel_api::openapi::SERVED;
+    let served: serde_json::Value = serde_json::from_str(served_text).unwrap();
+    assert!(committed["paths"].as_object().is_some_and(|p| p.len() > 10));
+    assert_eq!(served, committed);
+    assert!(!served_text.contains('\n'), "written compact");
+    assert!(served_text.len() < committed_text.len() * 6 / 10);
+}

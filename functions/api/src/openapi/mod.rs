@@ -105,14 +105,15 @@ pub fn written(api: &utoipa::openapi::OpenApi) -> String {
     json
 }
 
-/// The document as committed (`docs/openapi.json`): a test holds it equal to [`document_json`].
-pub const COMMITTED: &str = include_str!("../../../../docs/openapi.json");
+/// The document as committed (`docs/openapi.json`, which a test holds equal to
+/// [`document_json`]), written compact by `build.rs`: what the API serves.
+pub const SERVED: &str = include_str!(concat!(env!("OUT_DIR"), "/openapi.json"));
 
 /// `GET /v1/openapi.json`: this document (public, like the links), as committed — the
 /// functions serve it without generating it, so the machinery that generates it is not part
 /// of them (see [`crate::route_table`]).
 pub async fn serve() -> axum::response::Response {
-    json_answer(COMMITTED)
+    json_answer(SERVED)
 }
 
 /// A written document as an answer.

@@ -414,9 +414,13 @@ async fn on_lambda_a_link_needs_no_token_while_the_api_still_does() {
     assert_eq!(api["statusCode"], 401, "{api}");
     let contract = call("/v1/openapi.json").await;
     assert_eq!(contract["statusCode"], 200, "{contract}");
+    let served: serde_json::Value =
+        serde_json::from_str(contract["body"].as_str().unwrap()).unwrap();
+    let committed: serde_json::Value =
+        serde_json::from_str(rappel_api::openapi::document_json()).unwrap();
+    assert!(served["paths"].as_object().is_some_and(|p| !p.is_empty()));
     assert_eq!(
-        contract["body"].as_str(),
-        Some(rappel_api::openapi::document_json()),
+        served, committed,
         "the contract is public, as its route in template.yaml"
     );
 }
