@@ -107,39 +107,45 @@ fn environment() -> Environment<'static> {
 const MAX_COMPILED_PARTS: usize = 512;
 
 /// Parts compiled once per thread and kept by source: parsing a template was most of the time
-/// a message took to render (the same few dozen defaults, message after message).
+/// a message took to render (the same few dozen defaults, message after message). Each part
+/// has an environment of its own, holding it alone: a business's template can `include`,
+/// `extend` or `import` no other business's (one shared environment let
+/// `{% include 'part0.txt' %}` render whatever the thread had compiled first).
 struct Compiled {
-    env: Environment<'static>,
-    /// Source (with its part's escaping) → template name in `env`.
-    names: std::collections::HashMap<(bool, String), String>,
+    /// Source (with its part's escaping) → the environment holding it as [`PART_HTML`] or
+    /// [`PART_TEXT`].
+    parts: std::collections::HashMap<(bool, String), Environment<'static>>,
 }
+
+/// The one template's name in each part's environment; the extension picks the escaping.
+const PART_HTML: &str = "part.html";
+const PART_TEXT: &str = "part.txt";
 
 impl Compiled {
     fn new() -> Self {
         Self {
-            env: environment(),
-            names: std::collections::HashMap::new(),
+            parts: std::collections::HashMap::new(),
         }
     }
 
-    /// The name `source` is compiled under, compiling it first if needed.
-    fn name_of(&mut self, html: bool, source: &str) -> Result<String, minijinja::Error> {
+    /// The environment holding `source` compiled, compiling it first if needed.
+    fn environment_of(
+        &mut self,
+        html: bool,
+        source: &str,
+    ) -> Result<&Environment<'static>, minijinja::Error> {
         let key = (html, source.to_owned());
-        if let Some(name) = self.names.get(&key) {
-            return Ok(name.clone());
+        if !self.parts.contains_key(&key) {
+            if self.parts.len() >= MAX_COMPILED_PARTS {
+                self.parts.clear();
+            }
+            let mut env = environment();
+            env.add_template_owned(if html { PART_HTML } else { PART_TEXT }, key.1.clone())?;
+            self.parts.insert(key.clone(), env);
         }
-        if self.names.len() >= MAX_COMPILED_PARTS {
-            *self = Self::new();
-        }
-        let name = format!(
-            "part{}.{}",
-            self.names.len(),
-            if html { "html" } else { "txt" }
-        );
-        self.env
-            .add_template_owned(name.clone(), source.to_owned())?;
-        self.names.insert(key, name.clone());
-        Ok(name)
+        self.parts
+            .get(&key)
+            .ok_or_else(|| minijinja::Error::new(ErrorKind::TemplateNotFound, "compiled part"))
     }
 }
 
@@ -174,8 +180,11 @@ fn render_compiled(
             TemplateFault::Syntax
         },
     };
-    let name = compiled.name_of(part == "html", source).map_err(to_error)?;
-    let template = compiled.env.get_template(&name).map_err(to_error)?;
+    let html = part == "html";
+    let env = compiled.environment_of(html, source).map_err(to_error)?;
+    let template = env
+        .get_template(if html { PART_HTML } else { PART_TEXT })
+        .map_err(to_error)?;
     let mut out = CappedOutput {
         bytes: Vec::new(),
         overflowed: false,
@@ -317,6 +326,40 @@ mod tests {
             text: text.into(),
             html: None,
         }
+    }
+
+    #[test]
+    fn a_business_template_cannot_include_another_template_compiled_before_it() {
+        // Every part a thread renders is compiled into one environment, under a name of its
+        // own (`part0.txt`, …): another business's template must not be reachable from it.
+        std::thread::spawn(|| {
+            let vars =
+                TemplateVariables::sample(crate::message::SubjectKind::Appointment, Language::Fr);
+            let secret = "Code porte 4711, {{ business_name }}";
+            assert!(
+                render_sms(&sms(secret), &vars)
+                    .unwrap()
+                    .text
+                    .contains("4711")
+            );
+            for reach in [
+                "{% include 'part0.txt' %}",
+                "{% include 'part1.txt' %}",
+                "{% extends 'part0.txt' %}",
+                "{% import 'part0.txt' as other %}{{ business_name }}",
+                "{% from 'part0.txt' import x %}{{ business_name }}",
+            ] {
+                let leaked = render_sms(&sms(reach), &vars);
+                assert!(
+                    leaked.is_err(),
+                    "{reach} rendered {:?}",
+                    leaked.map(|r| r.text)
+                );
+                assert!(validate(&sms(reach), MessageKind::Reminder, Channel::Sms).is_err());
+            }
+        })
+        .join()
+        .unwrap();
     }
 
     #[test]
