@@ -106,14 +106,35 @@ pub fn written(api: &utoipa::openapi::OpenApi) -> String {
 }
 
 /// The document as committed (`docs/openapi.json`, which a test holds equal to
-/// [`document_json`]), written compact by `build.rs`: what the API serves.
-pub const SERVED: &str = include_str!(concat!(env!("OUT_DIR"), "/openapi.json"));
+/// [`document_json`]), written compact and deflated by `build.rs`.
+const SERVED_DEFLATED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/openapi.json.deflate"));
+
+/// What the API serves: the committed document, compact, inflated at its first request (an
+/// empty text if it did not inflate, which the build's own output cannot cause; a test reads it).
+pub fn served() -> &'static str {
+    static SERVED: OnceLock<String> = OnceLock::new();
+    SERVED.get_or_init(|| {
+        miniz_oxide::inflate::decompress_to_vec(SERVED_DEFLATED)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .unwrap_or_default()
+    })
+}
 
 /// `GET /v1/openapi.json`: this document (public, like the links), as committed — the
 /// functions serve it without generating it, so the machinery that generates it is not part
 /// of them (see [`crate::route_table`]).
 pub async fn serve() -> axum::response::Response {
-    json_answer(SERVED)
+    use axum::response::IntoResponse;
+    match served() {
+        "" => crate::error::ApiError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "contract_unavailable",
+            "the API's description could not be read",
+        )
+        .into_response(),
+        document => json_answer(document),
+    }
 }
 
 /// A written document as an answer.
