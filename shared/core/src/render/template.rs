@@ -11,6 +11,7 @@ use super::{SmsSize, TemplateVariables, sms_size};
 use crate::message::{Channel, MessageKind};
 use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
 use serde::{Deserialize, Serialize};
+use std::collections::hash_map::Entry;
 use std::io;
 
 /// Instructions one part may run. The longest default template uses about a hundredth of
@@ -112,14 +113,14 @@ const MAX_COMPILED_PARTS: usize = 512;
 /// `extend` or `import` no other business's (one shared environment let
 /// `{% include 'part0.txt' %}` render whatever the thread had compiled first).
 struct Compiled {
-    /// Source (with its part's escaping) → the environment holding it as [`PART_HTML`] or
-    /// [`PART_TEXT`].
+    /// Source (with its part's escaping) → the environment holding it as [`part_name`].
     parts: std::collections::HashMap<(bool, String), Environment<'static>>,
 }
 
 /// The one template's name in each part's environment; the extension picks the escaping.
-const PART_HTML: &str = "part.html";
-const PART_TEXT: &str = "part.txt";
+fn part_name(html: bool) -> &'static str {
+    if html { "part.html" } else { "part.txt" }
+}
 
 impl Compiled {
     fn new() -> Self {
@@ -135,17 +136,17 @@ impl Compiled {
         source: &str,
     ) -> Result<&Environment<'static>, minijinja::Error> {
         let key = (html, source.to_owned());
-        if !self.parts.contains_key(&key) {
-            if self.parts.len() >= MAX_COMPILED_PARTS {
-                self.parts.clear();
-            }
-            let mut env = environment();
-            env.add_template_owned(if html { PART_HTML } else { PART_TEXT }, key.1.clone())?;
-            self.parts.insert(key.clone(), env);
+        if self.parts.len() >= MAX_COMPILED_PARTS && !self.parts.contains_key(&key) {
+            self.parts.clear();
         }
-        self.parts
-            .get(&key)
-            .ok_or_else(|| minijinja::Error::new(ErrorKind::TemplateNotFound, "compiled part"))
+        match self.parts.entry(key) {
+            Entry::Occupied(compiled) => Ok(compiled.into_mut()),
+            Entry::Vacant(slot) => {
+                let mut env = environment();
+                env.add_template_owned(part_name(html), slot.key().1.clone())?;
+                Ok(slot.insert(env))
+            }
+        }
     }
 }
 
@@ -182,9 +183,7 @@ fn render_compiled(
     };
     let html = part == "html";
     let env = compiled.environment_of(html, source).map_err(to_error)?;
-    let template = env
-        .get_template(if html { PART_HTML } else { PART_TEXT })
-        .map_err(to_error)?;
+    let template = env.get_template(part_name(html)).map_err(to_error)?;
     let mut out = CappedOutput {
         bytes: Vec::new(),
         overflowed: false,
